@@ -1,0 +1,95 @@
+# tsunagari — one non-recursive GNU make file for every stage.
+# User CFLAGS/LDFLAGS append to ours (override is used so `make CFLAGS=-g` adds, not replaces).
+# `make SAN=1 ...` builds everything with ASan+UBSan into build-san/ and bin-san/.
+
+PKG_CONFIG ?= pkg-config
+PKGS       := zlib gsl nettle
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+ifeq ($(SAN),1)
+  BUILD := build-san
+  BIN   := bin-san
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  OPT := -O1 -g
+else
+  BUILD := build
+  BIN   := bin
+  SANFLAGS :=
+  OPT := -O2 -g
+endif
+
+override CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes \
+                    $(OPT) $(SANFLAGS) -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
+override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+LDLIBS := -lcsv $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+override CFLAGS += -DTS_VERSION='"$(VERSION)"'
+
+# ---- shared library code (lib/) --------------------------------------------------------
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A   := $(BUILD)/libtsunagari.a
+
+# ---- stage programs: each folder's main.c plus its other .c files ----------------------
+INGEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/*.c))
+EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
+
+PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export
+
+all: $(PROGRAMS) $(EXTRA_PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BIN)/tsunagari-ingest: $(INGEST_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN)/tsunagari-export: $(EXPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- tests -----------------------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+
+# Sub-makefiles add programs and check steps (data/data.mk: the synthetic generator and demos).
+-include data/data.mk
+
+.PHONY: all check check-unit check-cases check-san bench demo clean install
+check-unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+check-cases: $(PROGRAMS)
+	@tests/run-cases.sh $(BIN) tests/cases
+
+# `make check` = the plain build's tests, then the same tests under ASan+UBSan.
+check:
+	$(MAKE) --no-print-directory check-one
+	$(MAKE) --no-print-directory SAN=1 check-one
+	@tests/summarize.sh
+
+check-one: all check-unit check-cases $(CHECK_EXTRA)
+
+bench: all
+	@bench/run.sh $(BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROGRAMS) $(EXTRA_PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-san bin bin-san out
+
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d)

@@ -1,0 +1,205 @@
+/* cells.c — see cells.h. */
+#include "cells.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numparse.h"
+
+void cells_describe_codes(const ts_var *v, ts_strbuf *out)
+{
+    /* Codes sorted, so that runs show: copy, sort (few codes: insertion sort). */
+    size_t n = v->ncodes;
+    int32_t *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int32_t x = v->codes[i].code;
+        size_t j = i;
+        for (; j > 0 && c[j - 1] > x; j--)
+            c[j] = c[j - 1];
+        c[j] = x;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && c[j + 1] == c[j] + 1)
+            j++;
+        if (i > 0)
+            ts_strbuf_append_str(out, ", ");
+        if (j >= i + 2)
+            ts_strbuf_printf(out, "%d–%d", c[i], c[j]);
+        else if (j == i + 1)
+            ts_strbuf_printf(out, "%d, %d", c[i], c[j]);
+        else
+            ts_strbuf_printf(out, "%d", c[i]);
+        i = j + 1;
+    }
+    free(c);
+}
+
+static void describe_range(const ts_var *v, ts_strbuf *out)
+{
+    char lo[32], hi[32];
+    ts_format_double(v->min, lo);
+    ts_format_double(v->max, hi);
+    if (v->has_min && v->has_max)
+        ts_strbuf_printf(out, "%s..%s", lo, hi);
+    else if (v->has_min)
+        ts_strbuf_printf(out, "%s or more", lo);
+    else if (v->has_max)
+        ts_strbuf_printf(out, "%s or less", hi);
+}
+
+/* Quote a raw value for a message, shortened when long. */
+static void quote_value(ts_strbuf *out, const char *s, size_t n)
+{
+    if (n > 40) {
+        /* Cut at a UTF-8 character boundary. */
+        size_t k = 40;
+        while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+            k--;
+        ts_strbuf_printf(out, "\"%.*s…\"", (int)k, s);
+    } else
+        ts_strbuf_printf(out, "\"%.*s\"", (int)n, s);
+}
+
+static int in_range(const ts_var *v, double x)
+{
+    return !(v->has_min && x < v->min) && !(v->has_max && x > v->max);
+}
+
+static cell_status warn_number(const ts_var *v, ts_strbuf *why, const char *what, const char *s, size_t n)
+{
+    ts_strbuf_printf(why, "expected %s", what);
+    if (v->has_min || v->has_max) {
+        ts_strbuf_append_char(why, ' ');
+        describe_range(v, why);
+    }
+    if (v->ncodes > 0) {
+        ts_strbuf_append_str(why, " or one of the codes ");
+        cells_describe_codes(v, why);
+    }
+    ts_strbuf_append_str(why, ", got ");
+    quote_value(why, s, n);
+    return CELL_WARN;
+}
+
+static cell_status parse_single(ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+{
+    int64_t x;
+    if (ts_parse_int64(s, n, &x) == 0 && ts_var_code_index(v, x) >= 0) {
+        ts_var_set_int(v, row, x);
+        return CELL_OK;
+    }
+    if (ts_parse_int64(s, n, &x) == 0)
+        ts_strbuf_printf(why, "code %lld is not one of ", (long long)x);
+    else {
+        ts_strbuf_append_str(why, "expected a code, got ");
+        quote_value(why, s, n);
+        ts_strbuf_append_str(why, "; valid codes are ");
+    }
+    cells_describe_codes(v, why);
+    return CELL_WARN;
+}
+
+static cell_status parse_multi_list(ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; i <= n;) {
+        size_t j = i;
+        while (j < n && s[j] != ';')
+            j++;
+        if (!ts_is_blank(s + i, j - i)) {
+            int64_t x;
+            long k = ts_parse_int64(s + i, j - i, &x) == 0 ? ts_var_code_index(v, x) : -1;
+            if (k < 0) {
+                ts_strbuf_append_str(why, "option ");
+                quote_value(why, s + i, j - i);
+                ts_strbuf_append_str(why, " is not one of ");
+                cells_describe_codes(v, why);
+                ts_strbuf_append_str(why, " (expected codes separated by ;)");
+                return CELL_WARN;
+            }
+            mask |= (uint64_t)1 << k;
+        }
+        i = j + 1;
+    }
+    ts_var_set_mask(v, row, mask);
+    return CELL_OK;
+}
+
+cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+{
+    if (ts_is_blank(s, n)) {
+        if (cv->kind == TS_CB_TEXT && cv->keep)
+            return ts_var_set_text(v, row, NULL, 0) == 0 ? CELL_OK : CELL_NOMEM;
+        return CELL_OK; /* rows start out system missing */
+    }
+    switch (cv->kind) {
+    case TS_CB_SINGLE:
+        return parse_single(v, row, s, n, why);
+    case TS_CB_MULTI:
+        return parse_multi_list(v, row, s, n, why);
+    case TS_CB_INTEGER: {
+        int64_t x;
+        if (ts_parse_int64(s, n, &x) != 0 || x <= INT32_MIN || x > INT32_MAX)
+            return warn_number(v, why, "an integer", s, n);
+        if (ts_var_code_index(v, x) < 0 && !in_range(v, (double)x)) {
+            ts_strbuf_printf(why, "%lld is outside ", (long long)x);
+            describe_range(v, why);
+            return CELL_WARN;
+        }
+        ts_var_set_int(v, row, x);
+        return CELL_OK;
+    }
+    case TS_CB_NUMERIC: {
+        double x;
+        if (ts_parse_double(s, n, &x) != 0)
+            return warn_number(v, why, "a number", s, n);
+        int is_code = x == floor(x) && fabs(x) < 2147483648.0 && ts_var_code_index(v, (int64_t)x) >= 0;
+        if (!is_code && !in_range(v, x)) {
+            char shown[32];
+            ts_format_double(x, shown);
+            ts_strbuf_printf(why, "%s is outside ", shown);
+            describe_range(v, why);
+            return CELL_WARN;
+        }
+        ts_var_set_num(v, row, x);
+        return CELL_OK;
+    }
+    case TS_CB_TEXT:
+        if (cv->keep && ts_var_set_text(v, row, s, n) != 0)
+            return CELL_NOMEM;
+        return CELL_OK;
+    default:
+        return CELL_OK;
+    }
+}
+
+cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row, const ts_field *fields,
+                                      const size_t *cols, ts_strbuf *why, size_t *bad)
+{
+    (void)cv;
+    uint64_t mask = 0;
+    int any = 0;
+    for (size_t i = 0; i < v->ncodes; i++) {
+        const char *s = fields[cols[i]].s;
+        size_t n = fields[cols[i]].len;
+        ts_trim(&s, &n);
+        if (n == 0)
+            continue;
+        any = 1;
+        if (n == 1 && s[0] == '1')
+            mask |= (uint64_t)1 << i;
+        else if (!(n == 1 && s[0] == '0')) {
+            ts_strbuf_append_str(why, "expected 1 (chosen), 0 (not chosen) or empty, got ");
+            quote_value(why, s, n);
+            *bad = i;
+            return CELL_WARN;
+        }
+    }
+    if (any)
+        ts_var_set_mask(v, row, mask);
+    return CELL_OK;
+}

@@ -1,0 +1,27 @@
+/* cells.h — turning one raw cell into a typed value (item-level checks of ingest). */
+#ifndef TS_INGEST_CELLS_H
+#define TS_INGEST_CELLS_H
+
+#include <stddef.h>
+
+#include "codebook.h"
+#include "csvreader.h"
+#include "strbuf.h"
+
+typedef enum { CELL_OK = 0, CELL_WARN = 1, CELL_NOMEM = -1 } cell_status;
+
+/* Store the value of cell S[0..N) in row ROW of V, as codebook variable CV describes it.
+ * On CELL_WARN the item is stored as missing and WHY holds the reason ("code 6 is not one
+ * of 1–5, 9"). Blank cells are system missing, not a warning. Not for multi in 0/1-column
+ * form (see cells_parse_multi_columns) nor for derived variables. */
+cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why);
+
+/* A multi answer in 0/1-column form: FIELDS of the record, COLS[i] the field index of option
+ * i. On CELL_WARN, *BAD is the option whose cell was wrong. */
+cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row, const ts_field *fields,
+                                      const size_t *cols, ts_strbuf *why, size_t *bad);
+
+/* "1–5, 9": the codes of V, runs of consecutive codes shortened. */
+void cells_describe_codes(const ts_var *v, ts_strbuf *out);
+
+#endif

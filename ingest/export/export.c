@@ -1,0 +1,194 @@
+/* export.c — writing a dataset as CSV (see export.h and docs/export.md). */
+#include "export.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "csvwrite.h"
+#include "numparse.h"
+#include "strbuf.h"
+
+static int is_derived(const ts_var *v)
+{
+    return strncmp(v->source, "recode(", 7) == 0 || strncmp(v->source, "sum(", 4) == 0;
+}
+
+/* Which variables to write: --vars, or all (without derived ones in raw layout). */
+static ts_status pick_vars(const ts_dataset *ds, const export_options *opt, ts_var ***out, size_t *n,
+                           ts_err *err)
+{
+    ts_var **list = malloc((ds->nvars ? ds->nvars : 1) * sizeof *list);
+    if (!list)
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    *n = 0;
+    if (!opt->vars) {
+        for (size_t i = 0; i < ds->nvars; i++)
+            if (!(opt->raw_layout && is_derived(ds->vars[i])))
+                list[(*n)++] = ds->vars[i];
+        *out = list;
+        return TS_OK;
+    }
+    for (const char *p = opt->vars; *p;) {
+        size_t len = strcspn(p, ",");
+        ts_var *found = NULL;
+        for (size_t i = 0; i < ds->nvars; i++)
+            if (strlen(ds->vars[i]->name) == len && strncmp(ds->vars[i]->name, p, len) == 0)
+                found = ds->vars[i];
+        if (!found || *n >= ds->nvars) {
+            free(list);
+            return ts_err_set(err, TS_E_USAGE, "--vars: %s has no variable \"%.*s\"", opt->input, (int)len, p);
+        }
+        list[(*n)++] = found;
+        p += len + (p[len] == ',');
+    }
+    *out = list;
+    return TS_OK;
+}
+
+static const char *code_label(const ts_var *v, long k, export_values how)
+{
+    return how == EXPORT_LABELS_EN && v->codes[k].label_en[0] ? v->codes[k].label_en : v->codes[k].label;
+}
+
+static void put_header(FILE *fp, ts_var **vars, size_t n, const export_options *opt)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ts_var *v = vars[i];
+        if (v->type == TS_VAR_MULTI && (opt->raw_layout ? v->layout == TS_MULTI_COLUMNS : !opt->multi_list)) {
+            for (size_t k = 0; k < v->ncodes; k++) {
+                ts_csv_sep(fp, col++);
+                if (opt->raw_layout)
+                    ts_csv_put_str(fp, v->codes[k].column);
+                else
+                    fprintf(fp, "%s_%d", v->name, v->codes[k].code);
+            }
+            continue;
+        }
+        ts_csv_sep(fp, col++);
+        ts_csv_put_str(fp, opt->raw_layout ? v->source : v->name);
+    }
+    putc('\n', fp);
+}
+
+static void put_number(FILE *fp, const ts_var *v, size_t row, const export_options *opt)
+{
+    if (opt->values != EXPORT_CODES && v->ncodes > 0 && v->type != TS_VAR_ID) {
+        double x = ts_var_num(v, row);
+        long k = isnan(x) || x != floor(x) ? -1 : ts_var_code_index(v, (int64_t)x);
+        if (k >= 0) {
+            ts_csv_put_str(fp, code_label(v, k, opt->values));
+            return;
+        }
+    }
+    if (v->storage == TS_STORE_F64) {
+        double x = ts_var_num(v, row);
+        if (!isnan(x)) {
+            char buf[32];
+            ts_format_double(x, buf);
+            fputs(buf, fp);
+        }
+        return;
+    }
+    int64_t x = ts_var_int(v, row);
+    if (x != TS_MISSING_INT)
+        fprintf(fp, "%lld", (long long)x);
+}
+
+static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const export_options *opt)
+{
+    uint64_t m = ts_var_mask(v, row);
+    int columns = opt->raw_layout ? v->layout == TS_MULTI_COLUMNS : !opt->multi_list;
+    if (columns) {
+        for (size_t k = 0; k < v->ncodes; k++) {
+            ts_csv_sep(fp, (*col)++);
+            if (m != TS_MISSING_MASK)
+                putc(m >> k & 1 ? '1' : '0', fp);
+        }
+        return;
+    }
+    ts_csv_sep(fp, (*col)++);
+    if (m == TS_MISSING_MASK)
+        return;
+    ts_strbuf cellbuf = TS_STRBUF_INIT;
+    for (size_t k = 0; k < v->ncodes; k++)
+        if (m >> k & 1) {
+            if (cellbuf.len)
+                ts_strbuf_append_char(&cellbuf, ';');
+            if (opt->values == EXPORT_CODES)
+                ts_strbuf_printf(&cellbuf, "%d", v->codes[k].code);
+            else
+                ts_strbuf_append_str(&cellbuf, code_label(v, (long)k, opt->values));
+        }
+    ts_csv_put(fp, cellbuf.data ? cellbuf.data : "", cellbuf.len);
+    ts_strbuf_free(&cellbuf);
+}
+
+ts_status export_run(const export_options *opt, ts_err *err)
+{
+    ts_dataset *ds = ts_dataset_read(opt->input, err);
+    if (!ds)
+        return err->status;
+    ts_var **vars = NULL;
+    size_t n = 0;
+    ts_status st = pick_vars(ds, opt, &vars, &n, err);
+    if (st != TS_OK) {
+        ts_dataset_free(ds);
+        return st;
+    }
+    ts_atomicfile *af = ts_atomicfile_open(opt->output, err);
+    if (!af) {
+        free(vars);
+        ts_dataset_free(ds);
+        return err->status;
+    }
+    FILE *fp = ts_atomicfile_stream(af);
+    if (opt->bom)
+        ts_csv_put_bom(fp);
+    put_header(fp, vars, n, opt);
+    for (size_t row = 0; row < ds->nrows; row++) {
+        size_t col = 0;
+        for (size_t i = 0; i < n; i++) {
+            const ts_var *v = vars[i];
+            if (v->type == TS_VAR_MULTI) {
+                put_multi(fp, v, row, &col, opt);
+                continue;
+            }
+            ts_csv_sep(fp, col++);
+            if (v->type == TS_VAR_TEXT) {
+                const char *t = ts_var_text(v, row);
+                if (t)
+                    ts_csv_put_str(fp, t);
+            } else
+                put_number(fp, v, row, opt);
+        }
+        putc('\n', fp);
+    }
+    free(vars);
+    ts_dataset_free(ds);
+    return ts_atomicfile_commit(af, err);
+}
+
+ts_status export_describe(const char *input, FILE *out, ts_err *err)
+{
+    ts_dataset *ds = ts_dataset_read(input, err);
+    if (!ds)
+        return err->status;
+    fprintf(out, "%s: %zu rows, %zu variables\n", input, ds->nrows, ds->nvars);
+    for (size_t i = 0; i < ds->nmeta; i++)
+        fprintf(out, "  %s = %s\n", ds->meta[i].key, ds->meta[i].value);
+    for (size_t i = 0; i < ds->nvars; i++) {
+        const ts_var *v = ds->vars[i];
+        size_t missing = 0;
+        for (size_t r = 0; r < ds->nrows; r++)
+            missing += ts_var_is_missing(v, r) != 0;
+        fprintf(out, "%s\t%s\t%s\t[%s]\tmissing %zu\n", v->name, ts_vartype_name(v->type), v->label, v->source,
+                missing);
+        for (size_t k = 0; k < v->ncodes; k++)
+            fprintf(out, "  %d\t%s%s\n", v->codes[k].code, v->codes[k].label, v->codes[k].missing ? "\t(missing)" : "");
+    }
+    ts_dataset_free(ds);
+    return ferror(out) ? ts_err_set(err, TS_E_IO, "write error") : TS_OK;
+}

@@ -1,0 +1,27 @@
+/* ingest.h — the ingest stage: raw export + codebook → validated dataset + rejects file. */
+#ifndef TS_INGEST_H
+#define TS_INGEST_H
+
+#include <stdio.h>
+
+#include "status.h"
+#include "textenc.h"
+
+typedef struct ingest_options {
+    const char *codebook;     /* -c */
+    const char *output;       /* -o: the dataset */
+    const char *rejects;      /* --rejects; NULL: OUTPUT with ".rejects.csv" appended */
+    const char *input;        /* the raw CSV (.gz), or "-" */
+    ts_encoding encoding;     /* --encoding */
+    int strict;               /* --strict: any rejected row or item warning fails the run */
+    double max_reject_pct;    /* --max-reject-rate: fail above this share of rows rejected */
+    int quiet;                /* -q: no summary */
+    unsigned max_messages;    /* problems also printed to stderr, at most this many */
+} ingest_options;
+
+/* Run the stage. Writes the rejects file whenever the input could be read (even when the run
+ * then fails a check), and the dataset only when the run succeeds. The summary goes to
+ * SUMMARY, problems to stderr. Returns TS_OK or the status main.c turns into an exit code. */
+ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err);
+
+#endif

@@ -1,0 +1,120 @@
+/* main.c — tsunagari-ingest: argv → options → ingest_run() → exit code. Nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+
+static const char USAGE[] =
+    "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW.csv[.gz]\n"
+    "\n"
+    "Read a raw survey export described by a codebook, check every row and item, and write a\n"
+    "validated, self-describing dataset for the later stages (weight, tab, plot).\n"
+    "Every input row ends up in the dataset or in the rejects file.\n"
+    "\n"
+    "  -c, --codebook FILE        codebook CSV (docs/codebook.md)\n"
+    "  -o, --output FILE          dataset to write (docs/dataset-format.md), atomically\n"
+    "      --rejects FILE         rejects CSV (default: DATASET.rejects.csv): every rejected\n"
+    "                             row and item warning with line, column, value and reason\n"
+    "      --encoding ENC         auto (default), utf-8 or cp932 (Shift_JIS as Excel writes it)\n"
+    "      --strict               fail on any rejected row or item warning\n"
+    "      --max-reject-rate PCT  fail when more than PCT%% of rows are rejected (default 5)\n"
+    "      --max-messages N       print at most N problems on stderr (default 20); the rejects\n"
+    "                             file always has all of them\n"
+    "  -q, --quiet                no summary on stdout\n"
+    "  -h, --help                 this help\n"
+    "      --version              print the version\n"
+    "\n"
+    "RAW may be plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or CRLF;\n"
+    "\"-\" reads standard input.\n"
+    "\n"
+    "Row problems (reject the row): wrong number of fields, broken or unclosed quoting, bytes\n"
+    "not valid in the encoding, NUL bytes, a byte-order mark inside the file, a field over 1 MiB,\n"
+    "an empty, invalid or duplicate respondent id (the later duplicate is rejected).\n"
+    "Item problems (the item becomes missing, the row is kept): a code not in the codebook, a\n"
+    "number that does not parse or is out of range, a derived value that cannot be computed.\n"
+    "\n"
+    "Exit status: 0 success; 64 usage; 65 data error (bad codebook, header or checks failed:\n"
+    "--strict, --max-reject-rate, no rows); 66 cannot open input; 73 cannot create output;\n"
+    "74 I/O error; 70 internal error. On failure no dataset is written.\n";
+
+enum { OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_MESSAGES, OPT_VERSION };
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tsunagari-ingest: %s%s\nTry 'tsunagari-ingest --help'.\n", msg, arg ? arg : "");
+    return 64;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"codebook", required_argument, NULL, 'c'},
+        {"output", required_argument, NULL, 'o'},
+        {"rejects", required_argument, NULL, OPT_REJECTS},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
+        {"max-messages", required_argument, NULL, OPT_MAX_MESSAGES},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    ingest_options opt = {0};
+    opt.encoding = TS_ENC_AUTO;
+    opt.max_reject_pct = 5.0;
+    opt.max_messages = 20;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:o:qh", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'c': opt.codebook = optarg; break;
+        case 'o': opt.output = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
+        case OPT_VERSION: printf("tsunagari-ingest %s\n", TS_VERSION); return 0;
+        case OPT_REJECTS: opt.rejects = optarg; break;
+        case OPT_STRICT: opt.strict = 1; break;
+        case OPT_ENCODING:
+            if (ts_encoding_parse(optarg, &opt.encoding) != 0)
+                return usage_error("--encoding: expected auto, utf-8 or cp932, got ", optarg);
+            break;
+        case OPT_MAX_REJECT:
+            opt.max_reject_pct = strtod(optarg, &end);
+            if (*end || end == optarg || !(opt.max_reject_pct >= 0 && opt.max_reject_pct <= 100))
+                return usage_error("--max-reject-rate: expected a percentage 0..100, got ", optarg);
+            break;
+        case OPT_MAX_MESSAGES: {
+            long n = strtol(optarg, &end, 10);
+            if (*end || end == optarg || n < 0 || n > 1000000)
+                return usage_error("--max-messages: expected a count 0..1000000, got ", optarg);
+            opt.max_messages = (unsigned)n;
+            break;
+        }
+        case ':': return usage_error("option needs a value: ", argv[optind - 1]);
+        default: return usage_error("unknown option: ", argv[optind - 1]);
+        }
+    }
+    if (!opt.codebook)
+        return usage_error("missing -c CODEBOOK", NULL);
+    if (!opt.output)
+        return usage_error("missing -o DATASET", NULL);
+    if (optind != argc - 1)
+        return usage_error(optind == argc ? "missing the raw CSV file" : "more than one raw file given", NULL);
+    opt.input = argv[optind];
+
+    ts_err err = TS_ERR_INIT;
+    ts_status st = ingest_run(&opt, stdout, &err);
+    if (st != TS_OK)
+        fprintf(stderr, "tsunagari-ingest: %s\n", err.msg ? err.msg : ts_strerror(st));
+    ts_err_clear(&err);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tsunagari-ingest: standard output: write error\n");
+        if (st == TS_OK)
+            return 74;
+    }
+    return ts_status_exit_code(st);
+}

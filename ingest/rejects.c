@@ -1,0 +1,155 @@
+/* rejects.c — see rejects.h. */
+#include "rejects.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvwrite.h"
+
+static const char *const REASON_NAMES[REJ_NREASONS] = {
+    [REJ_ENCODING] = "bytes not valid in the file's encoding",
+    [REJ_NUL] = "NUL byte",
+    [REJ_BOM] = "byte-order mark inside the file",
+    [REJ_QUOTE] = "broken quoting",
+    [REJ_UNCLOSED] = "quoted field never closed",
+    [REJ_FIELD_TOO_LONG] = "field too long",
+    [REJ_FIELD_COUNT] = "wrong number of fields",
+    [REJ_ID_EMPTY] = "empty respondent id",
+    [REJ_ID_INVALID] = "invalid respondent id",
+    [REJ_ID_DUPLICATE] = "duplicate respondent id",
+};
+
+struct rejects {
+    ts_atomicfile *file;
+    FILE *fp;
+    const char *input, *prog;
+    unsigned max_messages, shown;
+    unsigned long held_back;
+    unsigned long rows, by_reason[REJ_NREASONS], items;
+    unsigned long *items_by_var;
+    size_t nvars_counted;
+};
+
+rejects *rejects_open(const char *path, const char *input, const char *prog, unsigned max_messages,
+                      ts_err *err)
+{
+    rejects *r = calloc(1, sizeof *r);
+    if (!r) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->file = ts_atomicfile_open(path, err);
+    if (!r->file) {
+        free(r);
+        return NULL;
+    }
+    r->fp = ts_atomicfile_stream(r->file);
+    r->input = input;
+    r->prog = prog;
+    r->max_messages = max_messages;
+    ts_csv_put_bom(r->fp);
+    fputs("line,column,column_name,variable,severity,reason,value,record\n", r->fp);
+    return r;
+}
+
+static void message(rejects *r, unsigned long line, size_t column, const char *what, const char *reason)
+{
+    if (r->shown >= r->max_messages) {
+        r->held_back++;
+        return;
+    }
+    r->shown++;
+    if (column)
+        fprintf(stderr, "%s: %s:%lu:%zu: %s%s\n", r->prog, r->input, line, column, what, reason);
+    else
+        fprintf(stderr, "%s: %s:%lu: %s%s\n", r->prog, r->input, line, what, reason);
+}
+
+static void write_line(rejects *r, unsigned long line, size_t column, const char *column_name,
+                       const char *variable, const char *severity, const char *reason, const char *value,
+                       size_t value_len, const char *record, size_t record_len)
+{
+    fprintf(r->fp, "%lu,", line);
+    if (column)
+        fprintf(r->fp, "%zu", column);
+    putc(',', r->fp);
+    ts_csv_put_str(r->fp, column_name);
+    putc(',', r->fp);
+    ts_csv_put_str(r->fp, variable);
+    fprintf(r->fp, ",%s,", severity);
+    ts_csv_put_str(r->fp, reason);
+    putc(',', r->fp);
+    ts_csv_put(r->fp, value ? value : "", value ? value_len : 0);
+    putc(',', r->fp);
+    ts_csv_put(r->fp, record ? record : "", record ? record_len : 0);
+    putc('\n', r->fp);
+}
+
+void rejects_row(rejects *r, reject_reason why, const char *reason, unsigned long line, size_t column,
+                 const char *column_name, const char *value, size_t value_len, const char *record,
+                 size_t record_len)
+{
+    r->rows++;
+    r->by_reason[why]++;
+    write_line(r, line, column, column_name, "", "rejected", reason, value, value_len, record, record_len);
+    message(r, line, column, "row rejected: ", reason);
+}
+
+void rejects_item(rejects *r, size_t var_index, const char *variable, const char *reason, unsigned long line,
+                  size_t column, const char *column_name, const char *value, size_t value_len)
+{
+    r->items++;
+    if (var_index >= r->nvars_counted) {
+        size_t n = var_index + 16;
+        unsigned long *p = realloc(r->items_by_var, n * sizeof *p);
+        if (p) {
+            memset(p + r->nvars_counted, 0, (n - r->nvars_counted) * sizeof *p);
+            r->items_by_var = p;
+            r->nvars_counted = n;
+        }
+    }
+    if (var_index < r->nvars_counted)
+        r->items_by_var[var_index]++;
+    write_line(r, line, column, column_name, variable, "warning", reason, value, value_len, NULL, 0);
+    if (r->shown >= r->max_messages) {
+        r->held_back++;
+        return;
+    }
+    r->shown++;
+    const char *who = column_name && *column_name ? column_name : variable;
+    if (column)
+        fprintf(stderr, "%s: %s:%lu:%zu: %s: %s\n", r->prog, r->input, line, column, who, reason);
+    else
+        fprintf(stderr, "%s: %s:%lu: %s: %s\n", r->prog, r->input, line, who, reason);
+}
+
+unsigned long rejects_rows(const rejects *r) { return r->rows; }
+unsigned long rejects_by_reason(const rejects *r, reject_reason why) { return r->by_reason[why]; }
+const char *rejects_reason_name(reject_reason why) { return REASON_NAMES[why]; }
+unsigned long rejects_items(const rejects *r) { return r->items; }
+unsigned long rejects_items_for(const rejects *r, size_t i)
+{
+    return i < r->nvars_counted ? r->items_by_var[i] : 0;
+}
+
+void rejects_note_more(const rejects *r, const char *path)
+{
+    if (r->held_back)
+        fprintf(stderr, "%s: ... and %lu more problems, all listed in %s\n", r->prog, r->held_back, path);
+}
+
+ts_status rejects_commit(rejects *r, ts_err *err)
+{
+    ts_status st = ts_atomicfile_commit(r->file, err);
+    r->file = NULL;
+    return st;
+}
+
+void rejects_free(rejects *r)
+{
+    if (!r)
+        return;
+    ts_atomicfile_abort(r->file);
+    free(r->items_by_var);
+    free(r);
+}

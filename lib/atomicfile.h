@@ -1,0 +1,21 @@
+/* atomicfile.h — outputs appear whole or not at all: write to a temporary file in the same
+ * folder, then rename() it over the target. A failed run leaves no half-written file. */
+#ifndef TS_ATOMICFILE_H
+#define TS_ATOMICFILE_H
+
+#include <stdio.h>
+
+#include "status.h"
+
+typedef struct ts_atomicfile ts_atomicfile;
+
+/* Start writing PATH ("-" writes straight to stdout). Returns NULL and sets ERR
+ * (TS_E_CANTCREAT) when the folder does not allow it. */
+ts_atomicfile *ts_atomicfile_open(const char *path, ts_err *err);
+FILE *ts_atomicfile_stream(ts_atomicfile *f);
+/* Flush, check every write, and rename into place. Frees F whatever happens. */
+ts_status ts_atomicfile_commit(ts_atomicfile *f, ts_err *err);
+/* Throw the temporary file away. Frees F; NULL is fine. */
+void ts_atomicfile_abort(ts_atomicfile *f);
+
+#endif

@@ -1,0 +1,503 @@
+/* codebook.c — reading and checking the codebook (docs/codebook.md). */
+#include "codebook.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "checksum.h"
+#include "csvreader.h"
+#include "numparse.h"
+#include "strbuf.h"
+
+enum { COL_VARIABLE, COL_TYPE, COL_COLUMN, COL_LABEL, COL_LABEL_EN, COL_CODE, COL_MISSING,
+       COL_MIN, COL_MAX, COL_FROM, COL_VALUES, COL_KEEP, NCOLS };
+static const char *const COLUMN_NAMES[NCOLS] = {
+    "variable", "type", "column", "label", "label_en", "code", "missing", "min", "max", "from",
+    "values", "keep"};
+
+static const struct { const char *name; ts_cbkind kind; ts_vartype type; } KINDS[] = {
+    {"id", TS_CB_ID, TS_VAR_ID},                {"single", TS_CB_SINGLE, TS_VAR_SINGLE},
+    {"multi", TS_CB_MULTI, TS_VAR_MULTI},       {"integer", TS_CB_INTEGER, TS_VAR_INTEGER},
+    {"numeric", TS_CB_NUMERIC, TS_VAR_NUMERIC}, {"text", TS_CB_TEXT, TS_VAR_TEXT},
+    {"recode", TS_CB_RECODE, TS_VAR_SINGLE},    {"sum", TS_CB_SUM, TS_VAR_INTEGER},
+};
+
+const char *ts_cbkind_name(ts_cbkind k)
+{
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (KINDS[i].kind == k)
+            return KINDS[i].name;
+    return "?";
+}
+
+typedef struct parse {
+    const char *path;
+    ts_codebook *cb;
+    long col[NCOLS];          /* field index of each known column, -1 if absent */
+    const ts_record *rec;
+    ts_err *err;
+} parse;
+
+/* The cell of column C in the current row ("" when the column is absent), trimmed. */
+static const char *cell(parse *p, int c, size_t *len)
+{
+    long i = p->col[c];
+    if (i < 0 || (size_t)i >= p->rec->nfields) {
+        *len = 0;
+        return "";
+    }
+    const char *s = p->rec->fields[i].s;
+    size_t n = p->rec->fields[i].len;
+    ts_trim(&s, &n);
+    *len = n;
+    return s;
+}
+
+static char *cell_dup(parse *p, int c)
+{
+    size_t n;
+    const char *s = cell(p, c, &n);
+    return ts_strndup(s, n);
+}
+
+/* Set a data error at the current row and column C (or the row alone when C < 0). */
+static ts_status fail(parse *p, int c, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static ts_status fail(parse *p, int c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ts_err_vset(p->err, TS_E_DATA, fmt, ap);
+    va_end(ap);
+    if (c >= 0 && p->col[c] >= 0)
+        ts_err_prefix(p->err, "%s:%lu:%ld", p->path, p->rec->line, p->col[c] + 1);
+    else
+        ts_err_prefix(p->err, "%s:%lu", p->path, p->rec->line);
+    return TS_E_DATA;
+}
+
+/* yes/no cell: 1, 0, or -1 when it is neither. */
+static int parse_flag(const char *s, size_t n)
+{
+    static const char *const yes[] = {"yes", "y", "1", "true"}, *const no[] = {"no", "n", "0", "false"};
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < 4; i++) {
+        if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0)
+            return 1;
+        if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static int valid_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 64 || !(s[0] == '_' || (s[0] | 32) >= 'a') || (s[0] | 32) > 'z')
+        if (!(n > 0 && n <= 64 && s[0] == '_'))
+            return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!(c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return 0;
+    }
+    return !(s[0] >= '0' && s[0] <= '9');
+}
+
+static long find_var(const ts_codebook *cb, const char *name, size_t n)
+{
+    for (size_t i = 0; i < cb->nvars; i++)
+        if (strlen(cb->vars[i].def->name) == n && memcmp(cb->vars[i].def->name, name, n) == 0)
+            return (long)i;
+    return -1;
+}
+
+static ts_status read_header(parse *p)
+{
+    for (int c = 0; c < NCOLS; c++)
+        p->col[c] = -1;
+    for (size_t i = 0; i < p->rec->nfields; i++) {
+        const char *s = p->rec->fields[i].s;
+        size_t n = p->rec->fields[i].len;
+        ts_trim(&s, &n);
+        int found = -1;
+        for (int c = 0; c < NCOLS; c++)
+            if (strlen(COLUMN_NAMES[c]) == n && strncasecmp(s, COLUMN_NAMES[c], n) == 0)
+                found = c;
+        if (found < 0) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(n > 100 ? 100 : n), s);
+            return ts_err_set(p->err, TS_E_DATA,
+                              "%s:%lu:%zu: unknown codebook column \"%s\"; expected variable, type, column, "
+                              "label, label_en, code, missing, min, max, from, values, keep",
+                              p->path, p->rec->line, i + 1, name);
+        }
+        if (p->col[found] >= 0)
+            return ts_err_set(p->err, TS_E_DATA, "%s:%lu:%zu: column \"%s\" appears twice", p->path,
+                              p->rec->line, i + 1, COLUMN_NAMES[found]);
+        p->col[found] = (long)i;
+    }
+    if (p->col[COL_VARIABLE] < 0 || p->col[COL_TYPE] < 0)
+        return ts_err_set(p->err, TS_E_DATA,
+                          "%s:%lu: the header must have the columns \"variable\" and \"type\"", p->path,
+                          p->rec->line);
+    return TS_OK;
+}
+
+static ts_status read_number(parse *p, int c, int *has, double *out)
+{
+    size_t n;
+    const char *s = cell(p, c, &n);
+    *has = n > 0;
+    if (n > 0 && ts_parse_double(s, n, out) != 0)
+        return fail(p, c, "%s: expected a number, got \"%s\"", COLUMN_NAMES[c], s);
+    return TS_OK;
+}
+
+static ts_status read_variable_row(parse *p)
+{
+    ts_codebook *cb = p->cb;
+    size_t n;
+    const char *name = cell(p, COL_VARIABLE, &n);
+    if (!valid_name(name, n))
+        return fail(p, COL_VARIABLE,
+                    "variable name \"%s\" is not valid: use ASCII letters, digits and _, starting with a letter or _, at most 64 bytes",
+                    name);
+    if (find_var(cb, name, n) >= 0)
+        return fail(p, COL_VARIABLE, "variable \"%s\" is declared twice", name);
+    size_t tn;
+    const char *type = cell(p, COL_TYPE, &tn);
+    long kind = -1;
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (strlen(KINDS[i].name) == tn && strncasecmp(type, KINDS[i].name, tn) == 0)
+            kind = (long)i;
+    if (kind < 0)
+        return fail(p, COL_TYPE,
+                    "unknown type \"%s\"; expected id, single, multi, integer, numeric, text, recode or sum",
+                    type);
+
+    ts_cbvar *vars = realloc(cb->vars, (cb->nvars + 1) * sizeof *vars);
+    if (!vars)
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    cb->vars = vars;
+    ts_cbvar *v = &cb->vars[cb->nvars];
+    memset(v, 0, sizeof *v);
+    v->kind = KINDS[kind].kind;
+    v->line = p->rec->line;
+    char *vname = ts_strndup(name, n);
+    v->def = vname ? ts_var_new(vname, KINDS[kind].type) : NULL;
+    free(vname);
+    if (!v->def)
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    cb->nvars++;
+
+    free(v->def->label);
+    free(v->def->label_en);
+    v->def->label = cell_dup(p, COL_LABEL);
+    v->def->label_en = cell_dup(p, COL_LABEL_EN);
+    size_t cn;
+    const char *column = cell(p, COL_COLUMN, &cn);
+    int derived = v->kind == TS_CB_RECODE || v->kind == TS_CB_SUM;
+    if (derived && cn > 0)
+        return fail(p, COL_COLUMN, "%s is derived (type %s): it takes no raw column", v->def->name,
+                    ts_cbkind_name(v->kind));
+    if (!derived && v->kind != TS_CB_MULTI && cn == 0)
+        return fail(p, COL_COLUMN, "%s: type %s needs the raw column it is read from", v->def->name,
+                    ts_cbkind_name(v->kind));
+    if (cn > 0) {
+        v->column = ts_strndup(column, cn);
+        free(v->def->source);
+        v->def->source = ts_strndup(column, cn);
+    }
+    v->def->layout = cn > 0 ? TS_MULTI_LIST : TS_MULTI_COLUMNS;
+
+    ts_status st;
+    if ((st = read_number(p, COL_MIN, &v->def->has_min, &v->def->min)) != TS_OK ||
+        (st = read_number(p, COL_MAX, &v->def->has_max, &v->def->max)) != TS_OK)
+        return st;
+    if ((v->def->has_min || v->def->has_max) &&
+        !(v->kind == TS_CB_INTEGER || v->kind == TS_CB_NUMERIC || v->kind == TS_CB_SUM))
+        return fail(p, v->def->has_min ? COL_MIN : COL_MAX,
+                    "%s: min and max apply to integer, numeric and sum variables only", v->def->name);
+    if (v->def->has_min && v->def->has_max && v->def->min > v->def->max)
+        return fail(p, COL_MIN, "%s: min is greater than max", v->def->name);
+
+    size_t kn;
+    const char *keep = cell(p, COL_KEEP, &kn);
+    v->keep = parse_flag(keep, kn);
+    if (v->keep < 0)
+        return fail(p, COL_KEEP, "keep: expected yes or no, got \"%s\"", keep);
+    if (kn > 0 && v->kind != TS_CB_TEXT)
+        return fail(p, COL_KEEP, "%s: keep applies to text variables only", v->def->name);
+
+    size_t fn;
+    const char *from = cell(p, COL_FROM, &fn);
+    if (!derived && fn > 0)
+        return fail(p, COL_FROM, "%s: from applies to recode and sum variables only", v->def->name);
+    if (derived && fn == 0)
+        return fail(p, COL_FROM, "%s: a %s needs `from` (the variable(s) it is computed from)", v->def->name,
+                    ts_cbkind_name(v->kind));
+    int all_integer = 1;
+    /* `from`: one variable for recode, a+b+c for sum; each declared above and numeric-like. */
+    for (size_t i = 0; derived && i < fn;) {
+        size_t j = i;
+        while (j < fn && from[j] != '+')
+            j++;
+        const char *nm = from + i;
+        size_t nl = j - i;
+        ts_trim(&nm, &nl);
+        char shown[80];
+        snprintf(shown, sizeof shown, "%.*s", (int)(nl > 64 ? 64 : nl), nm);
+        long src = find_var(cb, nm, nl);
+        if (src < 0 || (size_t)src == cb->nvars - 1)
+            return fail(p, COL_FROM, "from: \"%s\" is not a variable declared above", shown);
+        ts_cbkind k = cb->vars[src].kind;
+        if (!(k == TS_CB_SINGLE || k == TS_CB_INTEGER || k == TS_CB_NUMERIC || k == TS_CB_RECODE || k == TS_CB_SUM))
+            return fail(p, COL_FROM, "from: \"%s\" is not a number or a code (it is %s)", shown,
+                        ts_cbkind_name(k));
+        if (cb->vars[src].def->type == TS_VAR_NUMERIC)
+            all_integer = 0;
+        if (v->kind == TS_CB_RECODE) {
+            if (j < fn)
+                return fail(p, COL_FROM, "%s: a recode takes one source variable", v->def->name);
+            v->from = (size_t)src;
+        } else {
+            size_t *s = realloc(v->sources, (v->nsources + 1) * sizeof *s);
+            if (!s)
+                return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+            v->sources = s;
+            v->sources[v->nsources++] = (size_t)src;
+        }
+        i = j + 1;
+    }
+    if (v->kind == TS_CB_SUM && !all_integer)
+        v->def->type = TS_VAR_NUMERIC;
+    if (derived) {
+        ts_strbuf src = TS_STRBUF_INIT;
+        ts_strbuf_printf(&src, "%s(%.*s)", ts_cbkind_name(v->kind), (int)fn, from);
+        free(v->def->source);
+        v->def->source = ts_strbuf_take(&src);
+    }
+    if (v->kind == TS_CB_ID) {
+        if (cb->id != (size_t)-1)
+            return fail(p, COL_TYPE, "a second id variable (%s): there must be exactly one", v->def->name);
+        cb->id = cb->nvars - 1;
+    }
+    return TS_OK;
+}
+
+/* Parse a `values` cell: "3", "16..19", "80..", "..15", separated by ';'. */
+static ts_status read_values(parse *p, ts_cbvar *v, size_t code_index)
+{
+    size_t n;
+    const char *s = cell(p, COL_VALUES, &n);
+    if (v->kind != TS_CB_RECODE) {
+        if (n > 0)
+            return fail(p, COL_VALUES, "values apply to the code rows of a recode only");
+        return TS_OK;
+    }
+    if (n == 0)
+        return fail(p, COL_VALUES, "%s: each code of a recode needs `values` (e.g. 16..19)", v->def->name);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ';')
+            j++;
+        const char *item = s + i;
+        size_t len = j - i;
+        ts_trim(&item, &len);
+        char shown[80];
+        snprintf(shown, sizeof shown, "%.*s", (int)(len > 64 ? 64 : len), item);
+        double lo = -INFINITY, hi = INFINITY;
+        const char *dots = NULL;
+        for (size_t k = 0; k + 1 < len; k++)
+            if (item[k] == '.' && item[k + 1] == '.') {
+                dots = item + k;
+                break;
+            }
+        int bad;
+        if (dots) {
+            size_t ln = (size_t)(dots - item), rn = len - ln - 2;
+            bad = (ln == 0 && rn == 0) || (ln > 0 && ts_parse_double(item, ln, &lo) != 0) ||
+                  (rn > 0 && ts_parse_double(dots + 2, rn, &hi) != 0) || lo > hi;
+        } else {
+            bad = ts_parse_double(item, len, &lo) != 0;
+            hi = lo;
+        }
+        if (bad)
+            return fail(p, COL_VALUES, "values: \"%s\" is not a value or a range like 16..19, 80.. or ..15",
+                        shown);
+        for (size_t r = 0; r < v->nranges; r++)
+            if (lo <= v->ranges[r].hi && v->ranges[r].lo <= hi && v->ranges[r].code != code_index) {
+                char other[32];
+                snprintf(other, sizeof other, "%d", v->def->codes[v->ranges[r].code].code);
+                return fail(p, COL_VALUES, "values: \"%s\" overlaps the values of code %s", shown, other);
+            }
+        ts_cbrange *rg = realloc(v->ranges, (v->nranges + 1) * sizeof *rg);
+        if (!rg)
+            return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+        v->ranges = rg;
+        v->ranges[v->nranges++] = (ts_cbrange){lo, hi, code_index};
+        i = j + 1;
+    }
+    return TS_OK;
+}
+
+static ts_status read_code_row(parse *p)
+{
+    ts_codebook *cb = p->cb;
+    if (cb->nvars == 0)
+        return fail(p, COL_CODE, "a code row with no variable row above it");
+    ts_cbvar *v = &cb->vars[cb->nvars - 1];
+    size_t n;
+    cell(p, COL_TYPE, &n);
+    if (n > 0)
+        return fail(p, COL_VARIABLE, "a row with a type needs a variable name");
+    const char *codes = cell(p, COL_CODE, &n);
+    int64_t code;
+    if (ts_parse_int64(codes, n, &code) != 0 || code <= INT32_MIN || code > INT32_MAX)
+        return fail(p, COL_CODE, "code: expected an integer from -2147483647 to 2147483647, got \"%s\"", codes);
+    if (v->kind == TS_CB_ID || v->kind == TS_CB_TEXT || v->kind == TS_CB_SUM)
+        return fail(p, COL_CODE, "%s: a %s variable takes no codes", v->def->name, ts_cbkind_name(v->kind));
+    char shown[32];
+    snprintf(shown, sizeof shown, "%lld", (long long)code);
+    if (ts_var_code_index(v->def, code) >= 0)
+        return fail(p, COL_CODE, "code %s is declared twice for this variable (conflicting codes)", shown);
+    size_t mn;
+    const char *miss = cell(p, COL_MISSING, &mn);
+    int missing = parse_flag(miss, mn);
+    if (missing < 0)
+        return fail(p, COL_MISSING, "missing: expected yes or no, got \"%s\"", miss);
+    size_t coln;
+    const char *column = cell(p, COL_COLUMN, &coln);
+    if (coln > 0 && !(v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS))
+        return fail(p, COL_COLUMN,
+                    "a code row has a column only for a multi answer in 0/1-column form (whose variable row has no column)");
+    if (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS && coln == 0)
+        return fail(p, COL_COLUMN, "%s is a multi answer in 0/1-column form: each code row needs its column",
+                    v->def->name);
+    if (v->kind == TS_CB_MULTI && v->def->ncodes == 63)
+        return fail(p, COL_CODE, "%s: a multi answer can have at most 63 options", v->def->name);
+    for (size_t i = 0; coln > 0 && i < v->def->ncodes; i++)
+        if (strlen(v->def->codes[i].column) == coln && memcmp(v->def->codes[i].column, column, coln) == 0)
+            return fail(p, COL_COLUMN, "column is used by two options");
+    char *label = cell_dup(p, COL_LABEL), *label_en = cell_dup(p, COL_LABEL_EN), *col = ts_strndup(column, coln);
+    int rc = !label || !label_en || !col || ts_var_add_code(v->def, (int32_t)code, missing, label, label_en, col);
+    free(label);
+    free(label_en);
+    free(col);
+    if (rc)
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    ts_status st = read_values(p, v, v->def->ncodes - 1);
+    if (st != TS_OK)
+        return st;
+    for (int c = COL_MIN; c <= COL_MAX; c++) {
+        size_t k;
+        cell(p, c, &k);
+        if (k > 0)
+            return fail(p, c, "min and max belong on the variable row");
+    }
+    return TS_OK;
+}
+
+static ts_status check_complete(ts_codebook *cb, ts_err *err)
+{
+    if (cb->nvars == 0)
+        return ts_err_set(err, TS_E_DATA, "%s: the codebook declares no variables", cb->path);
+    if (cb->id == (size_t)-1)
+        return ts_err_set(err, TS_E_DATA, "%s: no variable of type id: the codebook must name the respondent id column", cb->path);
+    for (size_t i = 0; i < cb->nvars; i++) {
+        ts_cbvar *v = &cb->vars[i];
+        if ((v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI || v->kind == TS_CB_RECODE) && v->def->ncodes == 0)
+            return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type %s) has no code rows below it", cb->path, v->line,
+                              v->def->name, ts_cbkind_name(v->kind));
+        ts_var_choose_storage(v->def);
+    }
+    return TS_OK;
+}
+
+ts_codebook *ts_codebook_read(const char *path, ts_err *err)
+{
+    ts_codebook *cb = calloc(1, sizeof *cb);
+    if (!cb) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    cb->id = (size_t)-1;
+    cb->path = ts_strdup(path);
+    ts_csvreader *r = NULL;
+    if (!cb->path) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (ts_checksum_file(path, cb->sha256, err) != TS_OK)
+        goto fail;
+    r = ts_csvreader_open(path, TS_ENC_AUTO, err);
+    if (!r)
+        goto fail;
+    parse p = {path, cb, {0}, NULL, err};
+    ts_record rec;
+    int got, have_header = 0;
+    while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
+        p.rec = &rec;
+        if (rec.problem != TS_REC_OK) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", path, rec.line, rec.problem_column, rec.problem_text);
+            goto fail;
+        }
+        if (rec.nfields > 0 && rec.fields[0].len > 0 && rec.fields[0].s[0] == '#')
+            continue;
+        int empty = 1;
+        for (size_t i = 0; i < rec.nfields; i++)
+            if (!ts_is_blank(rec.fields[i].s, rec.fields[i].len))
+                empty = 0;
+        if (empty)
+            continue; /* a row of empty cells, as Excel leaves below a table */
+        ts_status st;
+        if (!have_header) {
+            st = read_header(&p);
+            have_header = 1;
+        } else {
+            size_t n;
+            cell(&p, COL_VARIABLE, &n);
+            st = n > 0 ? read_variable_row(&p) : read_code_row(&p);
+        }
+        if (st != TS_OK)
+            goto fail;
+    }
+    if (got < 0)
+        goto fail;
+    if (ts_csvreader_close(r, err) != TS_OK) {
+        r = NULL;
+        goto fail;
+    }
+    r = NULL;
+    if (!have_header) {
+        ts_err_set(err, TS_E_DATA, "%s: the codebook is empty: expected a header row (variable,type,column,...)", path);
+        goto fail;
+    }
+    if (check_complete(cb, err) != TS_OK)
+        goto fail;
+    return cb;
+fail:
+    if (r)
+        ts_csvreader_close(r, NULL);
+    ts_codebook_free(cb);
+    return NULL;
+}
+
+void ts_codebook_free(ts_codebook *cb)
+{
+    if (!cb)
+        return;
+    for (size_t i = 0; i < cb->nvars; i++) {
+        ts_var_free(cb->vars[i].def);
+        free(cb->vars[i].column);
+        free(cb->vars[i].ranges);
+        free(cb->vars[i].sources);
+    }
+    free(cb->vars);
+    free(cb->path);
+    free(cb);
+}

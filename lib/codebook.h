@@ -1,0 +1,50 @@
+/* codebook.h — the survey's codebook (docs/codebook.md): which raw columns become which typed
+ * variables, their codes and labels, missing codes, valid ranges and derived variables. */
+#ifndef TS_CODEBOOK_H
+#define TS_CODEBOOK_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "status.h"
+
+typedef enum {
+    TS_CB_ID = 1, TS_CB_SINGLE, TS_CB_MULTI, TS_CB_INTEGER, TS_CB_NUMERIC, TS_CB_TEXT,
+    TS_CB_RECODE, TS_CB_SUM
+} ts_cbkind;
+
+/* One `values` item of a recode: source values in [lo, hi] map to code index CODE. */
+typedef struct ts_cbrange {
+    double lo, hi;   /* inclusive; -inf/+inf when open */
+    size_t code;     /* index into def->codes */
+} ts_cbrange;
+
+typedef struct ts_cbvar {
+    ts_cbkind kind;
+    ts_var *def;           /* name, labels, codes, range, layout (owned; no data) */
+    unsigned long line;    /* codebook line of the variable row */
+    char *column;          /* raw column, or NULL (derived; multi in 0/1-column form) */
+    int keep;              /* text: store the text in the dataset */
+    size_t from;           /* recode: index of the source variable */
+    size_t nranges;
+    ts_cbrange *ranges;    /* recode */
+    size_t nsources;
+    size_t *sources;       /* sum: indices of the summed variables */
+} ts_cbvar;
+
+typedef struct ts_codebook {
+    char *path;
+    char sha256[65];
+    size_t nvars;
+    ts_cbvar *vars;        /* in codebook order; derived ones only refer to earlier ones */
+    size_t id;             /* index of the id variable */
+} ts_codebook;
+
+/* Read and check the codebook at PATH. Returns NULL and sets ERR (TS_E_DATA with
+ * "path:line:column: ..." for a codebook mistake, TS_E_NOINPUT if it cannot be opened). */
+ts_codebook *ts_codebook_read(const char *path, ts_err *err);
+void ts_codebook_free(ts_codebook *cb);
+
+const char *ts_cbkind_name(ts_cbkind k);
+
+#endif

@@ -1,0 +1,263 @@
+/* linereader.c — see linereader.h. */
+#include "linereader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "strbuf.h"
+
+enum {
+    CHUNK = 1 << 20,                 /* bytes asked of zlib at a time */
+    MAX_LINE = 64 << 20,             /* a physical line longer than this is not CSV */
+    GUESS_WINDOW = 64 << 10          /* bytes looked at to guess the encoding */
+};
+
+struct ts_linereader {
+    gzFile gz;
+    char *path;
+    ts_encoding enc;
+    int forced;                     /* encoding given by the user, not guessed */
+    unsigned char *buf;             /* raw bytes; [start, end) not yet returned */
+    size_t cap, start, end;
+    int eof;
+    unsigned long lineno;
+    unsigned long long bytes;
+    int was_gzip;
+    ts_strbuf decoded;              /* the current line in UTF-8 */
+    ts_cp932 *cp932;
+};
+
+ts_linereader *ts_linereader_open(const char *path, ts_encoding enc, ts_err *err)
+{
+    ts_linereader *r = calloc(1, sizeof *r);
+    if (!r) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->path = ts_strdup(path);
+    r->enc = enc;
+    r->forced = enc != TS_ENC_AUTO;
+    r->cap = CHUNK * 2;
+    r->buf = malloc(r->cap);
+    if (!r->path || !r->buf) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    r->gz = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
+    if (!r->gz) {
+        ts_err_set(err, errno == ENOMEM ? TS_E_NOMEM : TS_E_NOINPUT, "%s: cannot open: %s", path,
+                   errno ? strerror(errno) : "unknown error");
+        goto fail;
+    }
+    gzbuffer(r->gz, 256 << 10);
+    return r;
+fail:
+    free(r->path);
+    free(r->buf);
+    free(r);
+    return NULL;
+}
+
+/* Move unread bytes to the front and read more. Returns bytes read, 0 at EOF, -1 on error. */
+static long fill(ts_linereader *r, ts_err *err)
+{
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < CHUNK) {
+        if (r->cap >= (size_t)MAX_LINE + 2 * CHUNK) {
+            ts_err_set(err, TS_E_DATA,
+                       "%s:%lu: line is longer than %d MiB: is this really a CSV file?",
+                       r->path, r->lineno + 1, MAX_LINE >> 20);
+            return -1;
+        }
+        unsigned char *p = realloc(r->buf, r->cap * 2);
+        if (!p) {
+            ts_err_set(err, TS_E_NOMEM, "out of memory");
+            return -1;
+        }
+        r->buf = p;
+        r->cap *= 2;
+    }
+    int n = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end < CHUNK ? r->cap - r->end : CHUNK));
+    if (n < 0) {
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr == Z_ERRNO)
+            ts_err_set(err, TS_E_IO, "%s: read error: %s", r->path, strerror(errno));
+        else
+            ts_err_set(err, TS_E_DATA, "%s: damaged gzip data (%s)", r->path, msg);
+        return -1;
+    }
+    if (r->bytes == 0 && n > 0)
+        r->was_gzip = !gzdirect(r->gz);
+    if (n == 0) {
+        /* zlib reports a stream cut short only as an error on the final read. */
+        int zerr;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr != Z_OK && zerr != Z_STREAM_END) {
+            if (zerr == Z_BUF_ERROR)
+                ts_err_set(err, TS_E_DATA, "%s: gzip data ends early: the file is truncated", r->path);
+            else
+                ts_err_set(err, TS_E_DATA, "%s: damaged gzip data (%s)", r->path, msg);
+            return -1;
+        }
+    }
+    r->end += (size_t)n;
+    r->bytes += (unsigned long long)n;
+    return n;
+}
+
+static int has_bom_at(const unsigned char *s, size_t n)
+{
+    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
+}
+
+/* Offset of a UTF-8 BOM (U+FEFF) anywhere in S, or -1. */
+static long find_bom(const unsigned char *s, size_t n)
+{
+    for (const unsigned char *p = s; (p = memchr(p, 0xEF, n - (size_t)(p - s))) != NULL; p++)
+        if (has_bom_at(p, n - (size_t)(p - s)))
+            return (long)(p - s);
+    return -1;
+}
+
+static int any_high_bit(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] & 0x80)
+            return 1;
+    return 0;
+}
+
+int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
+{
+    unsigned char *nl;
+    size_t scanned = 0;
+    for (;;) {
+        nl = memchr(r->buf + r->start + scanned, '\n', r->end - r->start - scanned);
+        if (nl || r->eof)
+            break;
+        scanned = r->end - r->start;
+        long n = fill(r, err);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            r->eof = 1;
+    }
+    if (!nl && r->start == r->end)
+        return 0;
+
+    if (r->lineno == 0 && r->bytes > 0) {
+        /* First line: a UTF-8 byte-order mark says the encoding and is not data. */
+        if (has_bom_at(r->buf + r->start, r->end - r->start) && r->enc != TS_ENC_CP932) {
+            r->start += 3;
+            r->enc = TS_ENC_UTF8;
+        }
+    }
+    unsigned char *s = r->buf + r->start;
+    size_t len = nl ? (size_t)(nl - s) : r->end - r->start;
+    r->start += len + (nl ? 1 : 0);
+    r->lineno++;
+    line->lineno = r->lineno;
+    line->ended_by_newline = nl != NULL;
+    if (len > 0 && s[len - 1] == '\r')
+        len--;
+
+    line->problem = TS_LINE_OK;
+    line->problem_offset = 0;
+
+    if (r->enc == TS_ENC_AUTO && any_high_bit(s, len)) {
+        /* Guess from the first line with non-ASCII bytes (normally the Japanese header):
+         * Japanese UTF-8 often happens to be valid CP932 too, but CP932 is almost never
+         * valid UTF-8, so a line that reads as UTF-8 settles it. Only a line that is neither
+         * falls back on comparing the two over what follows in the buffer. */
+        if (ts_utf8_valid_prefix(s, len) == len)
+            r->enc = TS_ENC_UTF8;
+        else if (ts_cp932_error_count(s, len, 0) == 0)
+            r->enc = TS_ENC_CP932;
+        else {
+            size_t avail = r->end - (size_t)(s - r->buf);
+            size_t window = avail < GUESS_WINDOW ? avail : GUESS_WINDOW;
+            r->enc = ts_encoding_guess(s, window, window < avail || !r->eof);
+        }
+    }
+    if (r->enc == TS_ENC_CP932 && !r->cp932) {
+        r->cp932 = ts_cp932_open(err);
+        if (!r->cp932)
+            return -1;
+    }
+
+    const char *nulp = memchr(s, '\0', len);
+    if (nulp) {
+        line->problem = TS_LINE_NUL;
+        line->problem_offset = (size_t)(nulp - (const char *)s);
+    } else if (r->enc == TS_ENC_CP932) {
+        if (has_bom_at(s, len)) {
+            line->problem = TS_LINE_BOM;
+        } else {
+            ts_strbuf_reset(&r->decoded);
+            long bad = ts_cp932_convert(r->cp932, (const char *)s, len, &r->decoded);
+            if (bad < 0) {
+                ts_err_set(err, TS_E_NOMEM, "out of memory");
+                return -1;
+            }
+            if (bad == 0) {
+                line->text = r->decoded.data ? r->decoded.data : "";
+                line->len = r->decoded.len;
+                return 1;
+            }
+            line->problem = TS_LINE_BAD_ENCODING;
+            line->problem_offset = (size_t)bad - 1;
+        }
+    } else {
+        size_t ok = ts_utf8_valid_prefix(s, len);
+        if (ok < len) {
+            line->problem = TS_LINE_BAD_ENCODING;
+            line->problem_offset = ok;
+        } else if (any_high_bit(s, len)) {
+            long bom = find_bom(s, len);
+            if (bom >= 0) {
+                line->problem = TS_LINE_BOM;
+                line->problem_offset = (size_t)bom;
+            }
+        }
+    }
+    /* Hand out the raw bytes (NUL-terminated in a copy so callers may use string functions). */
+    ts_strbuf_reset(&r->decoded);
+    if (ts_strbuf_append(&r->decoded, s, len) != 0) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return -1;
+    }
+    line->text = r->decoded.data;
+    line->len = len;
+    return 1;
+}
+
+ts_encoding ts_linereader_encoding(const ts_linereader *r) { return r->enc; }
+int ts_linereader_was_gzip(const ts_linereader *r) { return r->was_gzip; }
+unsigned long long ts_linereader_bytes(const ts_linereader *r) { return r->bytes; }
+
+ts_status ts_linereader_close(ts_linereader *r, ts_err *err)
+{
+    if (!r)
+        return TS_OK;
+    ts_status st = TS_OK;
+    /* zlib may report a truncated stream only here (Z_BUF_ERROR). */
+    int rc = gzclose_r(r->gz);
+    if (rc == Z_BUF_ERROR)
+        st = ts_err_set(err, TS_E_DATA, "%s: gzip data ends early: the file is truncated", r->path);
+    else if (rc != Z_OK)
+        st = ts_err_set(err, rc == Z_ERRNO ? TS_E_IO : TS_E_DATA, "%s: %s", r->path,
+                        rc == Z_ERRNO ? strerror(errno) : "damaged gzip data");
+    ts_cp932_close(r->cp932);
+    ts_strbuf_free(&r->decoded);
+    free(r->buf);
+    free(r->path);
+    free(r);
+    return st;
+}
