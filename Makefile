@@ -3,7 +3,7 @@
 # `make SAN=1 ...` builds everything with ASan+UBSan into build-san/ and bin-san/.
 
 PKG_CONFIG ?= pkg-config
-PKGS       := zlib gsl nettle
+PKGS       := zlib gsl libcrypto
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
@@ -38,6 +38,9 @@ EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
 
 PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export
 
+# Sub-makefiles add programs and check steps (data/data.mk: the synthetic generator and demos).
+-include data/data.mk
+
 all: $(PROGRAMS) $(EXTRA_PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -64,23 +67,44 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 
-# Sub-makefiles add programs and check steps (data/data.mk: the synthetic generator and demos).
--include data/data.mk
 
-.PHONY: all check check-unit check-cases check-san bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-valgrind bench demo clean install
+RESULTS = $(BUILD)/results.txt
+export RESULTS
+
 check-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
 check-cases: $(PROGRAMS)
 	@tests/run-cases.sh $(BIN) tests/cases
 
+# valgrind over the whole CLI catalogue (plain build; ASan and valgrind do not mix).
+check-valgrind: $(PROGRAMS)
+	@VALGRIND=1 tests/run-cases.sh $(BIN) tests/cases
+
 # `make check` = the plain build's tests, then the same tests under ASan+UBSan.
 check:
 	$(MAKE) --no-print-directory check-one
 	$(MAKE) --no-print-directory SAN=1 check-one
-	@tests/summarize.sh
+	@tests/summarize.sh build/results.txt build-san/results.txt
 
-check-one: all check-unit check-cases $(CHECK_EXTRA)
+check-one:
+	@mkdir -p $(BUILD) && rm -f $(RESULTS)
+	$(MAKE) --no-print-directory all check-unit check-cases $(CHECK_EXTRA)
+
+# The README's first command: ingest every demo survey into out/<survey>/ (dataset, rejects
+# file, and a labelled CSV that Excel opens). The report stage (issue #7) will take this over.
+DEMO_SURVEYS := yamagata-2022 saitama-2022
+demo: all
+	@for s in $(DEMO_SURVEYS); do \
+	    d=data/$$s; o=out/$$s; mkdir -p $$o; \
+	    enc=$$(sed -n 's/^encoding *= *//p' $$d/survey.ini); \
+	    echo "== $$s (synthetic demo survey)"; \
+	    $(BIN)/tsunagari-ingest -c $$d/codebook.csv -o $$o/dataset.tsd --rejects $$o/rejects.csv \
+	        --encoding $$enc --max-messages 5 $$d/raw.csv || exit 1; \
+	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/dataset.tsd || exit 1; \
+	    echo "   exported $$o/answers-labelled.csv"; \
+	done
 
 bench: all
 	@bench/run.sh $(BIN)

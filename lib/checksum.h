@@ -1,4 +1,4 @@
-/* checksum.h — SHA-256 of input files, for provenance records (nettle). */
+/* checksum.h — SHA-256 of input files, for provenance records (OpenSSL libcrypto). */
 #ifndef TS_CHECKSUM_H
 #define TS_CHECKSUM_H
 

@@ -157,9 +157,24 @@ static uint64_t data_length(const ts_dataset *ds, const ts_var *v)
     return n;
 }
 
+static int host_is_little_endian(void)
+{
+    const uint16_t probe = 1;
+    unsigned char first;
+    memcpy(&first, &probe, 1);
+    return first == 1;
+}
+
 static void write_data(section_out *s, const ts_dataset *ds, const ts_var *v)
 {
     size_t w = width_of(v->storage);
+    if (v->storage != TS_STORE_TEXT && host_is_little_endian()) {
+        /* The column is already in file order: one CRC and one write for all of it. */
+        sec_flush(s);
+        s->crc = crc32_z(s->crc, v->data, ds->nrows * w);
+        fwrite(v->data, w, ds->nrows, s->fp);
+        return;
+    }
     for (size_t r = 0; r < ds->nrows; r++) {
         if (v->storage == TS_STORE_TEXT) {
             const char *t = ts_var_text(v, r);
@@ -279,19 +294,29 @@ typedef struct reader {
 } reader;
 
 /* Read one section with tag TAG into a new buffer (*OUT, *LEN), checking its CRC. */
+/* Length of TAG without its padding spaces: "END " is named END in messages. */
+static int tag_len(const char *tag)
+{
+    int n = 4;
+    while (n > 0 && tag[n - 1] == ' ')
+        n--;
+    return n;
+}
+
 static ts_status read_section(reader *rd, const char *tag, unsigned char **out, uint64_t *len, ts_err *err)
 {
+    int tl = tag_len(tag);
     unsigned char head[12];
     if (rd->left < 12 || fread(head, 1, 12, rd->fp) != 12)
-        return ts_err_set(err, TS_E_DATA, "%s: file ends early (truncated?): expected a %.4s section",
-                          rd->path, tag);
+        return ts_err_set(err, TS_E_DATA, "%s: file ends early (truncated?): expected section %.*s",
+                          rd->path, tl, tag);
     rd->left -= 12;
     if (memcmp(head, tag, 4) != 0)
-        return ts_err_set(err, TS_E_DATA, "%s: damaged file: expected a %.4s section", rd->path, tag);
+        return ts_err_set(err, TS_E_DATA, "%s: damaged file: expected section %.*s", rd->path, tl, tag);
     uint64_t n = le_get(head + 4, 8);
     if (n > rd->left || rd->left - n < 4)
-        return ts_err_set(err, TS_E_DATA, "%s: file ends early (truncated?) inside a %.4s section",
-                          rd->path, tag);
+        return ts_err_set(err, TS_E_DATA, "%s: file ends early (truncated?) inside section %.*s",
+                          rd->path, tl, tag);
     unsigned char *buf = malloc(n ? (size_t)n : 1);
     if (!buf)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -303,8 +328,8 @@ static ts_status read_section(reader *rd, const char *tag, unsigned char **out, 
     rd->left -= n + 4;
     if (crc32_z(crc32(0, NULL, 0), buf, (size_t)n) != le_get(tail, 4)) {
         free(buf);
-        return ts_err_set(err, TS_E_DATA, "%s: damaged file: checksum of a %.4s section does not match",
-                          rd->path, tag);
+        return ts_err_set(err, TS_E_DATA, "%s: damaged file: checksum of section %.*s does not match",
+                          rd->path, tl, tag);
     }
     *out = buf;
     *len = n;

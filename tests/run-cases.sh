@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# run-cases.sh BIN CASES_DIR — the CLI contract as data (tests/README.md).
+#
+# Each case is a folder CASES_DIR/<stage>/<nnn-name>/ holding:
+#   cmd            one shell command line, run with bash in a scratch copy of the folder;
+#                  $BIN is the folder of the programs, $FIXTURES is tests/fixtures (absolute)
+#   setup          optional: a bash script run first in the scratch folder (to make inputs that
+#                  are awkward to commit: NUL bytes, 1 MB fields, truncated gzip)
+#   expected.rc    the exit status (default 0)
+#   expected.out   optional: stdout, exactly
+#   expected.err   optional: stderr, exactly
+#   check          optional: a bash script run afterwards in the scratch folder; exit 0 = pass
+# With VALGRIND=1 every program runs under valgrind; any memory error fails the case.
+set -u
+bin=$(cd "$1" && pwd)
+cases=$2
+fixtures=$(cd tests/fixtures && pwd)
+results=${RESULTS:-/dev/null}
+pass=0 fail=0
+
+if [ "${VALGRIND:-0}" = 1 ]; then
+    wrapped=$(mktemp -d)
+    for p in "$bin"/*; do
+        printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "%s" "$@"\n' "$p" > "$wrapped/$(basename "$p")"
+        chmod +x "$wrapped/$(basename "$p")"
+    done
+    bin=$wrapped
+fi
+
+for dir in "$cases"/*/*/; do
+    [ -f "$dir/cmd" ] || continue
+    name=${dir#"$cases"/}
+    name=${name%/}
+    scratch=$(mktemp -d)
+    cp -R "$dir". "$scratch"/
+    problems=""
+    (
+        cd "$scratch" || exit 1
+        export BIN="$bin" FIXTURES="$fixtures" LC_ALL=C.UTF-8
+        if [ -f setup ]; then bash ./setup || exit 98; fi
+        bash -c "$(cat cmd)" > actual.out 2> actual.err < /dev/null
+        echo $? > actual.rc
+    )
+    want_rc=0
+    [ -f "$dir/expected.rc" ] && want_rc=$(tr -d ' \n' < "$dir/expected.rc")
+    got_rc=$(cat "$scratch/actual.rc" 2>/dev/null || echo "setup failed")
+    [ "$got_rc" = "$want_rc" ] || problems+="exit status $got_rc, expected $want_rc"$'\n'
+    for s in out err; do
+        if [ -f "$dir/expected.$s" ] && ! diff -u "$dir/expected.$s" "$scratch/actual.$s" > "$scratch/diff.$s"; then
+            problems+="std$s differs:"$'\n'"$(head -40 "$scratch/diff.$s")"$'\n'
+        fi
+    done
+    if [ -z "$problems" ] && [ -f "$dir/check" ]; then
+        if ! out=$(cd "$scratch" && BIN="$bin" FIXTURES="$fixtures" bash ./check 2>&1); then
+            problems+="check failed: $out"$'\n'
+        fi
+    fi
+    if [ -z "$problems" ]; then
+        pass=$((pass + 1))
+        echo "ok - $name"
+        echo "PASS case $name" >> "$results"
+    else
+        fail=$((fail + 1))
+        echo "not ok - $name"
+        printf '%s' "$problems" | sed 's/^/#   /'
+        [ -s "$scratch/actual.err" ] && sed 's/^/#   stderr: /' "$scratch/actual.err" | head -10
+        echo "FAIL case $name" >> "$results"
+    fi
+    rm -rf "$scratch"
+done
+[ "${VALGRIND:-0}" = 1 ] && rm -rf "$bin"
+echo "cases: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

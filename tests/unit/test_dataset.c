@@ -1,0 +1,158 @@
+/* Unit tests for lib/dataset.c and lib/dataset_io.c: cells, storage, write/read round trip,
+ * and refusal of truncated or corrupted files. */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dataset.h"
+#include "harness.h"
+
+static ts_dataset *build(void)
+{
+    ts_dataset *ds = ts_dataset_new();
+    ts_var *id = ts_var_new("id", TS_VAR_ID);
+    ts_var *sex = ts_var_new("sex", TS_VAR_SINGLE);
+    ts_var_add_code(sex, 1, 0, "男性", "Male", "");
+    ts_var_add_code(sex, 2, 0, "女性", "Female", "");
+    ts_var_add_code(sex, 9, 1, "無回答", "No answer", "");
+    ts_var_choose_storage(sex);
+    ts_var *city = ts_var_new("city", TS_VAR_SINGLE);
+    ts_var_add_code(city, 11100, 0, "さいたま市", "", "");
+    ts_var_choose_storage(city);
+    ts_var *who = ts_var_new("who", TS_VAR_MULTI);
+    for (int k = 1; k <= 9; k++)
+        ts_var_add_code(who, k, k == 9, "opt", "", "");
+    ts_var_choose_storage(who);
+    ts_var *mins = ts_var_new("minutes", TS_VAR_NUMERIC);
+    ts_var *text = ts_var_new("comment", TS_VAR_TEXT);
+    ts_dataset_add_var(ds, id);
+    ts_dataset_add_var(ds, sex);
+    ts_dataset_add_var(ds, city);
+    ts_dataset_add_var(ds, who);
+    ts_dataset_add_var(ds, mins);
+    ts_dataset_add_var(ds, text);
+    ts_dataset_reserve(ds, 3000);
+    for (size_t r = 0; r < 3000; r++) {
+        ts_var_set_int(id, r, (int64_t)r + 1);
+        ts_var_set_int(sex, r, r % 3 == 2 ? 9 : (int64_t)(r % 2 + 1));
+        ts_var_set_int(city, r, r % 5 ? 11100 : TS_MISSING_INT);
+        ts_var_set_mask(who, r, r % 7 ? (uint64_t)(r % 300) : TS_MISSING_MASK);
+        ts_var_set_num(mins, r, r % 11 ? (double)r / 8 : NAN);
+        if (r % 4 == 0)
+            ts_var_set_text(text, r, "自由記述, \"quoted\"\nline", strlen("自由記述, \"quoted\"\nline"));
+    }
+    ds->nrows = 3000;
+    ts_dataset_set_meta(ds, "source.file", "raw.csv");
+    return ds;
+}
+
+static int same(const ts_dataset *a, const ts_dataset *b)
+{
+    if (a->nrows != b->nrows || a->nvars != b->nvars || a->nmeta != b->nmeta)
+        return 0;
+    for (size_t i = 0; i < a->nvars; i++) {
+        const ts_var *x = a->vars[i], *y = b->vars[i];
+        if (strcmp(x->name, y->name) || x->type != y->type || x->storage != y->storage || x->ncodes != y->ncodes)
+            return 0;
+        for (size_t r = 0; r < a->nrows; r++) {
+            if (x->type == TS_VAR_TEXT) {
+                const char *s = ts_var_text(x, r), *t = ts_var_text(y, r);
+                if ((s == NULL) != (t == NULL) || (s && strcmp(s, t)))
+                    return 0;
+            } else if (x->type == TS_VAR_MULTI) {
+                if (ts_var_mask(x, r) != ts_var_mask(y, r))
+                    return 0;
+            } else {
+                double p = ts_var_num(x, r), q = ts_var_num(y, r);
+                if (!(p == q || (isnan(p) && isnan(q))))
+                    return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+int main(void)
+{
+    ts_dataset *ds = build();
+    ts_var *sex = ts_dataset_find(ds, "sex"), *city = ts_dataset_find(ds, "city"), *who = ts_dataset_find(ds, "who");
+    T_CHECK(sex->storage == TS_STORE_U8);      /* one byte per single-choice answer */
+    T_CHECK(city->storage == TS_STORE_I32);    /* codes above 254 need more */
+    T_CHECK(who->storage == TS_STORE_MASK16);  /* 9 options */
+    T_CHECK(ts_var_is_missing(sex, 2));        /* 9 無回答 is a missing code */
+    T_CHECK(!ts_var_is_missing(sex, 0));
+    T_CHECK(ts_var_is_missing(who, 0));        /* system missing */
+    T_CHECK(ts_var_mask(who, 256) == 256 && ts_var_is_missing(who, 256)); /* bit 8 = code 9 */
+    T_CHECK(ts_var_set_int(sex, 0, 300) == -1); /* does not fit one byte: refused, not wrapped */
+
+    char path[] = "/tmp/tsunagari-test-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_dataset_write(ds, path, &err) == TS_OK);
+    ts_dataset *back = ts_dataset_read(path, &err);
+    T_CHECK(back != NULL && same(ds, back));
+    T_CHECK(back && strcmp(ts_dataset_get_meta(back, "source.file"), "raw.csv") == 0);
+    ts_dataset_free(back);
+
+    /* The same dataset writes the same bytes. */
+    char path2[] = "/tmp/tsunagari-test-XXXXXX";
+    fd = mkstemp(path2);
+    close(fd);
+    T_CHECK(ts_dataset_write(ds, path2, &err) == TS_OK);
+    FILE *a = fopen(path, "rb"), *b = fopen(path2, "rb");
+    int c1, c2, identical = 1;
+    long size = 0;
+    do {
+        c1 = getc(a);
+        c2 = getc(b);
+        identical &= c1 == c2;
+        size++;
+    } while (c1 != EOF && c2 != EOF);
+    fclose(a);
+    fclose(b);
+    T_CHECK(identical);
+
+    /* Truncated anywhere: refused with a message, never a crash. */
+    int refused = 1;
+    for (long cut = 0; cut < size - 1; cut += size / 97 + 1) {
+        T_CHECK(truncate(path2, cut) == 0);
+        ts_err_clear(&err);
+        ts_dataset *t = ts_dataset_read(path2, &err);
+        refused &= t == NULL && err.status == TS_E_DATA && err.msg != NULL;
+        ts_dataset_free(t);
+    }
+    T_CHECK(refused);
+
+    /* A flipped byte anywhere: refused by a checksum or a structure check. */
+    int detected = 1;
+    for (long at = 0; at < size - 1; at += size / 89 + 1) {
+        T_CHECK(ts_dataset_write(ds, path2, &err) == TS_OK);
+        FILE *f = fopen(path2, "r+b");
+        fseek(f, at, SEEK_SET);
+        int ch = getc(f);
+        fseek(f, at, SEEK_SET);
+        putc(ch ^ 0x40, f);
+        fclose(f);
+        ts_err_clear(&err);
+        ts_dataset *t = ts_dataset_read(path2, &err);
+        detected &= t == NULL && err.status == TS_E_DATA;
+        ts_dataset_free(t);
+    }
+    T_CHECK(detected);
+    ts_err_clear(&err);
+
+    /* Row filtering keeps order and frees dropped text. */
+    unsigned char *keep = calloc(ds->nrows, 1);
+    for (size_t r = 0; r < ds->nrows; r += 2)
+        keep[r] = 1;
+    ts_dataset_filter_rows(ds, keep);
+    T_CHECK(ds->nrows == 1500);
+    T_CHECK(ts_var_int(ts_dataset_find(ds, "id"), 1) == 3);
+    free(keep);
+
+    unlink(path);
+    unlink(path2);
+    ts_dataset_free(ds);
+    T_DONE();
+}
