@@ -20,10 +20,10 @@ CHECK_EXTRA    += check-data check-data-ingest
 # Same bytes on every machine: no fused multiply-add contraction (clang contracts by default).
 $(SYNTH_OBJ): override CFLAGS += -ffp-contract=off
 
-# The generator needs only GSL (and iconv, in glibc).
-$(SYNTH): $(SYNTH_OBJ)
+# The generator uses lib/ for its error type, GSL for random numbers, iconv (glibc) for CP932.
+$(SYNTH): $(SYNTH_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(shell $(PKG_CONFIG) --libs gsl) -lm -o $@
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 demo-data: $(SYNTH)
 	$(SYNTH) demo yamagata-2022 -o data/yamagata-2022

@@ -16,7 +16,7 @@ typedef struct cbrow {
     const char *min, *max, *from, *values, *keep;
 } cbrow;
 
-static synth_status put(synth_csv *w, const cbrow *r, synth_err *err)
+static ts_status put(synth_csv *w, const cbrow *r, ts_err *err)
 {
     const char *cells[] = {r->var, r->type, r->column, r->label, r->label_en};
     for (size_t i = 0; i < 5; i++)
@@ -32,15 +32,15 @@ static synth_status put(synth_csv *w, const cbrow *r, synth_err *err)
     return synth_csv_end(w, err);
 }
 
-static synth_status codes(synth_csv *w, const synth_optlist *l, int na_code, synth_err *err)
+static ts_status codes(synth_csv *w, const synth_optlist *l, int na_code, ts_err *err)
 {
-    synth_status st = SYNTH_OK;
-    for (size_t i = 0; i < l->n && st == SYNTH_OK; i++) {
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < l->n && st == TS_OK; i++) {
         cbrow r = {.label = l->opt[i].ja, .label_en = l->opt[i].en, .has_code = 1,
                    .code = l->opt[i].code, .values = l->opt[i].values};
         st = put(w, &r, err);
     }
-    if (st == SYNTH_OK && na_code) {
+    if (st == TS_OK && na_code) {
         cbrow r = {.label = "無回答", .label_en = "No answer", .has_code = 1, .code = na_code,
                    .missing = 1};
         st = put(w, &r, err);
@@ -52,8 +52,8 @@ typedef struct ctx {
     synth_csv *w;
     synth_layout lay;
     synth_buf col;
-    synth_err *err;
-    synth_status st;
+    ts_err *err;
+    ts_status st;
 } ctx;
 
 static const char *colname(ctx *c, synth_col col, int option)
@@ -64,7 +64,7 @@ static const char *colname(ctx *c, synth_col col, int option)
 
 static void var(ctx *c, const cbrow *r)
 {
-    if (c->st == SYNTH_OK)
+    if (c->st == TS_OK)
         c->st = put(c->w, r, c->err);
 }
 
@@ -74,7 +74,7 @@ static void single(ctx *c, const char *name, synth_col col, int option, const ch
     cbrow r = {.var = name, .type = "single", .column = colname(c, col, option),
                .label = label, .label_en = label_en};
     var(c, &r);
-    if (c->st == SYNTH_OK)
+    if (c->st == TS_OK)
         c->st = codes(c->w, l, c->lay == SYNTH_LAYOUT_SAITAMA ? SYNTH_NA : 0, c->err);
 }
 
@@ -85,7 +85,7 @@ static void multiple(ctx *c, const char *name, synth_col col, const char *label,
     cbrow r = {.var = name, .type = "multi", .column = yam ? NULL : colname(c, col, 0),
                .label = label, .label_en = label_en};
     var(c, &r);
-    for (size_t i = 0; i < l->n && c->st == SYNTH_OK; i++) {
+    for (size_t i = 0; i < l->n && c->st == TS_OK; i++) {
         cbrow o = {.column = yam ? colname(c, col, (int)i + 1) : NULL, .label = l->opt[i].ja,
                    .label_en = l->opt[i].en, .has_code = 1, .code = l->opt[i].code};
         var(c, &o);
@@ -103,7 +103,7 @@ static void recode(ctx *c, const char *name, const char *from, const char *label
     cbrow r = {.var = name, .type = "recode", .label = label, .label_en = label_en,
                .from = from};
     var(c, &r);
-    if (c->st == SYNTH_OK)
+    if (c->st == TS_OK)
         c->st = codes(c->w, l, 0, c->err);
 }
 
@@ -122,7 +122,7 @@ static void areas(ctx *c, const synth_popspec *spec)
                .from = "muni"};
     var(c, &r);
     synth_buf values = SYNTH_BUF_INIT;
-    for (size_t a = 0; a < spec->nareas && c->st == SYNTH_OK; a++) {
+    for (size_t a = 0; a < spec->nareas && c->st == TS_OK; a++) {
         synth_buf_reset(&values);
         for (size_t i = 0; i < spec->area[a].nmunis; i++) {
             if (i)
@@ -133,8 +133,8 @@ static void areas(ctx *c, const synth_popspec *spec)
                    .code = spec->area[a].code, .values = synth_buf_cstr(&values)};
         var(c, &o);
     }
-    if (values.oom && c->st == SYNTH_OK)
-        c->st = synth_err_set(c->err, SYNTH_E_NOMEM, "out of memory");
+    if (values.oom && c->st == TS_OK)
+        c->st = ts_err_set(c->err, TS_E_NOMEM, "out of memory");
     synth_buf_free(&values);
 }
 
@@ -162,14 +162,14 @@ static void comments(ctx *c, const synth_popspec *spec)
     size_t n = c->lay == SYNTH_LAYOUT_YAMAGATA ? sizeof yam / sizeof yam[0]
                                                : sizeof sai / sizeof sai[0];
     (void)spec;
-    for (size_t i = 0; i < n && c->st == SYNTH_OK; i++)
+    for (size_t i = 0; i < n && c->st == TS_OK; i++)
         c->st = synth_csv_comment(c->w, t[i], c->err);
 }
 
-synth_status synth_codebook_write(const char *path, synth_layout lay, const synth_popspec *spec,
-                                  synth_err *err)
+ts_status synth_codebook_write(const char *path, synth_layout lay, const synth_popspec *spec,
+                                  ts_err *err)
 {
-    ctx c = {.lay = lay, .col = SYNTH_BUF_INIT, .err = err, .st = SYNTH_OK};
+    ctx c = {.lay = lay, .col = SYNTH_BUF_INIT, .err = err, .st = TS_OK};
     c.w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
     if (!c.w)
         return err->status;
@@ -179,7 +179,7 @@ synth_status synth_codebook_write(const char *path, synth_layout lay, const synt
                                        "missing",  "min",  "max",    "from",  "values",   "keep"};
     for (size_t i = 0; i < 12; i++)
         synth_csv_field(c.w, head[i]);
-    if (c.st == SYNTH_OK)
+    if (c.st == TS_OK)
         c.st = synth_csv_end(c.w, err);
 
     cbrow id = {.var = "id", .type = "id", .column = colname(&c, SYNTH_COL_ID, 0),
@@ -241,10 +241,10 @@ synth_status synth_codebook_write(const char *path, synth_layout lay, const synt
                 .label = "自由記述", .label_en = "Comment", .keep = "no"};
     var(&c, &cm);
 
-    if (c.col.oom && c.st == SYNTH_OK)
-        c.st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+    if (c.col.oom && c.st == TS_OK)
+        c.st = ts_err_set(err, TS_E_NOMEM, "out of memory");
     synth_buf_free(&c.col);
-    if (c.st != SYNTH_OK) {
+    if (c.st != TS_OK) {
         synth_csv_abort(c.w);
         return c.st;
     }

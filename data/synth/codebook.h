@@ -4,11 +4,11 @@
 #ifndef SYNTH_CODEBOOK_H
 #define SYNTH_CODEBOOK_H
 
-#include "err.h"
+#include "status.h"
 #include "popspec.h"
 #include "rawfile.h"
 
-synth_status synth_codebook_write(const char *path, synth_layout lay, const synth_popspec *spec,
-                                  synth_err *err);
+ts_status synth_codebook_write(const char *path, synth_layout lay, const synth_popspec *spec,
+                                  ts_err *err);
 
 #endif

@@ -25,11 +25,11 @@ struct synth_csv {
     unsigned long lines;
 };
 
-synth_csv *synth_csv_open(const char *path, synth_enc enc, const char *eol, synth_err *err)
+synth_csv *synth_csv_open(const char *path, synth_enc enc, const char *eol, ts_err *err)
 {
     synth_csv *w = calloc(1, sizeof *w);
     if (!w) {
-        synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
     w->eol = eol;
@@ -41,7 +41,7 @@ synth_csv *synth_csv_open(const char *path, synth_enc enc, const char *eol, synt
     if (enc == SYNTH_ENC_CP932) {
         w->cd = iconv_open("CP932", "UTF-8");
         if (w->cd == (iconv_t)-1) {
-            synth_err_set(err, SYNTH_E_INTERNAL, "iconv cannot convert UTF-8 to CP932: %s",
+            ts_err_set(err, TS_E_INTERNAL, "iconv cannot convert UTF-8 to CP932: %s",
                           strerror(errno));
             goto fail;
         }
@@ -58,7 +58,7 @@ synth_csv *synth_csv_open(const char *path, synth_enc enc, const char *eol, synt
     memcpy(w->tmp + n, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
     int fd = mkstemp(w->tmp);
     if (fd < 0) {
-        synth_err_set(err, SYNTH_E_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        ts_err_set(err, TS_E_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
         free(w->tmp);
         w->tmp = NULL;
         goto fail;
@@ -67,13 +67,13 @@ synth_csv *synth_csv_open(const char *path, synth_enc enc, const char *eol, synt
     (void)fchmod(fd, 0644);
     w->fp = fdopen(fd, "wb");
     if (!w->fp) {
-        synth_err_set(err, SYNTH_E_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+        ts_err_set(err, TS_E_CANTCREAT, "%s: cannot create: %s", path, strerror(errno));
         close(fd);
         goto fail;
     }
     return w;
 nomem:
-    synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+    ts_err_set(err, TS_E_NOMEM, "out of memory");
 fail:
     synth_csv_abort(w);
     return NULL;
@@ -135,7 +135,7 @@ void synth_csv_truncate_at(synth_csv *w, unsigned n) { w->limit = n; }
 
 /* Convert REC to CP932 into CONV. Every text we write is ours, so a character CP932 lacks
  * (say U+301C WAVE DASH instead of U+FF5E) is a bug in a label, reported with the record. */
-static synth_status to_cp932(synth_csv *w, synth_err *err)
+static ts_status to_cp932(synth_csv *w, ts_err *err)
 {
     synth_buf_reset(&w->conv);
     char *in = w->rec.s;
@@ -148,41 +148,41 @@ static synth_status to_cp932(synth_csv *w, synth_err *err)
         size_t rc = iconv(w->cd, &in, &inleft, &out, &outleft);
         synth_buf_add(&w->conv, chunk, sizeof chunk - outleft);
         if (rc == (size_t)-1 && errno != E2BIG)
-            return synth_err_set(err, SYNTH_E_DATA,
+            return ts_err_set(err, TS_E_DATA,
                                  "%s: text not representable in CP932 near \"%.40s\"", w->path,
                                  in);
     }
     if (w->conv.oom)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
-    return SYNTH_OK;
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    return TS_OK;
 }
 
-static synth_status write_rec(synth_csv *w, synth_err *err)
+static ts_status write_rec(synth_csv *w, ts_err *err)
 {
     synth_buf_puts(&w->rec, w->eol);
     w->lines++;
     if (w->rec.oom)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     const char *p = w->rec.s;
     size_t n = w->rec.len;
     if (w->enc == SYNTH_ENC_CP932) {
-        synth_status st = to_cp932(w, err);
-        if (st != SYNTH_OK)
+        ts_status st = to_cp932(w, err);
+        if (st != TS_OK)
             return st;
         p = w->conv.s;
         n = w->conv.len;
     }
     if (n > 0 && fwrite(p, 1, n, w->fp) != n)
-        return synth_err_set(err, SYNTH_E_IO, "%s: write failed: %s", w->path, strerror(errno));
+        return ts_err_set(err, TS_E_IO, "%s: write failed: %s", w->path, strerror(errno));
     synth_buf_reset(&w->rec);
     w->nfields = 0;
     w->limit = 0;
-    return SYNTH_OK;
+    return TS_OK;
 }
 
-synth_status synth_csv_end(synth_csv *w, synth_err *err) { return write_rec(w, err); }
+ts_status synth_csv_end(synth_csv *w, ts_err *err) { return write_rec(w, err); }
 
-synth_status synth_csv_comment(synth_csv *w, const char *text, synth_err *err)
+ts_status synth_csv_comment(synth_csv *w, const char *text, ts_err *err)
 {
     synth_buf_reset(&w->rec);
     synth_buf_puts(&w->rec, "# ");
@@ -203,22 +203,22 @@ static void release(synth_csv *w)
     free(w);
 }
 
-synth_status synth_csv_commit(synth_csv *w, synth_err *err)
+ts_status synth_csv_commit(synth_csv *w, ts_err *err)
 {
-    synth_status st = SYNTH_OK;
+    ts_status st = TS_OK;
     if (!w->tmp) { /* stdout */
         if (fflush(w->fp) != 0 || ferror(w->fp))
-            st = synth_err_set(err, SYNTH_E_IO, "standard output: write failed: %s",
+            st = ts_err_set(err, TS_E_IO, "standard output: write failed: %s",
                                strerror(errno));
         release(w);
         return st;
     }
     int bad = ferror(w->fp);
     if (fclose(w->fp) != 0 || bad) {
-        st = synth_err_set(err, SYNTH_E_IO, "%s: write failed: %s", w->path, strerror(errno));
+        st = ts_err_set(err, TS_E_IO, "%s: write failed: %s", w->path, strerror(errno));
         unlink(w->tmp);
     } else if (rename(w->tmp, w->path) != 0) {
-        st = synth_err_set(err, SYNTH_E_CANTCREAT, "%s: cannot rename into place: %s", w->path,
+        st = ts_err_set(err, TS_E_CANTCREAT, "%s: cannot rename into place: %s", w->path,
                            strerror(errno));
         unlink(w->tmp);
     }

@@ -39,7 +39,7 @@ static void world_free(world *w)
         gsl_rng_free(w->rrow);
 }
 
-static synth_status world_init(world *w, int saitama, unsigned long seed, synth_err *err)
+static ts_status world_init(world *w, int saitama, unsigned long seed, ts_err *err)
 {
     memset(w, 0, sizeof *w);
     if (saitama)
@@ -51,16 +51,16 @@ static synth_status world_init(world *w, int saitama, unsigned long seed, synth_
     w->rsample = gsl_rng_alloc(gsl_rng_mt19937);
     w->rrow = gsl_rng_alloc(gsl_rng_mt19937);
     if (!w->model || !w->rpop || !w->rsample || !w->rrow)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     gsl_rng_set(w->rpop, seed);
     gsl_rng_set(w->rsample, seed + 1);
     gsl_rng_set(w->rrow, seed + 2);
     w->pop = synth_population_build(&w->spec, w->model, w->rpop, err);
-    return w->pop ? SYNTH_OK : err->status;
+    return w->pop ? TS_OK : err->status;
 }
 
-static synth_status write_truth(const world *w, const char *dir, unsigned long seed,
-                                synth_err *err)
+static ts_status write_truth(const world *w, const char *dir, unsigned long seed,
+                                ts_err *err)
 {
     synth_truth t;
     synth_truth_init(&t, &w->spec);
@@ -68,19 +68,19 @@ static synth_status write_truth(const world *w, const char *dir, unsigned long s
         synth_truth_add(&t, &w->pop->p[i]);
     char *path = synth_path_join(dir, "truth.csv");
     if (!path)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
-    synth_status st = synth_truth_write(&t, path, seed, err);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    ts_status st = synth_truth_write(&t, path, seed, err);
     free(path);
     return st;
 }
 
-static synth_status write_codebook(const world *w, const char *dir, synth_layout lay,
-                                   synth_err *err)
+static ts_status write_codebook(const world *w, const char *dir, synth_layout lay,
+                                   ts_err *err)
 {
     char *path = synth_path_join(dir, "codebook.csv");
     if (!path)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
-    synth_status st = synth_codebook_write(path, lay, &w->spec, err);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    ts_status st = synth_codebook_write(path, lay, &w->spec, err);
     free(path);
     return st;
 }
@@ -118,12 +118,12 @@ typedef struct planted {
     const char *problem, *expected;
 } planted;
 
-static synth_status write_planted(const char *dir, const planted *pl, size_t n,
-                                  long long records, synth_err *err)
+static ts_status write_planted(const char *dir, const planted *pl, size_t n,
+                                  long long records, ts_err *err)
 {
     char *path = synth_path_join(dir, "planted.csv");
     if (!path)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     synth_csv *w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
     free(path);
     if (!w)
@@ -134,36 +134,36 @@ static synth_status write_planted(const char *dir, const planted *pl, size_t n,
     synth_buf_puts(&b, " records read, ");
     synth_buf_addint(&b, records - 2);
     synth_buf_puts(&b, " accepted, 2 rejected, 1 item warning.");
-    synth_status st = synth_csv_comment(w, synth_buf_cstr(&b), err);
+    ts_status st = synth_csv_comment(w, synth_buf_cstr(&b), err);
     synth_buf_free(&b);
-    if (st == SYNTH_OK)
+    if (st == TS_OK)
         st = synth_csv_comment(w, "line: physical line of raw.csv where the record starts "
                                   "(line 1 is the header).", err);
     static const char *const head[] = {"line", "id", "problem", "expected"};
     for (size_t i = 0; i < 4; i++)
         synth_csv_field(w, head[i]);
-    if (st == SYNTH_OK)
+    if (st == TS_OK)
         st = synth_csv_end(w, err);
-    for (size_t i = 0; i < n && st == SYNTH_OK; i++) {
+    for (size_t i = 0; i < n && st == TS_OK; i++) {
         synth_csv_int(w, (long long)pl[i].line);
         synth_csv_int(w, pl[i].id);
         synth_csv_field(w, pl[i].problem);
         synth_csv_field(w, pl[i].expected);
         st = synth_csv_end(w, err);
     }
-    if (st != SYNTH_OK) {
+    if (st != TS_OK) {
         synth_csv_abort(w);
         return st;
     }
     return synth_csv_commit(w, err);
 }
 
-static synth_status yamagata_raw(const world *wd, const char *dir, answer *ans, size_t n,
-                                 synth_err *err)
+static ts_status yamagata_raw(const world *wd, const char *dir, answer *ans, size_t n,
+                                 ts_err *err)
 {
     char *path = synth_path_join(dir, "raw.csv");
     if (!path)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     synth_csv *w = synth_csv_open(path, SYNTH_ENC_CP932, "\r\n", err);
     free(path);
     if (!w)
@@ -178,8 +178,8 @@ static synth_status yamagata_raw(const world *wd, const char *dir, answer *ans, 
 
     planted pl[3];
     size_t npl = 0;
-    synth_status st = synth_raw_header(w, SYNTH_LAYOUT_YAMAGATA, err);
-    for (size_t i = 0; i < n && st == SYNTH_OK; i++) {
+    ts_status st = synth_raw_header(w, SYNTH_LAYOUT_YAMAGATA, err);
+    for (size_t i = 0; i < n && st == TS_OK; i++) {
         const synth_person *p = &wd->pop->p[ans[i].person];
         unsigned long line = synth_csv_lines(w) + 1;
         if (i == age_at)
@@ -191,7 +191,7 @@ static synth_status yamagata_raw(const world *wd, const char *dir, answer *ans, 
                                   "record cut off after 9 fields (broken export line)",
                                   "reject: wrong number of fields"};
         st = synth_raw_row(w, SYNTH_LAYOUT_YAMAGATA, &wd->spec, &ans[i].ri, p, wd->rrow, err);
-        if (st == SYNTH_OK && i == PLANT_DUP) {
+        if (st == TS_OK && i == PLANT_DUP) {
             /* the form was sent twice: same 回答ID and answers, received 4 s later */
             synth_rowinfo again = ans[i].ri;
             again.ts += 4;
@@ -201,24 +201,24 @@ static synth_status yamagata_raw(const world *wd, const char *dir, answer *ans, 
             st = synth_raw_row(w, SYNTH_LAYOUT_YAMAGATA, &wd->spec, &again, p, wd->rrow, err);
         }
     }
-    if (st != SYNTH_OK) {
+    if (st != TS_OK) {
         synth_csv_abort(w);
         return st;
     }
-    if ((st = synth_csv_commit(w, err)) != SYNTH_OK)
+    if ((st = synth_csv_commit(w, err)) != TS_OK)
         return st;
     return write_planted(dir, pl, npl, (long long)n + 1, err);
 }
 
-synth_status synth_demo_yamagata(const char *dir, unsigned long seed, synth_err *err)
+ts_status synth_demo_yamagata(const char *dir, unsigned long seed, ts_err *err)
 {
     world wd;
     answer *ans = NULL;
     uint32_t *perm = NULL;
-    synth_status st = world_init(&wd, 0, seed, err);
-    if (st != SYNTH_OK)
+    ts_status st = world_init(&wd, 0, seed, err);
+    if (st != TS_OK)
         goto done;
-    if ((st = write_truth(&wd, dir, seed, err)) != SYNTH_OK)
+    if ((st = write_truth(&wd, dir, seed, err)) != TS_OK)
         goto done;
 
     /* 2,583 records = 2,582 distinct submissions + one sent twice */
@@ -234,7 +234,7 @@ synth_status synth_demo_yamagata(const char *dir, unsigned long seed, synth_err 
     perm = identity(wd.pop->n);
     ans = calloc(distinct, sizeof *ans);
     if (!perm || !ans) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     size_t k = 0;
@@ -250,16 +250,16 @@ synth_status synth_demo_yamagata(const char *dir, unsigned long seed, synth_err 
     for (size_t i = 0; i < k; i++)
         ans[i].ri.id = (long long)i + 1;
     if (k != distinct) {
-        st = synth_err_set(err, SYNTH_E_INTERNAL, "drew %zu answers, wanted %zu", k, distinct);
+        st = ts_err_set(err, TS_E_INTERNAL, "drew %zu answers, wanted %zu", k, distinct);
         goto done;
     }
-    if ((st = yamagata_raw(&wd, dir, ans, k, err)) != SYNTH_OK)
+    if ((st = yamagata_raw(&wd, dir, ans, k, err)) != TS_OK)
         goto done;
-    if ((st = write_codebook(&wd, dir, SYNTH_LAYOUT_YAMAGATA, err)) != SYNTH_OK)
+    if ((st = write_codebook(&wd, dir, SYNTH_LAYOUT_YAMAGATA, err)) != TS_OK)
         goto done;
     char *path = synth_path_join(dir, "margins_age_sex.csv");
     if (!path) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     st = synth_frames_margins(path, &wd.spec, err);
@@ -293,16 +293,16 @@ static int by_register(const void *a, const void *b)
     return x->person < y->person ? -1 : x->person > y->person;
 }
 
-synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *err)
+ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err)
 {
     world wd;
     uint32_t *perm = NULL, *sample = NULL;
     drawn *reg = NULL;
     synth_csv *w = NULL;
-    synth_status st = world_init(&wd, 1, seed, err);
-    if (st != SYNTH_OK)
+    ts_status st = world_init(&wd, 1, seed, err);
+    if (st != TS_OK)
         goto done;
-    if ((st = write_truth(&wd, dir, seed, err)) != SYNTH_OK)
+    if ((st = write_truth(&wd, dir, seed, err)) != TS_OK)
         goto done;
 
     size_t n = wd.spec.nareas * SYNTH_SAITAMA_PER_AREA;
@@ -310,7 +310,7 @@ synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *
     sample = malloc(n * sizeof *sample);
     reg = malloc(n * sizeof *reg);
     if (!perm || !sample || !reg) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     synth_design_saitama_sample(wd.pop, wd.rsample, perm, sample);
@@ -324,7 +324,7 @@ synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *
 
     char *path = synth_path_join(dir, "raw.csv");
     if (!path) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
@@ -334,7 +334,7 @@ synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *
         goto done;
     }
     st = synth_raw_header(w, SYNTH_LAYOUT_SAITAMA, err);
-    for (size_t i = 0; i < n && st == SYNTH_OK; i++) {
+    for (size_t i = 0; i < n && st == TS_OK; i++) {
         const synth_person *p = &wd.pop->p[sample[i]];
         /* draw response and mode for everyone, so the sample's fate is one stream */
         int responds = synth_draw_bern(wd.rsample, synth_design_saitama_response(p));
@@ -344,13 +344,13 @@ synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *
         synth_rowinfo ri = {.id = (long long)i + 1, .mode = web ? 2 : 1};
         st = synth_raw_row(w, SYNTH_LAYOUT_SAITAMA, &wd.spec, &ri, p, wd.rrow, err);
     }
-    if (st != SYNTH_OK)
+    if (st != TS_OK)
         goto done;
     st = synth_csv_commit(w, err);
     w = NULL;
-    if (st != SYNTH_OK)
+    if (st != TS_OK)
         goto done;
-    if ((st = synth_frames_saitama(dir, wd.pop, sample, n, err)) != SYNTH_OK)
+    if ((st = synth_frames_saitama(dir, wd.pop, sample, n, err)) != TS_OK)
         goto done;
     st = write_codebook(&wd, dir, SYNTH_LAYOUT_SAITAMA, err);
 done:

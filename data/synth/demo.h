@@ -3,14 +3,14 @@
 #ifndef SYNTH_DEMO_H
 #define SYNTH_DEMO_H
 
-#include "err.h"
+#include "status.h"
 
 enum { SYNTH_SEED_YAMAGATA = 20221119, SYNTH_SEED_SAITAMA = 20230117 };
 
 /* DIR/raw.csv (CP932, CRLF), codebook.csv, margins_age_sex.csv, truth.csv, planted.csv. */
-synth_status synth_demo_yamagata(const char *dir, unsigned long seed, synth_err *err);
+ts_status synth_demo_yamagata(const char *dir, unsigned long seed, ts_err *err);
 
 /* DIR/raw.csv (UTF-8, LF), codebook.csv, frame_area.csv, frame_area_age_sex.csv, truth.csv. */
-synth_status synth_demo_saitama(const char *dir, unsigned long seed, synth_err *err);
+ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err);
 
 #endif

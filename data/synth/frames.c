@@ -20,22 +20,22 @@ char *synth_path_join(const char *dir, const char *name)
     return p;
 }
 
-static synth_status comments(synth_csv *w, const char *const *lines, size_t n, synth_err *err)
+static ts_status comments(synth_csv *w, const char *const *lines, size_t n, ts_err *err)
 {
-    synth_status st = SYNTH_OK;
-    for (size_t i = 0; i < n && st == SYNTH_OK; i++)
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < n && st == TS_OK; i++)
         st = synth_csv_comment(w, lines[i], err);
     return st;
 }
 
-static synth_status header(synth_csv *w, const char *const *cells, size_t n, synth_err *err)
+static ts_status header(synth_csv *w, const char *const *cells, size_t n, ts_err *err)
 {
     for (size_t i = 0; i < n; i++)
         synth_csv_field(w, cells[i]);
     return synth_csv_end(w, err);
 }
 
-synth_status synth_frames_margins(const char *path, const synth_popspec *spec, synth_err *err)
+ts_status synth_frames_margins(const char *path, const synth_popspec *spec, ts_err *err)
 {
     static const char *const note[] = {
         "山形市 residents aged 16+ by age band x sex: weighting margins for the yamagata-2022 demo.",
@@ -48,11 +48,11 @@ synth_status synth_frames_margins(const char *path, const synth_popspec *spec, s
     synth_csv *w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
     if (!w)
         return err->status;
-    synth_status st = comments(w, note, sizeof note / sizeof note[0], err);
-    if (st == SYNTH_OK)
+    ts_status st = comments(w, note, sizeof note / sizeof note[0], err);
+    if (st == TS_OK)
         st = header(w, head, 3, err);
-    for (int b = 0; b < SYNTH_NBANDS && st == SYNTH_OK; b++)
-        for (int s = 0; s < 2 && st == SYNTH_OK; s++) {
+    for (int b = 0; b < SYNTH_NBANDS && st == TS_OK; b++)
+        for (int s = 0; s < 2 && st == TS_OK; s++) {
             long n = 0;
             for (size_t a = 0; a < spec->nareas; a++)
                 n += spec->area[a].pop[s][b];
@@ -61,14 +61,14 @@ synth_status synth_frames_margins(const char *path, const synth_popspec *spec, s
             synth_csv_int(w, n);
             st = synth_csv_end(w, err);
         }
-    if (st != SYNTH_OK) {
+    if (st != TS_OK) {
         synth_csv_abort(w);
         return st;
     }
     return synth_csv_commit(w, err);
 }
 
-static synth_status frame_area(const char *path, const synth_popspec *spec, synth_err *err)
+static ts_status frame_area(const char *path, const synth_popspec *spec, ts_err *err)
 {
     static const char *const note[] = {
         "埼玉県 sampling frame by area (strata): residents aged 16+ on the register and the sample",
@@ -80,24 +80,24 @@ static synth_status frame_area(const char *path, const synth_popspec *spec, synt
     synth_csv *w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
     if (!w)
         return err->status;
-    synth_status st = comments(w, note, sizeof note / sizeof note[0], err);
-    if (st == SYNTH_OK)
+    ts_status st = comments(w, note, sizeof note / sizeof note[0], err);
+    if (st == TS_OK)
         st = header(w, head, 3, err);
-    for (size_t a = 0; a < spec->nareas && st == SYNTH_OK; a++) {
+    for (size_t a = 0; a < spec->nareas && st == TS_OK; a++) {
         synth_csv_field(w, spec->area[a].ja);
         synth_csv_int(w, synth_area_total16(&spec->area[a]));
         synth_csv_int(w, SYNTH_SAITAMA_PER_AREA);
         st = synth_csv_end(w, err);
     }
-    if (st != SYNTH_OK) {
+    if (st != TS_OK) {
         synth_csv_abort(w);
         return st;
     }
     return synth_csv_commit(w, err);
 }
 
-static synth_status frame_cells(const char *path, const synth_population *pop,
-                                const uint32_t *sampled, size_t nsampled, synth_err *err)
+static ts_status frame_cells(const char *path, const synth_population *pop,
+                                const uint32_t *sampled, size_t nsampled, ts_err *err)
 {
     static const char *const note[] = {
         "埼玉県 sampling frame by area x age band x sex: residents aged 16+ on the register",
@@ -109,7 +109,7 @@ static synth_status frame_cells(const char *path, const synth_population *pop,
     const synth_popspec *spec = pop->spec;
     long *count = calloc(pop->ncells, sizeof *count);
     if (!count)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     for (size_t i = 0; i < nsampled; i++) {
         const synth_person *p = &pop->p[sampled[i]];
         count[synth_cell_index(p->area, p->band, p->sex)]++;
@@ -119,12 +119,12 @@ static synth_status frame_cells(const char *path, const synth_population *pop,
         free(count);
         return err->status;
     }
-    synth_status st = comments(w, note, sizeof note / sizeof note[0], err);
-    if (st == SYNTH_OK)
+    ts_status st = comments(w, note, sizeof note / sizeof note[0], err);
+    if (st == TS_OK)
         st = header(w, head, 5, err);
-    for (size_t a = 0; a < spec->nareas && st == SYNTH_OK; a++)
-        for (int b = 0; b < SYNTH_NBANDS && st == SYNTH_OK; b++)
-            for (int s = 1; s <= 2 && st == SYNTH_OK; s++) {
+    for (size_t a = 0; a < spec->nareas && st == TS_OK; a++)
+        for (int b = 0; b < SYNTH_NBANDS && st == TS_OK; b++)
+            for (int s = 1; s <= 2 && st == TS_OK; s++) {
                 synth_csv_field(w, spec->area[a].ja);
                 synth_csv_field(w, synth_q_band.opt[b].ja);
                 synth_csv_field(w, synth_q_sex.opt[s - 1].ja);
@@ -133,22 +133,22 @@ static synth_status frame_cells(const char *path, const synth_population *pop,
                 st = synth_csv_end(w, err);
             }
     free(count);
-    if (st != SYNTH_OK) {
+    if (st != TS_OK) {
         synth_csv_abort(w);
         return st;
     }
     return synth_csv_commit(w, err);
 }
 
-synth_status synth_frames_saitama(const char *dir, const synth_population *pop,
-                                  const uint32_t *sampled, size_t nsampled, synth_err *err)
+ts_status synth_frames_saitama(const char *dir, const synth_population *pop,
+                                  const uint32_t *sampled, size_t nsampled, ts_err *err)
 {
     char *a = synth_path_join(dir, "frame_area.csv");
     char *c = synth_path_join(dir, "frame_area_age_sex.csv");
-    synth_status st;
+    ts_status st;
     if (!a || !c)
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
-    else if ((st = frame_area(a, pop->spec, err)) == SYNTH_OK)
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    else if ((st = frame_area(a, pop->spec, err)) == TS_OK)
         st = frame_cells(c, pop, sampled, nsampled, err);
     free(a);
     free(c);

@@ -7,15 +7,15 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "err.h"
+#include "status.h"
 #include "population.h"
 #include "popspec.h"
 
-synth_status synth_frames_margins(const char *path, const synth_popspec *spec, synth_err *err);
+ts_status synth_frames_margins(const char *path, const synth_popspec *spec, ts_err *err);
 
 /* SAMPLED: the person indexes of the drawn sample (NSAMPLED of them), counted per cell. */
-synth_status synth_frames_saitama(const char *dir, const synth_population *pop,
-                                  const uint32_t *sampled, size_t nsampled, synth_err *err);
+ts_status synth_frames_saitama(const char *dir, const synth_population *pop,
+                                  const uint32_t *sampled, size_t nsampled, ts_err *err);
 
 /* DIR + "/" + NAME into a new string (caller frees); NULL when out of memory. */
 char *synth_path_join(const char *dir, const char *name);

@@ -13,7 +13,7 @@
 
 #include "csvout.h"
 #include "demo.h"
-#include "err.h"
+#include "status.h"
 #include "rawfile.h"
 #include "simulate.h"
 #include "stream.h"
@@ -122,13 +122,13 @@ static int take(int argc, char **argv, int *i, const char *name, const char *sho
     return 0;
 }
 
-static int report(synth_status st, synth_err *err)
+static int report(ts_status st, ts_err *err)
 {
-    if (st == SYNTH_OK)
+    if (st == TS_OK)
         return 0;
-    fprintf(stderr, PROG ": %s\n", err->msg ? err->msg : synth_err_name(st));
-    int rc = synth_err_exit_code(st);
-    synth_err_clear(err);
+    fprintf(stderr, PROG ": %s\n", err->msg ? err->msg : ts_strerror(st));
+    int rc = ts_status_exit_code(st);
+    ts_err_clear(err);
     return rc;
 }
 
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     unsigned long long seed = 0, v = 0;
     if (o.seed && parse_num(o.seed, 0, 4294967295ULL, &seed) < 0)
         return usage_error("--seed: expected a whole number 0..4294967295, got '%s'", o.seed);
-    synth_err err = SYNTH_ERR_INIT;
+    ts_err err = TS_ERR_INIT;
 
     if (strcmp(cmd, "demo") == 0) {
         if (!o.positional)

@@ -40,7 +40,7 @@ static const long yamagata_2015[2][15] = {
     {15500, 6370, 6578, 6245, 7249, 8373, 9062, 8011, 7904, 8125, 8884, 9396, 7653, 7300, 14200},
 };
 
-synth_status synth_popspec_yamagata(synth_popspec *spec)
+ts_status synth_popspec_yamagata(synth_popspec *spec)
 {
     memset(spec, 0, sizeof *spec);
     spec->name = "yamagata-2022";
@@ -74,7 +74,7 @@ synth_status synth_popspec_yamagata(synth_popspec *spec)
         a->pop[s][6] = c[12] + c[13]; /* 70-74 (real) + 75-79 (illustrative) */
         a->pop[s][7] = c[14];
     }
-    return SYNTH_OK;
+    return TS_OK;
 }
 
 /* ---- Saitama Prefecture -------------------------------------------------------------- */
@@ -117,7 +117,7 @@ static const long saitama_age_tilt[5][9] = {
     {80, 85, 70, 72, 80, 95, 125, 140, 165},
 };
 
-synth_status synth_popspec_saitama(synth_popspec *spec)
+ts_status synth_popspec_saitama(synth_popspec *spec)
 {
     static const struct {
         const char *ja, *en;
@@ -157,7 +157,7 @@ synth_status synth_popspec_saitama(synth_popspec *spec)
             for (int b = 0; b < SYNTH_NBANDS; b++)
                 a->pop[s][b] = out[s * 9 + 1 + b];
     }
-    return SYNTH_OK;
+    return TS_OK;
 }
 
 long synth_area_total16(const synth_area *a)

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "model.h"
-#include "err.h"
+#include "status.h"
 
 typedef struct synth_muni {
     int code;          /* 地方公共団体コード, 5 digits without the check digit */
@@ -39,9 +39,9 @@ typedef struct synth_popspec {
     synth_area area[5];
 } synth_popspec;
 
-/* Fill SPEC. Returns SYNTH_OK (these cannot fail today; the status keeps callers honest). */
-synth_status synth_popspec_yamagata(synth_popspec *spec);
-synth_status synth_popspec_saitama(synth_popspec *spec);
+/* Fill SPEC. Returns TS_OK (these cannot fail today; the status keeps callers honest). */
+ts_status synth_popspec_yamagata(synth_popspec *spec);
+ts_status synth_popspec_saitama(synth_popspec *spec);
 
 /* Residents 16+ of SPEC (real scale), and of one area. */
 long synth_popspec_total16(const synth_popspec *spec);

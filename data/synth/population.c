@@ -32,7 +32,7 @@ static void fill_person(const synth_popspec *spec, const synth_model *m, gsl_rng
 }
 
 synth_population *synth_population_build(const synth_popspec *spec, const synth_model *m,
-                                         gsl_rng *r, synth_err *err)
+                                         gsl_rng *r, ts_err *err)
 {
     synth_population *pop = calloc(1, sizeof *pop);
     if (!pop)
@@ -64,7 +64,7 @@ synth_population *synth_population_build(const synth_popspec *spec, const synth_
     return pop;
 nomem:
     synth_population_free(pop);
-    synth_err_set(err, SYNTH_E_NOMEM, "out of memory building the %s population", spec->name);
+    ts_err_set(err, TS_E_NOMEM, "out of memory building the %s population", spec->name);
     return NULL;
 }
 

@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "err.h"
+#include "status.h"
 #include "model.h"
 #include "popspec.h"
 
@@ -26,7 +26,7 @@ size_t synth_cell_index(size_t area, int band, int sex);
 
 /* Draw the population of SPEC with model M from R. Returns NULL with ERR set. */
 synth_population *synth_population_build(const synth_popspec *spec, const synth_model *m,
-                                         gsl_rng *r, synth_err *err);
+                                         gsl_rng *r, ts_err *err);
 void synth_population_free(synth_population *pop);
 
 /* First and one-past-last person of AREA. */

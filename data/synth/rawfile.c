@@ -102,7 +102,7 @@ static int is_multi(synth_col c)
     return c == SYNTH_COL_WHO || c == SYNTH_COL_EVENTS || c == SYNTH_COL_HELP;
 }
 
-synth_status synth_raw_header(synth_csv *w, synth_layout lay, synth_err *err)
+ts_status synth_raw_header(synth_csv *w, synth_layout lay, ts_err *err)
 {
     const synth_col *cols = lay == SYNTH_LAYOUT_YAMAGATA ? yamagata_cols : saitama_cols;
     size_t n = lay == SYNTH_LAYOUT_YAMAGATA ? sizeof yamagata_cols / sizeof yamagata_cols[0]
@@ -128,7 +128,7 @@ synth_status synth_raw_header(synth_csv *w, synth_layout lay, synth_err *err)
     int oom = b.oom;
     synth_buf_free(&b);
     if (oom)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     return synth_csv_end(w, err);
 }
 
@@ -213,9 +213,9 @@ static void multi(synth_csv *w, synth_layout lay, gsl_rng *r, const synth_person
     synth_csv_field(w, cell);
 }
 
-synth_status synth_raw_row(synth_csv *w, synth_layout lay, const synth_popspec *spec,
+ts_status synth_raw_row(synth_csv *w, synth_layout lay, const synth_popspec *spec,
                            const synth_rowinfo *ri, const synth_person *p, gsl_rng *r,
-                           synth_err *err)
+                           ts_err *err)
 {
     int sa = lay == SYNTH_LAYOUT_SAITAMA;
     synth_buf b = SYNTH_BUF_INIT;
@@ -261,7 +261,7 @@ synth_status synth_raw_row(synth_csv *w, synth_layout lay, const synth_popspec *
     int oom = b.oom;
     synth_buf_free(&b);
     if (oom)
-        return synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     return synth_csv_end(w, err);
 }
 

@@ -45,12 +45,12 @@ typedef struct synth_rowinfo {
  * yamagata layout, option number; 0 otherwise) into B (reset first). */
 void synth_raw_column(synth_buf *b, synth_layout lay, synth_col col, int option);
 
-synth_status synth_raw_header(synth_csv *w, synth_layout lay, synth_err *err);
+ts_status synth_raw_header(synth_csv *w, synth_layout lay, ts_err *err);
 
 /* Write P's row. R is used only for the item nonresponse of saitama mail answers. */
-synth_status synth_raw_row(synth_csv *w, synth_layout lay, const synth_popspec *spec,
+ts_status synth_raw_row(synth_csv *w, synth_layout lay, const synth_popspec *spec,
                            const synth_rowinfo *ri, const synth_person *p, gsl_rng *r,
-                           synth_err *err);
+                           ts_err *err);
 
 /* "2022/11/19 10:23:45" for TS seconds after 2022-11-19 00:00 (TS < 42 days). */
 void synth_raw_timestamp(synth_buf *b, long ts);

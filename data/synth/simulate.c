@@ -45,8 +45,8 @@ static void fixed3(synth_csv *w, double x)
     synth_csv_fixed(w, x < 0 ? -v : v, 3);
 }
 
-synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigned long seed,
-                                    unsigned long pop_seed, synth_err *err)
+ts_status synth_simulate_saitama(const char *out, unsigned long reps, unsigned long seed,
+                                    unsigned long pop_seed, ts_err *err)
 {
     synth_popspec spec;
     synth_popspec_saitama(&spec);
@@ -56,11 +56,11 @@ synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigne
     uint32_t *perm = NULL, *sample = NULL;
     synth_csv *w = NULL;
     synth_buf note = SYNTH_BUF_INIT;
-    synth_status st = SYNTH_OK;
+    ts_status st = TS_OK;
     acc a[ND];
     memset(a, 0, sizeof a);
     if (!m || !rpop || !r) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     gsl_rng_set(rpop, pop_seed);
@@ -73,7 +73,7 @@ synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigne
     perm = malloc(pop->n * sizeof *perm);
     sample = malloc(n * sizeof *sample);
     if (!perm || !sample) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < pop->n; i++)
@@ -152,9 +152,9 @@ synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigne
         "expected_bias",   "base_weighted_mean", "base_weighted_bias", "replicates"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         synth_csv_field(w, head[i]);
-    if (st == SYNTH_OK)
+    if (st == TS_OK)
         st = synth_csv_end(w, err);
-    for (int k = 0; k < ND && st == SYNTH_OK; k++) {
+    for (int k = 0; k < ND && st == TS_OK; k++) {
         if (a[k].pop <= 0)
             continue;
         const char *type = k == 0 ? "all" : k <= 5 ? "area" : "age_band";
@@ -181,9 +181,9 @@ synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigne
         synth_csv_int(w, (long long)a[k].nest);
         st = synth_csv_end(w, err);
     }
-    if (note.oom && st == SYNTH_OK)
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
-    if (st == SYNTH_OK) {
+    if (note.oom && st == TS_OK)
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    if (st == TS_OK) {
         st = synth_csv_commit(w, err);
         w = NULL;
     }

@@ -8,9 +8,9 @@
 #ifndef SYNTH_SIMULATE_H
 #define SYNTH_SIMULATE_H
 
-#include "err.h"
+#include "status.h"
 
-synth_status synth_simulate_saitama(const char *out, unsigned long reps, unsigned long seed,
-                                    unsigned long pop_seed, synth_err *err);
+ts_status synth_simulate_saitama(const char *out, unsigned long reps, unsigned long seed,
+                                    unsigned long pop_seed, ts_err *err);
 
 #endif

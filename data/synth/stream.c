@@ -11,9 +11,9 @@
 #include "popspec.h"
 #include "truth.h"
 
-synth_status synth_stream_population(const char *path, synth_layout lay, synth_enc enc,
+ts_status synth_stream_population(const char *path, synth_layout lay, synth_enc enc,
                                      unsigned long long size, unsigned long seed,
-                                     const char *truth, synth_err *err)
+                                     const char *truth, ts_err *err)
 {
     synth_popspec spec;
     if (lay == SYNTH_LAYOUT_YAMAGATA)
@@ -26,9 +26,9 @@ synth_status synth_stream_population(const char *path, synth_layout lay, synth_e
     long *cum = synth_population_cumulative(&spec, &ncells);
     synth_truth *t = malloc(sizeof *t);
     synth_csv *w = NULL;
-    synth_status st = SYNTH_OK;
+    ts_status st = TS_OK;
     if (!m || !r || !cum || !t) {
-        st = synth_err_set(err, SYNTH_E_NOMEM, "out of memory");
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     gsl_rng_set(r, seed);
@@ -40,7 +40,7 @@ synth_status synth_stream_population(const char *path, synth_layout lay, synth_e
         goto done;
     }
     st = synth_raw_header(w, lay, err);
-    for (unsigned long long i = 0; i < size && st == SYNTH_OK; i++) {
+    for (unsigned long long i = 0; i < size && st == TS_OK; i++) {
         synth_person p;
         synth_population_draw_one(&spec, m, cum, ncells, r, &p);
         synth_truth_add(t, &p);
@@ -51,11 +51,11 @@ synth_status synth_stream_population(const char *path, synth_layout lay, synth_e
             ri.mode = synth_draw_bern(r, synth_design_saitama_web(&p)) ? 2 : 1;
         st = synth_raw_row(w, lay, &spec, &ri, &p, r, err);
     }
-    if (st != SYNTH_OK)
+    if (st != TS_OK)
         goto done;
     st = synth_csv_commit(w, err);
     w = NULL;
-    if (st == SYNTH_OK && truth)
+    if (st == TS_OK && truth)
         st = synth_truth_write(t, truth, seed, err);
 done:
     synth_csv_abort(w);

@@ -5,12 +5,12 @@
 #define SYNTH_STREAM_H
 
 #include "csvout.h"
-#include "err.h"
+#include "status.h"
 #include "rawfile.h"
 
 /* TRUTH may be NULL; otherwise the true values of the written respondents go there. */
-synth_status synth_stream_population(const char *path, synth_layout lay, synth_enc enc,
+ts_status synth_stream_population(const char *path, synth_layout lay, synth_enc enc,
                                      unsigned long long size, unsigned long seed,
-                                     const char *truth, synth_err *err);
+                                     const char *truth, ts_err *err);
 
 #endif

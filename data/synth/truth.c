@@ -54,17 +54,17 @@ static void row(synth_csv *w, const char *ind, const char *by, const char *level
     synth_csv_fixed(w, scaled, dec);
 }
 
-static synth_status write_tally(synth_csv *w, const char *by, const char *level,
-                                const synth_tally *y, int with_consult, synth_err *err)
+static ts_status write_tally(synth_csv *w, const char *by, const char *level,
+                                const synth_tally *y, int with_consult, ts_err *err)
 {
     static const char *const lonely_names[5] = {"lonely_never", "lonely_hardly",
                                                 "lonely_occasionally", "lonely_sometimes",
                                                 "lonely_often"};
     static const char *const uband_names[4] = {"ucla_3", "ucla_4_6", "ucla_7_9", "ucla_10_12"};
-    synth_status st;
+    ts_status st;
 #define END()                                                                                  \
     do {                                                                                       \
-        if ((st = synth_csv_end(w, err)) != SYNTH_OK)                                          \
+        if ((st = synth_csv_end(w, err)) != TS_OK)                                          \
             return st;                                                                         \
     } while (0)
     for (int k = 0; k < 5; k++) {
@@ -88,11 +88,11 @@ static synth_status write_tally(synth_csv *w, const char *by, const char *level,
     row(w, "goout_rarely", by, level, y->goout_rare, y->n, 2);
     END();
 #undef END
-    return SYNTH_OK;
+    return TS_OK;
 }
 
-synth_status synth_truth_write(const synth_truth *t, const char *path, unsigned long seed,
-                               synth_err *err)
+ts_status synth_truth_write(const synth_truth *t, const char *path, unsigned long seed,
+                               ts_err *err)
 {
     synth_csv *w = synth_csv_open(path, SYNTH_ENC_UTF8, "\n", err);
     if (!w)
@@ -113,37 +113,37 @@ synth_status synth_truth_write(const synth_truth *t, const char *path, unsigned 
         synth_buf_addint(&note, t->spec->scale);
         synth_buf_puts(&note, " resident(s) aged 16+.");
     }
-    synth_status st = synth_csv_comment(w, synth_buf_cstr(&note), err);
+    ts_status st = synth_csv_comment(w, synth_buf_cstr(&note), err);
     synth_buf_free(&note);
-    if (st == SYNTH_OK)
+    if (st == TS_OK)
         st = synth_csv_comment(w, "value: percent of the domain (2 decimals, rounded half up); "
                                   "ucla_mean: mean UCLA-3 score (3 decimals). "
                                   "Format: docs/synthetic-data.md", err);
-    if (st != SYNTH_OK)
+    if (st != TS_OK)
         goto fail;
     static const char *const head[] = {"indicator", "by", "level", "numerator", "denominator",
                                        "value"};
     for (size_t i = 0; i < 6; i++)
         synth_csv_field(w, head[i]);
-    if ((st = synth_csv_end(w, err)) != SYNTH_OK)
+    if ((st = synth_csv_end(w, err)) != TS_OK)
         goto fail;
-    if ((st = write_tally(w, "all", "全体", &t->all, 1, err)) != SYNTH_OK)
+    if ((st = write_tally(w, "all", "全体", &t->all, 1, err)) != TS_OK)
         goto fail;
     for (int s = 0; s < 2; s++)
-        if ((st = write_tally(w, "sex", synth_q_sex.opt[s].ja, &t->sex[s], 1, err)) != SYNTH_OK)
+        if ((st = write_tally(w, "sex", synth_q_sex.opt[s].ja, &t->sex[s], 1, err)) != TS_OK)
             goto fail;
     for (int b = 0; b < SYNTH_NBANDS; b++)
         if ((st = write_tally(w, "age_band", synth_q_band.opt[b].ja, &t->band[b], 1, err)) !=
-            SYNTH_OK)
+            TS_OK)
             goto fail;
     if (t->spec->nareas > 1)
         for (size_t a = 0; a < t->spec->nareas; a++)
             if ((st = write_tally(w, "area", t->spec->area[a].ja, &t->area[a], 1, err)) !=
-                SYNTH_OK)
+                TS_OK)
                 goto fail;
     for (int c = 0; c < 2; c++)
         if ((st = write_tally(w, "consult", synth_q_consult.opt[c].ja, &t->consult[c], 0,
-                              err)) != SYNTH_OK)
+                              err)) != TS_OK)
             goto fail;
     return synth_csv_commit(w, err);
 fail:

@@ -5,7 +5,7 @@
 #ifndef SYNTH_TRUTH_H
 #define SYNTH_TRUTH_H
 
-#include "err.h"
+#include "status.h"
 #include "model.h"
 #include "popspec.h"
 
@@ -33,7 +33,7 @@ void synth_tally_add(synth_tally *y, const synth_person *p);
 int synth_ucla_band_of_score(int score);
 
 /* Write T to PATH. SEED goes into the header comment. */
-synth_status synth_truth_write(const synth_truth *t, const char *path, unsigned long seed,
-                               synth_err *err);
+ts_status synth_truth_write(const synth_truth *t, const char *path, unsigned long seed,
+                               ts_err *err);
 
 #endif
