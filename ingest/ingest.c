@@ -35,6 +35,8 @@ typedef struct run {
     unsigned long unused_columns;
     rejects *rej;
     idset *ids;
+    unsigned long *row_line;  /* per dataset row: the raw line it began on, to name a duplicate's first line */
+    size_t row_line_cap;
     ts_strbuf why;
     unsigned long rows_read;
     /* facts about the input, kept once the reader is closed */
@@ -195,8 +197,9 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
         return -1;
     }
     if (first >= 0) {
-        ts_strbuf_printf(&r->why, "duplicate respondent id %lld: already on an accepted row (dataset row %ld)",
-                         (long long)id, first + 1);
+        /* The user looks for the first row in the raw file, so name its line there. */
+        ts_strbuf_printf(&r->why, "duplicate respondent id %lld: line %lu already has it (that row is kept)",
+                         (long long)id, r->row_line[first]);
         reject_record(r, rec, REJ_ID_DUPLICATE, r->why.data, col + 1);
         return 0;
     }
@@ -238,6 +241,21 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
     return TS_OK;
 }
 
+/* Note that dataset row ROW comes from raw line LINE. Returns -1 when memory runs out. */
+static int remember_line(run *r, size_t row, unsigned long line)
+{
+    if (row >= r->row_line_cap) {
+        size_t cap = r->row_line_cap ? r->row_line_cap * 2 : 1024;
+        unsigned long *v = realloc(r->row_line, cap * sizeof *v);
+        if (!v)
+            return -1;
+        r->row_line = v;
+        r->row_line_cap = cap;
+    }
+    r->row_line[row] = line;
+    return 0;
+}
+
 static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
 {
     ts_record rec;
@@ -256,7 +274,7 @@ static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
             continue;
         }
         size_t row = r->ds->nrows;
-        if (ts_dataset_reserve(r->ds, row + 1) != 0)
+        if (ts_dataset_reserve(r->ds, row + 1) != 0 || remember_line(r, row, rec.line) != 0)
             return nomem(err);
         int ok = check_id(r, &rec, row, err);
         if (ok < 0)
@@ -411,6 +429,7 @@ done:
     ts_dataset_free(r.ds);
     ts_codebook_free(r.cb);
     idset_free(r.ids);
+    free(r.row_line);
     ts_strbuf_free(&r.why);
     for (size_t i = 0; i < r.nheader; i++)
         free(r.header[i]);

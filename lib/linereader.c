@@ -60,6 +60,17 @@ fail:
     return NULL;
 }
 
+/* zlib's message for R's stream, without the "PATH: " that zlib puts in front of it
+ * (our own message names the file already). */
+static const char *gz_reason(const ts_linereader *r, int *zerr)
+{
+    const char *msg = gzerror(r->gz, zerr);
+    size_t n = strlen(r->path);
+    if (strncmp(msg, r->path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+        msg += n + 2;
+    return msg;
+}
+
 /* Move unread bytes to the front and read more. Returns bytes read, 0 at EOF, -1 on error. */
 static long fill(ts_linereader *r, ts_err *err)
 {
@@ -86,7 +97,7 @@ static long fill(ts_linereader *r, ts_err *err)
     int n = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end < CHUNK ? r->cap - r->end : CHUNK));
     if (n < 0) {
         int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
+        const char *msg = gz_reason(r, &zerr);
         if (zerr == Z_ERRNO)
             ts_err_set(err, TS_E_IO, "%s: read error: %s", r->path, strerror(errno));
         else
@@ -98,7 +109,7 @@ static long fill(ts_linereader *r, ts_err *err)
     if (n == 0) {
         /* zlib reports a stream cut short only as an error on the final read. */
         int zerr;
-        const char *msg = gzerror(r->gz, &zerr);
+        const char *msg = gz_reason(r, &zerr);
         if (zerr != Z_OK && zerr != Z_STREAM_END) {
             if (zerr == Z_BUF_ERROR)
                 ts_err_set(err, TS_E_DATA, "%s: gzip data ends early: the file is truncated", r->path);
