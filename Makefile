@@ -38,6 +38,8 @@ EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
 
 PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export
 
+.DEFAULT_GOAL := all
+
 # Sub-makefiles add programs and check steps (data/data.mk: the synthetic generator and demos).
 -include data/data.mk
 

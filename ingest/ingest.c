@@ -35,7 +35,7 @@ typedef struct run {
     unsigned long unused_columns;
     rejects *rej;
     idset *ids;
-    unsigned long *row_line;  /* per dataset row: the raw line it began on, to name a duplicate's first line */
+    uint32_t *row_line;  /* per dataset row: the raw line it began on, to name a duplicate's first line */
     size_t row_line_cap;
     ts_strbuf why;
     unsigned long rows_read;
@@ -199,7 +199,7 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
     if (first >= 0) {
         /* The user looks for the first row in the raw file, so name its line there. */
         ts_strbuf_printf(&r->why, "duplicate respondent id %lld: line %lu already has it (that row is kept)",
-                         (long long)id, r->row_line[first]);
+                         (long long)id, (unsigned long)r->row_line[first]);
         reject_record(r, rec, REJ_ID_DUPLICATE, r->why.data, col + 1);
         return 0;
     }
@@ -212,6 +212,7 @@ static void item_warning(run *r, size_t v, const ts_record *rec, size_t col)
     size_t len = col != NO_COLUMN ? rec->fields[col].len : 0;
     rejects_item(r->rej, v, r->cb->vars[v].def->name, r->why.data, rec->line, col != NO_COLUMN ? col + 1 : 0,
                  col != NO_COLUMN ? r->header[col] : "", value, len);
+    ts_strbuf_reset(&r->why); /* parsers append to it only when they warn: keep it empty */
 }
 
 /* Read one accepted row's items and derived variables into dataset row ROW. */
@@ -221,7 +222,6 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
         const ts_cbvar *cv = &r->cb->vars[v];
         if (v == r->cb->id || (cv->kind == TS_CB_TEXT && !cv->keep))
             continue;
-        ts_strbuf_reset(&r->why);
         cell_status cs;
         size_t col = r->col[v];
         if (cv->kind == TS_CB_RECODE || cv->kind == TS_CB_SUM) {
@@ -246,13 +246,13 @@ static int remember_line(run *r, size_t row, unsigned long line)
 {
     if (row >= r->row_line_cap) {
         size_t cap = r->row_line_cap ? r->row_line_cap * 2 : 1024;
-        unsigned long *v = realloc(r->row_line, cap * sizeof *v);
+        uint32_t *v = realloc(r->row_line, cap * sizeof *v);
         if (!v)
             return -1;
         r->row_line = v;
         r->row_line_cap = cap;
     }
-    r->row_line[row] = line;
+    r->row_line[row] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line; /* 4 bytes a row; 4e9 lines is beyond any survey */
     return 0;
 }
 

@@ -414,6 +414,13 @@ static ts_status check_complete(ts_codebook *cb, ts_err *err)
             return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type %s) has no code rows below it", cb->path, v->line,
                               v->def->name, ts_cbkind_name(v->kind));
         ts_var_choose_storage(v->def);
+        /* A table from small codes to their index: the cell parser's fast path. */
+        memset(v->small_index, 255, sizeof v->small_index);
+        for (size_t k = 0; k < v->def->ncodes && k < 255; k++) {
+            int32_t c = v->def->codes[k].code;
+            if (c >= 0 && c <= 254)
+                v->small_index[c] = (unsigned char)k;
+        }
     }
     return TS_OK;
 }

@@ -4,6 +4,7 @@
 #define TS_CODEBOOK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dataset.h"
 #include "status.h"
@@ -30,6 +31,7 @@ typedef struct ts_cbvar {
     ts_cbrange *ranges;    /* recode */
     size_t nsources;
     size_t *sources;       /* sum: indices of the summed variables */
+    unsigned char small_index[256]; /* code c (0..254) is codes[small_index[c]]; 255: not a code */
 } ts_cbvar;
 
 typedef struct ts_codebook {

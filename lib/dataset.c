@@ -311,6 +311,14 @@ void ts_dataset_free(ts_dataset *ds)
 /* Fill rows [from, to) of V with system missing. */
 static void fill_missing(ts_var *v, size_t from, size_t to)
 {
+    if (from >= to)
+        return;
+    /* U8 and every mask width use all-ones bytes for missing: one memset. */
+    if (v->storage == TS_STORE_U8 || (v->storage >= TS_STORE_MASK8 && v->storage <= TS_STORE_MASK64)) {
+        size_t w = storage_width(v->storage);
+        memset((char *)v->data + from * w, 0xFF, (to - from) * w);
+        return;
+    }
     for (size_t r = from; r < to; r++) {
         switch (v->storage) {
         case TS_STORE_TEXT: ((char **)v->data)[r] = NULL; break;

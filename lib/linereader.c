@@ -94,7 +94,10 @@ static long fill(ts_linereader *r, ts_err *err)
         r->buf = p;
         r->cap *= 2;
     }
-    int n = gzread(r->gz, r->buf + r->end, (unsigned)(r->cap - r->end < CHUNK ? r->cap - r->end : CHUNK));
+    /* One byte always stays free after the data, so a last line with no terminator can be
+     * NUL-terminated in place. */
+    size_t room = r->cap - r->end - 1;
+    int n = gzread(r->gz, r->buf + r->end, (unsigned)(room < CHUNK ? room : CHUNK));
     if (n < 0) {
         int zerr;
         const char *msg = gz_reason(r, &zerr);
@@ -230,7 +233,7 @@ int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
         if (ok < len) {
             line->problem = TS_LINE_BAD_ENCODING;
             line->problem_offset = ok;
-        } else if (any_high_bit(s, len)) {
+        } else if (memchr(s, 0xEF, len)) { /* a BOM starts with EF; memchr is the cheap test */
             long bom = find_bom(s, len);
             if (bom >= 0) {
                 line->problem = TS_LINE_BOM;
@@ -238,13 +241,10 @@ int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
             }
         }
     }
-    /* Hand out the raw bytes (NUL-terminated in a copy so callers may use string functions). */
-    ts_strbuf_reset(&r->decoded);
-    if (ts_strbuf_append(&r->decoded, s, len) != 0) {
-        ts_err_set(err, TS_E_NOMEM, "out of memory");
-        return -1;
-    }
-    line->text = r->decoded.data;
+    /* Hand out the bytes where they are, NUL-terminated over the line end (already consumed),
+     * so callers may use string functions: no copy on the path every line takes. */
+    s[len] = '\0';
+    line->text = (const char *)s;
     line->len = len;
     return 1;
 }
