@@ -106,6 +106,13 @@ static cell_status parse_single(ts_var *v, size_t row, const char *s, size_t n, 
 static cell_status parse_multi_list(ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
 {
     uint64_t mask = 0;
+    const char *t = s;
+    size_t tn = n;
+    ts_trim(&t, &tn);
+    if (tn == 1 && t[0] == '0' && ts_var_code_index(v, 0) < 0) {
+        ts_var_set_mask(v, row, 0); /* "0": answered, no option chosen (docs/codebook.md) */
+        return CELL_OK;
+    }
     for (size_t i = 0; i <= n;) {
         size_t j = i;
         while (j < n && s[j] != ';')

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomicfile.h"
 #include "cells.h"
 #include "checksum.h"
 #include "codebook.h"
@@ -352,8 +353,9 @@ static ts_status judge(const run *r, ts_err *err)
     if (r->ds->nrows == 0)
         return ts_err_set(err, TS_E_DATA, "%s: every one of the %lu rows was rejected", r->opt->input, r->rows_read);
     if (r->opt->strict && (rejected || rejects_items(r->rej)))
-        return ts_err_set(err, TS_E_DATA, "%s: --strict: %lu rows rejected and %lu item warnings", r->opt->input,
-                          rejected, rejects_items(r->rej));
+        return ts_err_set(err, TS_E_DATA, "%s: --strict: %lu %s rejected and %lu item %s", r->opt->input,
+                          rejected, rejected == 1 ? "row" : "rows", rejects_items(r->rej),
+                          rejects_items(r->rej) == 1 ? "warning" : "warnings");
     double pct = 100.0 * (double)rejected / (double)r->rows_read;
     if (pct > r->opt->max_reject_pct)
         return ts_err_set(err, TS_E_DATA, "%s: %lu of %lu rows rejected (%.2f%%), more than --max-reject-rate %g%%",
@@ -378,6 +380,13 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     }
     if ((st = make_columns(&r, err)) != TS_OK)
         goto done;
+    /* Find out now, not after reading a large file, whether the dataset can be written. */
+    ts_atomicfile *probe = ts_atomicfile_open(opt->output, err);
+    if (!probe) {
+        st = err->status;
+        goto done;
+    }
+    ts_atomicfile_abort(probe);
     if (strcmp(opt->input, "-") != 0 && (st = ts_checksum_file(opt->input, input_sha, err)) != TS_OK)
         goto done;
     if (!(csv = ts_csvreader_open(opt->input, opt->encoding, err))) {

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "csvwrite.h"
+#include "strbuf.h"
+#include "textenc.h"
 
 static const char *const REASON_NAMES[REJ_NREASONS] = {
     [REJ_ENCODING] = "bytes not valid in the file's encoding",
@@ -65,6 +67,33 @@ static void message(rejects *r, unsigned long line, size_t column, const char *w
         fprintf(stderr, "%s: %s:%lu: %s%s\n", r->prog, r->input, line, what, reason);
 }
 
+/* Write raw bytes as a CSV field that is clean UTF-8 whatever they were: bytes that are not
+ * valid UTF-8 (a CP932 row in a UTF-8 file) and NUL bytes become \xNN, so the rejects file
+ * itself always opens, and the user still sees which bytes were there. */
+static void put_clean(FILE *fp, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (ts_utf8_valid_prefix(u, n) == n && !memchr(s, '\0', n)) {
+        ts_csv_put(fp, s, n);
+        return;
+    }
+    ts_strbuf clean = TS_STRBUF_INIT;
+    for (size_t i = 0; i < n;) {
+        size_t ok = ts_utf8_valid_prefix(u + i, n - i);
+        const char *nul = memchr(s + i, '\0', ok);
+        if (nul)
+            ok = (size_t)(nul - (s + i));
+        ts_strbuf_append(&clean, s + i, ok);
+        i += ok;
+        if (i < n) {
+            ts_strbuf_printf(&clean, "\\x%02X", u[i]);
+            i++;
+        }
+    }
+    ts_csv_put(fp, clean.data ? clean.data : "", clean.len);
+    ts_strbuf_free(&clean);
+}
+
 static void write_line(rejects *r, unsigned long line, size_t column, const char *column_name,
                        const char *variable, const char *severity, const char *reason, const char *value,
                        size_t value_len, const char *record, size_t record_len)
@@ -79,9 +108,9 @@ static void write_line(rejects *r, unsigned long line, size_t column, const char
     fprintf(r->fp, ",%s,", severity);
     ts_csv_put_str(r->fp, reason);
     putc(',', r->fp);
-    ts_csv_put(r->fp, value ? value : "", value ? value_len : 0);
+    put_clean(r->fp, value ? value : "", value ? value_len : 0);
     putc(',', r->fp);
-    ts_csv_put(r->fp, record ? record : "", record ? record_len : 0);
+    put_clean(r->fp, record ? record : "", record ? record_len : 0);
     putc('\n', r->fp);
 }
 

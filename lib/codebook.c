@@ -364,7 +364,7 @@ static ts_status read_code_row(parse *p)
     char shown[32];
     snprintf(shown, sizeof shown, "%lld", (long long)code);
     if (ts_var_code_index(v->def, code) >= 0)
-        return fail(p, COL_CODE, "code %s is declared twice for this variable (conflicting codes)", shown);
+        return fail(p, COL_CODE, "%s: code %s is declared twice (conflicting codes)", v->def->name, shown);
     size_t mn;
     const char *miss = cell(p, COL_MISSING, &mn);
     int missing = parse_flag(miss, mn);

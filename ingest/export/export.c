@@ -122,6 +122,8 @@ static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const 
             else
                 ts_strbuf_append_str(&cellbuf, code_label(v, (long)k, opt->values));
         }
+    if (m == 0 && ts_var_code_index(v, 0) < 0)
+        ts_strbuf_append_char(&cellbuf, '0'); /* answered, nothing chosen: not the same as missing */
     ts_csv_put(fp, cellbuf.data ? cellbuf.data : "", cellbuf.len);
     ts_strbuf_free(&cellbuf);
 }
