@@ -35,8 +35,9 @@ LIB_A   := $(BUILD)/libtsunagari.a
 # ---- stage programs: each folder's main.c plus its other .c files ----------------------
 INGEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/*.c))
 EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
+WEIGHT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/weight/*.c))
 
-PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export
+PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight
 
 .DEFAULT_GOAL := all
 
@@ -61,16 +62,23 @@ $(BIN)/tsunagari-export: $(EXPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(BIN)/tsunagari-weight: $(WEIGHT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # ---- tests -----------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A)
+# Unit tests may also test a stage's own modules (all but its main.c).
+UNIT_STAGE_OBJ := $(filter-out %/main.o,$(WEIGHT_OBJ))
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-oracle check-oracle-live check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -79,6 +87,14 @@ check-unit: $(UNIT_BIN)
 
 check-cases: $(PROGRAMS)
 	@tests/run-cases.sh $(BIN) tests/cases
+
+# Every estimator against R's survey package: the committed expected values ...
+check-oracle: $(PROGRAMS)
+	@tests/oracle/weight/run-c.sh $(BIN)
+
+# ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
+check-oracle-live:
+	@sh tests/oracle/weight/check-live.sh
 
 # valgrind over the whole CLI catalogue (plain build; ASan and valgrind do not mix).
 check-valgrind: $(PROGRAMS)
@@ -92,10 +108,11 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-oracle $(CHECK_EXTRA)
 
-# The README's first command: ingest every demo survey into out/<survey>/ (dataset, rejects
-# file, and a labelled CSV that Excel opens). The report stage (issue #7) will take this over.
+# The README's first command: ingest and weight every demo survey into out/<survey>/ (dataset,
+# rejects file, weighting report, and a labelled CSV that Excel opens). The report stage
+# (issue #7) will take this over.
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \
@@ -104,8 +121,10 @@ demo: all
 	    echo "== $$s (synthetic demo survey)"; \
 	    $(BIN)/tsunagari-ingest -c $$d/codebook.csv -o $$o/dataset.tsd --rejects $$o/rejects.csv \
 	        --encoding $$enc --max-messages 5 $$d/raw.csv || exit 1; \
-	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/dataset.tsd || exit 1; \
-	    echo "   exported $$o/answers-labelled.csv"; \
+	    $(BIN)/tsunagari-weight -s $$d/survey.ini -o $$o/weighted.tsd --report $$o/weighting-report.txt \
+	        --report-csv $$o/weighting-report.csv $$o/dataset.tsd || exit 1; \
+	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/weighted.tsd || exit 1; \
+	    echo "   exported $$o/answers-labelled.csv (with the weight column)"; \
 	done
 
 bench: all
@@ -118,4 +137,4 @@ install: all
 clean:
 	rm -rf build build-san bin bin-san out
 
--include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d)

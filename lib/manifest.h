@@ -1,0 +1,43 @@
+/* manifest.h — the survey manifest (docs/manifest.md): an INI file of sections and
+ * `key = value` lines that tells every stage what to do with one survey.
+ *
+ * Read by our own small parser rather than libinih: Debian's libinih is built with a
+ * 200-byte line limit and silently splits a longer line (a Japanese source note, say) into
+ * a bogus second key, and its callback gets no line numbers for error messages. */
+#ifndef TS_MANIFEST_H
+#define TS_MANIFEST_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+typedef struct ts_manifest ts_manifest;
+
+/* Read PATH. Errors (TS_E_DATA) name the file and line: a line that is neither a section,
+ * a key = value pair nor a comment; a key outside any section; a key given twice in one
+ * section. Comments start with ';' or '#' at the start of a line, or after white space. */
+ts_manifest *ts_manifest_read(const char *path, ts_err *err);
+void ts_manifest_free(ts_manifest *m);
+/* An empty manifest whose relative paths resolve against the folder of PATH ("." alone: the
+ * current folder), for runs configured by command-line settings only. */
+ts_manifest *ts_manifest_new(const char *path);
+/* Set or replace KEY in SECTION (a command-line override). Returns 0 or -1 (out of memory). */
+int ts_manifest_set(ts_manifest *m, const char *section, const char *key, const char *value);
+
+/* The value of KEY in SECTION (trimmed; "" when empty), or NULL when absent. */
+const char *ts_manifest_get(const ts_manifest *m, const char *section, const char *key);
+/* The line KEY is on in SECTION, or 0. */
+unsigned long ts_manifest_line(const ts_manifest *m, const char *section, const char *key);
+int ts_manifest_has_section(const ts_manifest *m, const char *section);
+const char *ts_manifest_path(const ts_manifest *m);
+
+/* A path given in the manifest, relative to the manifest's folder (absolute paths kept).
+ * The caller frees the result. NULL when memory runs out. */
+char *ts_manifest_resolve(const ts_manifest *m, const char *relative);
+
+/* Split a comma-separated list VALUE into trimmed items (the caller frees the array and the
+ * strings with ts_manifest_free_list). Returns the number of items, or -1 when memory runs out. */
+long ts_manifest_split_list(const char *value, char ***items);
+void ts_manifest_free_list(char **items, size_t n);
+
+#endif

@@ -1,0 +1,1387 @@
+/* weight.c — the weighting stage's run (docs/weighting.md): design weights, nonresponse
+ * adjustment, calibration (post-stratification, raking, GREG), trimming, diagnostics. The
+ * numerical work is in calib.c; this file reads the settings, builds cells, checks inputs
+ * against each other and records what was done in the dataset and the report. */
+#include "weight.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "atomicfile.h"
+#include "calib.h"
+#include "csvwrite.h"
+#include "dataset.h"
+#include "manifest.h"
+#include "margins.h"
+#include "numparse.h"
+#include "strbuf.h"
+
+#define PROG "tsunagari-weight"
+
+typedef struct wctx {
+    const weight_options *opt;
+    ts_manifest *m;
+    ts_dataset *ds;
+    size_t n;
+    double *w;            /* the weight being built */
+    double *design;       /* design weight (base × nonresponse): the calibration's starting point */
+    unsigned char *in;    /* 1: the row takes part; 0: dropped (weight 0) */
+    ts_var *strata, *cluster;
+    double *fpc;          /* per row: the stratum's population N_h, or NULL */
+    ts_strbuf text;       /* the report */
+    FILE *csv;            /* the report as CSV rows (a memory stream) */
+    char *csvbuf;
+    size_t csvlen;
+    ts_strbuf method;     /* what was done, one line: for the summary and the dataset */
+    ts_strbuf calvars;    /* calibration variables, for the estimation stage */
+    const char *calkind;  /* "", "poststratify", "rake", "linear", "raking", "logit" */
+    unsigned long dropped;
+    struct wmargin *margins; /* kept for the report, made after trimming */
+    size_t nmargins;
+    double *before;       /* weights before calibration, for the report */
+} wctx;
+
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+static const char *get(const wctx *c, const char *section, const char *key, const char *dflt)
+{
+    const char *v = ts_manifest_get(c->m, section, key);
+    return v && *v ? v : dflt;
+}
+
+/* A setting's position for messages: "survey.ini:31: [weighting] tolerance" or "--set ...". */
+static void where(const wctx *c, const char *section, const char *key, ts_strbuf *out)
+{
+    unsigned long line = ts_manifest_line(c->m, section, key);
+    if (line)
+        ts_strbuf_printf(out, "%s:%lu: [%s] %s", ts_manifest_path(c->m), line, section, key);
+    else
+        ts_strbuf_printf(out, "--set %s.%s", section, key);
+}
+
+static ts_status bad_setting(const wctx *c, const char *section, const char *key, const char *expected, ts_err *err)
+{
+    ts_strbuf at = TS_STRBUF_INIT;
+    where(c, section, key, &at);
+    ts_err_set(err, TS_E_DATA, "%s: expected %s, got \"%s\"", at.data ? at.data : "", expected,
+               get(c, section, key, ""));
+    ts_strbuf_free(&at);
+    return TS_E_DATA;
+}
+
+static ts_status get_number(const wctx *c, const char *section, const char *key, double dflt, double *out,
+                            ts_err *err)
+{
+    const char *v = get(c, section, key, NULL);
+    *out = dflt;
+    if (!v)
+        return TS_OK;
+    if (ts_parse_double(v, strlen(v), out) != 0)
+        return bad_setting(c, section, key, "a number", err);
+    return TS_OK;
+}
+
+static ts_var *get_var(const wctx *c, const char *section, const char *key, ts_err *err, ts_status *st)
+{
+    const char *name = get(c, section, key, NULL);
+    *st = TS_OK;
+    if (!name)
+        return NULL;
+    ts_var *v = ts_dataset_find(c->ds, name);
+    if (!v)
+        *st = bad_setting(c, section, key, "a variable of the dataset", err);
+    return v;
+}
+
+/* One row of the CSV report: kind,group,level,respondents,target,before,after,value. */
+static void csv_row(wctx *c, const char *kind, const char *group, const char *level, double n, double target,
+                    double before, double after, double value)
+{
+    const double v[5] = {n, target, before, after, value};
+    fprintf(c->csv, "%s,", kind);
+    ts_csv_put_str(c->csv, group);
+    putc(',', c->csv);
+    ts_csv_put_str(c->csv, level);
+    for (int k = 0; k < 5; k++) {
+        putc(',', c->csv);
+        if (!isnan(v[k]))
+            fprintf(c->csv, "%.17g", v[k]);
+    }
+    putc('\n', c->csv);
+}
+
+/* ---- design ------------------------------------------------------------------------------ */
+
+/* Each row's cell in table T (its codes for T's variables), or CALIB_NO_CELL when one of
+ * them is missing. Returns -1 (and sets ERR) when a row's codes have no cell in T. */
+static int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *err)
+{
+    int32_t *codes = malloc(t->nvars * sizeof *codes);
+    if (!codes) {
+        nomem(err);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        cell[i] = CALIB_NO_CELL;
+        if (!c->in[i])
+            continue;
+        int missing = 0;
+        for (size_t k = 0; k < t->nvars; k++) {
+            if (ts_var_is_missing(t->vars[k], i))
+                missing = 1;
+            codes[k] = (int32_t)ts_var_int(t->vars[k], i);
+        }
+        if (missing)
+            continue;
+        long cc = margin_find(t, codes);
+        if (cc < 0) {
+            ts_strbuf s = TS_STRBUF_INIT;
+            for (size_t k = 0; k < t->nvars; k++) {
+                long ci = ts_var_code_index(t->vars[k], codes[k]);
+                ts_strbuf_printf(&s, "%s%s=%s", k ? ", " : "", t->vars[k]->name,
+                                 ci >= 0 ? t->vars[k]->codes[ci].label : "?");
+            }
+            ts_err_set(err, TS_E_DATA, "%s: respondents with %s have no row in it", t->file, s.data ? s.data : "");
+            ts_strbuf_free(&s);
+            free(codes);
+            return -1;
+        }
+        cell[i] = (size_t)cc;
+    }
+    free(codes);
+    return 0;
+}
+
+static ts_status design_weights(wctx *c, ts_err *err)
+{
+    ts_status st;
+    const char *type = get(c, "design", "type", "srs");
+    if (strcmp(type, "srs") && strcmp(type, "stratified") && strcmp(type, "cluster") && strcmp(type, "nonprobability"))
+        return bad_setting(c, "design", "type", "srs, stratified, cluster or nonprobability", err);
+    c->strata = get_var(c, "design", "strata", err, &st);
+    if (st != TS_OK)
+        return st;
+    c->cluster = get_var(c, "design", "cluster", err, &st);
+    if (st != TS_OK)
+        return st;
+    const char *wspec = get(c, "design", "weight", "");
+    const char *frame = get(c, "design", "frame", NULL);
+    int want_fpc = strcasecmp(get(c, "design", "fpc", "no"), "yes") == 0;
+    for (size_t i = 0; i < c->n; i++)
+        c->w[i] = 1;
+    ts_strbuf_printf(&c->method, "design %s", type);
+
+    if (strcmp(wspec, "base") == 0 || want_fpc) {
+        if (!c->strata || !frame)
+            return bad_setting(c, "design", strcmp(wspec, "base") == 0 ? "weight" : "fpc",
+                               "a frame ([design] strata and frame) for base weights or fpc", err);
+        char *path = ts_manifest_resolve(c->m, frame);
+        char *names[1] = {c->strata->name};
+        margin_table *pop = path ? margin_read(path, c->ds, names, 1, get(c, "design", "frame_population", "population"), err) : NULL;
+        margin_table *smp = pop ? margin_read(path, c->ds, names, 1, get(c, "design", "frame_sample", "sample"), err) : NULL;
+        free(path);
+        size_t *cell = malloc(c->n * sizeof *cell);
+        if (!pop || !smp || !cell || cells_of(c, pop, cell, err) != 0) {
+            free(cell);
+            margin_free(pop);
+            margin_free(smp);
+            return err->status ? err->status : nomem(err);
+        }
+        if (want_fpc && !(c->fpc = malloc(c->n * sizeof *c->fpc))) {
+            free(cell);
+            margin_free(pop);
+            margin_free(smp);
+            return nomem(err);
+        }
+        for (size_t i = 0; i < c->n; i++) {
+            if (!c->in[i]) { /* dropped already: weight 0 */
+                c->w[i] = 0;
+                if (c->fpc)
+                    c->fpc[i] = NAN;
+                continue;
+            }
+            if (cell[i] == CALIB_NO_CELL) {
+                ts_err_set(err, TS_E_DATA, "row %zu: stratum %s is missing", i + 1, c->strata->name);
+                free(cell);
+                margin_free(pop);
+                margin_free(smp);
+                return TS_E_DATA;
+            }
+            double nh = pop->total[cell[i]], sh = smp->total[cell[i]];
+            if (strcmp(wspec, "base") == 0) {
+                if (!(sh > 0)) {
+                    char *name = margin_cell_name(smp, cell[i]);
+                    ts_err_set(err, TS_E_DATA, "%s:%lu: %s: sample size is 0 but it has respondents", smp->file,
+                               smp->line[cell[i]], name ? name : "");
+                    free(name);
+                    free(cell);
+                    margin_free(pop);
+                    margin_free(smp);
+                    return TS_E_DATA;
+                }
+                c->w[i] = nh / sh; /* N_h / n_h */
+            }
+            if (c->fpc)
+                c->fpc[i] = nh;
+        }
+        free(cell);
+        margin_free(pop);
+        margin_free(smp);
+        if (strcmp(wspec, "base") == 0)
+            ts_strbuf_append_str(&c->method, ", base weights N_h/n_h");
+        if (want_fpc)
+            ts_strbuf_append_str(&c->method, ", fpc");
+    } else if (*wspec) {
+        ts_var *wv = ts_dataset_find(c->ds, wspec);
+        if (!wv || !(wv->type == TS_VAR_NUMERIC || wv->type == TS_VAR_INTEGER))
+            return bad_setting(c, "design", "weight", "base, empty, or a numeric variable of the dataset", err);
+        for (size_t i = 0; i < c->n; i++) {
+            double x = ts_var_num(wv, i);
+            if (x == 0) { /* already given weight 0 by an earlier step: stays out */
+                c->in[i] = 0;
+                c->dropped++;
+            } else if (!(x > 0))
+                return ts_err_set(err, TS_E_DATA, "%s: row %zu has weight %g: base weights must be positive (or 0: left out)",
+                                  wspec, i + 1, x);
+            c->w[i] = x;
+        }
+        ts_strbuf_printf(&c->method, ", base weights from %s", wspec);
+    }
+    return TS_OK;
+}
+
+/* ---- nonresponse ---------------------------------------------------------------------- */
+
+/* Within each class, respondents' weights are multiplied by (drawn in the class × their mean
+ * base weight) / (sum of their base weights): the base-weighted response rate's inverse.
+ * With classes nested in strata, as they should be, the mean base weight is N_h/n_h. */
+static ts_status nonresponse(wctx *c, ts_err *err)
+{
+    const char *classes = get(c, "nonresponse", "classes", NULL);
+    if (!classes)
+        return TS_OK;
+    const char *frame = get(c, "nonresponse", "frame", NULL);
+    if (!frame)
+        return bad_setting(c, "nonresponse", "frame", "the frame file with the sample drawn per class", err);
+    char **names = NULL;
+    long nn = ts_manifest_split_list(classes, &names);
+    if (nn <= 0) {
+        ts_manifest_free_list(names, nn > 0 ? (size_t)nn : 0);
+        return nn < 0 ? nomem(err) : bad_setting(c, "nonresponse", "classes", "variable names", err);
+    }
+    char *path = ts_manifest_resolve(c->m, frame);
+    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, get(c, "nonresponse", "sample", "sample"), err) : NULL;
+    free(path);
+    ts_manifest_free_list(names, (size_t)nn);
+    size_t *cell = malloc(c->n * sizeof *cell);
+    double *sum = t ? calloc(t->ncells, sizeof *sum) : NULL, *count = t ? calloc(t->ncells, sizeof *count) : NULL;
+    ts_status st = TS_OK;
+    if (!t || !cell || !sum || !count) {
+        st = t ? nomem(err) : err->status;
+        goto out;
+    }
+    if (cells_of(c, t, cell, err) != 0) {
+        st = err->status;
+        goto out;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (cell[i] != CALIB_NO_CELL) {
+            sum[cell[i]] += c->w[i];
+            count[cell[i]] += 1;
+        }
+    ts_strbuf_append_str(&c->text, "\nNonresponse adjustment (classes: ");
+    ts_strbuf_append_str(&c->text, classes);
+    ts_strbuf_append_str(&c->text, ")\n  class                          drawn  respondents  rate    factor\n");
+    for (size_t k = 0; k < t->ncells; k++) {
+        char *name = margin_cell_name(t, k);
+        if (t->total[k] > 0 && count[k] == 0) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu: nonresponse class %s: %g drawn but no respondent; merge it with another class",
+                       t->file, t->line[k], name ? name : "", t->total[k]);
+            free(name);
+            st = TS_E_DATA;
+            goto out;
+        }
+        double factor = count[k] > 0 ? t->total[k] * (sum[k] / count[k]) / sum[k] : 0;
+        ts_strbuf_printf(&c->text, "  %-30s %6.0f %12.0f  %5.1f%%  %.4f\n", name ? name : "", t->total[k], count[k],
+                         t->total[k] > 0 ? 100 * count[k] / t->total[k] : 0, factor);
+        csv_row(c, "nonresponse", classes, name ? name : "", count[k], t->total[k], sum[k], t->total[k] * (sum[k] / count[k]), factor);
+        free(name);
+        sum[k] = factor; /* reuse: the factor of class k */
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (cell[i] != CALIB_NO_CELL)
+            c->w[i] *= sum[cell[i]];
+    }
+    ts_strbuf_printf(&c->method, ", nonresponse adjustment by %s", classes);
+out:
+    free(cell);
+    free(sum);
+    free(count);
+    margin_free(t);
+    return st;
+}
+
+/* ---- cells by mixed radix --------------------------------------------------------------- */
+
+/* Codes of the variables a weighting step uses, collapsed as [weighting] collapse says. */
+typedef struct collapse_rule {
+    ts_var *var;
+    int32_t from, to;
+} collapse_rule;
+
+typedef struct cellmap {
+    size_t nvars;
+    ts_var **vars;
+    size_t *stride;
+    size_t size;      /* product of the variables' code counts */
+    size_t *cell;     /* radix index → cell of the table, or CALIB_NO_CELL */
+    const collapse_rule *rules;
+    size_t nrules;
+} cellmap;
+
+static int32_t collapsed(const cellmap *cm, const ts_var *v, int32_t code)
+{
+    for (size_t r = 0; r < cm->nrules; r++)
+        if (cm->rules[r].var == v && cm->rules[r].from == code)
+            return cm->rules[r].to;
+    return code;
+}
+
+static size_t radix_of(const cellmap *cm, const int32_t *codes)
+{
+    size_t idx = 0;
+    for (size_t k = 0; k < cm->nvars; k++) {
+        long ci = ts_var_code_index(cm->vars[k], collapsed(cm, cm->vars[k], codes[k]));
+        if (ci < 0)
+            return SIZE_MAX;
+        idx += (size_t)ci * cm->stride[k];
+    }
+    return idx;
+}
+
+static void cellmap_free(cellmap *cm)
+{
+    if (!cm)
+        return;
+    free(cm->stride);
+    free(cm->cell);
+    free(cm);
+}
+
+/* The cells of table T (merged by collapse rules) addressed by radix. */
+static cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t nrules, ts_err *err)
+{
+    cellmap *cm = calloc(1, sizeof *cm);
+    if (cm) {
+        cm->rules = rules;
+        cm->nrules = nrules;
+    }
+    if (!cm || !(cm->stride = malloc(t->nvars * sizeof *cm->stride))) {
+        free(cm);
+        nomem(err);
+        return NULL;
+    }
+    cm->nvars = t->nvars;
+    cm->vars = t->vars;
+    cm->size = 1;
+    for (size_t k = 0; k < t->nvars; k++) {
+        cm->stride[k] = cm->size;
+        if (t->vars[k]->ncodes && cm->size > 10000000 / t->vars[k]->ncodes) {
+            ts_err_set(err, TS_E_DATA, "%s: too many cells when its variables are crossed", t->file);
+            cellmap_free(cm);
+            return NULL;
+        }
+        cm->size *= t->vars[k]->ncodes ? t->vars[k]->ncodes : 1;
+    }
+    if (!(cm->cell = malloc(cm->size * sizeof *cm->cell))) {
+        cellmap_free(cm);
+        nomem(err);
+        return NULL;
+    }
+    for (size_t i = 0; i < cm->size; i++)
+        cm->cell[i] = CALIB_NO_CELL;
+    /* Merge collapsed cells into the cell they are collapsed into. */
+    for (size_t c = 0; c < t->ncells; c++) {
+        size_t idx = radix_of(cm, &t->codes[c * t->nvars]);
+        if (idx == SIZE_MAX)
+            continue;
+        if (cm->cell[idx] == CALIB_NO_CELL)
+            cm->cell[idx] = c;
+        else {
+            t->total[cm->cell[idx]] += t->total[c];
+            t->total[c] = 0;
+        }
+    }
+    return cm;
+}
+
+/* Each row's cell of T; rows with a missing variable, or dropped, get CALIB_NO_CELL. */
+static int row_cells(const wctx *c, const cellmap *cm, const margin_table *t, size_t *cell, ts_err *err)
+{
+    int32_t codes[64];
+    if (t->nvars > 64)
+        return ts_err_set(err, TS_E_DATA, "%s: more than 64 variables", t->file), -1;
+    for (size_t i = 0; i < c->n; i++) {
+        cell[i] = CALIB_NO_CELL;
+        if (!c->in[i])
+            continue;
+        int missing = 0;
+        for (size_t k = 0; k < t->nvars && !missing; k++) {
+            missing = ts_var_is_missing(t->vars[k], i);
+            codes[k] = (int32_t)ts_var_int(t->vars[k], i);
+        }
+        if (missing)
+            continue;
+        size_t idx = radix_of(cm, codes);
+        if (idx == SIZE_MAX || cm->cell[idx] == CALIB_NO_CELL) {
+            ts_strbuf s = TS_STRBUF_INIT;
+            for (size_t k = 0; k < t->nvars; k++) {
+                long ci = ts_var_code_index(t->vars[k], codes[k]);
+                ts_strbuf_printf(&s, "%s%s = %s", k ? ", " : "", t->vars[k]->name, ci >= 0 ? t->vars[k]->codes[ci].label : "?");
+            }
+            ts_err_set(err, TS_E_DATA, "%s: has no row for respondents with %s", t->file, s.data ? s.data : "");
+            ts_strbuf_free(&s);
+            return -1;
+        }
+        cell[i] = cm->cell[idx];
+    }
+    return 0;
+}
+
+/* ---- calibration --------------------------------------------------------------------------- */
+
+typedef struct wmargin {
+    char *name;
+    margin_table *t;      /* a table of counts; NULL for a numeric total */
+    cellmap *cm;
+    size_t *cell;         /* per row */
+    ts_var *numvar;       /* numeric margin: the variable and its population total */
+    double numtotal;
+} wmargin;
+
+static void wmargins_free(wmargin *m, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(m[k].name);
+        margin_free(m[k].t);
+        cellmap_free(m[k].cm);
+        free(m[k].cell);
+    }
+    free(m);
+}
+
+/* "VAR: FROM > TO; ..." (labels or codes) → rules, kept when FROM has fewer than BELOW
+ * respondents (BELOW <= 0: always). */
+static ts_status read_collapse(wctx *c, collapse_rule **out, size_t *nout, ts_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    const char *spec = get(c, "weighting", "collapse", NULL);
+    if (!spec)
+        return TS_OK;
+    double below;
+    ts_status st = get_number(c, "weighting", "collapse_below", 0, &below, err);
+    if (st != TS_OK)
+        return st;
+    char *copy = ts_strdup(spec), *save = NULL;
+    if (!copy)
+        return nomem(err);
+    for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+        char *colon = strchr(item, ':'), *gt = colon ? strstr(colon, ">") : NULL;
+        if (!colon || !gt) {
+            free(copy);
+            return bad_setting(c, "weighting", "collapse", "VAR: FROM > TO (labels or codes), separated by ;", err);
+        }
+        *colon = *gt = '\0';
+        const char *names[3] = {item, colon + 1, gt + 1};
+        char *v[3];
+        for (int k = 0; k < 3; k++) {
+            const char *s = names[k];
+            size_t n = strlen(s);
+            ts_trim(&s, &n);
+            v[k] = ts_strndup(s, n);
+        }
+        ts_var *var = v[0] ? ts_dataset_find(c->ds, v[0]) : NULL;
+        int32_t code[2];
+        int ok = var != NULL;
+        for (int k = 1; k < 3 && ok; k++) {
+            ok = 0;
+            for (size_t i = 0; i < var->ncodes; i++)
+                if (v[k] && strcmp(var->codes[i].label, v[k]) == 0) {
+                    code[k - 1] = var->codes[i].code;
+                    ok = 1;
+                }
+            int64_t x;
+            if (!ok && v[k] && ts_parse_int64(v[k], strlen(v[k]), &x) == 0 && ts_var_code_index(var, x) >= 0) {
+                code[k - 1] = (int32_t)x;
+                ok = 1;
+            }
+        }
+        for (int k = 0; k < 3; k++)
+            free(v[k]);
+        if (!ok) {
+            free(copy);
+            return bad_setting(c, "weighting", "collapse", "a variable and two of its labels or codes", err);
+        }
+        size_t have = 0;
+        for (size_t i = 0; i < c->n; i++)
+            have += c->in[i] && ts_var_int(var, i) == code[0];
+        long fi = ts_var_code_index(var, code[0]), ti = ts_var_code_index(var, code[1]);
+        if (below > 0 && (double)have >= below) {
+            ts_strbuf_printf(&c->text, "Collapse not needed: %s %s has %zu respondents (>= %g)\n", var->name,
+                             var->codes[fi].label, have, below);
+            continue;
+        }
+        collapse_rule *r = realloc(*out, (*nout + 1) * sizeof *r);
+        if (!r) {
+            free(copy);
+            return nomem(err);
+        }
+        *out = r;
+        r[(*nout)++] = (collapse_rule){var, code[0], code[1]};
+        ts_strbuf_printf(&c->text, "Collapsed for weighting: %s %s (%zu respondents) into %s\n", var->name,
+                         var->codes[fi].label, have, var->codes[ti].label);
+        ts_strbuf_printf(&c->method, ", %s %s merged into %s", var->name, var->codes[fi].label, var->codes[ti].label);
+    }
+    free(copy);
+    return TS_OK;
+}
+
+static ts_status read_margins(wctx *c, wmargin **out, size_t *nout, const collapse_rule *rules, size_t nrules,
+                              ts_err *err)
+{
+    char **names = NULL;
+    long nn = ts_manifest_split_list(get(c, "weighting", "margins", ""), &names);
+    if (nn < 0)
+        return nomem(err);
+    if (nn == 0)
+        return bad_setting(c, "weighting", "margins", "the names of [margin.NAME] sections", err);
+    wmargin *m = calloc((size_t)nn, sizeof *m);
+    ts_status st = m ? TS_OK : nomem(err);
+    for (long k = 0; k < nn && st == TS_OK; k++) {
+        ts_strbuf sec = TS_STRBUF_INIT;
+        ts_strbuf_printf(&sec, "margin.%s", names[k]);
+        m[k].name = ts_strdup(names[k]);
+        if (!ts_manifest_has_section(c->m, sec.data)) {
+            st = bad_setting(c, "weighting", "margins", "names with a [margin.NAME] section each", err);
+            ts_strbuf_free(&sec);
+            break;
+        }
+        const char *file = get(c, sec.data, "file", NULL), *vars = get(c, sec.data, "vars", NULL);
+        const char *total = get(c, sec.data, "total", NULL);
+        char **vn = NULL;
+        long nv = vars ? ts_manifest_split_list(vars, &vn) : 0;
+        if (nv <= 0)
+            st = bad_setting(c, sec.data, "vars", "the codebook variable(s) of the margin", err);
+        else if (total) {
+            m[k].numvar = ts_dataset_find(c->ds, vn[0]);
+            if (nv != 1 || !m[k].numvar)
+                st = bad_setting(c, sec.data, "vars", "one numeric variable of the dataset", err);
+            else if (ts_parse_double(total, strlen(total), &m[k].numtotal) != 0)
+                st = bad_setting(c, sec.data, "total", "a number", err);
+            else if (!(m[k].cell = malloc(c->n * sizeof *m[k].cell)))
+                st = nomem(err);
+        } else if (!file) {
+            st = bad_setting(c, sec.data, "file", "a CSV file of population counts (or total = NUMBER)", err);
+        } else {
+            char *path = ts_manifest_resolve(c->m, file);
+            m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, get(c, sec.data, "count", "population"), err) : NULL;
+            free(path);
+            if (!m[k].t)
+                st = err->status ? err->status : nomem(err);
+            else if (!(m[k].cm = cellmap_new(m[k].t, rules, nrules, err)))
+                st = err->status;
+            else if (!(m[k].cell = malloc(c->n * sizeof *m[k].cell)))
+                st = nomem(err);
+        }
+        if (vn)
+            ts_manifest_free_list(vn, (size_t)(nv > 0 ? nv : 0));
+        ts_strbuf_free(&sec);
+    }
+    ts_manifest_free_list(names, (size_t)nn);
+    *out = m;
+    *nout = (size_t)nn;
+    return st;
+}
+
+/* Rows with a margin variable missing take no part in calibration. */
+static int row_complete(const wmargin *m, size_t nm, size_t i)
+{
+    for (size_t k = 0; k < nm; k++) {
+        if (m[k].t) {
+            for (size_t v = 0; v < m[k].t->nvars; v++)
+                if (ts_var_is_missing(m[k].t->vars[v], i))
+                    return 0;
+        } else if (ts_var_is_missing(m[k].numvar, i))
+            return 0;
+    }
+    return 1;
+}
+
+/* Build the model matrix of R's calibrate(~A + B*C + x): an intercept, treatment dummies of
+ * every factor (first level dropped), their interactions for two-variable margins, numeric
+ * variables as they are; and the population totals of those columns. */
+static int model_matrix(const wctx *c, const wmargin *m, size_t nm, double **xo, double **to, size_t *po,
+                        ts_strbuf *names)
+{
+    size_t p = 1, cap = 16;
+    double *tot = malloc(cap * sizeof *tot);
+    /* Column definitions: up to two (var, code) conditions, or a numeric variable. */
+    typedef struct coldef { const ts_var *v1; int32_t c1; const ts_var *v2; int32_t c2; const ts_var *num; } coldef;
+    coldef *def = malloc(cap * sizeof *def);
+    if (!tot || !def) {
+        free(tot);
+        free(def);
+        return -1;
+    }
+    def[0] = (coldef){0};
+    tot[0] = NAN;
+    ts_strbuf_append_str(names, "(Intercept)");
+    for (size_t k = 0; k < nm; k++) {
+        if (!m[k].t) {
+            if (p == cap) {
+                cap *= 2;
+                tot = realloc(tot, cap * sizeof *tot);
+                def = realloc(def, cap * sizeof *def);
+            }
+            def[p] = (coldef){.num = m[k].numvar};
+            tot[p++] = m[k].numtotal;
+            ts_strbuf_printf(names, " + %s", m[k].numvar->name);
+            continue;
+        }
+        const margin_table *t = m[k].t;
+        if (isnan(tot[0])) {
+            tot[0] = 0;
+            for (size_t cc = 0; cc < t->ncells; cc++)
+                tot[0] += t->total[cc];
+        }
+        /* terms: each variable alone, then (for two) their interaction */
+        size_t nterms = t->nvars == 2 ? 3 : t->nvars;
+        for (size_t term = 0; term < nterms; term++) {
+            const ts_var *a = term < t->nvars ? t->vars[term] : t->vars[0];
+            const ts_var *b = term < t->nvars ? NULL : t->vars[1];
+            /* levels present in the margin, ascending; the first is the reference */
+            for (size_t ia = 1; ia < a->ncodes; ia++)
+                for (size_t ib = b ? 1 : 0; ib < (b ? b->ncodes : 1); ib++) {
+                    int32_t ca = a->codes[ia].code, cb = b ? b->codes[ib].code : 0;
+                    /* skip a column already made by an earlier margin */
+                    int dup = 0;
+                    for (size_t j = 1; j < p && !dup; j++)
+                        dup = def[j].v1 == a && def[j].c1 == ca && def[j].v2 == b && (!b || def[j].c2 == cb);
+                    double total = 0;
+                    int present = 0;
+                    for (size_t cc = 0; cc < t->ncells; cc++) {
+                        size_t ka = term < t->nvars ? term : 0;
+                        if (t->codes[cc * t->nvars + ka] == ca && (!b || t->codes[cc * t->nvars + 1] == cb)) {
+                            total += t->total[cc];
+                            present = 1;
+                        }
+                    }
+                    if (dup || !present)
+                        continue;
+                    if (p == cap) {
+                        cap *= 2;
+                        double *nt = realloc(tot, cap * sizeof *tot);
+                        coldef *nd = realloc(def, cap * sizeof *def);
+                        if (!nt || !nd) {
+                            free(nt ? nt : tot);
+                            free(nd ? nd : def);
+                            return -1;
+                        }
+                        tot = nt;
+                        def = nd;
+                    }
+                    def[p] = (coldef){a, ca, b, cb, NULL};
+                    tot[p++] = total;
+                    if (b)
+                        ts_strbuf_printf(names, " + %s%d:%s%d", a->name, ca, b->name, cb);
+                    else
+                        ts_strbuf_printf(names, " + %s%d", a->name, ca);
+                }
+        }
+    }
+    if (isnan(tot[0])) {
+        free(tot);
+        free(def);
+        return -2; /* numeric margins alone give no population size */
+    }
+    double *x = calloc(c->n * p, sizeof *x);
+    if (!x) {
+        free(tot);
+        free(def);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        for (size_t j = 0; j < p; j++) {
+            const coldef *d = &def[j];
+            double v;
+            if (j == 0)
+                v = 1;
+            else if (d->num)
+                v = ts_var_num(d->num, i);
+            else
+                v = ts_var_int(d->v1, i) == d->c1 && (!d->v2 || ts_var_int(d->v2, i) == d->c2);
+            x[i * p + j] = isnan(v) ? 0 : v;
+        }
+    free(def);
+    *xo = x;
+    *to = tot;
+    *po = p;
+    return 0;
+}
+
+static ts_status margin_error(const wmargin *m, size_t cell, const char *what, ts_err *err)
+{
+    char *name = margin_cell_name(m->t, cell);
+    ts_err_set(err, TS_E_DATA, "%s:%lu: %s: %s", m->t->file, m->t->line[cell], name ? name : "", what);
+    free(name);
+    return TS_E_DATA;
+}
+
+static ts_status calibrate(wctx *c, ts_err *err)
+{
+    const char *method = get(c, "weighting", "method", "none");
+    static const char *const methods[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
+    size_t mi = 0;
+    while (mi < 6 && strcmp(method, methods[mi]) != 0)
+        mi++;
+    if (mi == 6)
+        return bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
+    if (mi == 0)
+        return TS_OK;
+    c->calkind = methods[mi];
+
+    collapse_rule *rules = NULL;
+    size_t nrules = 0, nm = 0;
+    wmargin *m = NULL;
+    double *x = NULL, *tot = NULL, *before = NULL;
+    size_t *joint = NULL;
+    ts_strbuf colnames = TS_STRBUF_INIT;
+    ts_status st = read_collapse(c, &rules, &nrules, err);
+    if (st == TS_OK)
+        st = read_margins(c, &m, &nm, rules, nrules, err);
+    if (st != TS_OK)
+        goto out;
+    if (mi == 1 && (nm != 1 || !m[0].t)) {
+        st = bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
+        goto out;
+    }
+    if ((mi == 1 || mi == 2) && !m[0].t) {
+        st = bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
+        goto out;
+    }
+
+    /* Respondents missing a margin variable: dropped (weight 0) or, with stratum_mean, left
+     * out now and given their stratum's mean adjustment afterwards. */
+    const char *missing = get(c, "weighting", "missing", "drop");
+    int stratum_mean = strcmp(missing, "stratum_mean") == 0 || strcmp(missing, "area_mean") == 0;
+    if (!stratum_mean && strcmp(missing, "drop") != 0 && strcmp(missing, "error") != 0) {
+        st = bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
+        goto out;
+    }
+    unsigned char *part = malloc(c->n);
+    if (!part) {
+        st = nomem(err);
+        goto out;
+    }
+    unsigned long incomplete = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        part[i] = c->in[i] && row_complete(m, nm, i);
+        if (c->in[i] && !part[i])
+            incomplete++;
+    }
+    if (incomplete && strcmp(missing, "error") == 0) {
+        free(part);
+        st = ts_err_set(err, TS_E_DATA, "%lu respondents have a weighting variable missing; set [weighting] missing = drop or stratum_mean",
+                        incomplete);
+        goto out;
+    }
+    if (incomplete) {
+        ts_strbuf_printf(&c->text, "%lu respondents with a weighting variable missing: %s\n", incomplete,
+                         stratum_mean ? "given their stratum's mean adjustment" : "dropped (weight 0)");
+        ts_strbuf_printf(&c->method, ", %lu with a weighting variable missing %s", incomplete,
+                         stratum_mean ? "given their stratum's mean adjustment" : "dropped");
+        if (!stratum_mean)
+            c->dropped += incomplete;
+    }
+    unsigned char *keep_in = c->in;
+    c->in = part; /* cells are built for the rows that take part */
+    for (size_t k = 0; k < nm && st == TS_OK; k++) {
+        if (m[k].t) {
+            if (row_cells(c, m[k].cm, m[k].t, m[k].cell, err) != 0)
+                st = err->status;
+        } else
+            for (size_t i = 0; i < c->n; i++)
+                m[k].cell[i] = part[i] ? 0 : CALIB_NO_CELL;
+    }
+    c->in = keep_in;
+    if (st != TS_OK) {
+        free(part);
+        goto out;
+    }
+    /* Every cell with population needs respondents; margins must agree on the total. */
+    double first_total = NAN;
+    for (size_t k = 0; k < nm && st == TS_OK; k++) {
+        if (!m[k].t)
+            continue;
+        size_t *count = calloc(m[k].t->ncells, sizeof *count);
+        double total = 0;
+        if (!count) {
+            st = nomem(err);
+            break;
+        }
+        for (size_t i = 0; i < c->n; i++)
+            if (m[k].cell[i] != CALIB_NO_CELL)
+                count[m[k].cell[i]]++;
+        for (size_t cc = 0; cc < m[k].t->ncells && st == TS_OK; cc++) {
+            total += m[k].t->total[cc];
+            if (m[k].t->total[cc] > 0 && count[cc] == 0)
+                st = margin_error(&m[k], cc, "no respondent in this cell (merge it with [weighting] collapse)", err);
+        }
+        free(count);
+        if (st == TS_OK && isnan(first_total))
+            first_total = total;
+        else if (st == TS_OK && fabs(total - first_total) > 1e-9 * first_total)
+            st = ts_err_set(err, TS_E_DATA, "%s: margin %s totals %.17g but margin %s totals %.17g: they must agree",
+                            m[k].t->file, m[k].name, total, m[0].name, first_total);
+    }
+    if (st != TS_OK) {
+        free(part);
+        goto out;
+    }
+
+    /* R's calibration examples often start from weights scaled to the population size; the
+     * bounds of bounded calibration are relative to that start. */
+    if (get(c, "weighting", "base_scale", NULL) && !isnan(first_total)) {
+        double sum = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (part[i])
+                sum += c->w[i];
+        for (size_t i = 0; i < c->n; i++)
+            if (part[i])
+                c->w[i] *= first_total / sum;
+        ts_strbuf_printf(&c->method, "; design weights scaled to the population %.17g", first_total);
+    }
+
+    /* Compact the rows that take part into plain arrays for calib.c. */
+    size_t np = 0;
+    for (size_t i = 0; i < c->n; i++)
+        np += part[i];
+    double *wp = malloc((np ? np : 1) * sizeof *wp);
+    size_t **cellp = calloc(nm, sizeof *cellp);
+    before = malloc(c->n * sizeof *before);
+    if (!wp || !cellp || !before) {
+        free(wp);
+        free(cellp);
+        free(part);
+        st = nomem(err);
+        goto out;
+    }
+    memcpy(before, c->w, c->n * sizeof *before);
+    for (size_t k = 0; k < nm; k++) {
+        cellp[k] = malloc((np ? np : 1) * sizeof **cellp);
+        if (!cellp[k])
+            st = nomem(err);
+    }
+    for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
+        if (part[i]) {
+            wp[j] = c->w[i];
+            for (size_t k = 0; k < nm; k++)
+                cellp[k][j] = m[k].cell[i];
+            j++;
+        }
+    int rc = 0;
+    double eps;
+    double maxit;
+    if (st == TS_OK)
+        st = get_number(c, "weighting", "tolerance", mi == 2 ? 1e-10 : 1e-12, &eps, err);
+    if (st == TS_OK)
+        st = get_number(c, "weighting", "max_iter", mi == 2 ? 1000 : 100, &maxit, err);
+    if (st == TS_OK && mi <= 2) {
+        calib_margin *cm = malloc(nm * sizeof *cm);
+        if (!cm)
+            st = nomem(err);
+        for (size_t k = 0; k < nm && st == TS_OK; k++)
+            cm[k] = (calib_margin){cellp[k], m[k].t->ncells, m[k].t->total};
+        size_t bad_margin = 0, bad_cell = 0;
+        if (st == TS_OK && mi == 1) {
+            rc = calib_poststratify(wp, np, &cm[0], &bad_cell);
+            ts_strbuf_printf(&c->method, "; post-stratified to %s", m[0].name);
+        } else if (st == TS_OK) {
+            /* The joint table of all margin variables, for R's convergence test. */
+            size_t *jn = malloc((np ? np : 1) * sizeof *jn), nj = 1;
+            joint = jn;
+            for (size_t j = 0; j < np && jn; j++) {
+                size_t idx = 0, stride = 1;
+                for (size_t k = 0; k < nm; k++) {
+                    idx += cellp[k][j] * stride;
+                    stride *= m[k].t->ncells;
+                }
+                jn[j] = idx;
+                nj = stride;
+            }
+            /* Renumber the joint cells densely. */
+            size_t *dense = jn && nj <= 50000000 ? malloc(nj * sizeof *dense) : NULL;
+            if (!jn || !dense) {
+                free(dense);
+                st = jn ? ts_err_set(err, TS_E_DATA, "too many joint cells across the margins") : nomem(err);
+            } else {
+                for (size_t q = 0; q < nj; q++)
+                    dense[q] = CALIB_NO_CELL;
+                size_t used = 0;
+                for (size_t j = 0; j < np; j++) {
+                    if (dense[jn[j]] == CALIB_NO_CELL)
+                        dense[jn[j]] = used++;
+                    jn[j] = dense[jn[j]];
+                }
+                free(dense);
+                rake_control ctl = {eps, (int)maxit, 0, 0, 0};
+                rc = calib_rake(wp, np, cm, nm, jn, used, &ctl, &bad_margin, &bad_cell);
+                if (rc == 0 && !ctl.converged)
+                    st = ts_err_set(err, TS_E_DATA,
+                                    "raking did not converge in %d sweeps (last change %.3g): check that the margins agree, or raise [weighting] max_iter",
+                                    ctl.iterations, ctl.last_change);
+                ts_strbuf_printf(&c->text, "Raking: %d sweeps, converged (largest change of a joint cell in the last sweep: %.3g; tolerance %g × total)\n",
+                                 ctl.iterations + 1, ctl.last_change, eps);
+                ts_strbuf_printf(&c->method, "; raked to");
+                for (size_t k = 0; k < nm; k++)
+                    ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", m[k].name);
+                ts_strbuf_printf(&c->method, " (%d sweeps)", ctl.iterations + 1);
+            }
+        }
+        if (rc == -1 && st == TS_OK)
+            st = margin_error(&m[bad_margin], bad_cell, "no respondent in this cell", err);
+        else if (rc == -2 && st == TS_OK)
+            st = nomem(err);
+        free(cm);
+    } else if (st == TS_OK) {
+        size_t p = 0;
+        int mm = model_matrix(c, m, nm, &x, &tot, &p, &colnames);
+        if (mm == -2)
+            st = bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
+        else if (mm != 0)
+            st = nomem(err);
+        double *xp = NULL;
+        if (st == TS_OK && !(xp = malloc((np && p ? np * p : 1) * sizeof *xp)))
+            st = nomem(err);
+        for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
+            if (part[i])
+                memcpy(&xp[(j++) * p], &x[i * p], p * sizeof *xp);
+        calib_control ctl = {mi == 3 ? CALFUN_LINEAR : mi == 4 ? CALFUN_RAKING : CALFUN_LOGIT, -INFINITY, INFINITY,
+                             eps, (int)maxit, 0, 0, 1, 0};
+        const char *bounds = get(c, "weighting", "bounds", NULL);
+        if (st == TS_OK && bounds) {
+            char *end;
+            ctl.lower = strtod(bounds, &end);
+            while (*end == ' ' || *end == ',')
+                end++;
+            char *end2;
+            ctl.upper = strtod(end, &end2);
+            if (end == bounds || end2 == end || *end2 || !(ctl.lower < 1 && ctl.upper > 1))
+                st = bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
+        }
+        if (st == TS_OK && mi == 5 && !(isfinite(ctl.lower) && isfinite(ctl.upper)))
+            st = bad_setting(c, "weighting", "bounds", "finite bounds: logit calibration needs them", err);
+        if (st == TS_OK) {
+            rc = calib_calibrate(wp, np, xp, p, tot, &ctl, NULL);
+            if (rc == -2)
+                st = nomem(err);
+            else if (rc == -1)
+                st = ts_err_set(err, TS_E_DATA,
+                                "calibration (%s) did not converge in %d iterations: worst relative misfit %.3g; widen [weighting] bounds or raise max_iter",
+                                method, ctl.iterations, ctl.achieved);
+        }
+        if (st == TS_OK) {
+            ts_strbuf_printf(&c->text, "Calibration: %s distance, columns %s\n  %d iterations, worst relative misfit %.3g",
+                             method, colnames.data, ctl.iterations, ctl.achieved);
+            if (isfinite(ctl.lower) || isfinite(ctl.upper))
+                ts_strbuf_printf(&c->text, "; bounds on g %g..%g%s", ctl.lower, ctl.upper,
+                                 ctl.scale != 1 ? " (applied, as R does, after scaling the weights by the mean population/sample ratio)" : "");
+            ts_strbuf_append_char(&c->text, '\n');
+            ts_strbuf_printf(&c->method, "; calibrated (%s) to", method);
+            for (size_t k = 0; k < nm; k++)
+                ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", m[k].name);
+            if (bounds)
+                ts_strbuf_printf(&c->method, ", bounds %s", bounds);
+        }
+        free(xp);
+    }
+    for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
+        if (part[i])
+            c->w[i] = wp[j++];
+    if (st == TS_OK && incomplete) {
+        for (size_t i = 0; i < c->n; i++)
+            if (c->in[i] && !part[i]) {
+                if (!stratum_mean) {
+                    c->in[i] = 0;
+                    c->w[i] = 0;
+                    continue;
+                }
+                /* mean adjustment g = final/before among complete rows of the same stratum */
+                double sa = 0, sb = 0;
+                for (size_t q = 0; q < c->n; q++)
+                    if (part[q] && (!c->strata || ts_var_int(c->strata, q) == ts_var_int(c->strata, i))) {
+                        sa += c->w[q];
+                        sb += before[q];
+                    }
+                c->w[i] *= sb > 0 ? sa / sb : 1;
+            }
+    }
+    for (size_t k = 0; k < nm && st == TS_OK; k++)
+        for (size_t v = 0; m[k].t && v < m[k].t->nvars; v++)
+            ts_strbuf_printf(&c->calvars, "%s%s", v ? "*" : (c->calvars.len ? ";" : ""), m[k].t->vars[v]->name);
+    for (size_t k = 0; k < nm && st == TS_OK; k++)
+        if (!m[k].t)
+            ts_strbuf_printf(&c->calvars, "%s%s", c->calvars.len ? ";" : "", m[k].numvar->name);
+    for (size_t k = 0; k < nm; k++)
+        free(cellp[k]);
+    free(cellp);
+    free(wp);
+    free(part);
+out:
+    free(rules);
+    free(x);
+    free(tot);
+    free(joint);
+    ts_strbuf_free(&colnames);
+    c->margins = m; /* the report needs them after trimming; weight_run frees them */
+    c->nmargins = nm;
+    c->before = before;
+    return st;
+}
+
+/* ---- trimming, diagnostics, output ------------------------------------------------------------ */
+
+static ts_status trim(wctx *c, ts_err *err)
+{
+    const char *lo_s = get(c, "weighting", "trim_lower", NULL), *hi_s = get(c, "weighting", "trim_upper", NULL);
+    if (!lo_s && !hi_s)
+        return TS_OK;
+    double lo, hi;
+    ts_status st = get_number(c, "weighting", "trim_lower", -INFINITY, &lo, err);
+    if (st == TS_OK)
+        st = get_number(c, "weighting", "trim_upper", INFINITY, &hi, err);
+    if (st != TS_OK)
+        return st;
+    const char *rel = get(c, "weighting", "trim_relative_to", "mean");
+    int strict = strcasecmp(get(c, "weighting", "trim_strict", "yes"), "yes") == 0;
+    size_t np = 0;
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->in[i]) {
+            np++;
+            sum += c->w[i];
+        }
+    if (strcmp(rel, "mean") == 0) {
+        lo *= sum / (double)np;
+        hi *= sum / (double)np;
+    } else if (strcmp(rel, "absolute") != 0)
+        return bad_setting(c, "weighting", "trim_relative_to", "mean or absolute", err);
+    if (!(lo < hi))
+        return bad_setting(c, "weighting", "trim_upper", "an upper bound above the lower", err);
+    double *wp = malloc((np ? np : 1) * sizeof *wp);
+    if (!wp)
+        return nomem(err);
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (c->in[i])
+            wp[j++] = c->w[i];
+    size_t at = 0;
+    int rounds = calib_trim(wp, np, lo, hi, strict, &at);
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (c->in[i])
+            c->w[i] = wp[j++];
+    free(wp);
+    ts_strbuf_printf(&c->text, "Trimming to %.6g..%.6g (%s): %d round%s, %zu weights at a bound; the trimmed amount is shared out equally (as R's trimWeights)\n",
+                     lo, hi, strcmp(rel, "mean") == 0 ? "relative to the mean weight" : "absolute", rounds,
+                     rounds == 1 ? "" : "s", at);
+    ts_strbuf_printf(&c->method, "; trimmed to %.6g..%.6g (%zu at a bound)", lo, hi, at);
+    return TS_OK;
+}
+
+typedef struct wstats {
+    double n, sum, sum2, min, max;
+} wstats;
+
+static void stats_add(wstats *s, double w)
+{
+    if (s->n == 0 || w < s->min)
+        s->min = w;
+    if (s->n == 0 || w > s->max)
+        s->max = w;
+    s->n++;
+    s->sum += w;
+    s->sum2 += w * w;
+}
+
+/* Kish: deff due to weighting = 1 + CV^2 = n Σw² / (Σw)²; effective n = (Σw)² / Σw². */
+static void stats_print(wctx *c, const char *group, const wstats *s)
+{
+    if (s->n == 0)
+        return;
+    double mean = s->sum / s->n, var = s->sum2 / s->n - mean * mean;
+    double cv = mean > 0 ? sqrt(var > 0 ? var : 0) / mean : 0;
+    double deff = s->n * s->sum2 / (s->sum * s->sum);
+    ts_strbuf_printf(&c->text, "  %-16s %7.0f %14.1f %10.4g %10.4g %8.2f %6.3f %6.3f %9.1f\n", group, s->n, s->sum,
+                     s->min, s->max, s->min > 0 ? s->max / s->min : INFINITY, cv, deff, s->sum * s->sum / s->sum2);
+    const char *names[] = {"n", "sum", "min", "max", "max_min_ratio", "cv", "deff_kish", "n_effective"};
+    double vals[] = {s->n, s->sum, s->min, s->max, s->min > 0 ? s->max / s->min : INFINITY, cv, deff, s->sum * s->sum / s->sum2};
+    for (int k = 0; k < 8; k++)
+        csv_row(c, "weights", group, names[k], NAN, NAN, NAN, NAN, vals[k]);
+}
+
+/* Each margin's cells: respondents, population, weighted before calibration and final. */
+static void margin_report(wctx *c)
+{
+    if (!c->before)
+        return;
+    for (size_t k = 0; k < c->nmargins; k++) {
+        if (!c->margins[k].t)
+            continue;
+        margin_table *t = c->margins[k].t;
+        ts_strbuf_printf(&c->text, "\nMargin %s (%s)\n  %-28s %8s %14s %14s %14s %10s\n", c->margins[k].name, t->file, "cell",
+                         "n", "population", "before", "weighted", "rel.error");
+        for (size_t cc = 0; cc < t->ncells; cc++) {
+            double n = 0, b = 0, a = 0;
+            for (size_t i = 0; i < c->n; i++)
+                if (c->margins[k].cell[i] == cc) {
+                    n++;
+                    b += c->before[i];
+                    a += c->w[i];
+                }
+            if (t->total[cc] == 0 && n == 0)
+                continue; /* merged away by a collapse rule */
+            char *name = margin_cell_name(t, cc);
+            double rel = t->total[cc] > 0 ? (a - t->total[cc]) / t->total[cc] : 0;
+            ts_strbuf_printf(&c->text, "  %-28s %8.0f %14.1f %14.1f %14.1f %10.2e\n", name ? name : "", n, t->total[cc], b,
+                             a, rel);
+            csv_row(c, "margin", c->margins[k].name, name ? name : "", n, t->total[cc], b, a, rel);
+            free(name);
+        }
+    }
+}
+
+static void diagnostics(wctx *c)
+{
+    margin_report(c);
+    ts_strbuf_append_str(&c->text, "\nWeights (respondents with weight > 0)\n  group                  n            sum        min        max  max/min     cv   deff     n_eff\n");
+    wstats all = {0};
+    for (size_t i = 0; i < c->n; i++)
+        if (c->in[i])
+            stats_add(&all, c->w[i]);
+    stats_print(c, "all", &all);
+    if (c->strata)
+        for (size_t k = 0; k < c->strata->ncodes; k++) {
+            wstats s = {0};
+            for (size_t i = 0; i < c->n; i++)
+                if (c->in[i] && ts_var_int(c->strata, i) == c->strata->codes[k].code)
+                    stats_add(&s, c->w[i]);
+            stats_print(c, c->strata->codes[k].label, &s);
+        }
+    ts_strbuf_append_str(&c->text, "  deff = Kish's design effect due to unequal weights, 1 + CV²; n_eff = (Σw)²/Σw²\n");
+}
+
+static ts_status add_column(wctx *c, const char *name, const char *label, const char *label_en, const double *v)
+{
+    ts_var *var = ts_dataset_find(c->ds, name);
+    if (var && var->type != TS_VAR_NUMERIC)
+        return TS_E_DATA;
+    if (!var) {
+        var = ts_var_new(name, TS_VAR_NUMERIC);
+        if (!var || ts_dataset_add_var(c->ds, var) != 0) {
+            ts_var_free(var);
+            return TS_E_NOMEM;
+        }
+    }
+    free(var->label);
+    free(var->label_en);
+    free(var->source);
+    var->label = ts_strdup(label);
+    var->label_en = ts_strdup(label_en);
+    var->source = ts_strdup("tsunagari-weight");
+    if (!var->label || !var->label_en || !var->source)
+        return TS_E_NOMEM;
+    for (size_t i = 0; i < c->n; i++)
+        ts_var_set_num(var, i, v[i]);
+    return TS_OK;
+}
+
+static ts_status write_text(const char *path, const char *text, size_t len, ts_err *err)
+{
+    ts_atomicfile *f = ts_atomicfile_open(path, err);
+    if (!f)
+        return err->status;
+    fwrite(text, 1, len, ts_atomicfile_stream(f));
+    return ts_atomicfile_commit(f, err);
+}
+
+static ts_status apply_overrides(wctx *c, ts_err *err)
+{
+    for (size_t k = 0; k < c->opt->nset; k++) {
+        const char *s = c->opt->set[k], *eq = strchr(s, '='), *dot = eq ? memchr(s, '.', (size_t)(eq - s)) : NULL;
+        /* The section is everything before the last dot before '=' (margin.age.file). */
+        for (const char *p = dot; p && p < eq; p = memchr(p + 1, '.', (size_t)(eq - p - 1)))
+            dot = p;
+        if (!eq || !dot || dot == s)
+            return ts_err_set(err, TS_E_USAGE, "--set %s: expected SECTION.KEY=VALUE, e.g. weighting.method=rake", s);
+        char *section = ts_strndup(s, (size_t)(dot - s)), *key = ts_strndup(dot + 1, (size_t)(eq - dot - 1));
+        int rc = !section || !key || ts_manifest_set(c->m, section, key, eq + 1) != 0;
+        free(section);
+        free(key);
+        if (rc)
+            return nomem(err);
+    }
+    return TS_OK;
+}
+
+static ts_status record(wctx *c, ts_err *err)
+{
+    char num[64];
+    int rc = ts_dataset_set_meta(c->ds, "weight.tool", PROG " " TS_VERSION) ||
+             ts_dataset_set_meta(c->ds, "weight.variable", "weight") ||
+             ts_dataset_set_meta(c->ds, "weight.design_variable", "design_weight") ||
+             ts_dataset_set_meta(c->ds, "weight.method", c->method.data ? c->method.data : "") ||
+             ts_dataset_set_meta(c->ds, "weight.calibration", c->calkind ? c->calkind : "none") ||
+             ts_dataset_set_meta(c->ds, "weight.calibration_variables", c->calvars.data ? c->calvars.data : "") ||
+             ts_dataset_set_meta(c->ds, "design.type", get(c, "design", "type", "srs")) ||
+             ts_dataset_set_meta(c->ds, "design.strata", c->strata ? c->strata->name : "") ||
+             ts_dataset_set_meta(c->ds, "design.cluster", c->cluster ? c->cluster->name : "") ||
+             ts_dataset_set_meta(c->ds, "design.fpc", c->fpc ? "fpc_population" : "");
+    snprintf(num, sizeof num, "%lu", c->dropped);
+    rc = rc || ts_dataset_set_meta(c->ds, "weight.dropped", num);
+    if (ts_manifest_path(c->m))
+        rc = rc || ts_dataset_set_meta(c->ds, "weight.manifest", ts_manifest_path(c->m));
+    return rc ? nomem(err) : TS_OK;
+}
+
+/* With missing = drop, a respondent missing any weighting variable is out from the start:
+ * weight 0 in every step, so the nonresponse adjustment counts them as nonrespondents and
+ * the others carry their share. */
+static ts_status drop_incomplete(wctx *c, ts_err *err)
+{
+    if (strcmp(get(c, "weighting", "method", "none"), "none") == 0 ||
+        strcmp(get(c, "weighting", "missing", "drop"), "drop") != 0)
+        return TS_OK;
+    char **names = NULL;
+    long nn = ts_manifest_split_list(get(c, "weighting", "margins", ""), &names);
+    if (nn < 0)
+        return nomem(err);
+    for (long k = 0; k < nn; k++) {
+        ts_strbuf sec = TS_STRBUF_INIT;
+        ts_strbuf_printf(&sec, "margin.%s", names[k]);
+        char **vars = NULL;
+        long nv = ts_manifest_split_list(get(c, sec.data ? sec.data : "", "vars", ""), &vars);
+        ts_strbuf_free(&sec);
+        for (long v = 0; v < nv; v++) {
+            ts_var *var = ts_dataset_find(c->ds, vars[v]);
+            for (size_t i = 0; var && i < c->n; i++)
+                if (c->in[i] && ts_var_is_missing(var, i)) {
+                    c->in[i] = 0;
+                    c->dropped++;
+                }
+        }
+        ts_manifest_free_list(vars, nv > 0 ? (size_t)nv : 0);
+    }
+    ts_manifest_free_list(names, (size_t)nn);
+    if (c->dropped) {
+        ts_strbuf_printf(&c->text, "%lu respondents with a weighting variable missing: dropped (weight 0) before every step\n",
+                         c->dropped);
+    }
+    return TS_OK;
+}
+
+ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
+{
+    wctx c = {0};
+    c.opt = opt;
+    ts_status st = TS_OK;
+    c.m = opt->manifest ? ts_manifest_read(opt->manifest, err) : ts_manifest_new("./command-line");
+    if (!c.m)
+        return opt->manifest ? err->status : nomem(err);
+    if ((st = apply_overrides(&c, err)) != TS_OK)
+        goto out;
+    if (!(c.ds = ts_dataset_read(opt->input, err))) {
+        st = err->status;
+        goto out;
+    }
+    /* Find out now whether the outputs can be written. */
+    ts_atomicfile *probe = ts_atomicfile_open(opt->output, err);
+    if (!probe) {
+        st = err->status;
+        goto out;
+    }
+    ts_atomicfile_abort(probe);
+    c.n = c.ds->nrows;
+    c.w = malloc((c.n ? c.n : 1) * sizeof *c.w);
+    c.design = malloc((c.n ? c.n : 1) * sizeof *c.design);
+    c.in = malloc(c.n ? c.n : 1);
+    c.csv = open_memstream(&c.csvbuf, &c.csvlen);
+    if (!c.w || !c.design || !c.in || !c.csv) {
+        st = nomem(err);
+        goto out;
+    }
+    memset(c.in, 1, c.n);
+    fputs("kind,group,level,respondents,target,before,after,value\n", c.csv);
+    ts_strbuf_printf(&c.text, "tsunagari-weight report: %s (%zu respondents)\n", opt->input, c.n);
+    if ((st = drop_incomplete(&c, err)) != TS_OK || (st = design_weights(&c, err)) != TS_OK ||
+        (st = nonresponse(&c, err)) != TS_OK)
+        goto out;
+    const char *scale = get(&c, "weighting", "base_scale", NULL);
+    if (scale && strcmp(scale, "population") != 0) {
+        st = bad_setting(&c, "weighting", "base_scale", "population (or nothing)", err);
+        goto out;
+    }
+    if (c.dropped)
+        ts_strbuf_printf(&c.method, "; %lu with a weighting variable missing dropped", c.dropped);
+    memcpy(c.design, c.w, c.n * sizeof *c.w);
+    if ((st = calibrate(&c, err)) != TS_OK || (st = trim(&c, err)) != TS_OK)
+        goto out;
+    for (size_t i = 0; i < c.n; i++)
+        if (!c.in[i])
+            c.w[i] = c.design[i] = 0;
+    diagnostics(&c);
+    if ((st = record(&c, err)) != TS_OK)
+        goto out;
+    if (add_column(&c, "weight", "ウェイト", "Final weight", c.w) != TS_OK ||
+        add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design) != TS_OK ||
+        (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK)) {
+        st = ts_err_set(err, TS_E_DATA, "%s: cannot add the weight columns (a variable of that name is not numeric?)",
+                        opt->input);
+        goto out;
+    }
+    fflush(c.csv);
+    if (opt->report && (st = write_text(opt->report, c.text.data, c.text.len, err)) != TS_OK)
+        goto out;
+    if (opt->report_csv && (st = write_text(opt->report_csv, c.csvbuf, c.csvlen, err)) != TS_OK)
+        goto out;
+    if ((st = ts_dataset_write(c.ds, opt->output, err)) != TS_OK)
+        goto out;
+    if (!opt->quiet) {
+        wstats all = {0};
+        for (size_t i = 0; i < c.n; i++)
+            if (c.in[i])
+                stats_add(&all, c.w[i]);
+        fprintf(summary, "%s: %s: %s\n", PROG, opt->input, c.method.data ? c.method.data : "");
+        fprintf(summary, "  %.0f respondents weighted (%lu dropped), weights sum to %.1f, min %.4g, max %.4g, Kish deff %.3f, effective n %.0f\n",
+                all.n, c.dropped, all.sum, all.min, all.max, all.n * all.sum2 / (all.sum * all.sum), all.sum * all.sum / all.sum2);
+        fprintf(summary, "  wrote %s%s%s%s%s\n", opt->output, opt->report ? " and " : "", opt->report ? opt->report : "",
+                opt->report_csv ? " and " : "", opt->report_csv ? opt->report_csv : "");
+    }
+out:
+    if (c.csv)
+        fclose(c.csv);
+    free(c.csvbuf);
+    free(c.w);
+    free(c.design);
+    free(c.in);
+    free(c.fpc);
+    free(c.before);
+    wmargins_free(c.margins, c.nmargins);
+    ts_strbuf_free(&c.text);
+    ts_strbuf_free(&c.method);
+    ts_strbuf_free(&c.calvars);
+    ts_dataset_free(c.ds);
+    ts_manifest_free(c.m);
+    return st;
+}
