@@ -36,8 +36,9 @@ LIB_A   := $(BUILD)/libtsunagari.a
 INGEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/*.c))
 EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
 WEIGHT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/weight/*.c))
+TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
 
-PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight
+PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab
 
 .DEFAULT_GOAL := all
 
@@ -63,6 +64,10 @@ $(BIN)/tsunagari-export: $(EXPORT_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BIN)/tsunagari-weight: $(WEIGHT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN)/tsunagari-tab: $(TAB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -129,6 +134,7 @@ demo: all
 
 bench: all
 	@bench/run.sh $(BIN)
+	@bench/weight.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -137,4 +143,4 @@ install: all
 clean:
 	rm -rf build build-san bin bin-san out
 
--include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d)

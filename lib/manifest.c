@@ -258,6 +258,15 @@ int ts_manifest_has_section(const ts_manifest *m, const char *section)
 
 const char *ts_manifest_path(const ts_manifest *m) { return m->path; }
 
+size_t ts_manifest_count(const ts_manifest *m) { return m->n; }
+
+void ts_manifest_entry(const ts_manifest *m, size_t i, const char **section, const char **key, unsigned long *line)
+{
+    *section = m->v[i].section;
+    *key = m->v[i].key;
+    *line = m->v[i].line;
+}
+
 char *ts_manifest_resolve(const ts_manifest *m, const char *relative)
 {
     const char *slash = strrchr(m->path, '/');
@@ -303,4 +312,11 @@ void ts_manifest_free_list(char **items, size_t n)
     for (size_t i = 0; i < n; i++)
         free(items[i]);
     free(items);
+}
+
+size_t ts_manifest_section_count(const ts_manifest *m) { return m->nsections; }
+
+const char *ts_manifest_section(const ts_manifest *m, size_t i)
+{
+    return i < m->nsections ? m->sections[i] : NULL;
 }

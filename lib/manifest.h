@@ -29,7 +29,15 @@ const char *ts_manifest_get(const ts_manifest *m, const char *section, const cha
 /* The line KEY is on in SECTION, or 0. */
 unsigned long ts_manifest_line(const ts_manifest *m, const char *section, const char *key);
 int ts_manifest_has_section(const ts_manifest *m, const char *section);
+/* The number of keys set (from the file and by ts_manifest_set), and the Ith of them in the
+ * order they were set: its section, key and line (0: set on the command line). Lets a stage
+ * reject the keys it does not know, as docs/manifest.md asks. The strings are borrowed. */
+size_t ts_manifest_count(const ts_manifest *m);
+void ts_manifest_entry(const ts_manifest *m, size_t i, const char **section, const char **key, unsigned long *line);
 const char *ts_manifest_path(const ts_manifest *m);
+/* The sections, in the order they first appear in the file. */
+size_t ts_manifest_section_count(const ts_manifest *m);
+const char *ts_manifest_section(const ts_manifest *m, size_t i);
 
 /* A path given in the manifest, relative to the manifest's folder (absolute paths kept).
  * The caller frees the result. NULL when memory runs out. */

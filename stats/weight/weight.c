@@ -51,24 +51,66 @@ static const char *get(const wctx *c, const char *section, const char *key, cons
     return v && *v ? v : dflt;
 }
 
-/* A setting's position for messages: "survey.ini:31: [weighting] tolerance" or "--set ...". */
+/* A setting's position for messages: "survey.ini:31: [weighting] tolerance" when the file
+ * sets it, "--set weighting.tolerance" when the command line does. A setting nobody gave is
+ * named without a line ("survey.ini: [weighting] bounds"): pointing the user at a --set they
+ * never typed, or at a line that does not hold it, would send them looking in the wrong place. */
 static void where(const wctx *c, const char *section, const char *key, ts_strbuf *out)
 {
     unsigned long line = ts_manifest_line(c->m, section, key);
     if (line)
         ts_strbuf_printf(out, "%s:%lu: [%s] %s", ts_manifest_path(c->m), line, section, key);
-    else
+    else if (ts_manifest_get(c->m, section, key))
         ts_strbuf_printf(out, "--set %s.%s", section, key);
+    else if (c->opt->manifest)
+        ts_strbuf_printf(out, "%s: [%s] %s", ts_manifest_path(c->m), section, key);
+    else
+        ts_strbuf_printf(out, "%s.%s", section, key);
 }
 
 static ts_status bad_setting(const wctx *c, const char *section, const char *key, const char *expected, ts_err *err)
 {
     ts_strbuf at = TS_STRBUF_INIT;
     where(c, section, key, &at);
-    ts_err_set(err, TS_E_DATA, "%s: expected %s, got \"%s\"", at.data ? at.data : "", expected,
-               get(c, section, key, ""));
+    const char *v = ts_manifest_get(c->m, section, key);
+    if (v)
+        ts_err_set(err, TS_E_DATA, "%s: expected %s, got \"%s\"", at.data ? at.data : "", expected, v);
+    else
+        ts_err_set(err, TS_E_DATA, "%s: not set; expected %s", at.data ? at.data : "", expected);
     ts_strbuf_free(&at);
     return TS_E_DATA;
+}
+
+/* Row I for messages: the respondent's id, which the user can find in the raw file (row
+ * numbers of the dataset are not raw lines once ingest has rejected a record). */
+static void row_name(const wctx *c, size_t i, ts_strbuf *out)
+{
+    for (size_t k = 0; k < c->ds->nvars; k++)
+        if (c->ds->vars[k]->type == TS_VAR_ID) {
+            ts_strbuf_printf(out, "respondent %s %lld", c->ds->vars[k]->name, (long long)ts_var_int(c->ds->vars[k], i));
+            return;
+        }
+    ts_strbuf_printf(out, "row %zu", i + 1);
+}
+
+/* The variables NAMES of setting SECTION.KEY must be single-choice variables of the dataset:
+ * said here, naming the setting, because the file they are then looked up in is not where
+ * the mistake is. */
+static ts_status check_coded_vars(const wctx *c, const char *section, const char *key, char *const *names,
+                                  size_t n, ts_err *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        const ts_var *v = ts_dataset_find(c->ds, names[k]);
+        if (!v || v->type != TS_VAR_SINGLE) {
+            ts_strbuf at = TS_STRBUF_INIT;
+            where(c, section, key, &at);
+            ts_err_set(err, TS_E_DATA, "%s: %s %s", at.data ? at.data : "", names[k],
+                       v ? "is not a single-choice (coded) variable" : "is not a variable of the dataset");
+            ts_strbuf_free(&at);
+            return TS_E_DATA;
+        }
+    }
+    return TS_OK;
 }
 
 static ts_status get_number(const wctx *c, const char *section, const char *key, double dflt, double *out,
@@ -203,7 +245,10 @@ static ts_status design_weights(wctx *c, ts_err *err)
                 continue;
             }
             if (cell[i] == CALIB_NO_CELL) {
-                ts_err_set(err, TS_E_DATA, "row %zu: stratum %s is missing", i + 1, c->strata->name);
+                ts_strbuf who = TS_STRBUF_INIT;
+                row_name(c, i, &who);
+                ts_err_set(err, TS_E_DATA, "%s: stratum %s is missing", who.data ? who.data : "", c->strata->name);
+                ts_strbuf_free(&who);
                 free(cell);
                 margin_free(pop);
                 margin_free(smp);
@@ -239,12 +284,23 @@ static ts_status design_weights(wctx *c, ts_err *err)
             return bad_setting(c, "design", "weight", "base, empty, or a numeric variable of the dataset", err);
         for (size_t i = 0; i < c->n; i++) {
             double x = ts_var_num(wv, i);
-            if (x == 0) { /* already given weight 0 by an earlier step: stays out */
+            if (!c->in[i]) /* dropped already (missing = drop): counted, and weight 0 at the end */
+                continue;
+            if (x == 0) { /* a weight of 0 in the column: left out, like a dropped row */
                 c->in[i] = 0;
                 c->dropped++;
-            } else if (!(x > 0))
-                return ts_err_set(err, TS_E_DATA, "%s: row %zu has weight %g: base weights must be positive (or 0: left out)",
-                                  wspec, i + 1, x);
+            } else if (!(x > 0)) {
+                ts_strbuf who = TS_STRBUF_INIT;
+                row_name(c, i, &who);
+                if (isnan(x))
+                    ts_err_set(err, TS_E_DATA, "%s: %s: base weight missing: base weights must be positive (or 0: left out)",
+                               wspec, who.data ? who.data : "");
+                else
+                    ts_err_set(err, TS_E_DATA, "%s: %s: base weight %g: base weights must be positive (or 0: left out)",
+                               wspec, who.data ? who.data : "", x);
+                ts_strbuf_free(&who);
+                return TS_E_DATA;
+            }
             c->w[i] = x;
         }
         ts_strbuf_printf(&c->method, ", base weights from %s", wspec);
@@ -270,6 +326,10 @@ static ts_status nonresponse(wctx *c, ts_err *err)
     if (nn <= 0) {
         ts_manifest_free_list(names, nn > 0 ? (size_t)nn : 0);
         return nn < 0 ? nomem(err) : bad_setting(c, "nonresponse", "classes", "variable names", err);
+    }
+    if (check_coded_vars(c, "nonresponse", "classes", names, (size_t)nn, err) != TS_OK) {
+        ts_manifest_free_list(names, (size_t)nn);
+        return TS_E_DATA;
     }
     char *path = ts_manifest_resolve(c->m, frame);
     margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, get(c, "nonresponse", "sample", "sample"), err) : NULL;
@@ -585,6 +645,8 @@ static ts_status read_margins(wctx *c, wmargin **out, size_t *nout, const collap
                 st = nomem(err);
         } else if (!file) {
             st = bad_setting(c, sec.data, "file", "a CSV file of population counts (or total = NUMBER)", err);
+        } else if ((st = check_coded_vars(c, sec.data, "vars", vn, (size_t)nv, err)) != TS_OK) {
+            ;
         } else {
             char *path = ts_manifest_resolve(c->m, file);
             m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, get(c, sec.data, "count", "population"), err) : NULL;
@@ -793,9 +855,28 @@ static ts_status calibrate(wctx *c, ts_err *err)
             incomplete++;
     }
     if (incomplete && strcmp(missing, "error") == 0) {
+        /* Name the setting and the first such respondent and variable: the user has to find
+         * them in the raw file to decide between fixing the data and another rule. */
+        ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
+        where(c, "weighting", "missing", &at);
+        const char *var = "";
+        for (size_t i = 0; i < c->n && !who.len; i++)
+            if (c->in[i] && !part[i]) {
+                row_name(c, i, &who);
+                for (size_t k = 0; k < nm && !*var; k++) {
+                    if (!m[k].t)
+                        var = ts_var_is_missing(m[k].numvar, i) ? m[k].numvar->name : "";
+                    for (size_t v = 0; m[k].t && v < m[k].t->nvars && !*var; v++)
+                        if (ts_var_is_missing(m[k].t->vars[v], i))
+                            var = m[k].t->vars[v]->name;
+                }
+            }
         free(part);
-        st = ts_err_set(err, TS_E_DATA, "%lu respondents have a weighting variable missing; set [weighting] missing = drop or stratum_mean",
-                        incomplete);
+        st = ts_err_set(err, TS_E_DATA,
+                        "%s = error: %lu respondent%s a weighting variable missing (the first: %s, %s); fix the data, or use drop or stratum_mean",
+                        at.data ? at.data : "", incomplete, incomplete == 1 ? " has" : "s have", who.data ? who.data : "", var);
+        ts_strbuf_free(&at);
+        ts_strbuf_free(&who);
         goto out;
     }
     if (incomplete) {
@@ -983,7 +1064,7 @@ static ts_status calibrate(wctx *c, ts_err *err)
                 st = bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
         }
         if (st == TS_OK && mi == 5 && !(isfinite(ctl.lower) && isfinite(ctl.upper)))
-            st = bad_setting(c, "weighting", "bounds", "finite bounds: logit calibration needs them", err);
+            st = bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
         if (st == TS_OK) {
             rc = calib_calibrate(wp, np, xp, p, tot, &ctl, NULL);
             if (rc == -2)
@@ -1087,16 +1168,27 @@ static ts_status trim(wctx *c, ts_err *err)
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (c->in[i])
             wp[j++] = c->w[i];
-    size_t at = 0;
+    size_t at = 0, outside = 0;
     int rounds = calib_trim(wp, np, lo, hi, strict, &at);
     for (size_t i = 0, j = 0; i < c->n; i++)
-        if (c->in[i])
+        if (c->in[i]) {
+            outside += wp[j] < lo || wp[j] > hi;
             c->w[i] = wp[j++];
+        }
     free(wp);
-    ts_strbuf_printf(&c->text, "Trimming to %.6g..%.6g (%s): %d round%s, %zu weights at a bound; the trimmed amount is shared out equally (as R's trimWeights)\n",
-                     lo, hi, strcmp(rel, "mean") == 0 ? "relative to the mean weight" : "absolute", rounds,
-                     rounds == 1 ? "" : "s", at);
-    ts_strbuf_printf(&c->method, "; trimmed to %.6g..%.6g (%zu at a bound)", lo, hi, at);
+    /* calib_trim counts the weights at or beyond a bound; after one pass (trim_strict = no)
+     * some may still be beyond it, and the user must not read them as trimmed. */
+    at -= outside;
+    ts_strbuf_printf(&c->text, "Trimming to %.6g..%.6g (%s): %d round%s, %zu weight%s at a bound", lo, hi,
+                     strcmp(rel, "mean") == 0 ? "relative to the mean weight" : "absolute", rounds,
+                     rounds == 1 ? "" : "s", at, at == 1 ? "" : "s");
+    if (outside)
+        ts_strbuf_printf(&c->text, ", %zu still outside (trim_strict = no: one pass)", outside);
+    ts_strbuf_append_str(&c->text, "; the trimmed amount is shared out equally (as R's trimWeights)\n");
+    ts_strbuf_printf(&c->method, "; trimmed to %.6g..%.6g (%zu at a bound", lo, hi, at);
+    if (outside)
+        ts_strbuf_printf(&c->method, ", %zu still outside", outside);
+    ts_strbuf_append_char(&c->method, ')');
     return TS_OK;
 }
 
@@ -1207,13 +1299,27 @@ static ts_status add_column(wctx *c, const char *name, const char *label, const 
     return TS_OK;
 }
 
-static ts_status write_text(const char *path, const char *text, size_t len, ts_err *err)
+/* Write TEXT to a temporary file for PATH, to be committed once the dataset is in place:
+ * a report must not appear for a run that then failed. NULL (ERR set) when PATH cannot be
+ * created. */
+static ts_atomicfile *start_text(const char *path, const char *text, size_t len, ts_err *err)
 {
+    ts_atomicfile *f = ts_atomicfile_open(path, err);
+    if (f && len)
+        fwrite(text, 1, len, ts_atomicfile_stream(f));
+    return f;
+}
+
+/* Can PATH be created? Asked before any work, so that a missing folder costs nothing. */
+static ts_status probe(const char *path, ts_err *err)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return TS_OK;
     ts_atomicfile *f = ts_atomicfile_open(path, err);
     if (!f)
         return err->status;
-    fwrite(text, 1, len, ts_atomicfile_stream(f));
-    return ts_atomicfile_commit(f, err);
+    ts_atomicfile_abort(f);
+    return TS_OK;
 }
 
 static ts_status apply_overrides(wctx *c, ts_err *err)
@@ -1223,7 +1329,7 @@ static ts_status apply_overrides(wctx *c, ts_err *err)
         /* The section is everything before the last dot before '=' (margin.age.file). */
         for (const char *p = dot; p && p < eq; p = memchr(p + 1, '.', (size_t)(eq - p - 1)))
             dot = p;
-        if (!eq || !dot || dot == s)
+        if (!eq || !dot || dot == s || dot + 1 == eq)
             return ts_err_set(err, TS_E_USAGE, "--set %s: expected SECTION.KEY=VALUE, e.g. weighting.method=rake", s);
         char *section = ts_strndup(s, (size_t)(dot - s)), *key = ts_strndup(dot + 1, (size_t)(eq - dot - 1));
         int rc = !section || !key || ts_manifest_set(c->m, section, key, eq + 1) != 0;
@@ -1250,7 +1356,7 @@ static ts_status record(wctx *c, ts_err *err)
              ts_dataset_set_meta(c->ds, "design.fpc", c->fpc ? "fpc_population" : "");
     snprintf(num, sizeof num, "%lu", c->dropped);
     rc = rc || ts_dataset_set_meta(c->ds, "weight.dropped", num);
-    if (ts_manifest_path(c->m))
+    if (c->opt->manifest) /* not the placeholder name of a run configured by --set alone */
         rc = rc || ts_dataset_set_meta(c->ds, "weight.manifest", ts_manifest_path(c->m));
     return rc ? nomem(err) : TS_OK;
 }
@@ -1291,27 +1397,75 @@ static ts_status drop_incomplete(wctx *c, ts_err *err)
     return TS_OK;
 }
 
+/* The keys of the sections this stage reads. docs/manifest.md: "an unknown section or key is
+ * an error for the stage that reads it" — a misspelt `methd = rake` would otherwise leave the
+ * weights uncalibrated without a word. Sections of other stages ([survey], [table.*], ...) are
+ * theirs to check in a manifest, but --set can only mean this stage's. */
+static const char *const DESIGN_KEYS[] = {"type", "cluster", "strata", "frame", "frame_population", "frame_sample",
+                                          "fpc", "weight", NULL};
+static const char *const NONRESPONSE_KEYS[] = {"classes", "frame", "sample", NULL};
+static const char *const WEIGHTING_KEYS[] = {"method", "margins", "tolerance", "max_iter", "bounds", "base_scale",
+                                             "trim_lower", "trim_upper", "trim_relative_to", "trim_strict",
+                                             "collapse_below", "collapse", "missing", "illustrative_targets", NULL};
+static const char *const MARGIN_KEYS[] = {"file", "vars", "count", "total", NULL};
+
+static ts_status check_keys(const wctx *c, ts_err *err)
+{
+    for (size_t i = 0; i < ts_manifest_count(c->m); i++) {
+        const char *section, *key;
+        unsigned long line;
+        ts_manifest_entry(c->m, i, &section, &key, &line);
+        const char *const *known = strcmp(section, "design") == 0        ? DESIGN_KEYS
+                                   : strcmp(section, "nonresponse") == 0 ? NONRESPONSE_KEYS
+                                   : strcmp(section, "weighting") == 0   ? WEIGHTING_KEYS
+                                   : strncmp(section, "margin.", 7) == 0 && section[7] ? MARGIN_KEYS
+                                                                         : NULL;
+        if (!known) {
+            if (line)
+                continue;
+            return ts_err_set(err, TS_E_USAGE,
+                              "--set %s.%s: tsunagari-weight reads no section [%s] (design, nonresponse, weighting, margin.NAME)",
+                              section, key, section);
+        }
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (known[k])
+            continue;
+        ts_strbuf list = TS_STRBUF_INIT;
+        for (k = 0; known[k]; k++)
+            ts_strbuf_printf(&list, "%s%s", k ? ", " : "", known[k]);
+        if (line)
+            ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: unknown key (known: %s)", ts_manifest_path(c->m), line,
+                       section, key, list.data ? list.data : "");
+        else
+            ts_err_set(err, TS_E_USAGE, "--set %s.%s: unknown key of [%s] (known: %s)", section, key, section,
+                       list.data ? list.data : "");
+        ts_strbuf_free(&list);
+        return err->status;
+    }
+    return TS_OK;
+}
+
 ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
 {
     wctx c = {0};
     c.opt = opt;
     ts_status st = TS_OK;
-    c.m = opt->manifest ? ts_manifest_read(opt->manifest, err) : ts_manifest_new("./command-line");
+    ts_atomicfile *report = NULL, *report_csv = NULL; /* held until the dataset is written */
+    c.m = opt->manifest ? ts_manifest_read(opt->manifest, err) : ts_manifest_new("command-line");
     if (!c.m)
         return opt->manifest ? err->status : nomem(err);
-    if ((st = apply_overrides(&c, err)) != TS_OK)
+    if ((st = apply_overrides(&c, err)) != TS_OK || (st = check_keys(&c, err)) != TS_OK)
         goto out;
     if (!(c.ds = ts_dataset_read(opt->input, err))) {
         st = err->status;
         goto out;
     }
     /* Find out now whether the outputs can be written. */
-    ts_atomicfile *probe = ts_atomicfile_open(opt->output, err);
-    if (!probe) {
-        st = err->status;
+    if ((st = probe(opt->output, err)) != TS_OK || (st = probe(opt->report, err)) != TS_OK ||
+        (st = probe(opt->report_csv, err)) != TS_OK)
         goto out;
-    }
-    ts_atomicfile_abort(probe);
     c.n = c.ds->nrows;
     c.w = malloc((c.n ? c.n : 1) * sizeof *c.w);
     c.design = malloc((c.n ? c.n : 1) * sizeof *c.design);
@@ -1351,11 +1505,22 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
         goto out;
     }
     fflush(c.csv);
-    if (opt->report && (st = write_text(opt->report, c.text.data, c.text.len, err)) != TS_OK)
+    if (opt->report && !(report = start_text(opt->report, c.text.data, c.text.len, err))) {
+        st = err->status;
         goto out;
-    if (opt->report_csv && (st = write_text(opt->report_csv, c.csvbuf, c.csvlen, err)) != TS_OK)
+    }
+    if (opt->report_csv && !(report_csv = start_text(opt->report_csv, c.csvbuf, c.csvlen, err))) {
+        st = err->status;
         goto out;
+    }
     if ((st = ts_dataset_write(c.ds, opt->output, err)) != TS_OK)
+        goto out;
+    st = report ? ts_atomicfile_commit(report, err) : TS_OK;
+    report = NULL;
+    if (st == TS_OK && report_csv)
+        st = ts_atomicfile_commit(report_csv, err);
+    report_csv = NULL;
+    if (st != TS_OK)
         goto out;
     if (!opt->quiet) {
         wstats all = {0};
@@ -1369,6 +1534,8 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
                 opt->report_csv ? " and " : "", opt->report_csv ? opt->report_csv : "");
     }
 out:
+    ts_atomicfile_abort(report);
+    ts_atomicfile_abort(report_csv);
     if (c.csv)
         fclose(c.csv);
     free(c.csvbuf);
