@@ -41,6 +41,9 @@ typedef struct wctx {
     struct wmargin *margins; /* kept for the report, made after trimming */
     size_t nmargins;
     double *before;       /* weights before calibration, for the report */
+    size_t ncalcols;      /* what the estimation stage needs for calibration residuals: */
+    char **calnames;      /* post/rake: each margin's cell per row; GREG: the model matrix */
+    double **calcols;
 } wctx;
 
 static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
@@ -802,6 +805,52 @@ static ts_status margin_error(const wmargin *m, size_t cell, const char *what, t
     return TS_E_DATA;
 }
 
+/* Columns the estimation stage needs to compute calibration-adjusted variances: for
+ * post-stratification and raking each margin's cell per row, for GREG calibration the model
+ * matrix (P columns of X). Rows that took no part get NaN. */
+static size_t count_columns(const char *names)
+{
+    size_t p = 1;
+    for (const char *q = names; (q = strstr(q, " + ")) != NULL; q += 3)
+        p++;
+    return p;
+}
+
+static ts_status keep_calibration_columns(wctx *c, size_t mi, const wmargin *m, size_t nm, const double *x, size_t p,
+                                          const unsigned char *part, ts_err *err)
+{
+    size_t k = mi <= 2 ? 0 : p;
+    if (mi <= 2)
+        for (size_t q = 0; q < nm; q++)
+            k += m[q].t != NULL;
+    c->calnames = calloc(k ? k : 1, sizeof *c->calnames);
+    c->calcols = calloc(k ? k : 1, sizeof *c->calcols);
+    if (!c->calnames || !c->calcols)
+        return nomem(err);
+    c->ncalcols = k;
+    for (size_t j = 0, q = 0; j < k; j++) {
+        ts_strbuf name = TS_STRBUF_INIT;
+        ts_strbuf_printf(&name, "_cal_%zu", j + 1);
+        c->calnames[j] = ts_strbuf_take(&name);
+        c->calcols[j] = malloc((c->n ? c->n : 1) * sizeof **c->calcols);
+        if (!c->calnames[j] || !c->calcols[j])
+            return nomem(err);
+        if (mi <= 2)
+            while (!m[q].t)
+                q++;
+        for (size_t i = 0; i < c->n; i++) {
+            if (!part[i])
+                c->calcols[j][i] = NAN;
+            else if (mi <= 2)
+                c->calcols[j][i] = m[q].cell[i] == CALIB_NO_CELL ? NAN : (double)m[q].cell[i];
+            else
+                c->calcols[j][i] = x[i * p + j];
+        }
+        q++;
+    }
+    return TS_OK;
+}
+
 static ts_status calibrate(wctx *c, ts_err *err)
 {
     const char *method = get(c, "weighting", "method", "none");
@@ -1089,6 +1138,8 @@ static ts_status calibrate(wctx *c, ts_err *err)
         }
         free(xp);
     }
+    if (st == TS_OK)
+        st = keep_calibration_columns(c, mi, m, nm, x, colnames.len ? count_columns(colnames.data) : 0, part, err);
     for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
         if (part[i])
             c->w[i] = wp[j++];
@@ -1343,6 +1394,9 @@ static ts_status apply_overrides(wctx *c, ts_err *err)
 
 static ts_status record(wctx *c, ts_err *err)
 {
+    ts_strbuf calcols = TS_STRBUF_INIT;
+    for (size_t j = 0; j < c->ncalcols; j++)
+        ts_strbuf_printf(&calcols, "%s%s", j ? ";" : "", c->calnames[j]);
     char num[64];
     int rc = ts_dataset_set_meta(c->ds, "weight.tool", PROG " " TS_VERSION) ||
              ts_dataset_set_meta(c->ds, "weight.variable", "weight") ||
@@ -1350,6 +1404,7 @@ static ts_status record(wctx *c, ts_err *err)
              ts_dataset_set_meta(c->ds, "weight.method", c->method.data ? c->method.data : "") ||
              ts_dataset_set_meta(c->ds, "weight.calibration", c->calkind ? c->calkind : "none") ||
              ts_dataset_set_meta(c->ds, "weight.calibration_variables", c->calvars.data ? c->calvars.data : "") ||
+             ts_dataset_set_meta(c->ds, "weight.calibration_columns", calcols.data ? calcols.data : "") ||
              ts_dataset_set_meta(c->ds, "design.type", get(c, "design", "type", "srs")) ||
              ts_dataset_set_meta(c->ds, "design.strata", c->strata ? c->strata->name : "") ||
              ts_dataset_set_meta(c->ds, "design.cluster", c->cluster ? c->cluster->name : "") ||
@@ -1358,6 +1413,7 @@ static ts_status record(wctx *c, ts_err *err)
     rc = rc || ts_dataset_set_meta(c->ds, "weight.dropped", num);
     if (c->opt->manifest) /* not the placeholder name of a run configured by --set alone */
         rc = rc || ts_dataset_set_meta(c->ds, "weight.manifest", ts_manifest_path(c->m));
+    ts_strbuf_free(&calcols);
     return rc ? nomem(err) : TS_OK;
 }
 
@@ -1447,6 +1503,14 @@ static ts_status check_keys(const wctx *c, ts_err *err)
     return TS_OK;
 }
 
+static ts_status add_calibration_columns(wctx *c)
+{
+    for (size_t j = 0; j < c->ncalcols; j++)
+        if (add_column(c, c->calnames[j], "較正用", "Calibration (for variance estimation)", c->calcols[j]) != TS_OK)
+            return TS_E_DATA;
+    return TS_OK;
+}
+
 ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
 {
     wctx c = {0};
@@ -1499,7 +1563,8 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
         goto out;
     if (add_column(&c, "weight", "ウェイト", "Final weight", c.w) != TS_OK ||
         add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design) != TS_OK ||
-        (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK)) {
+        (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK) ||
+        add_calibration_columns(&c) != TS_OK) {
         st = ts_err_set(err, TS_E_DATA, "%s: cannot add the weight columns (a variable of that name is not numeric?)",
                         opt->input);
         goto out;
@@ -1545,6 +1610,12 @@ out:
     free(c.fpc);
     free(c.before);
     wmargins_free(c.margins, c.nmargins);
+    for (size_t j = 0; j < c.ncalcols; j++) {
+        free(c.calnames ? c.calnames[j] : NULL);
+        free(c.calcols ? c.calcols[j] : NULL);
+    }
+    free(c.calnames);
+    free(c.calcols);
     ts_strbuf_free(&c.text);
     ts_strbuf_free(&c.method);
     ts_strbuf_free(&c.calvars);

@@ -1,0 +1,395 @@
+/* design.c — see design.h. R survey 4.1: svyrecvar, onestage, onestrat, degf. */
+#include "design.h"
+
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+void design_free(design *d)
+{
+    if (!d)
+        return;
+    free(d->w);
+    free(d->d);
+    free(d->stratum);
+    free(d->psu);
+    free(d->psu_count);
+    free(d->popsize);
+    for (size_t k = 0; d->cal_cell && k < d->ncal; k++)
+        free(d->cal_cell[k]);
+    free(d->cal_cell);
+    free(d->cal_ncells);
+    free(d->calx);
+    free(d->summary);
+    free(d);
+}
+
+/* Dense indices for the distinct values of KEY (n of them): OUT[i] in 0..count-1, in
+ * order of first appearance. Returns the count, or SIZE_MAX when memory runs out. */
+static size_t densify(const int64_t *key, size_t n, size_t *out)
+{
+    /* sort row indices by key, then number the runs */
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (!ord)
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        ord[i] = i;
+    /* merge sort by key (stable, O(n log n)) */
+    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp) {
+        free(ord);
+        return SIZE_MAX;
+    }
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = key[ord[b]] < key[ord[a]] ? ord[b++] : ord[a++];
+            while (a < mid)
+                tmp[o++] = ord[a++];
+            while (b < hi)
+                tmp[o++] = ord[b++];
+        }
+        memcpy(ord, tmp, n * sizeof *ord);
+    }
+    size_t count = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j > 0 && key[ord[j]] != key[ord[j - 1]])
+            count++;
+        out[ord[j]] = count;
+    }
+    free(ord);
+    free(tmp);
+    return n ? count + 1 : 0;
+}
+
+static int meta_is(const ts_dataset *ds, const char *key, const char *value)
+{
+    const char *v = ts_dataset_get_meta(ds, key);
+    return v && strcmp(v, value) == 0;
+}
+
+design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err)
+{
+    design *d = calloc(1, sizeof *d);
+    size_t n = ds->nrows;
+    int64_t *key = NULL;
+    ts_strbuf sum = TS_STRBUF_INIT;
+    if (!d)
+        goto nomem;
+    d->n = n;
+    d->lonely = lonely;
+    d->w = malloc((n ? n : 1) * sizeof *d->w);
+    d->d = malloc((n ? n : 1) * sizeof *d->d);
+    d->stratum = calloc(n ? n : 1, sizeof *d->stratum);
+    d->psu = malloc((n ? n : 1) * sizeof *d->psu);
+    key = malloc((n ? n : 1) * sizeof *key);
+    if (!d->w || !d->d || !d->stratum || !d->psu || !key)
+        goto nomem;
+
+    const char *wname = ts_dataset_get_meta(ds, "weight.variable");
+    const ts_var *wv = wname ? ts_dataset_find(ds, wname) : NULL;
+    const char *dname = ts_dataset_get_meta(ds, "weight.design_variable");
+    const ts_var *dv = dname ? ts_dataset_find(ds, dname) : NULL;
+    d->weighted = wv != NULL;
+    for (size_t i = 0; i < n; i++) {
+        double w = wv ? ts_var_num(wv, i) : 1;
+        d->w[i] = isnan(w) ? 0 : w;
+        double dd = dv ? ts_var_num(dv, i) : d->w[i];
+        d->d[i] = isnan(dd) ? 0 : dd;
+    }
+    ts_strbuf_append_str(&sum, wv ? "weighted" : "unweighted (every respondent weight 1)");
+
+    /* strata */
+    const char *sname = ts_dataset_get_meta(ds, "design.strata");
+    const ts_var *sv = sname && *sname ? ts_dataset_find(ds, sname) : NULL;
+    for (size_t i = 0; i < n; i++)
+        key[i] = sv ? ts_var_int(sv, i) : 0;
+    d->nstrata = densify(key, n, d->stratum);
+    if (d->nstrata == SIZE_MAX)
+        goto nomem;
+    if (sv)
+        ts_strbuf_printf(&sum, ", stratified by %s", sname);
+
+    /* PSUs: the cluster variable within strata, else every respondent */
+    const char *cname = ts_dataset_get_meta(ds, "design.cluster");
+    const ts_var *cv = cname && *cname ? ts_dataset_find(ds, cname) : NULL;
+    for (size_t i = 0; i < n; i++)
+        key[i] = cv ? (int64_t)d->stratum[i] * 4000000000LL + ts_var_int(cv, i) : (int64_t)i;
+    d->npsu = densify(key, n, d->psu);
+    if (d->npsu == SIZE_MAX)
+        goto nomem;
+    if (cv)
+        ts_strbuf_printf(&sum, ", clusters %s", cname);
+    d->psu_count = calloc(d->nstrata ? d->nstrata : 1, sizeof *d->psu_count);
+    d->popsize = malloc((d->nstrata ? d->nstrata : 1) * sizeof *d->popsize);
+    unsigned char *seen = calloc(d->npsu ? d->npsu : 1, 1);
+    if (!d->psu_count || !d->popsize || !seen) {
+        free(seen);
+        goto nomem;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (d->w[i] > 0 && !seen[d->psu[i]]) {
+            seen[d->psu[i]] = 1;
+            d->psu_count[d->stratum[i]]++;
+        }
+    free(seen);
+
+    /* fpc: the stratum population N_h (R: fpc given as population size) */
+    const char *fname = ts_dataset_get_meta(ds, "design.fpc");
+    const ts_var *fv = fname && *fname ? ts_dataset_find(ds, fname) : NULL;
+    for (size_t h = 0; h < d->nstrata; h++)
+        d->popsize[h] = INFINITY;
+    for (size_t i = 0; fv && i < n; i++) {
+        double f = ts_var_num(fv, i);
+        if (!isnan(f) && f > 0)
+            d->popsize[d->stratum[i]] = f;
+    }
+    if (fv)
+        ts_strbuf_append_str(&sum, ", finite population correction");
+
+    /* calibration: the columns tsunagari-weight wrote for us */
+    const char *kind = ts_dataset_get_meta(ds, "weight.calibration");
+    const char *cols = ts_dataset_get_meta(ds, "weight.calibration_columns");
+    d->cal = CAL_NONE;
+    if (kind && cols && *cols) {
+        d->cal = strcmp(kind, "poststratify") == 0 ? CAL_POST : strcmp(kind, "rake") == 0 ? CAL_RAKE : CAL_GREG;
+        size_t ncols = 1;
+        for (const char *p = cols; *p; p++)
+            ncols += *p == ';';
+        d->ncal = ncols;
+        if (d->cal == CAL_GREG) {
+            if (!(d->calx = malloc((n && ncols ? n * ncols : 1) * sizeof *d->calx)))
+                goto nomem;
+        } else if (!(d->cal_cell = calloc(ncols, sizeof *d->cal_cell)) ||
+                   !(d->cal_ncells = calloc(ncols, sizeof *d->cal_ncells)))
+            goto nomem;
+        const char *p = cols;
+        for (size_t k = 0; k < ncols; k++) {
+            size_t len = strcspn(p, ";");
+            char *name = ts_strndup(p, len);
+            const ts_var *col = name ? ts_dataset_find(ds, name) : NULL;
+            free(name);
+            if (!col) {
+                ts_err_set(err, TS_E_DATA, "dataset: calibration column %.*s is missing (made by an older tsunagari-weight?)",
+                           (int)len, p);
+                goto fail;
+            }
+            if (d->cal == CAL_GREG) {
+                for (size_t i = 0; i < n; i++) {
+                    double x = ts_var_num(col, i);
+                    d->calx[i * ncols + k] = isnan(x) ? 0 : x;
+                }
+            } else {
+                if (!(d->cal_cell[k] = malloc((n ? n : 1) * sizeof **d->cal_cell)))
+                    goto nomem;
+                for (size_t i = 0; i < n; i++) {
+                    int64_t c = ts_var_int(col, i);
+                    d->cal_cell[k][i] = c == TS_MISSING_INT || c < 0 ? SIZE_MAX : (size_t)c;
+                    if (c != TS_MISSING_INT && c >= 0 && (size_t)c + 1 > d->cal_ncells[k])
+                        d->cal_ncells[k] = (size_t)c + 1;
+                }
+            }
+            p += len + (p[len] == ';');
+        }
+        ts_strbuf_printf(&sum, ", %s", d->cal == CAL_POST ? "post-stratified" : d->cal == CAL_RAKE ? "raked" : "calibrated (GREG)");
+    }
+    (void)meta_is;
+    d->summary = ts_strbuf_take(&sum);
+    free(key);
+    return d;
+nomem:
+    ts_err_set(err, TS_E_NOMEM, "out of memory");
+fail:
+    free(key);
+    ts_strbuf_free(&sum);
+    design_free(d);
+    return NULL;
+}
+
+/* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance. */
+static int calibration_residuals(const design *d, double *z, size_t k)
+{
+    size_t n = d->n;
+    if (d->cal == CAL_POST || d->cal == CAL_RAKE) {
+        /* post: z - w × (Σ_c d z/w) / Σ_c d ; rake: 10 sweeps of z - w × mean_c(z/w) over
+         * the margins (R's fixed number of back-fitting sweeps). */
+        int sweeps = d->cal == CAL_RAKE ? 10 : 1;
+        for (int s = 0; s < sweeps; s++)
+            for (size_t m = 0; m < d->ncal; m++) {
+                size_t nc = d->cal_ncells[m];
+                double *num = calloc((nc ? nc : 1) * k, sizeof *num), *den = calloc(nc ? nc : 1, sizeof *den);
+                if (!num || !den) {
+                    free(num);
+                    free(den);
+                    return -1;
+                }
+                for (size_t i = 0; i < n; i++) {
+                    size_t c = d->cal_cell[m][i];
+                    if (c == SIZE_MAX || d->w[i] == 0)
+                        continue;
+                    double a = d->cal == CAL_POST ? d->d[i] : 1;
+                    den[c] += a;
+                    for (size_t j = 0; j < k; j++)
+                        num[c * k + j] += a * z[i * k + j] / d->w[i];
+                }
+                for (size_t i = 0; i < n; i++) {
+                    size_t c = d->cal_cell[m][i];
+                    if (c == SIZE_MAX || d->w[i] == 0 || den[c] == 0)
+                        continue;
+                    for (size_t j = 0; j < k; j++)
+                        z[i * k + j] -= d->w[i] * num[c * k + j] / den[c];
+                }
+                free(num);
+                free(den);
+            }
+    } else if (d->cal == CAL_GREG) {
+        /* R: qr.resid(qr(X √d), z / (g √d)) × g √d, with g = w / d. */
+        size_t p = d->ncal, m = 0;
+        for (size_t i = 0; i < n; i++)
+            m += d->w[i] > 0;
+        gsl_matrix *a = gsl_matrix_alloc(m ? m : 1, p);
+        gsl_vector *tau = gsl_vector_alloc(p), *b = gsl_vector_alloc(m ? m : 1), *res = gsl_vector_alloc(m ? m : 1),
+                   *sol = gsl_vector_alloc(p);
+        if (!a || !tau || !b || !res || !sol) {
+            gsl_matrix_free(a);
+            gsl_vector_free(tau);
+            gsl_vector_free(b);
+            gsl_vector_free(res);
+            gsl_vector_free(sol);
+            return -1;
+        }
+        for (size_t i = 0, r = 0; i < n; i++)
+            if (d->w[i] > 0) {
+                double sd = sqrt(d->d[i]);
+                for (size_t j = 0; j < p; j++)
+                    gsl_matrix_set(a, r, j, d->calx[i * p + j] * sd);
+                r++;
+            }
+        gsl_linalg_QR_decomp(a, tau);
+        for (size_t j = 0; j < k; j++) {
+            for (size_t i = 0, r = 0; i < n; i++)
+                if (d->w[i] > 0) {
+                    double gsd = d->w[i] / d->d[i] * sqrt(d->d[i]);
+                    gsl_vector_set(b, r++, z[i * k + j] / gsd);
+                }
+            gsl_linalg_QR_lssolve(a, tau, b, sol, res);
+            for (size_t i = 0, r = 0; i < n; i++)
+                if (d->w[i] > 0) {
+                    double gsd = d->w[i] / d->d[i] * sqrt(d->d[i]);
+                    z[i * k + j] = gsl_vector_get(res, r++) * gsd;
+                }
+        }
+        gsl_matrix_free(a);
+        gsl_vector_free(tau);
+        gsl_vector_free(b);
+        gsl_vector_free(res);
+        gsl_vector_free(sol);
+    }
+    return 0;
+}
+
+ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *err)
+{
+    if (calibration_residuals(d, z, k) != 0)
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    memset(v, 0, k * k * sizeof *v);
+    /* PSU totals */
+    double *tot = calloc((d->npsu ? d->npsu : 1) * k, sizeof *tot);
+    size_t *psu_stratum = malloc((d->npsu ? d->npsu : 1) * sizeof *psu_stratum);
+    unsigned char *has = calloc(d->npsu ? d->npsu : 1, 1);
+    double *mean = malloc(k * sizeof *mean);
+    if (!tot || !psu_stratum || !has || !mean) {
+        free(tot);
+        free(psu_stratum);
+        free(has);
+        free(mean);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->w[i] <= 0)
+            continue; /* not in the design (R: prob = Inf rows carry zero influence) */
+        size_t u = d->psu[i];
+        has[u] = 1;
+        psu_stratum[u] = d->stratum[i];
+        for (size_t j = 0; j < k; j++)
+            tot[u * k + j] += z[i * k + j];
+    }
+    ts_status st = TS_OK;
+    for (size_t h = 0; h < d->nstrata && st == TS_OK; h++) {
+        size_t nh = d->psu_count[h];
+        if (nh == 0)
+            continue;
+        double f = isinf(d->popsize[h]) ? 1 : (d->popsize[h] - (double)nh) / d->popsize[h];
+        if (f < 1e-7)
+            continue; /* a census stratum: no sampling variance */
+        double scale = nh > 1 ? f * (double)nh / (double)(nh - 1) : f;
+        if (nh == 1 && d->lonely == LONELY_FAIL) {
+            st = ts_err_set(err, TS_E_DATA,
+                            "stratum %zu has only one PSU: its variance cannot be estimated; choose --lonely-psu remove, certainty or adjust",
+                            h + 1);
+            break;
+        }
+        /* mean of the stratum's PSU totals over all its nh PSUs (absent ones are zero) */
+        for (size_t j = 0; j < k; j++)
+            mean[j] = 0;
+        for (size_t u = 0; u < d->npsu; u++)
+            if (has[u] && psu_stratum[u] == h)
+                for (size_t j = 0; j < k; j++)
+                    mean[j] += tot[u * k + j] / (double)nh;
+        /* R centres unless a lonely PSU is adjusted (deviation from the overall mean, 0). */
+        int centre = !(nh == 1 && d->lonely == LONELY_ADJUST);
+        size_t present = 0;
+        for (size_t u = 0; u < d->npsu; u++) {
+            if (!has[u] || psu_stratum[u] != h)
+                continue;
+            present++;
+            for (size_t a = 0; a < k; a++)
+                for (size_t b = 0; b < k; b++)
+                    v[a * k + b] += scale * (tot[u * k + a] - (centre ? mean[a] : 0)) *
+                                    (tot[u * k + b] - (centre ? mean[b] : 0));
+        }
+        /* PSUs of the stratum without any row here contribute (0 - mean)². */
+        if (centre)
+            for (size_t miss = present; miss < nh; miss++)
+                for (size_t a = 0; a < k; a++)
+                    for (size_t b = 0; b < k; b++)
+                        v[a * k + b] += scale * mean[a] * mean[b];
+    }
+    free(tot);
+    free(psu_stratum);
+    free(has);
+    free(mean);
+    return st;
+}
+
+double design_df(const design *d, const unsigned char *in)
+{
+    unsigned char *psu = calloc(d->npsu ? d->npsu : 1, 1), *str = calloc(d->nstrata ? d->nstrata : 1, 1);
+    if (!psu || !str) {
+        free(psu);
+        free(str);
+        return NAN;
+    }
+    double np = 0, ns = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->w[i] <= 0 || (in && !in[i]))
+            continue;
+        if (!psu[d->psu[i]]) {
+            psu[d->psu[i]] = 1;
+            np++;
+        }
+        if (!str[d->stratum[i]]) {
+            str[d->stratum[i]] = 1;
+            ns++;
+        }
+    }
+    free(psu);
+    free(str);
+    return np - ns;
+}

@@ -1,0 +1,419 @@
+/* estimate.c — see estimate.h. Formulas follow R survey 4.1: svymean / svytotal (influence
+ * values, deff against SRS without replacement), svyciprop (logit, beta, mean = Wald,
+ * xlogit), confint with the design's degrees of freedom, svychisq (Rao & Scott 1984). */
+#include "estimate.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ci_method_name(ci_method m)
+{
+    static const char *const names[] = {"logit", "beta", "wald", "xlogit", "wilson", "t", "none"};
+    return names[m];
+}
+
+int ci_method_parse(const char *s, ci_method *out)
+{
+    static const char *const names[] = {"logit", "beta", "wald", "xlogit", "wilson", "t", "none"};
+    for (int i = 0; i < 7; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (ci_method)i;
+            return 0;
+        }
+    if (strcmp(s, "korn-graubard") == 0 || strcmp(s, "clopper-pearson") == 0) {
+        *out = CI_BETA;
+        return 0;
+    }
+    if (strcmp(s, "mean") == 0) {
+        *out = CI_WALD;
+        return 0;
+    }
+    return -1;
+}
+
+/* t quantile on DF degrees of freedom (normal when DF is infinite or not positive, as R's
+ * confint does with df = Inf). */
+static double tq(double p, double df)
+{
+    return df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(p, df) : gsl_cdf_ugaussian_Pinv(p);
+}
+
+static double expit(double x) { return 1 / (1 + exp(-x)); }
+
+/* Confidence interval of a proportion P with standard error SE (R: svyciprop). N_DESIGN is
+ * nrow(design) for the Korn–Graubard effective sample size. */
+static void prop_ci(ci_method m, double p, double se, double df, double level, double n_design, double *lo,
+                    double *hi)
+{
+    double a = 1 - level, t = tq(1 - a / 2, df);
+    *lo = *hi = NAN;
+    switch (m) {
+    case CI_LOGIT:
+    case CI_XLOGIT: {
+        if (p <= 0 || p >= 1) {
+            *lo = *hi = p;
+            return;
+        }
+        double l = log(p / (1 - p)), s = se / (p * (1 - p));
+        *lo = expit(l - t * s);
+        *hi = expit(l + t * s);
+        return;
+    }
+    case CI_WALD:
+    case CI_T:
+        *lo = p - t * se;
+        *hi = p + t * se;
+        return;
+    case CI_BETA: {
+        /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles. */
+        if (!(se > 0)) {
+            *lo = *hi = p;
+            return;
+        }
+        double neff = p * (1 - p) / (se * se);
+        double r = tq(a / 2, n_design - 1) / tq(a / 2, df);
+        neff *= r * r;
+        *lo = p > 0 ? gsl_cdf_beta_Pinv(a / 2, neff * p, neff * (1 - p) + 1) : 0;
+        *hi = p < 1 ? gsl_cdf_beta_Pinv(1 - a / 2, neff * p + 1, neff * (1 - p)) : 1;
+        return;
+    }
+    case CI_WILSON: {
+        /* Wilson's score interval on the effective sample size p(1-p)/var, t on the design df. */
+        if (!(se > 0)) {
+            *lo = *hi = p;
+            return;
+        }
+        double neff = p * (1 - p) / (se * se), t2 = t * t;
+        double centre = (p + t2 / (2 * neff)) / (1 + t2 / neff);
+        double half = t / (1 + t2 / neff) * sqrt(p * (1 - p) / neff + t2 / (4 * neff * neff));
+        *lo = centre - half;
+        *hi = centre + half;
+        return;
+    }
+    case CI_NONE:
+        return;
+    }
+}
+
+ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, const int32_t *codes, size_t ncodes,
+                          const unsigned char *in, ci_method ci, double level, est *out, double *missing,
+                          ts_err *err)
+{
+    size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != STAT_SHARE ? 1 : ncodes;
+    if (k == 0)
+        return TS_OK;
+    int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
+    long *bit = NULL;
+    double *z = calloc(n * k, sizeof *z), *v = malloc(k * k * sizeof *v), *sum = calloc(k, sizeof *sum);
+    double *sum2 = calloc(k, sizeof *sum2), *ncat = calloc(k, sizeof *ncat);
+    unsigned char *use = calloc(n ? n : 1, 1), *dom = calloc(n ? n : 1, 1);
+    if (!z || !v || !sum || !sum2 || !ncat || !use || !dom)
+        goto nomem;
+    if (multi) {
+        if (!(bit = malloc(k * sizeof *bit)))
+            goto nomem;
+        for (size_t c = 0; c < k; c++)
+            bit[c] = ts_var_code_index(var, codes[c]);
+    }
+    /* y_ic: the value of column c for row i */
+#define Y(i, c) (numeric ? ts_var_num(var, i)                                                   \
+                 : multi ? (double)((ts_var_mask(var, i) >> bit[c]) & 1)                        \
+                         : (double)(ts_var_int(var, i) == codes[c]))
+    double psum = 0, nobs = 0, nmiss = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i] || d->w[i] <= 0)
+            continue;
+        dom[i] = 1;
+        if (ts_var_is_missing(var, i)) {
+            nmiss++;
+            continue;
+        }
+        use[i] = 1;
+        psum += d->w[i];
+        nobs++;
+        for (size_t c = 0; c < k; c++) {
+            double y = Y(i, c);
+            sum[c] += d->w[i] * y;
+            if (y != 0)
+                ncat[c]++;
+        }
+    }
+    *missing = nmiss;
+    double df = design_df(d, dom);
+    if (nobs == 0) {
+        for (size_t c = 0; c < k; c++)
+            out[c] = (est){codes && !numeric ? codes[c] : 0, !numeric, 0, 0, 0, NAN, NAN, NAN, NAN, df, NAN};
+        goto done;
+    }
+    double *theta = sum2; /* reuse: the estimates */
+    for (size_t c = 0; c < k; c++)
+        theta[c] = kind == STAT_TOTAL ? sum[c] : sum[c] / psum;
+    /* influence values: means and shares w (y - θ) / Σw; totals w y */
+    for (size_t i = 0; i < n; i++)
+        if (use[i])
+            for (size_t c = 0; c < k; c++)
+                z[i * k + c] = kind == STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
+    ts_status st = design_vcov(d, z, k, v, err);
+    if (st != TS_OK) {
+        free(z);
+        free(v);
+        free(sum);
+        free(sum2);
+        free(ncat);
+        free(use);
+        free(dom);
+        free(bit);
+        return st;
+    }
+    for (size_t c = 0; c < k; c++) {
+        /* deff: variance against SRS without replacement of nobs from psum (R: deff = TRUE) */
+        double mean = sum[c] / psum, s2 = 0;
+        for (size_t i = 0; i < n; i++)
+            if (use[i]) {
+                double e = Y(i, c) - mean;
+                s2 += d->w[i] * e * e;
+            }
+        double svyvar = s2 / psum * nobs / (nobs - 1);
+        double vsrs = kind == STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
+                                         : svyvar * (psum - nobs) / (psum * nobs);
+        est *e = &out[c];
+        *e = (est){0};
+        e->code = numeric ? 0 : codes[c];
+        e->has_code = !numeric;
+        e->n = nobs;
+        e->n_cat = numeric ? NAN : ncat[c];
+        e->weighted_n = psum;
+        e->estimate = theta[c];
+        e->se = sqrt(v[c * k + c] > 0 ? v[c * k + c] : 0);
+        e->df = df;
+        e->deff = psum > nobs && vsrs > 0 ? v[c * k + c] / vsrs : NAN;
+        if (kind == STAT_SHARE && !numeric) {
+            /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design),
+             * or every row of a calibrated design (R keeps them with zero weight). */
+            double nrow = 0;
+            for (size_t i = 0; i < n; i++)
+                nrow += d->cal != CAL_NONE ? d->w[i] > 0 : dom[i];
+            prop_ci(ci, e->estimate, e->se, df, level, nrow, &e->lo, &e->hi);
+        } else if (ci != CI_NONE) {
+            double t = tq(1 - (1 - level) / 2, df);
+            e->lo = e->estimate - t * e->se;
+            e->hi = e->estimate + t * e->se;
+        } else
+            e->lo = e->hi = NAN;
+    }
+#undef Y
+done:
+    free(z);
+    free(v);
+    free(sum);
+    free(sum2);
+    free(ncat);
+    free(use);
+    free(dom);
+    free(bit);
+    return TS_OK;
+nomem:
+    free(z);
+    free(v);
+    free(sum);
+    free(sum2);
+    free(ncat);
+    free(use);
+    free(dom);
+    free(bit);
+    return ts_err_set(err, TS_E_NOMEM, "out of memory");
+}
+
+/* Sorted distinct non-missing codes of V among rows in the design. */
+static size_t levels_of(const design *d, const ts_var *v, int32_t **out)
+{
+    int32_t *lv = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->w[i] <= 0 || ts_var_is_missing(v, i))
+            continue;
+        int32_t c = (int32_t)ts_var_int(v, i);
+        size_t j = 0;
+        while (j < n && lv[j] < c)
+            j++;
+        if (j < n && lv[j] == c)
+            continue;
+        int32_t *nl = realloc(lv, (n + 1) * sizeof *nl);
+        if (!nl) {
+            free(lv);
+            *out = NULL;
+            return SIZE_MAX;
+        }
+        lv = nl;
+        memmove(lv + j + 1, lv + j, (n - j) * sizeof *lv);
+        lv[j] = c;
+        n++;
+    }
+    *out = lv;
+    return n;
+}
+
+static size_t index_of(const int32_t *lv, size_t n, int32_t c)
+{
+    for (size_t j = 0; j < n; j++)
+        if (lv[j] == c)
+            return j;
+    return SIZE_MAX;
+}
+
+ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *by, rao_scott *out, ts_err *err)
+{
+    int32_t *rl = NULL, *cl = NULL;
+    size_t nr = levels_of(d, var, &rl), nc = levels_of(d, by, &cl);
+    ts_status st = TS_OK;
+    double *z = NULL, *v = NULL, *p = NULL, *x1 = NULL, *cm = NULL, *tab = NULL;
+    size_t *cell = NULL;
+    *out = (rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    if (nr == SIZE_MAX || nc == SIZE_MAX) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (nr < 2 || nc < 2)
+        goto out; /* no association to test */
+    size_t n = d->n, K = nr * nc, q = (nr - 1) * (nc - 1), p1 = nr + nc - 1;
+    z = calloc(n * K, sizeof *z);
+    v = malloc(K * K * sizeof *v);
+    p = calloc(K, sizeof *p);
+    cell = malloc((n ? n : 1) * sizeof *cell);
+    if (!z || !v || !p || !cell) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    double N = 0, W = 0;
+    for (size_t i = 0; i < n; i++) {
+        cell[i] = SIZE_MAX;
+        if (d->w[i] <= 0)
+            continue;
+        N++; /* R: every row of the design, answered or not */
+        if (ts_var_is_missing(var, i) || ts_var_is_missing(by, i))
+            continue;
+        size_t r = index_of(rl, nr, (int32_t)ts_var_int(var, i)), c = index_of(cl, nc, (int32_t)ts_var_int(by, i));
+        cell[i] = r + nr * c; /* R: interaction(rows, cols), rows varying fastest */
+        p[cell[i]] += d->w[i];
+        W += d->w[i];
+    }
+    for (size_t j = 0; j < K; j++)
+        p[j] /= W;
+    for (size_t i = 0; i < n; i++)
+        if (cell[i] != SIZE_MAX)
+            for (size_t j = 0; j < K; j++)
+                z[i * K + j] = d->w[i] * ((cell[i] == j) - p[j]) / W;
+    if ((st = design_vcov(d, z, K, v, err)) != TS_OK)
+        goto out;
+
+    /* Pearson's X² on the weighted table scaled to N (R: svytable(Ntotal = N)). */
+    tab = calloc(K, sizeof *tab);
+    if (!tab) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < K; j++)
+        tab[j] = p[j] * N;
+    double x2 = 0;
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++) {
+            double rs = 0, cs = 0;
+            for (size_t cc = 0; cc < nc; cc++)
+                rs += tab[r + nr * cc];
+            for (size_t rr = 0; rr < nr; rr++)
+                cs += tab[rr + nr * c];
+            double e = rs * cs / N, o = tab[r + nr * c];
+            x2 += (o - e) * (o - e) / e;
+        }
+
+    /* C: the interaction contrasts, residuals of X12's interaction columns on X1. */
+    gsl_matrix *a = gsl_matrix_alloc(K, p1);
+    gsl_vector *tau = gsl_vector_alloc(p1), *b = gsl_vector_alloc(K), *res = gsl_vector_alloc(K),
+               *sol = gsl_vector_alloc(p1);
+    gsl_matrix *C = gsl_matrix_alloc(K, q), *den = gsl_matrix_alloc(q, q), *num = gsl_matrix_alloc(q, q),
+               *delta = gsl_matrix_alloc(q, q);
+    gsl_permutation *perm = gsl_permutation_alloc(q);
+    if (!a || !tau || !b || !res || !sol || !C || !den || !num || !delta || !perm) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto free_gsl;
+    }
+    for (size_t r = 0; r < nr; r++)
+        for (size_t c = 0; c < nc; c++) {
+            size_t row = r + nr * c, col = 0;
+            gsl_matrix_set(a, row, col++, 1);
+            for (size_t rr = 1; rr < nr; rr++)
+                gsl_matrix_set(a, row, col++, r == rr);
+            for (size_t cc = 1; cc < nc; cc++)
+                gsl_matrix_set(a, row, col++, c == cc);
+        }
+    gsl_linalg_QR_decomp(a, tau);
+    for (size_t cc = 1, j = 0; cc < nc; cc++)
+        for (size_t rr = 1; rr < nr; rr++, j++) {
+            for (size_t r = 0; r < nr; r++)
+                for (size_t c = 0; c < nc; c++)
+                    gsl_vector_set(b, r + nr * c, r == rr && c == cc);
+            gsl_linalg_QR_lssolve(a, tau, b, sol, res);
+            for (size_t row = 0; row < K; row++)
+                gsl_matrix_set(C, row, j, gsl_vector_get(res, row));
+        }
+    /* denom = C' (D⁻¹/N) C ; numr = C' D⁻¹ V D⁻¹ C ; Δ = denom⁻¹ numr */
+    for (size_t s = 0; s < q; s++)
+        for (size_t t = 0; t < q; t++) {
+            double dn = 0, nm = 0;
+            for (size_t i = 0; i < K; i++) {
+                double idi = p[i] == 0 ? 0 : 1 / p[i];
+                dn += gsl_matrix_get(C, i, s) * idi / N * gsl_matrix_get(C, i, t);
+                for (size_t j = 0; j < K; j++) {
+                    double idj = p[j] == 0 ? 0 : 1 / p[j];
+                    nm += gsl_matrix_get(C, i, s) * idi * v[i * K + j] * idj * gsl_matrix_get(C, j, t);
+                }
+            }
+            gsl_matrix_set(den, s, t, dn);
+            gsl_matrix_set(num, s, t, nm);
+        }
+    int sign;
+    gsl_linalg_LU_decomp(den, perm, &sign);
+    for (size_t t = 0; t < q; t++) {
+        gsl_vector_view col = gsl_matrix_column(num, t), dcol = gsl_matrix_column(delta, t);
+        gsl_linalg_LU_solve(den, perm, &col.vector, &dcol.vector);
+    }
+    double tr = 0, tr2 = 0;
+    for (size_t s = 0; s < q; s++) {
+        tr += gsl_matrix_get(delta, s, s);
+        for (size_t t = 0; t < q; t++)
+            tr2 += gsl_matrix_get(delta, s, t) * gsl_matrix_get(delta, t, s);
+    }
+    double nu = design_df(d, NULL), d0 = tr * tr / tr2;
+    out->chisq = x2;
+    out->chisq_df = (double)q;
+    out->chisq_p = gsl_cdf_chisq_Q(x2 / (tr / (double)q), (double)q);
+    out->f = x2 / tr;
+    out->f_df1 = d0;
+    out->f_df2 = d0 * nu;
+    out->f_p = gsl_cdf_fdist_Q(out->f, d0, d0 * nu);
+free_gsl:
+    gsl_matrix_free(a);
+    gsl_vector_free(tau);
+    gsl_vector_free(b);
+    gsl_vector_free(res);
+    gsl_vector_free(sol);
+    gsl_matrix_free(C);
+    gsl_matrix_free(den);
+    gsl_matrix_free(num);
+    gsl_matrix_free(delta);
+    gsl_permutation_free(perm);
+out:
+    free(rl);
+    free(cl);
+    free(z);
+    free(v);
+    free(p);
+    free(x1);
+    free(cm);
+    free(tab);
+    free(cell);
+    return st;
+}

@@ -1,0 +1,122 @@
+/* main.c — tsunagari-tab: argv → options → tab_run() → exit code. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tab.h"
+
+static const char USAGE[] =
+    "Usage: tsunagari-tab -s SURVEY.ini -o TABLES.csv [options] WEIGHTED.tsd\n"
+    "       tsunagari-tab --var VAR [--by A[,B]] -o TABLES.csv [options] WEIGHTED.tsd\n"
+    "\n"
+    "Weighted estimates from a dataset made by tsunagari-weight (or tsunagari-ingest: then\n"
+    "unweighted): for every table of the manifest ([table.NAME]: var, by, statistic, ci, level,\n"
+    "weighted, test) or one ad hoc table, the whole population (全体) and each domain of the\n"
+    "`by` variables — shares of each answer (single choice), of each option (multiple answer),\n"
+    "means or totals — with Taylor-linearised standard errors that respect strata, clusters,\n"
+    "finite population corrections and the calibration of the weights, confidence intervals,\n"
+    "design effects, unweighted and weighted counts, and the Rao–Scott test of association.\n"
+    "Results agree with R's survey package (docs/estimation.md). Free text is never tabulated.\n"
+    "\n"
+    "  -s, --survey FILE     the manifest: its [table.NAME] sections and [privacy] min_cell\n"
+    "  -o, --output FILE     the tables as CSV (docs/tables-format.md), written atomically\n"
+    "      --text FILE       the tables as text for reading (\"-\": standard output)\n"
+    "      --var VAR         an ad hoc table of VAR ...\n"
+    "      --by A[,B]        ... by one or two domain variables\n"
+    "      --stat S          share (coded variables; default), mean (numbers; default), total\n"
+    "      --ci M            for shares: logit (default, as svyciprop), beta (Korn–Graubard),\n"
+    "                        wald, xlogit, wilson, none; means and totals use t on the design df\n"
+    "      --level L         confidence level (default 0.95)\n"
+    "      --min-cell K      suppress estimates resting on fewer than K respondents (default:\n"
+    "                        the manifest's [privacy] min_cell, else 10); suppressed cells are\n"
+    "                        flagged, never dropped\n"
+    "      --lonely-psu P    a stratum with one PSU: fail (default), remove, certainty, adjust\n"
+    "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
+    "  -q, --quiet           no summary on stdout\n"
+    "  -h, --help            this help\n"
+    "      --version         print the version\n"
+    "\n"
+    "Exit status: 0 success; 64 usage; 65 bad table settings or a design that cannot give a\n"
+    "variance (a lonely PSU under --lonely-psu fail); 66 input missing; 73 cannot create output.\n";
+
+enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_VERSION };
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tsunagari-tab: %s%s\nTry 'tsunagari-tab --help'.\n", msg, arg ? arg : "");
+    return 64;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"survey", required_argument, NULL, 's'},     {"output", required_argument, NULL, 'o'},
+        {"text", required_argument, NULL, OPT_TEXT},  {"var", required_argument, NULL, OPT_VAR},
+        {"by", required_argument, NULL, OPT_BY},      {"stat", required_argument, NULL, OPT_STAT},
+        {"ci", required_argument, NULL, OPT_CI},      {"level", required_argument, NULL, OPT_LEVEL},
+        {"min-cell", required_argument, NULL, OPT_MINCELL}, {"lonely-psu", required_argument, NULL, OPT_LONELY},
+        {"bom", no_argument, NULL, OPT_BOM},          {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    tab_options opt = {0};
+    opt.level = 0.95;
+    opt.min_cell = -1;
+    opt.lonely = LONELY_FAIL;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":s:o:qh", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 's': opt.manifest = optarg; break;
+        case 'o': opt.output = optarg; break;
+        case 'q': opt.quiet = 1; break;
+        case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
+        case OPT_VERSION: printf("tsunagari-tab %s\n", TS_VERSION); return 0;
+        case OPT_TEXT: opt.text = optarg; break;
+        case OPT_VAR: opt.var = optarg; break;
+        case OPT_BY: opt.by = optarg; break;
+        case OPT_STAT: opt.stat = optarg; break;
+        case OPT_CI: opt.ci = optarg; break;
+        case OPT_BOM: opt.bom = 1; break;
+        case OPT_LEVEL:
+            opt.level = strtod(optarg, &end);
+            if (*end || !(opt.level > 0 && opt.level < 1))
+                return usage_error("--level: expected a value between 0 and 1, got ", optarg);
+            break;
+        case OPT_MINCELL:
+            opt.min_cell = strtol(optarg, &end, 10);
+            if (*end || opt.min_cell < 0)
+                return usage_error("--min-cell: expected a whole number, got ", optarg);
+            break;
+        case OPT_LONELY:
+            if (strcmp(optarg, "fail") == 0) opt.lonely = LONELY_FAIL;
+            else if (strcmp(optarg, "remove") == 0) opt.lonely = LONELY_REMOVE;
+            else if (strcmp(optarg, "certainty") == 0) opt.lonely = LONELY_CERTAINTY;
+            else if (strcmp(optarg, "adjust") == 0) opt.lonely = LONELY_ADJUST;
+            else return usage_error("--lonely-psu: expected fail, remove, certainty or adjust, got ", optarg);
+            break;
+        case ':': return usage_error("option needs a value: ", argv[optind - 1]);
+        default: return usage_error("unknown option: ", argv[optind - 1]);
+        }
+    }
+    if (!opt.output)
+        return usage_error("missing -o TABLES.csv", NULL);
+    if (!opt.manifest && !opt.var)
+        return usage_error("give -s SURVEY.ini or --var VAR", NULL);
+    if (optind != argc - 1)
+        return usage_error(optind == argc ? "missing the dataset" : "more than one dataset", NULL);
+    opt.input = argv[optind];
+    ts_err err = TS_ERR_INIT;
+    ts_status st = tab_run(&opt, stdout, &err);
+    if (st != TS_OK)
+        fprintf(stderr, "tsunagari-tab: %s\n", err.msg ? err.msg : ts_strerror(st));
+    ts_err_clear(&err);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tsunagari-tab: standard output: write error\n");
+        if (st == TS_OK)
+            return 74;
+    }
+    return ts_status_exit_code(st);
+}

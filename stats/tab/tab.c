@@ -1,0 +1,448 @@
+/* tab.c — the estimation stage's run: for each table (from the manifest, or one ad hoc), the
+ * whole population and every domain of the `by` variables, estimates with standard errors,
+ * intervals and design effects, a Rao–Scott test, small cells suppressed; written as tidy CSV
+ * (docs/tables-format.md) and optionally as text. */
+#include "tab.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "csvwrite.h"
+#include "dataset.h"
+#include "manifest.h"
+#include "numparse.h"
+#include "strbuf.h"
+
+#define PROG "tsunagari-tab"
+
+typedef struct table_spec {
+    char *id;
+    const ts_var *var;
+    const ts_var *by[2];
+    size_t nby;
+    stat_kind kind;
+    ci_method ci;
+    double level;
+    int weighted;
+    int test;
+} table_spec;
+
+typedef struct run {
+    const tab_options *opt;
+    ts_dataset *ds;
+    design *d, *unweighted;
+    long min_cell;
+    FILE *csv, *text;
+    size_t rows;
+} run;
+
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+static void put_num(FILE *fp, double x)
+{
+    if (isnan(x) || isinf(x))
+        return;
+    fprintf(fp, "%.17g", x);
+}
+
+/* One CSV row (docs/tables-format.md). */
+static void csv_row(run *r, const table_spec *t, const char *by_codes, const char *by_labels, const char *code,
+                    const char *label, const char *statistic, const est *e, double missing, double df2, double pval,
+                    int suppressed)
+{
+    FILE *fp = r->csv;
+    ts_csv_put_str(fp, t->id);
+    putc(',', fp);
+    ts_strbuf by = TS_STRBUF_INIT;
+    for (size_t k = 0; k < t->nby; k++)
+        ts_strbuf_printf(&by, "%s%s", k ? ";" : "", t->by[k]->name);
+    ts_csv_put_str(fp, by.data ? by.data : "");
+    ts_strbuf_free(&by);
+    putc(',', fp);
+    ts_csv_put_str(fp, by_codes);
+    putc(',', fp);
+    ts_csv_put_str(fp, by_labels);
+    putc(',', fp);
+    ts_csv_put_str(fp, t->var->name);
+    putc(',', fp);
+    ts_csv_put_str(fp, code);
+    putc(',', fp);
+    ts_csv_put_str(fp, label);
+    fprintf(fp, ",%s,", statistic);
+    put_num(fp, e->n);
+    putc(',', fp);
+    put_num(fp, e->n_cat);
+    putc(',', fp);
+    put_num(fp, e->weighted_n);
+    const double shown[] = {e->estimate, e->se, e->lo, e->hi};
+    for (int k = 0; k < 4; k++) {
+        putc(',', fp);
+        if (!suppressed)
+            put_num(fp, shown[k]);
+    }
+    int is_test = strncmp(statistic, "rao_scott", 9) == 0;
+    fprintf(fp, ",%s,", is_test ? "" : (t->kind == STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ci_method_name(t->ci) : t->ci == CI_NONE ? "none" : "t"));
+    if (!is_test)
+        put_num(fp, t->level);
+    putc(',', fp);
+    put_num(fp, e->df);
+    putc(',', fp);
+    put_num(fp, df2);
+    putc(',', fp);
+    if (!suppressed)
+        put_num(fp, e->deff);
+    putc(',', fp);
+    if (!suppressed && e->estimate != 0 && !is_test)
+        put_num(fp, e->se / e->estimate);
+    putc(',', fp);
+    put_num(fp, pval);
+    fprintf(fp, ",%s,", suppressed ? "yes" : "no");
+    put_num(fp, missing);
+    putc('\n', fp);
+    r->rows++;
+}
+
+static const char *code_label(const ts_var *v, int32_t code)
+{
+    long i = ts_var_code_index(v, code);
+    return i >= 0 ? v->codes[i].label : "";
+}
+
+/* The categories a share table reports: the codes (options of a multi) that are not missing
+ * codes and that someone in the design gave (R: the factor levels present). */
+static size_t categories(const run *r, const table_spec *t, int32_t **out)
+{
+    const ts_var *v = t->var;
+    int32_t *c = malloc((v->ncodes ? v->ncodes : 1) * sizeof *c);
+    size_t n = 0;
+    if (!c)
+        return SIZE_MAX;
+    for (size_t k = 0; k < v->ncodes; k++) {
+        if (v->codes[k].missing)
+            continue;
+        int seen = 0;
+        for (size_t i = 0; i < r->d->n && !seen; i++) {
+            if (r->d->w[i] <= 0 || ts_var_is_missing(v, i))
+                continue;
+            seen = v->type == TS_VAR_MULTI ? 1 : ts_var_int(v, i) == v->codes[k].code;
+        }
+        if (seen)
+            c[n++] = v->codes[k].code;
+    }
+    /* R orders factor levels by value */
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && c[b - 1] > c[b]; b--) {
+            int32_t x = c[b];
+            c[b] = c[b - 1];
+            c[b - 1] = x;
+        }
+    *out = c;
+    return n;
+}
+
+static ts_status one_domain(run *r, const table_spec *t, const design *d, const unsigned char *in,
+                            const char *by_codes, const char *by_labels, const int32_t *cats, size_t ncat,
+                            ts_strbuf *text, ts_err *err)
+{
+    size_t k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : ncat;
+    est *e = calloc(k ? k : 1, sizeof *e);
+    if (!e)
+        return nomem(err);
+    double missing = 0;
+    ts_status st = estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
+    if (st == TS_OK) {
+        ts_strbuf_printf(text, "  %-22s %7.0f", by_labels, e[0].n);
+        for (size_t c = 0; c < k; c++) {
+            int numeric = k == 1 && !e[c].has_code;
+            double cell_n = numeric ? e[c].n : e[c].n_cat;
+            int suppressed = cell_n < (double)r->min_cell;
+            char code[24] = "";
+            if (!numeric)
+                snprintf(code, sizeof code, "%d", e[c].code);
+            csv_row(r, t, by_codes, by_labels, code, numeric ? "" : code_label(t->var, e[c].code),
+                    t->kind == STAT_SHARE && !numeric ? "share" : t->kind == STAT_TOTAL ? "total" : "mean", &e[c],
+                    missing, NAN, NAN, suppressed);
+            if (suppressed)
+                ts_strbuf_append_str(text, "        *");
+            else if (t->kind == STAT_SHARE && !numeric)
+                ts_strbuf_printf(text, " %7.1f%%", 100 * e[c].estimate);
+            else
+                ts_strbuf_printf(text, " %9.4g (±%.3g)", e[c].estimate, e[c].se);
+        }
+        if (missing > 0)
+            ts_strbuf_printf(text, "   (無回答 %.0f)", missing);
+        ts_strbuf_append_char(text, '\n');
+    }
+    free(e);
+    return st;
+}
+
+static ts_status one_table(run *r, const table_spec *t, ts_err *err)
+{
+    const design *d = t->weighted ? r->d : r->unweighted;
+    int32_t *cats = NULL;
+    size_t ncat = 0;
+    if (t->var->type == TS_VAR_SINGLE || t->var->type == TS_VAR_MULTI) {
+        ncat = categories(r, t, &cats);
+        if (ncat == SIZE_MAX)
+            return nomem(err);
+    }
+    unsigned char *in = malloc(d->n ? d->n : 1);
+    ts_strbuf text = TS_STRBUF_INIT;
+    if (!in) {
+        free(cats);
+        return nomem(err);
+    }
+    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
+                     t->nby ? t->by[0]->label : "");
+    /* Japanese labels do not fit a column: list them, head the columns with codes. */
+    if (ncat) {
+        ts_strbuf_append_str(&text, " ");
+        for (size_t c = 0; c < ncat; c++)
+            ts_strbuf_printf(&text, " %d=%s", cats[c], code_label(t->var, cats[c]));
+        ts_strbuf_append_char(&text, '\n');
+    }
+    ts_strbuf_printf(&text, "  %-22s %7s", "", "n");
+    for (size_t c = 0; c < ncat; c++)
+        ts_strbuf_printf(&text, " %8d", cats[c]);
+    if (!ncat)
+        ts_strbuf_printf(&text, " %s", t->kind == STAT_TOTAL ? "total (±se)" : "mean (±se)");
+    ts_strbuf_append_char(&text, '\n');
+    /* the whole population first, then each domain in code order */
+    memset(in, 1, d->n);
+    ts_status st = one_domain(r, t, d, in, "", "全体", cats, ncat, &text, err);
+    if (t->nby > 0 && st == TS_OK) {
+        const ts_var *a = t->by[0], *b = t->nby > 1 ? t->by[1] : NULL;
+        for (size_t i = 0; i < a->ncodes && st == TS_OK; i++)
+            for (size_t j = 0; j < (b ? b->ncodes : 1) && st == TS_OK; j++) {
+                int32_t ca = a->codes[i].code, cb = b ? b->codes[j].code : 0;
+                if (a->codes[i].missing || (b && b->codes[j].missing))
+                    continue;
+                size_t count = 0;
+                for (size_t row = 0; row < d->n; row++) {
+                    in[row] = !ts_var_is_missing(a, row) && ts_var_int(a, row) == ca &&
+                              (!b || (!ts_var_is_missing(b, row) && ts_var_int(b, row) == cb));
+                    count += in[row] && d->w[row] > 0;
+                }
+                if (count == 0)
+                    continue;
+                char codes[48], labels[256];
+                if (b) {
+                    snprintf(codes, sizeof codes, "%d;%d", ca, cb);
+                    snprintf(labels, sizeof labels, "%s;%s", a->codes[i].label, b->codes[j].label);
+                } else {
+                    snprintf(codes, sizeof codes, "%d", ca);
+                    snprintf(labels, sizeof labels, "%s", a->codes[i].label);
+                }
+                st = one_domain(r, t, d, in, codes, labels, cats, ncat, &text, err);
+            }
+    }
+    if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
+        rao_scott rs;
+        st = estimate_rao_scott(d, t->var, t->by[0], &rs, err);
+        if (st == TS_OK && !isnan(rs.f)) {
+            est e = {0, 0, NAN, NAN, NAN, rs.f, NAN, NAN, NAN, rs.f_df1, NAN};
+            csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, rs.f_df2, rs.f_p, 0);
+            est e2 = {0, 0, NAN, NAN, NAN, rs.chisq, NAN, NAN, NAN, rs.chisq_df, NAN};
+            csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, rs.chisq_p, 0);
+            ts_strbuf_printf(&text, "  Rao–Scott F = %.3f on %.2f and %.1f df, p = %.3g (second-order; first-order X² p = %.3g)\n",
+                             rs.f, rs.f_df1, rs.f_df2, rs.f_p, rs.chisq_p);
+        }
+    }
+    if (st == TS_OK && r->text)
+        fputs(text.data ? text.data : "", r->text);
+    ts_strbuf_free(&text);
+    free(in);
+    free(cats);
+    return st;
+}
+
+static ts_status parse_spec(run *r, table_spec *t, const char *id, const char *var, const char *by,
+                            const char *stat, const char *ci, double level, int weighted, ts_err *err)
+{
+    memset(t, 0, sizeof *t);
+    t->id = ts_strdup(id);
+    t->var = ts_dataset_find(r->ds, var ? var : "");
+    t->level = level;
+    t->weighted = weighted;
+    t->test = 1;
+    if (!t->id)
+        return nomem(err);
+    if (!t->var || t->var->type == TS_VAR_TEXT || t->var->type == TS_VAR_ID)
+        return ts_err_set(err, TS_E_DATA, "table %s: var = %s: not a variable that can be tabulated (free text and ids never are)",
+                          id, var ? var : "(none)");
+    for (const char *p = by; p && *p;) {
+        size_t len = strcspn(p, ",;");
+        char *name = ts_strndup(p, len);
+        const char *nm = name;
+        size_t nl = len;
+        ts_trim(&nm, &nl);
+        char *trimmed = ts_strndup(nm, nl);
+        const ts_var *b = trimmed ? ts_dataset_find(r->ds, trimmed) : NULL;
+        free(name);
+        if (!b || b->type != TS_VAR_SINGLE || t->nby == 2) {
+            ts_err_set(err, TS_E_DATA, "table %s: by = %s: expected one or two coded (single-choice) variables", id, by);
+            free(trimmed);
+            return TS_E_DATA;
+        }
+        free(trimmed);
+        t->by[t->nby++] = b;
+        p += len + (p[len] != '\0');
+    }
+    int numeric = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER;
+    t->kind = numeric ? STAT_MEAN : STAT_SHARE;
+    if (stat && *stat) {
+        if (strcmp(stat, "share") == 0 && !numeric)
+            t->kind = STAT_SHARE;
+        else if (strcmp(stat, "mean") == 0 && numeric)
+            t->kind = STAT_MEAN;
+        else if (strcmp(stat, "total") == 0)
+            t->kind = STAT_TOTAL;
+        else
+            return ts_err_set(err, TS_E_DATA, "table %s: statistic = %s: expected share (coded variables), mean (numbers) or total",
+                              id, stat);
+    }
+    t->ci = numeric || t->kind != STAT_SHARE ? CI_T : CI_LOGIT;
+    if (ci && *ci && ci_method_parse(ci, &t->ci) != 0)
+        return ts_err_set(err, TS_E_DATA, "table %s: ci = %s: expected logit, beta, wald, xlogit, wilson or none", id, ci);
+    if (!(level > 0 && level < 1))
+        return ts_err_set(err, TS_E_DATA, "table %s: level = %g: expected a value between 0 and 1, e.g. 0.95", id, level);
+    return TS_OK;
+}
+
+/* Every [table.NAME] section of the manifest, in file order. */
+static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out, size_t *nout, ts_err *err)
+{
+    size_t ns = ts_manifest_section_count(m), n = 0;
+    table_spec *t = calloc(ns ? ns : 1, sizeof *t);
+    if (!t)
+        return nomem(err);
+    ts_status st = TS_OK;
+    for (size_t s = 0; s < ns && st == TS_OK; s++) {
+        const char *sec = ts_manifest_section(m, s);
+        if (strncmp(sec, "table.", 6) != 0)
+            continue;
+        const char *lv = ts_manifest_get(m, sec, "level");
+        double level = 0.95;
+        if (lv && *lv && ts_parse_double(lv, strlen(lv), &level) != 0)
+            level = -1;
+        const char *w = ts_manifest_get(m, sec, "weighted");
+        st = parse_spec(r, &t[n], sec + 6, ts_manifest_get(m, sec, "var"), ts_manifest_get(m, sec, "by"),
+                        ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level,
+                        !(w && strcmp(w, "no") == 0), err);
+        const char *test = ts_manifest_get(m, sec, "test");
+        if (test && strcmp(test, "none") == 0)
+            t[n].test = 0;
+        n++;
+    }
+    *out = t;
+    *nout = n;
+    if (st != TS_OK)
+        ts_err_prefix(err, "%s", ts_manifest_path(m));
+    return st;
+}
+
+ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
+{
+    run r = {0};
+    r.opt = opt;
+    ts_manifest *m = NULL;
+    table_spec *specs = NULL;
+    size_t nspecs = 0;
+    ts_atomicfile *out = NULL, *txt = NULL;
+    ts_status st = TS_OK;
+    if (opt->manifest && !(m = ts_manifest_read(opt->manifest, err)))
+        return err->status;
+    if (!(r.ds = ts_dataset_read(opt->input, err))) {
+        st = err->status;
+        goto done;
+    }
+    if (!(r.d = design_from_dataset(r.ds, opt->lonely, err)) ||
+        !(r.unweighted = design_from_dataset(r.ds, opt->lonely, err))) {
+        st = err->status;
+        goto done;
+    }
+    /* unweighted tables: every respondent in the design counts 1, no calibration */
+    for (size_t i = 0; i < r.unweighted->n; i++)
+        r.unweighted->w[i] = r.unweighted->d[i] = r.unweighted->w[i] > 0 ? 1 : 0;
+    r.unweighted->cal = CAL_NONE;
+    for (size_t h = 0; h < r.unweighted->nstrata; h++)
+        r.unweighted->popsize[h] = INFINITY;
+
+    r.min_cell = opt->min_cell;
+    if (r.min_cell < 0) {
+        const char *mc = m ? ts_manifest_get(m, "privacy", "min_cell") : NULL;
+        int64_t x = 10;
+        if (mc && (ts_parse_int64(mc, strlen(mc), &x) != 0 || x < 0)) {
+            st = ts_err_set(err, TS_E_DATA, "%s: [privacy] min_cell = %s: expected a whole number of respondents",
+                            opt->manifest, mc);
+            goto done;
+        }
+        r.min_cell = (long)x;
+    }
+
+    /* the tables: ad hoc, or every [table.NAME] of the manifest in order */
+    if (opt->var) {
+        specs = calloc(1, sizeof *specs);
+        if (!specs) {
+            st = nomem(err);
+            goto done;
+        }
+        nspecs = 1;
+        st = parse_spec(&r, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, 1, err);
+    } else if (m) {
+        st = manifest_tables(&r, m, &specs, &nspecs, err);
+    }
+    if (st != TS_OK)
+        goto done;
+    if (nspecs == 0) {
+        st = ts_err_set(err, TS_E_USAGE, "no tables: give --var (and --by), or a manifest with [table.NAME] sections");
+        goto done;
+    }
+    if (!(out = ts_atomicfile_open(opt->output, err))) {
+        st = err->status;
+        goto done;
+    }
+    r.csv = ts_atomicfile_stream(out);
+    if (opt->text) {
+        if (!(txt = ts_atomicfile_open(opt->text, err))) {
+            st = err->status;
+            goto done;
+        }
+        r.text = ts_atomicfile_stream(txt);
+        fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*)\n",
+                opt->input, r.d->summary, r.min_cell);
+    }
+    if (opt->bom)
+        ts_csv_put_bom(r.csv);
+    fputs("table,by,by_codes,by_labels,variable,code,label,statistic,n,n_category,weighted_n,estimate,se,ci_low,ci_high,"
+          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n\n",
+          r.csv);
+    for (size_t k = 0; k < nspecs && st == TS_OK; k++)
+        st = one_table(&r, &specs[k], err);
+    if (st != TS_OK)
+        goto done;
+    if (txt && (st = ts_atomicfile_commit(txt, err)) != TS_OK) {
+        txt = NULL;
+        goto done;
+    }
+    txt = NULL;
+    st = ts_atomicfile_commit(out, err);
+    out = NULL;
+    if (st == TS_OK && !opt->quiet)
+        fprintf(summary, "%s: %s: %zu tables, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs, r.rows,
+                opt->output, r.d->summary);
+done:
+    ts_atomicfile_abort(out);
+    ts_atomicfile_abort(txt);
+    for (size_t k = 0; k < nspecs; k++)
+        free(specs[k].id);
+    free(specs);
+    design_free(r.d);
+    design_free(r.unweighted);
+    ts_dataset_free(r.ds);
+    ts_manifest_free(m);
+    return st;
+}

@@ -1,0 +1,28 @@
+/* tab.h — the estimation stage: a weighted dataset → tables of estimates (docs/tables-format.md). */
+#ifndef TS_TAB_H
+#define TS_TAB_H
+
+#include <stdio.h>
+
+#include "design.h"
+#include "estimate.h"
+#include "status.h"
+
+typedef struct tab_options {
+    const char *manifest;    /* -s: its [table.NAME] sections and [privacy] min_cell */
+    const char *input;       /* the weighted dataset */
+    const char *output;      /* -o: tables CSV */
+    const char *text;        /* --text: the tables as text ("-": stdout) */
+    const char *var, *by;    /* ad hoc table: --var, --by A[,B] */
+    const char *stat;        /* --stat share|mean|total */
+    const char *ci;          /* --ci */
+    double level;            /* --level */
+    long min_cell;           /* --min-cell; -1: the manifest's, else 10 */
+    lonely_psu lonely;       /* --lonely-psu */
+    int bom;                 /* --bom */
+    int quiet;
+} tab_options;
+
+ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err);
+
+#endif
