@@ -135,6 +135,7 @@ demo: all
 bench: all
 	@bench/run.sh $(BIN)
 	@bench/weight.sh $(BIN)
+	@bench/tab.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
