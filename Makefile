@@ -115,9 +115,9 @@ check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
 	$(MAKE) --no-print-directory all check-unit check-cases check-oracle $(CHECK_EXTRA)
 
-# The README's first command: ingest and weight every demo survey into out/<survey>/ (dataset,
-# rejects file, weighting report, and a labelled CSV that Excel opens). The report stage
-# (issue #7) will take this over.
+# The README's first command: ingest, weight and tabulate every demo survey into out/<survey>/
+# (dataset, rejects file, weighting report, tables as CSV and text, and a labelled CSV that
+# Excel opens). The report stage (issue #7) will take this over.
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \
@@ -128,6 +128,7 @@ demo: all
 	        --encoding $$enc --max-messages 5 $$d/raw.csv || exit 1; \
 	    $(BIN)/tsunagari-weight -s $$d/survey.ini -o $$o/weighted.tsd --report $$o/weighting-report.txt \
 	        --report-csv $$o/weighting-report.csv $$o/dataset.tsd || exit 1; \
+	    $(BIN)/tsunagari-tab -s $$d/survey.ini -o $$o/tables.csv --bom --text $$o/tables.txt $$o/weighted.tsd || exit 1; \
 	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/weighted.tsd || exit 1; \
 	    echo "   exported $$o/answers-labelled.csv (with the weight column)"; \
 	done
