@@ -349,11 +349,20 @@ static ts_status nonresponse(wctx *c, ts_err *err)
         st = err->status;
         goto out;
     }
+    unsigned long unclassed = 0;
     for (size_t i = 0; i < c->n; i++)
         if (cell[i] != CALIB_NO_CELL) {
             sum[cell[i]] += c->w[i];
             count[cell[i]] += 1;
-        }
+        } else if (c->in[i])
+            unclassed++;
+    if (unclassed) {
+        /* A respondent in no class would silently keep an unadjusted weight: refuse. */
+        st = ts_err_set(err, TS_E_DATA,
+                        "%lu %s a nonresponse class variable (%s) missing: give them a class, or leave them out with [weighting] missing = drop",
+                        unclassed, unclassed == 1 ? "respondent has" : "respondents have", classes);
+        goto out;
+    }
     ts_strbuf_append_str(&c->text, "\nNonresponse adjustment (classes: ");
     ts_strbuf_append_str(&c->text, classes);
     ts_strbuf_append_str(&c->text, ")\n  class                          drawn  respondents  rate    factor\n");
@@ -929,7 +938,8 @@ static ts_status calibrate(wctx *c, ts_err *err)
         goto out;
     }
     if (incomplete) {
-        ts_strbuf_printf(&c->text, "%lu respondents with a weighting variable missing: %s\n", incomplete,
+        ts_strbuf_printf(&c->text, "%lu %s with a weighting variable missing: %s\n", incomplete,
+                         incomplete == 1 ? "respondent" : "respondents",
                          stratum_mean ? "given their stratum's mean adjustment" : "dropped (weight 0)");
         ts_strbuf_printf(&c->method, ", %lu with a weighting variable missing %s", incomplete,
                          stratum_mean ? "given their stratum's mean adjustment" : "dropped");
@@ -1071,7 +1081,7 @@ static ts_status calibrate(wctx *c, ts_err *err)
                 rc = calib_rake(wp, np, cm, nm, jn, used, &ctl, &bad_margin, &bad_cell);
                 if (rc == 0 && !ctl.converged)
                     st = ts_err_set(err, TS_E_DATA,
-                                    "raking did not converge in %d sweeps (last change %.3g): check that the margins agree, or raise [weighting] max_iter",
+                                    "raking did not converge in %d sweeps (last change of a joint cell %.3g): the margins may be nearly impossible to meet together (merge sparse cells with [weighting] collapse), or raise [weighting] max_iter",
                                     ctl.iterations, ctl.last_change);
                 ts_strbuf_printf(&c->text, "Raking: %d sweeps, converged (largest change of a joint cell in the last sweep: %.3g; tolerance %g × total)\n",
                                  ctl.iterations + 1, ctl.last_change, eps);
@@ -1447,8 +1457,8 @@ static ts_status drop_incomplete(wctx *c, ts_err *err)
     }
     ts_manifest_free_list(names, (size_t)nn);
     if (c->dropped) {
-        ts_strbuf_printf(&c->text, "%lu respondents with a weighting variable missing: dropped (weight 0) before every step\n",
-                         c->dropped);
+        ts_strbuf_printf(&c->text, "%lu %s with a weighting variable missing: dropped (weight 0) before every step\n",
+                         c->dropped, c->dropped == 1 ? "respondent" : "respondents");
     }
     return TS_OK;
 }
