@@ -1430,36 +1430,50 @@ static ts_status record(wctx *c, ts_err *err)
 /* With missing = drop, a respondent missing any weighting variable is out from the start:
  * weight 0 in every step, so the nonresponse adjustment counts them as nonrespondents and
  * the others carry their share. */
+static int drop_missing_in(wctx *c, const char *vars)
+{
+    char **names = NULL;
+    long nv = ts_manifest_split_list(vars, &names);
+    if (nv < 0)
+        return -1;
+    for (long v = 0; v < nv; v++) {
+        ts_var *var = ts_dataset_find(c->ds, names[v]);
+        for (size_t i = 0; var && i < c->n; i++)
+            if (c->in[i] && ts_var_is_missing(var, i)) {
+                c->in[i] = 0;
+                c->dropped++;
+            }
+    }
+    ts_manifest_free_list(names, (size_t)nv);
+    return 0;
+}
+
 static ts_status drop_incomplete(wctx *c, ts_err *err)
 {
-    if (strcmp(get(c, "weighting", "method", "none"), "none") == 0 ||
-        strcmp(get(c, "weighting", "missing", "drop"), "drop") != 0)
+    const char *classes = get(c, "nonresponse", "classes", NULL);
+    int calibrating = strcmp(get(c, "weighting", "method", "none"), "none") != 0;
+    if ((!calibrating && !classes) || strcmp(get(c, "weighting", "missing", "drop"), "drop") != 0)
         return TS_OK;
+    if (classes && drop_missing_in(c, classes) != 0)
+        return nomem(err);
     char **names = NULL;
-    long nn = ts_manifest_split_list(get(c, "weighting", "margins", ""), &names);
+    long nn = calibrating ? ts_manifest_split_list(get(c, "weighting", "margins", ""), &names) : 0;
     if (nn < 0)
         return nomem(err);
     for (long k = 0; k < nn; k++) {
         ts_strbuf sec = TS_STRBUF_INIT;
         ts_strbuf_printf(&sec, "margin.%s", names[k]);
-        char **vars = NULL;
-        long nv = ts_manifest_split_list(get(c, sec.data ? sec.data : "", "vars", ""), &vars);
+        int rc = drop_missing_in(c, get(c, sec.data ? sec.data : "", "vars", ""));
         ts_strbuf_free(&sec);
-        for (long v = 0; v < nv; v++) {
-            ts_var *var = ts_dataset_find(c->ds, vars[v]);
-            for (size_t i = 0; var && i < c->n; i++)
-                if (c->in[i] && ts_var_is_missing(var, i)) {
-                    c->in[i] = 0;
-                    c->dropped++;
-                }
+        if (rc != 0) {
+            ts_manifest_free_list(names, (size_t)nn);
+            return nomem(err);
         }
-        ts_manifest_free_list(vars, nv > 0 ? (size_t)nv : 0);
     }
     ts_manifest_free_list(names, (size_t)nn);
-    if (c->dropped) {
+    if (c->dropped)
         ts_strbuf_printf(&c->text, "%lu %s with a weighting variable missing: dropped (weight 0) before every step\n",
                          c->dropped, c->dropped == 1 ? "respondent" : "respondents");
-    }
     return TS_OK;
 }
 
