@@ -83,7 +83,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-oracle check-oracle-live check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -100,6 +100,11 @@ check-oracle: $(PROGRAMS)
 # ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
 check-oracle-live:
 	@sh tests/oracle/weight/check-live.sh
+
+# The Monte Carlo coverage test: 1,000 Saitama samples drawn from the synthetic population,
+# each ingested, weighted and tabulated (about 75 s on 2 cores; CI runs it).
+check-coverage: all
+	@tests/coverage/check-coverage.sh $(BIN) 1000
 
 # valgrind over the whole CLI catalogue (plain build; ASan and valgrind do not mix).
 check-valgrind: $(PROGRAMS)

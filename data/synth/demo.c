@@ -59,13 +59,13 @@ static ts_status world_init(world *w, int saitama, unsigned long seed, ts_err *e
     return w->pop ? TS_OK : err->status;
 }
 
-static ts_status write_truth(const world *w, const char *dir, unsigned long seed,
-                                ts_err *err)
+static ts_status write_truth(const synth_population *pop, const char *dir,
+                             unsigned long seed, ts_err *err)
 {
     synth_truth t;
-    synth_truth_init(&t, &w->spec);
-    for (size_t i = 0; i < w->pop->n; i++)
-        synth_truth_add(&t, &w->pop->p[i]);
+    synth_truth_init(&t, pop->spec);
+    for (size_t i = 0; i < pop->n; i++)
+        synth_truth_add(&t, &pop->p[i]);
     char *path = synth_path_join(dir, "truth.csv");
     if (!path)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -74,13 +74,13 @@ static ts_status write_truth(const world *w, const char *dir, unsigned long seed
     return st;
 }
 
-static ts_status write_codebook(const world *w, const char *dir, synth_layout lay,
-                                   ts_err *err)
+static ts_status write_codebook(const synth_popspec *spec, const char *dir,
+                                synth_layout lay, ts_err *err)
 {
     char *path = synth_path_join(dir, "codebook.csv");
     if (!path)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
-    ts_status st = synth_codebook_write(path, lay, &w->spec, err);
+    ts_status st = synth_codebook_write(path, lay, spec, err);
     free(path);
     return st;
 }
@@ -218,7 +218,7 @@ ts_status synth_demo_yamagata(const char *dir, unsigned long seed, ts_err *err)
     ts_status st = world_init(&wd, 0, seed, err);
     if (st != TS_OK)
         goto done;
-    if ((st = write_truth(&wd, dir, seed, err)) != TS_OK)
+    if ((st = write_truth(wd.pop, dir, seed, err)) != TS_OK)
         goto done;
 
     /* 2,583 records = 2,582 distinct submissions + one sent twice */
@@ -255,7 +255,7 @@ ts_status synth_demo_yamagata(const char *dir, unsigned long seed, ts_err *err)
     }
     if ((st = yamagata_raw(&wd, dir, ans, k, err)) != TS_OK)
         goto done;
-    if ((st = write_codebook(&wd, dir, SYNTH_LAYOUT_YAMAGATA, err)) != TS_OK)
+    if ((st = write_codebook(&wd.spec, dir, SYNTH_LAYOUT_YAMAGATA, err)) != TS_OK)
         goto done;
     char *path = synth_path_join(dir, "margins_age_sex.csv");
     if (!path) {
@@ -293,30 +293,30 @@ static int by_register(const void *a, const void *b)
     return x->person < y->person ? -1 : x->person > y->person;
 }
 
-ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err)
+ts_status synth_demo_saitama_write(const char *dir, const synth_population *pop,
+                                   gsl_rng *rsample, gsl_rng *rrow, unsigned long seed,
+                                   ts_err *err)
 {
-    world wd;
+    const synth_popspec *spec = pop->spec;
     uint32_t *perm = NULL, *sample = NULL;
     drawn *reg = NULL;
     synth_csv *w = NULL;
-    ts_status st = world_init(&wd, 1, seed, err);
+    ts_status st = write_truth(pop, dir, seed, err);
     if (st != TS_OK)
         goto done;
-    if ((st = write_truth(&wd, dir, seed, err)) != TS_OK)
-        goto done;
 
-    size_t n = wd.spec.nareas * SYNTH_SAITAMA_PER_AREA;
-    perm = identity(wd.pop->n);
+    size_t n = spec->nareas * SYNTH_SAITAMA_PER_AREA;
+    perm = identity(pop->n);
     sample = malloc(n * sizeof *sample);
     reg = malloc(n * sizeof *reg);
     if (!perm || !sample || !reg) {
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
-    synth_design_saitama_sample(wd.pop, wd.rsample, perm, sample);
+    synth_design_saitama_sample(pop, rsample, perm, sample);
     for (size_t i = 0; i < n; i++) {
-        const synth_person *p = &wd.pop->p[sample[i]];
-        reg[i] = (drawn){sample[i], p->area, p->muni, gsl_rng_get(wd.rsample)};
+        const synth_person *p = &pop->p[sample[i]];
+        reg[i] = (drawn){sample[i], p->area, p->muni, gsl_rng_get(rsample)};
     }
     qsort(reg, n, sizeof *reg, by_register);
     for (size_t i = 0; i < n; i++)
@@ -335,14 +335,14 @@ ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err)
     }
     st = synth_raw_header(w, SYNTH_LAYOUT_SAITAMA, err);
     for (size_t i = 0; i < n && st == TS_OK; i++) {
-        const synth_person *p = &wd.pop->p[sample[i]];
+        const synth_person *p = &pop->p[sample[i]];
         /* draw response and mode for everyone, so the sample's fate is one stream */
-        int responds = synth_draw_bern(wd.rsample, synth_design_saitama_response(p));
-        int web = synth_draw_bern(wd.rsample, synth_design_saitama_web(p));
+        int responds = synth_draw_bern(rsample, synth_design_saitama_response(p));
+        int web = synth_draw_bern(rsample, synth_design_saitama_web(p));
         if (!responds)
             continue;
         synth_rowinfo ri = {.id = (long long)i + 1, .mode = web ? 2 : 1};
-        st = synth_raw_row(w, SYNTH_LAYOUT_SAITAMA, &wd.spec, &ri, p, wd.rrow, err);
+        st = synth_raw_row(w, SYNTH_LAYOUT_SAITAMA, spec, &ri, p, rrow, err);
     }
     if (st != TS_OK)
         goto done;
@@ -350,14 +350,23 @@ ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err)
     w = NULL;
     if (st != TS_OK)
         goto done;
-    if ((st = synth_frames_saitama(dir, wd.pop, sample, n, err)) != TS_OK)
+    if ((st = synth_frames_saitama(dir, pop, sample, n, err)) != TS_OK)
         goto done;
-    st = write_codebook(&wd, dir, SYNTH_LAYOUT_SAITAMA, err);
+    st = write_codebook(spec, dir, SYNTH_LAYOUT_SAITAMA, err);
 done:
     synth_csv_abort(w);
     free(reg);
     free(sample);
     free(perm);
+    return st;
+}
+
+ts_status synth_demo_saitama(const char *dir, unsigned long seed, ts_err *err)
+{
+    world wd;
+    ts_status st = world_init(&wd, 1, seed, err);
+    if (st == TS_OK)
+        st = synth_demo_saitama_write(dir, wd.pop, wd.rsample, wd.rrow, seed, err);
     world_free(&wd);
     return st;
 }

@@ -1,7 +1,8 @@
 /* main.c — tsunagari-synth: argv -> options -> run -> exit code, nothing else.
  *
  * The synthetic survey generator of data/: writes the demo surveys (data/yamagata-2022,
- * data/saitama-2022), benchmark-sized raw files, and the Monte Carlo of the Saitama design.
+ * data/saitama-2022), replicate samples of the Saitama design, benchmark-sized raw files,
+ * and the Monte Carlo of the Saitama design.
  * Everything it writes is SYNTHETIC. Exit codes: 0 ok, 64 usage, 65 data, 70 internal or
  * out of memory, 73 cannot create an output, 74 write error. */
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "csvout.h"
 #include "demo.h"
+#include "draw.h"
 #include "status.h"
 #include "rawfile.h"
 #include "simulate.h"
@@ -26,6 +28,7 @@
 
 static const char usage_text[] =
     "Usage: " PROG " demo NAME -o DIR [--seed N]\n"
+    "       " PROG " draw saitama-2022 --replicate R [--count K] -o DIR [--seed N]\n"
     "       " PROG " population --layout yamagata|saitama --size N -o FILE\n"
     "                       [--encoding utf-8|cp932] [--seed N] [--truth FILE]\n"
     "       " PROG " simulate-saitama [--reps N] [--seed N] [--population-seed N] [-o FILE]\n"
@@ -45,6 +48,14 @@ static const char help_text[] =
     "                              DIR/raw.csv (UTF-8, LF, respondents only), codebook.csv,\n"
     "                              frame_area.csv, frame_area_age_sex.csv, truth.csv.\n"
     "                              Default seed 20230117.\n"
+    "  draw saitama-2022 --replicate R -o DIR\n"
+    "                              A fresh sample of the Saitama design from the SAME\n"
+    "                              synthetic population as the demo: the demo's five\n"
+    "                              files for replicate R (0 to 1,000,000) into DIR.\n"
+    "                              Replicate 0 is the demo itself; each R has its own\n"
+    "                              sample, response, mode and mail blanks (generators\n"
+    "                              seeded SEED+1+2R and SEED+2+2R). truth.csv is the\n"
+    "                              population's, the same for every R.\n"
     "  population                  Stream SIZE respondents (1 to 100,000,000) drawn from a\n"
     "                              demo population into FILE, in that demo's raw layout, so\n"
     "                              the demo's codebook ingests it. Constant memory.\n"
@@ -54,10 +65,16 @@ static const char help_text[] =
     "                              base-weighted estimates of 孤独感「ある」計 and their bias.\n"
     "\n"
     "Options:\n"
-    "  -o, --output PATH     output folder (demo) or file (population; simulate-saitama,\n"
-    "                        default standard output). Files appear whole or not at all.\n"
+    "  -o, --output PATH     output folder (demo, draw) or file (population;\n"
+    "                        simulate-saitama: default standard output). Files appear\n"
+    "                        whole or not at all.\n"
     "  --seed N              seed of the Mersenne Twister (gsl_rng_mt19937). Defaults:\n"
-    "                        demos as above, population 1, simulate-saitama 1.\n"
+    "                        demos as above, population 1, simulate-saitama 1; draw:\n"
+    "                        the seed of the population (default 20230117, the demo's).\n"
+    "  --replicate R         draw: which replicate (required).\n"
+    "  --count K             draw: write replicates R .. R+K-1 (K at most 100,000), each\n"
+    "                        into DIR/<replicate>/ (created; DIR must exist), building\n"
+    "                        the population once.\n"
     "  --layout L            population: yamagata (0/1 columns, CRLF) or saitama (lists,\n"
     "                        9 = 無回答 in mail answers, LF).\n"
     "  --size N              population: number of respondents.\n"
@@ -97,7 +114,7 @@ static int parse_num(const char *s, unsigned long long lo, unsigned long long hi
 
 typedef struct opts {
     const char *output, *layout, *encoding, *truth;
-    const char *seed, *size, *reps, *popseed;
+    const char *seed, *size, *reps, *popseed, *replicate, *count;
     const char *positional;
 } opts;
 
@@ -148,7 +165,8 @@ int main(int argc, char **argv)
         printf(PROG " %s\n", TS_VERSION);
         return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 74;
     }
-    if (strcmp(cmd, "demo") && strcmp(cmd, "population") && strcmp(cmd, "simulate-saitama"))
+    if (strcmp(cmd, "demo") && strcmp(cmd, "draw") && strcmp(cmd, "population") &&
+        strcmp(cmd, "simulate-saitama"))
         return usage_error("unknown command '%s'", cmd);
 
     opts o = {0};
@@ -167,7 +185,9 @@ int main(int argc, char **argv)
             take(argc, argv, &i, "--encoding", NULL, &o.encoding, &bad) ||
             take(argc, argv, &i, "--truth", NULL, &o.truth, &bad) ||
             take(argc, argv, &i, "--reps", NULL, &o.reps, &bad) ||
-            take(argc, argv, &i, "--population-seed", NULL, &o.popseed, &bad)) {
+            take(argc, argv, &i, "--population-seed", NULL, &o.popseed, &bad) ||
+            take(argc, argv, &i, "--replicate", NULL, &o.replicate, &bad) ||
+            take(argc, argv, &i, "--count", NULL, &o.count, &bad)) {
             if (bad)
                 return usage_error("option '%s' needs a value", argv[i]);
             continue;
@@ -189,7 +209,8 @@ int main(int argc, char **argv)
             return usage_error("%s", "demo: which survey? yamagata-2022 or saitama-2022");
         if (!o.output)
             return usage_error("%s", "demo: -o DIR is required");
-        if (o.layout || o.size || o.encoding || o.truth || o.reps || o.popseed)
+        if (o.layout || o.size || o.encoding || o.truth || o.reps || o.popseed ||
+            o.replicate || o.count)
             return usage_error("%s", "demo takes only -o and --seed");
         if (strcmp(o.positional, "yamagata-2022") == 0)
             return report(synth_demo_yamagata(o.output, o.seed ? seed : SYNTH_SEED_YAMAGATA,
@@ -201,12 +222,37 @@ int main(int argc, char **argv)
                            o.positional);
     }
 
+    if (strcmp(cmd, "draw") == 0) {
+        if (!o.positional)
+            return usage_error("%s", "draw: which survey? saitama-2022");
+        if (strcmp(o.positional, "saitama-2022") != 0)
+            return usage_error("draw: '%s' has no replicates (only saitama-2022, a "
+                               "probability sample, has)", o.positional);
+        if (!o.output)
+            return usage_error("%s", "draw: -o DIR is required");
+        if (!o.replicate)
+            return usage_error("%s", "draw: --replicate R is required");
+        if (o.layout || o.size || o.encoding || o.truth || o.reps || o.popseed)
+            return usage_error("%s", "draw takes only --replicate, --count, -o and --seed");
+        unsigned long long first = 0, count = 1;
+        if (parse_num(o.replicate, 0, SYNTH_DRAW_MAX_REPLICATE, &first) < 0)
+            return usage_error("--replicate: expected a whole number 0..1000000, got '%s'",
+                               o.replicate);
+        if (o.count && parse_num(o.count, 1, SYNTH_DRAW_MAX_COUNT, &count) < 0)
+            return usage_error("--count: expected a whole number 1..100000, got '%s'",
+                               o.count);
+        return report(synth_draw_saitama(o.output, o.seed ? seed : SYNTH_SEED_SAITAMA,
+                                         (unsigned long)first, (unsigned long)count,
+                                         o.count != NULL, &err), &err);
+    }
+
     if (o.positional)
         return usage_error("unexpected argument '%s'", o.positional);
 
     if (strcmp(cmd, "population") == 0) {
-        if (o.reps || o.popseed)
-            return usage_error("%s", "population does not take --reps or --population-seed");
+        if (o.reps || o.popseed || o.replicate || o.count)
+            return usage_error("%s", "population does not take --reps, --population-seed, "
+                                     "--replicate or --count");
         if (!o.layout || !o.size || !o.output)
             return usage_error("%s", "population: --layout, --size and -o are required");
         synth_layout lay;
@@ -234,7 +280,7 @@ int main(int argc, char **argv)
     }
 
     /* simulate-saitama */
-    if (o.layout || o.size || o.encoding || o.truth)
+    if (o.layout || o.size || o.encoding || o.truth || o.replicate || o.count)
         return usage_error("%s", "simulate-saitama takes --reps, --seed, --population-seed, -o");
     unsigned long long reps = 500, popseed = SYNTH_SEED_SAITAMA;
     if (o.reps && parse_num(o.reps, 1, 100000, &reps) < 0)

@@ -311,90 +311,6 @@ static ts_status design_weights(wctx *c, ts_err *err)
     return TS_OK;
 }
 
-/* ---- nonresponse ---------------------------------------------------------------------- */
-
-/* Within each class, respondents' weights are multiplied by (drawn in the class × their mean
- * base weight) / (sum of their base weights): the base-weighted response rate's inverse.
- * With classes nested in strata, as they should be, the mean base weight is N_h/n_h. */
-static ts_status nonresponse(wctx *c, ts_err *err)
-{
-    const char *classes = get(c, "nonresponse", "classes", NULL);
-    if (!classes)
-        return TS_OK;
-    const char *frame = get(c, "nonresponse", "frame", NULL);
-    if (!frame)
-        return bad_setting(c, "nonresponse", "frame", "the frame file with the sample drawn per class", err);
-    char **names = NULL;
-    long nn = ts_manifest_split_list(classes, &names);
-    if (nn <= 0) {
-        ts_manifest_free_list(names, nn > 0 ? (size_t)nn : 0);
-        return nn < 0 ? nomem(err) : bad_setting(c, "nonresponse", "classes", "variable names", err);
-    }
-    if (check_coded_vars(c, "nonresponse", "classes", names, (size_t)nn, err) != TS_OK) {
-        ts_manifest_free_list(names, (size_t)nn);
-        return TS_E_DATA;
-    }
-    char *path = ts_manifest_resolve(c->m, frame);
-    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, get(c, "nonresponse", "sample", "sample"), err) : NULL;
-    free(path);
-    ts_manifest_free_list(names, (size_t)nn);
-    size_t *cell = malloc(c->n * sizeof *cell);
-    double *sum = t ? calloc(t->ncells, sizeof *sum) : NULL, *count = t ? calloc(t->ncells, sizeof *count) : NULL;
-    ts_status st = TS_OK;
-    if (!t || !cell || !sum || !count) {
-        st = t ? nomem(err) : err->status;
-        goto out;
-    }
-    if (cells_of(c, t, cell, err) != 0) {
-        st = err->status;
-        goto out;
-    }
-    unsigned long unclassed = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (cell[i] != CALIB_NO_CELL) {
-            sum[cell[i]] += c->w[i];
-            count[cell[i]] += 1;
-        } else if (c->in[i])
-            unclassed++;
-    if (unclassed) {
-        /* A respondent in no class would silently keep an unadjusted weight: refuse. */
-        st = ts_err_set(err, TS_E_DATA,
-                        "%lu %s a nonresponse class variable (%s) missing: give them a class, or leave them out with [weighting] missing = drop",
-                        unclassed, unclassed == 1 ? "respondent has" : "respondents have", classes);
-        goto out;
-    }
-    ts_strbuf_append_str(&c->text, "\nNonresponse adjustment (classes: ");
-    ts_strbuf_append_str(&c->text, classes);
-    ts_strbuf_append_str(&c->text, ")\n  class                          drawn  respondents  rate    factor\n");
-    for (size_t k = 0; k < t->ncells; k++) {
-        char *name = margin_cell_name(t, k);
-        if (t->total[k] > 0 && count[k] == 0) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu: nonresponse class %s: %g drawn but no respondent; merge it with another class",
-                       t->file, t->line[k], name ? name : "", t->total[k]);
-            free(name);
-            st = TS_E_DATA;
-            goto out;
-        }
-        double factor = count[k] > 0 ? t->total[k] * (sum[k] / count[k]) / sum[k] : 0;
-        ts_strbuf_printf(&c->text, "  %-30s %6.0f %12.0f  %5.1f%%  %.4f\n", name ? name : "", t->total[k], count[k],
-                         t->total[k] > 0 ? 100 * count[k] / t->total[k] : 0, factor);
-        csv_row(c, "nonresponse", classes, name ? name : "", count[k], t->total[k], sum[k], t->total[k] * (sum[k] / count[k]), factor);
-        free(name);
-        sum[k] = factor; /* reuse: the factor of class k */
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        if (cell[i] != CALIB_NO_CELL)
-            c->w[i] *= sum[cell[i]];
-    }
-    ts_strbuf_printf(&c->method, ", nonresponse adjustment by %s", classes);
-out:
-    free(cell);
-    free(sum);
-    free(count);
-    margin_free(t);
-    return st;
-}
-
 /* ---- cells by mixed radix --------------------------------------------------------------- */
 
 /* Codes of the variables a weighting step uses, collapsed as [weighting] collapse says. */
@@ -419,6 +335,15 @@ static int32_t collapsed(const cellmap *cm, const ts_var *v, int32_t code)
         if (cm->rules[r].var == v && cm->rules[r].from == code)
             return cm->rules[r].to;
     return code;
+}
+
+/* Whether cell C of T has a code that a rule collapses into another. */
+static int is_collapsed(const cellmap *cm, const margin_table *t, size_t c)
+{
+    for (size_t k = 0; k < t->nvars; k++)
+        if (collapsed(cm, t->vars[k], t->codes[c * t->nvars + k]) != t->codes[c * t->nvars + k])
+            return 1;
+    return 0;
 }
 
 static size_t radix_of(const cellmap *cm, const int32_t *codes)
@@ -474,15 +399,20 @@ static cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t 
     }
     for (size_t i = 0; i < cm->size; i++)
         cm->cell[i] = CALIB_NO_CELL;
-    /* Merge collapsed cells into the cell they are collapsed into. */
+    /* Merge collapsed cells into the cell they are collapsed into, which keeps its name. */
     for (size_t c = 0; c < t->ncells; c++) {
         size_t idx = radix_of(cm, &t->codes[c * t->nvars]);
         if (idx == SIZE_MAX)
             continue;
-        if (cm->cell[idx] == CALIB_NO_CELL)
+        size_t keep = cm->cell[idx];
+        if (keep == CALIB_NO_CELL)
             cm->cell[idx] = c;
-        else {
-            t->total[cm->cell[idx]] += t->total[c];
+        else if (is_collapsed(cm, t, keep) && !is_collapsed(cm, t, c)) {
+            t->total[c] += t->total[keep];
+            t->total[keep] = 0;
+            cm->cell[idx] = c;
+        } else {
+            t->total[keep] += t->total[c];
             t->total[c] = 0;
         }
     }
@@ -546,15 +476,30 @@ static void wmargins_free(wmargin *m, size_t n)
 
 /* "VAR: FROM > TO; ..." (labels or codes) → rules, kept when FROM has fewer than BELOW
  * respondents (BELOW <= 0: always). */
-static ts_status read_collapse(wctx *c, collapse_rule **out, size_t *nout, ts_err *err)
+/* How many respondents a collapse rule's FROM category has where it matters: overall for a
+ * calibration margin, the smallest class for nonresponse classes (see nonresponse()). */
+typedef size_t (*count_fn)(const wctx *c, const ts_var *var, int32_t code, const void *arg);
+
+static size_t count_overall(const wctx *c, const ts_var *var, int32_t code, const void *arg)
+{
+    (void)arg;
+    size_t have = 0;
+    for (size_t i = 0; i < c->n; i++)
+        have += c->in[i] && ts_var_int(var, i) == code;
+    return have;
+}
+
+static ts_status read_collapse_in(wctx *c, const char *section, count_fn count, const void *arg,
+                                  collapse_rule **out, size_t *nout, ts_err *err)
 {
     *out = NULL;
     *nout = 0;
-    const char *spec = get(c, "weighting", "collapse", NULL);
+    const char *spec = get(c, section, "collapse", NULL);
+    const char *what = strcmp(section, "nonresponse") == 0 ? "for the nonresponse classes" : "for weighting";
     if (!spec)
         return TS_OK;
     double below;
-    ts_status st = get_number(c, "weighting", "collapse_below", 0, &below, err);
+    ts_status st = get_number(c, section, "collapse_below", 0, &below, err);
     if (st != TS_OK)
         return st;
     char *copy = ts_strdup(spec), *save = NULL;
@@ -564,7 +509,7 @@ static ts_status read_collapse(wctx *c, collapse_rule **out, size_t *nout, ts_er
         char *colon = strchr(item, ':'), *gt = colon ? strstr(colon, ">") : NULL;
         if (!colon || !gt) {
             free(copy);
-            return bad_setting(c, "weighting", "collapse", "VAR: FROM > TO (labels or codes), separated by ;", err);
+            return bad_setting(c, section, "collapse", "VAR: FROM > TO (labels or codes), separated by ;", err);
         }
         *colon = *gt = '\0';
         const char *names[3] = {item, colon + 1, gt + 1};
@@ -595,15 +540,13 @@ static ts_status read_collapse(wctx *c, collapse_rule **out, size_t *nout, ts_er
             free(v[k]);
         if (!ok) {
             free(copy);
-            return bad_setting(c, "weighting", "collapse", "a variable and two of its labels or codes", err);
+            return bad_setting(c, section, "collapse", "a variable and two of its labels or codes", err);
         }
-        size_t have = 0;
-        for (size_t i = 0; i < c->n; i++)
-            have += c->in[i] && ts_var_int(var, i) == code[0];
+        size_t have = count(c, var, code[0], arg);
         long fi = ts_var_code_index(var, code[0]), ti = ts_var_code_index(var, code[1]);
         if (below > 0 && (double)have >= below) {
-            ts_strbuf_printf(&c->text, "Collapse not needed: %s %s has %zu respondents (>= %g)\n", var->name,
-                             var->codes[fi].label, have, below);
+            ts_strbuf_printf(&c->text, "Collapse not needed %s: %s %s has %zu respondent%s (>= %g)\n", what,
+                             var->name, var->codes[fi].label, have, have == 1 ? "" : "s", below);
             continue;
         }
         collapse_rule *r = realloc(*out, (*nout + 1) * sizeof *r);
@@ -613,12 +556,141 @@ static ts_status read_collapse(wctx *c, collapse_rule **out, size_t *nout, ts_er
         }
         *out = r;
         r[(*nout)++] = (collapse_rule){var, code[0], code[1]};
-        ts_strbuf_printf(&c->text, "Collapsed for weighting: %s %s (%zu respondents) into %s\n", var->name,
-                         var->codes[fi].label, have, var->codes[ti].label);
-        ts_strbuf_printf(&c->method, ", %s %s merged into %s", var->name, var->codes[fi].label, var->codes[ti].label);
+        ts_strbuf_printf(&c->text, "Collapsed %s: %s %s (%zu respondent%s) into %s\n", what, var->name,
+                         var->codes[fi].label, have, have == 1 ? "" : "s", var->codes[ti].label);
+        ts_strbuf_printf(&c->method, ", %s %s merged into %s%s", var->name, var->codes[fi].label, var->codes[ti].label,
+                         strcmp(section, "nonresponse") == 0 ? " for the nonresponse classes" : "");
     }
     free(copy);
     return TS_OK;
+}
+
+/* For [nonresponse] collapse: the fewest respondents in a class (with persons drawn) where
+ * VAR is CODE — a class with none cannot be adjusted. */
+struct class_counts {
+    const margin_table *t;
+    const double *count;
+};
+
+static size_t count_smallest_class(const wctx *c, const ts_var *var, int32_t code, const void *arg)
+{
+    (void)c;
+    const struct class_counts *cc = arg;
+    size_t v = 0, best = SIZE_MAX;
+    while (v < cc->t->nvars && cc->t->vars[v] != var)
+        v++;
+    for (size_t k = 0; v < cc->t->nvars && k < cc->t->ncells; k++)
+        if (cc->t->codes[k * cc->t->nvars + v] == code && cc->t->total[k] > 0 && cc->count[k] < (double)best)
+            best = (size_t)cc->count[k];
+    return best == SIZE_MAX ? 0 : best;
+}
+
+/* ---- nonresponse ---------------------------------------------------------------------- */
+
+/* Within each class, respondents' weights are multiplied by (drawn in the class × their mean
+ * base weight) / (sum of their base weights): the base-weighted response rate's inverse.
+ * With classes nested in strata, as they should be, the mean base weight is N_h/n_h. */
+static ts_status nonresponse(wctx *c, ts_err *err)
+{
+    const char *classes = get(c, "nonresponse", "classes", NULL);
+    if (!classes)
+        return TS_OK;
+    const char *frame = get(c, "nonresponse", "frame", NULL);
+    if (!frame)
+        return bad_setting(c, "nonresponse", "frame", "the frame file with the sample drawn per class", err);
+    char **names = NULL;
+    long nn = ts_manifest_split_list(classes, &names);
+    if (nn <= 0) {
+        ts_manifest_free_list(names, nn > 0 ? (size_t)nn : 0);
+        return nn < 0 ? nomem(err) : bad_setting(c, "nonresponse", "classes", "variable names", err);
+    }
+    if (check_coded_vars(c, "nonresponse", "classes", names, (size_t)nn, err) != TS_OK) {
+        ts_manifest_free_list(names, (size_t)nn);
+        return TS_E_DATA;
+    }
+    char *path = ts_manifest_resolve(c->m, frame);
+    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, get(c, "nonresponse", "sample", "sample"), err) : NULL;
+    free(path);
+    ts_manifest_free_list(names, (size_t)nn);
+    size_t *cell = malloc(c->n * sizeof *cell);
+    double *sum = t ? calloc(t->ncells, sizeof *sum) : NULL, *count = t ? calloc(t->ncells, sizeof *count) : NULL;
+    ts_status st = TS_OK;
+    collapse_rule *rules = NULL;
+    size_t nrules = 0;
+    cellmap *cm = NULL;
+    if (!t || !cell || !sum || !count) {
+        st = t ? nomem(err) : err->status;
+        goto out;
+    }
+    if (cells_of(c, t, cell, err) != 0) {
+        st = err->status;
+        goto out;
+    }
+    unsigned long unclassed = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (cell[i] != CALIB_NO_CELL) {
+            sum[cell[i]] += c->w[i];
+            count[cell[i]] += 1;
+        } else if (c->in[i])
+            unclassed++;
+    /* Classes too small in this sample are merged as [nonresponse] collapse says. */
+    struct class_counts cc = {t, count};
+    if (!unclassed && (st = read_collapse_in(c, "nonresponse", count_smallest_class, &cc, &rules, &nrules, err)) != TS_OK)
+        goto out;
+    if (nrules) {
+        if (!(cm = cellmap_new(t, rules, nrules, err)) || row_cells(c, cm, t, cell, err) != 0) {
+            st = err->status;
+            goto out;
+        }
+        memset(sum, 0, t->ncells * sizeof *sum);
+        memset(count, 0, t->ncells * sizeof *count);
+        for (size_t i = 0; i < c->n; i++)
+            if (cell[i] != CALIB_NO_CELL) {
+                sum[cell[i]] += c->w[i];
+                count[cell[i]] += 1;
+            }
+    }
+    if (unclassed) {
+        /* A respondent in no class would silently keep an unadjusted weight: refuse. */
+        st = ts_err_set(err, TS_E_DATA,
+                        "%lu %s a nonresponse class variable (%s) missing: give them a class, or leave them out with [weighting] missing = drop",
+                        unclassed, unclassed == 1 ? "respondent has" : "respondents have", classes);
+        goto out;
+    }
+    ts_strbuf_append_str(&c->text, "\nNonresponse adjustment (classes: ");
+    ts_strbuf_append_str(&c->text, classes);
+    ts_strbuf_append_str(&c->text, ")\n  class                          drawn  respondents  rate    factor\n");
+    for (size_t k = 0; k < t->ncells; k++) {
+        if (nrules && t->total[k] == 0 && count[k] == 0)
+            continue; /* merged into another class */
+        char *name = margin_cell_name(t, k);
+        if (t->total[k] > 0 && count[k] == 0) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu: nonresponse class %s: %g drawn but no respondent; merge it with another class ([nonresponse] collapse)",
+                       t->file, t->line[k], name ? name : "", t->total[k]);
+            free(name);
+            st = TS_E_DATA;
+            goto out;
+        }
+        double factor = count[k] > 0 ? t->total[k] * (sum[k] / count[k]) / sum[k] : 0;
+        ts_strbuf_printf(&c->text, "  %-30s %6.0f %12.0f  %5.1f%%  %.4f\n", name ? name : "", t->total[k], count[k],
+                         t->total[k] > 0 ? 100 * count[k] / t->total[k] : 0, factor);
+        csv_row(c, "nonresponse", classes, name ? name : "", count[k], t->total[k], sum[k], t->total[k] * (sum[k] / count[k]), factor);
+        free(name);
+        sum[k] = factor; /* reuse: the factor of class k */
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        if (cell[i] != CALIB_NO_CELL)
+            c->w[i] *= sum[cell[i]];
+    }
+    ts_strbuf_printf(&c->method, ", nonresponse adjustment by %s", classes);
+out:
+    free(cell);
+    free(sum);
+    free(count);
+    free(rules);
+    cellmap_free(cm);
+    margin_free(t);
+    return st;
 }
 
 static ts_status read_margins(wctx *c, wmargin **out, size_t *nout, const collapse_rule *rules, size_t nrules,
@@ -879,7 +951,7 @@ static ts_status calibrate(wctx *c, ts_err *err)
     double *x = NULL, *tot = NULL, *before = NULL;
     size_t *joint = NULL;
     ts_strbuf colnames = TS_STRBUF_INIT;
-    ts_status st = read_collapse(c, &rules, &nrules, err);
+    ts_status st = read_collapse_in(c, "weighting", count_overall, NULL, &rules, &nrules, err);
     if (st == TS_OK)
         st = read_margins(c, &m, &nm, rules, nrules, err);
     if (st != TS_OK)
@@ -1483,7 +1555,7 @@ static ts_status drop_incomplete(wctx *c, ts_err *err)
  * theirs to check in a manifest, but --set can only mean this stage's. */
 static const char *const DESIGN_KEYS[] = {"type", "cluster", "strata", "frame", "frame_population", "frame_sample",
                                           "fpc", "weight", NULL};
-static const char *const NONRESPONSE_KEYS[] = {"classes", "frame", "sample", NULL};
+static const char *const NONRESPONSE_KEYS[] = {"classes", "frame", "sample", "collapse", "collapse_below", NULL};
 static const char *const WEIGHTING_KEYS[] = {"method", "margins", "tolerance", "max_iter", "bounds", "base_scale",
                                              "trim_lower", "trim_upper", "trim_relative_to", "trim_strict",
                                              "collapse_below", "collapse", "missing", "illustrative_targets", NULL};
