@@ -37,8 +37,12 @@ INGEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/*.c))
 EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
 WEIGHT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/weight/*.c))
 TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
+PLOT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/*.c))
+# Charts draw with cairo and find Japanese fonts with fontconfig (cairo-ft).
+PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
 
-PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab
+PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab \
+            $(if $(PLOT_OBJ),$(BIN)/tsunagari-plot)
 
 .DEFAULT_GOAL := all
 
@@ -70,6 +74,11 @@ $(BIN)/tsunagari-weight: $(WEIGHT_OBJ) $(LIB_A)
 $(BIN)/tsunagari-tab: $(TAB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(PLOT_OBJ): override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PLOT_PKGS))
+$(BIN)/tsunagari-plot: $(PLOT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(PLOT_PKGS)) -o $@
 
 # ---- tests -----------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -150,4 +159,4 @@ install: all
 clean:
 	rm -rf build build-san bin bin-san out
 
--include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d) $(PLOT_OBJ:.o=.d)
