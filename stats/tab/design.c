@@ -16,6 +16,9 @@ void design_free(design *d)
     free(d->w);
     free(d->d);
     free(d->stratum);
+    for (size_t h = 0; d->stratum_name && h < d->nstrata; h++)
+        free(d->stratum_name[h]);
+    free(d->stratum_name);
     free(d->psu);
     free(d->psu_count);
     free(d->popsize);
@@ -113,8 +116,25 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
     d->nstrata = densify(key, n, d->stratum);
     if (d->nstrata == SIZE_MAX)
         goto nomem;
-    if (sv)
+    if (sv) {
         ts_strbuf_printf(&sum, ", stratified by %s", sname);
+        if (!(d->stratum_name = calloc(d->nstrata ? d->nstrata : 1, sizeof *d->stratum_name)))
+            goto nomem;
+        for (size_t i = 0; i < n; i++) {
+            size_t h = d->stratum[i];
+            if (d->stratum_name[h])
+                continue;
+            ts_strbuf name = TS_STRBUF_INIT;
+            long c = key[i] == TS_MISSING_INT ? -1 : ts_var_code_index(sv, key[i]);
+            int rc = key[i] == TS_MISSING_INT ? ts_strbuf_printf(&name, "%s missing", sname)
+                     : c >= 0 ? ts_strbuf_printf(&name, "%s = %lld (%s)", sname, (long long)key[i], sv->codes[c].label)
+                              : ts_strbuf_printf(&name, "%s = %lld", sname, (long long)key[i]);
+            if (rc != 0 || !(d->stratum_name[h] = ts_strbuf_take(&name))) {
+                ts_strbuf_free(&name);
+                goto nomem;
+            }
+        }
+    }
 
     /* PSUs: the cluster variable within strata, else every respondent */
     const char *cname = ts_dataset_get_meta(ds, "design.cluster");
@@ -330,9 +350,12 @@ ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *e
             continue; /* a census stratum: no sampling variance */
         double scale = nh > 1 ? f * (double)nh / (double)(nh - 1) : f;
         if (nh == 1 && d->lonely == LONELY_FAIL) {
-            st = ts_err_set(err, TS_E_DATA,
-                            "stratum %zu has only one PSU: its variance cannot be estimated; choose --lonely-psu remove, certainty or adjust",
-                            h + 1);
+            if (d->stratum_name)
+                st = ts_err_set(err, TS_E_DATA,
+                                "stratum %s has only one PSU: its variance cannot be estimated; choose --lonely-psu remove, certainty or adjust",
+                                d->stratum_name[h]);
+            else
+                st = ts_err_set(err, TS_E_DATA, "the sample has only one PSU: no variance can be estimated from it");
             break;
         }
         /* mean of the stratum's PSU totals over all its nh PSUs (absent ones are zero) */

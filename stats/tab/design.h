@@ -20,6 +20,7 @@ typedef struct design {
     double *d;            /* weight before calibration (for calibration residuals) */
     size_t *stratum;      /* 0..nstrata-1 */
     size_t nstrata;
+    char **stratum_name;  /* per stratum, for messages: "area = 2 (南)"; NULL when unstratified */
     size_t *psu;          /* 0..npsu-1, unique across strata */
     size_t npsu;
     size_t *psu_count;    /* per stratum: PSUs in the whole sample (R's fpcs$sampsize) */

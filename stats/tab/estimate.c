@@ -386,6 +386,8 @@ ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *b
         for (size_t t = 0; t < q; t++)
             tr2 += gsl_matrix_get(delta, s, t) * gsl_matrix_get(delta, t, s);
     }
+    if (!(tr > 0 && tr2 > 0))
+        goto free_gsl; /* no sampling variance at all (R: NaN): no test, rather than 0/0 */
     double nu = design_df(d, NULL), d0 = tr * tr / tr2;
     out->chisq = x2;
     out->chisq_df = (double)q;

@@ -1,5 +1,6 @@
 /* main.c — tsunagari-tab: argv → options → tab_run() → exit code. */
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,9 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
+    /* GSL's default handler aborts the program: a domain error (an F test on a table without
+     * sampling variance, where R gives NaN) must leave NaN in the result, not kill the run. */
+    gsl_set_error_handler_off();
     tab_options opt = {0};
     opt.level = 0.95;
     opt.min_cell = -1;

@@ -5,6 +5,7 @@
 #include "tab.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
     int is_test = strncmp(statistic, "rao_scott", 9) == 0;
     fprintf(fp, ",%s,", is_test ? "" : (t->kind == STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ci_method_name(t->ci) : t->ci == CI_NONE ? "none" : "t"));
     if (!is_test)
-        put_num(fp, t->level);
+        fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
     putc(',', fp);
     put_num(fp, e->df);
     putc(',', fp);
@@ -102,6 +103,38 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
     put_num(fp, missing);
     putc('\n', fp);
     r->rows++;
+}
+
+/* Columns S takes on a terminal: East Asian wide characters (kanji, kana, full-width forms)
+ * take two, the rest one. printf's %-22s counts bytes, and a Japanese label of 6 bytes would
+ * push its row's numbers out of line with the header. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp = *p;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1)
+            cp &= 0x3F >> (len - 1);
+        for (int k = 1; k < len; k++)
+            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
+                 ? 2
+                 : 1;
+    }
+    return w;
+}
+
+/* Append S left-aligned in WIDTH terminal columns (longer text is kept whole). */
+static void append_padded(ts_strbuf *b, const char *s, size_t width)
+{
+    ts_strbuf_append_str(b, s);
+    for (size_t w = display_width(s); w < width; w++)
+        ts_strbuf_append_char(b, ' ');
 }
 
 static const char *code_label(const ts_var *v, int32_t code)
@@ -153,7 +186,9 @@ static ts_status one_domain(run *r, const table_spec *t, const design *d, const 
     double missing = 0;
     ts_status st = estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
     if (st == TS_OK) {
-        ts_strbuf_printf(text, "  %-22s %7.0f", by_labels, e[0].n);
+        ts_strbuf_append_str(text, "  ");
+        append_padded(text, by_labels, 22);
+        ts_strbuf_printf(text, " %7.0f", e[0].n);
         for (size_t c = 0; c < k; c++) {
             int numeric = k == 1 && !e[c].has_code;
             double cell_n = numeric ? e[c].n : e[c].n_cat;
@@ -195,8 +230,8 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
         free(cats);
         return nomem(err);
     }
-    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
-                     t->nby ? t->by[0]->label : "");
+    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
+                     t->nby ? t->by[0]->label : "", t->nby > 1 ? " × " : "", t->nby > 1 ? t->by[1]->label : "");
     /* Japanese labels do not fit a column: list them, head the columns with codes. */
     if (ncat) {
         ts_strbuf_append_str(&text, " ");
@@ -208,7 +243,7 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
     for (size_t c = 0; c < ncat; c++)
         ts_strbuf_printf(&text, " %8d", cats[c]);
     if (!ncat)
-        ts_strbuf_printf(&text, " %s", t->kind == STAT_TOTAL ? "total (±se)" : "mean (±se)");
+        ts_strbuf_printf(&text, " %9s (±se)", t->kind == STAT_TOTAL ? "total" : "mean");
     ts_strbuf_append_char(&text, '\n');
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
@@ -228,15 +263,15 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
                 }
                 if (count == 0)
                     continue;
-                char codes[48], labels[256];
-                if (b) {
-                    snprintf(codes, sizeof codes, "%d;%d", ca, cb);
-                    snprintf(labels, sizeof labels, "%s;%s", a->codes[i].label, b->codes[j].label);
-                } else {
-                    snprintf(codes, sizeof codes, "%d", ca);
-                    snprintf(labels, sizeof labels, "%s", a->codes[i].label);
-                }
-                st = one_domain(r, t, d, in, codes, labels, cats, ncat, &text, err);
+                /* labels are user text of any length: no fixed buffer (a long label was cut) */
+                ts_strbuf codes = TS_STRBUF_INIT, labels = TS_STRBUF_INIT;
+                int rc = b ? ts_strbuf_printf(&codes, "%d;%d", ca, cb) |
+                                 ts_strbuf_printf(&labels, "%s;%s", a->codes[i].label, b->codes[j].label)
+                           : ts_strbuf_printf(&codes, "%d", ca) | ts_strbuf_printf(&labels, "%s", a->codes[i].label);
+                st = rc != 0 ? nomem(err)
+                             : one_domain(r, t, d, in, codes.data, labels.data, cats, ncat, &text, err);
+                ts_strbuf_free(&codes);
+                ts_strbuf_free(&labels);
             }
     }
     if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
@@ -259,35 +294,99 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
     return st;
 }
 
-static ts_status parse_spec(run *r, table_spec *t, const char *id, const char *var, const char *by,
-                            const char *stat, const char *ci, double level, int weighted, ts_err *err)
+/* Where a table's settings come from, so that a message names what the user wrote: an
+ * option of the command line (the ad hoc table; a usage error, exit 64) or a key of a
+ * [table.NAME] section of the manifest (an error in that file, with its line; exit 65). */
+typedef struct origin {
+    const ts_manifest *m; /* NULL: the command line */
+    const char *section;  /* "table.NAME" */
+    const char *dataset;  /* the input's path, for "no variable X in it" */
+} origin;
+
+/* Set *ERR to "--OPTION VALUE: REASON" or "FILE:LINE: [SECTION] KEY = VALUE: REASON". */
+static ts_status bad_setting(const origin *o, const char *key, const char *option, const char *value, ts_err *err,
+                             const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static ts_status bad_setting(const origin *o, const char *key, const char *option, const char *value, ts_err *err,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ts_err_vset(err, o->m ? TS_E_DATA : TS_E_USAGE, fmt, ap);
+    va_end(ap);
+    unsigned long line = o->m ? ts_manifest_line(o->m, o->section, key) : 0;
+    if (!o->m)
+        ts_err_prefix(err, "%s %s", option, value ? value : "");
+    else if (line)
+        ts_err_prefix(err, "%s:%lu: [%s] %s = %s", ts_manifest_path(o->m), line, o->section, key, value ? value : "");
+    else
+        ts_err_prefix(err, "%s: [%s] %s = %s", ts_manifest_path(o->m), o->section, key, value ? value : "");
+    return err->status;
+}
+
+static const char *type_name(ts_vartype t)
+{
+    switch (t) {
+    case TS_VAR_ID: return "the respondent id";
+    case TS_VAR_SINGLE: return "a single-choice variable";
+    case TS_VAR_MULTI: return "a multiple answer";
+    case TS_VAR_INTEGER: return "an integer";
+    case TS_VAR_NUMERIC: return "a number";
+    case TS_VAR_TEXT: return "free text";
+    }
+    return "?";
+}
+
+/* The variable NAME of the dataset, or an error naming the setting. */
+static const ts_var *find_var(run *r, const origin *o, const char *key, const char *option, const char *value,
+                              const char *name, ts_err *err)
+{
+    const ts_var *v = ts_dataset_find(r->ds, name);
+    if (!v)
+        bad_setting(o, key, option, value, err, "%s has no variable \"%s\"", o->dataset, name);
+    return v;
+}
+
+static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *id, const char *var, const char *by,
+                            const char *stat, const char *ci, double level, const char *level_text, int weighted,
+                            ts_err *err)
 {
     memset(t, 0, sizeof *t);
     t->id = ts_strdup(id);
-    t->var = ts_dataset_find(r->ds, var ? var : "");
     t->level = level;
     t->weighted = weighted;
     t->test = 1;
     if (!t->id)
         return nomem(err);
-    if (!t->var || t->var->type == TS_VAR_TEXT || t->var->type == TS_VAR_ID)
-        return ts_err_set(err, TS_E_DATA, "table %s: var = %s: not a variable that can be tabulated (free text and ids never are)",
-                          id, var ? var : "(none)");
+    if (!var || !*var) {
+        if (o->m)
+            return ts_err_set(err, TS_E_DATA, "%s: [%s]: no var = VARIABLE: name the variable to tabulate",
+                              ts_manifest_path(o->m), o->section);
+        return ts_err_set(err, TS_E_USAGE, "--var: expected a variable name");
+    }
+    if (!(t->var = find_var(r, o, "var", "--var", var, var, err)))
+        return err->status;
+    if (t->var->type == TS_VAR_TEXT || t->var->type == TS_VAR_ID)
+        return bad_setting(o, "var", "--var", var, err, "%s (%s) is %s, which is never tabulated", t->var->name,
+                           t->var->label, type_name(t->var->type));
     for (const char *p = by; p && *p;) {
         size_t len = strcspn(p, ",;");
-        char *name = ts_strndup(p, len);
-        const char *nm = name;
+        const char *nm = p;
         size_t nl = len;
         ts_trim(&nm, &nl);
-        char *trimmed = ts_strndup(nm, nl);
-        const ts_var *b = trimmed ? ts_dataset_find(r->ds, trimmed) : NULL;
+        char *name = ts_strndup(nm, nl);
+        if (!name)
+            return nomem(err);
+        const ts_var *b = *name ? find_var(r, o, "by", "--by", by, name, err) : NULL;
+        if (!*name)
+            bad_setting(o, "by", "--by", by, err, "expected one or two variable names separated by a comma");
+        else if (b && b->type != TS_VAR_SINGLE)
+            bad_setting(o, "by", "--by", by, err, "%s (%s) is %s: a domain variable must be coded (single choice)",
+                        b->name, b->label, type_name(b->type));
+        else if (b && t->nby == 2)
+            bad_setting(o, "by", "--by", by, err, "at most two domain variables");
         free(name);
-        if (!b || b->type != TS_VAR_SINGLE || t->nby == 2) {
-            ts_err_set(err, TS_E_DATA, "table %s: by = %s: expected one or two coded (single-choice) variables", id, by);
-            free(trimmed);
-            return TS_E_DATA;
-        }
-        free(trimmed);
+        if (!b || b->type != TS_VAR_SINGLE || t->nby == 2)
+            return err->status;
         t->by[t->nby++] = b;
         p += len + (p[len] != '\0');
     }
@@ -300,15 +399,49 @@ static ts_status parse_spec(run *r, table_spec *t, const char *id, const char *v
             t->kind = STAT_MEAN;
         else if (strcmp(stat, "total") == 0)
             t->kind = STAT_TOTAL;
+        else if (strcmp(stat, "share") == 0 || strcmp(stat, "mean") == 0)
+            return bad_setting(o, "statistic", "--stat", stat, err, "%s (%s) is %s: expected %s", t->var->name,
+                               t->var->label, type_name(t->var->type), numeric ? "mean or total" : "share or total");
         else
-            return ts_err_set(err, TS_E_DATA, "table %s: statistic = %s: expected share (coded variables), mean (numbers) or total",
-                              id, stat);
+            return bad_setting(o, "statistic", "--stat", stat, err, "expected share (coded variables), mean (numbers) or total");
     }
     t->ci = numeric || t->kind != STAT_SHARE ? CI_T : CI_LOGIT;
     if (ci && *ci && ci_method_parse(ci, &t->ci) != 0)
-        return ts_err_set(err, TS_E_DATA, "table %s: ci = %s: expected logit, beta, wald, xlogit, wilson or none", id, ci);
+        return bad_setting(o, "ci", "--ci", ci, err, "expected logit, beta, wald, xlogit, wilson or none");
     if (!(level > 0 && level < 1))
-        return ts_err_set(err, TS_E_DATA, "table %s: level = %g: expected a value between 0 and 1, e.g. 0.95", id, level);
+        return bad_setting(o, "level", "--level", level_text, err, "expected a value between 0 and 1, e.g. 0.95");
+    return TS_OK;
+}
+
+/* The keys a [table.NAME] section may hold (docs/manifest.md: an unknown key is an error for
+ * the stage that reads it — a misspelt `statistc = total` must not give shares silently). */
+static const char *const TABLE_KEYS[] = {"var", "by", "statistic", "ci", "level", "weighted", "test", NULL};
+static const char *const PRIVACY_KEYS[] = {"min_cell", "free_text", NULL};
+
+static ts_status check_keys(const ts_manifest *m, ts_err *err)
+{
+    for (size_t i = 0; i < ts_manifest_count(m); i++) {
+        const char *section, *key;
+        unsigned long line;
+        ts_manifest_entry(m, i, &section, &key, &line);
+        const char *const *known = strncmp(section, "table.", 6) == 0 ? TABLE_KEYS
+                                   : strcmp(section, "privacy") == 0  ? PRIVACY_KEYS
+                                                                      : NULL;
+        if (!known)
+            continue; /* another stage's section */
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], key) != 0)
+            k++;
+        if (known[k])
+            continue;
+        ts_strbuf list = TS_STRBUF_INIT;
+        for (k = 0; known[k]; k++)
+            ts_strbuf_printf(&list, "%s%s", k ? ", " : "", known[k]);
+        ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: unknown key (known: %s)", ts_manifest_path(m), line, section, key,
+                   list.data ? list.data : "");
+        ts_strbuf_free(&list);
+        return TS_E_DATA;
+    }
     return TS_OK;
 }
 
@@ -324,23 +457,26 @@ static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out,
         const char *sec = ts_manifest_section(m, s);
         if (strncmp(sec, "table.", 6) != 0)
             continue;
+        origin o = {m, sec, r->opt->input};
         const char *lv = ts_manifest_get(m, sec, "level");
         double level = 0.95;
         if (lv && *lv && ts_parse_double(lv, strlen(lv), &level) != 0)
-            level = -1;
+            level = NAN;
         const char *w = ts_manifest_get(m, sec, "weighted");
-        st = parse_spec(r, &t[n], sec + 6, ts_manifest_get(m, sec, "var"), ts_manifest_get(m, sec, "by"),
-                        ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level,
-                        !(w && strcmp(w, "no") == 0), err);
         const char *test = ts_manifest_get(m, sec, "test");
+        st = parse_spec(r, &o, &t[n], sec + 6, ts_manifest_get(m, sec, "var"), ts_manifest_get(m, sec, "by"),
+                        ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level, lv,
+                        !(w && strcmp(w, "no") == 0), err);
+        if (st == TS_OK && w && *w && strcmp(w, "yes") != 0 && strcmp(w, "no") != 0)
+            st = bad_setting(&o, "weighted", "", w, err, "expected yes or no");
+        if (st == TS_OK && test && *test && strcmp(test, "none") != 0 && strcmp(test, "rao-scott") != 0)
+            st = bad_setting(&o, "test", "", test, err, "expected rao-scott (the default) or none");
         if (test && strcmp(test, "none") == 0)
             t[n].test = 0;
         n++;
     }
     *out = t;
     *nout = n;
-    if (st != TS_OK)
-        ts_err_prefix(err, "%s", ts_manifest_path(m));
     return st;
 }
 
@@ -355,6 +491,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     ts_status st = TS_OK;
     if (opt->manifest && !(m = ts_manifest_read(opt->manifest, err)))
         return err->status;
+    if (m && (st = check_keys(m, err)) != TS_OK)
+        goto done;
     if (!(r.ds = ts_dataset_read(opt->input, err))) {
         st = err->status;
         goto done;
@@ -376,8 +514,9 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         const char *mc = m ? ts_manifest_get(m, "privacy", "min_cell") : NULL;
         int64_t x = 10;
         if (mc && (ts_parse_int64(mc, strlen(mc), &x) != 0 || x < 0)) {
-            st = ts_err_set(err, TS_E_DATA, "%s: [privacy] min_cell = %s: expected a whole number of respondents",
-                            opt->manifest, mc);
+            unsigned long line = ts_manifest_line(m, "privacy", "min_cell");
+            st = ts_err_set(err, TS_E_DATA, "%s:%lu: [privacy] min_cell = %s: expected a whole number of respondents",
+                            opt->manifest, line, mc);
             goto done;
         }
         r.min_cell = (long)x;
@@ -391,7 +530,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
             goto done;
         }
         nspecs = 1;
-        st = parse_spec(&r, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, 1, err);
+        origin o = {NULL, NULL, opt->input};
+        st = parse_spec(&r, &o, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, NULL, 1, err);
     } else if (m) {
         st = manifest_tables(&r, m, &specs, &nspecs, err);
     }
@@ -412,8 +552,12 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
             goto done;
         }
         r.text = ts_atomicfile_stream(txt);
-        fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*)\n",
-                opt->input, r.d->summary, r.min_cell);
+        if (r.min_cell > 1)
+            fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*)\n",
+                    opt->input, r.d->summary, r.min_cell);
+        else
+            fprintf(r.text, "tsunagari-tab: %s — %s; no cell is suppressed (min_cell %ld)\n", opt->input,
+                    r.d->summary, r.min_cell);
     }
     if (opt->bom)
         ts_csv_put_bom(r.csv);
@@ -432,7 +576,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     st = ts_atomicfile_commit(out, err);
     out = NULL;
     if (st == TS_OK && !opt->quiet)
-        fprintf(summary, "%s: %s: %zu tables, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs, r.rows,
+        fprintf(summary, "%s: %s: %zu table%s, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs, nspecs == 1 ? "" : "s", r.rows,
                 opt->output, r.d->summary);
 done:
     ts_atomicfile_abort(out);
