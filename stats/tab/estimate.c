@@ -53,8 +53,11 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
     switch (m) {
     case CI_LOGIT:
     case CI_XLOGIT: {
+        /* At p = 0 or 1 logit p is infinite: the logit interval collapses to p (R's glm
+         * ends within 1e-11 of it), the delta-method xlogit has none (R: NaN). */
         if (p <= 0 || p >= 1) {
-            *lo = *hi = p;
+            if (m == CI_LOGIT)
+                *lo = *hi = p;
             return;
         }
         double l = log(p / (1 - p)), s = se / (p * (1 - p));
@@ -68,11 +71,10 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         *hi = p + t * se;
         return;
     case CI_BETA: {
-        /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles. */
-        if (!(se > 0)) {
-            *lo = *hi = p;
+        /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles. With no
+         * variance the effective n is undefined and so is the interval (R: NaN). */
+        if (!(se > 0))
             return;
-        }
         double neff = p * (1 - p) / (se * se);
         double r = tq(a / 2, n_design - 1) / tq(a / 2, df);
         neff *= r * r;
@@ -81,11 +83,10 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         return;
     }
     case CI_WILSON: {
-        /* Wilson's score interval on the effective sample size p(1-p)/var, t on the design df. */
-        if (!(se > 0)) {
-            *lo = *hi = p;
+        /* Wilson's score interval on the effective sample size p(1-p)/var, t on the design df;
+         * undefined without variance, as the effective n is. */
+        if (!(se > 0))
             return;
-        }
         double neff = p * (1 - p) / (se * se), t2 = t * t;
         double centre = (p + t2 / (2 * neff)) / (1 + t2 / neff);
         double half = t / (1 + t2 / neff) * sqrt(p * (1 - p) / neff + t2 / (4 * neff * neff));
@@ -189,7 +190,8 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
         e->estimate = theta[c];
         e->se = sqrt(v[c * k + c] > 0 ? v[c * k + c] : 0);
         e->df = df;
-        e->deff = psum > nobs && vsrs > 0 ? v[c * k + c] / vsrs : NAN;
+        /* As R: infinite when the estimated population equals the sample (weights all 1). */
+        e->deff = v[c * k + c] / vsrs;
         if (kind == STAT_SHARE && !numeric) {
             /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design),
              * or every row of a calibrated design (R keeps them with zero weight). */
@@ -389,9 +391,11 @@ ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *b
     if (!(tr > 0 && tr2 > 0))
         goto free_gsl; /* no sampling variance at all (R: NaN): no test, rather than 0/0 */
     double nu = design_df(d, NULL), d0 = tr * tr / tr2;
-    out->chisq = x2;
+    /* First-order Rao–Scott: X² divided by the mean design effect δ̄ = tr Δ / (r-1)(c-1),
+     * on (r-1)(c-1) df (R reports the unadjusted X² beside this p-value). */
+    out->chisq = x2 / (tr / (double)q);
     out->chisq_df = (double)q;
-    out->chisq_p = gsl_cdf_chisq_Q(x2 / (tr / (double)q), (double)q);
+    out->chisq_p = gsl_cdf_chisq_Q(out->chisq, (double)q);
     out->f = x2 / tr;
     out->f_df1 = d0;
     out->f_df2 = d0 * nu;

@@ -33,7 +33,7 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
                           ts_err *err);
 
 typedef struct rao_scott {
-    double chisq;          /* Pearson's X² on the weighted table scaled to n */
+    double chisq;          /* Rao–Scott first-order X²: Pearson X² (weighted table scaled to n) / mean δ */
     double chisq_df, chisq_p;   /* first-order: X² / mean eigenvalue on (r-1)(c-1) df */
     double f, f_df1, f_df2, f_p; /* second-order: F = X² / tr Δ on d0, d0·ν df */
 } rao_scott;

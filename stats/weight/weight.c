@@ -213,7 +213,15 @@ static ts_status design_weights(wctx *c, ts_err *err)
         return st;
     const char *wspec = get(c, "design", "weight", "");
     const char *frame = get(c, "design", "frame", NULL);
-    int want_fpc = strcasecmp(get(c, "design", "fpc", "no"), "yes") == 0;
+    const char *fpc_spec = get(c, "design", "fpc", "no");
+    int want_fpc = strcasecmp(fpc_spec, "yes") == 0;
+    /* fpc = VAR: the stratum population size N_h is a column of the dataset (R: fpc = ~VAR). */
+    const ts_var *fpc_var = NULL;
+    if (!want_fpc && strcasecmp(fpc_spec, "no") != 0) {
+        fpc_var = ts_dataset_find(c->ds, fpc_spec);
+        if (!fpc_var || !(fpc_var->type == TS_VAR_NUMERIC || fpc_var->type == TS_VAR_INTEGER))
+            return bad_setting(c, "design", "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
+    }
     for (size_t i = 0; i < c->n; i++)
         c->w[i] = 1;
     ts_strbuf_printf(&c->method, "design %s", type);
@@ -307,6 +315,18 @@ static ts_status design_weights(wctx *c, ts_err *err)
             c->w[i] = x;
         }
         ts_strbuf_printf(&c->method, ", base weights from %s", wspec);
+    }
+    if (fpc_var) {
+        if (!(c->fpc = malloc((c->n ? c->n : 1) * sizeof *c->fpc)))
+            return nomem(err);
+        for (size_t i = 0; i < c->n; i++) {
+            double x = ts_var_num(fpc_var, i);
+            if (c->in[i] && !(x > 0))
+                return ts_err_set(err, TS_E_DATA, "%s: fpc %s must be a positive population size; row %zu has %g",
+                                  fpc_var->name, fpc_var->name, i + 1, x);
+            c->fpc[i] = c->in[i] ? x : NAN;
+        }
+        ts_strbuf_printf(&c->method, ", fpc from %s", fpc_var->name);
     }
     return TS_OK;
 }
