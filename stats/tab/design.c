@@ -232,10 +232,111 @@ fail:
     return NULL;
 }
 
+/* R's raking residuals, computed on the joint table of the margins' cells: each sweep
+ * subtracts from u = z/w the unweighted mean of u in every cell of every margin, so u ends as
+ * u₀ − Σ_m a_m[cell_m] and only the cell coefficients a_m need the sweeps. With counts and
+ * sums of u₀ per joint cell those are exact, at a cost independent of the number of rows.
+ * Returns 1 when done, 0 when the joint table is too large or a row lacks a cell (the caller
+ * then sweeps row by row), -1 when memory runs out. */
+static int rake_residuals_joint(const design *d, double *z, size_t k)
+{
+    size_t n = d->n, nm = d->ncal, J = 1;
+    for (size_t m = 0; m < nm; m++) {
+        if (d->cal_ncells[m] == 0 || J > 1000000 / d->cal_ncells[m])
+            return 0;
+        J *= d->cal_ncells[m];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t m = 0; m < nm; m++)
+            if (d->w[i] != 0 && d->cal_cell[m][i] == SIZE_MAX)
+                return 0;
+    double *cnt = calloc(J, sizeof *cnt), *sum = calloc(J * k, sizeof *sum);
+    double **a = calloc(nm, sizeof *a);
+    size_t *stride = malloc(nm * sizeof *stride);
+    double *num = NULL, *den = NULL, *corr = malloc(k * sizeof *corr);
+    size_t maxc = 0;
+    int rc = -1;
+    if (!cnt || !sum || !a || !stride || !corr)
+        goto out;
+    for (size_t m = 0, st = 1; m < nm; m++) {
+        stride[m] = st;
+        st *= d->cal_ncells[m];
+        if (d->cal_ncells[m] > maxc)
+            maxc = d->cal_ncells[m];
+        if (!(a[m] = calloc(d->cal_ncells[m] * k, sizeof **a)))
+            goto out;
+    }
+    if (!(num = malloc(maxc * k * sizeof *num)) || !(den = malloc(maxc * sizeof *den)))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (d->w[i] == 0)
+            continue;
+        size_t j = 0;
+        for (size_t m = 0; m < nm; m++)
+            j += d->cal_cell[m][i] * stride[m];
+        cnt[j]++;
+        for (size_t c = 0; c < k; c++)
+            sum[j * k + c] += z[i * k + c] / d->w[i];
+    }
+    for (int sweep = 0; sweep < 10; sweep++) /* R's fixed number of back-fitting sweeps */
+        for (size_t m = 0; m < nm; m++) {
+            size_t nc = d->cal_ncells[m];
+            memset(num, 0, nc * k * sizeof *num);
+            memset(den, 0, nc * sizeof *den);
+            for (size_t j = 0; j < J; j++) {
+                if (cnt[j] == 0)
+                    continue;
+                size_t cm = (j / stride[m]) % nc;
+                /* the current Σ over the joint cell of u = u₀ − Σ_m' a_m'[cell] */
+                for (size_t c = 0; c < k; c++)
+                    corr[c] = 0;
+                for (size_t q = 0; q < nm; q++) {
+                    size_t cq = (j / stride[q]) % d->cal_ncells[q];
+                    for (size_t c = 0; c < k; c++)
+                        corr[c] += a[q][cq * k + c];
+                }
+                for (size_t c = 0; c < k; c++)
+                    num[cm * k + c] += sum[j * k + c] - cnt[j] * corr[c];
+                den[cm] += cnt[j];
+            }
+            for (size_t cm = 0; cm < nc; cm++)
+                if (den[cm] > 0)
+                    for (size_t c = 0; c < k; c++)
+                        a[m][cm * k + c] += num[cm * k + c] / den[cm];
+        }
+    for (size_t i = 0; i < n; i++) {
+        if (d->w[i] == 0)
+            continue;
+        for (size_t c = 0; c < k; c++) {
+            double adj = 0;
+            for (size_t m = 0; m < nm; m++)
+                adj += a[m][d->cal_cell[m][i] * k + c];
+            z[i * k + c] -= d->w[i] * adj;
+        }
+    }
+    rc = 1;
+out:
+    for (size_t m = 0; a && m < nm; m++)
+        free(a[m]);
+    free(a);
+    free(cnt);
+    free(sum);
+    free(stride);
+    free(num);
+    free(den);
+    free(corr);
+    return rc;
+}
+
 /* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance. */
 static int calibration_residuals(const design *d, double *z, size_t k)
 {
     size_t n = d->n;
+    if (d->cal == CAL_RAKE) {
+        int done = rake_residuals_joint(d, z, k);
+        if (done != 0)
+            return done < 0 ? -1 : 0;
+    }
     if (d->cal == CAL_POST || d->cal == CAL_RAKE) {
         /* post: z - w × (Σ_c d z/w) / Σ_c d ; rake: 10 sweeps of z - w × mean_c(z/w) over
          * the margins (R's fixed number of back-fitting sweeps). */
