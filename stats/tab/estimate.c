@@ -107,6 +107,7 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
     if (k == 0)
         return TS_OK;
     int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
+    ts_status st = TS_OK;
     long *bit = NULL;
     double *z = calloc(n * k, sizeof *z), *v = malloc(k * k * sizeof *v), *sum = calloc(k, sizeof *sum);
     double *sum2 = calloc(k, sizeof *sum2), *ncat = calloc(k, sizeof *ncat);
@@ -157,18 +158,9 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
         if (use[i])
             for (size_t c = 0; c < k; c++)
                 z[i * k + c] = kind == STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
-    ts_status st = design_vcov(d, z, k, v, err);
-    if (st != TS_OK) {
-        free(z);
-        free(v);
-        free(sum);
-        free(sum2);
-        free(ncat);
-        free(use);
-        free(dom);
-        free(bit);
-        return st;
-    }
+    st = design_vcov(d, z, k, v, err);
+    if (st != TS_OK)
+        goto done;
     for (size_t c = 0; c < k; c++) {
         /* deff: variance against SRS without replacement of nobs from psum (R: deff = TRUE) */
         double mean = sum[c] / psum, s2 = 0;
@@ -216,17 +208,10 @@ done:
     free(use);
     free(dom);
     free(bit);
-    return TS_OK;
+    return st;
 nomem:
-    free(z);
-    free(v);
-    free(sum);
-    free(sum2);
-    free(ncat);
-    free(use);
-    free(dom);
-    free(bit);
-    return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    goto done;
 }
 
 /* Sorted distinct non-missing codes of V among rows in the design. */

@@ -429,18 +429,8 @@ static ts_status check_keys(const ts_manifest *m, ts_err *err)
                                                                       : NULL;
         if (!known)
             continue; /* another stage's section */
-        size_t k = 0;
-        while (known[k] && strcmp(known[k], key) != 0)
-            k++;
-        if (known[k])
-            continue;
-        ts_strbuf list = TS_STRBUF_INIT;
-        for (k = 0; known[k]; k++)
-            ts_strbuf_printf(&list, "%s%s", k ? ", " : "", known[k]);
-        ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: unknown key (known: %s)", ts_manifest_path(m), line, section, key,
-                   list.data ? list.data : "");
-        ts_strbuf_free(&list);
-        return TS_E_DATA;
+        if (ts_manifest_check_key(m, section, key, line, known, err) != TS_OK)
+            return TS_E_DATA;
     }
     return TS_OK;
 }

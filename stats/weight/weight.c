@@ -1599,22 +1599,9 @@ static ts_status check_keys(const wctx *c, ts_err *err)
                               "--set %s.%s: tsunagari-weight reads no section [%s] (design, nonresponse, weighting, margin.NAME)",
                               section, key, section);
         }
-        size_t k = 0;
-        while (known[k] && strcmp(known[k], key) != 0)
-            k++;
-        if (known[k])
-            continue;
-        ts_strbuf list = TS_STRBUF_INIT;
-        for (k = 0; known[k]; k++)
-            ts_strbuf_printf(&list, "%s%s", k ? ", " : "", known[k]);
-        if (line)
-            ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: unknown key (known: %s)", ts_manifest_path(c->m), line,
-                       section, key, list.data ? list.data : "");
-        else
-            ts_err_set(err, TS_E_USAGE, "--set %s.%s: unknown key of [%s] (known: %s)", section, key, section,
-                       list.data ? list.data : "");
-        ts_strbuf_free(&list);
-        return err->status;
+        ts_status st = ts_manifest_check_key(c->m, section, key, line, known, err);
+        if (st != TS_OK)
+            return st;
     }
     return TS_OK;
 }
