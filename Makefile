@@ -92,7 +92,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-plots check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -101,6 +101,12 @@ check-unit: $(UNIT_BIN)
 
 check-cases: $(PROGRAMS)
 	@tests/run-cases.sh $(BIN) tests/cases
+
+# Charts: geometry and colours sampled at known pixels, sizes, embedded CJK fonts, well-formed
+# SVG, byte-identical reruns, and reviewed reference images (tests/plots/).
+check-plots: all
+	@if tests/plots/check-plots.sh $(BIN); then echo "PASS plots" >> $(RESULTS); \
+	 else echo "FAIL plots" >> $(RESULTS); exit 1; fi
 
 # Every estimator against R's survey package: the committed expected values ...
 check-oracle: $(PROGRAMS)
@@ -129,11 +135,12 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-oracle $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-oracle check-plots $(CHECK_EXTRA)
 
-# The README's first command: ingest, weight and tabulate every demo survey into out/<survey>/
-# (dataset, rejects file, weighting report, tables as CSV and text, and a labelled CSV that
-# Excel opens). The report stage (issue #7) will take this over.
+# The README's first command: ingest, weight, tabulate and chart every demo survey into
+# out/<survey>/ (dataset, rejects file, weighting report, tables as CSV and text, charts as
+# PNG/PDF/SVG, and a labelled CSV that Excel opens). The report stage (issue #7) will take
+# this over.
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \
@@ -145,6 +152,7 @@ demo: all
 	    $(BIN)/tsunagari-weight -s $$d/survey.ini -o $$o/weighted.tsd --report $$o/weighting-report.txt \
 	        --report-csv $$o/weighting-report.csv $$o/dataset.tsd || exit 1; \
 	    $(BIN)/tsunagari-tab -s $$d/survey.ini -o $$o/tables.csv --bom --text $$o/tables.txt $$o/weighted.tsd || exit 1; \
+	    $(BIN)/tsunagari-plot -q -s $$d/survey.ini -o $$o/charts $$o/tables.csv || exit 1; \
 	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/weighted.tsd || exit 1; \
 	    echo "   exported $$o/answers-labelled.csv (with the weight column)"; \
 	done

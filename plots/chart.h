@@ -1,0 +1,103 @@
+/* chart.h — what one chart shows, independent of the output format, and the chart types.
+ *
+ * chartspec.c turns a [chart.NAME] section into a ts_chart; render.c draws it once per
+ * format. Two bodies do the drawing: stacked 100% bars (chart_stacked.c) and bars or dots
+ * of one value with an interval (chart_indicator.c); the multi-answer and comparison charts
+ * (chart_multi.c, chart_compare.c) build rows for those bodies. */
+#ifndef TS_CHART_H
+#define TS_CHART_H
+
+#include <stddef.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#include "frame.h"
+#include "reference.h"
+#include "tables.h"
+#include "text.h"
+
+typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE } ts_chart_type;
+
+typedef struct ts_chart {
+    const char *name;              /* [chart.NAME]; output file stem */
+    ts_chart_type type;
+    const ts_ttable *table;        /* the rows of the tables CSV it draws; borrowed */
+    char **codes;                  /* indicator, compare: the categories added up; owned */
+    size_t ncodes;
+    int dots;                      /* indicator: dots instead of bars */
+    const char *title;             /* never NULL */
+    const char *survey_title;      /* [survey] title; "" when none */
+    int synthetic;                 /* [survey] synthetic = yes */
+    long min_cell;                 /* [privacy] min_cell (default 10) */
+    int weighted;                  /* [table.NAME] weighted (default yes) */
+    const ts_reference *reference; /* compare; borrowed */
+} ts_chart;
+
+/* Stacked bars can show this many answer categories; more would not be legible. */
+enum { TS_MAX_CATS = 12 };
+/* A chart has at most this many bars (domains, options); more is refused, not cut. */
+enum { TS_MAX_BARS = 60 };
+
+/* One 100% bar: the shares of the categories, in the chart's category order. */
+typedef struct ts_stackrow {
+    const char *label;
+    long n;                        /* base; -1: not shown */
+    double share[TS_MAX_CATS];     /* 0..1; NAN when suppressed */
+    int total;                     /* the whole population: drawn first, set apart */
+} ts_stackrow;
+
+typedef struct ts_stack {
+    const char *cat_label[TS_MAX_CATS]; /* legend, in questionnaire order */
+    size_t ncats;
+    ts_stackrow *rows;
+    size_t nrows;
+    long min_cell;
+} ts_stack;
+
+/* One bar (or dot) of a single value with an optional interval. */
+typedef struct ts_valuerow {
+    const char *label;
+    long n;                        /* base; -1: not shown */
+    double value, lo, hi;          /* 0..1; lo, hi NAN: no interval */
+    int suppressed;                /* drawn as ＊, no bar */
+    int total;                     /* drawn in grey, first, set apart */
+    int muted;                     /* drawn in grey (その他, 特にない after the sorted options) */
+    int series;                    /* colour index (compare: survey 0, reference 1) */
+    int from_complement;           /* value is 1 − the other categories: marked †, no interval */
+} ts_valuerow;
+
+typedef struct ts_values {
+    ts_valuerow *rows;
+    size_t nrows;
+    int dots;
+    int wrap_labels;               /* long option labels: two lines */
+} ts_values;
+
+/* Each chart type. With DRY set, add its footnotes to NOTES and return the height its body
+ * wants for AREA.w (nothing is drawn); else draw the body into AREA (points), shrinking bars
+ * to fit AREA.h, and return the height used (NOTES may be NULL). Data problems (a code not in
+ * the table, too many categories, no 全体 row) set ERR and return -1. */
+double ts_chart_stacked(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+double ts_chart_indicator(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+
+/* The two bodies the four share: draw S or V into AREA (nothing with DRY) and return the
+ * height used. */
+double ts_chart_stacked_body(ts_pen *p, const ts_stack *s, ts_rect area, int dry);
+double ts_chart_indicator_body(ts_pen *p, const ts_values *v, ts_rect area, int dry);
+
+/* Fill ROW with the sum of C's codes in domain D (an interval only for a single code).
+ * Returns 0, or -1 with ERR set for a code the table does not have. */
+int ts_chart_indicator_row(const ts_chart *c, const ts_tdomain *d, ts_valuerow *row, ts_err *err);
+
+/* Footnote lines every chart of C shares: weighting, source, synthetic data. */
+void ts_chart_common_notes(const ts_chart *c, ts_notes *notes);
+/* The subtitle: survey title, base n of the whole population, weighted or not. Owned. */
+char *ts_chart_subtitle(const ts_chart *c);
+/* The whole-population domain of C's table (全体), or NULL. */
+const ts_tdomain *ts_chart_total(const ts_chart *c);
+
+#endif

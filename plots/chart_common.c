@@ -1,0 +1,45 @@
+/* chart_common.c — what every chart says about itself: subtitle (survey, base n, weighted)
+ * and the footnote lines on weighting, source and synthetic data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "strbuf.h"
+
+const ts_tdomain *ts_chart_total(const ts_chart *c)
+{
+    for (size_t i = 0; i < c->table->ndomains; i++)
+        if (c->table->domains[i].codes[0] == '\0')
+            return &c->table->domains[i];
+    return NULL;
+}
+
+char *ts_chart_subtitle(const ts_chart *c)
+{
+    ts_strbuf b = TS_STRBUF_INIT;
+    const ts_tdomain *d = ts_chart_total(c);
+    char n[32];
+    if (c->survey_title[0])
+        ts_strbuf_printf(&b, "%s　", c->survey_title);
+    if (d) {
+        ts_frame_count(d->n, n);
+        ts_strbuf_printf(&b, "n=%s、", n);
+    }
+    ts_strbuf_append_str(&b, c->weighted ? "ウェイト付け集計" : "ウェイトなし（回答者数の割合）");
+    return ts_strbuf_take(&b);
+}
+
+void ts_chart_common_notes(const ts_chart *c, ts_notes *notes)
+{
+    const ts_tdomain *d = ts_chart_total(c);
+    if (d && d->missing_n > 0) {
+        char n[32];
+        ts_frame_count(d->missing_n, n);
+        ts_notes_add(notes, "無回答（%s人）は集計から除いた。", n);
+    }
+    ts_notes_add(notes, "nは回答者数（ウェイト付け前）。%s", c->weighted ? "割合はウェイト付けした推定値。" : "割合はウェイトを付けない回答者の割合。");
+    ts_notes_add(notes, "資料：%s（表 %s、tsunagari による集計）", c->survey_title[0] ? c->survey_title : "本調査",
+                 c->table->id);
+    if (c->synthetic)
+        ts_notes_add(notes, "※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。");
+}

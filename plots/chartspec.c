@@ -1,0 +1,224 @@
+/* chartspec.c — reads [chart.NAME] sections into ts_chart (see chartspec.h). */
+#include "chartspec.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numparse.h"
+#include "strbuf.h"
+
+static const char *const KEYS[] = {"type", "table", "codes", "reference", "reference_row", "title", "title_en", "style"};
+
+void ts_chartspec_free(ts_chartset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        ts_manifest_free_list(s->charts[i].codes, s->charts[i].ncodes);
+        if (s->refs)
+            ts_reference_free(s->refs[i]);
+    }
+    free(s->charts);
+    free(s->refs);
+    free(s);
+}
+
+static int listed(const char *only, const char *name)
+{
+    if (!only)
+        return 1;
+    size_t n = strlen(name);
+    for (const char *p = only; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        const char *t = e;
+        while (t > p && t[-1] == ' ')
+            t--;
+        if ((size_t)(t - p) == n && memcmp(p, name, n) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+/* Every key of every [chart.*] section must be one we know (docs/manifest.md: a misspelt
+ * key must not be ignored). */
+static ts_status check_keys(const ts_manifest *m, ts_err *err)
+{
+    for (size_t i = 0; i < ts_manifest_count(m); i++) {
+        const char *sec, *key;
+        unsigned long line;
+        ts_manifest_entry(m, i, &sec, &key, &line);
+        if (strncmp(sec, "chart.", 6) != 0)
+            continue;
+        size_t k = 0;
+        while (k < sizeof KEYS / sizeof KEYS[0] && strcmp(KEYS[k], key) != 0)
+            k++;
+        if (k == sizeof KEYS / sizeof KEYS[0])
+            return ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] unknown key %s (known: type, table, codes, reference, reference_row, title, title_en, style)",
+                              ts_manifest_path(m), line, sec, key);
+    }
+    return TS_OK;
+}
+
+static ts_status bad(const ts_manifest *m, const char *sec, const char *key, ts_err *err, const char *what)
+{
+    unsigned long line = ts_manifest_line(m, sec, key);
+    if (line)
+        return ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: %s", ts_manifest_path(m), line, sec, key, what);
+    return ts_err_set(err, TS_E_DATA, "%s: [%s] %s: %s", ts_manifest_path(m), sec, key, what);
+}
+
+static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char *tables_path, const char *sec,
+                            ts_chart *c, ts_reference **ref, ts_err *err)
+{
+    c->name = sec + 6;
+    /* The name becomes a file name in OUTDIR: keep it to one plain path component. */
+    if (!*c->name || c->name[0] == '.' || strspn(c->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(c->name))
+        return bad(m, sec, "type", err, "the chart name must be ASCII letters, digits, '_', '-' or '.' (it names the output files)");
+    const char *type = ts_manifest_get(m, sec, "type");
+    if (!type || !*type)
+        return bad(m, sec, "type", err, "missing: give stacked, indicator, multi or compare");
+    if (strcmp(type, "stacked") == 0)
+        c->type = TS_CHART_STACKED;
+    else if (strcmp(type, "indicator") == 0)
+        c->type = TS_CHART_INDICATOR;
+    else if (strcmp(type, "multi") == 0)
+        c->type = TS_CHART_MULTI;
+    else if (strcmp(type, "compare") == 0)
+        c->type = TS_CHART_COMPARE;
+    else
+        return bad(m, sec, "type", err, "expected stacked, indicator, multi or compare");
+    const char *table = ts_manifest_get(m, sec, "table");
+    if (!table || !*table)
+        return bad(m, sec, "table", err, "missing: the [table.NAME] this chart draws");
+    if (!(c->table = ts_tables_find(t, table))) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "table %.100s has no share rows in %.200s (it has: %.250s)", table, tables_path,
+                 ts_tables_ids(t));
+        return bad(m, sec, "table", err, msg);
+    }
+    for (size_t i = 0; i < c->table->ndomains; i++)
+        if (c->table->ndomains > TS_MAX_BARS || c->table->domains[i].ncells > TS_MAX_BARS) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "table %.100s has more than %d domains or answers: too many bars for one chart", table,
+                     TS_MAX_BARS);
+            return bad(m, sec, "table", err, msg);
+        }
+    const char *codes = ts_manifest_get(m, sec, "codes");
+    if (codes && *codes) {
+        long n = ts_manifest_split_list(codes, &c->codes);
+        if (n < 0)
+            return ts_err_set(err, TS_E_NOMEM, "out of memory");
+        c->ncodes = (size_t)n;
+        for (size_t i = 0; i < c->ncodes; i++)
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(c->codes[i], c->codes[j]) == 0)
+                    return bad(m, sec, "codes", err, "a code is listed twice");
+    }
+    if (c->type == TS_CHART_INDICATOR && c->ncodes == 0)
+        return bad(m, sec, "codes", err, "missing: an indicator adds up these categories' shares (codes = 3, 4, 5)");
+    if ((c->type == TS_CHART_STACKED || c->type == TS_CHART_MULTI) && c->ncodes)
+        return bad(m, sec, "codes", err, "only indicator and compare charts take codes");
+    const char *style = ts_manifest_get(m, sec, "style");
+    if (style && *style) {
+        if (strcmp(style, "dots") == 0)
+            c->dots = 1;
+        else if (strcmp(style, "bars") != 0)
+            return bad(m, sec, "style", err, "expected bars or dots");
+    }
+    const char *title = ts_manifest_get(m, sec, "title");
+    c->title = title && *title ? title : c->name;
+    const char *reference = ts_manifest_get(m, sec, "reference");
+    const char *row = ts_manifest_get(m, sec, "reference_row");
+    if (c->type == TS_CHART_COMPARE) {
+        if (!reference || !*reference)
+            return bad(m, sec, "reference", err, "missing: the CSV of published shares to compare with");
+        if (!row || !*row)
+            return bad(m, sec, "reference_row", err, "missing: the row of the reference to use (e.g. R4)");
+        char *path = ts_manifest_resolve(m, reference);
+        if (!path)
+            return ts_err_set(err, TS_E_NOMEM, "out of memory");
+        *ref = ts_reference_read(path, row, err);
+        free(path);
+        if (!*ref) {
+            unsigned long line = ts_manifest_line(m, sec, "reference");
+            ts_err_prefix(err, "%s:%lu: [%s] reference", ts_manifest_path(m), line, sec);
+            return err ? err->status : TS_E_DATA;
+        }
+        c->reference = *ref;
+    } else if ((reference && *reference) || (row && *row)) {
+        return bad(m, sec, reference ? "reference" : "reference_row", err, "only compare charts take a reference");
+    }
+    /* [table.NAME] weighted = no: counted respondents, and the subtitle must say so. */
+    char tsec[300];
+    snprintf(tsec, sizeof tsec, "table.%s", table);
+    const char *w = ts_manifest_get(m, tsec, "weighted");
+    c->weighted = !(w && strcmp(w, "no") == 0);
+    return TS_OK;
+}
+
+ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const char *tables_path, const char *only,
+                               ts_err *err)
+{
+    ts_chartset *s = calloc(1, sizeof *s);
+    size_t nsec = ts_manifest_section_count(m);
+    if (!s || !(s->charts = calloc(nsec ? nsec : 1, sizeof *s->charts)) ||
+        !(s->refs = calloc(nsec ? nsec : 1, sizeof *s->refs))) {
+        ts_chartspec_free(s);
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (check_keys(m, err) != TS_OK)
+        goto fail;
+    const char *title = ts_manifest_get(m, "survey", "title");
+    const char *synth = ts_manifest_get(m, "survey", "synthetic");
+    const char *min_cell = ts_manifest_get(m, "privacy", "min_cell");
+    int64_t mc = 10;
+    if (min_cell && *min_cell && (ts_parse_int64(min_cell, strlen(min_cell), &mc) != 0 || mc < 1 || mc > 1000000)) {
+        bad(m, "privacy", "min_cell", err, "expected a whole number of respondents, 1 or more");
+        goto fail;
+    }
+    for (size_t i = 0; i < nsec; i++) {
+        const char *sec = ts_manifest_section(m, i);
+        if (strncmp(sec, "chart.", 6) != 0 || !listed(only, sec + 6))
+            continue;
+        ts_chart *c = &s->charts[s->n];
+        c->survey_title = title ? title : "";
+        c->synthetic = synth && strcmp(synth, "yes") == 0;
+        c->min_cell = (long)mc;
+        s->n++;
+        if (read_chart(m, t, tables_path, sec, c, &s->refs[s->n - 1], err) != TS_OK)
+            goto fail;
+    }
+    if (only) {
+        /* Every name asked for must be a chart of the manifest. */
+        char *copy = ts_strdup(only);
+        if (!copy) {
+            ts_err_set(err, TS_E_NOMEM, "out of memory");
+            goto fail;
+        }
+        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+            while (*tok == ' ')
+                tok++;
+            size_t k = 0;
+            while (k < s->n && !listed(tok, s->charts[k].name))
+                k++;
+            if (k == s->n && *tok) {
+                ts_err_set(err, TS_E_USAGE, "no [chart.%s] in %s", tok, ts_manifest_path(m));
+                free(copy);
+                goto fail;
+            }
+        }
+        free(copy);
+    }
+    return s;
+fail:
+    ts_chartspec_free(s);
+    return NULL;
+}
