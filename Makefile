@@ -40,9 +40,11 @@ TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
 PLOT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/*.c))
 # Charts draw with cairo and find Japanese fonts with fontconfig (cairo-ft).
 PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
+# The batch report (plots/report/) reuses the chart modules and writes .xlsx with libxlsxwriter.
+REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/report/*.c))
 
 PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab \
-            $(if $(PLOT_OBJ),$(BIN)/tsunagari-plot)
+            $(if $(PLOT_OBJ),$(BIN)/tsunagari-plot) $(if $(REPORT_OBJ),$(BIN)/tsunagari-report)
 
 .DEFAULT_GOAL := all
 
@@ -75,10 +77,14 @@ $(BIN)/tsunagari-tab: $(TAB_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(PLOT_OBJ): override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PLOT_PKGS))
+$(PLOT_OBJ) $(REPORT_OBJ): override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PLOT_PKGS))
 $(BIN)/tsunagari-plot: $(PLOT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(PLOT_PKGS)) -o $@
+
+$(BIN)/tsunagari-report: $(REPORT_OBJ) $(filter-out %/main.o,$(PLOT_OBJ)) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(PLOT_PKGS) xlsxwriter) -o $@
 
 # ---- tests -----------------------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -169,4 +175,4 @@ install: all
 clean:
 	rm -rf build build-san bin bin-san out
 
--include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d) $(PLOT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d) $(PLOT_OBJ:.o=.d) $(REPORT_OBJ:.o=.d)
