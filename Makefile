@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-plots check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-plots check-report check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -113,6 +113,12 @@ check-cases: $(PROGRAMS)
 check-plots: all
 	@if tests/plots/check-plots.sh $(BIN); then echo "PASS plots" >> $(RESULTS); \
 	 else echo "FAIL plots" >> $(RESULTS); exit 1; fi
+
+# The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
+# fonts, a failing stage leaving no output folder (tests/report/).
+check-report: all
+	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
+	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
 
 # Every estimator against R's survey package: the committed expected values ...
 check-oracle: $(PROGRAMS)
@@ -141,26 +147,16 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-oracle check-plots $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-oracle check-plots check-report $(CHECK_EXTRA)
 
-# The README's first command: ingest, weight, tabulate and chart every demo survey into
-# out/<survey>/ (dataset, rejects file, weighting report, tables as CSV and text, charts as
-# PNG/PDF/SVG, and a labelled CSV that Excel opens). The report stage (issue #7) will take
-# this over.
+# The README's first command: one tsunagari-report run per demo survey into out/<survey>/
+# (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,
+# reproducibility record). See docs/report.md.
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \
-	    d=data/$$s; o=out/$$s; mkdir -p $$o; \
-	    enc=$$(sed -n 's/^encoding *= *//p' $$d/survey.ini); \
 	    echo "== $$s (synthetic demo survey)"; \
-	    $(BIN)/tsunagari-ingest -c $$d/codebook.csv -o $$o/dataset.tsd --rejects $$o/rejects.csv \
-	        --encoding $$enc --max-messages 5 $$d/raw.csv || exit 1; \
-	    $(BIN)/tsunagari-weight -s $$d/survey.ini -o $$o/weighted.tsd --report $$o/weighting-report.txt \
-	        --report-csv $$o/weighting-report.csv $$o/dataset.tsd || exit 1; \
-	    $(BIN)/tsunagari-tab -s $$d/survey.ini -o $$o/tables.csv --bom --text $$o/tables.txt $$o/weighted.tsd || exit 1; \
-	    $(BIN)/tsunagari-plot -q -s $$d/survey.ini -o $$o/charts $$o/tables.csv || exit 1; \
-	    $(BIN)/tsunagari-export --labels --bom -o $$o/answers-labelled.csv $$o/weighted.tsd || exit 1; \
-	    echo "   exported $$o/answers-labelled.csv (with the weight column)"; \
+	    $(BIN)/tsunagari-report data/$$s/survey.ini -o out/$$s || exit 1; \
 	done
 
 bench: all

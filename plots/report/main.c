@@ -1,0 +1,78 @@
+/* main.c — tsunagari-report: argv → options → run → exit code, nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+static void usage(FILE *fp)
+{
+    fputs("Usage: tsunagari-report SURVEY.ini -o OUTDIR [options]\n"
+          "\n"
+          "Run the whole pipeline for one survey — tsunagari-ingest, -weight, -tab, -plot and\n"
+          "-export, found next to this program — and write the finished outputs into OUTDIR:\n"
+          "\n"
+          "  report.pdf            A4 report: cover (period, mode, sample, response rate, weighting,\n"
+          "                        design effect), every table with its chart, methods in Japanese\n"
+          "  tables.xlsx           one formatted sheet per table (numbers as numbers)\n"
+          "  tables.csv, tables.txt  every estimate (UTF-8 with BOM, for Excel) and as text\n"
+          "  charts/               the manifest's charts as PNG, PDF and SVG\n"
+          "  rejects.csv           every rejected row and item warning (line, column, reason)\n"
+          "  weighting-report.txt, weighting-report.csv   the weighting diagnostics\n"
+          "  answers-labelled.csv  the validated answers with Japanese labels and the weight\n"
+          "  dataset.tsd, weighted.tsd, dataset-description.txt\n"
+          "  reproducibility.txt   input files with SHA-256, tool version, every option in force,\n"
+          "                        the stage commands and the command that reproduces the run\n"
+          "\n"
+          "The manifest's [input] raw, codebook and encoding feed ingest; the same manifest drives\n"
+          "the other stages (docs/manifest.md). Everything is built in a temporary folder\n"
+          "OUTDIR.tmpXXXXXX beside OUTDIR and renamed into place at the very end: a failed run\n"
+          "leaves OUTDIR as it was. The same inputs give byte-identical outputs. See docs/report.md.\n"
+          "\n"
+          "  -o, --output DIR   the output folder (its parent is created when missing). An\n"
+          "                     existing DIR is replaced only when it is empty or an earlier\n"
+          "                     report's (it has reproducibility.txt, or dataset.tsd and tables.csv)\n"
+          "      --force        replace an existing DIR whatever it holds\n"
+          "  -q, --quiet        print nothing unless a stage fails\n"
+          "  -h, --help         this help\n"
+          "      --version      print the version\n"
+          "\n"
+          "Progress goes to standard error, one line per stage with its counts (a progress bar\n"
+          "while ingest reads when standard error is a terminal), then a summary: where the\n"
+          "outputs are, the headline numbers and any warnings.\n"
+          "\n"
+          "Exit status: 0 success; a failing stage's own status, with its message (64 usage, 65\n"
+          "bad data, 66 input missing, 73 cannot create output, 74 I/O error); 70 internal error.\n",
+          fp);
+}
+
+int main(int argc, char **argv)
+{
+    ts_report_options o = {.argc = argc, .argv = argv};
+    enum { OPT_VERSION = 256, OPT_FORCE };
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
+        {"force", no_argument, NULL, OPT_FORCE},  {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
+        switch (ch) {
+        case 'o': o.outdir = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case OPT_FORCE: o.force = 1; break;
+        case 'h': usage(stdout); return 0;
+        case OPT_VERSION: printf("tsunagari-report %s\n", TS_VERSION); return 0;
+        default:
+            fprintf(stderr, "Try 'tsunagari-report --help'.\n");
+            return 64;
+        }
+    }
+    if (optind != argc - 1 || !o.outdir || !*o.outdir) {
+        fprintf(stderr, "tsunagari-report: %s\nTry 'tsunagari-report --help'.\n",
+                optind >= argc ? "missing SURVEY.ini" : optind < argc - 1 ? "only one SURVEY.ini, please"
+                                                                          : "missing -o OUTDIR");
+        return 64;
+    }
+    o.survey = argv[optind];
+    return ts_report_run(&o);
+}

@@ -1,0 +1,205 @@
+/* model.c — what the report is made of: the stage outputs read back into memory (tables.csv,
+ * weighting-report.csv as rp_csv), and the names the pages and sheets print. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvreader.h"
+#include "report.h"
+#include "strbuf.h"
+
+/* The tables of a survey are small (hundreds of rows); this only guards against a wrong file. */
+enum { MAX_ROWS = 1000000, MAX_COLS = 200 };
+
+void rp_csv_free(rp_csv *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ncols; i++)
+        free(c->head[i]);
+    free(c->head);
+    for (size_t r = 0; r < c->nrows; r++) {
+        for (size_t i = 0; i < c->ncols; i++)
+            free(c->rows[r][i]);
+        free(c->rows[r]);
+    }
+    free(c->rows);
+    free(c);
+}
+
+rp_csv *rp_csv_read(const char *path, ts_err *err)
+{
+    ts_csvreader *r = ts_csvreader_open(path, TS_ENC_UTF8, err);
+    if (!r)
+        return NULL;
+    rp_csv *c = calloc(1, sizeof *c);
+    ts_record rec;
+    int k;
+    size_t cap = 0;
+    if (!c)
+        goto oom;
+    while ((k = ts_csvreader_next(r, &rec, err)) == 1) {
+        if (rec.problem != TS_REC_OK) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu: %s", path, rec.line, rec.problem_text ? rec.problem_text : "bad row");
+            goto fail;
+        }
+        if (!c->head) {
+            if (rec.nfields > MAX_COLS) {
+                ts_err_set(err, TS_E_DATA, "%s:1: more than %d columns", path, MAX_COLS);
+                goto fail;
+            }
+            if (!(c->head = calloc(rec.nfields, sizeof *c->head)))
+                goto oom;
+            c->ncols = rec.nfields;
+            for (size_t i = 0; i < rec.nfields; i++)
+                if (!(c->head[i] = ts_strdup(rec.fields[i].s)))
+                    goto oom;
+            ts_csvreader_expect_fields(r, c->ncols);
+            continue;
+        }
+        if (c->nrows >= MAX_ROWS) {
+            ts_err_set(err, TS_E_DATA, "%s: more than %d rows", path, MAX_ROWS);
+            goto fail;
+        }
+        if (c->nrows == cap) {
+            size_t ncap = cap ? cap * 2 : 64;
+            char ***nr = realloc(c->rows, ncap * sizeof *nr);
+            if (!nr)
+                goto oom;
+            c->rows = nr;
+            cap = ncap;
+        }
+        char **row = calloc(c->ncols, sizeof *row);
+        if (!row)
+            goto oom;
+        c->rows[c->nrows++] = row;
+        for (size_t i = 0; i < c->ncols; i++)
+            if (!(row[i] = ts_strdup(rec.fields[i].s)))
+                goto oom;
+    }
+    if (k < 0)
+        goto fail;
+    if (ts_csvreader_close(r, err) != TS_OK) {
+        rp_csv_free(c);
+        return NULL;
+    }
+    if (!c->head) {
+        ts_err_set(err, TS_E_DATA, "%s: empty file", path);
+        rp_csv_free(c);
+        return NULL;
+    }
+    return c;
+oom:
+    ts_err_set(err, TS_E_NOMEM, "out of memory");
+fail:
+    ts_csvreader_close(r, NULL);
+    rp_csv_free(c);
+    return NULL;
+}
+
+long rp_csv_col(const rp_csv *c, const char *name)
+{
+    for (size_t i = 0; i < c->ncols; i++)
+        if (strcmp(c->head[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+const char *rp_csv_get(const rp_csv *c, size_t r, const char *name)
+{
+    long i = rp_csv_col(c, name);
+    return i < 0 || r >= c->nrows ? "" : c->rows[r][i];
+}
+
+const char *rp_prov(const rp_ctx *c, const char *key)
+{
+    for (size_t i = 0; i < c->nprov; i++)
+        if (strcmp(c->prov[i].key, key) == 0)
+            return c->prov[i].value;
+    return NULL;
+}
+
+const char *rp_varlabel(const rp_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->nvarlabel; i++)
+        if (strcmp(c->varlabel[i].key, name) == 0)
+            return c->varlabel[i].value;
+    return name;
+}
+
+const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *def)
+{
+    const char *v = ts_manifest_get(c->m, sec, key);
+    return v && *v ? v : def;
+}
+
+rp_tab *rp_find_tab(rp_ctx *c, const char *id)
+{
+    for (size_t i = 0; i < c->ntabs; i++)
+        if (strcmp(c->tabs[i].id, id) == 0)
+            return &c->tabs[i];
+    return NULL;
+}
+
+/* A variable label up to its first ':' or '：' (the question text follows it). */
+static void short_label(ts_strbuf *b, const char *label)
+{
+    const char *colon = strstr(label, ": ");
+    const char *wide = strstr(label, "：");
+    const char *end = colon && (!wide || colon < wide) ? colon : wide;
+    ts_strbuf_append(b, label, end ? (size_t)(end - label) : strlen(label));
+}
+
+char *rp_table_title(const rp_ctx *c, const rp_tab *t)
+{
+    ts_strbuf b = TS_STRBUF_INIT;
+    char sec[300];
+    snprintf(sec, sizeof sec, "table.%s", t->id);
+    const char *var = rp_get(c, sec, "var", t->id);
+    const char *by = rp_get(c, sec, "by", NULL);
+    short_label(&b, rp_varlabel(c, var));
+    if (by) {
+        char **items = NULL;
+        long n = ts_manifest_split_list(by, &items);
+        for (long i = 0; i < n; i++) {
+            ts_strbuf_append_str(&b, " × ");
+            short_label(&b, rp_varlabel(c, items[i]));
+        }
+        if (n > 0)
+            ts_manifest_free_list(items, (size_t)n);
+    }
+    const char *w = rp_get(c, sec, "weighted", "yes");
+    if (strcmp(w, "no") == 0)
+        ts_strbuf_append_str(&b, "（ウェイトなし）");
+    return ts_strbuf_take(&b);
+}
+
+const char *rp_design_ja(const char *type)
+{
+    if (!type || !*type || strcmp(type, "srs") == 0)
+        return "単純無作為抽出";
+    if (strcmp(type, "stratified") == 0)
+        return "層化無作為抽出";
+    if (strcmp(type, "cluster") == 0)
+        return "多段（集落）抽出";
+    if (strcmp(type, "nonprobability") == 0)
+        return "非確率標本（自発的な回答）";
+    return type;
+}
+
+const char *rp_method_ja(const char *method)
+{
+    if (!method || !*method || strcmp(method, "none") == 0)
+        return "キャリブレーションなし";
+    if (strcmp(method, "rake") == 0)
+        return "レイキング（反復比例フィッティング）";
+    if (strcmp(method, "poststratify") == 0)
+        return "事後層化";
+    if (strcmp(method, "linear") == 0)
+        return "一般化回帰（GREG）キャリブレーション（線形）";
+    if (strcmp(method, "raking") == 0)
+        return "一般化回帰キャリブレーション（レイキング距離）";
+    if (strcmp(method, "logit") == 0)
+        return "一般化回帰キャリブレーション（ロジット距離）";
+    return method;
+}

@@ -1,0 +1,162 @@
+/* record.c — reproducibility.txt: what went in (every input file with its SHA-256), what ran
+ * (tool version, every option in force, the stage commands) and how to do it again (the
+ * command), then what came out (every output file with its SHA-256).
+ *
+ * The record holds no clock time and no absolute path of the machine's own, so a rerun over the
+ * same inputs into the same OUTDIR gives the same bytes. */
+#define _DEFAULT_SOURCE /* scandir, alphasort */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checksum.h"
+#include "report.h"
+#include "strbuf.h"
+
+static void put_file(FILE *fp, const char *role, const char *path)
+{
+    char hex[65];
+    ts_err e = TS_ERR_INIT;
+    if (ts_checksum_file(path, hex, &e) == TS_OK)
+        fprintf(fp, "  %-22s %s  %s\n", role, hex, path);
+    else
+        fprintf(fp, "  %-22s %-64s  %s\n", role, "(cannot be read)", path);
+    ts_err_clear(&e);
+}
+
+/* A path from the manifest, resolved against its folder; the role names the manifest key. */
+static void put_manifest_file(FILE *fp, rp_ctx *c, const char *role, const char *sec, const char *key)
+{
+    const char *v = ts_manifest_get(c->m, sec, key);
+    if (!v || !*v)
+        return;
+    char *p = ts_manifest_resolve(c->m, v);
+    if (p)
+        put_file(fp, role, p);
+    free(p);
+}
+
+static void shell_quote(FILE *fp, const char *s)
+{
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@") == strlen(s)) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('\'', fp);
+    for (; *s; s++)
+        *s == '\'' ? fputs("'\\''", fp) : fputc(*s, fp);
+    fputc('\'', fp);
+}
+
+static int skip_name(const struct dirent *d)
+{
+    return d->d_name[0] != '.' && strcmp(d->d_name, "reproducibility.txt") != 0;
+}
+
+/* Every output file under DIR (sorted), with its checksum. */
+static void put_outputs(FILE *fp, const char *dir)
+{
+    struct dirent **list = NULL;
+    int n = scandir(dir, &list, skip_name, alphasort);
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        if (strcmp(dir, ".") == 0)
+            snprintf(path, sizeof path, "%s", list[i]->d_name);
+        else
+            snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            put_outputs(fp, path);
+        else
+            put_file(fp, "output", path);
+        free(list[i]);
+    }
+    free(list);
+}
+
+ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return ts_err_set(err, TS_E_CANTCREAT, "%s: cannot create", path);
+    const ts_report_options *o = c->opt;
+    fprintf(fp, "# tsunagari-report reproducibility record (docs/report.md)\n"
+                "# Paths are relative to this folder (OUTDIR) unless absolute.\n\n");
+    fprintf(fp, "[tool]\n  tsunagari-report %s (with tsunagari-ingest, -weight, -tab, -plot, -export of the same build)\n",
+            TS_VERSION);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    fprintf(fp, "  fixed file dates       %s\n\n",
+            sde && *sde ? "SOURCE_DATE_EPOCH (set at run time)" : "2000-01-01T00:00:00Z (SOURCE_DATE_EPOCH not set)");
+    if (sde && *sde)
+        fprintf(fp, "  SOURCE_DATE_EPOCH      %s\n\n", sde);
+
+    fprintf(fp, "[command]\n  # from the folder it was run in:\n  ");
+    /* In a canonical order (getopt permutes argv); --quiet changes no output. */
+    fputs("tsunagari-report ", fp);
+    shell_quote(fp, o->survey);
+    fputs(" -o ", fp);
+    shell_quote(fp, o->outdir);
+    if (o->force)
+        fputs(" --force", fp);
+    fprintf(fp, "\n\n[options in force]\n");
+    fprintf(fp, "  manifest               %s\n", o->survey);
+    fprintf(fp, "  output                 %s\n", o->outdir);
+    fprintf(fp, "  force                  %s\n", o->force ? "yes" : "no");
+    fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", "auto"));
+    fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
+    fprintf(fp, "  design.type            %s\n", rp_get(c, "design", "type", "srs"));
+    fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", "none"));
+    fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
+    fprintf(fp, "  privacy.min_cell       %s\n", rp_get(c, "privacy", "min_cell", "10 (default)"));
+    fprintf(fp, "  tab.lonely_psu         fail (default)\n");
+    fprintf(fp, "  plot.formats           png,pdf,svg; width 170 mm; 300 dpi (defaults)\n");
+    size_t ns = ts_manifest_section_count(c->m);
+    for (size_t i = 0; i < ns; i++) {
+        const char *sec = ts_manifest_section(c->m, i);
+        if (strncmp(sec, "table.", 6) != 0)
+            continue;
+        fprintf(fp, "  %-22s var=%s by=%s statistic=%s ci=%s level=%s weighted=%s\n", sec,
+                rp_get(c, sec, "var", ""), rp_get(c, sec, "by", "-"), rp_get(c, sec, "statistic", "default"),
+                rp_get(c, sec, "ci", "logit"), rp_get(c, sec, "level", "0.95"), rp_get(c, sec, "weighted", "yes"));
+    }
+    fprintf(fp, "  (every other setting is in the manifest, whose checksum is below)\n\n");
+
+    fprintf(fp, "[stages] (run in OUTDIR, in this order)\n");
+    for (size_t i = 0; i < c->nstages; i++)
+        fprintf(fp, "  %s\n", c->stage_cmd[i]);
+    fputc('\n', fp);
+
+    fprintf(fp, "[inputs] SHA-256\n");
+    put_file(fp, "manifest", c->manifest_rel);
+    put_manifest_file(fp, c, "input.raw", "input", "raw");
+    put_manifest_file(fp, c, "input.codebook", "input", "codebook");
+    put_manifest_file(fp, c, "input.expected_rejects", "input", "expected_rejects");
+    put_manifest_file(fp, c, "design.frame", "design", "frame");
+    put_manifest_file(fp, c, "nonresponse.frame", "nonresponse", "frame");
+    for (size_t i = 0; i < ns; i++) {
+        const char *sec = ts_manifest_section(c->m, i);
+        char role[300];
+        if (strncmp(sec, "margin.", 7) == 0) {
+            snprintf(role, sizeof role, "%s.file", sec);
+            put_manifest_file(fp, c, role, sec, "file");
+        } else if (strncmp(sec, "chart.", 6) == 0) {
+            snprintf(role, sizeof role, "%s.reference", sec);
+            put_manifest_file(fp, c, role, sec, "reference");
+        }
+    }
+    const char *v;
+    if ((v = rp_prov(c, "source.sha256")))
+        fprintf(fp, "  (the dataset's own provenance agrees: source.sha256 = %s", v),
+            fprintf(fp, ", codebook.sha256 = %s)\n", rp_prov(c, "codebook.sha256") ? rp_prov(c, "codebook.sha256") : "?");
+    fprintf(fp, "\n[outputs] SHA-256\n");
+    put_outputs(fp, ".");
+    if (fflush(fp) != 0 || ferror(fp)) {
+        fclose(fp);
+        return ts_err_set(err, TS_E_IO, "%s: write error", path);
+    }
+    if (fclose(fp) != 0)
+        return ts_err_set(err, TS_E_IO, "%s: write error", path);
+    return TS_OK;
+}

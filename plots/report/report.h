@@ -1,0 +1,90 @@
+/* report.h — tsunagari-report: one command from a survey manifest to the finished outputs.
+ *
+ * run.c runs the stage programs (ingest → weight → tab → plot → export) in a temporary
+ * folder next to OUTDIR, then writes, from their outputs, report.pdf (pdf.c), tables.xlsx
+ * (xlsx.c) and reproducibility.txt (record.c), and renames the folder into place only when
+ * everything is complete. docs/report.md describes the outputs. */
+#ifndef TS_REPORT_H
+#define TS_REPORT_H
+
+#include <stddef.h>
+
+#include "manifest.h"
+#include "status.h"
+
+typedef struct ts_report_options {
+    const char *survey;   /* SURVEY.ini as given */
+    const char *outdir;   /* -o */
+    int quiet;            /* --quiet: nothing on stderr unless a stage fails */
+    int force;            /* --force: replace an OUTDIR that is not a report's */
+    int argc;             /* the command line, for the reproducibility record */
+    char **argv;
+} ts_report_options;
+
+/* Do the run. Returns the exit status (0, a stage's own, or sysexits). */
+int ts_report_run(const ts_report_options *o);
+
+/* ---- a CSV file held in memory (tables.csv, weighting-report.csv) ---------------------- */
+typedef struct rp_csv {
+    char **head;      /* column names; owned */
+    size_t ncols;
+    char ***rows;     /* NROWS arrays of NCOLS owned strings ("" for a missing field) */
+    size_t nrows;
+} rp_csv;
+
+rp_csv *rp_csv_read(const char *path, ts_err *err);
+void rp_csv_free(rp_csv *c);
+/* Column index of NAME, or -1. */
+long rp_csv_col(const rp_csv *c, const char *name);
+/* Field NAME of row R ("" when the column is missing). Borrowed. */
+const char *rp_csv_get(const rp_csv *c, size_t r, const char *name);
+
+/* ---- what the report is made of ------------------------------------------------------ */
+typedef struct rp_kv {
+    char *key, *value;
+} rp_kv;
+
+typedef struct rp_tab {     /* one [table.NAME] as tsunagari-tab wrote it */
+    const char *id;         /* borrowed from the manifest */
+    size_t first, count;    /* its rows in tables.csv (contiguous) */
+    int shown;
+} rp_tab;
+
+typedef struct rp_ctx {
+    const ts_report_options *opt;
+    ts_manifest *m;         /* read from MANIFEST_REL, so paths resolve from the work folder */
+    char *manifest_rel;     /* the manifest relative to the work folder (cwd during the run) */
+    rp_kv *prov;            /* the weighted dataset's provenance (tsunagari-export --describe) */
+    size_t nprov;
+    rp_kv *varlabel;        /* variable name → Japanese label */
+    size_t nvarlabel;
+    rp_csv *tables;         /* tables.csv */
+    rp_csv *wreport;        /* weighting-report.csv */
+    rp_tab *tabs;
+    size_t ntabs;
+    long rows_read, rows_rejected, item_warnings, weighted_n, drawn;
+    double deff, n_eff, wmin, wmax, wsum;
+    long suppressed;        /* suppressed estimate cells over all tables */
+    char *stage_cmd[8];     /* the stage commands, as run (for the record) */
+    size_t nstages;
+} rp_ctx;
+
+const char *rp_prov(const rp_ctx *c, const char *key);
+/* The Japanese label of variable NAME, or NAME. */
+const char *rp_varlabel(const rp_ctx *c, const char *name);
+/* The manifest value or DEF when absent or empty. */
+const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *def);
+/* A Japanese title for table T: "孤独感 × 年齢(8区分)". Owned. */
+char *rp_table_title(const rp_ctx *c, const rp_tab *t);
+/* The table with id ID, or NULL. */
+rp_tab *rp_find_tab(rp_ctx *c, const char *id);
+/* Japanese names of the design type and the weighting method. */
+const char *rp_design_ja(const char *type);
+const char *rp_method_ja(const char *method);
+
+/* The outputs written from the stage outputs, in the work folder. */
+ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err);
+ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err);
+ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err);
+
+#endif

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# check-report.sh BIN — tsunagari-report end to end on the demo surveys: outputs present, a
+# rerun byte-identical, the xlsx read back by a real reader (python3-openpyxl), the PDF's pages
+# and embedded CJK fonts (poppler-utils), a failing stage stops the run with its message and
+# leaves no OUTDIR, --quiet is quiet. Prints ok / not ok lines and "N passed, N failed".
+set -u
+BIN=${1:-bin}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/check-report.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
+
+# Under ASan (bin-san) the font libraries leak by design: the chart tests' suppressions.
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
+export LSAN_OPTIONS
+
+R="$BIN/tsunagari-report"
+Y=data/yamagata-2022/survey.ini
+S=data/saitama-2022/survey.ini
+
+# 1. --quiet: a successful run prints nothing.
+mkdir -p "$T/a"
+"$R" --quiet "$Y" -o "$T/a/out" >"$T/q.out" 2>"$T/q.err"
+rc=$?
+check "yamagata: exit 0" test $rc -eq 0
+check "--quiet prints nothing on success" test ! -s "$T/q.out" -a ! -s "$T/q.err"
+for f in report.pdf tables.xlsx tables.csv tables.txt rejects.csv weighting-report.txt weighting-report.csv \
+    reproducibility.txt dataset.tsd weighted.tsd answers-labelled.csv charts/lonely_age.png charts/lonely_age.pdf \
+    charts/lonely_age.svg; do
+    check "yamagata: $f written" test -s "$T/a/out/$f"
+done
+check "no temporary folder left beside OUTDIR" test -z "$(ls -d "$T"/a/out.tmp* "$T"/a/out.old* 2>/dev/null)"
+check "no stage logs left in OUTDIR" test ! -e "$T/a/out/.log"
+check "tables.csv starts with a UTF-8 BOM" test "$(head -c 3 "$T/a/out/tables.csv" | od -An -tx1 | tr -d ' ')" = efbbbf
+
+# 2. A second run into the same OUTDIR gives the same bytes, file for file.
+mv "$T/a/out" "$T/first"
+"$R" -q "$Y" -o "$T/a/out" 2>/dev/null
+check "rerun: byte-identical outputs (diff -r)" diff -r "$T/first" "$T/a/out"
+check "rerun: same file list" test "$(cd "$T/first" && find . | sort)" = "$(cd "$T/a/out" && find . | sort)"
+# ... and replaces the earlier report in place.
+"$R" -q "$Y" -o "$T/a/out" 2>/dev/null
+check "a third run replaces the earlier report" diff -r "$T/first" "$T/a/out"
+
+# 3. The reproducibility record: checksums that match, the command, the stages.
+rec="$T/a/out/reproducibility.txt"
+raw_sum=$(sha256sum data/yamagata-2022/raw.csv | cut -d' ' -f1)
+cb_sum=$(sha256sum data/yamagata-2022/codebook.csv | cut -d' ' -f1)
+mf_sum=$(sha256sum "$Y" | cut -d' ' -f1)
+check "record: raw.csv SHA-256" grep -q "input.raw  *$raw_sum" "$rec"
+check "record: codebook SHA-256" grep -q "input.codebook  *$cb_sum" "$rec"
+check "record: manifest SHA-256" grep -q "manifest  *$mf_sum" "$rec"
+check "record: margins file listed" grep -q "margin.age_band.file" "$rec"
+check "record: the command" grep -q "tsunagari-report $Y -o $T/a/out" "$rec"
+check "record: the tool version" grep -q "tsunagari-report $(cat VERSION)" "$rec"
+check "record: the stage commands" grep -q "^  tsunagari-weight -s " "$rec"
+check "record: outputs with checksums" grep -q "output .* report.pdf" "$rec"
+
+# 4. The PDF: pages, embedded Japanese fonts, the synthetic notice, the methods page.
+pages=$(pdfinfo "$T/a/out/report.pdf" | sed -n 's/^Pages: *//p')
+check "report.pdf has more than 3 pages ($pages)" test "${pages:-0}" -gt 3
+check "report.pdf embeds a CJK font" sh -c "pdffonts '$T/a/out/report.pdf' | grep -i 'NotoSansCJK' | grep -q ' yes '"
+pdftotext "$T/a/out/report.pdf" "$T/y.txt"
+check "report.pdf says 合成データ" grep -q "合成データ" "$T/y.txt"
+check "report.pdf has the methods page" grep -q "集計の方法" "$T/y.txt"
+check "report.pdf names Taylor linearisation" grep -q "テイラー線形化" "$T/y.txt"
+check "report.pdf marks suppressed cells" grep -q "＊" "$T/y.txt"
+
+# 5. The workbook, read by openpyxl: one sheet per table, Japanese headers, numbers as numbers.
+# Debian's python3-openpyxl lives in /usr/bin/python3's path; a pyenv python3 first on PATH lacks it.
+PY3=
+for p in python3 /usr/bin/python3; do
+    if "$p" -c 'import openpyxl' 2>/dev/null; then PY3=$p; break; fi
+done
+if [ -n "$PY3" ]; then
+    check "tables.xlsx opens in openpyxl with one sheet per table, numbers as numbers" "$PY3" - "$T/a/out/tables.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+want = ["lonely_age", "lonely_sex", "lonely_consult", "ucla_age", "goout_age", "events", "help_age", "channel"]
+missing = [s for s in want if s not in wb.sheetnames]
+assert not missing, ("missing sheets", missing, wb.sheetnames)
+assert wb.sheetnames[0] == "概要", wb.sheetnames
+ws = wb["lonely_age"]
+head = [c.value for c in ws[4]]
+for h in ("表", "区分", "回答", "n", "割合(%)", "標準誤差", "95%信頼区間 下限", "95%信頼区間 上限", "設計効果", "非表示"):
+    assert h in head, (h, head)
+col = head.index("割合(%)")
+row = [c.value for c in ws[5]]
+assert row[1] == "全体", row
+assert isinstance(row[col], float) and 0 < row[col] < 100, row
+assert isinstance(row[head.index("n")], (int, float)), row
+assert ws.freeze_panes == "D5", ws.freeze_panes
+# a suppressed cell: empty estimate, ＊ in 非表示
+supp = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[head.index("非表示")] == "＊"]
+assert supp and all(r[col] is None for r in supp), supp[:2]
+PY
+else
+    notok "python3-openpyxl is not installed (apt-get install python3-openpyxl)"
+fi
+
+# 6. Saitama: a frame, so a response rate; progress on stderr and the summary.
+"$R" "$S" -o "$T/s" >"$T/s.out" 2>"$T/s.err"
+check "saitama: exit 0" test $? -eq 0
+check "saitama: progress for each stage" sh -c "grep -q '\[1/7\] ingest' '$T/s.err' && grep -q '\[4/7\] plot' '$T/s.err'"
+check "saitama: summary names report.pdf" grep -q "open first: $T/s/report.pdf" "$T/s.err"
+check "saitama: summary gives the response rate" grep -q "response rate 51.1%" "$T/s.err"
+pdftotext "$T/s/report.pdf" "$T/s.txt"
+check "saitama: cover gives 回収率" grep -q "回収率 51.1%" "$T/s.txt"
+check "saitama: methods mention the finite population correction" grep -q "有限母集団修正" "$T/s.txt"
+check "nothing on stdout" test ! -s "$T/s.out"
+
+# 7. A failing stage: a manifest whose raw file is missing.
+mkdir -p "$T/bad"
+cp data/yamagata-2022/* "$T/bad/"
+sed -i 's/^raw *=.*/raw = nothere.csv/' "$T/bad/survey.ini"
+"$R" "$T/bad/survey.ini" -o "$T/badout" >"$T/b.out" 2>"$T/b.err"
+rc=$?
+check "failing stage: exit status is ingest's (66), got $rc" test $rc -eq 66
+check "failing stage: names the stage" grep -q "stage ingest failed" "$T/b.err"
+check "failing stage: ingest's own message" grep -q "nothere.csv" "$T/b.err"
+check "failing stage: no OUTDIR" test ! -e "$T/badout"
+check "failing stage: no temporary folder left" test -z "$(ls -d "$T"/badout.* 2>/dev/null)"
+# ... and an earlier report in OUTDIR is left as it was.
+"$R" -q "$T/bad/survey.ini" -o "$T/a/out" 2>/dev/null
+check "failing stage: the earlier OUTDIR is untouched" diff -r "$T/first" "$T/a/out"
+# A failing weight stage (a margin file that is missing).
+cp "$T/bad/survey.ini" "$T/bad/w.ini"
+sed -i 's/^raw *=.*/raw = raw.csv/; s/^file *= *margins_age_sex.csv/file = gone.csv/' "$T/bad/w.ini"
+"$R" "$T/bad/w.ini" -o "$T/wout" >/dev/null 2>"$T/w.err"
+rc=$?
+check "failing weight stage: non-zero exit ($rc), its message, no OUTDIR" \
+    sh -c "test $rc -ne 0 && grep -q 'stage weight failed' '$T/w.err' && grep -q 'gone.csv' '$T/w.err' && test ! -e '$T/wout'"
+
+# 8. An existing folder that is not a report is not replaced.
+mkdir -p "$T/mine" && echo keep >"$T/mine/notes.txt"
+"$R" -q "$Y" -o "$T/mine" 2>"$T/m.err"
+check "a folder that is not a report is refused (73)" sh -c "test $? -eq 73 && test -f '$T/mine/notes.txt'"
+check "usage error without -o (64)" sh -c "'$R' '$Y' 2>/dev/null; test \$? -eq 64"
+
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0
