@@ -29,6 +29,7 @@ typedef struct wctx {
     double *design;       /* design weight (base × nonresponse): the calibration's starting point */
     unsigned char *in;    /* 1: the row takes part; 0: dropped (weight 0) */
     ts_var *strata, *cluster;
+    const char *type;     /* the design type, stated or (when not stated) inferred: recorded */
     double *fpc;          /* per row: the stratum's population N_h, or NULL */
     ts_strbuf text;       /* the report */
     FILE *csv;            /* the report as CSV rows (a memory stream) */
@@ -199,6 +200,117 @@ static int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *
     return 0;
 }
 
+/* The design type the manifest states must agree with the variables it gives: a cluster
+ * sample without its cluster variable would be estimated as simple random sampling while the
+ * report says cluster sampling (issue #10, item 10). Without `type`, the type follows from the
+ * variables given (strata, cluster), so what is recorded is what the variance uses. */
+static ts_status check_design_type(wctx *c, const char *type, ts_err *err)
+{
+    const char *stated = ts_manifest_get(c->m, "design", "type");
+    if (!stated || !*stated) {
+        c->type = c->cluster ? "cluster" : c->strata ? "stratified" : "srs";
+        return TS_OK;
+    }
+    c->type = type;
+    const char *why = NULL;
+    if (strcmp(type, "cluster") == 0 && !c->cluster)
+        why = "needs [design] cluster, the variable identifying the primary sampling units (without it the "
+              "sample would be estimated as simple random)";
+    else if (strcmp(type, "stratified") == 0 && !c->strata)
+        why = "needs [design] strata, the variable identifying the stratum";
+    else if (strcmp(type, "srs") == 0 && c->cluster)
+        why = "contradicts [design] cluster: a clustered sample is type = cluster";
+    else if (strcmp(type, "srs") == 0 && c->strata)
+        why = "contradicts [design] strata: a stratified sample is type = stratified";
+    if (!why)
+        return TS_OK;
+    ts_strbuf at = TS_STRBUF_INIT;
+    where(c, "design", "type", &at);
+    ts_err_set(err, TS_E_DATA, "%s: type = %s %s", at.data ? at.data : "", type, why);
+    ts_strbuf_free(&at);
+    return TS_E_DATA;
+}
+
+/* A respondent taking part must have its stratum and its cluster: R's svydesign refuses
+ * missing ids and strata, and merging the missing ones into one pseudo-unit would change
+ * the variance and the degrees of freedom without a word. */
+static ts_status check_design_ids(const wctx *c, ts_err *err)
+{
+    const char *keys[2] = {"strata", "cluster"};
+    const ts_var *vars[2] = {c->strata, c->cluster};
+    for (int k = 0; k < 2; k++) {
+        if (!vars[k])
+            continue;
+        for (size_t i = 0; i < c->n; i++) {
+            if (!c->in[i] || !ts_var_is_missing(vars[k], i))
+                continue;
+            ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
+            where(c, "design", keys[k], &at);
+            row_name(c, i, &who);
+            ts_err_set(err, TS_E_DATA, "%s: %s: %s %s is missing; every respondent needs one (drop the row, or "
+                       "give it its own value)", at.data ? at.data : "", who.data ? who.data : "",
+                       k ? "cluster" : "stratum", vars[k]->name);
+            ts_strbuf_free(&at);
+            ts_strbuf_free(&who);
+            return TS_E_DATA;
+        }
+    }
+    return TS_OK;
+}
+
+typedef struct fpc_row {
+    int64_t stratum;
+    size_t row;
+} fpc_row;
+
+static int cmp_fpc_row(const void *a, const void *b)
+{
+    const fpc_row *x = a, *y = b;
+    if (x->stratum != y->stratum)
+        return x->stratum < y->stratum ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* fpc from a column: the population size belongs to the stratum, so every row of a stratum
+ * must carry the same one. Otherwise which one is used would depend on row order. */
+static ts_status check_fpc_constant(const wctx *c, const ts_var *fv, ts_err *err)
+{
+    fpc_row *r = malloc((c->n ? c->n : 1) * sizeof *r);
+    if (!r)
+        return nomem(err);
+    size_t m = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->in[i])
+            r[m++] = (fpc_row){c->strata ? ts_var_int(c->strata, i) : 0, i};
+    qsort(r, m, sizeof *r, cmp_fpc_row);
+    for (size_t j = 1; j < m; j++) {
+        double a = c->fpc[r[j - 1].row], b = c->fpc[r[j].row];
+        if (r[j].stratum != r[j - 1].stratum || a == b)
+            continue;
+        ts_strbuf at = TS_STRBUF_INIT, w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
+        where(c, "design", "fpc", &at);
+        row_name(c, r[j - 1].row, &w1);
+        row_name(c, r[j].row, &w2);
+        if (c->strata) {
+            long ci = ts_var_code_index(c->strata, r[j].stratum);
+            ts_err_set(err, TS_E_DATA, "%s: %s differs within stratum %s = %s: %s has %.17g, %s has %.17g",
+                       at.data ? at.data : "", fv->name, c->strata->name,
+                       ci >= 0 ? c->strata->codes[ci].label : "?", w1.data ? w1.data : "", a,
+                       w2.data ? w2.data : "", b);
+        } else
+            ts_err_set(err, TS_E_DATA, "%s: %s differs between respondents of an unstratified sample: %s has %.17g, "
+                       "%s has %.17g", at.data ? at.data : "", fv->name, w1.data ? w1.data : "", a,
+                       w2.data ? w2.data : "", b);
+        ts_strbuf_free(&at);
+        ts_strbuf_free(&w1);
+        ts_strbuf_free(&w2);
+        free(r);
+        return TS_E_DATA;
+    }
+    free(r);
+    return TS_OK;
+}
+
 static ts_status design_weights(wctx *c, ts_err *err)
 {
     ts_status st;
@@ -222,11 +334,18 @@ static ts_status design_weights(wctx *c, ts_err *err)
         if (!fpc_var || !(fpc_var->type == TS_VAR_NUMERIC || fpc_var->type == TS_VAR_INTEGER))
             return bad_setting(c, "design", "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
     }
+    if ((st = check_design_type(c, type, err)) != TS_OK || (st = check_design_ids(c, err)) != TS_OK)
+        return st;
     for (size_t i = 0; i < c->n; i++)
         c->w[i] = 1;
-    ts_strbuf_printf(&c->method, "design %s", type);
+    ts_strbuf_printf(&c->method, "design %s", c->type);
 
-    if (strcmp(wspec, "base") == 0 || want_fpc) {
+    /* The frame serves two independent purposes: base weights N_h/n_h (weight = base) and
+     * the fpc's N_h (fpc = yes). Either may be wanted without the other; in particular a
+     * weight column with fpc = yes is a stratified sample delivered with its weights and
+     * stratum sizes, and the column must still be read below (issue #10, item 1). */
+    int base_from_frame = strcmp(wspec, "base") == 0;
+    if (base_from_frame || want_fpc) {
         if (!c->strata || !frame)
             return bad_setting(c, "design", strcmp(wspec, "base") == 0 ? "weight" : "fpc",
                                "a frame ([design] strata and frame) for base weights or fpc", err);
@@ -266,7 +385,7 @@ static ts_status design_weights(wctx *c, ts_err *err)
                 return TS_E_DATA;
             }
             double nh = pop->total[cell[i]], sh = smp->total[cell[i]];
-            if (strcmp(wspec, "base") == 0) {
+            if (base_from_frame) {
                 if (!(sh > 0)) {
                     char *name = margin_cell_name(smp, cell[i]);
                     ts_err_set(err, TS_E_DATA, "%s:%lu: %s: sample size is 0 but it has respondents", smp->file,
@@ -285,11 +404,12 @@ static ts_status design_weights(wctx *c, ts_err *err)
         free(cell);
         margin_free(pop);
         margin_free(smp);
-        if (strcmp(wspec, "base") == 0)
+        if (base_from_frame)
             ts_strbuf_append_str(&c->method, ", base weights N_h/n_h");
         if (want_fpc)
             ts_strbuf_append_str(&c->method, ", fpc");
-    } else if (*wspec) {
+    }
+    if (*wspec && !base_from_frame) {
         ts_var *wv = ts_dataset_find(c->ds, wspec);
         if (!wv || !(wv->type == TS_VAR_NUMERIC || wv->type == TS_VAR_INTEGER))
             return bad_setting(c, "design", "weight", "base, empty, or a numeric variable of the dataset", err);
@@ -300,6 +420,8 @@ static ts_status design_weights(wctx *c, ts_err *err)
             if (x == 0) { /* a weight of 0 in the column: left out, like a dropped row */
                 c->in[i] = 0;
                 c->dropped++;
+                if (c->fpc)
+                    c->fpc[i] = NAN;
             } else if (!(x > 0)) {
                 ts_strbuf who = TS_STRBUF_INIT;
                 row_name(c, i, &who);
@@ -326,6 +448,8 @@ static ts_status design_weights(wctx *c, ts_err *err)
                                   fpc_var->name, fpc_var->name, i + 1, x);
             c->fpc[i] = c->in[i] ? x : NAN;
         }
+        if ((st = check_fpc_constant(c, fpc_var, err)) != TS_OK)
+            return st;
         ts_strbuf_printf(&c->method, ", fpc from %s", fpc_var->name);
     }
     return TS_OK;
@@ -1507,7 +1631,7 @@ static ts_status record(wctx *c, ts_err *err)
              ts_dataset_set_meta(c->ds, "weight.calibration", c->calkind ? c->calkind : "none") ||
              ts_dataset_set_meta(c->ds, "weight.calibration_variables", c->calvars.data ? c->calvars.data : "") ||
              ts_dataset_set_meta(c->ds, "weight.calibration_columns", calcols.data ? calcols.data : "") ||
-             ts_dataset_set_meta(c->ds, "design.type", get(c, "design", "type", "srs")) ||
+             ts_dataset_set_meta(c->ds, "design.type", c->type ? c->type : "srs") ||
              ts_dataset_set_meta(c->ds, "design.strata", c->strata ? c->strata->name : "") ||
              ts_dataset_set_meta(c->ds, "design.cluster", c->cluster ? c->cluster->name : "") ||
              ts_dataset_set_meta(c->ds, "design.fpc", c->fpc ? "fpc_population" : "");
