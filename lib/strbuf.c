@@ -77,7 +77,8 @@ void ts_strbuf_free(ts_strbuf *b)
 
 char *ts_strbuf_take(ts_strbuf *b)
 {
-    if (!b->data && ts_strbuf_reserve(b, 0) != 0)
+    /* An empty buffer that never had a byte appended still hands back a string: "". */
+    if (!b->data && (ts_strbuf_reserve(b, 0) != 0 || (b->data[0] = '\0')))
         return NULL;
     char *p = b->data;
     b->data = NULL;

@@ -99,8 +99,13 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         return bad(m, sec, "table", err, "missing: the [table.NAME] this chart draws");
     if (!(c->table = ts_tables_find(t, table))) {
         char msg[600];
-        snprintf(msg, sizeof msg, "table %.100s has no share rows in %.200s (it has: %.250s)", table, tables_path,
-                 ts_tables_ids(t));
+        if (*ts_tables_ids(t))
+            snprintf(msg, sizeof msg, "table %.100s has no share rows in %.200s (it has: %.250s)", table, tables_path,
+                     ts_tables_ids(t));
+        else
+            snprintf(msg, sizeof msg,
+                     "table %.100s has no share rows in %.200s (no table there has any: charts draw shares, not means or totals)",
+                     table, tables_path);
         return bad(m, sec, "table", err, msg);
     }
     for (size_t i = 0; i < c->table->ndomains; i++)

@@ -103,6 +103,15 @@ expect_rc "indicator code not in the table: exit 65" 65 "code 9 is not a categor
 printf '[chart.x]\ntype = stacked\ntable = nosuch\n' >"$tmp/tab.ini"
 expect_rc "table not in the CSV: exit 65 listing the tables" 65 "it has: lonely_age, events" \
     "$bin" -q -s "$tmp/tab.ini" -o "$tmp/x" "$fx/tables.csv"
+# A tables CSV whose only table is a mean: the exact message (it once printed stray bytes).
+head -1 "$fx/tables.csv" >"$tmp/means.csv"
+echo 'ucla,,,全体,ucla,,,mean,400,,1000,20.5,0.1,20.3,20.7,t,0.95,399,,1,0.1,,no,0' >>"$tmp/means.csv"
+printf '[chart.x]\ntype = stacked\ntable = ucla\n' >"$tmp/means.ini"
+absbin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+(cd "$tmp" && "$absbin" -q -s means.ini -o x means.csv) >/dev/null 2>"$tmp/means.err"; got=$?
+want='tsunagari-plot: means.ini:3: [chart.x] table: table ucla has no share rows in means.csv (no table there has any: charts draw shares, not means or totals)'
+check "table with no share rows: exit 65 and exactly this message" \
+    sh -c 'test "$1" = 65 && test "$(cat "$2")" = "$3"' _ "$got" "$tmp/means.err" "$want"
 check "ad hoc chart without a manifest" "$bin" -q --type indicator --table lonely_age --codes 5 --name adhoc \
     -f svg -o "$tmp/h" "$fx/tables.csv"
 check "ad hoc chart written" test -s "$tmp/h/adhoc.svg"
