@@ -73,6 +73,9 @@ typedef struct ts_values {
     size_t nrows;
     int dots;
     int wrap_labels;               /* long option labels: two lines */
+    int pairs;                     /* grouped bars: rows 2g, 2g+1 are one group, labelled by row 2g,
+                                      with a legend of series_label (series 0 and 1) above */
+    const char *series_label[2];
 } ts_values;
 
 /* Each chart type. With DRY set, add its footnotes to NOTES and return the height its body

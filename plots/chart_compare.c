@@ -1,7 +1,10 @@
 /* chart_compare.c — the survey's whole population beside a published reference (the
  * national survey): the answer distribution as two 100% bars, or, when the chart names
- * `codes`, that indicator as two bars. The reference has no published interval, so it gets
- * no whisker; the survey gets one only for a single code. */
+ * `codes`, that indicator as two bars. A multiple answer (its options' shares add up to more
+ * than 100%) is drawn as grouped bars instead, survey and reference side by side for each
+ * option (or each of `codes`), in questionnaire order: a 100% bar or a sum of options would
+ * be meaningless for it. The reference has no published interval, so it gets no whisker; the
+ * survey gets one only for a single code or option. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,72 @@ static double compare_stacked(ts_pen *p, const ts_chart *c, const ts_tdomain *d,
     return ts_chart_stacked_body(p, &s, area, dry);
 }
 
+/* A single choice's shares add up to 1 in the domain (its answer counts to n); a multiple
+ * answer's are each of all respondents, so they add up to more (or its option counts do). */
+static int is_multiple(const ts_tdomain *d)
+{
+    double sum = 0;
+    long nsum = 0;
+    int counts = 1;
+    for (size_t k = 0; k < d->ncells; k++) {
+        if (!d->cells[k].suppressed)
+            sum += d->cells[k].estimate;
+        if (d->cells[k].n_category < 0)
+            counts = 0;
+        else
+            nsum += d->cells[k].n_category;
+    }
+    return sum > 1 + 1e-6 || (counts && nsum > d->n);
+}
+
+static double compare_grouped(ts_pen *p, const ts_chart *c, const ts_tdomain *d, ts_rect area, int dry, ts_err *err)
+{
+    const ts_reference *ref = c->reference;
+    size_t nopt = c->ncodes ? c->ncodes : d->ncells;
+    if (!c->ncodes && ref->ncodes != d->ncells) {
+        ts_err_set(err, TS_E_DATA, "chart %s: the reference has %zu options, table %s has %zu", c->name, ref->ncodes,
+                   c->table->id, d->ncells);
+        return -1;
+    }
+    ts_valuerow *rows = calloc(2 * (nopt ? nopt : 1), sizeof *rows);
+    if (!rows) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return -1;
+    }
+    ts_values v = {.rows = rows, .nrows = 2 * nopt, .wrap_labels = 1, .pairs = 1,
+                   .series_label = {SURVEY_LABEL, ref->label}};
+    for (size_t k = 0; k < nopt; k++) {
+        const ts_tcell *cell = c->ncodes ? ts_tdomain_cell(d, c->codes[k]) : &d->cells[k];
+        if (!cell) {
+            ts_err_set(err, TS_E_DATA, "chart %s: code %s is not an option of table %s (line %lu)", c->name,
+                       c->codes[k], c->table->id, d->line);
+            free(rows);
+            return -1;
+        }
+        ts_valuerow *s = &rows[2 * k], *r = &rows[2 * k + 1];
+        s->label = cell->label;
+        s->n = -1;
+        s->suppressed = cell->suppressed;
+        s->value = cell->estimate;
+        s->lo = cell->ci_low;
+        s->hi = cell->ci_high;
+        r->label = ref->label;
+        r->n = -1;
+        r->lo = r->hi = NAN;
+        r->series = 1;
+        r->value = ts_reference_option_share(ref, cell->code);
+        if (isnan(r->value)) {
+            ts_err_set(err, TS_E_DATA, "chart %s: the reference has no answer for code %s (%s) of table %s", c->name,
+                       cell->code, cell->label, c->table->id);
+            free(rows);
+            return -1;
+        }
+    }
+    double h = ts_chart_indicator_body(p, &v, area, dry);
+    free(rows);
+    return h;
+}
+
 static double compare_indicator(ts_pen *p, const ts_chart *c, const ts_tdomain *d, ts_rect area, int dry, ts_err *err)
 {
     ts_valuerow rows[2];
@@ -73,23 +142,41 @@ double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
         ts_err_set(err, TS_E_DATA, "chart %s: table %s has no 全体 (whole population) rows", c->name, c->table->id);
         return -1;
     }
-    double h = c->ncodes ? compare_indicator(p, c, d, area, dry, err) : compare_stacked(p, c, d, area, dry, err);
+    int multiple = is_multiple(d);
+    double h = multiple ? compare_grouped(p, c, d, area, dry, err)
+               : c->ncodes ? compare_indicator(p, c, d, area, dry, err)
+                           : compare_stacked(p, c, d, area, dry, err);
     if (h < 0 || !dry)
         return h;
-    int any_supp = 0;
-    for (size_t k = 0; k < d->ncells; k++)
+    int any_supp = 0, any_ci = 0;
+    for (size_t k = 0; k < d->ncells; k++) {
         any_supp |= d->cells[k].suppressed;
-    if (!c->ncodes)
+        any_ci |= !isnan(d->cells[k].ci_low);
+    }
+    double level = (isnan(d->ci_level) ? 0.95 : d->ci_level) * 100;
+    if (multiple)
+        ts_notes_add(notes, "複数回答のため合計は100%%を超える。%s", c->ncodes ? "" : "選択肢は調査票の順。");
+    else if (!c->ncodes)
         ts_notes_add(notes, "帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。");
     if (any_supp)
-        ts_notes_add(notes, "＊（斜線）回答者%ld人未満のため非表示。", c->min_cell);
+        ts_notes_add(notes, "＊%s回答者%ld人未満のため非表示。", multiple ? " " : "（斜線）", c->min_cell);
     ts_notes_add(notes, "本調査は%s（全体）。", c->survey_title[0] ? c->survey_title : "この調査");
-    ts_notes_add(notes, "%sは公表値（%%）から無回答%.1f%%を除いて100%%に換算。公表値がウェイト付けかは未確認%s%s。",
-                 c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? "。出典：" : "",
-                 c->reference->source);
-    if (c->ncodes)
-        ts_notes_add(notes, "%s", c->ncodes == 1 ? "ヒゲは本調査の95%信頼区間（全国値は区間の公表がない）。"
-                                                  : "複数の回答の合計のため信頼区間は示していない。");
+    if (multiple)
+        ts_notes_add(notes, "%sは公表値（%%）を無回答%.1f%%を除いた回答者に対する割合に換算。公表値がウェイト付けかは未確認%s%s。",
+                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? "。出典：" : "",
+                     c->reference->source);
+    else
+        ts_notes_add(notes, "%sは公表値（%%）から無回答%.1f%%を除いて100%%に換算。公表値がウェイト付けかは未確認%s%s。",
+                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? "。出典：" : "",
+                     c->reference->source);
+    if (multiple && any_ci)
+        ts_notes_add(notes, "ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。", level);
+    else if (c->ncodes && !multiple) {
+        if (c->ncodes == 1)
+            ts_notes_add(notes, "ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。", level);
+        else
+            ts_notes_add(notes, "複数の回答の合計のため信頼区間は示していない。");
+    }
     ts_chart_common_notes(c, notes);
     return h;
 }

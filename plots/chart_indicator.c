@@ -12,6 +12,7 @@
 #define AXIS_H 14.0
 #define TOTAL_GAP 8.0
 #define VALUE_W 34.0 /* room right of the longest bar for "100.0%" */
+#define LEGEND_H 12.0 /* grouped bars: the series legend above them */
 
 /* A round upper end for the axis and its step, both proportions. */
 static void axis_scale(double vmax, double *top, double *step)
@@ -32,37 +33,107 @@ static void axis_scale(double vmax, double *top, double *step)
     *step = s;
 }
 
+/* Draw row R as a bar (or dot) from X0 over BW for values up to TOP, BAR_H high at Y. */
+static void draw_value(ts_pen *p, const ts_values *v, const ts_valuerow *r, double x0, double bw, double top, double y,
+                       double bar_h)
+{
+    double ymid = y + bar_h / 2;
+    ts_rgb col = r->total ? TS_TOTAL : r->muted ? (ts_rgb){0.62, 0.62, 0.62} : ts_palette_qualitative(r->series);
+    if (r->suppressed) {
+        ts_text_font(p, 0, TS_FONT_VALUE);
+        ts_frame_color(p, TS_INK);
+        ts_text_draw(p, x0 + 3, ymid + TS_FONT_VALUE * 0.36, "＊ 非表示", TS_ALIGN_LEFT);
+        return;
+    }
+    double xv = x0 + bw * fmin(r->value, top) / top;
+    if (v->dots) {
+        ts_frame_line(p, x0, ymid, xv, ymid, 0.5, TS_GRID);
+    } else {
+        ts_frame_fill(p, x0, y, xv - x0, bar_h, col);
+    }
+    double xr = xv;
+    if (!isnan(r->lo) && !isnan(r->hi)) {
+        double xl = x0 + bw * fmax(0, r->lo) / top, xh = x0 + bw * fmin(r->hi, top) / top;
+        double cap = bar_h * 0.28;
+        /* On a bar the whisker is ink; a white halo keeps it readable where it crosses the fill. */
+        ts_frame_line(p, xl, ymid, xh, ymid, 1.6, (ts_rgb){1, 1, 1});
+        ts_frame_line(p, xl, ymid, xh, ymid, 0.8, TS_INK);
+        ts_frame_line(p, xl, ymid - cap, xl, ymid + cap, 0.8, TS_INK);
+        ts_frame_line(p, xh, ymid - cap, xh, ymid + cap, 0.8, TS_INK);
+        xr = fmax(xr, xh);
+    }
+    if (v->dots) {
+        ts_frame_color(p, (ts_rgb){1, 1, 1});
+        cairo_arc(p->cr, xv, ymid, fmin(3.6, bar_h * 0.36) + 0.8, 0, 2 * M_PI);
+        cairo_fill(p->cr);
+        ts_frame_color(p, col);
+        cairo_arc(p->cr, xv, ymid, fmin(3.6, bar_h * 0.36), 0, 2 * M_PI);
+        cairo_fill(p->cr);
+        xr = fmax(xr, xv + 4);
+    }
+    char buf[16];
+    snprintf(buf, sizeof buf, r->from_complement ? "%.1f%%\xE2\x80\xA0" : "%.1f%%", r->value * 100);
+    ts_text_font(p, r->total, TS_FONT_VALUE);
+    ts_frame_color(p, TS_INK);
+    ts_text_draw(p, xr + 3, ymid + TS_FONT_VALUE * 0.36, buf, TS_ALIGN_LEFT);
+}
+
 double ts_chart_indicator_body(ts_pen *p, const ts_values *v, ts_rect area, int dry)
 {
     const char *labels[TS_MAX_BARS] = {0};
     long ns[TS_MAX_BARS] = {0};
-    size_t nr = v->nrows < TS_MAX_BARS ? v->nrows : TS_MAX_BARS;
+    /* Grouped bars (v->pairs): rows 2g and 2g+1 are one group, labelled once by row 2g. */
+    size_t per = v->pairs ? 2 : 1;
+    size_t nr = v->nrows < TS_MAX_BARS * per ? v->nrows : TS_MAX_BARS * per;
+    nr -= nr % per;
+    size_t ng = nr / per;
     double vmax = 0;
     for (size_t i = 0; i < nr; i++) {
-        labels[i] = v->rows[i].label;
-        ns[i] = v->rows[i].n;
+        if (i % per == 0) {
+            labels[i / per] = v->rows[i].label;
+            ns[i / per] = v->rows[i].n;
+        }
         if (!v->rows[i].suppressed) {
             vmax = fmax(vmax, v->rows[i].value);
             if (!isnan(v->rows[i].hi))
                 vmax = fmax(vmax, v->rows[i].hi);
         }
     }
-    double bar_h = v->wrap_labels ? 13 : 12, gap = v->wrap_labels ? 11 : 7;
-    double lw = ts_frame_label_width(p, labels, ns, nr, area.w * (v->wrap_labels ? 0.42 : 0.36), v->wrap_labels);
+    double bar_h = v->wrap_labels ? 13 : 12, gap = v->wrap_labels ? 11 : 7, inner = 0;
+    if (v->pairs)
+        bar_h = 9, inner = 1.5, gap = 9;
+    double leg_h = v->pairs ? LEGEND_H : 0;
+    double lw = ts_frame_label_width(p, labels, ns, ng, area.w * (v->wrap_labels ? 0.42 : 0.36), v->wrap_labels);
     double x0 = area.x + lw + 6, x1 = area.x + area.w - VALUE_W;
     double bw = x1 - x0;
     int has_total = nr > 0 && v->rows[0].total;
-    double rows_natural = nr * (bar_h + gap) + (has_total ? TOTAL_GAP : 0);
+    double group_h = per * bar_h + (per - 1) * inner;
+    double rows_natural = ng * (group_h + gap) + (has_total ? TOTAL_GAP : 0);
     if (dry)
-        return rows_natural + AXIS_H + 4;
-    double f = fmin(1, (area.h - AXIS_H - 4) / rows_natural);
+        return leg_h + rows_natural + AXIS_H + 4;
+    double f = fmin(1, (area.h - leg_h - AXIS_H - 4) / rows_natural);
     if (f < 0.2)
         f = 0.2;
     bar_h *= f;
     gap *= f;
+    inner *= f;
+    group_h *= f;
+    if (v->pairs) {
+        /* Legend: a swatch and the name of each series, left to right above the bars. */
+        const double sw = 7.5;
+        double x = x0;
+        ts_text_font(p, 0, TS_FONT_LABEL - 0.5);
+        for (size_t k = 0; k < 2; k++) {
+            const char *name = v->series_label[k] ? v->series_label[k] : "";
+            ts_frame_fill(p, x, area.y + 1, sw, sw, ts_palette_qualitative(k));
+            ts_frame_color(p, TS_INK);
+            ts_text_draw(p, x + sw + 3, area.y + sw, name, TS_ALIGN_LEFT);
+            x += sw + 3 + ts_text_width(p, name) + 12;
+        }
+    }
     double top, step;
     axis_scale(vmax, &top, &step);
-    double y0 = area.y + 4, y = y0;
+    double y0 = area.y + leg_h + 4, y = y0;
     double rows_h = rows_natural * f;
     /* Grid first, so the bars cover it. */
     ts_text_font(p, 0, TS_FONT_SMALL);
@@ -74,56 +145,19 @@ double ts_chart_indicator_body(ts_pen *p, const ts_values *v, ts_rect area, int 
         ts_frame_color(p, (ts_rgb){0.35, 0.35, 0.35});
         ts_text_draw(p, x, y0 + rows_h - gap + 4 + TS_FONT_SMALL, buf, TS_ALIGN_CENTER);
     }
-    for (size_t i = 0; i < nr; i++) {
-        const ts_valuerow *r = &v->rows[i];
-        double ymid = y + bar_h / 2;
-        ts_frame_bar_label(p, x0 - 5, ymid, lw, r->label, r->n, v->wrap_labels);
-        ts_rgb col = r->total ? TS_TOTAL : r->muted ? (ts_rgb){0.62, 0.62, 0.62} : ts_palette_qualitative(r->series);
-        if (r->suppressed) {
-            ts_text_font(p, 0, TS_FONT_VALUE);
-            ts_frame_color(p, TS_INK);
-            ts_text_draw(p, x0 + 3, ymid + TS_FONT_VALUE * 0.36, "＊ 非表示", TS_ALIGN_LEFT);
-        } else {
-            double xv = x0 + bw * fmin(r->value, top) / top;
-            if (v->dots) {
-                ts_frame_line(p, x0, ymid, xv, ymid, 0.5, TS_GRID);
-            } else {
-                ts_frame_fill(p, x0, y, xv - x0, bar_h, col);
-            }
-            double xr = xv;
-            if (!isnan(r->lo) && !isnan(r->hi)) {
-                double xl = x0 + bw * fmax(0, r->lo) / top, xh = x0 + bw * fmin(r->hi, top) / top;
-                double cap = bar_h * 0.28;
-                /* On a bar the whisker is ink; a white halo keeps it readable where it crosses the fill. */
-                ts_frame_line(p, xl, ymid, xh, ymid, 1.6, (ts_rgb){1, 1, 1});
-                ts_frame_line(p, xl, ymid, xh, ymid, 0.8, TS_INK);
-                ts_frame_line(p, xl, ymid - cap, xl, ymid + cap, 0.8, TS_INK);
-                ts_frame_line(p, xh, ymid - cap, xh, ymid + cap, 0.8, TS_INK);
-                xr = fmax(xr, xh);
-            }
-            if (v->dots) {
-                ts_frame_color(p, (ts_rgb){1, 1, 1});
-                cairo_arc(p->cr, xv, ymid, fmin(3.6, bar_h * 0.36) + 0.8, 0, 2 * M_PI);
-                cairo_fill(p->cr);
-                ts_frame_color(p, col);
-                cairo_arc(p->cr, xv, ymid, fmin(3.6, bar_h * 0.36), 0, 2 * M_PI);
-                cairo_fill(p->cr);
-                xr = fmax(xr, xv + 4);
-            }
-            char buf[16];
-            snprintf(buf, sizeof buf, r->from_complement ? "%.1f%%\xE2\x80\xA0" : "%.1f%%", r->value * 100);
-            ts_text_font(p, r->total, TS_FONT_VALUE);
-            ts_frame_color(p, TS_INK);
-            ts_text_draw(p, xr + 3, ymid + TS_FONT_VALUE * 0.36, buf, TS_ALIGN_LEFT);
-        }
-        y += bar_h + gap;
-        if (r->total && i + 1 < nr) {
+    for (size_t g = 0; g < ng; g++) {
+        const ts_valuerow *r = &v->rows[g * per];
+        ts_frame_bar_label(p, x0 - 5, y + group_h / 2, lw, r->label, r->n, v->wrap_labels);
+        for (size_t j = 0; j < per; j++)
+            draw_value(p, v, &v->rows[g * per + j], x0, bw, top, y + j * (bar_h + inner), bar_h);
+        y += group_h + gap;
+        if (r->total && g + 1 < ng) {
             double ly = y + TOTAL_GAP * f / 2 - gap / 2;
             ts_frame_line(p, area.x, ly, x1, ly, 0.5, TS_GRID);
             y += TOTAL_GAP * f;
         }
     }
-    return rows_h + AXIS_H + 4;
+    return leg_h + rows_h + AXIS_H + 4;
 }
 
 /* The labels of CODES in table T, as 「a」「b」 for the footnote. */

@@ -34,6 +34,14 @@ double ts_reference_share(const ts_reference *r, const char *code)
     return NAN;
 }
 
+double ts_reference_option_share(const ts_reference *r, const char *code)
+{
+    for (size_t i = 0; i < r->ncodes; i++)
+        if (strcmp(r->code[i], code) == 0)
+            return r->no_answer < 1 ? r->published[i] / (1 - r->no_answer) : NAN;
+    return NAN;
+}
+
 /* 「全国（令和4年）」 from a year written R4 (令和) or H30 (平成); other years as given. */
 static char *year_label(const char *year)
 {
@@ -123,6 +131,7 @@ ts_reference *ts_reference_read(const char *path, const char *row, ts_err *err)
                 goto fail_header;
             }
             r->code[r->ncodes] = ts_strdup(code);
+            r->published[r->ncodes] = v / 100;
             r->share[r->ncodes++] = v;
             sum += v;
         }

@@ -17,6 +17,7 @@ typedef struct ts_reference {
     size_t ncodes;
     char *code[TS_REF_MAX];     /* answer codes of the survey's question */
     double share[TS_REF_MAX];   /* 0..1, renormalised over the answers (無回答 left out) */
+    double published[TS_REF_MAX]; /* 0..1 as published, of all respondents (無回答 included) */
     double no_answer;           /* the published 無回答 share, 0..1; 0 when none */
 } ts_reference;
 
@@ -28,5 +29,8 @@ ts_reference *ts_reference_read(const char *path, const char *row, ts_err *err);
 void ts_reference_free(ts_reference *r);
 /* The share of CODE (0..1), or NAN when the reference has no such answer. */
 double ts_reference_share(const ts_reference *r, const char *code);
+/* For a multiple answer (options do not add up to 100%): the share of respondents with an
+ * answer who chose CODE, published / (1 − no_answer); NAN when there is no such option. */
+double ts_reference_option_share(const ts_reference *r, const char *code);
 
 #endif

@@ -18,6 +18,10 @@ typedef struct design {
     size_t n;
     double *w;            /* final weight; 0 = not in the design */
     double *d;            /* weight before calibration (for calibration residuals) */
+    double *wcal;         /* weight the calibration produced, before any trimming (= w when
+                           * not trimmed): R's svyrecvar takes the calibration's g and
+                           * post-stratified weights from the calibration step, unchanged by
+                           * trimWeights, so the residuals below use wcal where R uses them */
     size_t *stratum;      /* 0..nstrata-1 */
     size_t nstrata;
     char **stratum_name;  /* per stratum, for messages: "area = 2 (南)"; NULL when unstratified */

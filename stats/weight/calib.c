@@ -337,8 +337,10 @@ int calib_trim(double *w, size_t n, double lower, double upper, int strict, size
                 cut += w[i] - nw;
                 outside++;
             }
-        if (outside == 0 || outside == n)
+        if (outside == 0)
             break;
+        if (outside == n) /* no weight inside the bounds to take the trimmed amount */
+            return -1;
         rounds++;
         double share = cut / (double)(n - outside);
         for (size_t i = 0; i < n; i++) {

@@ -62,7 +62,9 @@ int calib_calibrate(double *w, size_t n, const double *x, size_t p, const double
 /* Trim W into [LOWER, UPPER] (R: trimWeights): weights outside are set to the bound and the
  * trimmed amount is shared out equally among the weights inside; with STRICT this repeats
  * until no weight is outside. Returns the number of rounds; *TRIMMED gets how many weights
- * were at a bound at the end. */
+ * were at a bound at the end. Returns -1 (W then holds the last complete round, or is
+ * unchanged) when a round finds every weight outside the bounds: the trimmed amount has
+ * nowhere to go (R's trimWeights then clamps them all and the total is lost). */
 int calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed);
 
 #endif

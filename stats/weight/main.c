@@ -1,4 +1,5 @@
 /* main.c — tsunagari-weight: argv → options → weight_run() → exit code. */
+#include <gsl/gsl_errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,8 @@ int main(int argc, char **argv)
         return usage_error(optind == argc ? "missing the input dataset" : "more than one input dataset", NULL);
     }
     opt.input = argv[optind];
+    /* GSL's default handler aborts the process; calib.c checks every GSL status instead. */
+    gsl_set_error_handler_off();
     ts_err err = TS_ERR_INIT;
     ts_status st = weight_run(&opt, stdout, &err);
     if (st != TS_OK)

@@ -42,6 +42,9 @@ typedef struct wctx {
     struct wmargin *margins; /* kept for the report, made after trimming */
     size_t nmargins;
     double *before;       /* weights before calibration, for the report */
+    double *calibrated;   /* weights after calibration, before trimming (NULL: no trimming
+                           * after a calibration): the variance's calibration residuals use
+                           * them, as R's survey keeps the calibration's g through trimWeights */
     size_t ncalcols;      /* what the estimation stage needs for calibration residuals: */
     char **calnames;      /* post/rake: each margin's cell per row; GREG: the model matrix */
     double **calcols;
@@ -1255,6 +1258,9 @@ static ts_status calibrate(wctx *c, ts_err *err)
         st = get_number(c, "weighting", "tolerance", mi == 2 ? 1e-10 : 1e-12, &eps, err);
     if (st == TS_OK)
         st = get_number(c, "weighting", "max_iter", mi == 2 ? 1000 : 100, &maxit, err);
+    /* (int) of a double outside int's range is undefined: refuse it before the cast. */
+    if (st == TS_OK && !(maxit >= 1 && maxit <= 1000000 && maxit == floor(maxit)))
+        st = bad_setting(c, "weighting", "max_iter", "a whole number 1..1000000", err);
     if (st == TS_OK && mi <= 2) {
         calib_margin *cm = malloc(nm * sizeof *cm);
         if (!cm)
@@ -1442,11 +1448,27 @@ static ts_status trim(wctx *c, ts_err *err)
     double *wp = malloc((np ? np : 1) * sizeof *wp);
     if (!wp)
         return nomem(err);
+    if (c->calkind && *c->calkind) {
+        if (!(c->calibrated = malloc((c->n ? c->n : 1) * sizeof *c->calibrated))) {
+            free(wp);
+            return nomem(err);
+        }
+        memcpy(c->calibrated, c->w, c->n * sizeof *c->w);
+    }
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (c->in[i])
             wp[j++] = c->w[i];
     size_t at = 0, outside = 0;
     int rounds = calib_trim(wp, np, lo, hi, strict, &at);
+    if (rounds < 0) {
+        free(wp);
+        ts_strbuf at_s = TS_STRBUF_INIT;
+        where(c, "weighting", hi_s ? "trim_upper" : "trim_lower", &at_s);
+        ts_err_set(err, TS_E_DATA, "%s: every weight is outside the trimming bounds %.6g..%.6g, so the trimmed "
+                   "amount has no weight to be shared out among; widen the bounds", at_s.data ? at_s.data : "", lo, hi);
+        ts_strbuf_free(&at_s);
+        return TS_E_DATA;
+    }
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (c->in[i]) {
             outside += wp[j] < lo || wp[j] > hi;
@@ -1627,6 +1649,7 @@ static ts_status record(wctx *c, ts_err *err)
     int rc = ts_dataset_set_meta(c->ds, "weight.tool", PROG " " TS_VERSION) ||
              ts_dataset_set_meta(c->ds, "weight.variable", "weight") ||
              ts_dataset_set_meta(c->ds, "weight.design_variable", "design_weight") ||
+             ts_dataset_set_meta(c->ds, "weight.calibrated_variable", c->calibrated ? "calibrated_weight" : "") ||
              ts_dataset_set_meta(c->ds, "weight.method", c->method.data ? c->method.data : "") ||
              ts_dataset_set_meta(c->ds, "weight.calibration", c->calkind ? c->calkind : "none") ||
              ts_dataset_set_meta(c->ds, "weight.calibration_variables", c->calvars.data ? c->calvars.data : "") ||
@@ -1783,14 +1806,19 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if ((st = calibrate(&c, err)) != TS_OK || (st = trim(&c, err)) != TS_OK)
         goto out;
     for (size_t i = 0; i < c.n; i++)
-        if (!c.in[i])
+        if (!c.in[i]) {
             c.w[i] = c.design[i] = 0;
+            if (c.calibrated)
+                c.calibrated[i] = 0;
+        }
     diagnostics(&c);
     if ((st = record(&c, err)) != TS_OK)
         goto out;
     if (add_column(&c, "weight", "ウェイト", "Final weight", c.w) != TS_OK ||
         add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design) != TS_OK ||
         (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK) ||
+        (c.calibrated && add_column(&c, "calibrated_weight", "較正ウェイト（トリミング前）",
+                                    "Calibrated weight (before trimming)", c.calibrated) != TS_OK) ||
         add_calibration_columns(&c) != TS_OK) {
         st = ts_err_set(err, TS_E_DATA, "%s: cannot add the weight columns (a variable of that name is not numeric?)",
                         opt->input);
@@ -1835,6 +1863,7 @@ out:
     free(c.design);
     free(c.in);
     free(c.fpc);
+    free(c.calibrated);
     free(c.before);
     wmargins_free(c.margins, c.nmargins);
     for (size_t j = 0; j < c.ncalcols; j++) {

@@ -77,6 +77,16 @@ for c in $CHARTS; do
     check "$c.png matches reference/$c.png" $PY compare "$tmp/g/$c.png" "$here/reference/$c.png"
 done
 
+# ---- a compare chart of a multiple answer: grouped bars, not a 100% bar ------------------
+printf '[survey]\ntitle = テスト調査（合成データ）\nsynthetic = yes\n[chart.compare_multi]\ntype = compare\ntable = events\nreference = %s\nreference_row = R4\ntitle = 全国との比較（複数回答、テスト）\n' \
+    "$fx/reference-events.csv" >"$tmp/cm.ini"
+check "compare of a multiple answer renders" "$bin" -q --dpi 100 -f png -s "$tmp/cm.ini" -o "$tmp/cm" "$fx/tables.csv"
+check "compare_multi: grouped bars follow survey and reference shares" python3 "$here/geometry.py" compare_multi "$tmp/cm/compare_multi.png"
+if [ "$update" = "--update-references" ]; then
+    cp "$tmp/cm/compare_multi.png" "$here/reference/compare_multi.png" && echo "# updated reference/compare_multi.png: look at it before committing"
+fi
+check "compare_multi.png matches reference/compare_multi.png" $PY compare "$tmp/cm/compare_multi.png" "$here/reference/compare_multi.png"
+
 # ---- failure modes -------------------------------------------------------------------------
 expect_rc() { # expect_rc NAME RC PATTERN COMMAND...: exit status RC and PATTERN on stderr
     name=$1 rc=$2 pat=$3; shift 3

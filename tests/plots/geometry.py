@@ -16,6 +16,7 @@ def seq(i, n):  # as plots/palette.c
     return ','.join(str(int(round(255 * (VIRIDIS[k][j] + f * (VIRIDIS[k + 1][j] - VIRIDIS[k][j]))))) for j in range(3))
 
 BLUE, GREY_TOTAL, GREY_MUTED = '0,114,178', '84,84,84', '158,158,158'
+ORANGE = '230,159,0'
 
 def bars(png, colour, axis=False):
     """[(y, x0, x1)] of the top row of each bar of COLOUR, top to bottom."""
@@ -91,4 +92,20 @@ elif chart == 'compare':
         # reference: 19 of the 99 answered points (1.0 無回答 left out)
         check(f'全国 / 本調査 決してない = {width(b[1]) / width(b[0]):.3f} (expect {19 / 99 / 0.20:.3f})',
               near(width(b[1]) / width(b[0]), 19 / 99 / 0.20))
+elif chart == 'compare_multi':
+    # events is a multiple answer: grouped bars, survey (blue) above reference (orange) for
+    # each option in file order; the reference is published / (1 - 0.02 無回答).
+    sv = [t for t in bars(png, BLUE, True) if width(t) > 14]  # the legend swatch is narrower
+    rf = [t for t in bars(png, ORANGE, True) if width(t) > 14]
+    check(f'6 survey bars and 6 reference bars ({len(sv)}, {len(rf)})', len(sv) == 6 and len(rf) == 6)
+    if len(sv) == 6 and len(rf) == 6:
+        ws, wr = [width(t) for t in sv], [width(t) for t in rf]
+        want_s = [0.15, 0.25, 0.35, 0.05, 0.04, 0.30]
+        want_r = [x / 98 for x in [20.0, 20.0, 30.0, 10.0, 5.0, 25.0]]
+        check(f'survey widths follow the shares: {[round(x / ws[2], 3) for x in ws]}',
+              all(nearw(x, ws[2], e / 0.35) for x, e in zip(ws, want_s)))
+        check(f'reference widths follow published / 0.98: {[round(x / ws[2], 3) for x in wr]}',
+              all(nearw(x, ws[2], e / 0.35) for x, e in zip(wr, want_r)))
+        check('each reference bar just below its survey bar',
+              all(0 < r[0] - s[0] < 20 for s, r in zip(sv, rf)))
 sys.exit(1 if fails else 0)

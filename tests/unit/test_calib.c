@@ -63,5 +63,8 @@ int main(void)
     rounds = calib_trim(s, 3, -INFINITY, 4, 1, &at);
     T_CHECK(rounds >= 1 && s[0] <= 4 && s[1] <= 4 && s[2] <= 4 + 1e-9);
     T_CHECK(near(s[0] + s[1] + s[2], 12)); /* the total is kept */
+    /* Every weight outside: nowhere to share the trimmed amount, refused (issue #10). */
+    double all_out[2] = {1, 10};
+    T_CHECK(calib_trim(all_out, 2, 2, 5, 0, &at) == -1);
     T_DONE();
 }
