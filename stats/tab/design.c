@@ -15,6 +15,7 @@ void design_free(design *d)
         return;
     free(d->w);
     free(d->d);
+    free(d->wcal);
     free(d->stratum);
     for (size_t h = 0; d->stratum_name && h < d->nstrata; h++)
         free(d->stratum_name[h]);
@@ -89,22 +90,27 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
     d->lonely = lonely;
     d->w = malloc((n ? n : 1) * sizeof *d->w);
     d->d = malloc((n ? n : 1) * sizeof *d->d);
+    d->wcal = malloc((n ? n : 1) * sizeof *d->wcal);
     d->stratum = calloc(n ? n : 1, sizeof *d->stratum);
     d->psu = malloc((n ? n : 1) * sizeof *d->psu);
     key = malloc((n ? n : 1) * sizeof *key);
-    if (!d->w || !d->d || !d->stratum || !d->psu || !key)
+    if (!d->w || !d->d || !d->wcal || !d->stratum || !d->psu || !key)
         goto nomem;
 
     const char *wname = ts_dataset_get_meta(ds, "weight.variable");
     const ts_var *wv = wname ? ts_dataset_find(ds, wname) : NULL;
     const char *dname = ts_dataset_get_meta(ds, "weight.design_variable");
     const ts_var *dv = dname ? ts_dataset_find(ds, dname) : NULL;
+    const char *cname_w = ts_dataset_get_meta(ds, "weight.calibrated_variable");
+    const ts_var *cwv = cname_w && *cname_w ? ts_dataset_find(ds, cname_w) : NULL;
     d->weighted = wv != NULL;
     for (size_t i = 0; i < n; i++) {
         double w = wv ? ts_var_num(wv, i) : 1;
         d->w[i] = isnan(w) ? 0 : w;
         double dd = dv ? ts_var_num(dv, i) : d->w[i];
         d->d[i] = isnan(dd) ? 0 : dd;
+        double wc = cwv ? ts_var_num(cwv, i) : d->w[i];
+        d->wcal[i] = isnan(wc) || d->w[i] == 0 ? d->w[i] : wc;
     }
     ts_strbuf_append_str(&sum, wv ? "weighted" : "unweighted (every respondent weight 1)");
 
@@ -276,7 +282,7 @@ static int rake_residuals_joint(const design *d, double *z, size_t k)
             j += d->cal_cell[m][i] * stride[m];
         cnt[j]++;
         for (size_t c = 0; c < k; c++)
-            sum[j * k + c] += z[i * k + c] / d->w[i];
+            sum[j * k + c] += z[i * k + c] / d->wcal[i];
     }
     for (int sweep = 0; sweep < 10; sweep++) /* R's fixed number of back-fitting sweeps */
         for (size_t m = 0; m < nm; m++) {
@@ -311,7 +317,7 @@ static int rake_residuals_joint(const design *d, double *z, size_t k)
             double adj = 0;
             for (size_t m = 0; m < nm; m++)
                 adj += a[m][d->cal_cell[m][i] * k + c];
-            z[i * k + c] -= d->w[i] * adj;
+            z[i * k + c] -= d->wcal[i] * adj;
         }
     }
     rc = 1;
@@ -357,20 +363,21 @@ static int calibration_residuals(const design *d, double *z, size_t k)
                     double a = d->cal == CAL_POST ? d->d[i] : 1;
                     den[c] += a;
                     for (size_t j = 0; j < k; j++)
-                        num[c * k + j] += a * z[i * k + j] / d->w[i];
+                        num[c * k + j] += a * z[i * k + j] / d->wcal[i];
                 }
                 for (size_t i = 0; i < n; i++) {
                     size_t c = d->cal_cell[m][i];
                     if (c == SIZE_MAX || d->w[i] == 0 || den[c] == 0)
                         continue;
                     for (size_t j = 0; j < k; j++)
-                        z[i * k + j] -= d->w[i] * num[c * k + j] / den[c];
+                        z[i * k + j] -= d->wcal[i] * num[c * k + j] / den[c];
                 }
                 free(num);
                 free(den);
             }
     } else if (d->cal == CAL_GREG) {
-        /* R: qr.resid(qr(X √d), z / (g √d)) × g √d, with g = w / d. */
+        /* R: qr.resid(qr(X √d), z / (g √d)) × g √d, with g = wcal / d (calibrate() keeps
+         * g √d in the design; trimWeights later changes the weights, not g). */
         size_t p = d->ncal, m = 0;
         for (size_t i = 0; i < n; i++)
             m += d->w[i] > 0;
@@ -396,13 +403,13 @@ static int calibration_residuals(const design *d, double *z, size_t k)
         for (size_t j = 0; j < k; j++) {
             for (size_t i = 0, r = 0; i < n; i++)
                 if (d->w[i] > 0) {
-                    double gsd = d->w[i] / d->d[i] * sqrt(d->d[i]);
+                    double gsd = d->wcal[i] / d->d[i] * sqrt(d->d[i]);
                     gsl_vector_set(b, r++, z[i * k + j] / gsd);
                 }
             gsl_linalg_QR_lssolve(a, tau, b, sol, res);
             for (size_t i = 0, r = 0; i < n; i++)
                 if (d->w[i] > 0) {
-                    double gsd = d->w[i] / d->d[i] * sqrt(d->d[i]);
+                    double gsd = d->wcal[i] / d->d[i] * sqrt(d->d[i]);
                     z[i * k + j] = gsl_vector_get(res, r++) * gsd;
                 }
         }
