@@ -446,9 +446,20 @@ static ts_status design_weights(wctx *c, ts_err *err)
             return nomem(err);
         for (size_t i = 0; i < c->n; i++) {
             double x = ts_var_num(fpc_var, i);
-            if (c->in[i] && !(x > 0))
-                return ts_err_set(err, TS_E_DATA, "%s: fpc %s must be a positive population size; row %zu has %g",
-                                  fpc_var->name, fpc_var->name, i + 1, x);
+            if (c->in[i] && !(x > 0)) {
+                ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
+                where(c, "design", "fpc", &at);
+                row_name(c, i, &who);
+                if (isnan(x))
+                    ts_err_set(err, TS_E_DATA, "%s: %s: %s is missing; it must be a positive population size",
+                               at.data ? at.data : "", who.data ? who.data : "", fpc_var->name);
+                else
+                    ts_err_set(err, TS_E_DATA, "%s: %s: %s is %.17g; it must be a positive population size",
+                               at.data ? at.data : "", who.data ? who.data : "", fpc_var->name, x);
+                ts_strbuf_free(&at);
+                ts_strbuf_free(&who);
+                return TS_E_DATA;
+            }
             c->fpc[i] = c->in[i] ? x : NAN;
         }
         if ((st = check_fpc_constant(c, fpc_var, err)) != TS_OK)
