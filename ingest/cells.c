@@ -2,6 +2,7 @@
 #include "cells.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +281,8 @@ cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row,
     uint64_t mask = 0;
     int any = 0;
     for (size_t i = 0; i < v->ncodes; i++) {
+        if (cols[i] == SIZE_MAX)
+            continue; /* the 非該当 option: no raw column (asked_if sets it) */
         const char *s = fields[cols[i]].s;
         size_t n = fields[cols[i]].len;
         ts_trim(&s, &n);

@@ -48,6 +48,14 @@ static cell_status sum(const ts_cbvar *cv, ts_var *const *vars, ts_var *v, size_
     return CELL_OK;
 }
 
+/* 1 where the condition holds, 0 where it fails, system missing where it is undetermined. */
+static cell_status indicator(const ts_cbvar *cv, ts_var *const *vars, ts_var *v, size_t row)
+{
+    ts_truth t = ts_cond_eval(cv->cond, vars, row);
+    ts_var_set_int(v, row, t == TS_TRUE ? 1 : t == TS_FALSE ? 0 : TS_MISSING_INT);
+    return CELL_OK;
+}
+
 cell_status derive_row(const ts_codebook *cb, size_t i, ts_var *const *vars, size_t row, ts_strbuf *why)
 {
     const ts_cbvar *cv = &cb->vars[i];
@@ -55,5 +63,67 @@ cell_status derive_row(const ts_codebook *cb, size_t i, ts_var *const *vars, siz
         return recode(cv, vars[cv->from], vars[i], row, why);
     if (cv->kind == TS_CB_SUM)
         return sum(cv, vars, vars[i], row, why);
+    if (cv->kind == TS_CB_INDICATOR)
+        return indicator(cv, vars, vars[i], row);
     return CELL_OK;
+}
+
+/* Whether row ROW of V holds code index K (a multi: has option K among its choices). */
+static int holds_code(const ts_var *v, size_t row, size_t k)
+{
+    if (v->type == TS_VAR_MULTI) {
+        uint64_t m = ts_var_mask(v, row);
+        return m != TS_MISSING_MASK && (m >> k & 1);
+    }
+    double x = ts_var_num(v, row);
+    return !isnan(x) && x == v->codes[k].code;
+}
+
+static void set_code(ts_var *v, size_t row, size_t k)
+{
+    if (v->type == TS_VAR_MULTI)
+        ts_var_set_mask(v, row, (uint64_t)1 << k);
+    else if (v->type == TS_VAR_NUMERIC)
+        ts_var_set_num(v, row, v->codes[k].code);
+    else
+        ts_var_set_int(v, row, v->codes[k].code);
+}
+
+static void set_missing(ts_var *v, size_t row)
+{
+    if (v->type == TS_VAR_MULTI)
+        ts_var_set_mask(v, row, TS_MISSING_MASK);
+    else if (v->type == TS_VAR_NUMERIC)
+        ts_var_set_num(v, row, NAN);
+    else
+        ts_var_set_int(v, row, TS_MISSING_INT);
+}
+
+cell_status derive_skip(const ts_cbvar *cv, ts_var *const *vars, ts_var *v, size_t row, int blank,
+                        cell_status parsed, ts_strbuf *why)
+{
+    if (!cv->asked_if || parsed == CELL_NOMEM)
+        return parsed;
+    size_t k = (size_t)cv->skip;
+    ts_truth asked = ts_cond_eval(cv->asked_if, vars, row);
+    if (asked == TS_FALSE) {
+        /* Not asked: whatever the cell says, the item is 非該当. */
+        if (blank || (parsed == CELL_OK && holds_code(v, row, k))) {
+            set_code(v, row, k);
+            return parsed;
+        }
+        set_code(v, row, k);
+        if (parsed == CELL_WARN)
+            ts_strbuf_append_str(why, "; ");
+        ts_strbuf_printf(why, "answered although not asked (asked_if %s does not hold): stored as %d %s",
+                         cv->asked_if_text, v->codes[k].code, v->codes[k].label);
+        return CELL_WARN;
+    }
+    if (asked == TS_TRUE && parsed == CELL_OK && holds_code(v, row, k)) {
+        set_missing(v, row);
+        ts_strbuf_printf(why, "%d %s (skipped) although asked (asked_if %s holds): stored as missing",
+                         v->codes[k].code, v->codes[k].label, cv->asked_if_text);
+        return CELL_WARN;
+    }
+    return parsed;
 }

@@ -44,6 +44,7 @@ typedef struct run {
     ts_encoding encoding;
     int gzip;
     unsigned long blank_lines;
+    unsigned long cr_ends, first_cr_line, lf_ends; /* line ends that were a CR alone; LF or CRLF */
 } run;
 
 static const char *base_name(const char *path)
@@ -134,6 +135,9 @@ static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts
             if (!r->option_cols[v])
                 st = nomem(err);
             for (size_t k = 0; k < cv->def->ncodes && st == TS_OK; k++) {
+                r->option_cols[v][k] = NO_COLUMN;
+                if ((long)k == cv->skip)
+                    continue; /* 非該当 has no column: ingest sets it (asked_if) */
                 st = match_column(r, cv, cv->def->codes[k].column, &r->option_cols[v][k], err);
                 if (st == TS_OK)
                     used[r->option_cols[v][k]] = 1;
@@ -225,15 +229,26 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
             continue;
         cell_status cs;
         size_t col = r->col[v];
-        if (cv->kind == TS_CB_RECODE || cv->kind == TS_CB_SUM) {
+        int blank = 1;
+        if (cv->kind == TS_CB_RECODE || cv->kind == TS_CB_SUM || cv->kind == TS_CB_INDICATOR) {
             cs = derive_row(r->cb, v, r->vars, row, &r->why);
         } else if (r->option_cols[v]) {
             size_t bad = 0;
             cs = cells_parse_multi_columns(cv, r->vars[v], row, rec->fields, r->option_cols[v], &r->why, &bad);
             col = r->option_cols[v][bad];
+            for (size_t k = 0; k < cv->def->ncodes && blank; k++) {
+                size_t c = r->option_cols[v][k];
+                if (c != NO_COLUMN && !ts_is_blank(rec->fields[c].s, rec->fields[c].len)) {
+                    blank = 0;
+                    if (cs == CELL_OK)
+                        col = c; /* where a skip warning points */
+                }
+            }
         } else {
             cs = cells_parse(cv, r->vars[v], row, rec->fields[col].s, rec->fields[col].len, &r->why);
+            blank = ts_is_blank(rec->fields[col].s, rec->fields[col].len);
         }
+        cs = derive_skip(cv, r->vars, r->vars[v], row, blank, cs, &r->why);
         if (cs == CELL_NOMEM)
             return nomem(err);
         if (cs == CELL_WARN)
@@ -317,8 +332,11 @@ static ts_status record_provenance(run *r, const char *input_sha, ts_err *err)
 static void print_summary(const run *r, FILE *out, const char *rejects_path, int wrote)
 {
     unsigned long rejected = rejects_rows(r->rej), accepted = (unsigned long)r->ds->nrows;
-    fprintf(out, "%s: %s (%s%s): %lu rows read, %lu accepted, %lu rejected", PROG, r->opt->input,
-            ts_encoding_name(r->encoding), r->gzip ? ", gzip" : "", r->rows_read, accepted, rejected);
+    /* A file whose every line ends in a CR alone says so where the encoding is named. */
+    int cr_only = r->cr_ends && !r->lf_ends;
+    fprintf(out, "%s: %s (%s%s%s): %lu rows read, %lu accepted, %lu rejected", PROG, r->opt->input,
+            ts_encoding_name(r->encoding), r->gzip ? ", gzip" : "", cr_only ? ", CR line ends" : "", r->rows_read,
+            accepted, rejected);
     if (r->rows_read)
         fprintf(out, " (%.2f%%)", 100.0 * (double)rejected / (double)r->rows_read);
     fputc('\n', out);
@@ -334,6 +352,9 @@ static void print_summary(const run *r, FILE *out, const char *rejects_path, int
             sep = ", ";
         }
     fprintf(out, "%s\n", *sep == ',' ? ")" : "");
+    if (r->cr_ends && !cr_only)
+        fprintf(out, "  lone CR line ends: %lu (the first ends line %lu): each read as a line end and counted in line numbers\n",
+                r->cr_ends, r->first_cr_line);
     if (r->blank_lines || r->unused_columns)
         fprintf(out, "  blank lines skipped: %lu; raw columns not in the codebook (left out): %lu\n",
                 r->blank_lines, r->unused_columns);
@@ -409,6 +430,8 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     r.encoding = ts_linereader_encoding(lines) == TS_ENC_AUTO ? TS_ENC_UTF8 : ts_linereader_encoding(lines);
     r.gzip = ts_linereader_was_gzip(lines);
     r.blank_lines = ts_csvreader_blank_lines(csv);
+    r.cr_ends = ts_linereader_cr_ends(lines, &r.first_cr_line);
+    r.lf_ends = ts_linereader_lf_ends(lines);
     /* zlib may find a truncated stream only when it is closed. */
     ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
     csv = NULL;

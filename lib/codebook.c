@@ -14,16 +14,17 @@
 #include "strbuf.h"
 
 enum { COL_VARIABLE, COL_TYPE, COL_COLUMN, COL_LABEL, COL_LABEL_EN, COL_CODE, COL_MISSING,
-       COL_MIN, COL_MAX, COL_FROM, COL_VALUES, COL_KEEP, NCOLS };
+       COL_MIN, COL_MAX, COL_FROM, COL_VALUES, COL_KEEP, COL_ASKED_IF, NCOLS };
 static const char *const COLUMN_NAMES[NCOLS] = {
     "variable", "type", "column", "label", "label_en", "code", "missing", "min", "max", "from",
-    "values", "keep"};
+    "values", "keep", "asked_if"};
 
 static const struct { const char *name; ts_cbkind kind; ts_vartype type; } KINDS[] = {
     {"id", TS_CB_ID, TS_VAR_ID},                {"single", TS_CB_SINGLE, TS_VAR_SINGLE},
     {"multi", TS_CB_MULTI, TS_VAR_MULTI},       {"integer", TS_CB_INTEGER, TS_VAR_INTEGER},
     {"numeric", TS_CB_NUMERIC, TS_VAR_NUMERIC}, {"text", TS_CB_TEXT, TS_VAR_TEXT},
     {"recode", TS_CB_RECODE, TS_VAR_SINGLE},    {"sum", TS_CB_SUM, TS_VAR_INTEGER},
+    {"indicator", TS_CB_INDICATOR, TS_VAR_SINGLE},
 };
 
 const char *ts_cbkind_name(ts_cbkind k)
@@ -40,6 +41,7 @@ typedef struct parse {
     long col[NCOLS];          /* field index of each known column, -1 if absent */
     const ts_record *rec;
     ts_err *err;
+    long asked_col;           /* 1-based field of the last asked_if cell, for check_complete */
 } parse;
 
 /* The cell of column C in the current row ("" when the column is absent), trimmed. */
@@ -132,7 +134,7 @@ static ts_status read_header(parse *p)
             snprintf(name, sizeof name, "%.*s", (int)(n > 100 ? 100 : n), s);
             return ts_err_set(p->err, TS_E_DATA,
                               "%s:%lu:%zu: unknown codebook column \"%s\"; expected variable, type, column, "
-                              "label, label_en, code, missing, min, max, from, values, keep",
+                              "label, label_en, code, missing, min, max, from, values, keep, asked_if",
                               p->path, p->rec->line, i + 1, name);
         }
         if (p->col[found] >= 0)
@@ -157,6 +159,41 @@ static ts_status read_number(parse *p, int c, int *has, double *out)
     return TS_OK;
 }
 
+/* Parse the condition in column C of the current row (naming variables declared above). */
+static ts_status read_condition(parse *p, int c, ts_cond **out)
+{
+    size_t n, at;
+    const char *s = cell(p, c, &n);
+    ts_err e = TS_ERR_INIT;
+    *out = ts_cond_parse(s, n, p->cb, p->cb->nvars - 1, &at, &e);
+    if (*out)
+        return TS_OK;
+    if (e.status == TS_E_NOMEM) {
+        ts_err_clear(&e);
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    }
+    ts_status st = fail(p, c, "%s: %s: %s (character %zu of the condition)", p->cb->vars[p->cb->nvars - 1].def->name,
+                        COLUMN_NAMES[c], e.msg ? e.msg : "?", at);
+    ts_err_clear(&e);
+    return st;
+}
+
+/* asked_if: the skip rule of a raw item (docs/codebook.md, "Skip logic"). */
+static ts_status read_asked_if(parse *p, ts_cbvar *v)
+{
+    size_t n;
+    const char *s = cell(p, COL_ASKED_IF, &n);
+    if (n == 0)
+        return TS_OK;
+    if (!(v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI || v->kind == TS_CB_INTEGER || v->kind == TS_CB_NUMERIC))
+        return fail(p, COL_ASKED_IF, "%s: asked_if applies to single, multi, integer and numeric items only",
+                    v->def->name);
+    if (!(v->asked_if_text = ts_strndup(s, n)))
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    p->asked_col = p->col[COL_ASKED_IF] + 1;
+    return read_condition(p, COL_ASKED_IF, &v->asked_if);
+}
+
 static ts_status read_variable_row(parse *p)
 {
     ts_codebook *cb = p->cb;
@@ -176,7 +213,7 @@ static ts_status read_variable_row(parse *p)
             kind = (long)i;
     if (kind < 0)
         return fail(p, COL_TYPE,
-                    "unknown type \"%s\"; expected id, single, multi, integer, numeric, text, recode or sum",
+                    "unknown type \"%s\"; expected id, single, multi, integer, numeric, text, recode, sum or indicator",
                     type);
 
     ts_cbvar *vars = realloc(cb->vars, (cb->nvars + 1) * sizeof *vars);
@@ -185,6 +222,7 @@ static ts_status read_variable_row(parse *p)
     cb->vars = vars;
     ts_cbvar *v = &cb->vars[cb->nvars];
     memset(v, 0, sizeof *v);
+    v->skip = -1;
     v->kind = KINDS[kind].kind;
     v->line = p->rec->line;
     char *vname = ts_strndup(name, n);
@@ -200,7 +238,7 @@ static ts_status read_variable_row(parse *p)
     v->def->label_en = cell_dup(p, COL_LABEL_EN);
     size_t cn;
     const char *column = cell(p, COL_COLUMN, &cn);
-    int derived = v->kind == TS_CB_RECODE || v->kind == TS_CB_SUM;
+    int derived = v->kind == TS_CB_RECODE || v->kind == TS_CB_SUM || v->kind == TS_CB_INDICATOR;
     if (derived && cn > 0)
         return fail(p, COL_COLUMN, "%s is derived (type %s): it takes no raw column", v->def->name,
                     ts_cbkind_name(v->kind));
@@ -236,13 +274,20 @@ static ts_status read_variable_row(parse *p)
     size_t fn;
     const char *from = cell(p, COL_FROM, &fn);
     if (!derived && fn > 0)
-        return fail(p, COL_FROM, "%s: from applies to recode and sum variables only", v->def->name);
+        return fail(p, COL_FROM, "%s: from applies to recode, sum and indicator variables only", v->def->name);
+    if (v->kind == TS_CB_INDICATOR && fn == 0)
+        return fail(p, COL_FROM, "%s: an indicator needs `from`: its condition, e.g. all(goout in 4..6, not reason in 1..3)",
+                    v->def->name);
     if (derived && fn == 0)
         return fail(p, COL_FROM, "%s: a %s needs `from` (the variable(s) it is computed from)", v->def->name,
                     ts_cbkind_name(v->kind));
+    if (v->kind == TS_CB_INDICATOR && (st = read_condition(p, COL_FROM, &v->cond)) != TS_OK)
+        return st;
+    if ((st = read_asked_if(p, v)) != TS_OK)
+        return st;
     int all_integer = 1;
     /* `from`: one variable for recode, a+b+c for sum; each declared above and numeric-like. */
-    for (size_t i = 0; derived && i < fn;) {
+    for (size_t i = 0; derived && v->kind != TS_CB_INDICATOR && i < fn;) {
         size_t j = i;
         while (j < fn && from[j] != '+')
             j++;
@@ -310,23 +355,8 @@ static ts_status read_values(parse *p, ts_cbvar *v, size_t code_index)
         ts_trim(&item, &len);
         char shown[80];
         snprintf(shown, sizeof shown, "%.*s", (int)(len > 64 ? 64 : len), item);
-        double lo = -INFINITY, hi = INFINITY;
-        const char *dots = NULL;
-        for (size_t k = 0; k + 1 < len; k++)
-            if (item[k] == '.' && item[k + 1] == '.') {
-                dots = item + k;
-                break;
-            }
-        int bad;
-        if (dots) {
-            size_t ln = (size_t)(dots - item), rn = len - ln - 2;
-            bad = (ln == 0 && rn == 0) || (ln > 0 && ts_parse_double(item, ln, &lo) != 0) ||
-                  (rn > 0 && ts_parse_double(dots + 2, rn, &hi) != 0) || lo > hi;
-        } else {
-            bad = ts_parse_double(item, len, &lo) != 0;
-            hi = lo;
-        }
-        if (bad)
+        double lo, hi;
+        if (ts_cond_parse_range(item, len, &lo, &hi) != 0)
             return fail(p, COL_VALUES, "values: \"%s\" is not a value or a range like 16..19, 80.. or ..15",
                         shown);
         for (size_t r = 0; r < v->nranges; r++)
@@ -367,16 +397,24 @@ static ts_status read_code_row(parse *p)
         return fail(p, COL_CODE, "%s: code %s is declared twice (conflicting codes)", v->def->name, shown);
     size_t mn;
     const char *miss = cell(p, COL_MISSING, &mn);
-    int missing = parse_flag(miss, mn);
+    int missing = mn == 4 && strncasecmp(miss, "skip", 4) == 0 ? TS_CODE_SKIPPED : parse_flag(miss, mn);
     if (missing < 0)
-        return fail(p, COL_MISSING, "missing: expected yes or no, got \"%s\"", miss);
+        return fail(p, COL_MISSING, "missing: expected yes, no or skip, got \"%s\"", miss);
+    if (v->kind == TS_CB_INDICATOR && (missing || !(code == 0 || code == 1)))
+        return fail(p, COL_CODE, "%s: an indicator has the codes 1 (holds) and 0 (does not hold) only, neither missing",
+                    v->def->name);
+    if (missing == TS_CODE_SKIPPED && v->skip >= 0)
+        return fail(p, COL_MISSING, "%s: a second code with missing=skip: one code means 非該当", v->def->name);
     size_t coln;
     const char *column = cell(p, COL_COLUMN, &coln);
     if (coln > 0 && !(v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS))
         return fail(p, COL_COLUMN,
                     "a code row has a column only for a multi answer in 0/1-column form (whose variable row has no column)");
-    if (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS && coln == 0)
+    if (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS && coln == 0 && missing != TS_CODE_SKIPPED)
         return fail(p, COL_COLUMN, "%s is a multi answer in 0/1-column form: each code row needs its column",
+                    v->def->name);
+    if (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_COLUMNS && coln > 0 && missing == TS_CODE_SKIPPED)
+        return fail(p, COL_COLUMN, "%s: the missing=skip option (非該当) takes no column: ingest sets it where the item was skipped",
                     v->def->name);
     if (v->kind == TS_CB_MULTI && v->def->ncodes == 63)
         return fail(p, COL_CODE, "%s: a multi answer can have at most 63 options", v->def->name);
@@ -390,6 +428,8 @@ static ts_status read_code_row(parse *p)
     free(col);
     if (rc)
         return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    if (missing == TS_CODE_SKIPPED)
+        v->skip = (long)v->def->ncodes - 1;
     ts_status st = read_values(p, v, v->def->ncodes - 1);
     if (st != TS_OK)
         return st;
@@ -402,7 +442,7 @@ static ts_status read_code_row(parse *p)
     return TS_OK;
 }
 
-static ts_status check_complete(ts_codebook *cb, ts_err *err)
+static ts_status check_complete(ts_codebook *cb, long asked_col, ts_err *err)
 {
     if (cb->nvars == 0)
         return ts_err_set(err, TS_E_DATA, "%s: the codebook declares no variables", cb->path);
@@ -413,6 +453,13 @@ static ts_status check_complete(ts_codebook *cb, ts_err *err)
         if ((v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI || v->kind == TS_CB_RECODE) && v->def->ncodes == 0)
             return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type %s) has no code rows below it", cb->path, v->line,
                               v->def->name, ts_cbkind_name(v->kind));
+        if (v->kind == TS_CB_INDICATOR && v->def->ncodes != 2)
+            return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type indicator) needs two code rows: 1 (holds) and 0 (does not hold), with their labels",
+                              cb->path, v->line, v->def->name);
+        if (v->asked_if && v->skip < 0)
+            return ts_err_set(err, TS_E_DATA,
+                              "%s:%lu:%ld: %s has asked_if but no code row with missing=skip: the code stored where the item was skipped (非該当)",
+                              cb->path, v->line, asked_col, v->def->name);
         ts_var_choose_storage(v->def);
         /* A table from small codes to their index: the cell parser's fast path. */
         memset(v->small_index, 255, sizeof v->small_index);
@@ -444,7 +491,7 @@ ts_codebook *ts_codebook_read(const char *path, ts_err *err)
     r = ts_csvreader_open(path, TS_ENC_AUTO, err);
     if (!r)
         goto fail;
-    parse p = {path, cb, {0}, NULL, err};
+    parse p = {path, cb, {0}, NULL, err, 0};
     ts_record rec;
     int got, have_header = 0;
     while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
@@ -484,7 +531,7 @@ ts_codebook *ts_codebook_read(const char *path, ts_err *err)
         ts_err_set(err, TS_E_DATA, "%s: the codebook is empty: expected a header row (variable,type,column,...)", path);
         goto fail;
     }
-    if (check_complete(cb, err) != TS_OK)
+    if (check_complete(cb, p.asked_col, err) != TS_OK)
         goto fail;
     return cb;
 fail:
@@ -503,6 +550,9 @@ void ts_codebook_free(ts_codebook *cb)
         free(cb->vars[i].column);
         free(cb->vars[i].ranges);
         free(cb->vars[i].sources);
+        ts_cond_free(cb->vars[i].cond);
+        ts_cond_free(cb->vars[i].asked_if);
+        free(cb->vars[i].asked_if_text);
     }
     free(cb->vars);
     free(cb->path);

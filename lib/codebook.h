@@ -6,12 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "condition.h"
 #include "dataset.h"
 #include "status.h"
 
 typedef enum {
     TS_CB_ID = 1, TS_CB_SINGLE, TS_CB_MULTI, TS_CB_INTEGER, TS_CB_NUMERIC, TS_CB_TEXT,
-    TS_CB_RECODE, TS_CB_SUM
+    TS_CB_RECODE, TS_CB_SUM, TS_CB_INDICATOR
 } ts_cbkind;
 
 /* One `values` item of a recode: source values in [lo, hi] map to code index CODE. */
@@ -31,6 +32,10 @@ typedef struct ts_cbvar {
     ts_cbrange *ranges;    /* recode */
     size_t nsources;
     size_t *sources;       /* sum: indices of the summed variables */
+    ts_cond *cond;         /* indicator: 1 where it holds, 0 where it fails, missing if undetermined */
+    ts_cond *asked_if;     /* raw item: asked only where this holds (skip logic), or NULL */
+    char *asked_if_text;   /* the asked_if cell as written, for messages */
+    long skip;             /* index of the code with missing=skip (非該当), or -1 */
     unsigned char small_index[256]; /* code c (0..254) is codes[small_index[c]]; 255: not a code */
 } ts_cbvar;
 

@@ -35,9 +35,13 @@ typedef enum {
 #define TS_MISSING_INT INT64_MIN   /* what ts_var_int returns for system missing */
 #define TS_MISSING_MASK UINT64_MAX /* what ts_var_mask returns for system missing */
 
+#define TS_CODE_MISSING 1
+#define TS_CODE_SKIPPED 2 /* also missing: every test of `missing` as a flag holds for it */
+
 typedef struct ts_code {
     int32_t code;
-    int missing;      /* a missing code: 無回答, 非該当, わからない ... */
+    int missing;      /* 0 valid; TS_CODE_MISSING a missing code (無回答, わからない ...);
+                         TS_CODE_SKIPPED 非該当: the item was not asked (skip logic) */
     char *label;      /* Japanese label (owned) */
     char *label_en;   /* English label (owned; may be "") */
     char *column;     /* multi in 0/1-column form: the option's raw column; else "" */

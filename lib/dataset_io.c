@@ -138,7 +138,7 @@ static int encode_meta(const ts_dataset *ds, ts_strbuf *b)
              put_f64(b, v->has_max ? v->max : 0) || put_uint(b, v->ncodes, 4);
         for (size_t k = 0; k < v->ncodes && !rc; k++) {
             const ts_code *c = &v->codes[k];
-            rc = put_uint(b, (uint32_t)c->code, 4) || put_uint(b, c->missing ? 1 : 0, 1) ||
+            rc = put_uint(b, (uint32_t)c->code, 4) || put_uint(b, c->missing == TS_CODE_SKIPPED ? 2 : c->missing ? 1 : 0, 1) ||
                  put_str(b, c->label) || put_str(b, c->label_en) || put_str(b, c->column);
         }
     }

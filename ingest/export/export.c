@@ -12,7 +12,18 @@
 
 static int is_derived(const ts_var *v)
 {
-    return strncmp(v->source, "recode(", 7) == 0 || strncmp(v->source, "sum(", 4) == 0;
+    return strncmp(v->source, "recode(", 7) == 0 || strncmp(v->source, "sum(", 4) == 0 ||
+           strncmp(v->source, "indicator(", 10) == 0;
+}
+
+/* The index of V's 非該当 code (missing=skip: stored by ingest where the item was not asked),
+ * or -1. In the raw layout it is written as the blank cell the raw export had. */
+static long skip_index(const ts_var *v)
+{
+    for (size_t k = 0; k < v->ncodes; k++)
+        if (v->codes[k].missing == TS_CODE_SKIPPED)
+            return (long)k;
+    return -1;
 }
 
 /* Which variables to write: --vars, or all (without derived ones in raw layout). */
@@ -59,6 +70,8 @@ static void put_header(FILE *fp, ts_var **vars, size_t n, const export_options *
         const ts_var *v = vars[i];
         if (v->type == TS_VAR_MULTI && (opt->raw_layout ? v->layout == TS_MULTI_COLUMNS : !opt->multi_list)) {
             for (size_t k = 0; k < v->ncodes; k++) {
+                if (opt->raw_layout && (long)k == skip_index(v))
+                    continue; /* set by ingest, no raw column */
                 ts_csv_sep(fp, col++);
                 if (opt->raw_layout)
                     ts_csv_put_str(fp, v->codes[k].column);
@@ -75,6 +88,9 @@ static void put_header(FILE *fp, ts_var **vars, size_t n, const export_options *
 
 static void put_number(FILE *fp, const ts_var *v, size_t row, const export_options *opt)
 {
+    long skip = opt->raw_layout ? skip_index(v) : -1;
+    if (skip >= 0 && ts_var_num(v, row) == v->codes[skip].code)
+        return; /* 非該当: blank in the raw layout */
     if (opt->values != EXPORT_CODES && v->ncodes > 0 && v->type != TS_VAR_ID) {
         double x = ts_var_num(v, row);
         long k = isnan(x) || x != floor(x) ? -1 : ts_var_code_index(v, (int64_t)x);
@@ -101,8 +117,13 @@ static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const 
 {
     uint64_t m = ts_var_mask(v, row);
     int columns = opt->raw_layout ? v->layout == TS_MULTI_COLUMNS : !opt->multi_list;
+    long skip = opt->raw_layout ? skip_index(v) : -1;
+    if (skip >= 0 && m == (uint64_t)1 << skip)
+        m = TS_MISSING_MASK; /* 非該当: blank in the raw layout */
     if (columns) {
         for (size_t k = 0; k < v->ncodes; k++) {
+            if ((long)k == skip)
+                continue;
             ts_csv_sep(fp, (*col)++);
             if (m != TS_MISSING_MASK)
                 putc(m >> k & 1 ? '1' : '0', fp);
@@ -183,13 +204,24 @@ ts_status export_describe(const char *input, FILE *out, ts_err *err)
         fprintf(out, "  %s = %s\n", ds->meta[i].key, ds->meta[i].value);
     for (size_t i = 0; i < ds->nvars; i++) {
         const ts_var *v = ds->vars[i];
-        size_t missing = 0;
-        for (size_t r = 0; r < ds->nrows; r++)
+        size_t missing = 0, skipped = 0;
+        long skip = skip_index(v);
+        for (size_t r = 0; r < ds->nrows; r++) {
             missing += ts_var_is_missing(v, r) != 0;
-        fprintf(out, "%s\t%s\t%s\t[%s]\tmissing %zu\n", v->name, ts_vartype_name(v->type), v->label, v->source,
+            if (skip >= 0)
+                skipped += v->type == TS_VAR_MULTI ? ts_var_mask(v, r) == (uint64_t)1 << skip
+                                                   : ts_var_num(v, r) == v->codes[skip].code;
+        }
+        fprintf(out, "%s\t%s\t%s\t[%s]\tmissing %zu", v->name, ts_vartype_name(v->type), v->label, v->source,
                 missing);
+        if (skip >= 0)
+            fprintf(out, " (非該当 %zu: not asked)", skipped);
+        fputc('\n', out);
         for (size_t k = 0; k < v->ncodes; k++)
-            fprintf(out, "  %d\t%s%s\n", v->codes[k].code, v->codes[k].label, v->codes[k].missing ? "\t(missing)" : "");
+            fprintf(out, "  %d\t%s%s\n", v->codes[k].code, v->codes[k].label,
+                    v->codes[k].missing == TS_CODE_SKIPPED ? "\t(missing: 非該当, not asked)"
+                    : v->codes[k].missing                ? "\t(missing)"
+                                                         : "");
     }
     ts_dataset_free(ds);
     return ferror(out) ? ts_err_set(err, TS_E_IO, "write error") : TS_OK;
