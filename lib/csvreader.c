@@ -19,6 +19,7 @@ typedef struct line_info {
     ts_line_problem problem;
     size_t problem_offset;
     size_t fields_before;     /* fields completed before this line began */
+    int cr;                   /* the line ended with a CR alone */
 } line_info;
 
 typedef struct line_list {
@@ -46,6 +47,8 @@ struct ts_csvreader {
     size_t problem_column;
     ts_strbuf problem_text;
     int field_too_long;
+    int last_line_cr;          /* the physical line read last ended with a lone CR */
+    int cr_before;             /* ... and so did the line just before the record's first */
 
     /* lines to read again before asking the line reader for more */
     ts_strbuf replay_text;
@@ -54,13 +57,16 @@ struct ts_csvreader {
 };
 
 static int no_space(unsigned char c) { (void)c; return 0; }       /* keep text as typed */
-static int only_lf(unsigned char c) { return c == '\n'; }         /* CR is stripped by us */
+/* Lines reach libcsv without their line ends; after each one we feed its end ourselves: LF
+ * for LF or CRLF, CR for a lone CR. Outside quotes either ends the record; inside a quoted
+ * field libcsv keeps it as part of the field. */
+static int line_end(unsigned char c) { return c == '\n' || c == '\r'; }
 
 static void parser_init(ts_csvreader *r)
 {
     csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
     csv_set_space_func(&r->parser, no_space);
-    csv_set_term_func(&r->parser, only_lf);
+    csv_set_term_func(&r->parser, line_end);
 }
 
 static void parser_reset(ts_csvreader *r)
@@ -77,6 +83,22 @@ ts_csvreader *ts_csvreader_open(const char *path, ts_encoding enc, ts_err *err)
         return NULL;
     }
     r->lines = ts_linereader_open(path, enc, err);
+    if (!r->lines) {
+        free(r);
+        return NULL;
+    }
+    parser_init(r);
+    return r;
+}
+
+ts_csvreader *ts_csvreader_open_mem(const void *data, size_t n, const char *name, ts_encoding enc, ts_err *err)
+{
+    ts_csvreader *r = calloc(1, sizeof *r);
+    if (!r) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->lines = ts_linereader_open_mem(data, n, name, enc, err);
     if (!r->lines) {
         free(r);
         return NULL;
@@ -180,6 +202,7 @@ static int next_line(ts_csvreader *r, ts_line *line, ts_err *err)
         line->problem = li->problem;
         line->problem_offset = li->problem_offset;
         line->ended_by_newline = 1;
+        line->ended_by_cr = li->cr;
         return 1;
     }
     return ts_linereader_next(r->lines, line, err);
@@ -229,6 +252,7 @@ static int cut_unclosed(ts_csvreader *r, const char *why)
     r->raw.len = r->rec_lines.v[0].len;
     r->raw.data[r->raw.len] = '\0';
     r->rec_lines.n = 1;
+    r->last_line_cr = r->rec_lines.v[0].cr; /* the lines after it come again */
     r->nfields = 0;
     ts_strbuf_reset(&r->fieldbytes);
     parser_reset(r);
@@ -259,6 +283,12 @@ static void flag_line_problem(ts_csvreader *r, const ts_line *line, size_t field
     const char *why = reasons[line->problem];
     ts_rec_problem p = line->problem == TS_LINE_NUL ? TS_REC_NUL
                      : line->problem == TS_LINE_BOM ? TS_REC_BOM : TS_REC_ENCODING;
+    if (!why && ts_linereader_leading_bom(r->lines) && ts_linereader_encoding(r->lines) == TS_ENC_UTF8 &&
+        ts_cp932_error_count((const unsigned char *)line->text, line->len, 0) == 0)
+        /* Some converters put a UTF-8 mark in front of whatever they write; the mark made
+         * this file UTF-8, yet its bytes read as CP932. */
+        why = "bytes that are not valid UTF-8, though the file starts with a UTF-8 byte-order mark: "
+              "the text reads as CP932 (Shift_JIS) behind a mark put in front of it; --encoding cp932 reads it so";
     if (!why)
         why = ts_linereader_encoding(r->lines) == TS_ENC_CP932
                   ? "bytes that are not valid CP932 (Shift_JIS): is part of the file in another encoding?"
@@ -315,8 +345,12 @@ static int finish(ts_csvreader *r, ts_record *rec, ts_err *err)
             if (cut_unclosed(r, why) != 0)
                 goto nomem;
         } else {
-            char why[96];
-            snprintf(why, sizeof why, "expected %zu fields, found %zu", r->expect, r->nfields);
+            /* A lone CR ends a line (linereader.h); where it split a row, say so. */
+            const char *hint = r->rec_lines.v[0].cr ? "; the line ends with a lone CR (carriage return): was the row broken in two?"
+                             : r->cr_before ? "; the line before ends with a lone CR (carriage return): was the row broken in two?"
+                                            : "";
+            char why[192];
+            snprintf(why, sizeof why, "expected %zu fields, found %zu%s", r->expect, r->nfields, hint);
             set_problem(r, TS_REC_FIELD_COUNT, r->nfields < r->expect ? r->nfields + 1 : r->expect + 1, why);
         }
     }
@@ -383,7 +417,7 @@ static int split_line(ts_csvreader *r, const ts_line *line, ts_record *rec, ts_e
         pos++; /* the comma */
     }
     r->fieldbytes.len = o;
-    line_info li = {0, line->len, line->lineno, TS_LINE_OK, 0, 0};
+    line_info li = {0, line->len, line->lineno, TS_LINE_OK, 0, 0, line->ended_by_cr};
     if (list_push(&r->rec_lines, li) != 0)
         goto nomem;
     r->raw_borrowed = line->text;
@@ -406,6 +440,11 @@ int ts_csvreader_next(ts_csvreader *r, ts_record *rec, ts_err *err)
         int got = next_line(r, &line, err);
         if (got < 0)
             return -1;
+        if (got == 1) {
+            if (r->rec_lines.n == 0)
+                r->cr_before = r->last_line_cr;
+            r->last_line_cr = line.ended_by_cr;
+        }
         if (got == 0) {
             if (r->rec_lines.n == 0)
                 return 0;
@@ -428,8 +467,10 @@ int ts_csvreader_next(ts_csvreader *r, ts_record *rec, ts_err *err)
                 return got_fast;
         }
         line_info li = {r->raw.len + (r->rec_lines.n ? 1 : 0), line.len, line.lineno, line.problem,
-                        line.problem_offset, r->nfields};
-        if ((r->rec_lines.n && ts_strbuf_append_char(&r->raw, '\n') != 0) ||
+                        line.problem_offset, r->nfields, line.ended_by_cr};
+        /* The record's text keeps the line end that joined its lines: LF, or a lone CR. */
+        char joint = r->rec_lines.n && r->rec_lines.v[r->rec_lines.n - 1].cr ? '\r' : '\n';
+        if ((r->rec_lines.n && ts_strbuf_append_char(&r->raw, joint) != 0) ||
             ts_strbuf_append(&r->raw, line.text, line.len) != 0 || list_push(&r->rec_lines, li) != 0)
             goto nomem;
         if (line.problem != TS_LINE_OK)
@@ -437,7 +478,7 @@ int ts_csvreader_next(ts_csvreader *r, ts_record *rec, ts_err *err)
 
         size_t used = csv_parse(&r->parser, line.text, line.len, on_field, on_record, r);
         if (used == line.len)
-            used += csv_parse(&r->parser, "\n", 1, on_field, on_record, r) == 1 ? 1 : 0;
+            used += csv_parse(&r->parser, line.ended_by_cr ? "\r" : "\n", 1, on_field, on_record, r) == 1 ? 1 : 0;
         if (csv_error(&r->parser) == CSV_ENOMEM)
             goto nomem;
         if (used < line.len + 1 && r->rec_lines.n > 1) {

@@ -37,7 +37,8 @@ typedef struct ts_record {
     size_t nfields;
     unsigned long line;         /* first physical line of the record (1-based) */
     unsigned long last_line;    /* last physical line (> line when a quoted field has newlines) */
-    const char *raw;            /* the record's text as read (UTF-8 when decodable), lines joined by \n */
+    const char *raw;            /* the record's text as read (UTF-8 when decodable), lines joined by \n
+                                 * (or \r where a line ended with a CR alone) */
     size_t raw_len;
     ts_rec_problem problem;
     size_t problem_column;      /* 1-based field number of the problem; 0 when not known */
@@ -48,6 +49,9 @@ typedef struct ts_csvreader ts_csvreader;
 
 /* Open PATH (plain or gzip; "-" for stdin) in encoding ENC (may be TS_ENC_AUTO). */
 ts_csvreader *ts_csvreader_open(const char *path, ts_encoding enc, ts_err *err);
+/* The same over N bytes of plain text at DATA (borrowed; must outlive the reader); NAME is
+ * the file name for messages. For tests and fuzzing. */
+ts_csvreader *ts_csvreader_open_mem(const void *data, size_t n, const char *name, ts_encoding enc, ts_err *err);
 
 /* From now on, flag records that do not have N fields (0: accept any number). */
 void ts_csvreader_expect_fields(ts_csvreader *r, size_t n);

@@ -15,7 +15,9 @@ enum {
 };
 
 struct ts_linereader {
-    gzFile gz;
+    gzFile gz;                      /* NULL when reading from memory */
+    const unsigned char *mem;       /* ts_linereader_open_mem: the text, its size, bytes taken */
+    size_t mem_len, mem_pos;
     char *path;
     ts_encoding enc;
     int forced;                     /* encoding given by the user, not guessed */
@@ -23,6 +25,8 @@ struct ts_linereader {
     size_t cap, start, end;
     int eof;
     unsigned long lineno;
+    unsigned long cr_ends, first_cr_line, lf_ends;
+    int leading_bom;                /* the file began with a UTF-8 BOM (stripped) */
     unsigned long long bytes;
     int was_gzip;
     ts_strbuf decoded;              /* the current line in UTF-8 */
@@ -58,6 +62,31 @@ fail:
     free(r->buf);
     free(r);
     return NULL;
+}
+
+ts_linereader *ts_linereader_open_mem(const void *data, size_t n, const char *name, ts_encoding enc,
+                                      ts_err *err)
+{
+    ts_linereader *r = calloc(1, sizeof *r);
+    if (!r) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->path = ts_strdup(name);
+    r->enc = enc;
+    r->forced = enc != TS_ENC_AUTO;
+    r->cap = CHUNK * 2;
+    r->buf = malloc(r->cap);
+    if (!r->path || !r->buf) {
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        free(r->path);
+        free(r->buf);
+        free(r);
+        return NULL;
+    }
+    r->mem = data;
+    r->mem_len = n;
+    return r;
 }
 
 /* zlib's message for R's stream, without the "PATH: " that zlib puts in front of it
@@ -97,6 +126,19 @@ static long fill(ts_linereader *r, ts_err *err)
     /* One byte always stays free after the data, so a last line with no terminator can be
      * NUL-terminated in place. */
     size_t room = r->cap - r->end - 1;
+    if (!r->gz) {
+        size_t n = r->mem_len - r->mem_pos;
+        if (n > room)
+            n = room;
+        if (n > CHUNK)
+            n = CHUNK;
+        if (n)
+            memcpy(r->buf + r->end, r->mem + r->mem_pos, n);
+        r->mem_pos += n;
+        r->end += n;
+        r->bytes += n;
+        return (long)n;
+    }
     int n = gzread(r->gz, r->buf + r->end, (unsigned)(room < CHUNK ? room : CHUNK));
     if (n < 0) {
         int zerr;
@@ -148,39 +190,85 @@ static int any_high_bit(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* Where the line in S[0, N) ends. Returns 1 with *LEN (bytes before the line end) and *TERM
+ * (0 for none, else 1 or 2 bytes: LF, CR or CRLF) and *CR (the end is a lone CR); 0 when the
+ * end cannot be known yet (no line end, or a CR as the last byte: is an LF next?) and more
+ * input may follow. FROM bytes at the front are known to hold neither LF nor CR. */
+static int find_line_end(const unsigned char *s, size_t n, size_t from, int eof, size_t *len, size_t *term,
+                         int *cr)
+{
+    const unsigned char *lf = memchr(s + from, '\n', n - from);
+    size_t limit = lf ? (size_t)(lf - s) : n;
+    const unsigned char *c = memchr(s + from, '\r', limit - from);
+    *cr = 0;
+    if (c) {
+        size_t at = (size_t)(c - s);
+        if (at + 1 == n && !eof)
+            return 0;
+        *len = at;
+        if (at + 1 < n && s[at + 1] == '\n') {
+            *term = 2;
+        } else {
+            *term = 1;
+            *cr = 1;
+        }
+        return 1;
+    }
+    if (lf) {
+        *len = limit;
+        *term = 1;
+        return 1;
+    }
+    if (!eof)
+        return 0;
+    *len = n;
+    *term = 0;
+    return 1;
+}
+
 int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
 {
-    unsigned char *nl;
-    size_t scanned = 0;
+    size_t scanned = 0, len = 0, term = 0;
+    int cr = 0;
     for (;;) {
-        nl = memchr(r->buf + r->start + scanned, '\n', r->end - r->start - scanned);
-        if (nl || r->eof)
+        size_t avail = r->end - r->start;
+        if (find_line_end(r->buf + r->start, avail, scanned, r->eof, &len, &term, &cr))
             break;
-        scanned = r->end - r->start;
+        /* Nothing up to the last byte ends the line; that byte may be a CR waiting for its LF. */
+        scanned = avail > 0 ? avail - 1 : 0;
         long n = fill(r, err);
         if (n < 0)
             return -1;
         if (n == 0)
             r->eof = 1;
     }
-    if (!nl && r->start == r->end)
+    if (term == 0 && len == 0)
         return 0;
 
     if (r->lineno == 0 && r->bytes > 0) {
-        /* First line: a UTF-8 byte-order mark says the encoding and is not data. */
-        if (has_bom_at(r->buf + r->start, r->end - r->start) && r->enc != TS_ENC_CP932) {
+        /* First line: a UTF-8 byte-order mark says the encoding and is not data. Given
+         * --encoding cp932 the user has said otherwise: the mark is put in front of CP932
+         * text by some converters, and is dropped all the same. */
+        if (has_bom_at(r->buf + r->start, len)) {
             r->start += 3;
-            r->enc = TS_ENC_UTF8;
+            len -= 3;
+            r->leading_bom = 1;
+            if (r->enc != TS_ENC_CP932)
+                r->enc = TS_ENC_UTF8;
         }
     }
     unsigned char *s = r->buf + r->start;
-    size_t len = nl ? (size_t)(nl - s) : r->end - r->start;
-    r->start += len + (nl ? 1 : 0);
+    r->start += len + term;
     r->lineno++;
     line->lineno = r->lineno;
-    line->ended_by_newline = nl != NULL;
-    if (len > 0 && s[len - 1] == '\r')
-        len--;
+    line->ended_by_newline = term != 0;
+    line->ended_by_cr = cr;
+    if (cr) {
+        if (r->cr_ends++ == 0)
+            r->first_cr_line = r->lineno;
+    } else if (term) {
+        r->lf_ends++;
+    }
 
     line->problem = TS_LINE_OK;
     line->problem_offset = 0;
@@ -225,7 +313,9 @@ int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
                 line->len = r->decoded.len;
                 return 1;
             }
-            line->problem = TS_LINE_BAD_ENCODING;
+            /* iconv stops at the first byte that starts no CP932 character; a BOM there
+             * (EF is no CP932 lead byte in use) is a UTF-8 file joined on, not a typo. */
+            line->problem = has_bom_at(s + bad - 1, len - (size_t)(bad - 1)) ? TS_LINE_BOM : TS_LINE_BAD_ENCODING;
             line->problem_offset = (size_t)bad - 1;
         }
     } else {
@@ -252,6 +342,15 @@ int ts_linereader_next(ts_linereader *r, ts_line *line, ts_err *err)
 ts_encoding ts_linereader_encoding(const ts_linereader *r) { return r->enc; }
 int ts_linereader_was_gzip(const ts_linereader *r) { return r->was_gzip; }
 unsigned long long ts_linereader_bytes(const ts_linereader *r) { return r->bytes; }
+int ts_linereader_leading_bom(const ts_linereader *r) { return r->leading_bom; }
+unsigned long ts_linereader_lf_ends(const ts_linereader *r) { return r->lf_ends; }
+
+unsigned long ts_linereader_cr_ends(const ts_linereader *r, unsigned long *first_line)
+{
+    if (first_line)
+        *first_line = r->first_cr_line;
+    return r->cr_ends;
+}
 
 ts_status ts_linereader_close(ts_linereader *r, ts_err *err)
 {
@@ -259,7 +358,7 @@ ts_status ts_linereader_close(ts_linereader *r, ts_err *err)
         return TS_OK;
     ts_status st = TS_OK;
     /* zlib may report a truncated stream only here (Z_BUF_ERROR). */
-    int rc = gzclose_r(r->gz);
+    int rc = r->gz ? gzclose_r(r->gz) : Z_OK;
     if (rc == Z_BUF_ERROR)
         st = ts_err_set(err, TS_E_DATA, "%s: gzip data ends early: the file is truncated", r->path);
     else if (rc != Z_OK)
