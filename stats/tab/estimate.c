@@ -3,6 +3,8 @@
  * xlogit), confint with the design's degrees of freedom, svychisq (Rao & Scott 1984). */
 #include "estimate.h"
 
+#include "betaquant.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -71,15 +73,18 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         *hi = p + t * se;
         return;
     case CI_BETA: {
-        /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles. With no
-         * variance the effective n is undefined and so is the interval (R: NaN). */
+        /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles (R:
+         * svyciprop method = "beta"). With no variance — a share of exactly 0 or 1 has none —
+         * the effective n is 0/0 and the interval undefined (R: NaN, NaN). The quantiles
+         * are lib/betaquant's: gsl_cdf_beta_Pinv gave NaN for ordinary shapes such as
+         * (0.975, 216.5, 3791) and for the effective n of 1e19 a raked SE near 0 gives. */
         if (!(se > 0))
             return;
         double neff = p * (1 - p) / (se * se);
         double r = tq(a / 2, n_design - 1) / tq(a / 2, df);
         neff *= r * r;
-        *lo = p > 0 ? gsl_cdf_beta_Pinv(a / 2, neff * p, neff * (1 - p) + 1) : 0;
-        *hi = p < 1 ? gsl_cdf_beta_Pinv(1 - a / 2, neff * p + 1, neff * (1 - p)) : 1;
+        *lo = ts_betaquant_solve(a / 2, neff * p, neff * (1 - p) + 1);
+        *hi = ts_betaquant_solve(1 - a / 2, neff * p + 1, neff * (1 - p));
         return;
     }
     case CI_WILSON: {
