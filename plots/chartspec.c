@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "privacy.h"
 #include "strbuf.h"
 
 static const char *const KEYS[] = {"type", "table", "codes", "reference", "reference_row", "title", "title_en", "style"};
@@ -183,12 +184,9 @@ ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const c
         goto fail;
     const char *title = ts_manifest_get(m, "survey", "title");
     const char *synth = ts_manifest_get(m, "survey", "synthetic");
-    const char *min_cell = ts_manifest_get(m, "privacy", "min_cell");
-    int64_t mc = 10;
-    if (min_cell && *min_cell && (ts_parse_int64(min_cell, strlen(min_cell), &mc) != 0 || mc < 1 || mc > 1000000)) {
-        bad(m, "privacy", "min_cell", err, "expected a whole number of respondents, 1 or more");
+    long mc; /* the one rule of every stage (lib/privacy.c): 0..1000000, 0 = no suppression */
+    if (ts_privacy_min_cell(m, &mc, err) != TS_OK)
         goto fail;
-    }
     for (size_t i = 0; i < nsec; i++) {
         const char *sec = ts_manifest_section(m, i);
         if (strncmp(sec, "chart.", 6) != 0 || !listed(only, sec + 6))
@@ -196,7 +194,7 @@ ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const c
         ts_chart *c = &s->charts[s->n];
         c->survey_title = title ? title : "";
         c->synthetic = synth && strcmp(synth, "yes") == 0;
-        c->min_cell = (long)mc;
+        c->min_cell = mc;
         s->n++;
         if (read_chart(m, t, tables_path, sec, c, &s->refs[s->n - 1], err) != TS_OK)
             goto fail;

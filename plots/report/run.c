@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "privacy.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -553,6 +554,12 @@ int ts_report_run(const ts_report_options *o)
                 ts_manifest_free(probe);
                 return 65;
             }
+        }
+        /* min_cell by the rule every stage applies (lib/privacy.c), before any stage runs */
+        long min_cell;
+        if (ts_privacy_min_cell(probe, &min_cell, &err) != TS_OK) {
+            ts_manifest_free(probe);
+            return fail_msg(&err, NULL);
         }
         ts_manifest_free(probe);
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "privacy.h"
 #include "tab.h"
 
 static const char USAGE[] =
@@ -30,8 +31,8 @@ static const char USAGE[] =
     "                        wald, xlogit, wilson, none; means and totals use t on the design df\n"
     "      --level L         confidence level (default 0.95)\n"
     "      --min-cell K      suppress estimates resting on fewer than K respondents (default:\n"
-    "                        the manifest's [privacy] min_cell, else 10); suppressed cells are\n"
-    "                        flagged, never dropped\n"
+    "                        the manifest's [privacy] min_cell, else 10; 0: none); suppressed\n"
+    "                        cells are flagged, never dropped\n"
     "      --lonely-psu P    a stratum with one PSU: fail (default), remove, certainty, adjust\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
     "  -q, --quiet           no summary on stdout\n"
@@ -90,9 +91,11 @@ int main(int argc, char **argv)
                 return usage_error("--level: expected a value between 0 and 1, got ", optarg);
             break;
         case OPT_MINCELL:
-            opt.min_cell = strtol(optarg, &end, 10);
-            if (*end || opt.min_cell < 0)
-                return usage_error("--min-cell: expected a whole number, got ", optarg);
+            if (ts_privacy_parse_min_cell(optarg, &opt.min_cell) != 0) {
+                fprintf(stderr, "tsunagari-tab: --min-cell '%s': %s\nTry 'tsunagari-tab --help'.\n", optarg,
+                        TS_PRIVACY_MIN_CELL_RULE);
+                return 64;
+            }
             break;
         case OPT_LONELY:
             if (strcmp(optarg, "fail") == 0) opt.lonely = LONELY_FAIL;

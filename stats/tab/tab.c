@@ -14,6 +14,7 @@
 #include "dataset.h"
 #include "manifest.h"
 #include "numparse.h"
+#include "privacy.h"
 #include "strbuf.h"
 
 #define PROG "tsunagari-tab"
@@ -500,17 +501,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         r.unweighted->popsize[h] = INFINITY;
 
     r.min_cell = opt->min_cell;
-    if (r.min_cell < 0) {
-        const char *mc = m ? ts_manifest_get(m, "privacy", "min_cell") : NULL;
-        int64_t x = 10;
-        if (mc && (ts_parse_int64(mc, strlen(mc), &x) != 0 || x < 0)) {
-            unsigned long line = ts_manifest_line(m, "privacy", "min_cell");
-            st = ts_err_set(err, TS_E_DATA, "%s:%lu: [privacy] min_cell = %s: expected a whole number of respondents",
-                            opt->manifest, line, mc);
-            goto done;
-        }
-        r.min_cell = (long)x;
-    }
+    if (r.min_cell < 0 && (st = ts_privacy_min_cell(m, &r.min_cell, err)) != TS_OK)
+        goto done;
 
     /* the tables: ad hoc, or every [table.NAME] of the manifest in order */
     if (opt->var) {

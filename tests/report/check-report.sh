@@ -142,5 +142,17 @@ mkdir -p "$T/mine" && echo keep >"$T/mine/notes.txt"
 check "a folder that is not a report is refused (73)" sh -c "test $? -eq 73 && test -f '$T/mine/notes.txt'"
 check "usage error without -o (64)" sh -c "'$R' '$Y' 2>/dev/null; test \$? -eq 64"
 
+# 9. [privacy] min_cell: one rule in every stage (lib/privacy.c). 0 = no suppression runs
+#    through all stages (plot refused it, stopping the report at stage 4); abc is refused at once.
+mkdir -p "$T/mc/data" && cp -R data/yamagata-2022 data/reference "$T/mc/data/"
+sed -i 's/^min_cell *=.*/min_cell = 0/' "$T/mc/data/yamagata-2022/survey.ini"
+"$R" -q "$T/mc/data/yamagata-2022/survey.ini" -o "$T/mc/out0" 2>"$T/mc0.err"
+check "min_cell = 0: every stage runs, the record says 0" \
+    sh -c "test $? -eq 0 && grep -q 'privacy.min_cell  *0\$' '$T/mc/out0/reproducibility.txt'"
+sed -i 's/^min_cell *=.*/min_cell = abc/' "$T/mc/data/yamagata-2022/survey.ini"
+"$R" -q "$T/mc/data/yamagata-2022/survey.ini" -o "$T/mc/outx" 2>"$T/mcx.err"
+check "min_cell = abc: refused (65) naming file:line, no OUTDIR" \
+    sh -c "test $? -eq 65 && grep -q 'survey.ini:[0-9]*: \[privacy\] min_cell = abc: expected a whole number' '$T/mcx.err' && test ! -e '$T/mc/outx'"
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
