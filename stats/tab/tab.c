@@ -557,9 +557,21 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     txt = NULL;
     st = ts_atomicfile_commit(out, err);
     out = NULL;
-    if (st == TS_OK && !opt->quiet)
-        fprintf(summary, "%s: %s: %zu table%s, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs, nspecs == 1 ? "" : "s", r.rows,
-                opt->output, r.d->summary);
+    if (st == TS_OK && !opt->quiet) {
+        /* say what was done: tables with weighted = no count every respondent 1 */
+        size_t unweighted = 0;
+        for (size_t k = 0; k < nspecs; k++)
+            unweighted += !specs[k].weighted;
+        if (unweighted == nspecs)
+            fprintf(summary, "%s: %s: %zu table%s, %zu rows written to %s (unweighted: weighted = no)\n", PROG,
+                    opt->input, nspecs, nspecs == 1 ? "" : "s", r.rows, opt->output);
+        else if (unweighted)
+            fprintf(summary, "%s: %s: %zu tables, %zu rows written to %s (%s; %zu of them unweighted: weighted = no)\n",
+                    PROG, opt->input, nspecs, r.rows, opt->output, r.d->summary, unweighted);
+        else
+            fprintf(summary, "%s: %s: %zu table%s, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs,
+                    nspecs == 1 ? "" : "s", r.rows, opt->output, r.d->summary);
+    }
 done:
     ts_atomicfile_abort(out);
     ts_atomicfile_abort(txt);
