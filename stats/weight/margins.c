@@ -88,6 +88,153 @@ static int add_cell(margin_table *m, const int32_t *codes, double total, unsigne
     return 0;
 }
 
+/* Every data row of the file, kept until all are read to find a cell named twice. */
+typedef struct row_key {
+    unsigned long line;
+    char **piece;         /* per file column: how the row names the cell there; NULL: not a label */
+    char *key;            /* the label pieces joined, for sorting */
+} row_key;
+
+typedef struct row_keys {
+    row_key *v;
+    size_t n, cap, nfields;
+} row_keys;
+
+static void keys_free(row_keys *k)
+{
+    for (size_t i = 0; i < k->n; i++) {
+        for (size_t j = 0; k->v[i].piece && j < k->nfields; j++)
+            free(k->v[i].piece[j]);
+        free(k->v[i].piece);
+        free(k->v[i].key);
+    }
+    free(k->v);
+}
+
+/* Note how REC names its cell. A column of a coded variable counts by code, so 男性, Male and
+ * 1 are one cell; any other column by its text as written (trimmed). The count column is no
+ * label. Returns 0 or -1 (out of memory). */
+static int keys_add(row_keys *k, const ts_dataset *ds, const ts_record *rec, char *const *header, long count_col)
+{
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 64;
+        row_key *v = realloc(k->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        k->v = v;
+        k->cap = cap;
+    }
+    row_key *rk = &k->v[k->n++];
+    rk->line = rec->line;
+    rk->key = NULL;
+    if (!(rk->piece = calloc(k->nfields ? k->nfields : 1, sizeof *rk->piece)))
+        return -1;
+    for (size_t i = 0; i < k->nfields; i++) {
+        if ((long)i == count_col)
+            continue;
+        const char *s = rec->fields[i].s;
+        size_t n = rec->fields[i].len;
+        ts_trim(&s, &n);
+        const ts_var *v = ts_dataset_find(ds, header[i]);
+        int32_t code;
+        ts_strbuf b = TS_STRBUF_INIT;
+        if (v && v->type == TS_VAR_SINGLE && code_of(v, s, n, &code) == 0)
+            ts_strbuf_printf(&b, "\x01%ld", (long)code);
+        else
+            ts_strbuf_append(&b, s, n);
+        if (!(rk->piece[i] = ts_strbuf_take(&b)))
+            return -1;
+    }
+    return 0;
+}
+
+static void free_header(char **header, size_t n)
+{
+    for (size_t i = 0; header && i < n; i++)
+        free(header[i]);
+    free(header);
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    const row_key *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Two rows that name the same cell would be summed into one target, doubling it. Rows are
+ * summed only when they are finer than the cell asked for, which a label column must show:
+ * a column named after a dataset variable, or any column that is not all numbers (a numeric
+ * column the dataset does not know is a count, like the frame's population beside sample).
+ * Returns TS_OK, or TS_E_DATA naming both lines. */
+static ts_status check_twice(row_keys *k, const ts_dataset *ds, char *const *header,
+                             const char *file, ts_err *err)
+{
+    if (k->n < 2)
+        return TS_OK;
+    unsigned char *label = calloc(k->nfields ? k->nfields : 1, 1);
+    if (!label)
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    for (size_t j = 0; j < k->nfields; j++) {
+        if (!k->v[0].piece[j])
+            continue; /* the count column */
+        label[j] = ts_dataset_find(ds, header[j]) != NULL;
+        for (size_t i = 0; i < k->n && !label[j]; i++) {
+            const char *s = k->v[i].piece[j];
+            double x;
+            label[j] = *s && ts_parse_double(s, strlen(s), &x) != 0;
+        }
+    }
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < k->n && st == TS_OK; i++) {
+        ts_strbuf b = TS_STRBUF_INIT;
+        for (size_t j = 0; j < k->nfields; j++)
+            if (label[j]) {
+                ts_strbuf_append_str(&b, k->v[i].piece[j]);
+                ts_strbuf_append_char(&b, '\x1f');
+            }
+        if (!(k->v[i].key = ts_strbuf_take(&b)))
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    if (st != TS_OK) {
+        free(label);
+        return st;
+    }
+    qsort(k->v, k->n, sizeof *k->v, cmp_keys);
+    /* Name the first repeat in file order, and the line it repeats. */
+    size_t best = 0, first = 0;
+    for (size_t i = 1, start = 0; i < k->n; i++) {
+        if (strcmp(k->v[i].key, k->v[start].key) != 0) {
+            start = i;
+            continue;
+        }
+        if (i == start + 1 && (!best || k->v[i].line < k->v[best].line)) {
+            best = i;
+            first = start;
+        }
+    }
+    if (best) {
+        /* The cell by the labels of the codebook, over every label column. */
+        const row_key *rk = &k->v[best];
+        ts_strbuf name = TS_STRBUF_INIT;
+        for (size_t j = 0; j < k->nfields; j++) {
+            if (!label[j])
+                continue;
+            const ts_var *v = ts_dataset_find(ds, header[j]);
+            const char *piece = rk->piece[j];
+            if (name.len)
+                ts_strbuf_append_str(&name, " × ");
+            long ci = v && piece[0] == '\x01' ? ts_var_code_index(v, atol(piece + 1)) : -1;
+            ts_strbuf_append_str(&name, ci >= 0 ? v->codes[ci].label : piece);
+        }
+        st = ts_err_set(err, TS_E_DATA, "%s:%lu: %s: the same cell as line %lu", file, rk->line,
+                        name.data ? name.data : "", k->v[first].line);
+        ts_strbuf_free(&name);
+    }
+    free(label);
+    return st;
+}
+
 margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
                           const char *count, ts_err *err)
 {
@@ -96,6 +243,8 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
     size_t *col = NULL;
     int32_t *codes = NULL;
     long count_col = -1;
+    row_keys keys = {0};
+    char **header = NULL;
     if (!m || !(m->file = ts_strdup(file)) || !(m->vars = calloc(nnames ? nnames : 1, sizeof *m->vars)) ||
         !(col = calloc(nnames ? nnames : 1, sizeof *col)) || !(codes = calloc(nnames ? nnames : 1, sizeof *codes))) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -113,7 +262,7 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
     if (!(r = ts_csvreader_open(file, TS_ENC_AUTO, err)))
         goto fail;
     ts_record rec;
-    int got, header = 0;
+    int got, seen_header = 0;
     while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
         if (rec.nfields > 0 && rec.fields[0].len > 0 && rec.fields[0].s[0] == '#')
             continue;
@@ -121,8 +270,8 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
             ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", file, rec.line, rec.problem_column, rec.problem_text);
             goto fail;
         }
-        if (!header) {
-            header = 1;
+        if (!seen_header) {
+            seen_header = 1;
             for (size_t k = 0; k < nnames; k++) {
                 col[k] = SIZE_MAX;
                 for (size_t i = 0; i < rec.nfields; i++)
@@ -141,6 +290,16 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
                 ts_err_set(err, TS_E_DATA, "%s:%lu: no count column named %s", file, rec.line, count);
                 goto fail;
             }
+            keys.nfields = rec.nfields;
+            if (!(header = calloc(rec.nfields ? rec.nfields : 1, sizeof *header))) {
+                ts_err_set(err, TS_E_NOMEM, "out of memory");
+                goto fail;
+            }
+            for (size_t i = 0; i < rec.nfields; i++)
+                if (!(header[i] = ts_strdup(rec.fields[i].s))) {
+                    ts_err_set(err, TS_E_NOMEM, "out of memory");
+                    goto fail;
+                }
             ts_csvreader_expect_fields(r, rec.nfields);
             continue;
         }
@@ -161,7 +320,7 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
                        count_col + 1, count, f->s);
             goto fail;
         }
-        if (add_cell(m, codes, total, rec.line) != 0) {
+        if (add_cell(m, codes, total, rec.line) != 0 || keys_add(&keys, ds, &rec, header, count_col) != 0) {
             ts_err_set(err, TS_E_NOMEM, "out of memory");
             goto fail;
         }
@@ -177,11 +336,17 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
         ts_err_set(err, TS_E_DATA, "%s: no rows", file);
         goto fail;
     }
+    if (check_twice(&keys, ds, header, file, err) != TS_OK)
+        goto fail;
+    free_header(header, keys.nfields);
+    keys_free(&keys);
     free(col);
     free(codes);
     return m;
 fail:
     ts_csvreader_close(r, NULL);
+    free_header(header, keys.nfields);
+    keys_free(&keys);
     free(col);
     free(codes);
     margin_free(m);

@@ -22,9 +22,11 @@ typedef struct margin_table {
 } margin_table;
 
 /* Read FILE: the cells of the variables NAMES (in DS) with the sum of column COUNT. Labels
- * may be the Japanese or English code labels or the codes themselves. Errors (TS_E_DATA)
- * name the file, line and column: an unknown label, a count that is not a number ≥ 0, a
- * missing column. */
+ * may be the Japanese or English code labels or the codes themselves. Rows are summed only
+ * when they are finer than a cell: another label column (one named after a dataset variable,
+ * or one that is not all numbers) tells them apart. Errors (TS_E_DATA) name the file, line
+ * and column: an unknown label, a count that is not a number ≥ 0, a missing column; and two
+ * rows that name the same cell (男性 and Male, or a row pasted twice), with both lines. */
 margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
                           const char *count, ts_err *err);
 void margin_free(margin_table *m);
