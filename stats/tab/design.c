@@ -78,6 +78,51 @@ static int meta_is(const ts_dataset *ds, const char *key, const char *value)
     return v && strcmp(v, value) == 0;
 }
 
+/* "respondent id 17" (the dataset's id variable), else "row 17". */
+static void row_name(const ts_dataset *ds, size_t i, ts_strbuf *out)
+{
+    for (size_t k = 0; k < ds->nvars; k++)
+        if (ds->vars[k]->type == TS_VAR_ID) {
+            ts_strbuf_printf(out, "respondent %s %lld", ds->vars[k]->name, (long long)ts_var_int(ds->vars[k], i));
+            return;
+        }
+    ts_strbuf_printf(out, "row %zu", i + 1);
+}
+
+/* The design variable recorded under META_KEY ("design.cluster"), NULL when none is named.
+ * A name that is not a variable of the dataset is an error: ignoring it would estimate the
+ * sample as if it had no strata or clusters (*BAD set). */
+static const ts_var *design_var(const ts_dataset *ds, const char *meta_key, int *bad, ts_err *err)
+{
+    const char *name = ts_dataset_get_meta(ds, meta_key);
+    if (!name || !*name)
+        return NULL;
+    const ts_var *v = ts_dataset_find(ds, name);
+    if (!v) {
+        ts_err_set(err, TS_E_DATA, "the design's %s variable %s is not in the dataset", meta_key + 7, name);
+        *bad = 1;
+    }
+    return v;
+}
+
+/* A respondent in the design (weight > 0) must have its stratum and its cluster: R's
+ * svydesign refuses missing ids and strata, and merging the missing ones into one pseudo-PSU
+ * would change the variance and the degrees of freedom without a word (issue #10, item 10). */
+static ts_status check_ids(const ts_dataset *ds, const double *w, const ts_var *v, const char *what, ts_err *err)
+{
+    for (size_t i = 0; v && i < ds->nrows; i++) {
+        if (!(w[i] > 0) || !ts_var_is_missing(v, i))
+            continue;
+        ts_strbuf who = TS_STRBUF_INIT;
+        row_name(ds, i, &who);
+        ts_err_set(err, TS_E_DATA, "%s: %s %s is missing; every respondent needs one (R's svydesign refuses it too)",
+                   who.data ? who.data : "?", what, v->name);
+        ts_strbuf_free(&who);
+        return TS_E_DATA;
+    }
+    return TS_OK;
+}
+
 design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err)
 {
     design *d = calloc(1, sizeof *d);
@@ -116,7 +161,20 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
 
     /* strata */
     const char *sname = ts_dataset_get_meta(ds, "design.strata");
-    const ts_var *sv = sname && *sname ? ts_dataset_find(ds, sname) : NULL;
+    int bad = 0;
+    const ts_var *sv = design_var(ds, "design.strata", &bad, err);
+    const ts_var *cv = bad ? NULL : design_var(ds, "design.cluster", &bad, err);
+    const ts_var *fv = bad ? NULL : design_var(ds, "design.fpc", &bad, err);
+    if (bad)
+        goto fail;
+    /* a cluster sample without its cluster variable would be estimated as simple random */
+    if (meta_is(ds, "design.type", "cluster") && !cv) {
+        ts_err_set(err, TS_E_DATA, "the design is type = cluster but names no cluster variable (design.cluster): "
+                                   "it would be estimated as simple random sampling");
+        goto fail;
+    }
+    if (check_ids(ds, d->w, sv, "stratum", err) != TS_OK || check_ids(ds, d->w, cv, "cluster", err) != TS_OK)
+        goto fail;
     for (size_t i = 0; i < n; i++)
         key[i] = sv ? ts_var_int(sv, i) : 0;
     d->nstrata = densify(key, n, d->stratum);
@@ -144,7 +202,6 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
 
     /* PSUs: the cluster variable within strata, else every respondent */
     const char *cname = ts_dataset_get_meta(ds, "design.cluster");
-    const ts_var *cv = cname && *cname ? ts_dataset_find(ds, cname) : NULL;
     for (size_t i = 0; i < n; i++)
         key[i] = cv ? (int64_t)d->stratum[i] * 4000000000LL + ts_var_int(cv, i) : (int64_t)i;
     d->npsu = densify(key, n, d->psu);
@@ -167,15 +224,39 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
     free(seen);
 
     /* fpc: the stratum population N_h (R: fpc given as population size) */
-    const char *fname = ts_dataset_get_meta(ds, "design.fpc");
-    const ts_var *fv = fname && *fname ? ts_dataset_find(ds, fname) : NULL;
+    /* one N_h per stratum: two values in one stratum are refused, not "the last row wins" */
     for (size_t h = 0; h < d->nstrata; h++)
         d->popsize[h] = INFINITY;
+    size_t *first = NULL;
+    if (fv) {
+        if (!(first = malloc((d->nstrata ? d->nstrata : 1) * sizeof *first)))
+            goto nomem;
+        for (size_t h = 0; h < d->nstrata; h++)
+            first[h] = SIZE_MAX;
+    }
     for (size_t i = 0; fv && i < n; i++) {
         double f = ts_var_num(fv, i);
-        if (!isnan(f) && f > 0)
-            d->popsize[d->stratum[i]] = f;
+        size_t h = d->stratum[i];
+        if (!(d->w[i] > 0) || isnan(f) || !(f > 0))
+            continue;
+        if (first[h] == SIZE_MAX) {
+            first[h] = i;
+            d->popsize[h] = f;
+        } else if (f != d->popsize[h]) {
+            ts_strbuf w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
+            row_name(ds, first[h], &w1);
+            row_name(ds, i, &w2);
+            ts_err_set(err, TS_E_DATA, "the population size %s differs within %s%s: %s has %.17g, %s has %.17g", fv->name,
+                       d->stratum_name ? "stratum " : "the (unstratified) sample",
+                       d->stratum_name ? d->stratum_name[h] : "", w1.data ? w1.data : "?", d->popsize[h],
+                       w2.data ? w2.data : "?", f);
+            ts_strbuf_free(&w1);
+            ts_strbuf_free(&w2);
+            free(first);
+            goto fail;
+        }
     }
+    free(first);
     if (fv)
         ts_strbuf_append_str(&sum, ", finite population correction");
 

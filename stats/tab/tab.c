@@ -491,6 +491,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     if (!(r.d = design_from_dataset(r.ds, opt->lonely, err)) ||
         !(r.unweighted = design_from_dataset(r.ds, opt->lonely, err))) {
         st = err->status;
+        if (st == TS_E_DATA) /* the design recorded in the dataset: name the file */
+            ts_err_prefix(err, "%s", opt->input);
         goto done;
     }
     /* unweighted tables: every respondent in the design counts 1, no calibration */
