@@ -139,6 +139,18 @@ check-coverage: all
 check-valgrind: $(PROGRAMS)
 	@VALGRIND=1 tests/run-cases.sh $(BIN) tests/cases
 
+# libFuzzer targets for the parsers (tests/fuzz/fuzz_*.c): clang only, so not part of all or
+# check. `make fuzz` builds them into $(BUILD)/fuzz/; run one on its corpus, e.g.
+#   build/fuzz/fuzz_condition -dict=tests/fuzz/condition.dict tests/fuzz/corpus/condition
+FUZZ_CC  ?= clang
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz
+fuzz: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $< $(LIB_SRC) $(LDLIBS) -o $@
+
 # `make check` = the plain build's tests, then the same tests under ASan+UBSan.
 check:
 	$(MAKE) --no-print-directory check-one
