@@ -146,10 +146,16 @@ static void describe_here(const parser *p, ts_strbuf *out)
         ts_strbuf_append_str(out, "the end of the condition");
         return;
     }
+    unsigned char b = (unsigned char)p->s[i];
+    if (b < 0x20 || b == 0x7F) {
+        ts_strbuf_printf(out, "the byte 0x%02X", b); /* a control byte would garble the message */
+        return;
+    }
     size_t k = name_at(p, i);
     if (k == 0) {
         k = 1;
-        while (i + k < p->n && k < 20 && !strchr(" \t(),;", p->s[i + k]) && !is_name_start(p->s[i + k]))
+        while (i + k < p->n && k < 20 && (unsigned char)p->s[i + k] >= 0x20 && !strchr(" \t(),;", p->s[i + k]) &&
+               !is_name_start(p->s[i + k]))
             k++;
     }
     if (k > 20)
@@ -284,7 +290,7 @@ static ts_cond *parse_item(parser *p)
     for (;;) {
         skip_space(p);
         size_t vs = p->i;
-        while (p->i < p->n && !(p->s[p->i] != '\0' && strchr(" \t\r\n;,()", p->s[p->i])))
+        while (p->i < p->n && p->s[p->i] != '\0' && !strchr(" \t\r\n;,()", p->s[p->i]))
             p->i++;
         double lo, hi;
         if (p->i == vs) {
