@@ -21,6 +21,7 @@
 #include "../chartspec.h"
 #include "../fonts.h"
 #include "../frame.h"
+#include "privacy.h"
 #include "report.h"
 #include "strbuf.h"
 #include "../tables.h"
@@ -810,9 +811,14 @@ static void methods(writer *w)
     ts_strbuf_reset(&b);
 
     subheading(w, "5. 非表示（秘匿）のルール");
-    ts_strbuf_printf(&b, "回答者が %s 人未満のセル（その回答を選んだ人の数）は、推定値・標準誤差・信頼区間を示さず、"
-                         "表では ＊、図では斜線で示しました（表全体で %ld セル）。自由記述は集計にも図表にも使っていません。",
-                     rp_get(c, "privacy", "min_cell", "10"), c->suppressed);
+    long min_cell = TS_PRIVACY_MIN_CELL_DEFAULT;
+    if (ts_privacy_parse_min_cell(rp_get(c, "privacy", "min_cell", "10"), &min_cell) == 0 && min_cell == 0)
+        ts_strbuf_append_str(&b, "この報告では、回答者の少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0）。"
+                                 "自由記述は集計にも図表にも使っていません。");
+    else
+        ts_strbuf_printf(&b, "回答者が %s 人未満のセル（その回答を選んだ人の数）は、推定値・標準誤差・信頼区間を示さず、"
+                             "表では ＊、図では斜線で示しました（表全体で %ld セル）。自由記述は集計にも図表にも使っていません。",
+                         rp_get(c, "privacy", "min_cell", "10"), c->suppressed);
     para(w, b.data);
     ts_strbuf_reset(&b);
 
