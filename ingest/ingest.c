@@ -236,7 +236,7 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
             size_t bad = 0;
             cs = cells_parse_multi_columns(cv, r->vars[v], row, rec->fields, r->option_cols[v], &r->why, &bad);
             col = r->option_cols[v][bad];
-            for (size_t k = 0; k < cv->def->ncodes && blank; k++) {
+            for (size_t k = 0; cv->asked_if && k < cv->def->ncodes && blank; k++) {
                 size_t c = r->option_cols[v][k];
                 if (c != NO_COLUMN && !ts_is_blank(rec->fields[c].s, rec->fields[c].len)) {
                     blank = 0;
@@ -246,7 +246,7 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
             }
         } else {
             cs = cells_parse(cv, r->vars[v], row, rec->fields[col].s, rec->fields[col].len, &r->why);
-            blank = ts_is_blank(rec->fields[col].s, rec->fields[col].len);
+            blank = cv->asked_if && ts_is_blank(rec->fields[col].s, rec->fields[col].len);
         }
         cs = derive_skip(cv, r->vars, r->vars[v], row, blank, cs, &r->why);
         if (cs == CELL_NOMEM)
