@@ -180,7 +180,7 @@ static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
         return ts_err_set(p->err, TS_E_DATA, "%s:%lu: more than %d shares: not a tables CSV", p->path,
                           p->rec->line, MAX_CELLS);
     size_t idlen;
-    const char *id = cell(p, COL_TABLE, &idlen);
+    (void)cell(p, COL_TABLE, &idlen);
     if (idlen == 0)
         return ts_err_set(p->err, TS_E_DATA, "%s:%lu:%zu: table: empty table id", p->path, p->rec->line,
                           p->col[COL_TABLE] + 1);

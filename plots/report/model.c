@@ -1,5 +1,6 @@
 /* model.c — what the report is made of: the stage outputs read back into memory (tables.csv,
  * weighting-report.csv as rp_csv), and the names the pages and sheets print. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,4 +203,120 @@ const char *rp_method_ja(const char *method)
     if (strcmp(method, "logit") == 0)
         return "一般化回帰キャリブレーション（ロジット距離）";
     return method;
+}
+
+rp_stat rp_stat_of(const char *statistic)
+{
+    if (strcmp(statistic, "share") == 0)
+        return RP_SHARE;
+    if (strcmp(statistic, "mean") == 0)
+        return RP_MEAN;
+    if (strcmp(statistic, "total") == 0)
+        return RP_TOTAL;
+    return RP_TEST;
+}
+
+rp_stat rp_tab_stat(const rp_ctx *c, const rp_tab *t)
+{
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        rp_stat k = rp_stat_of(rp_csv_get(c->tables, r, "statistic"));
+        if (k != RP_TEST)
+            return k;
+    }
+    return RP_SHARE;
+}
+
+int rp_tab_decimals(const rp_ctx *c, const rp_tab *t)
+{
+    rp_stat k = rp_tab_stat(c, t);
+    if (k == RP_SHARE)
+        return 1;
+    if (k == RP_TOTAL)
+        return 0;
+    double se_min = INFINITY;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        const char *se = rp_csv_get(c->tables, r, "se");
+        double v = *se ? strtod(se, NULL) : NAN;
+        if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) == RP_MEAN && isfinite(v) && v > 0 && v < se_min)
+            se_min = v;
+    }
+    if (!isfinite(se_min))
+        return 2;
+    /* Two significant digits of the standard error: 0.0123 → 3 decimals, 1.5 → 1, 15 → 0. */
+    int dec = 1 - (int)floor(log10(se_min));
+    return dec < 0 ? 0 : dec > 4 ? 4 : dec;
+}
+
+void rp_format_number(double v, int dec, char *buf, size_t len)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "—");
+        return;
+    }
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.*f", dec, fabs(v));
+    if (fabs(v) >= 1e18 || strlen(digits) > 40) {
+        snprintf(buf, len, "%.*g", 6, v);
+        return;
+    }
+    const char *dot = strchr(digits, '.');
+    size_t ilen = dot ? (size_t)(dot - digits) : strlen(digits), o = 0;
+    char out[96];
+    /* A minus sign (U+2212), not a hyphen beside the interval's dash; none for a value that
+     * rounds to zero. */
+    if (v < 0 && strspn(digits, "0.") != strlen(digits)) {
+        memcpy(out, "\xE2\x88\x92", 3);
+        o = 3;
+    }
+    for (size_t i = 0; i < ilen; i++) {
+        if (i > 0 && (ilen - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    snprintf(out + o, sizeof out - o, "%s", dot ? dot : "");
+    snprintf(buf, len, "%s", out);
+}
+
+const char *rp_stat_caption(rp_stat k)
+{
+    switch (k) {
+    case RP_MEAN: return "平均値";
+    case RP_TOTAL: return "推定総数";
+    default: return "割合（%）";
+    }
+}
+
+const char *rp_stage_option(const rp_ctx *c, const char *prog, const char *option, char *buf, size_t len)
+{
+    size_t pl = strlen(prog), ol = strlen(option);
+    for (size_t i = 0; i < c->nstages; i++) {
+        const char *cmd = c->stage_cmd[i];
+        if (!cmd || strncmp(cmd, prog, pl) != 0 || (cmd[pl] != ' ' && cmd[pl] != '\0'))
+            continue;
+        /* The commands are recorded shell-quoted, one space between words; an option's value
+         * is a plain word ("--lonely-psu adjust" or "--lonely-psu=adjust"). */
+        for (const char *p = cmd + pl; (p = strstr(p, option)) != NULL; p += ol) {
+            if (p[-1] != ' ' || (p[ol] != ' ' && p[ol] != '='))
+                continue;
+            const char *v = p + ol + 1;
+            size_t n = strcspn(v, " ");
+            snprintf(buf, len, "%.*s", (int)n, v);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+void rp_tab_ci(const rp_ctx *c, const rp_tab *t, const char **method, double *level)
+{
+    *method = "";
+    *level = NAN;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) == RP_TEST)
+            continue;
+        const char *l = rp_csv_get(c->tables, r, "ci_level");
+        *method = rp_csv_get(c->tables, r, "ci_method");
+        *level = *l ? strtod(l, NULL) : NAN;
+        return;
+    }
 }

@@ -307,8 +307,10 @@ static void cover(writer *w)
     kv(w, "設計効果と有効n", b.data);
     ts_strbuf_reset(&b);
     comma(lround(c->wsum), n3);
-    ts_strbuf_printf(&b, "最小 %.1f ～ 最大 %.1f（比 %.1f）、合計 %s（推定母集団）", c->wmin, c->wmax,
-                     c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
+    char w1[64], w2[64];
+    rp_format_number(c->wmin, 1, w1, sizeof w1);
+    rp_format_number(c->wmax, 1, w2, sizeof w2);
+    ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
     kv(w, "ウェイトの範囲", b.data);
     ts_strbuf_reset(&b);
     kv(w, "出典", rp_get(c, "survey", "source", NULL));
@@ -406,6 +408,7 @@ typedef struct grid {
     size_t ncat;
     gcell *cell;                          /* cell[d * stride + k] */
     size_t stride;
+    int dec;                              /* decimals of values that are not shares (rp_tab_decimals) */
 } grid;
 
 static void grid_free(grid *g)
@@ -460,20 +463,55 @@ static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
     return 0;
 }
 
-static void fmt_value(const gcell *x, double v, char *buf, size_t len)
+/* A share in percent with one decimal; a mean or total with DEC decimals and thousands
+ * separators (20,313,812), never %.2f of a count. */
+static void fmt_value(const gcell *x, int dec, double v, char *buf, size_t len)
 {
     if (!isfinite(v))
         snprintf(buf, len, "—");
     else if (x->share)
         snprintf(buf, len, "%.1f", 100 * v);
     else
-        snprintf(buf, len, "%.2f", v);
+        rp_format_number(v, dec, buf, len);
 }
 
-/* Draw one cell (value over its interval) centred in [x, x+wd] with its top at Y. */
-static void draw_gcell(writer *w, const gcell *x, double cx, double y)
+/* The value and the interval text of cell X; CI is "" when it has none. */
+static void gcell_text(const gcell *x, int dec, char val[64], char ci[140])
 {
-    char a[64], b[64], ci[140];
+    char a[64], b[64];
+    fmt_value(x, dec, fnum(x->est), val, 64);
+    ci[0] = '\0';
+    if (*x->lo && *x->hi) {
+        fmt_value(x, dec, fnum(x->lo), a, sizeof a);
+        fmt_value(x, dec, fnum(x->hi), b, sizeof b);
+        snprintf(ci, 140, "[%s–%s]", a, b);
+    }
+}
+
+/* The width the widest cell of G needs (value in bold 9 pt, interval in 6.5 pt), padding
+ * included, so that neighbouring cells never overprint. */
+static double cells_width(writer *w, const grid *g)
+{
+    double need = 0;
+    for (size_t d = 0; d < g->ndom; d++)
+        for (size_t k = 0; k < g->ncat; k++) {
+            const gcell *x = &g->cell[d * g->stride + k];
+            if (!x->present || x->suppressed)
+                continue;
+            char val[64], ci[140];
+            gcell_text(x, g->dec, val, ci);
+            ts_text_font(&w->pen, 1, 9);
+            need = fmax(need, ts_text_width(&w->pen, val));
+            ts_text_font(&w->pen, 0, 6.5);
+            need = fmax(need, ts_text_width(&w->pen, ci));
+        }
+    return need + 8;
+}
+
+/* Draw one cell (value over its interval) centred at CX with its top at Y. */
+static void draw_gcell(writer *w, const gcell *x, int dec, double cx, double y)
+{
+    char a[64], ci[140];
     if (!x->present) {
         ts_text_font(&w->pen, 0, 8.5);
         ts_frame_color(&w->pen, GREY);
@@ -486,14 +524,11 @@ static void draw_gcell(writer *w, const gcell *x, double cx, double y)
         ts_text_draw(&w->pen, cx, y + 12, "＊", TS_ALIGN_CENTER);
         return;
     }
-    fmt_value(x, fnum(x->est), a, sizeof a);
+    gcell_text(x, dec, a, ci);
     ts_text_font(&w->pen, 1, 9);
     ts_frame_color(&w->pen, INK);
     ts_text_draw(&w->pen, cx, y + 11, a, TS_ALIGN_CENTER);
-    if (*x->lo && *x->hi) {
-        fmt_value(x, fnum(x->lo), a, sizeof a);
-        fmt_value(x, fnum(x->hi), b, sizeof b);
-        snprintf(ci, sizeof ci, "[%s–%s]", a, b);
+    if (*ci) {
         ts_text_font(&w->pen, 0, 6.5);
         ts_frame_color(&w->pen, GREY);
         ts_text_draw(&w->pen, cx, y + 20, ci, TS_ALIGN_CENTER);
@@ -531,14 +566,20 @@ static double col_headers(writer *w, const char **labels, const long *ns, size_t
     return maxh + 6;
 }
 
-/* Rows are domains, columns categories (TRANSPOSE = 0), or the other way round. */
-static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size_t ncols, const char *corner)
+#define GRID_LW(transpose) ((transpose) ? 170.0 : 104.0) /* row labels */
+#define GRID_NW(transpose) ((transpose) ? 0.0 : 44.0)    /* the n column */
+
+/* Rows are domains, columns categories (TRANSPOSE = 0), or the other way round. Columns are
+ * at most 80 pt wide, but never narrower than CELLW (the widest cell, cells_width): the
+ * caller gives no more columns than fit at that width. */
+static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size_t ncols, const char *corner,
+                      double cellw)
 {
     size_t nrows = transpose ? g->ncat : g->ndom;
-    double lw = transpose ? 170 : 104, nw = transpose ? 0 : 44;
+    double lw = GRID_LW(transpose), nw = GRID_NW(transpose);
     double colw = (CW - lw - nw) / (double)ncols;
-    if (colw > 80)
-        colw = 80;
+    if (colw > fmax(80, cellw))
+        colw = fmax(80, cellw);
     double gx = X0 + lw + nw;
     const char **labels = (transpose ? g->dom_label : g->cat_label) + col0;
     const long *ns = transpose ? g->dom_n + col0 : NULL;
@@ -554,7 +595,10 @@ static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size
             col_headers(w, labels, ns, ncols, gx, colw, 1);
             ts_text_font(&w->pen, 1, 7.5);
             ts_frame_color(&w->pen, INK);
-            ts_text_draw(&w->pen, X0 + 4, w->y + 10, first ? corner : "（続き）", TS_ALIGN_LEFT);
+            /* The corner is cut to its column (row labels and n), never into the headers. */
+            char *fit = ts_text_fit(&w->pen, first ? corner : "（続き）", lw + nw - 8 - (transpose ? 0 : 12));
+            ts_text_draw(&w->pen, X0 + 4, w->y + 10, fit ? fit : "", TS_ALIGN_LEFT);
+            free(fit);
             if (!transpose)
                 ts_text_draw(&w->pen, X0 + lw + nw - 4, w->y + 10, "n", TS_ALIGN_RIGHT);
             w->y += hh;
@@ -583,7 +627,7 @@ static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size
         }
         for (size_t j = 0; j < ncols; j++) {
             size_t d = transpose ? col0 + j : r, k = transpose ? r : col0 + j;
-            draw_gcell(w, &g->cell[d * g->stride + k], gx + colw * (j + 0.5), w->y + 1);
+            draw_gcell(w, &g->cell[d * g->stride + k], g->dec, gx + colw * (j + 0.5), w->y + 1);
         }
         w->y += ROW_H;
         ts_frame_line(&w->pen, X0, w->y, right, w->y, total ? 0.6 : 0.3, total ? GREY : RULE);
@@ -602,6 +646,8 @@ static void draw_table(writer *w, item *it)
         w->failed = 1;
         return;
     }
+    g.dec = rp_tab_decimals(c, t);
+    rp_stat kind = rp_tab_stat(c, t);
     char sec[300];
     snprintf(sec, sizeof sec, "table.%s", t->id);
     int weighted = strcmp(rp_get(c, sec, "weighted", "yes"), "no") != 0;
@@ -624,8 +670,10 @@ static void draw_table(writer *w, item *it)
     it->page = w->page;
     para_at(w, X0, CW, b.data, 11, 1, INK, 0);
     ts_strbuf_reset(&b);
-    ts_strbuf_printf(&b, "%s（%%）と [%g%%信頼区間]。%s", g.ncat && !g.cell[0].share && g.cell[0].present ? "推定値" : "割合",
-                     100 * level, weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。");
+    ts_strbuf_printf(&b, "%sと [%g%%信頼区間]。%s", rp_stat_caption(kind), 100 * level,
+                     kind == RP_TOTAL ? (weighted ? "ウェイトの合計による母集団の推定値（整数に丸めた）。" : "回答者の数の合計。")
+                     : kind == RP_MEAN ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の平均。")
+                     : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
     para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
     ts_strbuf_reset(&b);
 
@@ -636,13 +684,25 @@ static void draw_table(writer *w, item *it)
             any_absent |= !g.cell[d * g.stride + k].present;
         }
     const char *by = rp_get(c, sec, "by", NULL);
-    const char *corner = by ? rp_varlabel(c, by) : "区分";
+    /* The corner names the domain variable by its label up to the question text ("相談相手の有無"). */
+    char corner[200];
+    const char *bl = by ? rp_varlabel(c, by) : "区分";
+    const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
+    snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
+    /* As many columns as fit at the width of the widest cell; the rest in another grid. */
+    double cellw = cells_width(w, &g);
     if (g.ncat <= 7) {
-        draw_grid(w, &g, 0, 0, g.ncat, corner);
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(0) - GRID_NW(0)) / cellw));
+        size_t chunk = g.ncat <= fit ? g.ncat : fit;
+        for (size_t k0 = 0; k0 < g.ncat; k0 += chunk)
+            draw_grid(w, &g, 0, k0, g.ncat - k0 < chunk ? g.ncat - k0 : chunk, corner, cellw);
     } else {
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(1)) / cellw));
         size_t chunk = g.ndom <= 6 ? g.ndom : 5;
+        if (chunk > fit)
+            chunk = fit;
         for (size_t d0 = 0; d0 < g.ndom; d0 += chunk)
-            draw_grid(w, &g, 1, d0, g.ndom - d0 < chunk ? g.ndom - d0 : chunk, "回答");
+            draw_grid(w, &g, 1, d0, g.ndom - d0 < chunk ? g.ndom - d0 : chunk, "回答", cellw);
     }
     /* Notes under the table. */
     if (missing > 0) {
@@ -677,6 +737,111 @@ static void draw_table(writer *w, item *it)
 }
 
 /* ---- methods, in plain Japanese --------------------------------------------------------- */
+
+/* The interval methods of tsunagari-tab in plain Japanese: a short name and what it does
+ * (docs/estimation.md, "Intervals"). */
+static void ci_method_ja(const char *m, const char **name, const char **detail)
+{
+    static const struct {
+        const char *method, *name, *detail;
+    } M[] = {
+        {"logit", "ロジット変換した区間",
+         "log(p/(1−p)) ± t × 標準誤差 ÷ (p(1−p)) を求めて割合に戻すため、0% や 100% に近い割合でも区間が 0～100% の外に出ません"
+         "（R の svyciprop の method = \"logit\" と同じ）"},
+        {"beta", "Korn–Graubard の区間",
+         "有効標本サイズ（p(1−p) ÷ 標準誤差²）の上で二項分布の正確な区間（クロッパー・ピアソン）を求め、自由度で補正したもので、"
+         "まれな割合でも区間が狭くなりすぎません（Korn & Graubard 1998、R の svyciprop の method = \"beta\" と同じ）"},
+        {"xlogit", "ロジット変換した区間（デルタ法）",
+         "ロジット変換した割合の標準誤差をデルタ法で求めて区間を作り、割合に戻したものです（R の svyciprop の method = \"xlogit\" と同じ）"},
+        {"wald", "ワルド型の区間", "p ± t × 標準誤差 で、0% や 100% に近い割合では区間が 0～100% の外に出ることがあります"},
+        {"wilson", "ウィルソンのスコア区間", "有効標本サイズの上で求めたスコア区間です"},
+        {"t", "推定値 ± t × 標準誤差 の区間", "推定値 ± t × 標準誤差 です"},
+        {"none", "信頼区間なし", "信頼区間を求めていません"},
+    };
+    for (size_t i = 0; i < sizeof M / sizeof M[0]; i++)
+        if (strcmp(m, M[i].method) == 0) {
+            *name = M[i].name;
+            *detail = M[i].detail;
+            return;
+        }
+    *name = *detail = m;
+}
+
+/* Section 4: the interval each table was computed with, as tables.csv says — grouped by
+ * method and level, naming the tables when they differ — and the tests. */
+static void ci_text(writer *w, ts_strbuf *b)
+{
+    rp_ctx *c = w->c;
+    enum { MAXG = 16 };
+    struct {
+        const char *method;
+        double level;
+        ts_strbuf tables;
+        size_t n;
+    } g[MAXG];
+    size_t ng = 0;
+    int any_test = 0;
+    memset(g, 0, sizeof g);
+    for (size_t i = 0; i < w->nitems; i++) {
+        if (w->items[i].kind != ITEM_TABLE)
+            continue;
+        const rp_tab *t = w->items[i].tab;
+        const char *m;
+        double level;
+        rp_tab_ci(c, t, &m, &level);
+        for (size_t r = t->first; r < t->first + t->count; r++)
+            any_test |= strncmp(rp_csv_get(c->tables, r, "statistic"), "rao_scott", 9) == 0;
+        if (!*m)
+            continue;
+        size_t k = 0;
+        while (k < ng && !(strcmp(g[k].method, m) == 0 && (g[k].level == level || (isnan(level) && isnan(g[k].level)))))
+            k++;
+        if (k == ng) {
+            if (ng == MAXG)
+                continue;
+            g[ng].method = m;
+            g[ng].level = level;
+            ng++;
+        }
+        ts_strbuf_printf(&g[k].tables, "%s表%d", g[k].n++ ? "・" : "", w->items[i].number);
+    }
+    size_t nsg = 0;
+    for (size_t k = 0; k < ng; k++)
+        nsg += strcmp(g[k].method, "t") != 0;
+    /* Shares: one sentence when every table used the same interval, else one per group. */
+    for (size_t k = 0, j = 0; k < ng; k++) {
+        if (strcmp(g[k].method, "t") == 0)
+            continue;
+        const char *name, *detail;
+        ci_method_ja(g[k].method, &name, &detail);
+        char lv[32] = "";
+        if (!isnan(g[k].level))
+            snprintf(lv, sizeof lv, "%g%% ", 100 * g[k].level);
+        if (strcmp(g[k].method, "none") == 0)
+            ts_strbuf_printf(b, "%sの割合には信頼区間を求めていません。", g[k].tables.data);
+        else if (nsg == 1)
+            ts_strbuf_printf(b, "割合の %s信頼区間は%sです：%s。", lv, name, detail);
+        else
+            ts_strbuf_printf(b, "%s割合の %s信頼区間は、%s は%sです：%s。", j++ == 0 ? "表によって区間の求め方が異なります。" : "", lv,
+                             g[k].tables.data, name, detail);
+    }
+    /* Means and totals: the estimate ± t × standard error, at each level used. */
+    for (size_t k = 0; k < ng; k++) {
+        if (strcmp(g[k].method, "t") != 0)
+            continue;
+        char lv[32] = "";
+        if (!isnan(g[k].level))
+            snprintf(lv, sizeof lv, "%g%% ", 100 * g[k].level);
+        ts_strbuf_printf(b, "平均値・推定総数（%s）の %s信頼区間は 推定値 ± t × 標準誤差 です。", g[k].tables.data, lv);
+    }
+    if (ng > 0)
+        ts_strbuf_append_str(b, "t はデザインの自由度（第1次抽出単位の数 − 層の数）による t 分布の値です。");
+    if (any_test)
+        ts_strbuf_append_str(b, "区分による違いは Rao–Scott の補正をしたカイ二乗検定（二次補正 F 検定、R の svychisq と同じ）で調べました。");
+    for (size_t k = 0; k < ng; k++)
+        ts_strbuf_free(&g[k].tables);
+}
+
 
 static void methods(writer *w)
 {
@@ -787,10 +952,33 @@ static void methods(writer *w)
         ts_strbuf_printf(&b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
     if (*rp_get(c, "design", "cluster", ""))
         ts_strbuf_printf(&b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, rp_get(c, "design", "cluster", "")));
-    if (strcmp(rp_get(c, "design", "fpc", "no"), "yes") == 0)
-        ts_strbuf_append_str(&b, "母集団に比べて抽出数が無視できない層があるため有限母集団修正（1 − 抽出率）を掛け、");
+    const char *fpc = rp_get(c, "design", "fpc", "no");
+    int clustered = *rp_get(c, "design", "cluster", "");
+    if (strcmp(fpc, "yes") == 0)
+        ts_strbuf_printf(&b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
+                         rp_get(c, "design", "frame", "frame"), clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (strcmp(fpc, "no") != 0)
+        ts_strbuf_printf(&b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
+                         rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (strcmp(type, "nonprobability") != 0)
+        ts_strbuf_append_str(&b, "有限母集団修正は行わず（復元抽出とみなし）、");
+    char lonely[64];
+    const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
+    if (strata || clustered) {
+        if (!lp || strcmp(lp, "fail") == 0)
+            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層があれば集計を止める設定（tsunagari-tab --lonely-psu fail%s）で計算し"
+                                 "（集計が止まらなかったので、そのような層はありません）、", lp ? "" : "、既定");
+        else
+            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層は%s設定（tsunagari-tab --lonely-psu %s）で計算し、",
+                             strcmp(lp, "remove") == 0 ? "分散の計算から除く"
+                             : strcmp(lp, "certainty") == 0 ? "確実に抽出されたものとして分散に寄与させない"
+                             : strcmp(lp, "adjust") == 0 ? "全体の平均からの偏差で分散に含める" : "",
+                             lp);
+    }
     if (strcmp(method, "none") != 0)
         ts_strbuf_append_str(&b, "ウェイトを母集団の人数に合わせた調整（キャリブレーション）で小さくなるばらつきも反映しています。");
+    else if (b.len >= 3 && strcmp(b.data + b.len - 3, "、") == 0)
+        ts_strbuf_append_str(&b, "分散を求めました。");
     if (strcmp(type, "nonprobability") == 0)
         ts_strbuf_append_str(&b, "ただしこの調査は非確率標本なので、標準誤差と信頼区間は「回答者が母集団から無作為に選ばれたとしたら」"
                                  "という仮定の下での目安です。ウェイトで補正できるのは調整に使った変数（");
@@ -803,10 +991,7 @@ static void methods(writer *w)
     ts_strbuf_reset(&b);
 
     subheading(w, "4. 信頼区間と検定");
-    ts_strbuf_append_str(&b, "割合の 95% 信頼区間はロジット変換した区間です：log(p/(1−p)) ± t × 標準誤差 ÷ (p(1−p)) を求めて"
-                             "割合に戻すため、0% や 100% に近い割合でも区間が 0～100% の外に出ません。"
-                             "t はデザインの自由度（第1次抽出単位の数 − 層の数）による値です（R の svyciprop の method = \"logit\" と同じ）。"
-                             "区分による違いは Rao–Scott の補正をしたカイ二乗検定（二次補正 F 検定、R の svychisq と同じ）で調べました。");
+    ci_text(w, &b);
     para(w, b.data);
     ts_strbuf_reset(&b);
 

@@ -6,6 +6,7 @@
  * same inputs into the same OUTDIR gives the same bytes. */
 #define _DEFAULT_SOURCE /* scandir, alphasort */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,19 +108,43 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", "auto"));
     fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
     fprintf(fp, "  design.type            %s\n", rp_get(c, "design", "type", "srs"));
+    fprintf(fp, "  design.strata          %s\n", rp_get(c, "design", "strata", "(none)"));
+    fprintf(fp, "  design.cluster         %s\n", rp_get(c, "design", "cluster", "(none)"));
+    fprintf(fp, "  design.weight          %s\n", rp_get(c, "design", "weight", "(none: all 1)"));
+    const char *fpc = rp_get(c, "design", "fpc", "no");
+    if (strcmp(fpc, "yes") == 0)
+        fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", rp_get(c, "design", "frame", "?"));
+    else if (strcmp(fpc, "no") == 0)
+        fprintf(fp, "  design.fpc             no\n");
+    else
+        fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", fpc, fpc);
     fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", "none"));
     fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
     fprintf(fp, "  privacy.min_cell       %s\n", rp_get(c, "privacy", "min_cell", "10 (default)"));
-    fprintf(fp, "  tab.lonely_psu         fail (default)\n");
+    /* What tsunagari-tab was actually run with: its recorded command line. */
+    char lonely[64];
+    const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
+    fprintf(fp, "  tab.lonely_psu         %s\n", lp ? lp : "fail (tsunagari-tab's default: no --lonely-psu given)");
     fprintf(fp, "  plot.formats           png,pdf,svg; width 170 mm; 300 dpi (defaults)\n");
     size_t ns = ts_manifest_section_count(c->m);
     for (size_t i = 0; i < ns; i++) {
         const char *sec = ts_manifest_section(c->m, i);
         if (strncmp(sec, "table.", 6) != 0)
             continue;
-        fprintf(fp, "  %-22s var=%s by=%s statistic=%s ci=%s level=%s weighted=%s\n", sec,
-                rp_get(c, sec, "var", ""), rp_get(c, sec, "by", "-"), rp_get(c, sec, "statistic", "default"),
-                rp_get(c, sec, "ci", "logit"), rp_get(c, sec, "level", "0.95"), rp_get(c, sec, "weighted", "yes"));
+        /* statistic, ci and level as tsunagari-tab computed them (tables.csv), not as defaults. */
+        const rp_tab *t = rp_find_tab(c, sec + 6);
+        const char *stat = rp_get(c, sec, "statistic", "default"), *ci = rp_get(c, sec, "ci", "logit");
+        char level[32];
+        snprintf(level, sizeof level, "%s", rp_get(c, sec, "level", "0.95"));
+        if (t && t->count) {
+            double lv;
+            stat = rp_csv_get(c->tables, t->first, "statistic");
+            rp_tab_ci(c, t, &ci, &lv);
+            if (!isnan(lv))
+                snprintf(level, sizeof level, "%g", lv);
+        }
+        fprintf(fp, "  %-22s var=%s by=%s statistic=%s ci=%s level=%s weighted=%s\n", sec, rp_get(c, sec, "var", ""),
+                rp_get(c, sec, "by", "-"), stat, *ci ? ci : "none", level, rp_get(c, sec, "weighted", "yes"));
     }
     fprintf(fp, "  (every other setting is in the manifest, whose checksum is below)\n\n");
 

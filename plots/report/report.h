@@ -82,6 +82,29 @@ rp_tab *rp_find_tab(rp_ctx *c, const char *id);
 const char *rp_design_ja(const char *type);
 const char *rp_method_ja(const char *method);
 
+/* ---- how an estimate is printed ------------------------------------------------------- */
+typedef enum { RP_SHARE, RP_MEAN, RP_TOTAL, RP_TEST } rp_stat;
+
+/* The kind of a tables.csv `statistic` value. */
+rp_stat rp_stat_of(const char *statistic);
+/* The kind of table T's estimates (its first row that is not a test; RP_SHARE when none). */
+rp_stat rp_tab_stat(const rp_ctx *c, const rp_tab *t);
+/* Decimals for T's estimates, standard errors and interval bounds: shares 1 (in percent),
+ * totals 0 (whole numbers), means as many as give the smallest standard error of the table
+ * two significant digits (0..4; 2 when there is no standard error). */
+int rp_tab_decimals(const rp_ctx *c, const rp_tab *t);
+/* V with DEC decimals and thousands separators: "20,313,812", "−1,234.56" (U+2212). */
+void rp_format_number(double v, int dec, char *buf, size_t len);
+/* What T's estimates are called in a caption or column header: 割合（%）, 平均値, 推定総数. */
+const char *rp_stat_caption(rp_stat k);
+
+/* The value given to OPTION (e.g. "--lonely-psu") in the recorded command of stage PROG
+ * (e.g. "tsunagari-tab"), copied into BUF; NULL when the stage ran without it. */
+const char *rp_stage_option(const rp_ctx *c, const char *prog, const char *option, char *buf, size_t len);
+/* The interval method and level table T's estimates were computed with, as tables.csv says
+ * (its first row that is not a test): *METHOD borrowed ("" when none), *LEVEL NAN when none. */
+void rp_tab_ci(const rp_ctx *c, const rp_tab *t, const char **method, double *level);
+
 /* The outputs written from the stage outputs, in the work folder. */
 ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err);
 ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err);

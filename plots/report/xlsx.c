@@ -62,6 +62,7 @@ static void sheet_name(const char *id, char out[128], char used[][128], size_t n
 
 typedef struct fmts {
     lxw_format *title, *head, *text, *count, *pct, *se, *deff, *note, *num, *p;
+    lxw_format *fixed[5];    /* #,##0 with 0..4 decimals: totals and means (rp_tab_decimals) */
 } fmts;
 
 static void write_num(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
@@ -107,7 +108,14 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     char lo[64], hi[64];
     snprintf(lo, sizeof lo, "%g%%信頼区間 下限", 100 * level);
     snprintf(hi, sizeof hi, "%g%%信頼区間 上限", 100 * level);
-    const char *head[] = {"表", "区分", "回答", "n", "該当数", "割合(%)", "標準誤差", lo, hi, "設計効果", "非表示"};
+    /* The estimate column says what the numbers are: a share in percent, a mean, a total;
+     * totals and means are stored as numbers with a #,##0 format of their own decimals. */
+    rp_stat kind = rp_tab_stat(c, t);
+    int dec = rp_tab_decimals(c, t);
+    lxw_format *vf = kind == RP_SHARE ? F->pct : F->fixed[dec];
+    lxw_format *sf = kind == RP_SHARE ? F->se : F->fixed[dec];
+    const char *est_head = kind == RP_MEAN ? "平均値" : kind == RP_TOTAL ? "推定総数" : "割合(%)";
+    const char *head[] = {"表", "区分", "回答", "n", "該当数", est_head, "標準誤差", lo, hi, "設計効果", "非表示"};
     const int ncol = (int)(sizeof head / sizeof head[0]);
     for (int i = 0; i < ncol; i++)
         worksheet_write_string(ws, 3, (lxw_col_t)i, head[i], F->head);
@@ -125,10 +133,10 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
         write_num(ws, row, 3, rp_csv_get(T, r, "n"), F->count);
         write_num(ws, row, 4, rp_csv_get(T, r, "n_category"), F->count);
         if (!supp) {
-            write_pct(ws, row, 5, rp_csv_get(T, r, "estimate"), share ? F->pct : F->num, share);
-            write_pct(ws, row, 6, rp_csv_get(T, r, "se"), share ? F->se : F->num, share);
-            write_pct(ws, row, 7, rp_csv_get(T, r, "ci_low"), share ? F->pct : F->num, share);
-            write_pct(ws, row, 8, rp_csv_get(T, r, "ci_high"), share ? F->pct : F->num, share);
+            write_pct(ws, row, 5, rp_csv_get(T, r, "estimate"), share ? F->pct : vf, share);
+            write_pct(ws, row, 6, rp_csv_get(T, r, "se"), share ? F->se : sf, share);
+            write_pct(ws, row, 7, rp_csv_get(T, r, "ci_low"), share ? F->pct : vf, share);
+            write_pct(ws, row, 8, rp_csv_get(T, r, "ci_high"), share ? F->pct : vf, share);
             write_num(ws, row, 9, rp_csv_get(T, r, "deff"), F->deff);
         } else {
             worksheet_write_string(ws, (lxw_row_t)row, 10, "＊", F->text);
@@ -161,7 +169,9 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
         ts_strbuf_reset(&b);
     }
     worksheet_write_string(ws, (lxw_row_t)row++, 0,
-                           "割合・標準誤差・信頼区間はパーセント。標準誤差はテイラー線形化による（方法は report.pdf 参照）。",
+                           kind == RP_MEAN    ? "平均値・標準誤差・信頼区間は変数の単位。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
+                           : kind == RP_TOTAL ? "推定総数（母集団の推定値）・標準誤差・信頼区間は人数または変数の合計。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
+                                              : "割合・標準誤差・信頼区間はパーセント。標準誤差はテイラー線形化による（方法は report.pdf 参照）。",
                            F->note);
     if (strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0)
         worksheet_write_string(ws, (lxw_row_t)row++, 0, "合成データ：実際の調査結果ではありません。", F->note);
@@ -170,8 +180,9 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     worksheet_set_column(ws, 1, 1, 14, NULL);
     worksheet_set_column(ws, 2, 2, 34, NULL);
     worksheet_set_column(ws, 3, 4, 8, NULL);
-    worksheet_set_column(ws, 5, 6, 10, NULL);
-    worksheet_set_column(ws, 7, 8, 17, NULL);
+    /* A total of millions needs room: "20,313,812" is 10 characters. */
+    worksheet_set_column(ws, 5, 6, kind == RP_SHARE ? 10 : 14, NULL);
+    worksheet_set_column(ws, 7, 8, kind == RP_SHARE ? 17 : 18, NULL);
     worksheet_set_column(ws, 9, 10, 9, NULL);
     ts_strbuf_free(&b);
     free(title);
@@ -265,6 +276,12 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     format_set_num_format(F.num, "0.000");
     F.p = workbook_add_format(wb);
     format_set_num_format(F.p, "0.0000");
+    static const char *const fixed[5] = {"#,##0", "#,##0.0", "#,##0.00", "#,##0.000", "#,##0.0000"};
+    for (int i = 0; i < 5; i++) {
+        F.fixed[i] = workbook_add_format(wb);
+        format_set_num_format(F.fixed[i], fixed[i]);
+        format_set_font_name(F.fixed[i], "Noto Sans CJK JP");
+    }
     F.note = workbook_add_format(wb);
     format_set_italic(F.note);
     format_set_font_color(F.note, 0x555555);

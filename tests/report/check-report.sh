@@ -154,5 +154,59 @@ sed -i 's/^min_cell *=.*/min_cell = abc/' "$T/mc/data/yamagata-2022/survey.ini"
 check "min_cell = abc: refused (65) naming file:line, no OUTDIR" \
     sh -c "test $? -eq 65 && grep -q 'survey.ini:[0-9]*: \[privacy\] min_cell = abc: expected a whole number' '$T/mcx.err' && test ! -e '$T/mc/outx'"
 
+# 9. Totals, means and another interval (tests/report/fixtures/estimates.ini appended to a copy
+# of the Saitama demo): whole numbers with separators under their own caption, nothing drawn
+# over anything in the PDF, number formats in the workbook, the methods page and the record
+# saying what was computed.
+mkdir -p "$T/est"
+cp data/saitama-2022/* "$T/est/"
+sed -i "s#\.\./reference/#$ROOT/data/reference/#" "$T/est/survey.ini"
+cat tests/report/fixtures/estimates.ini >>"$T/est/survey.ini"
+"$R" -q "$T/est/survey.ini" -o "$T/eo" 2>"$T/e.err"
+check "estimates fixture: exit 0" test $? -eq 0
+pdftotext "$T/eo/report.pdf" "$T/e.txt"
+pdftotext -bbox "$T/eo/report.pdf" "$T/e.html"
+tr -d '\n' <"$T/e.txt" >"$T/e1.txt"
+check "totals captioned 推定総数, not 推定値（%）" sh -c "grep -q '推定総数と \[95%信頼区間\]' '$T/e.txt' && ! grep -q '推定値（%）' '$T/e.txt'"
+check "means captioned 平均値" grep -q '平均値と \[95%信頼区間\]' "$T/e.txt"
+check "totals as whole numbers with thousands separators (n,nnn,nnn)" grep -Eq '^[0-9]{1,3},[0-9]{3},[0-9]{3}$' "$T/e.txt"
+check "no total printed as 20313811.76" sh -c "! grep -Eq '[0-9]{5,}\.[0-9]' '$T/e.txt'"
+check "means with two significant digits of the standard error (SE 0.10: x.xx)" grep -Eq '^[0-9]\.[0-9]{2}$' "$T/e.txt"
+if out=$(python3 tests/report/overprint.py "$T/e.html"); then ok "report.pdf: no text overprints other text (pdftotext -bbox)"
+else notok "report.pdf: no text overprints other text"; printf '%s\n' "$out" | head -5 | sed 's/^/#   /'; fi
+check "methods: the 90% level of lonely_beta" grep -Eq '割合の 90% ?信頼区間は' "$T/e1.txt"
+check "methods: the Korn–Graubard method" grep -q 'Korn–Graubard の区間' "$T/e1.txt"
+check "methods: the other tables' 95% logit intervals" grep -Eq '割合の 95% ?信頼区間は.*ロジット変換した区間' "$T/e1.txt"
+check "methods: means and totals ± t × SE" grep -Eq '平均値・推定総数（表[0-9・表]*）の ?95% ?信頼区間は ?推定値 ± t × 標準誤差' "$T/e1.txt"
+check "methods: the fpc from the frame" grep -q '抽出枠（frame_area.csv）の母集団の人数から求めた有限母集団修正' "$T/e1.txt"
+check "methods: the lonely-PSU setting tsunagari-tab ran with" grep -Eq 'tsunagari-tab ?--lonely-psu ?fail、既定' "$T/e1.txt"
+pdftotext "$T/a/out/report.pdf" "$T/y1.txt"
+check "yamagata methods: 95% logit, no Korn–Graubard" sh -c "tr -d '\n' <'$T/y1.txt' | grep -Eq '割合の 95% ?信頼区間はロジット変換した区間です' && ! grep -q 'Korn' '$T/y1.txt'"
+erec="$T/eo/reproducibility.txt"
+check "record: the lonely-PSU setting of the tab command actually run" \
+    sh -c "grep '^  tsunagari-tab ' '$erec' | grep -vq -- '--lonely-psu' && grep -q \"tab.lonely_psu  *fail (tsunagari-tab's default: no --lonely-psu given)\" '$erec'"
+check "record: fpc from the frame" grep -q 'design.fpc  *yes (N_h from the frame frame_area.csv)' "$erec"
+check "record: lonely_beta with ci=beta level=0.9" grep -q 'table.lonely_beta .* ci=beta level=0.9 ' "$erec"
+check "record: ucla_mean with statistic=mean ci=t (what tab computed)" grep -q 'table.ucla_mean .* statistic=mean ci=t level=0.95 ' "$erec"
+if [ -n "$PY3" ]; then
+    check "tables.xlsx: totals and means as numbers with their own header and #,##0 formats" "$PY3" - "$T/eo/tables.xlsx" <<'PY'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for sheet, head, fmt in (("lonely_total", "推定総数", "#,##0"), ("ucla_total", "推定総数", "#,##0"),
+                         ("ucla_mean", "平均値", "#,##0.00"), ("lonely_beta", "割合(%)", "0.0")):
+    ws = wb[sheet]
+    h = [c.value for c in ws[4]]
+    assert head in h and "推定値（%）" not in h, (sheet, h)
+    col = h.index(head)
+    cell = ws.cell(row=5, column=col + 1)
+    assert isinstance(cell.value, float), (sheet, cell.value)
+    assert cell.number_format == fmt, (sheet, cell.number_format)
+    lo = ws.cell(row=5, column=h.index("90%信頼区間 下限" if sheet == "lonely_beta" else "95%信頼区間 下限") + 1)
+    assert lo.number_format == fmt, (sheet, "ci", lo.number_format)
+ws = wb["lonely_total"]
+assert ws.cell(row=5, column=6).value > 100000, ws.cell(row=5, column=6).value
+PY
+fi
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
