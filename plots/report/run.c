@@ -559,7 +559,9 @@ int ts_report_run(const ts_report_options *o)
         long min_cell;
         if (ts_privacy_min_cell(probe, &min_cell, &err) != TS_OK) {
             ts_manifest_free(probe);
-            return fail_msg(&err, NULL);
+            int code = fail_msg(&err, NULL);
+            ts_err_clear(&err);
+            return code;
         }
         ts_manifest_free(probe);
     }
