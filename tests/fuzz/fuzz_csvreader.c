@@ -9,11 +9,8 @@
  * NUL-terminated at its length, a problem has a reason, and the line reader accounts for
  * every line end it reported.
  *
- *   make fuzz      (if the Makefile builds every tests/fuzz/fuzz_*.c), or by hand:
- *   clang -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilib \
- *       tests/fuzz/fuzz_csvreader.c lib/csvreader.c lib/linereader.c lib/textenc.c \
- *       lib/strbuf.c lib/status.c lib/numparse.c -lcsv -lz -lm -o fuzz_csvreader
- *   ./fuzz_csvreader tests/fuzz/corpus/csvreader
+ *   make fuzz                                  (needs clang; builds $(BUILD)/fuzz/fuzz_csvreader)
+ *   build/fuzz/fuzz_csvreader tests/fuzz/corpus/csvreader
  *
  * Built with -DTS_FUZZ_MAIN it is a plain program that replays the files named on its command
  * line (any C compiler), so crashers kept as cases can be rerun without clang. */
