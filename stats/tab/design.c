@@ -237,8 +237,19 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
     for (size_t i = 0; fv && i < n; i++) {
         double f = ts_var_num(fv, i);
         size_t h = d->stratum[i];
-        if (!(d->w[i] > 0) || isnan(f) || !(f > 0))
+        if (!(d->w[i] > 0))
             continue;
+        if (isnan(f) || !(f > 0)) {
+            /* R's svydesign refuses a missing fpc; skipping the row would leave its stratum
+             * to another row's value, or to no correction at all */
+            ts_strbuf who = TS_STRBUF_INIT;
+            row_name(ds, i, &who);
+            ts_err_set(err, TS_E_DATA, "%s: the population size %s is %s", who.data ? who.data : "?", fv->name,
+                       isnan(f) ? "missing" : "not positive");
+            ts_strbuf_free(&who);
+            free(first);
+            goto fail;
+        }
         if (first[h] == SIZE_MAX) {
             first[h] = i;
             d->popsize[h] = f;
@@ -257,6 +268,14 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
         }
     }
     free(first);
+    /* a population smaller than the sample drawn from it (R: "FPC implies >100% sampling") */
+    for (size_t h = 0; fv && h < d->nstrata; h++)
+        if (d->popsize[h] < (double)d->psu_count[h]) {
+            ts_err_set(err, TS_E_DATA, "the population size %s of %s%s is %.17g, fewer than the %zu %s sampled from it",
+                       fv->name, d->stratum_name ? "stratum " : "the sample", d->stratum_name ? d->stratum_name[h] : "",
+                       d->popsize[h], d->psu_count[h], cv ? "clusters" : "respondents");
+            goto fail;
+        }
     if (fv)
         ts_strbuf_append_str(&sum, ", finite population correction");
 
