@@ -269,8 +269,7 @@ static void cover(writer *w)
     kv(w, "調査方法", b.data);
     ts_strbuf_reset(&b);
     kv(w, "調査対象", rp_get(c, "survey", "population", NULL));
-    const char *type = rp_get(c, "design", "type", "srs");
-    ts_strbuf_append_str(&b, rp_design_ja(type));
+    ts_strbuf_append_str(&b, rp_design_ja(c));
     const char *strata = rp_get(c, "design", "strata", NULL);
     if (strata)
         ts_strbuf_printf(&b, "（層：%s）", rp_varlabel(c, strata));
@@ -866,7 +865,7 @@ static void methods(writer *w)
     ts_strbuf_reset(&b);
 
     subheading(w, "2. ウェイトの作り方");
-    const char *type = rp_get(c, "design", "type", "srs");
+    const char *type = rp_design_type(c);
     int step = 1;
     if (strcmp(type, "nonprobability") == 0) {
         ts_strbuf_printf(&b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"

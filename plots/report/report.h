@@ -79,7 +79,10 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 /* The table with id ID, or NULL. */
 rp_tab *rp_find_tab(rp_ctx *c, const char *id);
 /* Japanese names of the design type and the weighting method. */
-const char *rp_design_ja(const char *type);
+/* The design type as tsunagari-weight recorded it (the manifest's when it recorded none). */
+const char *rp_design_type(const rp_ctx *c);
+/* The design in Japanese words, strata and clusters as the variance used them. */
+const char *rp_design_ja(const rp_ctx *c);
 const char *rp_method_ja(const char *method);
 
 /* ---- how an estimate is printed ------------------------------------------------------- */

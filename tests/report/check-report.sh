@@ -208,5 +208,17 @@ assert ws.cell(row=5, column=6).value > 100000, ws.cell(row=5, column=6).value
 PY
 fi
 
+# 10. The design named is the one the variance used: without [design] type, the Saitama demo's
+# strata make it stratified (tsunagari-weight records that), never 単純無作為抽出 (issue #10).
+mkdir -p "$T/nt"
+cp data/saitama-2022/* "$T/nt/"
+sed -i "s#\.\./reference/#$ROOT/data/reference/#; /^\[design\]/,/^\[/{/^type *=/d}" "$T/nt/survey.ini"
+"$R" -q "$T/nt/survey.ini" -o "$T/nto" 2>"$T/nt.err"
+check "no [design] type: exit 0" test $? -eq 0
+check "no [design] type: the manifest copy really has none" sh -c "! sed -n '/^\[design\]/,/^\[/p' '$T/nt/survey.ini' | grep -q '^type'"
+pdftotext "$T/nto/report.pdf" "$T/nt.txt" 2>/dev/null
+check "no [design] type: the cover says 層化無作為抽出" sh -c "grep -q '^層化無作為抽出' '$T/nt.txt' && ! grep -q '^単純無作為抽出' '$T/nt.txt'"
+check "no [design] type: the record says stratified" grep -q "design.type  *stratified" "$T/nto/reproducibility.txt"
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
