@@ -241,6 +241,20 @@ int ts_var_set_text(ts_var *v, size_t row, const char *s, size_t len)
     return cells[row] ? 0 : -1;
 }
 
+int ts_var_is_skipped(const ts_var *v, size_t row)
+{
+    for (size_t k = 0; k < v->ncodes; k++) {
+        if (v->codes[k].missing != TS_CODE_SKIPPED)
+            continue;
+        if (v->type == TS_VAR_MULTI)
+            return ts_var_mask(v, row) == (uint64_t)1 << k;
+        if (v->type == TS_VAR_SINGLE || v->type == TS_VAR_INTEGER || v->type == TS_VAR_NUMERIC)
+            return ts_var_num(v, row) == v->codes[k].code;
+        return 0;
+    }
+    return 0;
+}
+
 int ts_var_is_missing(const ts_var *v, size_t row)
 {
     switch (v->type) {

@@ -115,6 +115,9 @@ void ts_var_set_mask(ts_var *v, size_t row, uint64_t mask);
 int ts_var_set_text(ts_var *v, size_t row, const char *s, size_t len); /* copies; NULL = missing */
 /* Whether the value at ROW is system missing or one of V's missing codes. */
 int ts_var_is_missing(const ts_var *v, size_t row);
+/* Whether ROW holds V's 非該当 code (TS_CODE_SKIPPED: the item was not asked); such a row is
+ * also missing. Always 0 for a variable without such a code. */
+int ts_var_is_skipped(const ts_var *v, size_t row);
 
 const char *ts_vartype_name(ts_vartype t);
 

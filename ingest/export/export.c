@@ -208,9 +208,7 @@ ts_status export_describe(const char *input, FILE *out, ts_err *err)
         long skip = skip_index(v);
         for (size_t r = 0; r < ds->nrows; r++) {
             missing += ts_var_is_missing(v, r) != 0;
-            if (skip >= 0)
-                skipped += v->type == TS_VAR_MULTI ? ts_var_mask(v, r) == (uint64_t)1 << skip
-                                                   : ts_var_num(v, r) == v->codes[skip].code;
+            skipped += ts_var_is_skipped(v, r) != 0;
         }
         fprintf(out, "%s\t%s\t%s\t[%s]\tmissing %zu", v->name, ts_vartype_name(v->type), v->label, v->source,
                 missing);

@@ -23,6 +23,7 @@
 #include "../frame.h"
 #include "privacy.h"
 #include "report.h"
+#include "numformat.h"
 #include "strbuf.h"
 #include "../tables.h"
 #include "../text.h"
@@ -307,8 +308,8 @@ static void cover(writer *w)
     ts_strbuf_reset(&b);
     comma(lround(c->wsum), n3);
     char w1[64], w2[64];
-    rp_format_number(c->wmin, 1, w1, sizeof w1);
-    rp_format_number(c->wmax, 1, w2, sizeof w2);
+    ts_numformat_grouped(c->wmin, 1, w1, sizeof w1);
+    ts_numformat_grouped(c->wmax, 1, w2, sizeof w2);
     ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
     kv(w, "ウェイトの範囲", b.data);
     ts_strbuf_reset(&b);
@@ -471,7 +472,7 @@ static void fmt_value(const gcell *x, int dec, double v, char *buf, size_t len)
     else if (x->share)
         snprintf(buf, len, "%.1f", 100 * v);
     else
-        rp_format_number(v, dec, buf, len);
+        ts_numformat_grouped(v, dec, buf, len);
 }
 
 /* The value and the interval text of cell X; CI is "" when it has none. */

@@ -96,8 +96,6 @@ rp_stat rp_tab_stat(const rp_ctx *c, const rp_tab *t);
  * totals 0 (whole numbers), means as many as give the smallest standard error of the table
  * two significant digits (0..4; 2 when there is no standard error). */
 int rp_tab_decimals(const rp_ctx *c, const rp_tab *t);
-/* V with DEC decimals and thousands separators: "20,313,812", "−1,234.56" (U+2212). */
-void rp_format_number(double v, int dec, char *buf, size_t len);
 /* What T's estimates are called in a caption or column header: 割合（%）, 平均値, 推定総数. */
 const char *rp_stat_caption(rp_stat k);
 

@@ -15,6 +15,7 @@
 #include "manifest.h"
 #include "numparse.h"
 #include "privacy.h"
+#include "numformat.h"
 #include "strbuf.h"
 
 #define PROG "tsunagari-tab"
@@ -51,8 +52,8 @@ static void put_num(FILE *fp, double x)
 
 /* One CSV row (docs/tables-format.md). */
 static void csv_row(run *r, const table_spec *t, const char *by_codes, const char *by_labels, const char *code,
-                    const char *label, const char *statistic, const est *e, double missing, double df2, double pval,
-                    int suppressed)
+                    const char *label, const char *statistic, const est *e, double missing, double skipped,
+                    double df2, double pval, int suppressed)
 {
     FILE *fp = r->csv;
     ts_csv_put_str(fp, t->id);
@@ -102,6 +103,8 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
     put_num(fp, pval);
     fprintf(fp, ",%s,", suppressed ? "yes" : "no");
     put_num(fp, missing);
+    putc(',', fp);
+    put_num(fp, skipped);
     putc('\n', fp);
     r->rows++;
 }
@@ -178,14 +181,18 @@ static size_t categories(const run *r, const table_spec *t, int32_t **out)
 
 static ts_status one_domain(run *r, const table_spec *t, const design *d, const unsigned char *in,
                             const char *by_codes, const char *by_labels, const int32_t *cats, size_t ncat,
-                            ts_strbuf *text, ts_err *err)
+                            int *dec, ts_strbuf *text, ts_err *err)
 {
     size_t k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : ncat;
     est *e = calloc(k ? k : 1, sizeof *e);
     if (!e)
         return nomem(err);
-    double missing = 0;
+    double missing = 0, skipped = 0;
     ts_status st = estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
+    /* 非該当 (not asked: skip logic) is part of the missing count but is no nonresponse:
+     * said apart, so that a reader does not take a filter question's skips for refusals. */
+    for (size_t i = 0; i < d->n && missing > 0; i++)
+        skipped += in[i] && d->w[i] > 0 && ts_var_is_skipped(t->var, i);
     if (st == TS_OK) {
         ts_strbuf_append_str(text, "  ");
         append_padded(text, by_labels, 22);
@@ -199,16 +206,26 @@ static ts_status one_domain(run *r, const table_spec *t, const design *d, const 
                 snprintf(code, sizeof code, "%d", e[c].code);
             csv_row(r, t, by_codes, by_labels, code, numeric ? "" : code_label(t->var, e[c].code),
                     t->kind == STAT_SHARE && !numeric ? "share" : t->kind == STAT_TOTAL ? "total" : "mean", &e[c],
-                    missing, NAN, NAN, suppressed);
+                    missing, skipped, NAN, NAN, suppressed);
             if (suppressed)
                 ts_strbuf_append_str(text, "        *");
             else if (t->kind == STAT_SHARE && !numeric)
                 ts_strbuf_printf(text, " %7.1f%%", 100 * e[c].estimate);
-            else
-                ts_strbuf_printf(text, " %9.4g (±%.3g)", e[c].estimate, e[c].se);
+            else {
+                /* totals as whole numbers, means with the decimals their SE supports: never
+                 * 2.031e+07 for a count of people */
+                char val[64], se[64];
+                if (*dec < 0) /* one for the table, from the whole population's (smallest) SE */
+                    *dec = t->kind == STAT_TOTAL ? 0 : ts_numformat_se_decimals(e[c].se);
+                ts_numformat_grouped(e[c].estimate, *dec, val, sizeof val);
+                ts_numformat_grouped(e[c].se, *dec, se, sizeof se);
+                ts_strbuf_printf(text, " %15s (±%s)", val, se);
+            }
         }
-        if (missing > 0)
-            ts_strbuf_printf(text, "   (無回答 %.0f)", missing);
+        if (missing > skipped)
+            ts_strbuf_printf(text, "   (無回答 %.0f)", missing - skipped);
+        if (skipped > 0)
+            ts_strbuf_printf(text, "   (非該当 %.0f)", skipped);
         ts_strbuf_append_char(text, '\n');
     }
     free(e);
@@ -244,11 +261,12 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
     for (size_t c = 0; c < ncat; c++)
         ts_strbuf_printf(&text, " %8d", cats[c]);
     if (!ncat)
-        ts_strbuf_printf(&text, " %9s (±se)", t->kind == STAT_TOTAL ? "total" : "mean");
+        ts_strbuf_printf(&text, " %15s (±se)", t->kind == STAT_TOTAL ? "total" : "mean");
     ts_strbuf_append_char(&text, '\n');
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
-    ts_status st = one_domain(r, t, d, in, "", "全体", cats, ncat, &text, err);
+    int dec = -1;
+    ts_status st = one_domain(r, t, d, in, "", "全体", cats, ncat, &dec, &text, err);
     if (t->nby > 0 && st == TS_OK) {
         const ts_var *a = t->by[0], *b = t->nby > 1 ? t->by[1] : NULL;
         for (size_t i = 0; i < a->ncodes && st == TS_OK; i++)
@@ -270,7 +288,7 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
                                  ts_strbuf_printf(&labels, "%s;%s", a->codes[i].label, b->codes[j].label)
                            : ts_strbuf_printf(&codes, "%d", ca) | ts_strbuf_printf(&labels, "%s", a->codes[i].label);
                 st = rc != 0 ? nomem(err)
-                             : one_domain(r, t, d, in, codes.data, labels.data, cats, ncat, &text, err);
+                             : one_domain(r, t, d, in, codes.data, labels.data, cats, ncat, &dec, &text, err);
                 ts_strbuf_free(&codes);
                 ts_strbuf_free(&labels);
             }
@@ -280,9 +298,9 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
         st = estimate_rao_scott(d, t->var, t->by[0], &rs, err);
         if (st == TS_OK && !isnan(rs.f)) {
             est e = {0, 0, NAN, NAN, NAN, rs.f, NAN, NAN, NAN, rs.f_df1, NAN};
-            csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, rs.f_df2, rs.f_p, 0);
+            csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, NAN, rs.f_df2, rs.f_p, 0);
             est e2 = {0, 0, NAN, NAN, NAN, rs.chisq, NAN, NAN, NAN, rs.chisq_df, NAN};
-            csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, rs.chisq_p, 0);
+            csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, NAN, rs.chisq_p, 0);
             ts_strbuf_printf(&text, "  Rao–Scott F = %.3f on %.2f and %.1f df, p = %.3g (second-order; first-order X² p = %.3g)\n",
                              rs.f, rs.f_df1, rs.f_df2, rs.f_p, rs.chisq_p);
         }
@@ -546,7 +564,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(r.csv);
     fputs("table,by,by_codes,by_labels,variable,code,label,statistic,n,n_category,weighted_n,estimate,se,ci_low,ci_high,"
-          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n\n",
+          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n,skipped_n\n",
           r.csv);
     for (size_t k = 0; k < nspecs && st == TS_OK; k++)
         st = one_table(&r, &specs[k], err);
