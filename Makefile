@@ -120,15 +120,18 @@ check-report: all
 	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
 	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
 
-# Every estimator against R's survey package: the committed expected values ...
+# Every estimator against R's survey package: the committed expected values (the matrix:
+# every documented design x weighting combination, tests/oracle/matrix/) ...
 check-oracle: $(PROGRAMS)
 	@tests/oracle/weight/run-c.sh $(BIN)
 	@tests/oracle/tab/run-c.sh $(BIN)
+	@tests/oracle/matrix/run-c.sh $(BIN)
 
 # ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
 check-oracle-live:
 	@sh tests/oracle/weight/check-live.sh
 	@sh tests/oracle/tab/check-live.sh
+	@sh tests/oracle/matrix/check-live.sh
 
 # The Monte Carlo coverage test: 1,000 Saitama samples drawn from the synthetic population,
 # each ingested, weighted and tabulated (about 75 s on 2 cores; CI runs it).

@@ -10,7 +10,10 @@
 #   expected-failure.txt   one line per estimate with expect = r-fails: "NAME: R's error"
 #   VERSION                R and survey versions (not compared by check-live.sh)
 # README.md defines the keys and the formulas. Deterministic: no random numbers, no clock.
-# Usage: Rscript tests/oracle/tab/make-expected.R [OUTDIR]   (default: this folder)
+# Usage: Rscript tests/oracle/tab/make-expected.R [OUTDIR [SCENARIOS]]
+#   OUTDIR (default: SCENARIOS) receives NAME/expected.csv for every folder NAME of SCENARIOS
+#   (default: this folder) holding a scenario.ini; tests/oracle/matrix/ uses it so (its README).
+# source()d (not run by Rscript), it only defines the functions (make-scenarios.R uses them).
 suppressPackageStartupMessages(library(survey))
 options(warn = 1)  # show each warning where it happens
 here <- local({
@@ -18,7 +21,8 @@ here <- local({
     normalizePath(dirname(sub("^--file=", "", a[1])))
 })
 args <- commandArgs(TRUE)
-outdir <- if (length(args) >= 1) normalizePath(args[1], mustWork = TRUE) else here
+scen_root <- if (length(args) >= 2) normalizePath(args[2], mustWork = TRUE) else here
+outdir <- if (length(args) >= 1) normalizePath(args[1], mustWork = TRUE) else scen_root
 
 ## ---- readers (as tests/oracle/weight/make-expected.R) -------------------------------------
 read_ini <- function(path) {
@@ -65,7 +69,8 @@ build_design <- function(name, ini, sdir) {
                "frame", "frame_population", "frame_sample", "nonresponse",
                "nonresponse_frame", "nonresponse_sample", "missing", "missing_codes",
                "item_missing", "method", "margins", "totals", "bounds", "epsilon", "maxit",
-               "r_call")
+               "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
+               "trim_strict")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -90,9 +95,10 @@ build_design <- function(name, ini, sdir) {
     mc <- code_list(key(s, "missing_codes"))
     for (v in names(mc)) keep <- keep & !(d[[v]] %in% mc[[v]])
     bw <- key(s, "base_weight")
-    frame <- NULL
+    # The strata frame serves base weights (base_weight = frame) and the fpc (fpc = a frame
+    # column) independently, as tsunagari-weight's [design] frame.
+    frame <- if (key(s, "frame") == "") NULL else read_commented(file.path(sdir, key(s, "frame")))
     if (bw == "") w <- rep(1, nrow(d)) else if (bw == "frame") {
-        frame <- read_commented(file.path(sdir, key(s, "frame")))
         k <- match(d[[key(s, "strata")]], frame[[key(s, "strata")]])
         w <- frame[[key(s, "frame_population", "population")]][k] /
             frame[[key(s, "frame_sample", "sample")]][k]
@@ -101,7 +107,18 @@ build_design <- function(name, ini, sdir) {
     dk <- d[keep, , drop = FALSE]
     wk <- w[keep]
     nrvars <- split_list(key(s, "nonresponse"))
-    if (length(nrvars) > 0) {
+    if (length(nrvars) > 0 && bw != "frame") {
+        # docs/manifest.md [nonresponse]: factor = drawn_c * (mean base weight of the class's
+        # respondents) / (sum of their base weights), i.e. drawn_c / respondents_c.
+        nf <- read_commented(file.path(sdir, key(s, "nonresponse_frame")))
+        drawn <- aggregate(nf[[key(s, "nonresponse_sample", "sample")]], nf[nrvars], sum)
+        ckey <- do.call(paste, dk[nrvars])
+        dkey <- do.call(paste, drawn[nrvars])
+        cf <- factor(ckey, levels = dkey)
+        stopifnot(!anyNA(match(ckey, dkey)), all(table(cf)[drawn$x > 0] > 0))
+        f <- drawn$x * tapply(wk, cf, mean) / tapply(wk, cf, sum)
+        wk <- wk * f[match(ckey, dkey)]
+    } else if (length(nrvars) > 0) {
         # Weighting-class adjustment: f_c = drawn_c * d / sum of d over kept respondents in c
         # (tests/oracle/weight/README.md, 06).
         st <- key(s, "strata")
@@ -116,7 +133,12 @@ build_design <- function(name, ini, sdir) {
         stopifnot(!anyNA(rw[drawn$x > 0]), !anyNA(match(ckey, dkey)))
         wk <- wk * (dw / rw)[match(ckey, dkey)]
     }
-    if (key(s, "base_scale") != "") stop(name, ": base_scale not used by the tab oracle")
+    # base_scale = population: d times N / sum(d), N the first margin's total (as the
+    # weighting oracle), so that bounds on g mean what they say (survey's grake otherwise
+    # rescales when every population/sample ratio exceeds 20).
+    if (key(s, "base_scale") == "population") {
+        wk <- wk * (sum(margins[[1]]$table$Freq) / sum(wk))
+    } else if (key(s, "base_scale") != "") stop(name, ": base_scale must be empty or population")
     for (m in margins) for (v in m$vars) {
         lev <- sort(unique(m$table[[v]]))
         stopifnot(all(dk[[v]] %in% lev))
@@ -128,7 +150,7 @@ build_design <- function(name, ini, sdir) {
     dk$.w <- wk
     fpcf <- NULL
     if (key(s, "fpc") != "") {
-        if (bw == "frame") {
+        if (!is.null(frame) && key(s, "fpc") %in% names(frame)) {
             dk$.fpc <- frame[[key(s, "fpc")]][match(dk[[key(s, "strata")]], frame[[key(s, "strata")]])]
             fpcf <- ~.fpc
         } else fpcf <- as.formula(paste("~", key(s, "fpc")))
@@ -152,7 +174,7 @@ build_design <- function(name, ini, sdir) {
         rake(des, lapply(margins, mform), lapply(margins, pop_df),
              control = list(epsilon = as.numeric(key(s, "epsilon")),
                             maxit = as.numeric(key(s, "maxit")), verbose = FALSE))
-    } else if (method == "linear") {
+    } else if (method %in% c("linear", "raking", "logit")) {
         # ~m1 + m2 + x with treatment contrasts: (Intercept) N, then the counts of every
         # level but the first, then the numeric totals (as the weighting oracle).
         rhs <- c(sapply(margins, function(m) paste0(".m_", m$vars)), totals$variable)
@@ -165,8 +187,34 @@ build_design <- function(name, ini, sdir) {
         }
         if (!is.null(totals)) pop <- c(pop, setNames(totals$total, totals$variable))
         stopifnot(identical(colnames(model.matrix(f, dk)), names(pop)))
-        calibrate(des, f, pop)
-    } else stop(name, ": method must be none, poststratify, rake or linear")
+        b <- key(s, "bounds")
+        if (method == "linear" && b == "") calibrate(des, f, pop) else {
+            bounds <- if (b == "") c(-Inf, Inf) else
+                as.numeric(sub("^inf$", "Inf", split_list(b), ignore.case = TRUE))
+            calibrate(des, f, pop, calfun = method, bounds = bounds,
+                      epsilon = as.numeric(key(s, "epsilon", "1e-7")),
+                      maxit = as.numeric(key(s, "maxit", "50")))
+        }
+    } else stop(name, ": method must be none, poststratify, rake, linear, raking or logit")
+}
+
+# trim_lower / trim_upper (docs/manifest.md [weighting]): R's trimWeights on the calibrated
+# design, bounds times the mean weight of the design's rows (trim_relative_to = mean) or as
+# given (absolute), strict = trim_strict (default yes). The design keeps the calibration.
+trim_design <- function(name, ini, des) {
+    s <- ini$design
+    if (key(s, "trim_lower") == "" && key(s, "trim_upper") == "") return(des)
+    lo <- as.numeric(key(s, "trim_lower", "-Inf"))
+    hi <- as.numeric(key(s, "trim_upper", "Inf"))
+    rel <- key(s, "trim_relative_to", "mean")
+    if (rel == "mean") {
+        m <- mean(weights(des))
+        lo <- lo * m
+        hi <- hi * m
+    } else if (rel != "absolute") stop(name, ": trim_relative_to must be mean or absolute")
+    strict <- switch(key(s, "trim_strict", "yes"), yes = TRUE, no = FALSE,
+                     stop(name, ": trim_strict must be yes or no"))
+    trimWeights(des, lower = lo, upper = hi, strict = strict)
 }
 
 ## ---- one estimate ---------------------------------------------------------------------------
@@ -347,11 +395,11 @@ quiet_glm <- function(expr) withCallingHandlers(expr, warning = function(w)
 
 ## ---- one scenario ---------------------------------------------------------------------------
 run_scenario <- function(name) {
-    sdir <- file.path(here, name)
+    sdir <- file.path(scen_root, name)
     odir <- file.path(outdir, name)
     dir.create(odir, showWarnings = FALSE, recursive = TRUE)
     ini <- read_ini(file.path(sdir, "scenario.ini"))
-    des <- build_design(name, ini, sdir)
+    des <- trim_design(name, ini, build_design(name, ini, sdir))
     rows <- list()
     fails <- character(0)
     for (sec in grep("^estimate\\.", names(ini), value = TRUE)) {
@@ -379,6 +427,8 @@ run_scenario <- function(name) {
             length(fails), nrow(des$variables))
 }
 
-scenarios <- sort(list.files(here, pattern = "^[0-9][0-9][a-z]?-"))
-scenarios <- scenarios[dir.exists(file.path(here, scenarios))]
-for (sc in scenarios) cat(run_scenario(sc), "\n", sep = "")
+if (sys.nframe() == 0L) {
+    scenarios <- sort(list.files(scen_root))
+    scenarios <- scenarios[file.exists(file.path(scen_root, scenarios, "scenario.ini"))]
+    for (sc in scenarios) cat(run_scenario(sc), "\n", sep = "")
+}
