@@ -52,7 +52,8 @@ for m in $(ticks "$r" | grep -Fx "$methods"); do
     case $r in *"$m needs"*) ;; *) cals="$cals $m-bounded" ;; esac
 done
 [ -n "$(row weighting trim_lower)" ] && cals="$cals trimmed"
-cals=$(echo $cals | sed 's/\bnone\b/none/; s/\bpoststratify\b/poststratify/')
+
+echo "# documented: type: $(echo $types); weight: $(echo $weights); fpc: $(echo $fpcs); nonresponse: $nonresponse; calibration: $(echo $cals)"
 
 # combinations the scenarios cover: "family type weight fpc nonresponse calibration"
 have=$(sed -n 's/^; combination: //p' "$here"/scenarios/*/scenario.ini |
