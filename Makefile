@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-plots check-report check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -154,6 +154,20 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $< $(LIB_SRC) $(LDLIBS) -o $@
 
+# The same targets as plain programs (-DTS_FUZZ_MAIN, any compiler) replaying their seed corpus
+# and every kept crasher (tests/fuzz/corpus/NAME/) in make check, under ASan+UBSan in SAN=1.
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DTS_FUZZ_MAIN $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+check-fuzz-replay: $(FUZZ_REPLAY)
+	@for f in $(FUZZ_REPLAY); do \
+	    name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
+	    if [ -d "$$corpus" ] && $$f $$corpus/* > /dev/null; then \
+	        echo "ok - fuzz replay $$name ($$(ls $$corpus | wc -l) inputs)"; echo "PASS fuzz-replay $$name" >> $(RESULTS); \
+	    else echo "not ok - fuzz replay $$name"; echo "FAIL fuzz-replay $$name" >> $(RESULTS); exit 1; fi; \
+	done
+
 # `make check` = the plain build's tests, then the same tests under ASan+UBSan.
 check:
 	$(MAKE) --no-print-directory check-one
@@ -162,7 +176,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-oracle check-plots check-report $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,
