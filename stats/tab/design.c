@@ -158,6 +158,11 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
         d->wcal[i] = isnan(wc) || d->w[i] == 0 ? d->w[i] : wc;
     }
     ts_strbuf_append_str(&sum, wv ? "weighted" : "unweighted (every respondent weight 1)");
+    /* A self-selected sample has no design-based variance: the SEs below are R's for the
+     * weighted respondents taken as a simple random sample, and every output must say so. */
+    if (meta_is(ds, "design.type", "nonprobability"))
+        ts_strbuf_append_str(&sum, ", non-probability sample: SEs and intervals assume the weighted respondents "
+                                   "were a simple random sample (a model, not the design)");
 
     /* strata */
     const char *sname = ts_dataset_get_meta(ds, "design.strata");

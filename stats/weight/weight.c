@@ -203,6 +203,12 @@ static int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *
     return 0;
 }
 
+static int fpc_or_base_from_frame(const wctx *c)
+{
+    const char *w = get(c, "design", "weight", ""), *f = get(c, "design", "fpc", "no");
+    return strcmp(w, "base") == 0 || strcasecmp(f, "no") != 0;
+}
+
 /* The design type the manifest states must agree with the variables it gives: a cluster
  * sample without its cluster variable would be estimated as simple random sampling while the
  * report says cluster sampling (issue #10, item 10). Without `type`, the type follows from the
@@ -221,6 +227,12 @@ static ts_status check_design_type(wctx *c, const char *type, ts_err *err)
               "sample would be estimated as simple random)";
     else if (strcmp(type, "stratified") == 0 && !c->strata)
         why = "needs [design] strata, the variable identifying the stratum";
+    else if (strcmp(type, "nonprobability") == 0 && (c->cluster || c->strata))
+        why = c->cluster ? "contradicts [design] cluster: a self-selected sample has no sampling units"
+                         : "contradicts [design] strata: a self-selected sample was not drawn by strata";
+    else if (strcmp(type, "nonprobability") == 0 && fpc_or_base_from_frame(c))
+        why = "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
+              "so neither base weights from a frame nor a finite population correction";
     else if (strcmp(type, "srs") == 0 && c->cluster)
         why = "contradicts [design] cluster: a clustered sample is type = cluster";
     else if (strcmp(type, "srs") == 0 && c->strata)
@@ -1099,6 +1111,16 @@ static ts_status calibrate(wctx *c, ts_err *err)
         mi++;
     if (mi == 6)
         return bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
+    /* Bounds on g belong to the GREG distances; post-stratification and raking meet their
+     * margins exactly and have no g to bound: accepting them there would be ignoring them. */
+    if (mi <= 2 && get(c, "weighting", "bounds", NULL)) {
+        ts_strbuf at = TS_STRBUF_INIT;
+        where(c, "weighting", "bounds", &at);
+        ts_err_set(err, TS_E_DATA, "%s: bounds apply to method = linear, raking or logit, not to method = %s "
+                   "(bound the weights with trim_lower, trim_upper instead)", at.data ? at.data : "", method);
+        ts_strbuf_free(&at);
+        return TS_E_DATA;
+    }
     if (mi == 0)
         return TS_OK;
     c->calkind = methods[mi];
