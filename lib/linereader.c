@@ -33,57 +33,54 @@ struct ts_linereader {
     ts_cp932 *cp932;
 };
 
-ts_linereader *ts_linereader_open(const char *path, ts_encoding enc, ts_err *err)
+/* A reader named NAME with its buffer, not yet attached to a file or to memory; NULL (and
+ * ERR set) when memory runs out. */
+static ts_linereader *reader_new(const char *name, ts_encoding enc, ts_err *err)
 {
     ts_linereader *r = calloc(1, sizeof *r);
-    if (!r) {
+    if (r) {
+        r->path = ts_strdup(name);
+        r->enc = enc;
+        r->forced = enc != TS_ENC_AUTO;
+        r->cap = CHUNK * 2;
+        r->buf = malloc(r->cap);
+    }
+    if (!r || !r->path || !r->buf) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
+        if (r) {
+            free(r->path);
+            free(r->buf);
+        }
+        free(r);
         return NULL;
     }
-    r->path = ts_strdup(path);
-    r->enc = enc;
-    r->forced = enc != TS_ENC_AUTO;
-    r->cap = CHUNK * 2;
-    r->buf = malloc(r->cap);
-    if (!r->path || !r->buf) {
-        ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto fail;
-    }
+    return r;
+}
+
+ts_linereader *ts_linereader_open(const char *path, ts_encoding enc, ts_err *err)
+{
+    ts_linereader *r = reader_new(path, enc, err);
+    if (!r)
+        return NULL;
     r->gz = strcmp(path, "-") == 0 ? gzdopen(0, "rb") : gzopen(path, "rb");
     if (!r->gz) {
         ts_err_set(err, errno == ENOMEM ? TS_E_NOMEM : TS_E_NOINPUT, "%s: cannot open: %s", path,
                    errno ? strerror(errno) : "unknown error");
-        goto fail;
-    }
-    gzbuffer(r->gz, 256 << 10);
-    return r;
-fail:
-    free(r->path);
-    free(r->buf);
-    free(r);
-    return NULL;
-}
-
-ts_linereader *ts_linereader_open_mem(const void *data, size_t n, const char *name, ts_encoding enc,
-                                      ts_err *err)
-{
-    ts_linereader *r = calloc(1, sizeof *r);
-    if (!r) {
-        ts_err_set(err, TS_E_NOMEM, "out of memory");
-        return NULL;
-    }
-    r->path = ts_strdup(name);
-    r->enc = enc;
-    r->forced = enc != TS_ENC_AUTO;
-    r->cap = CHUNK * 2;
-    r->buf = malloc(r->cap);
-    if (!r->path || !r->buf) {
-        ts_err_set(err, TS_E_NOMEM, "out of memory");
         free(r->path);
         free(r->buf);
         free(r);
         return NULL;
     }
+    gzbuffer(r->gz, 256 << 10);
+    return r;
+}
+
+ts_linereader *ts_linereader_open_mem(const void *data, size_t n, const char *name, ts_encoding enc,
+                                      ts_err *err)
+{
+    ts_linereader *r = reader_new(name, enc, err);
+    if (!r)
+        return NULL;
     r->mem = data;
     r->mem_len = n;
     return r;
