@@ -132,6 +132,7 @@ check-oracle-live:
 	@sh tests/oracle/weight/check-live.sh
 	@sh tests/oracle/tab/check-live.sh
 	@sh tests/oracle/matrix/check-live.sh
+	@sh tests/oracle/cases-live.sh
 
 # The Monte Carlo coverage test: 1,000 Saitama samples drawn from the synthetic population,
 # each ingested, weighted and tabulated (about 75 s on 2 cores; CI runs it).
