@@ -23,7 +23,8 @@ dir.create(root, showWarnings = FALSE)
 old <- list.files(root)
 unlink(file.path(root, old), recursive = TRUE)
 
-types <- c(srs = "srs", str = "stratified", clu = "cluster", strclu = "stratified+cluster")
+types <- c(srs = "srs", str = "stratified", clu = "cluster", strclu = "stratified+cluster",
+           np = "nonprobability")
 weights <- c(w0 = "none", wb = "base", wc = "column")
 fpcs <- c(f0 = "no", fy = "yes", fc = "column")
 nrs <- c(nr0 = "off", nr1 = "on")
@@ -44,7 +45,8 @@ excluded <- function(combo) any(vapply(excl, function(r) isTRUE(all(combo[names(
 
 fam <- list(
     api = list(
-        data = function(t) paste0("../../data/api-", t, ".csv"),
+        # nonprobability: apisrs taken as a self-selected sample (its pw as the weight column)
+        data = function(t) paste0("../../data/api-", if (t == "np") "srs" else t, ".csv"),
         codebook = "../../codebooks/api.csv",
         strata = "stype", cluster = "psu", weight_col = "pw",
         fpc_col = function(t) "fpc",
@@ -91,7 +93,10 @@ fam <- list(
 # The [design] keys and margin sections of one combination (named list of key = value).
 design_of <- function(f, fname, t, w, fp, nr, cal, method = NULL, bounds = "", trim = NULL) {
     # [design] type of a stratified cluster sample: the manifest allows both values (strata
-    # and cluster given); api says cluster (multi-stage), jp stratified.
+    # and cluster given); api says cluster (multi-stage), jp stratified. type = nonprobability
+    # (no strata, cluster, frame or fpc: excluded.txt) is in R the design of the weighted
+    # respondents as a simple random sample, svydesign(ids = ~1, weights = ~w): what
+    # tsunagari's variance assumes for a self-selected sample (quasi-randomisation).
     ttype <- if (t == "strclu") c(api = "cluster", jp = "stratified")[[fname]] else types[[t]]
     k <- list(title = "", type = ttype, data = f$data(t), codebook = f$codebook, id = "id",
               base_weight = "", base_scale = "", strata = "", cluster = "", fpc = "",
