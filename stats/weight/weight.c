@@ -233,6 +233,11 @@ static ts_status check_design_type(wctx *c, const char *type, ts_err *err)
     else if (strcmp(type, "nonprobability") == 0 && fpc_or_base_from_frame(c))
         why = "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
               "so neither base weights from a frame nor a finite population correction";
+    else if (strcmp(type, "nonprobability") == 0 && get(c, "design", "frame", NULL))
+        why = "contradicts [design] frame: nobody was drawn from a frame for a self-selected sample";
+    else if (strcmp(type, "nonprobability") == 0 && get(c, "nonresponse", "classes", NULL))
+        why = "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
+              "response rate to adjust for (calibrate it in [weighting] instead)";
     else if (strcmp(type, "srs") == 0 && c->cluster)
         why = "contradicts [design] cluster: a clustered sample is type = cluster";
     else if (strcmp(type, "srs") == 0 && c->strata)
