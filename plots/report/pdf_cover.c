@@ -1,0 +1,153 @@
+/* pdf_cover.c — the cover page of report.pdf: title, 合成データ notice, survey facts, sample
+ * and response, weighting, design effect, and the contents (pages learnt in the first pass). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numformat.h"
+#include "pdf.h"
+
+/* "2022-11-19/2022-12-16" → "2022年11月19日～12月16日" (as given when it does not parse). */
+static void period_ja(const char *p, ts_strbuf *b)
+{
+    int y1, m1, d1, y2, m2, d2;
+    if (sscanf(p, "%d-%d-%d/%d-%d-%d", &y1, &m1, &d1, &y2, &m2, &d2) == 6) {
+        if (y1 == y2)
+            ts_strbuf_printf(b, "%d年%d月%d日～%d月%d日", y1, m1, d1, m2, d2);
+        else
+            ts_strbuf_printf(b, "%d年%d月%d日～%d年%d月%d日", y1, m1, d1, y2, m2, d2);
+    } else {
+        ts_strbuf_append_str(b, p);
+    }
+}
+
+static void mode_ja(const char *mode, ts_strbuf *b)
+{
+    char **items = NULL;
+    long n = ts_manifest_split_list(mode, &items);
+    for (long i = 0; i < n; i++) {
+        const char *m = items[i];
+        const char *ja = strcmp(m, "web") == 0 ? "WEB" : strcmp(m, "mail") == 0 ? "郵送"
+                       : strcmp(m, "interview") == 0 ? "面接" : strcmp(m, "phone") == 0 ? "電話" : m;
+        ts_strbuf_printf(b, "%s%s", i ? "・" : "", ja);
+    }
+    if (n > 0)
+        ts_manifest_free_list(items, (size_t)n);
+}
+
+void pdf_cover(writer *w)
+{
+    rp_ctx *c = w->c;
+    ts_strbuf b = TS_STRBUF_INIT;
+    char n1[32], n2[32], n3[32];
+    w->y = 96;
+    ts_frame_fill(&w->pen, X0, w->y - 20, CW, 3, ACCENT);
+    pdf_para_at(w, X0, CW, w->title, 20, 1, INK, 4);
+    const char *st = rp_get(c, "survey", "title", "");
+    if (strcmp(st, w->title) != 0)
+        pdf_para_at(w, X0, CW, st, 11, 0, GREY, 2);
+    const char *en = rp_get(c, "survey", "title_en", NULL);
+    if (en)
+        pdf_para_at(w, X0, CW, en, 8.5, 0, GREY, 8);
+    if (w->synthetic) {
+        const char *caveat = rp_get(c, "report", "caveat", "合成データによるデモです。実際の調査結果ではありません。");
+        ts_text_font(&w->pen, 0, 9.5);
+        long n = pdf_count_lines(w, caveat, CW - 24);
+        double h = 22 + n * 15.2 + 8;
+        cairo_set_line_width(w->cr, 1.2);
+        ts_frame_color(&w->pen, RED);
+        cairo_rectangle(w->cr, X0, w->y, CW, h);
+        cairo_stroke(w->cr);
+        w->y += 8;
+        pdf_para_at(w, X0 + 12, CW - 24, "「合成データ」— この報告書の数値はすべて合成データ（synthetic data）によるものです", 10.5, 1, RED, 0);
+        pdf_para_at(w, X0 + 12, CW - 24, caveat, 9.5, 0, INK, 0);
+        w->y += 14;
+    } else {
+        w->y += 8;
+    }
+    pdf_heading(w, "調査の概要");
+    period_ja(rp_get(c, "survey", "period", ""), &b);
+    pdf_kv(w, "調査期間", b.data);
+    ts_strbuf_reset(&b);
+    mode_ja(rp_get(c, "survey", "mode", ""), &b);
+    pdf_kv(w, "調査方法", b.data);
+    ts_strbuf_reset(&b);
+    pdf_kv(w, "調査対象", rp_get(c, "survey", "population", NULL));
+    ts_strbuf_append_str(&b, rp_design_ja(c));
+    const char *strata = rp_get(c, "design", "strata", NULL);
+    if (strata)
+        ts_strbuf_printf(&b, "（層：%s）", rp_varlabel(c, strata));
+    pdf_kv(w, "標本設計", b.data);
+    ts_strbuf_reset(&b);
+    long accepted = c->rows_read - c->rows_rejected;
+    pdf_comma(accepted, n1);
+    if (c->drawn > 0) {
+        pdf_comma(c->drawn, n2);
+        ts_strbuf_printf(&b, "抽出 %s 人、有効回答 %s 人、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
+    } else {
+        ts_strbuf_printf(&b, "有効回答 %s 件（抽出枠がないため回収率は定義できません）", n1);
+    }
+    pdf_kv(w, "標本と回答", b.data);
+    ts_strbuf_reset(&b);
+    pdf_comma(c->rows_read, n1);
+    pdf_comma(c->rows_rejected, n2);
+    ts_strbuf_printf(&b, "読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（行・列・理由は rejects.csv）", n1, n2,
+                     c->item_warnings);
+    pdf_kv(w, "データの検査", b.data);
+    ts_strbuf_reset(&b);
+    ts_strbuf_append_str(&b, rp_method_ja(rp_get(c, "weighting", "method", "none")));
+    if (rp_get(c, "weighting", "margins", NULL)) {
+        ts_strbuf_append_str(&b, "。調整に使った母集団数：");
+        pdf_margins_ja(c, &b);
+    }
+    if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
+        ts_strbuf_append_str(&b, "（母集団数は説明用の値）");
+    pdf_kv(w, "ウェイト付け", b.data);
+    ts_strbuf_reset(&b);
+    pdf_comma(c->weighted_n, n1);
+    pdf_comma(lround(c->n_eff), n3);
+    ts_strbuf_printf(&b, "%s 人にウェイト付け。設計効果（ウェイトのばらつき、Kish）%.2f、有効標本サイズ %s", n1, c->deff, n3);
+    pdf_kv(w, "設計効果と有効n", b.data);
+    ts_strbuf_reset(&b);
+    pdf_comma(lround(c->wsum), n3);
+    char w1[64], w2[64];
+    ts_numformat_grouped(c->wmin, 1, w1, sizeof w1);
+    ts_numformat_grouped(c->wmax, 1, w2, sizeof w2);
+    ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
+    pdf_kv(w, "ウェイトの範囲", b.data);
+    ts_strbuf_reset(&b);
+    pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
+    pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
+
+    /* The contents stay together: on the cover when they fit, else on a page of their own. */
+    pdf_need(w, 40 + 13.5 * (double)(w->nitems + 1));
+    pdf_heading(w, "目次");
+    for (size_t i = 0; i < w->nitems; i++) {
+        item *it = &w->items[i];
+        char *t = it->kind == ITEM_TABLE ? rp_table_title(c, it->tab) : NULL;
+        ts_strbuf_printf(&b, "%s%d　%s", it->kind == ITEM_CHART ? "図" : "表", it->number,
+                         it->kind == ITEM_CHART ? it->chart->title : t);
+        free(t);
+        pdf_need(w, 14);
+        ts_text_font(&w->pen, 0, 9);
+        ts_frame_color(&w->pen, INK);
+        char *fit = ts_text_fit(&w->pen, b.data, CW - 40);
+        ts_text_draw(&w->pen, X0 + 8, w->y + 9, fit ? fit : "", TS_ALIGN_LEFT);
+        free(fit);
+        char pg[16];
+        snprintf(pg, sizeof pg, "%d", it->page);
+        ts_text_draw(&w->pen, X0 + CW, w->y + 9, pg, TS_ALIGN_RIGHT);
+        w->y += 13.5;
+        ts_strbuf_reset(&b);
+    }
+    pdf_need(w, 14);
+    ts_text_font(&w->pen, 0, 9);
+    ts_frame_color(&w->pen, INK);
+    ts_text_draw(&w->pen, X0 + 8, w->y + 9, "集計の方法", TS_ALIGN_LEFT);
+    char mp[16];
+    snprintf(mp, sizeof mp, "%d", w->methods_page);
+    ts_text_draw(&w->pen, X0 + CW, w->y + 9, mp, TS_ALIGN_RIGHT);
+    w->y += 13.5;
+    ts_strbuf_free(&b);
+}

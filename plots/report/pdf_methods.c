@@ -1,0 +1,295 @@
+/* pdf_methods.c — the methods page of report.pdf in plain Japanese: the data checks, how the
+ * weights were made, the standard errors, the intervals and tests each table used, the
+ * suppression rule, verification and reproduction, and the synthetic-data note. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+#include "privacy.h"
+
+/* The interval methods of tsunagari-tab in plain Japanese: a short name and what it does
+ * (docs/estimation.md, "Intervals"). */
+static void ci_method_ja(const char *m, const char **name, const char **detail)
+{
+    static const struct {
+        const char *method, *name, *detail;
+    } M[] = {
+        {"logit", "ロジット変換した区間",
+         "log(p/(1−p)) ± t × 標準誤差 ÷ (p(1−p)) を求めて割合に戻すため、0% や 100% に近い割合でも区間が 0～100% の外に出ません"
+         "（R の svyciprop の method = \"logit\" と同じ）"},
+        {"beta", "Korn–Graubard の区間",
+         "有効標本サイズ（p(1−p) ÷ 標準誤差²）の上で二項分布の正確な区間（クロッパー・ピアソン）を求め、自由度で補正したもので、"
+         "まれな割合でも区間が狭くなりすぎません（Korn & Graubard 1998、R の svyciprop の method = \"beta\" と同じ）"},
+        {"xlogit", "ロジット変換した区間（デルタ法）",
+         "ロジット変換した割合の標準誤差をデルタ法で求めて区間を作り、割合に戻したものです（R の svyciprop の method = \"xlogit\" と同じ）"},
+        {"wald", "ワルド型の区間", "p ± t × 標準誤差 で、0% や 100% に近い割合では区間が 0～100% の外に出ることがあります"},
+        {"wilson", "ウィルソンのスコア区間", "有効標本サイズの上で求めたスコア区間です"},
+        {"t", "推定値 ± t × 標準誤差 の区間", "推定値 ± t × 標準誤差 です"},
+        {"none", "信頼区間なし", "信頼区間を求めていません"},
+    };
+    for (size_t i = 0; i < sizeof M / sizeof M[0]; i++)
+        if (strcmp(m, M[i].method) == 0) {
+            *name = M[i].name;
+            *detail = M[i].detail;
+            return;
+        }
+    *name = *detail = m;
+}
+
+/* Section 4: the interval each table was computed with, as tables.csv says — grouped by
+ * method and level, naming the tables when they differ — and the tests. */
+static void ci_text(writer *w, ts_strbuf *b)
+{
+    rp_ctx *c = w->c;
+    enum { MAXG = 16 };
+    struct {
+        const char *method;
+        double level;
+        ts_strbuf tables;
+        size_t n;
+    } g[MAXG];
+    size_t ng = 0;
+    int any_test = 0;
+    memset(g, 0, sizeof g);
+    for (size_t i = 0; i < w->nitems; i++) {
+        if (w->items[i].kind != ITEM_TABLE)
+            continue;
+        const rp_tab *t = w->items[i].tab;
+        const char *m;
+        double level;
+        rp_tab_ci(c, t, &m, &level);
+        for (size_t r = t->first; r < t->first + t->count; r++)
+            any_test |= strncmp(rp_csv_get(c->tables, r, "statistic"), "rao_scott", 9) == 0;
+        if (!*m)
+            continue;
+        size_t k = 0;
+        while (k < ng && !(strcmp(g[k].method, m) == 0 && (g[k].level == level || (isnan(level) && isnan(g[k].level)))))
+            k++;
+        if (k == ng) {
+            if (ng == MAXG)
+                continue;
+            g[ng].method = m;
+            g[ng].level = level;
+            ng++;
+        }
+        ts_strbuf_printf(&g[k].tables, "%s表%d", g[k].n++ ? "・" : "", w->items[i].number);
+    }
+    size_t nsg = 0;
+    for (size_t k = 0; k < ng; k++)
+        nsg += strcmp(g[k].method, "t") != 0;
+    /* Shares: one sentence when every table used the same interval, else one per group. */
+    for (size_t k = 0, j = 0; k < ng; k++) {
+        if (strcmp(g[k].method, "t") == 0)
+            continue;
+        const char *name, *detail;
+        ci_method_ja(g[k].method, &name, &detail);
+        char lv[32] = "";
+        if (!isnan(g[k].level))
+            snprintf(lv, sizeof lv, "%g%% ", 100 * g[k].level);
+        if (strcmp(g[k].method, "none") == 0)
+            ts_strbuf_printf(b, "%sの割合には信頼区間を求めていません。", g[k].tables.data);
+        else if (nsg == 1)
+            ts_strbuf_printf(b, "割合の %s信頼区間は%sです：%s。", lv, name, detail);
+        else
+            ts_strbuf_printf(b, "%s割合の %s信頼区間は、%s は%sです：%s。", j++ == 0 ? "表によって区間の求め方が異なります。" : "", lv,
+                             g[k].tables.data, name, detail);
+    }
+    /* Means and totals: the estimate ± t × standard error, at each level used. */
+    for (size_t k = 0; k < ng; k++) {
+        if (strcmp(g[k].method, "t") != 0)
+            continue;
+        char lv[32] = "";
+        if (!isnan(g[k].level))
+            snprintf(lv, sizeof lv, "%g%% ", 100 * g[k].level);
+        ts_strbuf_printf(b, "平均値・推定総数（%s）の %s信頼区間は 推定値 ± t × 標準誤差 です。", g[k].tables.data, lv);
+    }
+    if (ng > 0)
+        ts_strbuf_append_str(b, "t はデザインの自由度（第1次抽出単位の数 − 層の数）による t 分布の値です。");
+    if (any_test)
+        ts_strbuf_append_str(b, "区分による違いは Rao–Scott の補正をしたカイ二乗検定（二次補正 F 検定、R の svychisq と同じ）で調べました。");
+    for (size_t k = 0; k < ng; k++)
+        ts_strbuf_free(&g[k].tables);
+}
+
+void pdf_methods(writer *w)
+{
+    rp_ctx *c = w->c;
+    ts_strbuf b = TS_STRBUF_INIT;
+    char n1[32], n2[32];
+    pdf_new_page(w);
+    w->methods_page = w->page;
+    pdf_heading(w, "集計の方法");
+
+    pdf_subheading(w, "1. データの検査");
+    pdf_comma(c->rows_read, n1);
+    pdf_comma(c->rows_rejected, n2);
+    ts_strbuf_printf(&b,
+                     "回答データ %s 行をコードブック（質問・選択肢・有効範囲の定義）に照らして 1 行ずつ検査しました。"
+                     "列の数が合わない行や回答IDの重複など、行として読めないもの %s 行を除外し、"
+                     "範囲外の値など項目単位の問題 %ld 件はその項目だけを無回答として扱いました。"
+                     "除外・警告はすべて rejects.csv に行番号・列・理由とともに記録しています。"
+                     "自由記述は集計・図表に使っていません。",
+                     n1, n2, c->item_warnings);
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+
+    pdf_subheading(w, "2. ウェイトの作り方");
+    const char *type = rp_design_type(c);
+    int step = 1;
+    if (strcmp(type, "nonprobability") == 0) {
+        ts_strbuf_printf(&b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"
+                             "全員のウェイトを 1 として始めました。", step++);
+    } else if (strcmp(rp_get(c, "design", "weight", ""), "base") == 0) {
+        const char *strata = rp_get(c, "design", "strata", NULL);
+        ts_strbuf_printf(&b, "(%d) %s%s%sごとに、母集団の人数 ÷ 抽出した人数 を基本ウェイト（抽出ウェイト）としました。",
+                         step++, strata ? "層（" : "", strata ? rp_varlabel(c, strata) : "標本全体", strata ? "）" : "");
+    } else {
+        ts_strbuf_printf(&b, "(%d) 抽出ウェイトは%s。", step++,
+                         *rp_get(c, "design", "weight", "") ? "調査データのウェイト列を使いました" : "全員 1 としました");
+    }
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+    const char *classes = rp_get(c, "nonresponse", "classes", NULL);
+    if (classes) {
+        char **items = NULL;
+        long k = ts_manifest_split_list(classes, &items);
+        ts_strbuf_printf(&b, "(%d) 無回答の調整：", step++);
+        for (long i = 0; i < k; i++)
+            ts_strbuf_printf(&b, "%s%s", i ? "×" : "", rp_varlabel(c, items[i]));
+        if (k > 0)
+            ts_manifest_free_list(items, (size_t)k);
+        ts_strbuf_append_str(&b, " の組み合わせごとに、抽出した人のうち回答した人の割合（基本ウェイトで重み付け）を求め、"
+                                 "その逆数を掛けました。回答の少ない区分ほど一人ひとりのウェイトが大きくなります。");
+        const char *col = rp_get(c, "nonresponse", "collapse", NULL);
+        if (col)
+            ts_strbuf_printf(&b, "回答者のいない区分があるときは %s のように区分をまとめます。", col);
+        pdf_para(w, b.data);
+        ts_strbuf_reset(&b);
+    }
+    const char *method = rp_get(c, "weighting", "method", "none");
+    const char *dropped = rp_prov(c, "weight.dropped");
+    if (dropped && atol(dropped) > 0 && strcmp(rp_get(c, "weighting", "missing", "drop"), "drop") == 0) {
+        ts_strbuf_printf(&b, "(%d) 調整に使う変数（", step++);
+        pdf_margins_ja(c, &b);
+        ts_strbuf_printf(&b, "）が無回答の %s 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
+                         classes ? "（無回答の調整では回答しなかった人として扱います）" : "");
+        pdf_para(w, b.data);
+        ts_strbuf_reset(&b);
+    }
+    if (strcmp(method, "none") != 0) {
+        ts_strbuf_printf(&b, "(%d) %s：ウェイトの合計が母集団の人数（", step++, rp_method_ja(method));
+        pdf_margins_ja(c, &b);
+        ts_strbuf_append_str(&b, "）に一致するように調整しました。");
+        if (strcmp(method, "rake") == 0)
+            ts_strbuf_append_str(&b, "レイキングは、各変数の合計に合うようウェイトを順に比例調整することを、"
+                                     "変化がなくなるまで繰り返す方法です（R の survey パッケージの rake と同じ計算）。");
+        else if (strcmp(method, "poststratify") == 0)
+            ts_strbuf_append_str(&b, "事後層化は、区分ごとにウェイトの合計が母集団の人数になるよう比例調整する方法です"
+                                     "（R の postStratify と同じ計算）。");
+        else
+            ts_strbuf_append_str(&b, "一般化回帰（GREG）キャリブレーションは、元のウェイトからの変化をできるだけ小さく保ちながら"
+                                     "母集団の合計に一致させる方法です（R の calibrate と同じ計算）。");
+        const char *col = rp_get(c, "weighting", "collapse", NULL);
+        if (col)
+            ts_strbuf_printf(&b, "回答者が %s 人未満の区分は統合しました（%s）。", rp_get(c, "weighting", "collapse_below", "—"),
+                             col);
+        if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
+            ts_strbuf_append_str(&b, "なお、この調査の母集団数は説明用の値（illustrative）です。");
+        pdf_para(w, b.data);
+        ts_strbuf_reset(&b);
+    }
+    if (rp_get(c, "weighting", "trim_upper", NULL) || rp_get(c, "weighting", "trim_lower", NULL)) {
+        ts_strbuf_printf(&b, "(%d) 極端なウェイトを上限 %s・下限 %s で切り詰め、切り詰めた分を他の回答者に均等に配分しました"
+                             "（R の trimWeights と同じ）。切り詰め後は母集団の合計と完全には一致しません。",
+                         step++, rp_get(c, "weighting", "trim_upper", "—"), rp_get(c, "weighting", "trim_lower", "—"));
+        pdf_para(w, b.data);
+        ts_strbuf_reset(&b);
+    }
+    pdf_comma(lround(c->n_eff), n1);
+    ts_strbuf_printf(&b,
+                     "こうして得たウェイトのばらつきによる設計効果（Kish の 1 + CV²）は %.2f、有効標本サイズは約 %s 人です。"
+                     "母集団の合計との一致の程度は weighting-report.txt に示しています。",
+                     c->deff, n1);
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+
+    pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
+    ts_strbuf_append_str(&b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
+    const char *strata = rp_get(c, "design", "strata", NULL);
+    if (strata)
+        ts_strbuf_printf(&b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
+    if (*rp_get(c, "design", "cluster", ""))
+        ts_strbuf_printf(&b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, rp_get(c, "design", "cluster", "")));
+    const char *fpc = rp_get(c, "design", "fpc", "no");
+    int clustered = *rp_get(c, "design", "cluster", "");
+    if (strcmp(fpc, "yes") == 0)
+        ts_strbuf_printf(&b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
+                         rp_get(c, "design", "frame", "frame"), clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (strcmp(fpc, "no") != 0)
+        ts_strbuf_printf(&b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
+                         rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (strcmp(type, "nonprobability") != 0)
+        ts_strbuf_append_str(&b, "有限母集団修正は行わず（復元抽出とみなし）、");
+    char lonely[64];
+    const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
+    if (strata || clustered) {
+        if (!lp || strcmp(lp, "fail") == 0)
+            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層があれば集計を止める設定（tsunagari-tab --lonely-psu fail%s）で計算し"
+                                 "（集計が止まらなかったので、そのような層はありません）、", lp ? "" : "、既定");
+        else
+            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層は%s設定（tsunagari-tab --lonely-psu %s）で計算し、",
+                             strcmp(lp, "remove") == 0 ? "分散の計算から除く"
+                             : strcmp(lp, "certainty") == 0 ? "確実に抽出されたものとして分散に寄与させない"
+                             : strcmp(lp, "adjust") == 0 ? "全体の平均からの偏差で分散に含める" : "",
+                             lp);
+    }
+    if (strcmp(method, "none") != 0)
+        ts_strbuf_append_str(&b, "ウェイトを母集団の人数に合わせた調整（キャリブレーション）で小さくなるばらつきも反映しています。");
+    else if (b.len >= 3 && strcmp(b.data + b.len - 3, "、") == 0)
+        ts_strbuf_append_str(&b, "分散を求めました。");
+    if (strcmp(type, "nonprobability") == 0)
+        ts_strbuf_append_str(&b, "ただしこの調査は非確率標本なので、標準誤差と信頼区間は「回答者が母集団から無作為に選ばれたとしたら」"
+                                 "という仮定の下での目安です。ウェイトで補正できるのは調整に使った変数（");
+    if (strcmp(type, "nonprobability") == 0) {
+        pdf_margins_ja(c, &b);
+        ts_strbuf_append_str(&b, "）で説明できる偏りだけです。");
+    }
+    ts_strbuf_append_str(&b, "設計効果は、同じ人数の単純無作為抽出と比べた分散の比です。");
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+
+    pdf_subheading(w, "4. 信頼区間と検定");
+    ci_text(w, &b);
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+
+    pdf_subheading(w, "5. 非表示（秘匿）のルール");
+    long min_cell = TS_PRIVACY_MIN_CELL_DEFAULT;
+    if (ts_privacy_parse_min_cell(rp_get(c, "privacy", "min_cell", "10"), &min_cell) == 0 && min_cell == 0)
+        ts_strbuf_append_str(&b, "この報告では、回答者の少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0）。"
+                                 "自由記述は集計にも図表にも使っていません。");
+    else
+        ts_strbuf_printf(&b, "回答者が %s 人未満のセル（その回答を選んだ人の数）は、推定値・標準誤差・信頼区間を示さず、"
+                             "表では ＊、図では斜線で示しました（表全体で %ld セル）。自由記述は集計にも図表にも使っていません。",
+                         rp_get(c, "privacy", "min_cell", "10"), c->suppressed);
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+
+    pdf_subheading(w, "6. 計算の検証と再現");
+    ts_strbuf_append_str(&b, "ウェイト・推定値・標準誤差・信頼区間・検定は、統計ソフト R の survey パッケージ（svydesign, rake, "
+                             "calibrate, svymean, svyciprop, svychisq）で同じデータを計算した結果と一致することを、"
+                             "自動テストで確認しています（tests/oracle/）。"
+                             "この報告書と同じフォルダの reproducibility.txt に、入力ファイルすべての SHA-256 チェックサム、"
+                             "使ったツールの版、設定、各段階のコマンドと、この報告書をもう一度作るためのコマンドを記録しています。"
+                             "同じ入力からは同じバイト列の出力が得られます。");
+    pdf_para(w, b.data);
+    ts_strbuf_reset(&b);
+    if (w->synthetic) {
+        pdf_subheading(w, "7. 合成データについて");
+        pdf_para(w, "この報告書の回答データは、実在の調査の設計（期間・回答数・抽出方法など）をまねてプログラム（tsunagari-synth）で"
+                "作った合成データです。実在の回答者は含まれず、数値は実際の調査結果ではありません。");
+    }
+    ts_strbuf_free(&b);
+}

@@ -1,0 +1,399 @@
+/* pdf_tables.c — each section of report.pdf: a chart drawn by the plots/ chart bodies straight
+ * into the page (vector, the same drawing as the PDFs in charts/), and a table as a grid of
+ * values with [CI], n and ＊ for suppressed cells, split over grids and pages when it is wide
+ * or long, with its notes and test underneath. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numformat.h"
+#include "pdf.h"
+
+/* ---- a chart -------------------------------------------------------------------------- */
+
+typedef double (*body_fn)(ts_pen *, const ts_chart *, ts_rect, ts_notes *, int, ts_err *);
+
+static body_fn body_of(ts_chart_type t)
+{
+    switch (t) {
+    case TS_CHART_STACKED: return ts_chart_stacked;
+    case TS_CHART_INDICATOR: return ts_chart_indicator;
+    case TS_CHART_MULTI: return ts_chart_multi;
+    case TS_CHART_COMPARE: return ts_chart_compare;
+    }
+    return ts_chart_stacked;
+}
+
+void pdf_draw_chart(writer *w, item *it)
+{
+    const ts_chart *ch = it->chart;
+    ts_notes notes = {0};
+    char *sub = ts_chart_subtitle(ch);
+    char title[600];
+    snprintf(title, sizeof title, "図%d　%s", it->number, ch->title);
+    ts_rect area = {X0, 0, CW, 1e6};
+    double body = body_of(ch->type)(&w->pen, ch, area, &notes, 1, w->err);
+    if (body < 0 || !sub) {
+        w->failed = 1;
+        goto done;
+    }
+    double head = ts_frame_header_height(&w->pen, title, sub, CW);
+    double foot = ts_frame_footer_height(&w->pen, &notes, CW);
+    double total = head + body + 8 + foot;
+    pdf_need(w, total);
+    it->page = w->page;
+    ts_rect page = {X0, w->y, CW, total};
+    ts_frame_draw(&w->pen, page, title, sub, &notes);
+    ts_rect barea = {X0, w->y + head, CW, body};
+    if (body_of(ch->type)(&w->pen, ch, barea, NULL, 0, w->err) < 0)
+        w->failed = 1;
+    w->y += total + 22;
+done:
+    ts_notes_free(&notes);
+    free(sub);
+}
+
+/* ---- a table as a grid -------------------------------------------------------------- */
+
+typedef struct gcell {
+    const char *est, *lo, *hi;   /* "" when none */
+    int suppressed, present;
+    int share;
+} gcell;
+
+typedef struct grid {
+    const char **dom_label, **dom_codes;  /* domains in file order */
+    long *dom_n;
+    size_t ndom;
+    const char **cat_label, **cat_code;   /* categories in file order */
+    size_t ncat;
+    gcell *cell;                          /* cell[d * stride + k] */
+    size_t stride;
+    int dec;                              /* decimals of values that are not shares (rp_tab_decimals) */
+} grid;
+
+static void grid_free(grid *g)
+{
+    free(g->dom_label), free(g->dom_codes), free(g->dom_n);
+    free(g->cat_label), free(g->cat_code), free(g->cell);
+}
+
+static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
+{
+    const rp_csv *T = c->tables;
+    size_t cap = t->count;
+    memset(g, 0, sizeof *g);
+    g->dom_label = calloc(cap, sizeof *g->dom_label);
+    g->dom_codes = calloc(cap, sizeof *g->dom_codes);
+    g->dom_n = calloc(cap, sizeof *g->dom_n);
+    g->cat_label = calloc(cap, sizeof *g->cat_label);
+    g->cat_code = calloc(cap, sizeof *g->cat_code);
+    g->cell = calloc(cap * cap, sizeof *g->cell);
+    g->stride = cap;
+    if (!g->dom_label || !g->dom_codes || !g->dom_n || !g->cat_label || !g->cat_code || !g->cell)
+        return -1;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        const char *stat = rp_csv_get(T, r, "statistic");
+        if (strncmp(stat, "rao_scott", 9) == 0)
+            continue;
+        const char *dc = rp_csv_get(T, r, "by_codes"), *code = rp_csv_get(T, r, "code");
+        size_t d, k;
+        for (d = 0; d < g->ndom && strcmp(g->dom_codes[d], dc) != 0; d++)
+            ;
+        if (d == g->ndom) {
+            g->dom_codes[d] = dc;
+            g->dom_label[d] = rp_csv_get(T, r, "by_labels");
+            g->dom_n[d] = atol(rp_csv_get(T, r, "n"));
+            g->ndom++;
+        }
+        for (k = 0; k < g->ncat && strcmp(g->cat_code[k], code) != 0; k++)
+            ;
+        if (k == g->ncat) {
+            g->cat_code[k] = code;
+            g->cat_label[k] = *code ? rp_csv_get(T, r, "label") : strcmp(stat, "mean") == 0 ? "平均" : "合計";
+            g->ncat++;
+        }
+        gcell *x = &g->cell[d * cap + k];
+        x->present = 1;
+        x->share = strcmp(stat, "share") == 0;
+        x->suppressed = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
+        x->est = rp_csv_get(T, r, "estimate");
+        x->lo = rp_csv_get(T, r, "ci_low");
+        x->hi = rp_csv_get(T, r, "ci_high");
+    }
+    return 0;
+}
+
+/* A share in percent with one decimal; a mean or total with DEC decimals and thousands
+ * separators (20,313,812), never %.2f of a count. */
+static void fmt_value(const gcell *x, int dec, double v, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        snprintf(buf, len, "—");
+    else if (x->share)
+        snprintf(buf, len, "%.1f", 100 * v);
+    else
+        ts_numformat_grouped(v, dec, buf, len);
+}
+
+/* The value and the interval text of cell X; CI is "" when it has none. */
+static void gcell_text(const gcell *x, int dec, char val[64], char ci[140])
+{
+    char a[64], b[64];
+    fmt_value(x, dec, pdf_fnum(x->est), val, 64);
+    ci[0] = '\0';
+    if (*x->lo && *x->hi) {
+        fmt_value(x, dec, pdf_fnum(x->lo), a, sizeof a);
+        fmt_value(x, dec, pdf_fnum(x->hi), b, sizeof b);
+        snprintf(ci, 140, "[%s–%s]", a, b);
+    }
+}
+
+/* The width the widest cell of G needs (value in bold 9 pt, interval in 6.5 pt), padding
+ * included, so that neighbouring cells never overprint. */
+static double cells_width(writer *w, const grid *g)
+{
+    double need = 0;
+    for (size_t d = 0; d < g->ndom; d++)
+        for (size_t k = 0; k < g->ncat; k++) {
+            const gcell *x = &g->cell[d * g->stride + k];
+            if (!x->present || x->suppressed)
+                continue;
+            char val[64], ci[140];
+            gcell_text(x, g->dec, val, ci);
+            ts_text_font(&w->pen, 1, 9);
+            need = fmax(need, ts_text_width(&w->pen, val));
+            ts_text_font(&w->pen, 0, 6.5);
+            need = fmax(need, ts_text_width(&w->pen, ci));
+        }
+    return need + 8;
+}
+
+/* Draw one cell (value over its interval) centred at CX with its top at Y. */
+static void draw_gcell(writer *w, const gcell *x, int dec, double cx, double y)
+{
+    char a[64], ci[140];
+    if (!x->present) {
+        ts_text_font(&w->pen, 0, 8.5);
+        ts_frame_color(&w->pen, GREY);
+        ts_text_draw(&w->pen, cx, y + 11, "・", TS_ALIGN_CENTER);
+        return;
+    }
+    if (x->suppressed) {
+        ts_text_font(&w->pen, 1, 9);
+        ts_frame_color(&w->pen, RED);
+        ts_text_draw(&w->pen, cx, y + 12, "＊", TS_ALIGN_CENTER);
+        return;
+    }
+    gcell_text(x, dec, a, ci);
+    ts_text_font(&w->pen, 1, 9);
+    ts_frame_color(&w->pen, INK);
+    ts_text_draw(&w->pen, cx, y + 11, a, TS_ALIGN_CENTER);
+    if (*ci) {
+        ts_text_font(&w->pen, 0, 6.5);
+        ts_frame_color(&w->pen, GREY);
+        ts_text_draw(&w->pen, cx, y + 20, ci, TS_ALIGN_CENTER);
+    }
+}
+
+#define ROW_H 24.0
+
+/* Header labels wrapped into COLW; returns the header height. With DRAW, draws them. */
+static double col_headers(writer *w, const char **labels, const long *ns, size_t k, double x, double colw, int draw)
+{
+    double maxh = 0;
+    for (size_t j = 0; j < k; j++) {
+        ts_text_font(&w->pen, 1, 7.5);
+        char **lines;
+        long n = ts_text_wrap(&w->pen, labels[j], colw - 4, 3, &lines);
+        double h = n * 10.0 + (ns ? 10 : 0);
+        if (draw) {
+            ts_frame_color(&w->pen, INK);
+            for (long i = 0; i < n; i++)
+                ts_text_draw(&w->pen, x + colw * (j + 0.5), w->y + 10 + 10.0 * i, lines[i], TS_ALIGN_CENTER);
+            if (ns) {
+                char c[32], t[48];
+                pdf_comma(ns[j], c);
+                snprintf(t, sizeof t, "n=%s", c);
+                ts_text_font(&w->pen, 0, 6.5);
+                ts_frame_color(&w->pen, GREY);
+                ts_text_draw(&w->pen, x + colw * (j + 0.5), w->y + 10 + 10.0 * n, t, TS_ALIGN_CENTER);
+            }
+        }
+        if (n > 0)
+            ts_text_free_lines(lines, n);
+        maxh = fmax(maxh, h);
+    }
+    return maxh + 6;
+}
+
+#define GRID_LW(transpose) ((transpose) ? 170.0 : 104.0) /* row labels */
+#define GRID_NW(transpose) ((transpose) ? 0.0 : 44.0)    /* the n column */
+
+/* Rows are domains, columns categories (TRANSPOSE = 0), or the other way round. Columns are
+ * at most 80 pt wide, but never narrower than CELLW (the widest cell, cells_width): the
+ * caller gives no more columns than fit at that width. */
+static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size_t ncols, const char *corner,
+                      double cellw)
+{
+    size_t nrows = transpose ? g->ncat : g->ndom;
+    double lw = GRID_LW(transpose), nw = GRID_NW(transpose);
+    double colw = (CW - lw - nw) / (double)ncols;
+    if (colw > fmax(80, cellw))
+        colw = fmax(80, cellw);
+    double gx = X0 + lw + nw;
+    const char **labels = (transpose ? g->dom_label : g->cat_label) + col0;
+    const long *ns = transpose ? g->dom_n + col0 : NULL;
+    double hh = col_headers(w, labels, ns, ncols, gx, colw, 0);
+    double right = gx + colw * (double)ncols;
+    int first = 1;
+    for (size_t r = 0; r < nrows; r++) {
+        if (first || w->y + ROW_H > BOTTOM) {
+            if (!first)
+                pdf_new_page(w);
+            pdf_need(w, hh + ROW_H * (nrows - r < 3 ? (double)(nrows - r) : 3));
+            ts_frame_fill(&w->pen, X0, w->y, right - X0, hh, SHADE);
+            col_headers(w, labels, ns, ncols, gx, colw, 1);
+            ts_text_font(&w->pen, 1, 7.5);
+            ts_frame_color(&w->pen, INK);
+            /* The corner is cut to its column (row labels and n), never into the headers. */
+            char *fit = ts_text_fit(&w->pen, first ? corner : "（続き）", lw + nw - 8 - (transpose ? 0 : 12));
+            ts_text_draw(&w->pen, X0 + 4, w->y + 10, fit ? fit : "", TS_ALIGN_LEFT);
+            free(fit);
+            if (!transpose)
+                ts_text_draw(&w->pen, X0 + lw + nw - 4, w->y + 10, "n", TS_ALIGN_RIGHT);
+            w->y += hh;
+            ts_frame_line(&w->pen, X0, w->y, right, w->y, 0.8, INK);
+            first = 0;
+        }
+        /* The row label: a domain with its n, or a category (two lines when long). */
+        const char *label = transpose ? g->cat_label[r] : g->dom_label[r];
+        int total = !transpose && g->dom_codes[r][0] == '\0';
+        if (total)
+            ts_frame_fill(&w->pen, X0, w->y, right - X0, ROW_H, (ts_rgb){0.97, 0.97, 0.97});
+        ts_text_font(&w->pen, total, 8.5);
+        ts_frame_color(&w->pen, INK);
+        char **lines;
+        long n = ts_text_wrap(&w->pen, label, lw - 8, 2, &lines);
+        for (long i = 0; i < n; i++)
+            ts_text_draw(&w->pen, X0 + 4, w->y + (n == 1 ? 15 : 10 + 10.0 * i), lines[i], TS_ALIGN_LEFT);
+        if (n > 0)
+            ts_text_free_lines(lines, n);
+        if (!transpose) {
+            char c[32];
+            pdf_comma(g->dom_n[r], c);
+            ts_text_font(&w->pen, 0, 8);
+            ts_frame_color(&w->pen, GREY);
+            ts_text_draw(&w->pen, X0 + lw + nw - 4, w->y + 15, c, TS_ALIGN_RIGHT);
+        }
+        for (size_t j = 0; j < ncols; j++) {
+            size_t d = transpose ? col0 + j : r, k = transpose ? r : col0 + j;
+            draw_gcell(w, &g->cell[d * g->stride + k], g->dec, gx + colw * (j + 0.5), w->y + 1);
+        }
+        w->y += ROW_H;
+        ts_frame_line(&w->pen, X0, w->y, right, w->y, total ? 0.6 : 0.3, total ? GREY : RULE);
+    }
+    w->y += 6;
+}
+
+void pdf_draw_table(writer *w, item *it)
+{
+    rp_ctx *c = w->c;
+    const rp_tab *t = it->tab;
+    grid g;
+    if (grid_build(c, t, &g) != 0) {
+        grid_free(&g);
+        ts_err_set(w->err, TS_E_NOMEM, "out of memory");
+        w->failed = 1;
+        return;
+    }
+    g.dec = rp_tab_decimals(c, t);
+    rp_stat kind = rp_tab_stat(c, t);
+    char sec[300];
+    snprintf(sec, sizeof sec, "table.%s", t->id);
+    int weighted = strcmp(rp_get(c, sec, "weighted", "yes"), "no") != 0;
+    const rp_csv *T = c->tables;
+    double level = 0.95;
+    long missing = -1;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (*rp_csv_get(T, r, "ci_level") && missing < 0) {
+            level = pdf_fnum(rp_csv_get(T, r, "ci_level"));
+            if (!*rp_csv_get(T, r, "by_codes"))
+                missing = atol(rp_csv_get(T, r, "missing_n"));
+        }
+    }
+    char *tt = rp_table_title(c, t);
+    ts_strbuf b = TS_STRBUF_INIT;
+    ts_strbuf_printf(&b, "表%d　%s", it->number, tt ? tt : t->id);
+    /* Keep a table on one page when it fits on one. */
+    double whole = 60 + 40 + ROW_H * (double)(g.ncat <= 7 ? g.ndom : g.ncat * ((g.ndom + 4) / 5)) + 40;
+    pdf_need(w, whole < BOTTOM - TOP ? whole : 40 + 3 * ROW_H);
+    it->page = w->page;
+    pdf_para_at(w, X0, CW, b.data, 11, 1, INK, 0);
+    ts_strbuf_reset(&b);
+    ts_strbuf_printf(&b, "%sと [%g%%信頼区間]。%s", rp_stat_caption(kind), 100 * level,
+                     kind == RP_TOTAL ? (weighted ? "ウェイトの合計による母集団の推定値（整数に丸めた）。" : "回答者の数の合計。")
+                     : kind == RP_MEAN ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の平均。")
+                     : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
+    pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
+    ts_strbuf_reset(&b);
+
+    int any_supp = 0, any_absent = 0;
+    for (size_t d = 0; d < g.ndom; d++)
+        for (size_t k = 0; k < g.ncat; k++) {
+            any_supp |= g.cell[d * g.stride + k].suppressed;
+            any_absent |= !g.cell[d * g.stride + k].present;
+        }
+    const char *by = rp_get(c, sec, "by", NULL);
+    /* The corner names the domain variable by its label up to the question text ("相談相手の有無"). */
+    char corner[200];
+    const char *bl = by ? rp_varlabel(c, by) : "区分";
+    const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
+    snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
+    /* As many columns as fit at the width of the widest cell; the rest in another grid. */
+    double cellw = cells_width(w, &g);
+    if (g.ncat <= 7) {
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(0) - GRID_NW(0)) / cellw));
+        size_t chunk = g.ncat <= fit ? g.ncat : fit;
+        for (size_t k0 = 0; k0 < g.ncat; k0 += chunk)
+            draw_grid(w, &g, 0, k0, g.ncat - k0 < chunk ? g.ncat - k0 : chunk, corner, cellw);
+    } else {
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(1)) / cellw));
+        size_t chunk = g.ndom <= 6 ? g.ndom : 5;
+        if (chunk > fit)
+            chunk = fit;
+        for (size_t d0 = 0; d0 < g.ndom; d0 += chunk)
+            draw_grid(w, &g, 1, d0, g.ndom - d0 < chunk ? g.ndom - d0 : chunk, "回答", cellw);
+    }
+    /* Notes under the table. */
+    if (missing > 0) {
+        char n[32];
+        pdf_comma(missing, n);
+        ts_strbuf_printf(&b, "無回答 %s 人は集計から除いた。", n);
+    }
+    ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
+    if (any_supp)
+        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", "10"));
+    if (any_absent)
+        ts_strbuf_append_str(&b, "・ 該当なし。");
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (strcmp(rp_csv_get(T, r, "statistic"), "rao_scott_f") != 0)
+            continue;
+        char d2[32];
+        pdf_comma(lround(pdf_fnum(rp_csv_get(T, r, "df2"))), d2);
+        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
+        char ps[32];
+        if (p < 0.001)
+            snprintf(ps, sizeof ps, "p < 0.001");
+        else
+            snprintf(ps, sizeof ps, "p = %.3f", p);
+        ts_strbuf_printf(&b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
+                         by ? rp_varlabel(c, by) : "区分", pdf_fnum(rp_csv_get(T, r, "estimate")),
+                         pdf_fnum(rp_csv_get(T, r, "df")), d2, ps);
+    }
+    pdf_para_at(w, X0, CW, b.data, 7, 0, GREY, 18);
+    ts_strbuf_free(&b);
+    free(tt);
+    grid_free(&g);
+}
