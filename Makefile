@@ -1,5 +1,5 @@
 # tsunagari — one non-recursive GNU make file for every stage.
-# User CFLAGS/LDFLAGS append to ours (override is used so `make CFLAGS=-g` adds, not replaces).
+# User CFLAGS/CPPFLAGS/LDFLAGS append to ours (override is used so `make CFLAGS=-g` adds, not replaces).
 # `make SAN=1 ...` builds everything with ASan+UBSan into build-san/ and bin-san/.
 
 PKG_CONFIG ?= pkg-config
@@ -55,7 +55,7 @@ all: $(PROGRAMS) $(EXTRA_PROGRAMS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB_A): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -95,7 +95,7 @@ UNIT_STAGE_OBJ := $(filter-out %/main.o,$(WEIGHT_OBJ))
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
 .PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
@@ -160,7 +160,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DTS_FUZZ_MAIN $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(CPPFLAGS) -DTS_FUZZ_MAIN $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
 check-fuzz-replay: $(FUZZ_REPLAY)
 	@for f in $(FUZZ_REPLAY); do \
 	    name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
@@ -177,7 +177,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,
@@ -194,9 +194,9 @@ bench: all
 	@bench/weight.sh $(BIN)
 	@bench/tab.sh $(BIN)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(PROGRAMS) $(EXTRA_PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+# make install / uninstall / man / check-install: programs, man pages (help2man), libtsunagari.a,
+# headers, tsunagari.pc, docs (install.mk).
+include install.mk
 
 clean:
 	rm -rf build build-san bin bin-san out

@@ -9,7 +9,7 @@
 
 static const char USAGE[] =
     "Usage: tsunagari-plot -s SURVEY.ini -o OUTDIR [options] TABLES.csv\n"
-    "       tsunagari-plot --type TYPE --table ID -o OUTDIR [-s SURVEY.ini] [options] TABLES.csv\n"
+    "   or: tsunagari-plot --type TYPE --table ID -o OUTDIR [-s SURVEY.ini] [options] TABLES.csv\n"
     "\n"
     "Print-ready Japanese charts of the weighted tables made by tsunagari-tab: every\n"
     "[chart.NAME] of the manifest (or one ad hoc chart) drawn with cairo to OUTDIR/NAME.png,\n"

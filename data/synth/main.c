@@ -28,11 +28,11 @@
 
 static const char usage_text[] =
     "Usage: " PROG " demo NAME -o DIR [--seed N]\n"
-    "       " PROG " draw saitama-2022 --replicate R [--count K] -o DIR [--seed N]\n"
-    "       " PROG " population --layout yamagata|saitama --size N -o FILE\n"
-    "                       [--encoding utf-8|cp932] [--seed N] [--truth FILE]\n"
-    "       " PROG " simulate-saitama [--reps N] [--seed N] [--population-seed N] [-o FILE]\n"
-    "       " PROG " --help | --version\n";
+    "   or: " PROG " draw saitama-2022 --replicate R [--count K] -o DIR [--seed N]\n"
+    "   or: " PROG " population --layout yamagata|saitama --size N -o FILE"
+    " [--encoding utf-8|cp932] [--seed N] [--truth FILE]\n"
+    "   or: " PROG " simulate-saitama [--reps N] [--seed N] [--population-seed N] [-o FILE]\n"
+    "   or: " PROG " --help | --version\n";
 
 static const char help_text[] =
     "Write SYNTHETIC survey data that looks and behaves like Japanese loneliness surveys\n"

@@ -10,7 +10,7 @@
 
 static const char USAGE[] =
     "Usage: tsunagari-tab -s SURVEY.ini -o TABLES.csv [options] WEIGHTED.tsd\n"
-    "       tsunagari-tab --var VAR [--by A[,B]] -o TABLES.csv [options] WEIGHTED.tsd\n"
+    "   or: tsunagari-tab --var VAR [--by A[,B]] -o TABLES.csv [options] WEIGHTED.tsd\n"
     "\n"
     "Weighted estimates from a dataset made by tsunagari-weight (or tsunagari-ingest: then\n"
     "unweighted): for every table of the manifest ([table.NAME]: var, by, statistic, ci, level,\n"
