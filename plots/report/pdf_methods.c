@@ -113,152 +113,179 @@ static void ci_text(writer *w, ts_strbuf *b)
         ts_strbuf_free(&g[k].tables);
 }
 
-void pdf_methods(writer *w)
+/* The methods page has one function per numbered section below; each appends its text to B,
+ * draws it and leaves B empty again. */
+
+/* Section 1: what tsunagari-ingest checked and set aside. */
+static void methods_checks(writer *w, ts_strbuf *b)
 {
     rp_ctx *c = w->c;
-    ts_strbuf b = TS_STRBUF_INIT;
     char n1[32], n2[32];
-    pdf_new_page(w);
-    w->methods_page = w->page;
-    pdf_heading(w, "集計の方法");
-
     pdf_subheading(w, "1. データの検査");
     pdf_comma(c->rows_read, n1);
     pdf_comma(c->rows_rejected, n2);
-    ts_strbuf_printf(&b,
+    ts_strbuf_printf(b,
                      "回答データ %s 行をコードブック（質問・選択肢・有効範囲の定義）に照らして 1 行ずつ検査しました。"
                      "列の数が合わない行や回答IDの重複など、行として読めないもの %s 行を除外し、"
                      "範囲外の値など項目単位の問題 %ld 件はその項目だけを無回答として扱いました。"
                      "除外・警告はすべて rejects.csv に行番号・列・理由とともに記録しています。"
                      "自由記述は集計・図表に使っていません。",
                      n1, n2, c->item_warnings);
-    pdf_para(w, b.data);
-    ts_strbuf_reset(&b);
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
+}
 
+/* Section 2: how the weights were made, step by step as tsunagari-weight made them (base or
+ * starting weights, nonresponse, dropped cases, calibration, trimming), and the Kish design
+ * effect they give. */
+static void methods_weights(writer *w, ts_strbuf *b)
+{
+    rp_ctx *c = w->c;
+    char n1[32];
     pdf_subheading(w, "2. ウェイトの作り方");
     const char *type = rp_design_type(c);
     int step = 1;
     if (strcmp(type, "nonprobability") == 0) {
-        ts_strbuf_printf(&b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"
+        ts_strbuf_printf(b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"
                              "全員のウェイトを 1 として始めました。", step++);
     } else if (strcmp(rp_get(c, "design", "weight", ""), "base") == 0) {
         const char *strata = rp_get(c, "design", "strata", NULL);
-        ts_strbuf_printf(&b, "(%d) %s%s%sごとに、母集団の人数 ÷ 抽出した人数 を基本ウェイト（抽出ウェイト）としました。",
+        ts_strbuf_printf(b, "(%d) %s%s%sごとに、母集団の人数 ÷ 抽出した人数 を基本ウェイト（抽出ウェイト）としました。",
                          step++, strata ? "層（" : "", strata ? rp_varlabel(c, strata) : "標本全体", strata ? "）" : "");
     } else {
-        ts_strbuf_printf(&b, "(%d) 抽出ウェイトは%s。", step++,
+        ts_strbuf_printf(b, "(%d) 抽出ウェイトは%s。", step++,
                          *rp_get(c, "design", "weight", "") ? "調査データのウェイト列を使いました" : "全員 1 としました");
     }
-    pdf_para(w, b.data);
-    ts_strbuf_reset(&b);
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
     const char *classes = rp_get(c, "nonresponse", "classes", NULL);
     if (classes) {
         char **items = NULL;
         long k = ts_manifest_split_list(classes, &items);
-        ts_strbuf_printf(&b, "(%d) 無回答の調整：", step++);
+        ts_strbuf_printf(b, "(%d) 無回答の調整：", step++);
         for (long i = 0; i < k; i++)
-            ts_strbuf_printf(&b, "%s%s", i ? "×" : "", rp_varlabel(c, items[i]));
+            ts_strbuf_printf(b, "%s%s", i ? "×" : "", rp_varlabel(c, items[i]));
         if (k > 0)
             ts_manifest_free_list(items, (size_t)k);
-        ts_strbuf_append_str(&b, " の組み合わせごとに、抽出した人のうち回答した人の割合（基本ウェイトで重み付け）を求め、"
+        ts_strbuf_append_str(b, " の組み合わせごとに、抽出した人のうち回答した人の割合（基本ウェイトで重み付け）を求め、"
                                  "その逆数を掛けました。回答の少ない区分ほど一人ひとりのウェイトが大きくなります。");
         const char *col = rp_get(c, "nonresponse", "collapse", NULL);
         if (col)
-            ts_strbuf_printf(&b, "回答者のいない区分があるときは %s のように区分をまとめます。", col);
-        pdf_para(w, b.data);
-        ts_strbuf_reset(&b);
+            ts_strbuf_printf(b, "回答者のいない区分があるときは %s のように区分をまとめます。", col);
+        pdf_para(w, b->data);
+        ts_strbuf_reset(b);
     }
     const char *method = rp_get(c, "weighting", "method", "none");
     const char *dropped = rp_prov(c, "weight.dropped");
     if (dropped && atol(dropped) > 0 && strcmp(rp_get(c, "weighting", "missing", "drop"), "drop") == 0) {
-        ts_strbuf_printf(&b, "(%d) 調整に使う変数（", step++);
-        pdf_margins_ja(c, &b);
-        ts_strbuf_printf(&b, "）が無回答の %s 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
+        ts_strbuf_printf(b, "(%d) 調整に使う変数（", step++);
+        pdf_margins_ja(c, b);
+        ts_strbuf_printf(b, "）が無回答の %s 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
                          classes ? "（無回答の調整では回答しなかった人として扱います）" : "");
-        pdf_para(w, b.data);
-        ts_strbuf_reset(&b);
+        pdf_para(w, b->data);
+        ts_strbuf_reset(b);
     }
     if (strcmp(method, "none") != 0) {
-        ts_strbuf_printf(&b, "(%d) %s：ウェイトの合計が母集団の人数（", step++, rp_method_ja(method));
-        pdf_margins_ja(c, &b);
-        ts_strbuf_append_str(&b, "）に一致するように調整しました。");
+        ts_strbuf_printf(b, "(%d) %s：ウェイトの合計が母集団の人数（", step++, rp_method_ja(method));
+        pdf_margins_ja(c, b);
+        ts_strbuf_append_str(b, "）に一致するように調整しました。");
         if (strcmp(method, "rake") == 0)
-            ts_strbuf_append_str(&b, "レイキングは、各変数の合計に合うようウェイトを順に比例調整することを、"
+            ts_strbuf_append_str(b, "レイキングは、各変数の合計に合うようウェイトを順に比例調整することを、"
                                      "変化がなくなるまで繰り返す方法です（R の survey パッケージの rake と同じ計算）。");
         else if (strcmp(method, "poststratify") == 0)
-            ts_strbuf_append_str(&b, "事後層化は、区分ごとにウェイトの合計が母集団の人数になるよう比例調整する方法です"
+            ts_strbuf_append_str(b, "事後層化は、区分ごとにウェイトの合計が母集団の人数になるよう比例調整する方法です"
                                      "（R の postStratify と同じ計算）。");
         else
-            ts_strbuf_append_str(&b, "一般化回帰（GREG）キャリブレーションは、元のウェイトからの変化をできるだけ小さく保ちながら"
+            ts_strbuf_append_str(b, "一般化回帰（GREG）キャリブレーションは、元のウェイトからの変化をできるだけ小さく保ちながら"
                                      "母集団の合計に一致させる方法です（R の calibrate と同じ計算）。");
         const char *col = rp_get(c, "weighting", "collapse", NULL);
         if (col)
-            ts_strbuf_printf(&b, "回答者が %s 人未満の区分は統合しました（%s）。", rp_get(c, "weighting", "collapse_below", "—"),
+            ts_strbuf_printf(b, "回答者が %s 人未満の区分は統合しました（%s）。", rp_get(c, "weighting", "collapse_below", "—"),
                              col);
         if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
-            ts_strbuf_append_str(&b, "なお、この調査の母集団数は説明用の値（illustrative）です。");
-        pdf_para(w, b.data);
-        ts_strbuf_reset(&b);
+            ts_strbuf_append_str(b, "なお、この調査の母集団数は説明用の値（illustrative）です。");
+        pdf_para(w, b->data);
+        ts_strbuf_reset(b);
     }
     if (rp_get(c, "weighting", "trim_upper", NULL) || rp_get(c, "weighting", "trim_lower", NULL)) {
-        ts_strbuf_printf(&b, "(%d) 極端なウェイトを上限 %s・下限 %s で切り詰め、切り詰めた分を他の回答者に均等に配分しました"
+        ts_strbuf_printf(b, "(%d) 極端なウェイトを上限 %s・下限 %s で切り詰め、切り詰めた分を他の回答者に均等に配分しました"
                              "（R の trimWeights と同じ）。切り詰め後は母集団の合計と完全には一致しません。",
                          step++, rp_get(c, "weighting", "trim_upper", "—"), rp_get(c, "weighting", "trim_lower", "—"));
-        pdf_para(w, b.data);
-        ts_strbuf_reset(&b);
+        pdf_para(w, b->data);
+        ts_strbuf_reset(b);
     }
     pdf_comma(lround(c->n_eff), n1);
-    ts_strbuf_printf(&b,
+    ts_strbuf_printf(b,
                      "こうして得たウェイトのばらつきによる設計効果（Kish の 1 + CV²）は %.2f、有効標本サイズは約 %s 人です。"
                      "母集団の合計との一致の程度は weighting-report.txt に示しています。",
                      c->deff, n1);
-    pdf_para(w, b.data);
-    ts_strbuf_reset(&b);
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
+}
 
+/* Section 3: the variance estimator — linearisation with the strata, clusters, fpc and
+ * lonely-PSU rule tab used — and what it means for a nonprobability sample. */
+static void methods_variance(writer *w, ts_strbuf *b)
+{
+    rp_ctx *c = w->c;
+    const char *type = rp_design_type(c);
+    const char *method = rp_get(c, "weighting", "method", "none");
     pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
-    ts_strbuf_append_str(&b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
+    ts_strbuf_append_str(b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
     const char *strata = rp_get(c, "design", "strata", NULL);
     if (strata)
-        ts_strbuf_printf(&b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
+        ts_strbuf_printf(b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
     if (*rp_get(c, "design", "cluster", ""))
-        ts_strbuf_printf(&b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, rp_get(c, "design", "cluster", "")));
+        ts_strbuf_printf(b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, rp_get(c, "design", "cluster", "")));
     const char *fpc = rp_get(c, "design", "fpc", "no");
     int clustered = *rp_get(c, "design", "cluster", "");
     if (strcmp(fpc, "yes") == 0)
-        ts_strbuf_printf(&b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
+        ts_strbuf_printf(b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
                          rp_get(c, "design", "frame", "frame"), clustered ? "の第1次抽出単位の数" : "の人数");
     else if (strcmp(fpc, "no") != 0)
-        ts_strbuf_printf(&b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
+        ts_strbuf_printf(b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
                          rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
     else if (strcmp(type, "nonprobability") != 0)
-        ts_strbuf_append_str(&b, "有限母集団修正は行わず（復元抽出とみなし）、");
+        ts_strbuf_append_str(b, "有限母集団修正は行わず（復元抽出とみなし）、");
     char lonely[64];
     const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
     if (strata || clustered) {
         if (!lp || strcmp(lp, "fail") == 0)
-            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層があれば集計を止める設定（tsunagari-tab --lonely-psu fail%s）で計算し"
+            ts_strbuf_printf(b, "第1次抽出単位が1つだけの層があれば集計を止める設定（tsunagari-tab --lonely-psu fail%s）で計算し"
                                  "（集計が止まらなかったので、そのような層はありません）、", lp ? "" : "、既定");
         else
-            ts_strbuf_printf(&b, "第1次抽出単位が1つだけの層は%s設定（tsunagari-tab --lonely-psu %s）で計算し、",
+            ts_strbuf_printf(b, "第1次抽出単位が1つだけの層は%s設定（tsunagari-tab --lonely-psu %s）で計算し、",
                              strcmp(lp, "remove") == 0 ? "分散の計算から除く"
                              : strcmp(lp, "certainty") == 0 ? "確実に抽出されたものとして分散に寄与させない"
                              : strcmp(lp, "adjust") == 0 ? "全体の平均からの偏差で分散に含める" : "",
                              lp);
     }
     if (strcmp(method, "none") != 0)
-        ts_strbuf_append_str(&b, "ウェイトを母集団の人数に合わせた調整（キャリブレーション）で小さくなるばらつきも反映しています。");
-    else if (b.len >= 3 && strcmp(b.data + b.len - 3, "、") == 0)
-        ts_strbuf_append_str(&b, "分散を求めました。");
+        ts_strbuf_append_str(b, "ウェイトを母集団の人数に合わせた調整（キャリブレーション）で小さくなるばらつきも反映しています。");
+    else if (b->len >= 3 && strcmp(b->data + b->len - 3, "、") == 0)
+        ts_strbuf_append_str(b, "分散を求めました。");
     if (strcmp(type, "nonprobability") == 0)
-        ts_strbuf_append_str(&b, "ただしこの調査は非確率標本なので、標準誤差と信頼区間は「回答者が母集団から無作為に選ばれたとしたら」"
+        ts_strbuf_append_str(b, "ただしこの調査は非確率標本なので、標準誤差と信頼区間は「回答者が母集団から無作為に選ばれたとしたら」"
                                  "という仮定の下での目安です。ウェイトで補正できるのは調整に使った変数（");
     if (strcmp(type, "nonprobability") == 0) {
-        pdf_margins_ja(c, &b);
-        ts_strbuf_append_str(&b, "）で説明できる偏りだけです。");
+        pdf_margins_ja(c, b);
+        ts_strbuf_append_str(b, "）で説明できる偏りだけです。");
     }
-    ts_strbuf_append_str(&b, "設計効果は、同じ人数の単純無作為抽出と比べた分散の比です。");
-    pdf_para(w, b.data);
-    ts_strbuf_reset(&b);
+    ts_strbuf_append_str(b, "設計効果は、同じ人数の単純無作為抽出と比べた分散の比です。");
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
+}
+
+void pdf_methods(writer *w)
+{
+    rp_ctx *c = w->c;
+    ts_strbuf b = TS_STRBUF_INIT;
+    pdf_new_page(w);
+    w->methods_page = w->page;
+    pdf_heading(w, "集計の方法");
+    methods_checks(w, &b);
+    methods_weights(w, &b);
+    methods_variance(w, &b);
 
     pdf_subheading(w, "4. 信頼区間と検定");
     ci_text(w, &b);
