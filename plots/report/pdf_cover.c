@@ -36,11 +36,11 @@ static void mode_ja(const char *mode, ts_strbuf *b)
         ts_manifest_free_list(items, (size_t)n);
 }
 
-void pdf_cover(writer *w)
+/* The title block: the report's title, the survey's own title under it when it differs, the
+ * English title when given, and for synthetic data the boxed caveat. */
+static void cover_title(writer *w)
 {
     rp_ctx *c = w->c;
-    ts_strbuf b = TS_STRBUF_INIT;
-    char n1[32], n2[32], n3[32];
     w->y = 96;
     ts_frame_fill(&w->pen, X0, w->y - 20, CW, 3, ACCENT);
     pdf_para_at(w, X0, CW, w->title, 20, 1, INK, 4);
@@ -66,6 +66,14 @@ void pdf_cover(writer *w)
     } else {
         w->y += 8;
     }
+}
+
+/* 調査の概要: the survey facts, one label–value row each (a row with no value is left out). */
+static void cover_facts(writer *w)
+{
+    rp_ctx *c = w->c;
+    ts_strbuf b = TS_STRBUF_INIT;
+    char n1[32], n2[32], n3[32];
     pdf_heading(w, "調査の概要");
     period_ja(rp_get(c, "survey", "period", ""), &b);
     pdf_kv(w, "調査期間", b.data);
@@ -119,7 +127,14 @@ void pdf_cover(writer *w)
     ts_strbuf_reset(&b);
     pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
     pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
+    ts_strbuf_free(&b);
+}
 
+/* 目次: each item with the page the first pass found it on, then the methods page. */
+static void cover_contents(writer *w)
+{
+    rp_ctx *c = w->c;
+    ts_strbuf b = TS_STRBUF_INIT;
     /* The contents stay together: on the cover when they fit, else on a page of their own. */
     pdf_need(w, 40 + 13.5 * (double)(w->nitems + 1));
     pdf_heading(w, "目次");
@@ -150,4 +165,11 @@ void pdf_cover(writer *w)
     ts_text_draw(&w->pen, X0 + CW, w->y + 9, mp, TS_ALIGN_RIGHT);
     w->y += 13.5;
     ts_strbuf_free(&b);
+}
+
+void pdf_cover(writer *w)
+{
+    cover_title(w);
+    cover_facts(w);
+    cover_contents(w);
 }
