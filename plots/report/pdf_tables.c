@@ -297,6 +297,69 @@ static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size
     w->y += 6;
 }
 
+/* The grids of G: as many columns as fit at the width of the widest cell, the rest in
+ * another grid below. Few categories (up to 7) are columns with the domains as rows; more
+ * are rows, with the domains as columns, five or six at a time. */
+static void table_grids(writer *w, const grid *g, const char *corner)
+{
+    double cellw = cells_width(w, g);
+    if (g->ncat <= 7) {
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(0) - GRID_NW(0)) / cellw));
+        size_t chunk = g->ncat <= fit ? g->ncat : fit;
+        for (size_t k0 = 0; k0 < g->ncat; k0 += chunk)
+            draw_grid(w, g, 0, k0, g->ncat - k0 < chunk ? g->ncat - k0 : chunk, corner, cellw);
+    } else {
+        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(1)) / cellw));
+        size_t chunk = g->ndom <= 6 ? g->ndom : 5;
+        if (chunk > fit)
+            chunk = fit;
+        for (size_t d0 = 0; d0 < g->ndom; d0 += chunk)
+            draw_grid(w, g, 1, d0, g->ndom - d0 < chunk ? g->ndom - d0 : chunk, "回答", cellw);
+    }
+}
+
+/* The notes under table T (grid G): the item nonresponse MISSING left out (none when < 1),
+ * what n is, the marks used, and the Rao–Scott test against BY. */
+static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing, const char *by)
+{
+    rp_ctx *c = w->c;
+    const rp_csv *T = c->tables;
+    ts_strbuf b = TS_STRBUF_INIT;
+    int any_supp = 0, any_absent = 0;
+    for (size_t d = 0; d < g->ndom; d++)
+        for (size_t k = 0; k < g->ncat; k++) {
+            any_supp |= g->cell[d * g->stride + k].suppressed;
+            any_absent |= !g->cell[d * g->stride + k].present;
+        }
+    if (missing > 0) {
+        char n[32];
+        pdf_comma(missing, n);
+        ts_strbuf_printf(&b, "無回答 %s 人は集計から除いた。", n);
+    }
+    ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
+    if (any_supp)
+        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", "10"));
+    if (any_absent)
+        ts_strbuf_append_str(&b, "・ 該当なし。");
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (strcmp(rp_csv_get(T, r, "statistic"), "rao_scott_f") != 0)
+            continue;
+        char d2[32];
+        pdf_comma(lround(pdf_fnum(rp_csv_get(T, r, "df2"))), d2);
+        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
+        char ps[32];
+        if (p < 0.001)
+            snprintf(ps, sizeof ps, "p < 0.001");
+        else
+            snprintf(ps, sizeof ps, "p = %.3f", p);
+        ts_strbuf_printf(&b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
+                         by ? rp_varlabel(c, by) : "区分", pdf_fnum(rp_csv_get(T, r, "estimate")),
+                         pdf_fnum(rp_csv_get(T, r, "df")), d2, ps);
+    }
+    pdf_para_at(w, X0, CW, b.data, 7, 0, GREY, 18);
+    ts_strbuf_free(&b);
+}
+
 void pdf_draw_table(writer *w, item *it)
 {
     rp_ctx *c = w->c;
@@ -338,61 +401,14 @@ void pdf_draw_table(writer *w, item *it)
                      : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
     pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
     ts_strbuf_reset(&b);
-
-    int any_supp = 0, any_absent = 0;
-    for (size_t d = 0; d < g.ndom; d++)
-        for (size_t k = 0; k < g.ncat; k++) {
-            any_supp |= g.cell[d * g.stride + k].suppressed;
-            any_absent |= !g.cell[d * g.stride + k].present;
-        }
     const char *by = rp_get(c, sec, "by", NULL);
     /* The corner names the domain variable by its label up to the question text ("相談相手の有無"). */
     char corner[200];
     const char *bl = by ? rp_varlabel(c, by) : "区分";
     const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
     snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
-    /* As many columns as fit at the width of the widest cell; the rest in another grid. */
-    double cellw = cells_width(w, &g);
-    if (g.ncat <= 7) {
-        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(0) - GRID_NW(0)) / cellw));
-        size_t chunk = g.ncat <= fit ? g.ncat : fit;
-        for (size_t k0 = 0; k0 < g.ncat; k0 += chunk)
-            draw_grid(w, &g, 0, k0, g.ncat - k0 < chunk ? g.ncat - k0 : chunk, corner, cellw);
-    } else {
-        size_t fit = (size_t)fmax(1, floor((CW - GRID_LW(1)) / cellw));
-        size_t chunk = g.ndom <= 6 ? g.ndom : 5;
-        if (chunk > fit)
-            chunk = fit;
-        for (size_t d0 = 0; d0 < g.ndom; d0 += chunk)
-            draw_grid(w, &g, 1, d0, g.ndom - d0 < chunk ? g.ndom - d0 : chunk, "回答", cellw);
-    }
-    /* Notes under the table. */
-    if (missing > 0) {
-        char n[32];
-        pdf_comma(missing, n);
-        ts_strbuf_printf(&b, "無回答 %s 人は集計から除いた。", n);
-    }
-    ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
-    if (any_supp)
-        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", "10"));
-    if (any_absent)
-        ts_strbuf_append_str(&b, "・ 該当なし。");
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        if (strcmp(rp_csv_get(T, r, "statistic"), "rao_scott_f") != 0)
-            continue;
-        char d2[32];
-        pdf_comma(lround(pdf_fnum(rp_csv_get(T, r, "df2"))), d2);
-        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
-        char ps[32];
-        if (p < 0.001)
-            snprintf(ps, sizeof ps, "p < 0.001");
-        else
-            snprintf(ps, sizeof ps, "p = %.3f", p);
-        ts_strbuf_printf(&b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
-                         by ? rp_varlabel(c, by) : "区分", pdf_fnum(rp_csv_get(T, r, "estimate")),
-                         pdf_fnum(rp_csv_get(T, r, "df")), d2, ps);
-    }
-    pdf_para_at(w, X0, CW, b.data, 7, 0, GREY, 18);
+    table_grids(w, &g, corner);
+    table_notes(w, t, &g, missing, by);
     ts_strbuf_free(&b);
     free(tt);
     grid_free(&g);
