@@ -1061,24 +1061,66 @@ static ts_status margin_error(const wmargin *m, size_t cell, const char *what, t
     return TS_E_DATA;
 }
 
+/* [weighting] method. Post-stratification and raking meet table margins exactly (calib.c's
+ * calib_poststratify, calib_rake); the GREG family — linear, raking and logit distances —
+ * fits a model matrix (calib_calibrate, R's calibrate()) and may bound g. */
+typedef enum cal_method {
+    CAL_NONE,
+    CAL_POSTSTRATIFY,
+    CAL_RAKE,
+    CAL_LINEAR,
+    CAL_RAKING,
+    CAL_LOGIT,
+} cal_method;
+
+/* Indexed by cal_method: the manifest's spelling, also recorded as weight.calibration. */
+static const char *const CAL_METHOD_NAMES[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
+
+/* The method named S into *OUT; -1 when S names none. */
+static int cal_method_parse(const char *s, cal_method *out)
+{
+    for (size_t k = 0; k < sizeof CAL_METHOD_NAMES / sizeof *CAL_METHOD_NAMES; k++)
+        if (strcmp(s, CAL_METHOD_NAMES[k]) == 0) {
+            *out = (cal_method)k;
+            return 0;
+        }
+    return -1;
+}
+
+static int cal_is_greg(cal_method m) { return m == CAL_LINEAR || m == CAL_RAKING || m == CAL_LOGIT; }
+
+/* One calibration's working state, from the margins read to the weights written back. */
+typedef struct calrun {
+    cal_method method;
+    collapse_rule *rules;     /* [weighting] collapse */
+    size_t nrules;
+    wmargin *m;               /* the margins; handed to the context (the report needs them) */
+    size_t nm;
+    unsigned char *part;      /* per row: 1 when it takes part (in, no margin variable missing) */
+    unsigned long incomplete; /* rows in but missing a margin variable */
+    int stratum_mean;         /* missing = stratum_mean: those rows get their stratum's mean g */
+    double first_total;       /* the first table margin's total, the population; NaN: none */
+    size_t np;                /* rows taking part */
+    double *wp;               /* their weights, compacted for calib.c */
+    size_t **cellp;           /* per margin: their cells, compacted */
+    double *before;           /* every row's weight before calibration; handed to the context */
+    double eps;               /* [weighting] tolerance */
+    int maxit;                /* [weighting] max_iter */
+    double *x, *tot;          /* GREG: the model matrix of every row (n × p), its totals */
+    size_t p;
+    ts_strbuf colnames;       /* GREG: the model matrix's column names, as R writes them */
+} calrun;
+
 /* Columns the estimation stage needs to compute calibration-adjusted variances: for
  * post-stratification and raking each margin's cell per row, for GREG calibration the model
  * matrix (P columns of X). Rows that took no part get NaN. */
-static size_t count_columns(const char *names)
+static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
 {
-    size_t p = 1;
-    for (const char *q = names; (q = strstr(q, " + ")) != NULL; q += 3)
-        p++;
-    return p;
-}
-
-static ts_status keep_calibration_columns(wctx *c, size_t mi, const wmargin *m, size_t nm, const double *x, size_t p,
-                                          const unsigned char *part, ts_err *err)
-{
-    size_t k = mi <= 2 ? 0 : p;
-    if (mi <= 2)
-        for (size_t q = 0; q < nm; q++)
-            k += m[q].t != NULL;
+    int cells = !cal_is_greg(r->method);
+    size_t k = cells ? 0 : r->p;
+    if (cells)
+        for (size_t q = 0; q < r->nm; q++)
+            k += r->m[q].t != NULL;
     c->calnames = calloc(k ? k : 1, sizeof *c->calnames);
     c->calcols = calloc(k ? k : 1, sizeof *c->calcols);
     if (!c->calnames || !c->calcols)
@@ -1091,366 +1133,445 @@ static ts_status keep_calibration_columns(wctx *c, size_t mi, const wmargin *m, 
         c->calcols[j] = malloc((c->n ? c->n : 1) * sizeof **c->calcols);
         if (!c->calnames[j] || !c->calcols[j])
             return nomem(err);
-        if (mi <= 2)
-            while (!m[q].t)
+        if (cells)
+            while (!r->m[q].t)
                 q++;
         for (size_t i = 0; i < c->n; i++) {
-            if (!part[i])
+            if (!r->part[i])
                 c->calcols[j][i] = NAN;
-            else if (mi <= 2)
-                c->calcols[j][i] = m[q].cell[i] == CALIB_NO_CELL ? NAN : (double)m[q].cell[i];
+            else if (cells)
+                c->calcols[j][i] = r->m[q].cell[i] == CALIB_NO_CELL ? NAN : (double)r->m[q].cell[i];
             else
-                c->calcols[j][i] = x[i * p + j];
+                c->calcols[j][i] = r->x[i * r->p + j];
         }
         q++;
     }
     return TS_OK;
 }
 
-static ts_status calibrate(wctx *c, ts_err *err)
+/* The margins METHOD can use: one table for post-stratification, tables for raking. */
+static ts_status check_margin_kinds(const wctx *c, const calrun *r, ts_err *err)
 {
-    const char *method = get(c, "weighting", "method", "none");
-    static const char *const methods[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
-    size_t mi = 0;
-    while (mi < 6 && strcmp(method, methods[mi]) != 0)
-        mi++;
-    if (mi == 6)
-        return bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
-    /* Bounds on g belong to the GREG distances; post-stratification and raking meet their
-     * margins exactly and have no g to bound: accepting them there would be ignoring them. */
-    if (mi <= 2 && get(c, "weighting", "bounds", NULL)) {
-        ts_strbuf at = TS_STRBUF_INIT;
-        where(c, "weighting", "bounds", &at);
-        ts_err_set(err, TS_E_DATA, "%s: bounds apply to method = linear, raking or logit, not to method = %s "
-                   "(bound the weights with trim_lower, trim_upper instead)", at.data ? at.data : "", method);
-        ts_strbuf_free(&at);
-        return TS_E_DATA;
-    }
-    if (mi == 0)
-        return TS_OK;
-    c->calkind = methods[mi];
+    if (r->method == CAL_POSTSTRATIFY && (r->nm != 1 || !r->m[0].t))
+        return bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
+    if (!cal_is_greg(r->method) && !r->m[0].t)
+        return bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
+    return TS_OK;
+}
 
-    collapse_rule *rules = NULL;
-    size_t nrules = 0, nm = 0;
-    wmargin *m = NULL;
-    double *x = NULL, *tot = NULL, *before = NULL;
-    size_t *joint = NULL;
-    ts_strbuf colnames = TS_STRBUF_INIT;
-    ts_status st = read_collapse_in(c, "weighting", count_overall, NULL, &rules, &nrules, err);
-    if (st == TS_OK)
-        st = read_margins(c, &m, &nm, rules, nrules, err);
-    if (st != TS_OK)
-        goto out;
-    if (mi == 1 && (nm != 1 || !m[0].t)) {
-        st = bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
-        goto out;
-    }
-    if ((mi == 1 || mi == 2) && !m[0].t) {
-        st = bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
-        goto out;
-    }
-
-    /* Respondents missing a margin variable: dropped (weight 0) or, with stratum_mean, left
-     * out now and given their stratum's mean adjustment afterwards. */
-    const char *missing = get(c, "weighting", "missing", "drop");
-    int stratum_mean = strcmp(missing, "stratum_mean") == 0 || strcmp(missing, "area_mean") == 0;
-    if (!stratum_mean && strcmp(missing, "drop") != 0 && strcmp(missing, "error") != 0) {
-        st = bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
-        goto out;
-    }
-    unsigned char *part = malloc(c->n);
-    if (!part) {
-        st = nomem(err);
-        goto out;
-    }
-    unsigned long incomplete = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        part[i] = c->in[i] && row_complete(m, nm, i);
-        if (c->in[i] && !part[i])
-            incomplete++;
-    }
-    if (incomplete && strcmp(missing, "error") == 0) {
-        /* Name the setting and the first such respondent and variable: the user has to find
-         * them in the raw file to decide between fixing the data and another rule. */
-        ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
-        where(c, "weighting", "missing", &at);
-        const char *var = "";
-        for (size_t i = 0; i < c->n && !who.len; i++)
-            if (c->in[i] && !part[i]) {
-                row_name(c, i, &who);
-                for (size_t k = 0; k < nm && !*var; k++) {
-                    if (!m[k].t)
-                        var = ts_var_is_missing(m[k].numvar, i) ? m[k].numvar->name : "";
-                    for (size_t v = 0; m[k].t && v < m[k].t->nvars && !*var; v++)
-                        if (ts_var_is_missing(m[k].t->vars[v], i))
-                            var = m[k].t->vars[v]->name;
-                }
+/* missing = error and a respondent misses a margin variable: name the setting and the first
+ * such respondent and variable — the user has to find them in the raw file to decide between
+ * fixing the data and another rule. */
+static ts_status missing_error(const wctx *c, const calrun *r, ts_err *err)
+{
+    ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
+    where(c, "weighting", "missing", &at);
+    const char *var = "";
+    for (size_t i = 0; i < c->n && !who.len; i++)
+        if (c->in[i] && !r->part[i]) {
+            row_name(c, i, &who);
+            for (size_t k = 0; k < r->nm && !*var; k++) {
+                const wmargin *m = &r->m[k];
+                if (!m->t)
+                    var = ts_var_is_missing(m->numvar, i) ? m->numvar->name : "";
+                for (size_t v = 0; m->t && v < m->t->nvars && !*var; v++)
+                    if (ts_var_is_missing(m->t->vars[v], i))
+                        var = m->t->vars[v]->name;
             }
-        free(part);
-        st = ts_err_set(err, TS_E_DATA,
-                        "%s = error: %lu respondent%s a weighting variable missing (the first: %s, %s); fix the data, or use drop or stratum_mean",
-                        at.data ? at.data : "", incomplete, incomplete == 1 ? " has" : "s have", who.data ? who.data : "", var);
-        ts_strbuf_free(&at);
-        ts_strbuf_free(&who);
-        goto out;
+        }
+    ts_err_set(err, TS_E_DATA,
+               "%s = error: %lu respondent%s a weighting variable missing (the first: %s, %s); fix the data, or use drop or stratum_mean",
+               at.data ? at.data : "", r->incomplete, r->incomplete == 1 ? " has" : "s have", who.data ? who.data : "", var);
+    ts_strbuf_free(&at);
+    ts_strbuf_free(&who);
+    return TS_E_DATA;
+}
+
+/* Which rows take part. Respondents missing a margin variable are dropped (weight 0) or,
+ * with stratum_mean, left out now and given their stratum's mean adjustment afterwards
+ * (spread_back); missing = error refuses them. */
+static ts_status take_part(wctx *c, calrun *r, ts_err *err)
+{
+    const char *missing = get(c, "weighting", "missing", "drop");
+    r->stratum_mean = strcmp(missing, "stratum_mean") == 0 || strcmp(missing, "area_mean") == 0;
+    if (!r->stratum_mean && strcmp(missing, "drop") != 0 && strcmp(missing, "error") != 0)
+        return bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
+    if (!(r->part = malloc(c->n)))
+        return nomem(err);
+    for (size_t i = 0; i < c->n; i++) {
+        r->part[i] = c->in[i] && row_complete(r->m, r->nm, i);
+        if (c->in[i] && !r->part[i])
+            r->incomplete++;
     }
-    if (incomplete) {
-        ts_strbuf_printf(&c->text, "%lu %s with a weighting variable missing: %s\n", incomplete,
-                         incomplete == 1 ? "respondent" : "respondents",
-                         stratum_mean ? "given their stratum's mean adjustment" : "dropped (weight 0)");
-        ts_strbuf_printf(&c->method, ", %lu with a weighting variable missing %s", incomplete,
-                         stratum_mean ? "given their stratum's mean adjustment" : "dropped");
-        if (!stratum_mean)
-            c->dropped += incomplete;
+    if (r->incomplete && strcmp(missing, "error") == 0)
+        return missing_error(c, r, err);
+    if (r->incomplete) {
+        ts_strbuf_printf(&c->text, "%lu %s with a weighting variable missing: %s\n", r->incomplete,
+                         r->incomplete == 1 ? "respondent" : "respondents",
+                         r->stratum_mean ? "given their stratum's mean adjustment" : "dropped (weight 0)");
+        ts_strbuf_printf(&c->method, ", %lu with a weighting variable missing %s", r->incomplete,
+                         r->stratum_mean ? "given their stratum's mean adjustment" : "dropped");
+        if (!r->stratum_mean)
+            c->dropped += r->incomplete;
     }
+    return TS_OK;
+}
+
+/* Each margin's cell of every row that takes part (CALIB_NO_CELL for the others); a numeric
+ * margin has the one cell 0. */
+static ts_status build_cells(wctx *c, calrun *r, ts_err *err)
+{
+    ts_status st = TS_OK;
     unsigned char *keep_in = c->in;
-    c->in = part; /* cells are built for the rows that take part */
-    for (size_t k = 0; k < nm && st == TS_OK; k++) {
-        if (m[k].t) {
-            if (row_cells(c, m[k].cm, m[k].t, m[k].cell, err) != 0)
+    c->in = r->part; /* cells are built for the rows that take part */
+    for (size_t k = 0; k < r->nm && st == TS_OK; k++) {
+        if (r->m[k].t) {
+            if (row_cells(c, r->m[k].cm, r->m[k].t, r->m[k].cell, err) != 0)
                 st = err->status;
         } else
             for (size_t i = 0; i < c->n; i++)
-                m[k].cell[i] = part[i] ? 0 : CALIB_NO_CELL;
+                r->m[k].cell[i] = r->part[i] ? 0 : CALIB_NO_CELL;
     }
     c->in = keep_in;
-    if (st != TS_OK) {
-        free(part);
-        goto out;
-    }
-    /* Every cell with population needs respondents; margins must agree on the total. */
-    double first_total = NAN;
-    for (size_t k = 0; k < nm && st == TS_OK; k++) {
-        if (!m[k].t)
+    return st;
+}
+
+/* Every cell with population needs respondents; margins must agree on the total, which is
+ * kept in R->first_total. */
+static ts_status check_cells(const wctx *c, calrun *r, ts_err *err)
+{
+    ts_status st = TS_OK;
+    for (size_t k = 0; k < r->nm && st == TS_OK; k++) {
+        const wmargin *m = &r->m[k];
+        if (!m->t)
             continue;
-        size_t *count = calloc(m[k].t->ncells, sizeof *count);
+        size_t *count = calloc(m->t->ncells, sizeof *count);
         double total = 0;
-        if (!count) {
-            st = nomem(err);
-            break;
-        }
+        if (!count)
+            return nomem(err);
         for (size_t i = 0; i < c->n; i++)
-            if (m[k].cell[i] != CALIB_NO_CELL)
-                count[m[k].cell[i]]++;
-        for (size_t cc = 0; cc < m[k].t->ncells && st == TS_OK; cc++) {
-            total += m[k].t->total[cc];
-            if (m[k].t->total[cc] > 0 && count[cc] == 0)
-                st = margin_error(&m[k], cc, "no respondent in this cell (merge it with [weighting] collapse)", err);
+            if (m->cell[i] != CALIB_NO_CELL)
+                count[m->cell[i]]++;
+        for (size_t cc = 0; cc < m->t->ncells && st == TS_OK; cc++) {
+            total += m->t->total[cc];
+            if (m->t->total[cc] > 0 && count[cc] == 0)
+                st = margin_error(m, cc, "no respondent in this cell (merge it with [weighting] collapse)", err);
         }
         free(count);
-        if (st == TS_OK && isnan(first_total))
-            first_total = total;
-        else if (st == TS_OK && fabs(total - first_total) > 1e-9 * first_total)
+        if (st == TS_OK && isnan(r->first_total))
+            r->first_total = total;
+        else if (st == TS_OK && fabs(total - r->first_total) > 1e-9 * r->first_total)
             st = ts_err_set(err, TS_E_DATA, "%s: margin %s totals %.17g but margin %s totals %.17g: they must agree",
-                            m[k].t->file, m[k].name, total, m[0].name, first_total);
+                            m->t->file, m->name, total, r->m[0].name, r->first_total);
     }
-    if (st != TS_OK) {
-        free(part);
-        goto out;
-    }
+    return st;
+}
 
-    /* R's calibration examples often start from weights scaled to the population size; the
-     * bounds of bounded calibration are relative to that start. */
-    if (get(c, "weighting", "base_scale", NULL) && !isnan(first_total)) {
-        double sum = 0;
-        for (size_t i = 0; i < c->n; i++)
-            if (part[i])
-                sum += c->w[i];
-        for (size_t i = 0; i < c->n; i++)
-            if (part[i])
-                c->w[i] *= first_total / sum;
-        ts_strbuf_printf(&c->method, "; design weights scaled to the population %.17g", first_total);
-    }
-
-    /* Compact the rows that take part into plain arrays for calib.c. */
-    size_t np = 0;
+/* R's calibration examples often start from weights scaled to the population size; the
+ * bounds of bounded calibration are relative to that start. */
+static void scale_to_population(wctx *c, const calrun *r)
+{
+    if (!get(c, "weighting", "base_scale", NULL) || isnan(r->first_total))
+        return;
+    double sum = 0;
     for (size_t i = 0; i < c->n; i++)
-        np += part[i];
-    double *wp = malloc((np ? np : 1) * sizeof *wp);
-    size_t **cellp = calloc(nm, sizeof *cellp);
-    before = malloc(c->n * sizeof *before);
-    if (!wp || !cellp || !before) {
-        free(wp);
-        free(cellp);
-        free(part);
-        st = nomem(err);
-        goto out;
-    }
-    memcpy(before, c->w, c->n * sizeof *before);
-    for (size_t k = 0; k < nm; k++) {
-        cellp[k] = malloc((np ? np : 1) * sizeof **cellp);
-        if (!cellp[k])
-            st = nomem(err);
-    }
-    for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
-        if (part[i]) {
-            wp[j] = c->w[i];
-            for (size_t k = 0; k < nm; k++)
-                cellp[k][j] = m[k].cell[i];
+        if (r->part[i])
+            sum += c->w[i];
+    for (size_t i = 0; i < c->n; i++)
+        if (r->part[i])
+            c->w[i] *= r->first_total / sum;
+    ts_strbuf_printf(&c->method, "; design weights scaled to the population %.17g", r->first_total);
+}
+
+/* Compact the rows that take part into plain arrays for calib.c; keep every row's weight
+ * before calibration for the report and for stratum_mean. */
+static ts_status compact(const wctx *c, calrun *r, ts_err *err)
+{
+    for (size_t i = 0; i < c->n; i++)
+        r->np += r->part[i];
+    r->wp = malloc((r->np ? r->np : 1) * sizeof *r->wp);
+    r->cellp = calloc(r->nm, sizeof *r->cellp);
+    r->before = malloc(c->n * sizeof *r->before);
+    if (!r->wp || !r->cellp || !r->before)
+        return nomem(err);
+    memcpy(r->before, c->w, c->n * sizeof *r->before);
+    for (size_t k = 0; k < r->nm; k++)
+        if (!(r->cellp[k] = malloc((r->np ? r->np : 1) * sizeof **r->cellp)))
+            return nomem(err);
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (r->part[i]) {
+            r->wp[j] = c->w[i];
+            for (size_t k = 0; k < r->nm; k++)
+                r->cellp[k][j] = r->m[k].cell[i];
             j++;
         }
-    int rc = 0;
-    double eps;
+    return TS_OK;
+}
+
+/* [weighting] tolerance and max_iter, whose defaults are R's: rake's epsilon 1e-10 (relative
+ * to the total) and maxit 1000, calibrate's epsilon 1e-12 and maxit 100. */
+static ts_status read_control(const wctx *c, calrun *r, ts_err *err)
+{
+    int rake = r->method == CAL_RAKE;
     double maxit;
+    ts_status st = get_number(c, "weighting", "tolerance", rake ? 1e-10 : 1e-12, &r->eps, err);
     if (st == TS_OK)
-        st = get_number(c, "weighting", "tolerance", mi == 2 ? 1e-10 : 1e-12, &eps, err);
-    if (st == TS_OK)
-        st = get_number(c, "weighting", "max_iter", mi == 2 ? 1000 : 100, &maxit, err);
+        st = get_number(c, "weighting", "max_iter", rake ? 1000 : 100, &maxit, err);
+    if (st != TS_OK)
+        return st;
     /* (int) of a double outside int's range is undefined: refuse it before the cast. */
-    if (st == TS_OK && !(maxit >= 1 && maxit <= 1000000 && maxit == floor(maxit)))
-        st = bad_setting(c, "weighting", "max_iter", "a whole number 1..1000000", err);
-    if (st == TS_OK && mi <= 2) {
-        calib_margin *cm = malloc(nm * sizeof *cm);
-        if (!cm)
-            st = nomem(err);
-        for (size_t k = 0; k < nm && st == TS_OK; k++)
-            cm[k] = (calib_margin){cellp[k], m[k].t->ncells, m[k].t->total};
-        size_t bad_margin = 0, bad_cell = 0;
-        if (st == TS_OK && mi == 1) {
-            rc = calib_poststratify(wp, np, &cm[0], &bad_cell);
-            ts_strbuf_printf(&c->method, "; post-stratified to %s", m[0].name);
-        } else if (st == TS_OK) {
-            /* The joint table of all margin variables, for R's convergence test. */
-            size_t *jn = malloc((np ? np : 1) * sizeof *jn), nj = 1;
-            joint = jn;
-            for (size_t j = 0; j < np && jn; j++) {
-                size_t idx = 0, stride = 1;
-                for (size_t k = 0; k < nm; k++) {
-                    idx += cellp[k][j] * stride;
-                    stride *= m[k].t->ncells;
-                }
-                jn[j] = idx;
-                nj = stride;
-            }
-            /* Renumber the joint cells densely. */
-            size_t *dense = jn && nj <= 50000000 ? malloc(nj * sizeof *dense) : NULL;
-            if (!jn || !dense) {
-                free(dense);
-                st = jn ? ts_err_set(err, TS_E_DATA, "too many joint cells across the margins") : nomem(err);
-            } else {
-                for (size_t q = 0; q < nj; q++)
-                    dense[q] = CALIB_NO_CELL;
-                size_t used = 0;
-                for (size_t j = 0; j < np; j++) {
-                    if (dense[jn[j]] == CALIB_NO_CELL)
-                        dense[jn[j]] = used++;
-                    jn[j] = dense[jn[j]];
-                }
-                free(dense);
-                rake_control ctl = {eps, (int)maxit, 0, 0, 0};
-                rc = calib_rake(wp, np, cm, nm, jn, used, &ctl, &bad_margin, &bad_cell);
-                if (rc == 0 && !ctl.converged)
-                    st = ts_err_set(err, TS_E_DATA,
-                                    "raking did not converge in %d sweeps (last change of a joint cell %.3g): the margins may be nearly impossible to meet together (merge sparse cells with [weighting] collapse), or raise [weighting] max_iter",
-                                    ctl.iterations, ctl.last_change);
-                ts_strbuf_printf(&c->text, "Raking: %d sweeps, converged (largest change of a joint cell in the last sweep: %.3g; tolerance %g × total)\n",
-                                 ctl.iterations + 1, ctl.last_change, eps);
-                ts_strbuf_printf(&c->method, "; raked to");
-                for (size_t k = 0; k < nm; k++)
-                    ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", m[k].name);
-                ts_strbuf_printf(&c->method, " (%d sweeps)", ctl.iterations + 1);
-            }
+    if (!(maxit >= 1 && maxit <= 1000000 && maxit == floor(maxit)))
+        return bad_setting(c, "weighting", "max_iter", "a whole number 1..1000000", err);
+    r->maxit = (int)maxit;
+    return TS_OK;
+}
+
+/* calib_poststratify's and calib_rake's return code as a status. */
+static ts_status cells_status(const calrun *r, int rc, size_t bad_margin, size_t bad_cell, ts_err *err)
+{
+    if (rc == -1)
+        return margin_error(&r->m[bad_margin], bad_cell, "no respondent in this cell", err);
+    if (rc == -2)
+        return nomem(err);
+    return TS_OK;
+}
+
+static ts_status cal_poststratify(wctx *c, calrun *r, ts_err *err)
+{
+    calib_margin cm = {r->cellp[0], r->m[0].t->ncells, r->m[0].t->total};
+    size_t bad_cell = 0;
+    int rc = calib_poststratify(r->wp, r->np, &cm, &bad_cell);
+    ts_strbuf_printf(&c->method, "; post-stratified to %s", r->m[0].name);
+    return cells_status(r, rc, 0, bad_cell, err);
+}
+
+/* The joint table of all margin variables, for R's convergence test: each compacted row's
+ * cell of it into *OUT (the caller frees it), numbered densely, *NUSED of them. */
+static ts_status joint_cells(const calrun *r, size_t **out, size_t *nused, ts_err *err)
+{
+    size_t *jn = malloc((r->np ? r->np : 1) * sizeof *jn), nj = 1;
+    *out = jn;
+    if (!jn)
+        return nomem(err);
+    for (size_t j = 0; j < r->np; j++) {
+        size_t idx = 0, stride = 1;
+        for (size_t k = 0; k < r->nm; k++) {
+            idx += r->cellp[k][j] * stride;
+            stride *= r->m[k].t->ncells;
         }
-        if (rc == -1 && st == TS_OK)
-            st = margin_error(&m[bad_margin], bad_cell, "no respondent in this cell", err);
-        else if (rc == -2 && st == TS_OK)
-            st = nomem(err);
+        jn[j] = idx;
+        nj = stride;
+    }
+    size_t *dense = nj <= 50000000 ? malloc(nj * sizeof *dense) : NULL;
+    if (!dense)
+        return ts_err_set(err, TS_E_DATA, "too many joint cells across the margins");
+    for (size_t q = 0; q < nj; q++)
+        dense[q] = CALIB_NO_CELL;
+    size_t used = 0;
+    for (size_t j = 0; j < r->np; j++) {
+        if (dense[jn[j]] == CALIB_NO_CELL)
+            dense[jn[j]] = used++;
+        jn[j] = dense[jn[j]];
+    }
+    free(dense);
+    *nused = used;
+    return TS_OK;
+}
+
+static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
+{
+    calib_margin *cm = malloc(r->nm * sizeof *cm);
+    if (!cm)
+        return nomem(err);
+    for (size_t k = 0; k < r->nm; k++)
+        cm[k] = (calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
+    size_t *joint = NULL, used = 0;
+    ts_status st = joint_cells(r, &joint, &used, err);
+    if (st != TS_OK) {
+        free(joint);
         free(cm);
-    } else if (st == TS_OK) {
-        size_t p = 0;
-        int mm = model_matrix(c, m, nm, &x, &tot, &p, &colnames);
-        if (mm == -2)
-            st = bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
-        else if (mm != 0)
+        return st;
+    }
+    rake_control ctl = {r->eps, r->maxit, 0, 0, 0};
+    size_t bad_margin = 0, bad_cell = 0;
+    int rc = calib_rake(r->wp, r->np, cm, r->nm, joint, used, &ctl, &bad_margin, &bad_cell);
+    free(joint);
+    free(cm);
+    if (rc == 0 && !ctl.converged)
+        st = ts_err_set(err, TS_E_DATA,
+                        "raking did not converge in %d sweeps (last change of a joint cell %.3g): the margins may be nearly impossible to meet together (merge sparse cells with [weighting] collapse), or raise [weighting] max_iter",
+                        ctl.iterations, ctl.last_change);
+    ts_strbuf_printf(&c->text, "Raking: %d sweeps, converged (largest change of a joint cell in the last sweep: %.3g; tolerance %g × total)\n",
+                     ctl.iterations + 1, ctl.last_change, r->eps);
+    ts_strbuf_printf(&c->method, "; raked to");
+    for (size_t k = 0; k < r->nm; k++)
+        ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", r->m[k].name);
+    ts_strbuf_printf(&c->method, " (%d sweeps)", ctl.iterations + 1);
+    return st == TS_OK ? cells_status(r, rc, bad_margin, bad_cell, err) : st;
+}
+
+/* [weighting] bounds = LOWER, UPPER on g, around 1 (inf allowed) into CTL; logit
+ * calibration needs both finite. */
+static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ctl, ts_err *err)
+{
+    const char *bounds = get(c, "weighting", "bounds", NULL);
+    if (bounds) {
+        char *end;
+        ctl->lower = strtod(bounds, &end);
+        while (*end == ' ' || *end == ',')
+            end++;
+        char *end2;
+        ctl->upper = strtod(end, &end2);
+        if (end == bounds || end2 == end || *end2 || !(ctl->lower < 1 && ctl->upper > 1))
+            return bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
+    }
+    if (method == CAL_LOGIT && !(isfinite(ctl->lower) && isfinite(ctl->upper)))
+        return bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
+    return TS_OK;
+}
+
+/* GREG calibration (linear, raking, logit distance) to the totals of the model matrix. */
+static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
+{
+    const char *method = CAL_METHOD_NAMES[r->method];
+    int mm = model_matrix(c, r->m, r->nm, &r->x, &r->tot, &r->p, &r->colnames);
+    if (mm == -2)
+        return bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
+    if (mm != 0)
+        return nomem(err);
+    double *xp = malloc((r->np && r->p ? r->np * r->p : 1) * sizeof *xp);
+    if (!xp)
+        return nomem(err);
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (r->part[i])
+            memcpy(&xp[(j++) * r->p], &r->x[i * r->p], r->p * sizeof *xp);
+    calib_control ctl = {r->method == CAL_LINEAR ? CALFUN_LINEAR : r->method == CAL_RAKING ? CALFUN_RAKING : CALFUN_LOGIT,
+                         -INFINITY, INFINITY, r->eps, r->maxit, 0, 0, 1, 0};
+    ts_status st = read_bounds(c, r->method, &ctl, err);
+    if (st == TS_OK) {
+        int rc = calib_calibrate(r->wp, r->np, xp, r->p, r->tot, &ctl, NULL);
+        if (rc == -2)
             st = nomem(err);
-        double *xp = NULL;
-        if (st == TS_OK && !(xp = malloc((np && p ? np * p : 1) * sizeof *xp)))
-            st = nomem(err);
-        for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
-            if (part[i])
-                memcpy(&xp[(j++) * p], &x[i * p], p * sizeof *xp);
-        calib_control ctl = {mi == 3 ? CALFUN_LINEAR : mi == 4 ? CALFUN_RAKING : CALFUN_LOGIT, -INFINITY, INFINITY,
-                             eps, (int)maxit, 0, 0, 1, 0};
-        const char *bounds = get(c, "weighting", "bounds", NULL);
-        if (st == TS_OK && bounds) {
-            char *end;
-            ctl.lower = strtod(bounds, &end);
-            while (*end == ' ' || *end == ',')
-                end++;
-            char *end2;
-            ctl.upper = strtod(end, &end2);
-            if (end == bounds || end2 == end || *end2 || !(ctl.lower < 1 && ctl.upper > 1))
-                st = bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
+        else if (rc == -1)
+            st = ts_err_set(err, TS_E_DATA,
+                            "calibration (%s) did not converge in %d iterations: worst relative misfit %.3g; widen [weighting] bounds or raise max_iter",
+                            method, ctl.iterations, ctl.achieved);
+    }
+    free(xp);
+    if (st != TS_OK)
+        return st;
+    ts_strbuf_printf(&c->text, "Calibration: %s distance, columns %s\n  %d iterations, worst relative misfit %.3g",
+                     method, r->colnames.data, ctl.iterations, ctl.achieved);
+    if (isfinite(ctl.lower) || isfinite(ctl.upper))
+        ts_strbuf_printf(&c->text, "; bounds on g %g..%g%s", ctl.lower, ctl.upper,
+                         ctl.scale != 1 ? " (applied, as R does, after scaling the weights by the mean population/sample ratio)" : "");
+    ts_strbuf_append_char(&c->text, '\n');
+    ts_strbuf_printf(&c->method, "; calibrated (%s) to", method);
+    for (size_t k = 0; k < r->nm; k++)
+        ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", r->m[k].name);
+    const char *bounds = get(c, "weighting", "bounds", NULL);
+    if (bounds)
+        ts_strbuf_printf(&c->method, ", bounds %s", bounds);
+    return TS_OK;
+}
+
+/* The calibrated weights back into every row; rows left out for a missing margin variable
+ * are dropped or get their stratum's mean adjustment. Then the calibration variables, for
+ * the estimation stage. */
+static void spread_back(wctx *c, const calrun *r)
+{
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (r->part[i])
+            c->w[i] = r->wp[j++];
+    for (size_t i = 0; r->incomplete && i < c->n; i++)
+        if (c->in[i] && !r->part[i]) {
+            if (!r->stratum_mean) {
+                c->in[i] = 0;
+                c->w[i] = 0;
+                continue;
+            }
+            /* mean adjustment g = final/before among complete rows of the same stratum */
+            double sa = 0, sb = 0;
+            for (size_t q = 0; q < c->n; q++)
+                if (r->part[q] && (!c->strata || ts_var_int(c->strata, q) == ts_var_int(c->strata, i))) {
+                    sa += c->w[q];
+                    sb += r->before[q];
+                }
+            c->w[i] *= sb > 0 ? sa / sb : 1;
         }
-        if (st == TS_OK && mi == 5 && !(isfinite(ctl.lower) && isfinite(ctl.upper)))
-            st = bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
-        if (st == TS_OK) {
-            rc = calib_calibrate(wp, np, xp, p, tot, &ctl, NULL);
-            if (rc == -2)
-                st = nomem(err);
-            else if (rc == -1)
-                st = ts_err_set(err, TS_E_DATA,
-                                "calibration (%s) did not converge in %d iterations: worst relative misfit %.3g; widen [weighting] bounds or raise max_iter",
-                                method, ctl.iterations, ctl.achieved);
-        }
-        if (st == TS_OK) {
-            ts_strbuf_printf(&c->text, "Calibration: %s distance, columns %s\n  %d iterations, worst relative misfit %.3g",
-                             method, colnames.data, ctl.iterations, ctl.achieved);
-            if (isfinite(ctl.lower) || isfinite(ctl.upper))
-                ts_strbuf_printf(&c->text, "; bounds on g %g..%g%s", ctl.lower, ctl.upper,
-                                 ctl.scale != 1 ? " (applied, as R does, after scaling the weights by the mean population/sample ratio)" : "");
-            ts_strbuf_append_char(&c->text, '\n');
-            ts_strbuf_printf(&c->method, "; calibrated (%s) to", method);
-            for (size_t k = 0; k < nm; k++)
-                ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", m[k].name);
-            if (bounds)
-                ts_strbuf_printf(&c->method, ", bounds %s", bounds);
-        }
-        free(xp);
+    for (size_t k = 0; k < r->nm; k++)
+        for (size_t v = 0; r->m[k].t && v < r->m[k].t->nvars; v++)
+            ts_strbuf_printf(&c->calvars, "%s%s", v ? "*" : (c->calvars.len ? ";" : ""), r->m[k].t->vars[v]->name);
+    for (size_t k = 0; k < r->nm; k++)
+        if (!r->m[k].t)
+            ts_strbuf_printf(&c->calvars, "%s%s", c->calvars.len ? ";" : "", r->m[k].numvar->name);
+}
+
+/* Free R's working arrays; its margins and weights before calibration go to the context,
+ * for the report after trimming (weight_run frees them). */
+static void calrun_done(wctx *c, calrun *r)
+{
+    for (size_t k = 0; r->cellp && k < r->nm; k++)
+        free(r->cellp[k]);
+    free(r->cellp);
+    free(r->wp);
+    free(r->part);
+    free(r->rules);
+    free(r->x);
+    free(r->tot);
+    ts_strbuf_free(&r->colnames);
+    c->margins = r->m;
+    c->nmargins = r->nm;
+    c->before = r->before;
+}
+
+static ts_status calibrate(wctx *c, ts_err *err)
+{
+    const char *name = get(c, "weighting", "method", "none");
+    cal_method method;
+    if (cal_method_parse(name, &method) != 0)
+        return bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
+    /* Bounds on g belong to the GREG distances; post-stratification and raking meet their
+     * margins exactly and have no g to bound: accepting them there would be ignoring them. */
+    if (!cal_is_greg(method) && get(c, "weighting", "bounds", NULL)) {
+        ts_strbuf at = TS_STRBUF_INIT;
+        where(c, "weighting", "bounds", &at);
+        ts_err_set(err, TS_E_DATA, "%s: bounds apply to method = linear, raking or logit, not to method = %s "
+                   "(bound the weights with trim_lower, trim_upper instead)", at.data ? at.data : "", name);
+        ts_strbuf_free(&at);
+        return TS_E_DATA;
+    }
+    if (method == CAL_NONE)
+        return TS_OK;
+    c->calkind = CAL_METHOD_NAMES[method];
+
+    calrun r = {.method = method, .first_total = NAN, .colnames = TS_STRBUF_INIT};
+    ts_status st = read_collapse_in(c, "weighting", count_overall, NULL, &r.rules, &r.nrules, err);
+    if (st == TS_OK)
+        st = read_margins(c, &r.m, &r.nm, r.rules, r.nrules, err);
+    if (st == TS_OK)
+        st = check_margin_kinds(c, &r, err);
+    if (st == TS_OK)
+        st = take_part(c, &r, err);
+    if (st == TS_OK)
+        st = build_cells(c, &r, err);
+    if (st == TS_OK)
+        st = check_cells(c, &r, err);
+    if (st == TS_OK) {
+        scale_to_population(c, &r);
+        st = compact(c, &r, err);
     }
     if (st == TS_OK)
-        st = keep_calibration_columns(c, mi, m, nm, x, colnames.len ? count_columns(colnames.data) : 0, part, err);
-    for (size_t i = 0, j = 0; i < c->n && st == TS_OK; i++)
-        if (part[i])
-            c->w[i] = wp[j++];
-    if (st == TS_OK && incomplete) {
-        for (size_t i = 0; i < c->n; i++)
-            if (c->in[i] && !part[i]) {
-                if (!stratum_mean) {
-                    c->in[i] = 0;
-                    c->w[i] = 0;
-                    continue;
-                }
-                /* mean adjustment g = final/before among complete rows of the same stratum */
-                double sa = 0, sb = 0;
-                for (size_t q = 0; q < c->n; q++)
-                    if (part[q] && (!c->strata || ts_var_int(c->strata, q) == ts_var_int(c->strata, i))) {
-                        sa += c->w[q];
-                        sb += before[q];
-                    }
-                c->w[i] *= sb > 0 ? sa / sb : 1;
-            }
-    }
-    for (size_t k = 0; k < nm && st == TS_OK; k++)
-        for (size_t v = 0; m[k].t && v < m[k].t->nvars; v++)
-            ts_strbuf_printf(&c->calvars, "%s%s", v ? "*" : (c->calvars.len ? ";" : ""), m[k].t->vars[v]->name);
-    for (size_t k = 0; k < nm && st == TS_OK; k++)
-        if (!m[k].t)
-            ts_strbuf_printf(&c->calvars, "%s%s", c->calvars.len ? ";" : "", m[k].numvar->name);
-    for (size_t k = 0; k < nm; k++)
-        free(cellp[k]);
-    free(cellp);
-    free(wp);
-    free(part);
-out:
-    free(rules);
-    free(x);
-    free(tot);
-    free(joint);
-    ts_strbuf_free(&colnames);
-    c->margins = m; /* the report needs them after trimming; weight_run frees them */
-    c->nmargins = nm;
-    c->before = before;
+        st = read_control(c, &r, err);
+    if (st == TS_OK)
+        st = method == CAL_POSTSTRATIFY ? cal_poststratify(c, &r, err)
+             : method == CAL_RAKE       ? cal_rake(c, &r, err)
+                                        : cal_greg(c, &r, err);
+    if (st == TS_OK)
+        st = keep_calibration_columns(c, &r, err);
+    if (st == TS_OK)
+        spread_back(c, &r);
+    calrun_done(c, &r);
     return st;
 }
 
@@ -1728,7 +1849,8 @@ static int drop_missing_in(wctx *c, const char *vars)
 static ts_status drop_incomplete(wctx *c, ts_err *err)
 {
     const char *classes = get(c, "nonresponse", "classes", NULL);
-    int calibrating = strcmp(get(c, "weighting", "method", "none"), "none") != 0;
+    cal_method method;
+    int calibrating = cal_method_parse(get(c, "weighting", "method", "none"), &method) != 0 || method != CAL_NONE;
     if ((!calibrating && !classes) || strcmp(get(c, "weighting", "missing", "drop"), "drop") != 0)
         return TS_OK;
     if (classes && drop_missing_in(c, classes) != 0)
