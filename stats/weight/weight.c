@@ -11,138 +11,16 @@
 
 #include "atomicfile.h"
 #include "calib.h"
+#include "cells.h"
 #include "csvwrite.h"
 #include "dataset.h"
 #include "manifest.h"
 #include "margins.h"
 #include "numparse.h"
 #include "strbuf.h"
+#include "wctx.h"
 
 #define PROG "tsunagari-weight"
-
-typedef struct wctx {
-    const weight_options *opt;
-    ts_manifest *m;
-    ts_dataset *ds;
-    size_t n;
-    double *w;            /* the weight being built */
-    double *design;       /* design weight (base × nonresponse): the calibration's starting point */
-    unsigned char *in;    /* 1: the row takes part; 0: dropped (weight 0) */
-    ts_var *strata, *cluster;
-    const char *type;     /* the design type, stated or (when not stated) inferred: recorded */
-    double *fpc;          /* per row: the stratum's population N_h, or NULL */
-    ts_strbuf text;       /* the report */
-    FILE *csv;            /* the report as CSV rows (a memory stream) */
-    char *csvbuf;
-    size_t csvlen;
-    ts_strbuf method;     /* what was done, one line: for the summary and the dataset */
-    ts_strbuf calvars;    /* calibration variables, for the estimation stage */
-    const char *calkind;  /* "", "poststratify", "rake", "linear", "raking", "logit" */
-    unsigned long dropped;
-    struct wmargin *margins; /* kept for the report, made after trimming */
-    size_t nmargins;
-    double *before;       /* weights before calibration, for the report */
-    double *calibrated;   /* weights after calibration, before trimming (NULL: no trimming
-                           * after a calibration): the variance's calibration residuals use
-                           * them, as R's survey keeps the calibration's g through trimWeights */
-    size_t ncalcols;      /* what the estimation stage needs for calibration residuals: */
-    char **calnames;      /* post/rake: each margin's cell per row; GREG: the model matrix */
-    double **calcols;
-} wctx;
-
-static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
-
-static const char *get(const wctx *c, const char *section, const char *key, const char *dflt)
-{
-    const char *v = ts_manifest_get(c->m, section, key);
-    return v && *v ? v : dflt;
-}
-
-/* A setting's position for messages: "survey.ini:31: [weighting] tolerance" when the file
- * sets it, "--set weighting.tolerance" when the command line does. A setting nobody gave is
- * named without a line ("survey.ini: [weighting] bounds"): pointing the user at a --set they
- * never typed, or at a line that does not hold it, would send them looking in the wrong place. */
-static void where(const wctx *c, const char *section, const char *key, ts_strbuf *out)
-{
-    unsigned long line = ts_manifest_line(c->m, section, key);
-    if (line)
-        ts_strbuf_printf(out, "%s:%lu: [%s] %s", ts_manifest_path(c->m), line, section, key);
-    else if (ts_manifest_get(c->m, section, key))
-        ts_strbuf_printf(out, "--set %s.%s", section, key);
-    else if (c->opt->manifest)
-        ts_strbuf_printf(out, "%s: [%s] %s", ts_manifest_path(c->m), section, key);
-    else
-        ts_strbuf_printf(out, "%s.%s", section, key);
-}
-
-static ts_status bad_setting(const wctx *c, const char *section, const char *key, const char *expected, ts_err *err)
-{
-    ts_strbuf at = TS_STRBUF_INIT;
-    where(c, section, key, &at);
-    const char *v = ts_manifest_get(c->m, section, key);
-    if (v)
-        ts_err_set(err, TS_E_DATA, "%s: expected %s, got \"%s\"", at.data ? at.data : "", expected, v);
-    else
-        ts_err_set(err, TS_E_DATA, "%s: not set; expected %s", at.data ? at.data : "", expected);
-    ts_strbuf_free(&at);
-    return TS_E_DATA;
-}
-
-/* Row I for messages: the respondent's id, which the user can find in the raw file (row
- * numbers of the dataset are not raw lines once ingest has rejected a record). */
-static void row_name(const wctx *c, size_t i, ts_strbuf *out)
-{
-    for (size_t k = 0; k < c->ds->nvars; k++)
-        if (c->ds->vars[k]->type == TS_VAR_ID) {
-            ts_strbuf_printf(out, "respondent %s %lld", c->ds->vars[k]->name, (long long)ts_var_int(c->ds->vars[k], i));
-            return;
-        }
-    ts_strbuf_printf(out, "row %zu", i + 1);
-}
-
-/* The variables NAMES of setting SECTION.KEY must be single-choice variables of the dataset:
- * said here, naming the setting, because the file they are then looked up in is not where
- * the mistake is. */
-static ts_status check_coded_vars(const wctx *c, const char *section, const char *key, char *const *names,
-                                  size_t n, ts_err *err)
-{
-    for (size_t k = 0; k < n; k++) {
-        const ts_var *v = ts_dataset_find(c->ds, names[k]);
-        if (!v || v->type != TS_VAR_SINGLE) {
-            ts_strbuf at = TS_STRBUF_INIT;
-            where(c, section, key, &at);
-            ts_err_set(err, TS_E_DATA, "%s: %s %s", at.data ? at.data : "", names[k],
-                       v ? "is not a single-choice (coded) variable" : "is not a variable of the dataset");
-            ts_strbuf_free(&at);
-            return TS_E_DATA;
-        }
-    }
-    return TS_OK;
-}
-
-static ts_status get_number(const wctx *c, const char *section, const char *key, double dflt, double *out,
-                            ts_err *err)
-{
-    const char *v = get(c, section, key, NULL);
-    *out = dflt;
-    if (!v)
-        return TS_OK;
-    if (ts_parse_double(v, strlen(v), out) != 0)
-        return bad_setting(c, section, key, "a number", err);
-    return TS_OK;
-}
-
-static ts_var *get_var(const wctx *c, const char *section, const char *key, ts_err *err, ts_status *st)
-{
-    const char *name = get(c, section, key, NULL);
-    *st = TS_OK;
-    if (!name)
-        return NULL;
-    ts_var *v = ts_dataset_find(c->ds, name);
-    if (!v)
-        *st = bad_setting(c, section, key, "a variable of the dataset", err);
-    return v;
-}
 
 /* One row of the CSV report: kind,group,level,respondents,target,before,after,value. */
 static void csv_row(wctx *c, const char *kind, const char *group, const char *level, double n, double target,
@@ -159,472 +37,6 @@ static void csv_row(wctx *c, const char *kind, const char *group, const char *le
             fprintf(c->csv, "%.17g", v[k]);
     }
     putc('\n', c->csv);
-}
-
-/* ---- design ------------------------------------------------------------------------------ */
-
-/* Each row's cell in table T (its codes for T's variables), or CALIB_NO_CELL when one of
- * them is missing. Returns -1 (and sets ERR) when a row's codes have no cell in T. */
-static int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *err)
-{
-    int32_t *codes = malloc(t->nvars * sizeof *codes);
-    if (!codes) {
-        nomem(err);
-        return -1;
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        cell[i] = CALIB_NO_CELL;
-        if (!c->in[i])
-            continue;
-        int missing = 0;
-        for (size_t k = 0; k < t->nvars; k++) {
-            if (ts_var_is_missing(t->vars[k], i))
-                missing = 1;
-            codes[k] = (int32_t)ts_var_int(t->vars[k], i);
-        }
-        if (missing)
-            continue;
-        long cc = margin_find(t, codes);
-        if (cc < 0) {
-            ts_strbuf s = TS_STRBUF_INIT;
-            for (size_t k = 0; k < t->nvars; k++) {
-                long ci = ts_var_code_index(t->vars[k], codes[k]);
-                ts_strbuf_printf(&s, "%s%s=%s", k ? ", " : "", t->vars[k]->name,
-                                 ci >= 0 ? t->vars[k]->codes[ci].label : "?");
-            }
-            ts_err_set(err, TS_E_DATA, "%s: respondents with %s have no row in it", t->file, s.data ? s.data : "");
-            ts_strbuf_free(&s);
-            free(codes);
-            return -1;
-        }
-        cell[i] = (size_t)cc;
-    }
-    free(codes);
-    return 0;
-}
-
-static int fpc_or_base_from_frame(const wctx *c)
-{
-    const char *w = get(c, "design", "weight", ""), *f = get(c, "design", "fpc", "no");
-    return strcmp(w, "base") == 0 || strcasecmp(f, "no") != 0;
-}
-
-/* The design type the manifest states must agree with the variables it gives: a cluster
- * sample without its cluster variable would be estimated as simple random sampling while the
- * report says cluster sampling (issue #10, item 10). Without `type`, the type follows from the
- * variables given (strata, cluster), so what is recorded is what the variance uses. */
-static ts_status check_design_type(wctx *c, const char *type, ts_err *err)
-{
-    const char *stated = ts_manifest_get(c->m, "design", "type");
-    if (!stated || !*stated) {
-        c->type = c->cluster ? "cluster" : c->strata ? "stratified" : "srs";
-        return TS_OK;
-    }
-    c->type = type;
-    const char *why = NULL;
-    if (strcmp(type, "cluster") == 0 && !c->cluster)
-        why = "needs [design] cluster, the variable identifying the primary sampling units (without it the "
-              "sample would be estimated as simple random)";
-    else if (strcmp(type, "stratified") == 0 && !c->strata)
-        why = "needs [design] strata, the variable identifying the stratum";
-    else if (strcmp(type, "nonprobability") == 0 && (c->cluster || c->strata))
-        why = c->cluster ? "contradicts [design] cluster: a self-selected sample has no sampling units"
-                         : "contradicts [design] strata: a self-selected sample was not drawn by strata";
-    else if (strcmp(type, "nonprobability") == 0 && fpc_or_base_from_frame(c))
-        why = "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
-              "so neither base weights from a frame nor a finite population correction";
-    else if (strcmp(type, "nonprobability") == 0 && get(c, "design", "frame", NULL))
-        why = "contradicts [design] frame: nobody was drawn from a frame for a self-selected sample";
-    else if (strcmp(type, "nonprobability") == 0 && get(c, "nonresponse", "classes", NULL))
-        why = "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
-              "response rate to adjust for (calibrate it in [weighting] instead)";
-    else if (strcmp(type, "srs") == 0 && c->cluster)
-        why = "contradicts [design] cluster: a clustered sample is type = cluster";
-    else if (strcmp(type, "srs") == 0 && c->strata)
-        why = "contradicts [design] strata: a stratified sample is type = stratified";
-    if (!why)
-        return TS_OK;
-    ts_strbuf at = TS_STRBUF_INIT;
-    where(c, "design", "type", &at);
-    ts_err_set(err, TS_E_DATA, "%s: type = %s %s", at.data ? at.data : "", type, why);
-    ts_strbuf_free(&at);
-    return TS_E_DATA;
-}
-
-/* A respondent taking part must have its stratum and its cluster: R's svydesign refuses
- * missing ids and strata, and merging the missing ones into one pseudo-unit would change
- * the variance and the degrees of freedom without a word. */
-static ts_status check_design_ids(const wctx *c, ts_err *err)
-{
-    const char *keys[2] = {"strata", "cluster"};
-    const ts_var *vars[2] = {c->strata, c->cluster};
-    for (int k = 0; k < 2; k++) {
-        if (!vars[k])
-            continue;
-        for (size_t i = 0; i < c->n; i++) {
-            if (!c->in[i] || !ts_var_is_missing(vars[k], i))
-                continue;
-            ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
-            where(c, "design", keys[k], &at);
-            row_name(c, i, &who);
-            ts_err_set(err, TS_E_DATA, "%s: %s: %s %s is missing; every respondent needs one (drop the row, or "
-                       "give it its own value)", at.data ? at.data : "", who.data ? who.data : "",
-                       k ? "cluster" : "stratum", vars[k]->name);
-            ts_strbuf_free(&at);
-            ts_strbuf_free(&who);
-            return TS_E_DATA;
-        }
-    }
-    return TS_OK;
-}
-
-typedef struct fpc_row {
-    int64_t stratum;
-    size_t row;
-} fpc_row;
-
-static int cmp_fpc_row(const void *a, const void *b)
-{
-    const fpc_row *x = a, *y = b;
-    if (x->stratum != y->stratum)
-        return x->stratum < y->stratum ? -1 : 1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* fpc from a column: the population size belongs to the stratum, so every row of a stratum
- * must carry the same one. Otherwise which one is used would depend on row order. */
-static ts_status check_fpc_constant(const wctx *c, const ts_var *fv, ts_err *err)
-{
-    fpc_row *r = malloc((c->n ? c->n : 1) * sizeof *r);
-    if (!r)
-        return nomem(err);
-    size_t m = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->in[i])
-            r[m++] = (fpc_row){c->strata ? ts_var_int(c->strata, i) : 0, i};
-    qsort(r, m, sizeof *r, cmp_fpc_row);
-    for (size_t j = 1; j < m; j++) {
-        double a = c->fpc[r[j - 1].row], b = c->fpc[r[j].row];
-        if (r[j].stratum != r[j - 1].stratum || a == b)
-            continue;
-        ts_strbuf at = TS_STRBUF_INIT, w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
-        where(c, "design", "fpc", &at);
-        row_name(c, r[j - 1].row, &w1);
-        row_name(c, r[j].row, &w2);
-        if (c->strata) {
-            long ci = ts_var_code_index(c->strata, r[j].stratum);
-            ts_err_set(err, TS_E_DATA, "%s: %s differs within stratum %s = %s: %s has %.17g, %s has %.17g",
-                       at.data ? at.data : "", fv->name, c->strata->name,
-                       ci >= 0 ? c->strata->codes[ci].label : "?", w1.data ? w1.data : "", a,
-                       w2.data ? w2.data : "", b);
-        } else
-            ts_err_set(err, TS_E_DATA, "%s: %s differs between respondents of an unstratified sample: %s has %.17g, "
-                       "%s has %.17g", at.data ? at.data : "", fv->name, w1.data ? w1.data : "", a,
-                       w2.data ? w2.data : "", b);
-        ts_strbuf_free(&at);
-        ts_strbuf_free(&w1);
-        ts_strbuf_free(&w2);
-        free(r);
-        return TS_E_DATA;
-    }
-    free(r);
-    return TS_OK;
-}
-
-static ts_status design_weights(wctx *c, ts_err *err)
-{
-    ts_status st;
-    const char *type = get(c, "design", "type", "srs");
-    if (strcmp(type, "srs") && strcmp(type, "stratified") && strcmp(type, "cluster") && strcmp(type, "nonprobability"))
-        return bad_setting(c, "design", "type", "srs, stratified, cluster or nonprobability", err);
-    c->strata = get_var(c, "design", "strata", err, &st);
-    if (st != TS_OK)
-        return st;
-    c->cluster = get_var(c, "design", "cluster", err, &st);
-    if (st != TS_OK)
-        return st;
-    const char *wspec = get(c, "design", "weight", "");
-    const char *frame = get(c, "design", "frame", NULL);
-    const char *fpc_spec = get(c, "design", "fpc", "no");
-    int want_fpc = strcasecmp(fpc_spec, "yes") == 0;
-    /* fpc = VAR: the stratum population size N_h is a column of the dataset (R: fpc = ~VAR). */
-    const ts_var *fpc_var = NULL;
-    if (!want_fpc && strcasecmp(fpc_spec, "no") != 0) {
-        fpc_var = ts_dataset_find(c->ds, fpc_spec);
-        if (!fpc_var || !(fpc_var->type == TS_VAR_NUMERIC || fpc_var->type == TS_VAR_INTEGER))
-            return bad_setting(c, "design", "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
-    }
-    if ((st = check_design_type(c, type, err)) != TS_OK || (st = check_design_ids(c, err)) != TS_OK)
-        return st;
-    for (size_t i = 0; i < c->n; i++)
-        c->w[i] = 1;
-    ts_strbuf_printf(&c->method, "design %s", c->type);
-
-    /* The frame serves two independent purposes: base weights N_h/n_h (weight = base) and
-     * the fpc's N_h (fpc = yes). Either may be wanted without the other; in particular a
-     * weight column with fpc = yes is a stratified sample delivered with its weights and
-     * stratum sizes, and the column must still be read below (issue #10, item 1). */
-    int base_from_frame = strcmp(wspec, "base") == 0;
-    if (base_from_frame || want_fpc) {
-        if (!c->strata || !frame)
-            return bad_setting(c, "design", strcmp(wspec, "base") == 0 ? "weight" : "fpc",
-                               "a frame ([design] strata and frame) for base weights or fpc", err);
-        char *path = ts_manifest_resolve(c->m, frame);
-        char *names[1] = {c->strata->name};
-        margin_table *pop = path ? margin_read(path, c->ds, names, 1, get(c, "design", "frame_population", "population"), err) : NULL;
-        margin_table *smp = pop ? margin_read(path, c->ds, names, 1, get(c, "design", "frame_sample", "sample"), err) : NULL;
-        free(path);
-        size_t *cell = malloc(c->n * sizeof *cell);
-        if (!pop || !smp || !cell || cells_of(c, pop, cell, err) != 0) {
-            free(cell);
-            margin_free(pop);
-            margin_free(smp);
-            return err->status ? err->status : nomem(err);
-        }
-        if (want_fpc && !(c->fpc = malloc(c->n * sizeof *c->fpc))) {
-            free(cell);
-            margin_free(pop);
-            margin_free(smp);
-            return nomem(err);
-        }
-        for (size_t i = 0; i < c->n; i++) {
-            if (!c->in[i]) { /* dropped already: weight 0 */
-                c->w[i] = 0;
-                if (c->fpc)
-                    c->fpc[i] = NAN;
-                continue;
-            }
-            if (cell[i] == CALIB_NO_CELL) {
-                ts_strbuf who = TS_STRBUF_INIT;
-                row_name(c, i, &who);
-                ts_err_set(err, TS_E_DATA, "%s: stratum %s is missing", who.data ? who.data : "", c->strata->name);
-                ts_strbuf_free(&who);
-                free(cell);
-                margin_free(pop);
-                margin_free(smp);
-                return TS_E_DATA;
-            }
-            double nh = pop->total[cell[i]], sh = smp->total[cell[i]];
-            if (base_from_frame) {
-                if (!(sh > 0)) {
-                    char *name = margin_cell_name(smp, cell[i]);
-                    ts_err_set(err, TS_E_DATA, "%s:%lu: %s: sample size is 0 but it has respondents", smp->file,
-                               smp->line[cell[i]], name ? name : "");
-                    free(name);
-                    free(cell);
-                    margin_free(pop);
-                    margin_free(smp);
-                    return TS_E_DATA;
-                }
-                c->w[i] = nh / sh; /* N_h / n_h */
-            }
-            if (c->fpc)
-                c->fpc[i] = nh;
-        }
-        free(cell);
-        margin_free(pop);
-        margin_free(smp);
-        if (base_from_frame)
-            ts_strbuf_append_str(&c->method, ", base weights N_h/n_h");
-        if (want_fpc)
-            ts_strbuf_append_str(&c->method, ", fpc");
-    }
-    if (*wspec && !base_from_frame) {
-        ts_var *wv = ts_dataset_find(c->ds, wspec);
-        if (!wv || !(wv->type == TS_VAR_NUMERIC || wv->type == TS_VAR_INTEGER))
-            return bad_setting(c, "design", "weight", "base, empty, or a numeric variable of the dataset", err);
-        for (size_t i = 0; i < c->n; i++) {
-            double x = ts_var_num(wv, i);
-            if (!c->in[i]) /* dropped already (missing = drop): counted, and weight 0 at the end */
-                continue;
-            if (x == 0) { /* a weight of 0 in the column: left out, like a dropped row */
-                c->in[i] = 0;
-                c->dropped++;
-                if (c->fpc)
-                    c->fpc[i] = NAN;
-            } else if (!(x > 0)) {
-                ts_strbuf who = TS_STRBUF_INIT;
-                row_name(c, i, &who);
-                if (isnan(x))
-                    ts_err_set(err, TS_E_DATA, "%s: %s: base weight missing: base weights must be positive (or 0: left out)",
-                               wspec, who.data ? who.data : "");
-                else
-                    ts_err_set(err, TS_E_DATA, "%s: %s: base weight %g: base weights must be positive (or 0: left out)",
-                               wspec, who.data ? who.data : "", x);
-                ts_strbuf_free(&who);
-                return TS_E_DATA;
-            }
-            c->w[i] = x;
-        }
-        ts_strbuf_printf(&c->method, ", base weights from %s", wspec);
-    }
-    if (fpc_var) {
-        if (!(c->fpc = malloc((c->n ? c->n : 1) * sizeof *c->fpc)))
-            return nomem(err);
-        for (size_t i = 0; i < c->n; i++) {
-            double x = ts_var_num(fpc_var, i);
-            if (c->in[i] && !(x > 0)) {
-                ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
-                where(c, "design", "fpc", &at);
-                row_name(c, i, &who);
-                if (isnan(x))
-                    ts_err_set(err, TS_E_DATA, "%s: %s: %s is missing; it must be a positive population size",
-                               at.data ? at.data : "", who.data ? who.data : "", fpc_var->name);
-                else
-                    ts_err_set(err, TS_E_DATA, "%s: %s: %s is %.17g; it must be a positive population size",
-                               at.data ? at.data : "", who.data ? who.data : "", fpc_var->name, x);
-                ts_strbuf_free(&at);
-                ts_strbuf_free(&who);
-                return TS_E_DATA;
-            }
-            c->fpc[i] = c->in[i] ? x : NAN;
-        }
-        if ((st = check_fpc_constant(c, fpc_var, err)) != TS_OK)
-            return st;
-        ts_strbuf_printf(&c->method, ", fpc from %s", fpc_var->name);
-    }
-    return TS_OK;
-}
-
-/* ---- cells by mixed radix --------------------------------------------------------------- */
-
-/* Codes of the variables a weighting step uses, collapsed as [weighting] collapse says. */
-typedef struct collapse_rule {
-    ts_var *var;
-    int32_t from, to;
-} collapse_rule;
-
-typedef struct cellmap {
-    size_t nvars;
-    ts_var **vars;
-    size_t *stride;
-    size_t size;      /* product of the variables' code counts */
-    size_t *cell;     /* radix index → cell of the table, or CALIB_NO_CELL */
-    const collapse_rule *rules;
-    size_t nrules;
-} cellmap;
-
-static int32_t collapsed(const cellmap *cm, const ts_var *v, int32_t code)
-{
-    for (size_t r = 0; r < cm->nrules; r++)
-        if (cm->rules[r].var == v && cm->rules[r].from == code)
-            return cm->rules[r].to;
-    return code;
-}
-
-/* Whether cell C of T has a code that a rule collapses into another. */
-static int is_collapsed(const cellmap *cm, const margin_table *t, size_t c)
-{
-    for (size_t k = 0; k < t->nvars; k++)
-        if (collapsed(cm, t->vars[k], t->codes[c * t->nvars + k]) != t->codes[c * t->nvars + k])
-            return 1;
-    return 0;
-}
-
-static size_t radix_of(const cellmap *cm, const int32_t *codes)
-{
-    size_t idx = 0;
-    for (size_t k = 0; k < cm->nvars; k++) {
-        long ci = ts_var_code_index(cm->vars[k], collapsed(cm, cm->vars[k], codes[k]));
-        if (ci < 0)
-            return SIZE_MAX;
-        idx += (size_t)ci * cm->stride[k];
-    }
-    return idx;
-}
-
-static void cellmap_free(cellmap *cm)
-{
-    if (!cm)
-        return;
-    free(cm->stride);
-    free(cm->cell);
-    free(cm);
-}
-
-/* The cells of table T (merged by collapse rules) addressed by radix. */
-static cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t nrules, ts_err *err)
-{
-    cellmap *cm = calloc(1, sizeof *cm);
-    if (cm) {
-        cm->rules = rules;
-        cm->nrules = nrules;
-    }
-    if (!cm || !(cm->stride = malloc(t->nvars * sizeof *cm->stride))) {
-        free(cm);
-        nomem(err);
-        return NULL;
-    }
-    cm->nvars = t->nvars;
-    cm->vars = t->vars;
-    cm->size = 1;
-    for (size_t k = 0; k < t->nvars; k++) {
-        cm->stride[k] = cm->size;
-        if (t->vars[k]->ncodes && cm->size > 10000000 / t->vars[k]->ncodes) {
-            ts_err_set(err, TS_E_DATA, "%s: too many cells when its variables are crossed", t->file);
-            cellmap_free(cm);
-            return NULL;
-        }
-        cm->size *= t->vars[k]->ncodes ? t->vars[k]->ncodes : 1;
-    }
-    if (!(cm->cell = malloc(cm->size * sizeof *cm->cell))) {
-        cellmap_free(cm);
-        nomem(err);
-        return NULL;
-    }
-    for (size_t i = 0; i < cm->size; i++)
-        cm->cell[i] = CALIB_NO_CELL;
-    /* Merge collapsed cells into the cell they are collapsed into, which keeps its name. */
-    for (size_t c = 0; c < t->ncells; c++) {
-        size_t idx = radix_of(cm, &t->codes[c * t->nvars]);
-        if (idx == SIZE_MAX)
-            continue;
-        size_t keep = cm->cell[idx];
-        if (keep == CALIB_NO_CELL)
-            cm->cell[idx] = c;
-        else if (is_collapsed(cm, t, keep) && !is_collapsed(cm, t, c)) {
-            t->total[c] += t->total[keep];
-            t->total[keep] = 0;
-            cm->cell[idx] = c;
-        } else {
-            t->total[keep] += t->total[c];
-            t->total[c] = 0;
-        }
-    }
-    return cm;
-}
-
-/* Each row's cell of T; rows with a missing variable, or dropped, get CALIB_NO_CELL. */
-static int row_cells(const wctx *c, const cellmap *cm, const margin_table *t, size_t *cell, ts_err *err)
-{
-    int32_t codes[64];
-    if (t->nvars > 64)
-        return ts_err_set(err, TS_E_DATA, "%s: more than 64 variables", t->file), -1;
-    for (size_t i = 0; i < c->n; i++) {
-        cell[i] = CALIB_NO_CELL;
-        if (!c->in[i])
-            continue;
-        int missing = 0;
-        for (size_t k = 0; k < t->nvars && !missing; k++) {
-            missing = ts_var_is_missing(t->vars[k], i);
-            codes[k] = (int32_t)ts_var_int(t->vars[k], i);
-        }
-        if (missing)
-            continue;
-        size_t idx = radix_of(cm, codes);
-        if (idx == SIZE_MAX || cm->cell[idx] == CALIB_NO_CELL) {
-            ts_strbuf s = TS_STRBUF_INIT;
-            for (size_t k = 0; k < t->nvars; k++) {
-                long ci = ts_var_code_index(t->vars[k], codes[k]);
-                ts_strbuf_printf(&s, "%s%s = %s", k ? ", " : "", t->vars[k]->name, ci >= 0 ? t->vars[k]->codes[ci].label : "?");
-            }
-            ts_err_set(err, TS_E_DATA, "%s: has no row for respondents with %s", t->file, s.data ? s.data : "");
-            ts_strbuf_free(&s);
-            return -1;
-        }
-        cell[i] = cm->cell[idx];
-    }
-    return 0;
 }
 
 /* ---- calibration --------------------------------------------------------------------------- */
@@ -649,12 +61,6 @@ static void wmargins_free(wmargin *m, size_t n)
     free(m);
 }
 
-/* "VAR: FROM > TO; ..." (labels or codes) → rules, kept when FROM has fewer than BELOW
- * respondents (BELOW <= 0: always). */
-/* How many respondents a collapse rule's FROM category has where it matters: overall for a
- * calibration margin, the smallest class for nonresponse classes (see nonresponse()). */
-typedef size_t (*count_fn)(const wctx *c, const ts_var *var, int32_t code, const void *arg);
-
 static size_t count_overall(const wctx *c, const ts_var *var, int32_t code, const void *arg)
 {
     (void)arg;
@@ -662,82 +68,6 @@ static size_t count_overall(const wctx *c, const ts_var *var, int32_t code, cons
     for (size_t i = 0; i < c->n; i++)
         have += c->in[i] && ts_var_int(var, i) == code;
     return have;
-}
-
-static ts_status read_collapse_in(wctx *c, const char *section, count_fn count, const void *arg,
-                                  collapse_rule **out, size_t *nout, ts_err *err)
-{
-    *out = NULL;
-    *nout = 0;
-    const char *spec = get(c, section, "collapse", NULL);
-    const char *what = strcmp(section, "nonresponse") == 0 ? "for the nonresponse classes" : "for weighting";
-    if (!spec)
-        return TS_OK;
-    double below;
-    ts_status st = get_number(c, section, "collapse_below", 0, &below, err);
-    if (st != TS_OK)
-        return st;
-    char *copy = ts_strdup(spec), *save = NULL;
-    if (!copy)
-        return nomem(err);
-    for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-        char *colon = strchr(item, ':'), *gt = colon ? strstr(colon, ">") : NULL;
-        if (!colon || !gt) {
-            free(copy);
-            return bad_setting(c, section, "collapse", "VAR: FROM > TO (labels or codes), separated by ;", err);
-        }
-        *colon = *gt = '\0';
-        const char *names[3] = {item, colon + 1, gt + 1};
-        char *v[3];
-        for (int k = 0; k < 3; k++) {
-            const char *s = names[k];
-            size_t n = strlen(s);
-            ts_trim(&s, &n);
-            v[k] = ts_strndup(s, n);
-        }
-        ts_var *var = v[0] ? ts_dataset_find(c->ds, v[0]) : NULL;
-        int32_t code[2];
-        int ok = var != NULL;
-        for (int k = 1; k < 3 && ok; k++) {
-            ok = 0;
-            for (size_t i = 0; i < var->ncodes; i++)
-                if (v[k] && strcmp(var->codes[i].label, v[k]) == 0) {
-                    code[k - 1] = var->codes[i].code;
-                    ok = 1;
-                }
-            int64_t x;
-            if (!ok && v[k] && ts_parse_int64(v[k], strlen(v[k]), &x) == 0 && ts_var_code_index(var, x) >= 0) {
-                code[k - 1] = (int32_t)x;
-                ok = 1;
-            }
-        }
-        for (int k = 0; k < 3; k++)
-            free(v[k]);
-        if (!ok) {
-            free(copy);
-            return bad_setting(c, section, "collapse", "a variable and two of its labels or codes", err);
-        }
-        size_t have = count(c, var, code[0], arg);
-        long fi = ts_var_code_index(var, code[0]), ti = ts_var_code_index(var, code[1]);
-        if (below > 0 && (double)have >= below) {
-            ts_strbuf_printf(&c->text, "Collapse not needed %s: %s %s has %zu respondent%s (>= %g)\n", what,
-                             var->name, var->codes[fi].label, have, have == 1 ? "" : "s", below);
-            continue;
-        }
-        collapse_rule *r = realloc(*out, (*nout + 1) * sizeof *r);
-        if (!r) {
-            free(copy);
-            return nomem(err);
-        }
-        *out = r;
-        r[(*nout)++] = (collapse_rule){var, code[0], code[1]};
-        ts_strbuf_printf(&c->text, "Collapsed %s: %s %s (%zu respondent%s) into %s\n", what, var->name,
-                         var->codes[fi].label, have, have == 1 ? "" : "s", var->codes[ti].label);
-        ts_strbuf_printf(&c->method, ", %s %s merged into %s%s", var->name, var->codes[fi].label, var->codes[ti].label,
-                         strcmp(section, "nonresponse") == 0 ? " for the nonresponse classes" : "");
-    }
-    free(copy);
-    return TS_OK;
 }
 
 /* For [nonresponse] collapse: the fewest respondents in a class (with persons drawn) where
@@ -767,24 +97,24 @@ static size_t count_smallest_class(const wctx *c, const ts_var *var, int32_t cod
  * With classes nested in strata, as they should be, the mean base weight is N_h/n_h. */
 static ts_status nonresponse(wctx *c, ts_err *err)
 {
-    const char *classes = get(c, "nonresponse", "classes", NULL);
+    const char *classes = wctx_get(c, "nonresponse", "classes", NULL);
     if (!classes)
         return TS_OK;
-    const char *frame = get(c, "nonresponse", "frame", NULL);
+    const char *frame = wctx_get(c, "nonresponse", "frame", NULL);
     if (!frame)
-        return bad_setting(c, "nonresponse", "frame", "the frame file with the sample drawn per class", err);
+        return wctx_bad_setting(c, "nonresponse", "frame", "the frame file with the sample drawn per class", err);
     char **names = NULL;
     long nn = ts_manifest_split_list(classes, &names);
     if (nn <= 0) {
         ts_manifest_free_list(names, nn > 0 ? (size_t)nn : 0);
-        return nn < 0 ? nomem(err) : bad_setting(c, "nonresponse", "classes", "variable names", err);
+        return nn < 0 ? wctx_nomem(err) : wctx_bad_setting(c, "nonresponse", "classes", "variable names", err);
     }
-    if (check_coded_vars(c, "nonresponse", "classes", names, (size_t)nn, err) != TS_OK) {
+    if (wctx_check_coded_vars(c, "nonresponse", "classes", names, (size_t)nn, err) != TS_OK) {
         ts_manifest_free_list(names, (size_t)nn);
         return TS_E_DATA;
     }
     char *path = ts_manifest_resolve(c->m, frame);
-    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, get(c, "nonresponse", "sample", "sample"), err) : NULL;
+    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, wctx_get(c, "nonresponse", "sample", "sample"), err) : NULL;
     free(path);
     ts_manifest_free_list(names, (size_t)nn);
     size_t *cell = malloc(c->n * sizeof *cell);
@@ -794,7 +124,7 @@ static ts_status nonresponse(wctx *c, ts_err *err)
     size_t nrules = 0;
     cellmap *cm = NULL;
     if (!t || !cell || !sum || !count) {
-        st = t ? nomem(err) : err->status;
+        st = t ? wctx_nomem(err) : err->status;
         goto out;
     }
     if (cells_of(c, t, cell, err) != 0) {
@@ -810,10 +140,10 @@ static ts_status nonresponse(wctx *c, ts_err *err)
             unclassed++;
     /* Classes too small in this sample are merged as [nonresponse] collapse says. */
     struct class_counts cc = {t, count};
-    if (!unclassed && (st = read_collapse_in(c, "nonresponse", count_smallest_class, &cc, &rules, &nrules, err)) != TS_OK)
+    if (!unclassed && (st = collapse_read(c, "nonresponse", count_smallest_class, &cc, &rules, &nrules, err)) != TS_OK)
         goto out;
     if (nrules) {
-        if (!(cm = cellmap_new(t, rules, nrules, err)) || row_cells(c, cm, t, cell, err) != 0) {
+        if (!(cm = cellmap_new(t, rules, nrules, err)) || cellmap_rows(c, cm, t, cell, err) != 0) {
             st = err->status;
             goto out;
         }
@@ -872,50 +202,50 @@ static ts_status read_margins(wctx *c, wmargin **out, size_t *nout, const collap
                               ts_err *err)
 {
     char **names = NULL;
-    long nn = ts_manifest_split_list(get(c, "weighting", "margins", ""), &names);
+    long nn = ts_manifest_split_list(wctx_get(c, "weighting", "margins", ""), &names);
     if (nn < 0)
-        return nomem(err);
+        return wctx_nomem(err);
     if (nn == 0)
-        return bad_setting(c, "weighting", "margins", "the names of [margin.NAME] sections", err);
+        return wctx_bad_setting(c, "weighting", "margins", "the names of [margin.NAME] sections", err);
     wmargin *m = calloc((size_t)nn, sizeof *m);
-    ts_status st = m ? TS_OK : nomem(err);
+    ts_status st = m ? TS_OK : wctx_nomem(err);
     for (long k = 0; k < nn && st == TS_OK; k++) {
         ts_strbuf sec = TS_STRBUF_INIT;
         ts_strbuf_printf(&sec, "margin.%s", names[k]);
         m[k].name = ts_strdup(names[k]);
         if (!ts_manifest_has_section(c->m, sec.data)) {
-            st = bad_setting(c, "weighting", "margins", "names with a [margin.NAME] section each", err);
+            st = wctx_bad_setting(c, "weighting", "margins", "names with a [margin.NAME] section each", err);
             ts_strbuf_free(&sec);
             break;
         }
-        const char *file = get(c, sec.data, "file", NULL), *vars = get(c, sec.data, "vars", NULL);
-        const char *total = get(c, sec.data, "total", NULL);
+        const char *file = wctx_get(c, sec.data, "file", NULL), *vars = wctx_get(c, sec.data, "vars", NULL);
+        const char *total = wctx_get(c, sec.data, "total", NULL);
         char **vn = NULL;
         long nv = vars ? ts_manifest_split_list(vars, &vn) : 0;
         if (nv <= 0)
-            st = bad_setting(c, sec.data, "vars", "the codebook variable(s) of the margin", err);
+            st = wctx_bad_setting(c, sec.data, "vars", "the codebook variable(s) of the margin", err);
         else if (total) {
             m[k].numvar = ts_dataset_find(c->ds, vn[0]);
             if (nv != 1 || !m[k].numvar)
-                st = bad_setting(c, sec.data, "vars", "one numeric variable of the dataset", err);
+                st = wctx_bad_setting(c, sec.data, "vars", "one numeric variable of the dataset", err);
             else if (ts_parse_double(total, strlen(total), &m[k].numtotal) != 0)
-                st = bad_setting(c, sec.data, "total", "a number", err);
+                st = wctx_bad_setting(c, sec.data, "total", "a number", err);
             else if (!(m[k].cell = malloc(c->n * sizeof *m[k].cell)))
-                st = nomem(err);
+                st = wctx_nomem(err);
         } else if (!file) {
-            st = bad_setting(c, sec.data, "file", "a CSV file of population counts (or total = NUMBER)", err);
-        } else if ((st = check_coded_vars(c, sec.data, "vars", vn, (size_t)nv, err)) != TS_OK) {
+            st = wctx_bad_setting(c, sec.data, "file", "a CSV file of population counts (or total = NUMBER)", err);
+        } else if ((st = wctx_check_coded_vars(c, sec.data, "vars", vn, (size_t)nv, err)) != TS_OK) {
             ;
         } else {
             char *path = ts_manifest_resolve(c->m, file);
-            m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, get(c, sec.data, "count", "population"), err) : NULL;
+            m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, wctx_get(c, sec.data, "count", "population"), err) : NULL;
             free(path);
             if (!m[k].t)
-                st = err->status ? err->status : nomem(err);
+                st = err->status ? err->status : wctx_nomem(err);
             else if (!(m[k].cm = cellmap_new(m[k].t, rules, nrules, err)))
                 st = err->status;
             else if (!(m[k].cell = malloc(c->n * sizeof *m[k].cell)))
-                st = nomem(err);
+                st = wctx_nomem(err);
         }
         if (vn)
             ts_manifest_free_list(vn, (size_t)(nv > 0 ? nv : 0));
@@ -1124,7 +454,7 @@ static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
     c->calnames = calloc(k ? k : 1, sizeof *c->calnames);
     c->calcols = calloc(k ? k : 1, sizeof *c->calcols);
     if (!c->calnames || !c->calcols)
-        return nomem(err);
+        return wctx_nomem(err);
     c->ncalcols = k;
     for (size_t j = 0, q = 0; j < k; j++) {
         ts_strbuf name = TS_STRBUF_INIT;
@@ -1132,7 +462,7 @@ static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
         c->calnames[j] = ts_strbuf_take(&name);
         c->calcols[j] = malloc((c->n ? c->n : 1) * sizeof **c->calcols);
         if (!c->calnames[j] || !c->calcols[j])
-            return nomem(err);
+            return wctx_nomem(err);
         if (cells)
             while (!r->m[q].t)
                 q++;
@@ -1153,9 +483,9 @@ static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
 static ts_status check_margin_kinds(const wctx *c, const calrun *r, ts_err *err)
 {
     if (r->method == CAL_POSTSTRATIFY && (r->nm != 1 || !r->m[0].t))
-        return bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
+        return wctx_bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
     if (!cal_is_greg(r->method) && !r->m[0].t)
-        return bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
+        return wctx_bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
     return TS_OK;
 }
 
@@ -1165,11 +495,11 @@ static ts_status check_margin_kinds(const wctx *c, const calrun *r, ts_err *err)
 static ts_status missing_error(const wctx *c, const calrun *r, ts_err *err)
 {
     ts_strbuf at = TS_STRBUF_INIT, who = TS_STRBUF_INIT;
-    where(c, "weighting", "missing", &at);
+    wctx_where(c, "weighting", "missing", &at);
     const char *var = "";
     for (size_t i = 0; i < c->n && !who.len; i++)
         if (c->in[i] && !r->part[i]) {
-            row_name(c, i, &who);
+            wctx_row_name(c, i, &who);
             for (size_t k = 0; k < r->nm && !*var; k++) {
                 const wmargin *m = &r->m[k];
                 if (!m->t)
@@ -1192,12 +522,12 @@ static ts_status missing_error(const wctx *c, const calrun *r, ts_err *err)
  * (spread_back); missing = error refuses them. */
 static ts_status take_part(wctx *c, calrun *r, ts_err *err)
 {
-    const char *missing = get(c, "weighting", "missing", "drop");
+    const char *missing = wctx_get(c, "weighting", "missing", "drop");
     r->stratum_mean = strcmp(missing, "stratum_mean") == 0 || strcmp(missing, "area_mean") == 0;
     if (!r->stratum_mean && strcmp(missing, "drop") != 0 && strcmp(missing, "error") != 0)
-        return bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
+        return wctx_bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
     if (!(r->part = malloc(c->n)))
-        return nomem(err);
+        return wctx_nomem(err);
     for (size_t i = 0; i < c->n; i++) {
         r->part[i] = c->in[i] && row_complete(r->m, r->nm, i);
         if (c->in[i] && !r->part[i])
@@ -1226,7 +556,7 @@ static ts_status build_cells(wctx *c, calrun *r, ts_err *err)
     c->in = r->part; /* cells are built for the rows that take part */
     for (size_t k = 0; k < r->nm && st == TS_OK; k++) {
         if (r->m[k].t) {
-            if (row_cells(c, r->m[k].cm, r->m[k].t, r->m[k].cell, err) != 0)
+            if (cellmap_rows(c, r->m[k].cm, r->m[k].t, r->m[k].cell, err) != 0)
                 st = err->status;
         } else
             for (size_t i = 0; i < c->n; i++)
@@ -1248,7 +578,7 @@ static ts_status check_cells(const wctx *c, calrun *r, ts_err *err)
         size_t *count = calloc(m->t->ncells, sizeof *count);
         double total = 0;
         if (!count)
-            return nomem(err);
+            return wctx_nomem(err);
         for (size_t i = 0; i < c->n; i++)
             if (m->cell[i] != CALIB_NO_CELL)
                 count[m->cell[i]]++;
@@ -1271,7 +601,7 @@ static ts_status check_cells(const wctx *c, calrun *r, ts_err *err)
  * bounds of bounded calibration are relative to that start. */
 static void scale_to_population(wctx *c, const calrun *r)
 {
-    if (!get(c, "weighting", "base_scale", NULL) || isnan(r->first_total))
+    if (!wctx_get(c, "weighting", "base_scale", NULL) || isnan(r->first_total))
         return;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++)
@@ -1293,11 +623,11 @@ static ts_status compact(const wctx *c, calrun *r, ts_err *err)
     r->cellp = calloc(r->nm, sizeof *r->cellp);
     r->before = malloc(c->n * sizeof *r->before);
     if (!r->wp || !r->cellp || !r->before)
-        return nomem(err);
+        return wctx_nomem(err);
     memcpy(r->before, c->w, c->n * sizeof *r->before);
     for (size_t k = 0; k < r->nm; k++)
         if (!(r->cellp[k] = malloc((r->np ? r->np : 1) * sizeof **r->cellp)))
-            return nomem(err);
+            return wctx_nomem(err);
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (r->part[i]) {
             r->wp[j] = c->w[i];
@@ -1314,14 +644,14 @@ static ts_status read_control(const wctx *c, calrun *r, ts_err *err)
 {
     int rake = r->method == CAL_RAKE;
     double maxit;
-    ts_status st = get_number(c, "weighting", "tolerance", rake ? 1e-10 : 1e-12, &r->eps, err);
+    ts_status st = wctx_get_number(c, "weighting", "tolerance", rake ? 1e-10 : 1e-12, &r->eps, err);
     if (st == TS_OK)
-        st = get_number(c, "weighting", "max_iter", rake ? 1000 : 100, &maxit, err);
+        st = wctx_get_number(c, "weighting", "max_iter", rake ? 1000 : 100, &maxit, err);
     if (st != TS_OK)
         return st;
     /* (int) of a double outside int's range is undefined: refuse it before the cast. */
     if (!(maxit >= 1 && maxit <= 1000000 && maxit == floor(maxit)))
-        return bad_setting(c, "weighting", "max_iter", "a whole number 1..1000000", err);
+        return wctx_bad_setting(c, "weighting", "max_iter", "a whole number 1..1000000", err);
     r->maxit = (int)maxit;
     return TS_OK;
 }
@@ -1332,7 +662,7 @@ static ts_status cells_status(const calrun *r, int rc, size_t bad_margin, size_t
     if (rc == -1)
         return margin_error(&r->m[bad_margin], bad_cell, "no respondent in this cell", err);
     if (rc == -2)
-        return nomem(err);
+        return wctx_nomem(err);
     return TS_OK;
 }
 
@@ -1352,7 +682,7 @@ static ts_status joint_cells(const calrun *r, size_t **out, size_t *nused, ts_er
     size_t *jn = malloc((r->np ? r->np : 1) * sizeof *jn), nj = 1;
     *out = jn;
     if (!jn)
-        return nomem(err);
+        return wctx_nomem(err);
     for (size_t j = 0; j < r->np; j++) {
         size_t idx = 0, stride = 1;
         for (size_t k = 0; k < r->nm; k++) {
@@ -1382,7 +712,7 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
 {
     calib_margin *cm = malloc(r->nm * sizeof *cm);
     if (!cm)
-        return nomem(err);
+        return wctx_nomem(err);
     for (size_t k = 0; k < r->nm; k++)
         cm[k] = (calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
     size_t *joint = NULL, used = 0;
@@ -1414,7 +744,7 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
  * calibration needs both finite. */
 static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ctl, ts_err *err)
 {
-    const char *bounds = get(c, "weighting", "bounds", NULL);
+    const char *bounds = wctx_get(c, "weighting", "bounds", NULL);
     if (bounds) {
         char *end;
         ctl->lower = strtod(bounds, &end);
@@ -1423,10 +753,10 @@ static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ct
         char *end2;
         ctl->upper = strtod(end, &end2);
         if (end == bounds || end2 == end || *end2 || !(ctl->lower < 1 && ctl->upper > 1))
-            return bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
+            return wctx_bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
     }
     if (method == CAL_LOGIT && !(isfinite(ctl->lower) && isfinite(ctl->upper)))
-        return bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
+        return wctx_bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
     return TS_OK;
 }
 
@@ -1436,12 +766,12 @@ static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
     const char *method = CAL_METHOD_NAMES[r->method];
     int mm = model_matrix(c, r->m, r->nm, &r->x, &r->tot, &r->p, &r->colnames);
     if (mm == -2)
-        return bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
+        return wctx_bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
     if (mm != 0)
-        return nomem(err);
+        return wctx_nomem(err);
     double *xp = malloc((r->np && r->p ? r->np * r->p : 1) * sizeof *xp);
     if (!xp)
-        return nomem(err);
+        return wctx_nomem(err);
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (r->part[i])
             memcpy(&xp[(j++) * r->p], &r->x[i * r->p], r->p * sizeof *xp);
@@ -1451,7 +781,7 @@ static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
     if (st == TS_OK) {
         int rc = calib_calibrate(r->wp, r->np, xp, r->p, r->tot, &ctl, NULL);
         if (rc == -2)
-            st = nomem(err);
+            st = wctx_nomem(err);
         else if (rc == -1)
             st = ts_err_set(err, TS_E_DATA,
                             "calibration (%s) did not converge in %d iterations: worst relative misfit %.3g; widen [weighting] bounds or raise max_iter",
@@ -1469,7 +799,7 @@ static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
     ts_strbuf_printf(&c->method, "; calibrated (%s) to", method);
     for (size_t k = 0; k < r->nm; k++)
         ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", r->m[k].name);
-    const char *bounds = get(c, "weighting", "bounds", NULL);
+    const char *bounds = wctx_get(c, "weighting", "bounds", NULL);
     if (bounds)
         ts_strbuf_printf(&c->method, ", bounds %s", bounds);
     return TS_OK;
@@ -1527,15 +857,15 @@ static void calrun_done(wctx *c, calrun *r)
 
 static ts_status calibrate(wctx *c, ts_err *err)
 {
-    const char *name = get(c, "weighting", "method", "none");
+    const char *name = wctx_get(c, "weighting", "method", "none");
     cal_method method;
     if (cal_method_parse(name, &method) != 0)
-        return bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
+        return wctx_bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
     /* Bounds on g belong to the GREG distances; post-stratification and raking meet their
      * margins exactly and have no g to bound: accepting them there would be ignoring them. */
-    if (!cal_is_greg(method) && get(c, "weighting", "bounds", NULL)) {
+    if (!cal_is_greg(method) && wctx_get(c, "weighting", "bounds", NULL)) {
         ts_strbuf at = TS_STRBUF_INIT;
-        where(c, "weighting", "bounds", &at);
+        wctx_where(c, "weighting", "bounds", &at);
         ts_err_set(err, TS_E_DATA, "%s: bounds apply to method = linear, raking or logit, not to method = %s "
                    "(bound the weights with trim_lower, trim_upper instead)", at.data ? at.data : "", name);
         ts_strbuf_free(&at);
@@ -1546,7 +876,7 @@ static ts_status calibrate(wctx *c, ts_err *err)
     c->calkind = CAL_METHOD_NAMES[method];
 
     calrun r = {.method = method, .first_total = NAN, .colnames = TS_STRBUF_INIT};
-    ts_status st = read_collapse_in(c, "weighting", count_overall, NULL, &r.rules, &r.nrules, err);
+    ts_status st = collapse_read(c, "weighting", count_overall, NULL, &r.rules, &r.nrules, err);
     if (st == TS_OK)
         st = read_margins(c, &r.m, &r.nm, r.rules, r.nrules, err);
     if (st == TS_OK)
@@ -1579,17 +909,17 @@ static ts_status calibrate(wctx *c, ts_err *err)
 
 static ts_status trim(wctx *c, ts_err *err)
 {
-    const char *lo_s = get(c, "weighting", "trim_lower", NULL), *hi_s = get(c, "weighting", "trim_upper", NULL);
+    const char *lo_s = wctx_get(c, "weighting", "trim_lower", NULL), *hi_s = wctx_get(c, "weighting", "trim_upper", NULL);
     if (!lo_s && !hi_s)
         return TS_OK;
     double lo, hi;
-    ts_status st = get_number(c, "weighting", "trim_lower", -INFINITY, &lo, err);
+    ts_status st = wctx_get_number(c, "weighting", "trim_lower", -INFINITY, &lo, err);
     if (st == TS_OK)
-        st = get_number(c, "weighting", "trim_upper", INFINITY, &hi, err);
+        st = wctx_get_number(c, "weighting", "trim_upper", INFINITY, &hi, err);
     if (st != TS_OK)
         return st;
-    const char *rel = get(c, "weighting", "trim_relative_to", "mean");
-    int strict = strcasecmp(get(c, "weighting", "trim_strict", "yes"), "yes") == 0;
+    const char *rel = wctx_get(c, "weighting", "trim_relative_to", "mean");
+    int strict = strcasecmp(wctx_get(c, "weighting", "trim_strict", "yes"), "yes") == 0;
     size_t np = 0;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++)
@@ -1601,16 +931,16 @@ static ts_status trim(wctx *c, ts_err *err)
         lo *= sum / (double)np;
         hi *= sum / (double)np;
     } else if (strcmp(rel, "absolute") != 0)
-        return bad_setting(c, "weighting", "trim_relative_to", "mean or absolute", err);
+        return wctx_bad_setting(c, "weighting", "trim_relative_to", "mean or absolute", err);
     if (!(lo < hi))
-        return bad_setting(c, "weighting", "trim_upper", "an upper bound above the lower", err);
+        return wctx_bad_setting(c, "weighting", "trim_upper", "an upper bound above the lower", err);
     double *wp = malloc((np ? np : 1) * sizeof *wp);
     if (!wp)
-        return nomem(err);
+        return wctx_nomem(err);
     if (c->calkind && *c->calkind) {
         if (!(c->calibrated = malloc((c->n ? c->n : 1) * sizeof *c->calibrated))) {
             free(wp);
-            return nomem(err);
+            return wctx_nomem(err);
         }
         memcpy(c->calibrated, c->w, c->n * sizeof *c->w);
     }
@@ -1622,7 +952,7 @@ static ts_status trim(wctx *c, ts_err *err)
     if (rounds < 0) {
         free(wp);
         ts_strbuf at_s = TS_STRBUF_INIT;
-        where(c, "weighting", hi_s ? "trim_upper" : "trim_lower", &at_s);
+        wctx_where(c, "weighting", hi_s ? "trim_upper" : "trim_lower", &at_s);
         ts_err_set(err, TS_E_DATA, "%s: every weight is outside the trimming bounds %.6g..%.6g, so the trimmed "
                    "amount has no weight to be shared out among; widen the bounds", at_s.data ? at_s.data : "", lo, hi);
         ts_strbuf_free(&at_s);
@@ -1794,7 +1124,7 @@ static ts_status apply_overrides(wctx *c, ts_err *err)
         free(section);
         free(key);
         if (rc)
-            return nomem(err);
+            return wctx_nomem(err);
     }
     return TS_OK;
 }
@@ -1822,7 +1152,7 @@ static ts_status record(wctx *c, ts_err *err)
     if (c->opt->manifest) /* not the placeholder name of a run configured by --set alone */
         rc = rc || ts_dataset_set_meta(c->ds, "weight.manifest", ts_manifest_path(c->m));
     ts_strbuf_free(&calcols);
-    return rc ? nomem(err) : TS_OK;
+    return rc ? wctx_nomem(err) : TS_OK;
 }
 
 /* With missing = drop, a respondent missing any weighting variable is out from the start:
@@ -1848,25 +1178,25 @@ static int drop_missing_in(wctx *c, const char *vars)
 
 static ts_status drop_incomplete(wctx *c, ts_err *err)
 {
-    const char *classes = get(c, "nonresponse", "classes", NULL);
+    const char *classes = wctx_get(c, "nonresponse", "classes", NULL);
     cal_method method;
-    int calibrating = cal_method_parse(get(c, "weighting", "method", "none"), &method) != 0 || method != CAL_NONE;
-    if ((!calibrating && !classes) || strcmp(get(c, "weighting", "missing", "drop"), "drop") != 0)
+    int calibrating = cal_method_parse(wctx_get(c, "weighting", "method", "none"), &method) != 0 || method != CAL_NONE;
+    if ((!calibrating && !classes) || strcmp(wctx_get(c, "weighting", "missing", "drop"), "drop") != 0)
         return TS_OK;
     if (classes && drop_missing_in(c, classes) != 0)
-        return nomem(err);
+        return wctx_nomem(err);
     char **names = NULL;
-    long nn = calibrating ? ts_manifest_split_list(get(c, "weighting", "margins", ""), &names) : 0;
+    long nn = calibrating ? ts_manifest_split_list(wctx_get(c, "weighting", "margins", ""), &names) : 0;
     if (nn < 0)
-        return nomem(err);
+        return wctx_nomem(err);
     for (long k = 0; k < nn; k++) {
         ts_strbuf sec = TS_STRBUF_INIT;
         ts_strbuf_printf(&sec, "margin.%s", names[k]);
-        int rc = drop_missing_in(c, get(c, sec.data ? sec.data : "", "vars", ""));
+        int rc = drop_missing_in(c, wctx_get(c, sec.data ? sec.data : "", "vars", ""));
         ts_strbuf_free(&sec);
         if (rc != 0) {
             ts_manifest_free_list(names, (size_t)nn);
-            return nomem(err);
+            return wctx_nomem(err);
         }
     }
     ts_manifest_free_list(names, (size_t)nn);
@@ -1929,7 +1259,7 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     ts_atomicfile *report = NULL, *report_csv = NULL; /* held until the dataset is written */
     c.m = opt->manifest ? ts_manifest_read(opt->manifest, err) : ts_manifest_new("command-line");
     if (!c.m)
-        return opt->manifest ? err->status : nomem(err);
+        return opt->manifest ? err->status : wctx_nomem(err);
     if ((st = apply_overrides(&c, err)) != TS_OK || (st = check_keys(&c, err)) != TS_OK)
         goto out;
     if (!(c.ds = ts_dataset_read(opt->input, err))) {
@@ -1946,7 +1276,7 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     c.in = malloc(c.n ? c.n : 1);
     c.csv = open_memstream(&c.csvbuf, &c.csvlen);
     if (!c.w || !c.design || !c.in || !c.csv) {
-        st = nomem(err);
+        st = wctx_nomem(err);
         goto out;
     }
     memset(c.in, 1, c.n);
@@ -1955,9 +1285,9 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if ((st = drop_incomplete(&c, err)) != TS_OK || (st = design_weights(&c, err)) != TS_OK ||
         (st = nonresponse(&c, err)) != TS_OK)
         goto out;
-    const char *scale = get(&c, "weighting", "base_scale", NULL);
+    const char *scale = wctx_get(&c, "weighting", "base_scale", NULL);
     if (scale && strcmp(scale, "population") != 0) {
-        st = bad_setting(&c, "weighting", "base_scale", "population (or nothing)", err);
+        st = wctx_bad_setting(&c, "weighting", "base_scale", "population (or nothing)", err);
         goto out;
     }
     if (c.dropped)

@@ -1,0 +1,84 @@
+/* wctx.h — private to tsunagari-weight: the context one run of the stage shares between its
+ * steps (design_weights.c → nonresponse → calibration → trimming → diagnostics, driven by
+ * weight_run in weight.c), and the small helpers every step uses to read settings and word
+ * messages (wctx.c). Nothing outside stats/weight/ includes it. */
+#ifndef TS_WEIGHT_WCTX_H
+#define TS_WEIGHT_WCTX_H
+
+#include <stdio.h>
+
+#include "dataset.h"
+#include "manifest.h"
+#include "status.h"
+#include "strbuf.h"
+#include "weight.h"
+
+typedef struct wctx {
+    const weight_options *opt;
+    ts_manifest *m;
+    ts_dataset *ds;
+    size_t n;
+    double *w;            /* the weight being built */
+    double *design;       /* design weight (base × nonresponse): the calibration's starting point */
+    unsigned char *in;    /* 1: the row takes part; 0: dropped (weight 0) */
+    ts_var *strata, *cluster;
+    const char *type;     /* the design type, stated or (when not stated) inferred: recorded */
+    double *fpc;          /* per row: the stratum's population N_h, or NULL */
+    ts_strbuf text;       /* the report */
+    FILE *csv;            /* the report as CSV rows (a memory stream) */
+    char *csvbuf;
+    size_t csvlen;
+    ts_strbuf method;     /* what was done, one line: for the summary and the dataset */
+    ts_strbuf calvars;    /* calibration variables, for the estimation stage */
+    const char *calkind;  /* "", "poststratify", "rake", "linear", "raking", "logit" */
+    unsigned long dropped;
+    struct wmargin *margins; /* kept for the report, made after trimming */
+    size_t nmargins;
+    double *before;       /* weights before calibration, for the report */
+    double *calibrated;   /* weights after calibration, before trimming (NULL: no trimming
+                           * after a calibration): the variance's calibration residuals use
+                           * them, as R's survey keeps the calibration's g through trimWeights */
+    size_t ncalcols;      /* what the estimation stage needs for calibration residuals: */
+    char **calnames;      /* post/rake: each margin's cell per row; GREG: the model matrix */
+    double **calcols;
+} wctx;
+
+/* ---- helpers (wctx.c) -------------------------------------------------------------------- */
+
+/* Sets ERR to "out of memory"; returns TS_E_NOMEM. */
+ts_status wctx_nomem(ts_err *err);
+
+/* SECTION.KEY's value (borrowed from the manifest), or DFLT when it is not set or empty. */
+const char *wctx_get(const wctx *c, const char *section, const char *key, const char *dflt);
+
+/* Append to OUT where SECTION.KEY was set, for messages: "survey.ini:31: [weighting]
+ * tolerance", "--set weighting.tolerance", or the setting's name when nobody gave it. */
+void wctx_where(const wctx *c, const char *section, const char *key, ts_strbuf *out);
+
+/* Set ERR to "<where>: expected EXPECTED, got "<value>"" (or "not set; expected ...");
+ * returns TS_E_DATA. */
+ts_status wctx_bad_setting(const wctx *c, const char *section, const char *key, const char *expected, ts_err *err);
+
+/* Append row I's name for messages to OUT: "respondent id 1042" (or "row 7" without an id). */
+void wctx_row_name(const wctx *c, size_t i, ts_strbuf *out);
+
+/* TS_OK when each of the N variables NAMES, given by SECTION.KEY, is a single-choice
+ * variable of the dataset; else TS_E_DATA with ERR naming the setting. */
+ts_status wctx_check_coded_vars(const wctx *c, const char *section, const char *key, char *const *names, size_t n,
+                                ts_err *err);
+
+/* SECTION.KEY as a number into *OUT (DFLT when not set); TS_E_DATA when it is not one. */
+ts_status wctx_get_number(const wctx *c, const char *section, const char *key, double dflt, double *out,
+                          ts_err *err);
+
+/* The dataset variable SECTION.KEY names (borrowed), or NULL: *ST is TS_OK when the setting
+ * is not given, TS_E_DATA (ERR set) when it names no variable. */
+ts_var *wctx_get_var(const wctx *c, const char *section, const char *key, ts_err *err, ts_status *st);
+
+/* ---- the steps of weight_run, in order ---------------------------------------------------- */
+
+/* design_weights.c: the design ([design] type, strata, cluster, fpc) and the base weights
+ * into C->w; sets C->strata, C->cluster, C->type, C->fpc. */
+ts_status design_weights(wctx *c, ts_err *err);
+
+#endif
