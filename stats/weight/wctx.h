@@ -9,9 +9,23 @@
 
 #include "dataset.h"
 #include "manifest.h"
+#include "margins.h"
 #include "status.h"
 #include "strbuf.h"
 #include "weight.h"
+
+#define PROG "tsunagari-weight"
+
+/* A calibration margin: a table of population counts with each row's cell of it, or a
+ * numeric variable with its population total. */
+typedef struct wmargin {
+    char *name;           /* NAME of [margin.NAME] */
+    margin_table *t;      /* a table of counts; NULL for a numeric total */
+    struct cellmap *cm;   /* T's cells, merged by [weighting] collapse (cells.h) */
+    size_t *cell;         /* per row */
+    ts_var *numvar;       /* numeric margin: the variable and its population total */
+    double numtotal;
+} wmargin;
 
 typedef struct wctx {
     const weight_options *opt;
@@ -32,7 +46,7 @@ typedef struct wctx {
     ts_strbuf calvars;    /* calibration variables, for the estimation stage */
     const char *calkind;  /* "", "poststratify", "rake", "linear", "raking", "logit" */
     unsigned long dropped;
-    struct wmargin *margins; /* kept for the report, made after trimming */
+    wmargin *margins;     /* kept for the report, made after trimming */
     size_t nmargins;
     double *before;       /* weights before calibration, for the report */
     double *calibrated;   /* weights after calibration, before trimming (NULL: no trimming
@@ -80,5 +94,47 @@ ts_var *wctx_get_var(const wctx *c, const char *section, const char *key, ts_err
 /* design_weights.c: the design ([design] type, strata, cluster, fpc) and the base weights
  * into C->w; sets C->strata, C->cluster, C->type, C->fpc. */
 ts_status design_weights(wctx *c, ts_err *err);
+
+/* nonresponse.c: C->w adjusted within the [nonresponse] classes (nothing without them). */
+ts_status nonresponse_adjust(wctx *c, ts_err *err);
+
+/* calibrate.c: C->w calibrated to the [weighting] margins as [weighting] method says;
+ * sets C->calkind, C->calvars, the calibration columns, and hands C->margins and C->before
+ * to the context for the report (weight_run frees them, also on error). */
+ts_status calibrate(wctx *c, ts_err *err);
+
+/* [weighting] method. Post-stratification and raking meet table margins exactly (calib.c's
+ * calib_poststratify, calib_rake); the GREG family — linear, raking and logit distances —
+ * fits a model matrix (calib_calibrate, R's calibrate()) and may bound g. */
+typedef enum cal_method {
+    CAL_NONE,
+    CAL_POSTSTRATIFY,
+    CAL_RAKE,
+    CAL_LINEAR,
+    CAL_RAKING,
+    CAL_LOGIT,
+} cal_method;
+
+/* The method named S (as [weighting] method spells it) into *OUT; -1 when S names none. */
+int calibrate_method_parse(const char *s, cal_method *out);
+
+/* Free N margins M (and M itself); NULL is fine. */
+void wmargins_free(wmargin *m, size_t n);
+
+/* trim.c: C->w bounded by [weighting] trim_lower, trim_upper (nothing without them); keeps
+ * the calibrated weights before trimming in C->calibrated. */
+ts_status trim_weights(wctx *c, ts_err *err);
+
+/* diagnostics.c: the margins before and after and the spread of the weights, into the
+ * report (C->text and C->csv). */
+void diagnostics_report(wctx *c);
+
+/* One row of the CSV report: kind,group,level,respondents,target,before,after,value (NaN:
+ * empty). */
+void diagnostics_csv_row(wctx *c, const char *kind, const char *group, const char *level, double n, double target,
+                         double before, double after, double value);
+
+/* The run's summary on SUMMARY: what was done, the weights, the files written. */
+void diagnostics_summary(const wctx *c, FILE *summary);
 
 #endif

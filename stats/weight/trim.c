@@ -1,0 +1,84 @@
+/* trim.c — tsunagari-weight's fourth step (docs/weighting.md, "Trimming"): the final
+ * weights bounded as R's trimWeights does, the weights before trimming kept for the
+ * variance's calibration residuals. */
+#include "wctx.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "calib.h"
+
+ts_status trim_weights(wctx *c, ts_err *err)
+{
+    const char *lo_s = wctx_get(c, "weighting", "trim_lower", NULL), *hi_s = wctx_get(c, "weighting", "trim_upper", NULL);
+    if (!lo_s && !hi_s)
+        return TS_OK;
+    double lo, hi;
+    ts_status st = wctx_get_number(c, "weighting", "trim_lower", -INFINITY, &lo, err);
+    if (st == TS_OK)
+        st = wctx_get_number(c, "weighting", "trim_upper", INFINITY, &hi, err);
+    if (st != TS_OK)
+        return st;
+    const char *rel = wctx_get(c, "weighting", "trim_relative_to", "mean");
+    int strict = strcasecmp(wctx_get(c, "weighting", "trim_strict", "yes"), "yes") == 0;
+    size_t np = 0;
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->in[i]) {
+            np++;
+            sum += c->w[i];
+        }
+    if (strcmp(rel, "mean") == 0) {
+        lo *= sum / (double)np;
+        hi *= sum / (double)np;
+    } else if (strcmp(rel, "absolute") != 0)
+        return wctx_bad_setting(c, "weighting", "trim_relative_to", "mean or absolute", err);
+    if (!(lo < hi))
+        return wctx_bad_setting(c, "weighting", "trim_upper", "an upper bound above the lower", err);
+    double *wp = malloc((np ? np : 1) * sizeof *wp);
+    if (!wp)
+        return wctx_nomem(err);
+    if (c->calkind && *c->calkind) {
+        if (!(c->calibrated = malloc((c->n ? c->n : 1) * sizeof *c->calibrated))) {
+            free(wp);
+            return wctx_nomem(err);
+        }
+        memcpy(c->calibrated, c->w, c->n * sizeof *c->w);
+    }
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (c->in[i])
+            wp[j++] = c->w[i];
+    size_t at = 0, outside = 0;
+    int rounds = calib_trim(wp, np, lo, hi, strict, &at);
+    if (rounds < 0) {
+        free(wp);
+        ts_strbuf at_s = TS_STRBUF_INIT;
+        wctx_where(c, "weighting", hi_s ? "trim_upper" : "trim_lower", &at_s);
+        ts_err_set(err, TS_E_DATA, "%s: every weight is outside the trimming bounds %.6g..%.6g, so the trimmed "
+                   "amount has no weight to be shared out among; widen the bounds", at_s.data ? at_s.data : "", lo, hi);
+        ts_strbuf_free(&at_s);
+        return TS_E_DATA;
+    }
+    for (size_t i = 0, j = 0; i < c->n; i++)
+        if (c->in[i]) {
+            outside += wp[j] < lo || wp[j] > hi;
+            c->w[i] = wp[j++];
+        }
+    free(wp);
+    /* calib_trim counts the weights at or beyond a bound; after one pass (trim_strict = no)
+     * some may still be beyond it, and the user must not read them as trimmed. */
+    at -= outside;
+    ts_strbuf_printf(&c->text, "Trimming to %.6g..%.6g (%s): %d round%s, %zu weight%s at a bound", lo, hi,
+                     strcmp(rel, "mean") == 0 ? "relative to the mean weight" : "absolute", rounds,
+                     rounds == 1 ? "" : "s", at, at == 1 ? "" : "s");
+    if (outside)
+        ts_strbuf_printf(&c->text, ", %zu still outside (trim_strict = no: one pass)", outside);
+    ts_strbuf_append_str(&c->text, "; the trimmed amount is shared out equally (as R's trimWeights)\n");
+    ts_strbuf_printf(&c->method, "; trimmed to %.6g..%.6g (%zu at a bound", lo, hi, at);
+    if (outside)
+        ts_strbuf_printf(&c->method, ", %zu still outside", outside);
+    ts_strbuf_append_char(&c->method, ')');
+    return TS_OK;
+}
