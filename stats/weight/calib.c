@@ -156,6 +156,137 @@ out:
     return rc;
 }
 
+/* The working arrays of one calib_calibrate, over the columns it keeps. */
+typedef struct greg_work {
+    size_t n, p;
+    double *x;          /* n × p, row-major: the kept columns of the model matrix */
+    double *tot;        /* p: their population totals */
+    double *st;         /* p: their sample totals under ww */
+    double *tm;         /* p × p: Σ d·ww·x x' */
+    double *mis;        /* p: the misfit, totals − calibrated sample totals */
+    double *eta, *deta; /* p: the Lagrange multipliers and their last step */
+    double *u;          /* n: x'eta */
+    double *g;          /* n: out: the g-weights */
+    double *ww;         /* n: the starting weights (grake may scale them) */
+} greg_work;
+
+/* Unbounded linear calibration in closed form. Returns 0, or ginv_solve's code. */
+static int regcalibrate(const greg_work *k, calib_control *ctl)
+{
+    size_t n = k->n, p = k->p;
+    const double *x = k->x, *tot = k->tot, *st = k->st, *ww = k->ww;
+    double *tm = k->tm, *mis = k->mis, *eta = k->eta, *g = k->g;
+    int rc;
+    /* R: regcalibrate — g = 1 + x' T^-1 (totals - sample totals), T = sum w x x'. */
+    memset(tm, 0, p * p * sizeof *tm);
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < p; a++)
+            for (size_t b = 0; b < p; b++)
+                tm[a * p + b] += ww[i] * x[i * p + a] * x[i * p + b];
+    for (size_t j = 0; j < p; j++)
+        mis[j] = tot[j] - st[j];
+    if ((rc = ginv_solve(tm, mis, p, eta)) != 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        double xe = 0;
+        for (size_t j = 0; j < p; j++)
+            xe += x[i * p + j] * eta[j];
+        g[i] = 1 + xe;
+    }
+    ctl->iterations = 1;
+    ctl->converged = 1;
+    return 0;
+}
+
+/* R: grake, Newton iterations on the Lagrange multipliers ETA with step halving; the
+ * bounded and non-linear distances. Returns 0 (CTL->converged says whether it met
+ * CTL->epsilon), or ginv_solve's code. */
+static int grake(const greg_work *k, calib_control *ctl)
+{
+    size_t n = k->n, p = k->p;
+    const double *x = k->x, *tot = k->tot;
+    double *st = k->st, *tm = k->tm, *mis = k->mis, *eta = k->eta, *deta = k->deta, *u = k->u, *g = k->g,
+           *ww = k->ww;
+    int rc;
+    /* When every column's population total is over 20 times its sample total,
+     * R first scales the weights up by the mean ratio, and the bounds then apply to g
+     * relative to the scaled weights: we do the same so bounded results agree. */
+    double minscale = INFINITY, meanscale = 0;
+    for (size_t j = 0; j < p; j++) {
+        double s = tot[j] / st[j];
+        minscale = fmin(minscale, s);
+        meanscale += s / (double)p;
+    }
+    if (p > 0 && minscale > 20) {
+        ctl->scale = meanscale;
+        for (size_t i = 0; i < n; i++)
+            ww[i] *= meanscale;
+        for (size_t j = 0; j < p; j++)
+            st[j] *= meanscale;
+    }
+    double lo = ctl->lower, hi = ctl->upper;
+    for (size_t i = 0; i < n; i++)
+        u[i] = 0;
+    int iter = 1;
+    for (;;) {
+        memset(tm, 0, p * p * sizeof *tm);
+        for (size_t j = 0; j < p; j++)
+            mis[j] = tot[j] - st[j];
+        for (size_t i = 0; i < n; i++) {
+            double d = df(ctl->fun, u[i], lo, hi) * ww[i], f = fm1(ctl->fun, u[i], lo, hi) * ww[i];
+            for (size_t a = 0; a < p; a++) {
+                mis[a] -= x[i * p + a] * f;
+                if (d != 0)
+                    for (size_t b = 0; b < p; b++)
+                        tm[a * p + b] += d * x[i * p + a] * x[i * p + b];
+            }
+        }
+        if ((rc = ginv_solve(tm, mis, p, deta)) != 0)
+            return rc;
+        for (size_t j = 0; j < p; j++)
+            eta[j] += deta[j];
+        for (;;) {
+            int finite = 1;
+            for (size_t i = 0; i < n; i++) {
+                double xe = 0;
+                for (size_t j = 0; j < p; j++)
+                    xe += x[i * p + j] * eta[j];
+                u[i] = xe;
+                if (!isfinite(fm1(ctl->fun, xe, lo, hi)) || !isfinite(df(ctl->fun, xe, lo, hi)))
+                    finite = 0;
+            }
+            if (finite || iter >= ctl->maxit)
+                break;
+            iter++; /* R: step halving while g or its derivative is not finite */
+            for (size_t j = 0; j < p; j++) {
+                deta[j] /= 2;
+                eta[j] -= deta[j];
+            }
+        }
+        for (size_t j = 0; j < p; j++)
+            mis[j] = tot[j] - st[j];
+        for (size_t i = 0; i < n; i++) {
+            double f = fm1(ctl->fun, u[i], lo, hi) * ww[i];
+            for (size_t a = 0; a < p; a++)
+                mis[a] -= x[i * p + a] * f;
+        }
+        double worst = 0;
+        for (size_t j = 0; j < p; j++)
+            worst = fmax(worst, fabs(mis[j]) / (1 + fabs(tot[j])));
+        ctl->achieved = worst;
+        ctl->iterations = iter;
+        if (worst < ctl->epsilon) {
+            ctl->converged = 1;
+            break;
+        }
+        if (++iter > ctl->maxit)
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        g[i] = (1 + fm1(ctl->fun, u[i], lo, hi)) * ctl->scale;
+    return 0;
+}
+
 int calib_calibrate(double *w, size_t n, const double *x0, size_t p0, const double *totals0, calib_control *ctl,
                     double *g_out)
 {
@@ -202,103 +333,13 @@ int calib_calibrate(double *w, size_t n, const double *x0, size_t p0, const doub
     }
     memcpy(ww, w, n * sizeof *ww);
 
-    if (ctl->fun == CALFUN_LINEAR && isinf(ctl->lower) && isinf(ctl->upper)) {
-        /* R: regcalibrate — g = 1 + x' T^-1 (totals - sample totals), T = sum w x x'. */
-        memset(tm, 0, p * p * sizeof *tm);
-        for (size_t i = 0; i < n; i++)
-            for (size_t a = 0; a < p; a++)
-                for (size_t b = 0; b < p; b++)
-                    tm[a * p + b] += ww[i] * x[i * p + a] * x[i * p + b];
-        for (size_t j = 0; j < p; j++)
-            mis[j] = tot[j] - st[j];
-        if ((rc = ginv_solve(tm, mis, p, eta)) != 0)
-            goto out;
-        for (size_t i = 0; i < n; i++) {
-            double xe = 0;
-            for (size_t j = 0; j < p; j++)
-                xe += x[i * p + j] * eta[j];
-            g[i] = 1 + xe;
-        }
-        ctl->iterations = 1;
-        ctl->converged = 1;
-    } else {
-        /* R: grake. When every column's population total is over 20 times its sample total,
-         * R first scales the weights up by the mean ratio, and the bounds then apply to g
-         * relative to the scaled weights: we do the same so bounded results agree. */
-        double minscale = INFINITY, meanscale = 0;
-        for (size_t j = 0; j < p; j++) {
-            double s = tot[j] / st[j];
-            minscale = fmin(minscale, s);
-            meanscale += s / (double)p;
-        }
-        if (p > 0 && minscale > 20) {
-            ctl->scale = meanscale;
-            for (size_t i = 0; i < n; i++)
-                ww[i] *= meanscale;
-            for (size_t j = 0; j < p; j++)
-                st[j] *= meanscale;
-        }
-        double lo = ctl->lower, hi = ctl->upper;
-        for (size_t i = 0; i < n; i++)
-            u[i] = 0;
-        int iter = 1;
-        for (;;) {
-            memset(tm, 0, p * p * sizeof *tm);
-            for (size_t j = 0; j < p; j++)
-                mis[j] = tot[j] - st[j];
-            for (size_t i = 0; i < n; i++) {
-                double d = df(ctl->fun, u[i], lo, hi) * ww[i], f = fm1(ctl->fun, u[i], lo, hi) * ww[i];
-                for (size_t a = 0; a < p; a++) {
-                    mis[a] -= x[i * p + a] * f;
-                    if (d != 0)
-                        for (size_t b = 0; b < p; b++)
-                            tm[a * p + b] += d * x[i * p + a] * x[i * p + b];
-                }
-            }
-            if ((rc = ginv_solve(tm, mis, p, deta)) != 0)
-                goto out;
-            for (size_t j = 0; j < p; j++)
-                eta[j] += deta[j];
-            for (;;) {
-                int finite = 1;
-                for (size_t i = 0; i < n; i++) {
-                    double xe = 0;
-                    for (size_t j = 0; j < p; j++)
-                        xe += x[i * p + j] * eta[j];
-                    u[i] = xe;
-                    if (!isfinite(fm1(ctl->fun, xe, lo, hi)) || !isfinite(df(ctl->fun, xe, lo, hi)))
-                        finite = 0;
-                }
-                if (finite || iter >= ctl->maxit)
-                    break;
-                iter++; /* R: step halving while g or its derivative is not finite */
-                for (size_t j = 0; j < p; j++) {
-                    deta[j] /= 2;
-                    eta[j] -= deta[j];
-                }
-            }
-            for (size_t j = 0; j < p; j++)
-                mis[j] = tot[j] - st[j];
-            for (size_t i = 0; i < n; i++) {
-                double f = fm1(ctl->fun, u[i], lo, hi) * ww[i];
-                for (size_t a = 0; a < p; a++)
-                    mis[a] -= x[i * p + a] * f;
-            }
-            double worst = 0;
-            for (size_t j = 0; j < p; j++)
-                worst = fmax(worst, fabs(mis[j]) / (1 + fabs(tot[j])));
-            ctl->achieved = worst;
-            ctl->iterations = iter;
-            if (worst < ctl->epsilon) {
-                ctl->converged = 1;
-                break;
-            }
-            if (++iter > ctl->maxit)
-                break;
-        }
-        for (size_t i = 0; i < n; i++)
-            g[i] = (1 + fm1(ctl->fun, u[i], lo, hi)) * ctl->scale;
-    }
+    greg_work k = {n, p, x, tot, st, tm, mis, eta, deta, u, g, ww};
+    if (ctl->fun == CALFUN_LINEAR && isinf(ctl->lower) && isinf(ctl->upper))
+        rc = regcalibrate(&k, ctl);
+    else
+        rc = grake(&k, ctl);
+    if (rc != 0)
+        goto out;
     if (!ctl->converged) {
         rc = -1;
         goto out;
