@@ -1,4 +1,4 @@
-/* calibrate.c — tsunagari-weight's third step (docs/weighting.md, "Calibration"): the
+/* calibrate.c — tsunagari-weight's calibration (docs/weighting.md, step 4): the
  * [margin.*] tables and totals read and checked against the sample, then post-stratification,
  * raking or GREG calibration (linear, raking, logit distance) by calib.c, and what the
  * estimation stage needs for calibration-adjusted variances. */

@@ -1,5 +1,5 @@
-/* design_weights.c — tsunagari-weight's first step (docs/weighting.md): the sampling design
- * as [design] states it, checked against the variables it names, and the base weights —
+/* design_weights.c — tsunagari-weight's base weights (docs/weighting.md, step 2): the sampling
+ * design as [design] states it, checked against the variables it names, and the base weights —
  * N_h/n_h from a frame, a column of the dataset, or 1 — with the fpc's population sizes. */
 #include "wctx.h"
 

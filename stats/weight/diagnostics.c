@@ -1,4 +1,4 @@
-/* diagnostics.c — tsunagari-weight's report (docs/weighting.md, "Diagnostics"): each
+/* diagnostics.c — tsunagari-weight's report (docs/weighting.md, "Diagnostics report"): each
  * margin's cells before and after calibration, the weights' spread overall and per stratum
  * (Kish's deff, effective n), as text and as CSV rows; and the summary on stdout. The other
  * steps add their own lines to the same report as they go. */
@@ -27,6 +27,7 @@ void diagnostics_csv_row(wctx *c, const char *kind, const char *group, const cha
     putc('\n', c->csv);
 }
 
+/* Running sums over one group's weights, for the spread statistics. */
 typedef struct wstats {
     double n, sum, sum2, min, max;
 } wstats;

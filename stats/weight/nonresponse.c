@@ -1,4 +1,4 @@
-/* nonresponse.c — tsunagari-weight's second step (docs/weighting.md, "Nonresponse"): the
+/* nonresponse.c — tsunagari-weight's nonresponse adjustment (docs/weighting.md, step 3): the
  * design weights adjusted within weighting classes by the inverse of the base-weighted
  * response rate, with [nonresponse] collapse merging classes too small in this sample. */
 #include "wctx.h"

@@ -1,4 +1,4 @@
-/* trim.c — tsunagari-weight's fourth step (docs/weighting.md, "Trimming"): the final
+/* trim.c — tsunagari-weight's trimming (docs/weighting.md, step 5): the final
  * weights bounded as R's trimWeights does, the weights before trimming kept for the
  * variance's calibration residuals. */
 #include "wctx.h"
