@@ -123,6 +123,28 @@ static int row_complete(const wmargin *m, size_t nm, size_t i)
     return 1;
 }
 
+/* Column definitions of the model matrix: up to two (var, code) conditions, or a numeric
+ * variable. */
+typedef struct coldef { const ts_var *v1; int32_t c1; const ts_var *v2; int32_t c2; const ts_var *num; } coldef;
+
+/* Room for one more column: doubles *CAP when full. Returns -1 when memory runs out (both
+ * arrays then still belong to the caller, unchanged). */
+static int grow_columns(double **tot, coldef **def, size_t p, size_t *cap)
+{
+    if (p < *cap)
+        return 0;
+    double *nt = realloc(*tot, 2 * *cap * sizeof *nt);
+    if (!nt)
+        return -1;
+    *tot = nt;
+    coldef *nd = realloc(*def, 2 * *cap * sizeof *nd);
+    if (!nd)
+        return -1;
+    *def = nd;
+    *cap *= 2;
+    return 0;
+}
+
 /* Build the model matrix of R's calibrate(~A + B*C + x): an intercept, treatment dummies of
  * every factor (first level dropped), their interactions for two-variable margins, numeric
  * variables as they are; and the population totals of those columns. */
@@ -131,8 +153,6 @@ static int model_matrix(const wctx *c, const wmargin *m, size_t nm, double **xo,
 {
     size_t p = 1, cap = 16;
     double *tot = malloc(cap * sizeof *tot);
-    /* Column definitions: up to two (var, code) conditions, or a numeric variable. */
-    typedef struct coldef { const ts_var *v1; int32_t c1; const ts_var *v2; int32_t c2; const ts_var *num; } coldef;
     coldef *def = malloc(cap * sizeof *def);
     if (!tot || !def) {
         free(tot);
@@ -144,10 +164,10 @@ static int model_matrix(const wctx *c, const wmargin *m, size_t nm, double **xo,
     ts_strbuf_append_str(names, "(Intercept)");
     for (size_t k = 0; k < nm; k++) {
         if (!m[k].t) {
-            if (p == cap) {
-                cap *= 2;
-                tot = realloc(tot, cap * sizeof *tot);
-                def = realloc(def, cap * sizeof *def);
+            if (grow_columns(&tot, &def, p, &cap) != 0) {
+                free(tot);
+                free(def);
+                return -1;
             }
             def[p] = (coldef){.num = m[k].numvar};
             tot[p++] = m[k].numtotal;
@@ -184,17 +204,10 @@ static int model_matrix(const wctx *c, const wmargin *m, size_t nm, double **xo,
                     }
                     if (dup || !present)
                         continue;
-                    if (p == cap) {
-                        cap *= 2;
-                        double *nt = realloc(tot, cap * sizeof *tot);
-                        coldef *nd = realloc(def, cap * sizeof *def);
-                        if (!nt || !nd) {
-                            free(nt ? nt : tot);
-                            free(nd ? nd : def);
-                            return -1;
-                        }
-                        tot = nt;
-                        def = nd;
+                    if (grow_columns(&tot, &def, p, &cap) != 0) {
+                        free(tot);
+                        free(def);
+                        return -1;
                     }
                     def[p] = (coldef){a, ca, b, cb, NULL};
                     tot[p++] = total;
@@ -308,8 +321,11 @@ static ts_status check_margin_kinds(const wctx *c, const calrun *r, ts_err *err)
 {
     if (r->method == CAL_POSTSTRATIFY && (r->nm != 1 || !r->m[0].t))
         return wctx_bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
-    if (!cal_is_greg(r->method) && !r->m[0].t)
-        return wctx_bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
+    /* every margin, not only the first: a numeric total later in the list has no table of
+     * cells, and raking would read one (it crashed) */
+    for (size_t k = 0; k < r->nm && !cal_is_greg(r->method); k++)
+        if (!r->m[k].t)
+            return wctx_bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
     return TS_OK;
 }
 
