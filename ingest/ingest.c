@@ -2,6 +2,7 @@
  * row into the dataset or the rejects file, compute derived variables, check the outcome, and
  * write the outputs atomically. Every row read is accounted for: read = accepted + rejected. */
 #include "ingest.h"
+#include "grow.h"
 
 #include <libgen.h>
 #include <stdint.h>
@@ -261,12 +262,10 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
 static int remember_line(run *r, size_t row, unsigned long line)
 {
     if (row >= r->row_line_cap) {
-        size_t cap = r->row_line_cap ? r->row_line_cap * 2 : 1024;
-        uint32_t *v = realloc(r->row_line, cap * sizeof *v);
+        uint32_t *v = ts_grow(r->row_line, &r->row_line_cap, row + 1, sizeof *v, 1024);
         if (!v)
             return -1;
         r->row_line = v;
-        r->row_line_cap = cap;
     }
     r->row_line[row] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line; /* 4 bytes a row; 4e9 lines is beyond any survey */
     return 0;

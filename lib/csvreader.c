@@ -1,5 +1,6 @@
 /* csvreader.c — see csvreader.h. */
 #include "csvreader.h"
+#include "grow.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -113,14 +114,10 @@ const ts_linereader *ts_csvreader_lines(const ts_csvreader *r) { return r->lines
 
 static int list_push(line_list *l, line_info li)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        line_info *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    line_info *v = ts_grow(l->v, &l->cap, l->n + 1, sizeof *v, 16);
+    if (!v)
+        return -1;
+    l->v = v;
     l->v[l->n++] = li;
     return 0;
 }
@@ -138,12 +135,10 @@ static void set_problem(ts_csvreader *r, ts_rec_problem p, size_t column, const 
 /* Make room for more field offsets. Returns 0 or -1 (out of memory). */
 static int grow_offsets(ts_csvreader *r)
 {
-    size_t cap = r->field_cap ? r->field_cap * 2 : 64;
-    size_t *v = realloc(r->field_off, cap * sizeof *v);
+    size_t *v = ts_grow(r->field_off, &r->field_cap, r->field_cap + 1, sizeof *v, 64);
     if (!v)
         return -1;
     r->field_off = v;
-    r->field_cap = cap;
     return 0;
 }
 

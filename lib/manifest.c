@@ -1,5 +1,6 @@
 /* manifest.c — see manifest.h. */
 #include "manifest.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -43,14 +44,10 @@ static size_t before_comment(const char *line, size_t n)
 
 static int add_entry(ts_manifest *m, const char *section, char *key, char *value, unsigned long line)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 32;
-        entry *v = realloc(m->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        m->v = v;
-        m->cap = cap;
-    }
+    entry *v = ts_grow(m->v, &m->cap, m->n + 1, sizeof *v, 32);
+    if (!v)
+        return -1;
+    m->v = v;
     char *sec = ts_strdup(section);
     if (!sec)
         return -1;

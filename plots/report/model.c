@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvreader.h"
+#include "grow.h"
 #include "report.h"
 #include "numformat.h"
 #include "strbuf.h"
@@ -63,14 +64,10 @@ rp_csv *rp_csv_read(const char *path, ts_err *err)
             ts_err_set(err, TS_E_DATA, "%s: more than %d rows", path, MAX_ROWS);
             goto fail;
         }
-        if (c->nrows == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            char ***nr = realloc(c->rows, ncap * sizeof *nr);
-            if (!nr)
-                goto oom;
-            c->rows = nr;
-            cap = ncap;
-        }
+        char ***nr = ts_grow(c->rows, &cap, c->nrows + 1, sizeof *nr, 64);
+        if (!nr)
+            goto oom;
+        c->rows = nr;
         char **row = calloc(c->ncols, sizeof *row);
         if (!row)
             goto oom;

@@ -3,6 +3,7 @@
  * raking or GREG calibration (linear, raking, logit distance) by calib.c, and what the
  * estimation stage needs for calibration-adjusted variances. */
 #include "wctx.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -131,17 +132,16 @@ typedef struct coldef { const ts_var *v1; int32_t c1; const ts_var *v2; int32_t 
  * arrays then still belong to the caller, unchanged). */
 static int grow_columns(double **tot, coldef **def, size_t p, size_t *cap)
 {
-    if (p < *cap)
-        return 0;
-    double *nt = realloc(*tot, 2 * *cap * sizeof *nt);
+    size_t cap_tot = *cap, cap_def = *cap; /* one capacity for both: commit it when both grew */
+    double *nt = ts_grow(*tot, &cap_tot, p + 1, sizeof *nt, 16);
     if (!nt)
         return -1;
     *tot = nt;
-    coldef *nd = realloc(*def, 2 * *cap * sizeof *nd);
+    coldef *nd = ts_grow(*def, &cap_def, p + 1, sizeof *nd, 16);
     if (!nd)
         return -1;
     *def = nd;
-    *cap *= 2;
+    *cap = cap_def < cap_tot ? cap_def : cap_tot;
     return 0;
 }
 

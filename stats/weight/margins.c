@@ -1,5 +1,6 @@
 /* margins.c — see margins.h. */
 #include "margins.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,14 +117,10 @@ static void keys_free(row_keys *k)
  * label. Returns 0 or -1 (out of memory). */
 static int keys_add(row_keys *k, const ts_dataset *ds, const ts_record *rec, char *const *header, long count_col)
 {
-    if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 64;
-        row_key *v = realloc(k->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        k->v = v;
-        k->cap = cap;
-    }
+    row_key *grown = ts_grow(k->v, &k->cap, k->n + 1, sizeof *grown, 64);
+    if (!grown)
+        return -1;
+    k->v = grown;
     row_key *rk = &k->v[k->n++];
     rk->line = rec->line;
     rk->key = NULL;
