@@ -86,6 +86,8 @@ double ts_chart_stacked(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
 double ts_chart_indicator(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+/* The one above that draws C's type (the charts stage and the report both draw through it). */
+double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 
 /* The two bodies the four share: draw S or V into AREA (nothing with DRY) and return the
  * height used. */

@@ -43,3 +43,14 @@ void ts_chart_common_notes(const ts_chart *c, ts_notes *notes)
     if (c->synthetic)
         ts_notes_add(notes, "※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。");
 }
+
+double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err)
+{
+    switch (c->type) {
+    case TS_CHART_STACKED: return ts_chart_stacked(p, c, area, notes, dry, err);
+    case TS_CHART_INDICATOR: return ts_chart_indicator(p, c, area, notes, dry, err);
+    case TS_CHART_MULTI: return ts_chart_multi(p, c, area, notes, dry, err);
+    case TS_CHART_COMPARE: return ts_chart_compare(p, c, area, notes, dry, err);
+    }
+    return ts_chart_stacked(p, c, area, notes, dry, err);
+}

@@ -8,19 +8,6 @@
 #include "canvas.h"
 #include "strbuf.h"
 
-typedef double (*chart_fn)(ts_pen *, const ts_chart *, ts_rect, ts_notes *, int, ts_err *);
-
-static chart_fn body_of(ts_chart_type t)
-{
-    switch (t) {
-    case TS_CHART_STACKED: return ts_chart_stacked;
-    case TS_CHART_INDICATOR: return ts_chart_indicator;
-    case TS_CHART_MULTI: return ts_chart_multi;
-    case TS_CHART_COMPARE: return ts_chart_compare;
-    }
-    return ts_chart_stacked;
-}
-
 typedef struct layout {
     double w, h;          /* page, points */
     double header, footer;
@@ -43,7 +30,7 @@ static ts_status measure(const ts_chart *c, const ts_fonts *fonts, const ts_rend
     L->w = o->width_mm * TS_PT_PER_MM;
     double inner = L->w - 2 * TS_MARGIN;
     ts_rect area = {TS_MARGIN, 0, inner, 1e6};
-    double body = body_of(c->type)(&pen, c, area, &L->notes, 1, err);
+    double body = ts_chart_body(&pen, c, area, &L->notes, 1, err);
     if (body < 0) {
         st = err && err->status ? err->status : TS_E_DATA;
         goto done;
@@ -79,7 +66,7 @@ static ts_status draw_one(const ts_chart *c, const ts_fonts *fonts, const ts_ren
     ts_rect page = {TS_MARGIN, TS_MARGIN, L->w - 2 * TS_MARGIN, L->h - 2 * TS_MARGIN};
     ts_rect area = {page.x, page.y + L->header, page.w, page.h - L->header - L->footer - 8};
     ts_frame_draw(&pen, page, c->title, L->subtitle, &L->notes);
-    if (body_of(c->type)(&pen, c, area, NULL, 0, err) < 0) {
+    if (ts_chart_body(&pen, c, area, NULL, 0, err) < 0) {
         ts_canvas_abort(cv);
         return err && err->status ? err->status : TS_E_DATA;
     }

@@ -12,19 +12,6 @@
 
 /* ---- a chart -------------------------------------------------------------------------- */
 
-typedef double (*body_fn)(ts_pen *, const ts_chart *, ts_rect, ts_notes *, int, ts_err *);
-
-static body_fn body_of(ts_chart_type t)
-{
-    switch (t) {
-    case TS_CHART_STACKED: return ts_chart_stacked;
-    case TS_CHART_INDICATOR: return ts_chart_indicator;
-    case TS_CHART_MULTI: return ts_chart_multi;
-    case TS_CHART_COMPARE: return ts_chart_compare;
-    }
-    return ts_chart_stacked;
-}
-
 void pdf_draw_chart(writer *w, item *it)
 {
     const ts_chart *ch = it->chart;
@@ -33,7 +20,7 @@ void pdf_draw_chart(writer *w, item *it)
     char title[600];
     snprintf(title, sizeof title, "図%d　%s", it->number, ch->title);
     ts_rect area = {X0, 0, CW, 1e6};
-    double body = body_of(ch->type)(&w->pen, ch, area, &notes, 1, w->err);
+    double body = ts_chart_body(&w->pen, ch, area, &notes, 1, w->err);
     if (body < 0 || !sub) {
         w->failed = 1;
         goto done;
@@ -46,7 +33,7 @@ void pdf_draw_chart(writer *w, item *it)
     ts_rect page = {X0, w->y, CW, total};
     ts_frame_draw(&w->pen, page, title, sub, &notes);
     ts_rect barea = {X0, w->y + head, CW, body};
-    if (body_of(ch->type)(&w->pen, ch, barea, NULL, 0, w->err) < 0)
+    if (ts_chart_body(&w->pen, ch, barea, NULL, 0, w->err) < 0)
         w->failed = 1;
     w->y += total + 22;
 done:
