@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvreader.h"
+#include "csvtable.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -54,107 +54,91 @@ static char *year_label(const char *year)
     return ts_strbuf_take(&b);
 }
 
+typedef struct loading {
+    ts_reference *r;
+    const char *path, *row;
+    int found;
+} loading;
+
+/* The row named ROW (the first such; others are read and checked, not used). */
+static ts_status on_row(void *ctx, const ts_csvtable *t, const ts_record *rec, ts_err *err)
+{
+    loading *l = ctx;
+    ts_reference *r = l->r;
+    if (strcmp(rec->fields[0].s, l->row) != 0 || l->found)
+        return TS_OK;
+    l->found = 1;
+    double sum = 0;
+    for (size_t i = 1; i < t->ncols; i++) {
+        const char *h = t->head[i], *code = NULL;
+        const ts_field *f = &rec->fields[i];
+        for (size_t k = 0; k < sizeof NAMED / sizeof NAMED[0]; k++)
+            if (strcmp(h, NAMED[k].column) == 0)
+                code = NAMED[k].code;
+        int64_t dummy;
+        if (!code && ts_parse_int64(h, strlen(h), &dummy) == 0)
+            code = h;
+        double v;
+        int is_na = strcmp(h, "no_answer") == 0;
+        if (strcmp(h, "respondents") == 0) {
+            int64_t n;
+            if (ts_parse_int64(f->s, f->len, &n) == 0 && n >= 0 && n < 2000000000)
+                r->n = (long)n;
+            continue;
+        }
+        if (strcmp(h, "source") == 0) {
+            free(r->source);
+            r->source = ts_strdup(f->s);
+            continue;
+        }
+        if (!code && !is_na)
+            continue;
+        if (ts_parse_double(f->s, f->len, &v) != 0 || v < 0 || v > 100) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s: expected a percentage 0..100, got \"%s\"", l->path, rec->line,
+                       i + 1, h, f->s);
+            return TS_E_DATA;
+        }
+        if (is_na) {
+            r->no_answer = v / 100;
+            continue;
+        }
+        if (r->ncodes == TS_REF_MAX) {
+            ts_err_set(err, TS_E_DATA, "%s:%lu: more than %d answers", l->path, rec->line, TS_REF_MAX);
+            return TS_E_DATA;
+        }
+        r->code[r->ncodes] = ts_strdup(code);
+        r->published[r->ncodes] = v / 100;
+        r->share[r->ncodes++] = v;
+        sum += v;
+    }
+    if (r->ncodes == 0 || !(sum > 0)) {
+        ts_err_set(err, TS_E_DATA, "%s:%lu: no answer columns (often_always, sometimes, occasionally, hardly_ever, never, or codes)",
+                   l->path, rec->line);
+        return TS_E_DATA;
+    }
+    /* Published percentages include 無回答 and are rounded: rescale the answers to 1,
+     * as the survey's shares leave missing answers out. */
+    for (size_t i = 0; i < r->ncodes; i++)
+        r->share[i] /= sum;
+    r->label = year_label(l->row);
+    return TS_OK;
+}
+
 ts_reference *ts_reference_read(const char *path, const char *row, ts_err *err)
 {
     ts_reference *r = calloc(1, sizeof *r);
-    ts_csvreader *csv = NULL;
     if (!r) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
     r->n = -1;
-    if (!(csv = ts_csvreader_open(path, TS_ENC_UTF8, err)))
+    loading l = {.r = r, .path = path, .row = row};
+    ts_csvtable_opts opt = {.max_cols = 64, .comments = TS_CSVTABLE_COMMENTS, .problem_column = 1, .on_row = on_row, .ctx = &l};
+    ts_csvtable *csv = ts_csvtable_read(path, TS_ENC_UTF8, &opt, err);
+    if (!csv)
         goto fail;
-    ts_record rec;
-    int got, found = 0;
-    size_t ncol = 0;
-    char *header[64];
-    while ((got = ts_csvreader_next(csv, &rec, err)) == 1) {
-        if (rec.problem != TS_REC_OK) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", path, rec.line, rec.problem_column, rec.problem_text);
-            goto fail;
-        }
-        if (rec.nfields > 0 && rec.fields[0].s[0] == '#')
-            continue;
-        if (ncol == 0) {
-            if (rec.nfields > 64) {
-                ts_err_set(err, TS_E_DATA, "%s:%lu: more than 64 columns", path, rec.line);
-                goto fail;
-            }
-            for (; ncol < rec.nfields; ncol++)
-                if (!(header[ncol] = ts_strdup(rec.fields[ncol].s))) {
-                    ts_err_set(err, TS_E_NOMEM, "out of memory");
-                    goto fail_header;
-                }
-            ts_csvreader_expect_fields(csv, ncol);
-            continue;
-        }
-        if (strcmp(rec.fields[0].s, row) != 0 || found)
-            continue;
-        found = 1;
-        double sum = 0;
-        for (size_t i = 1; i < ncol; i++) {
-            const char *h = header[i], *code = NULL;
-            const ts_field *f = &rec.fields[i];
-            for (size_t k = 0; k < sizeof NAMED / sizeof NAMED[0]; k++)
-                if (strcmp(h, NAMED[k].column) == 0)
-                    code = NAMED[k].code;
-            int64_t dummy;
-            if (!code && ts_parse_int64(h, strlen(h), &dummy) == 0)
-                code = h;
-            double v;
-            int is_na = strcmp(h, "no_answer") == 0;
-            if (strcmp(h, "respondents") == 0) {
-                int64_t n;
-                if (ts_parse_int64(f->s, f->len, &n) == 0 && n >= 0 && n < 2000000000)
-                    r->n = (long)n;
-                continue;
-            }
-            if (strcmp(h, "source") == 0) {
-                free(r->source);
-                r->source = ts_strdup(f->s);
-                continue;
-            }
-            if (!code && !is_na)
-                continue;
-            if (ts_parse_double(f->s, f->len, &v) != 0 || v < 0 || v > 100) {
-                ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s: expected a percentage 0..100, got \"%s\"", path, rec.line,
-                           i + 1, h, f->s);
-                goto fail_header;
-            }
-            if (is_na) {
-                r->no_answer = v / 100;
-                continue;
-            }
-            if (r->ncodes == TS_REF_MAX) {
-                ts_err_set(err, TS_E_DATA, "%s:%lu: more than %d answers", path, rec.line, TS_REF_MAX);
-                goto fail_header;
-            }
-            r->code[r->ncodes] = ts_strdup(code);
-            r->published[r->ncodes] = v / 100;
-            r->share[r->ncodes++] = v;
-            sum += v;
-        }
-        if (r->ncodes == 0 || !(sum > 0)) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu: no answer columns (often_always, sometimes, occasionally, hardly_ever, never, or codes)",
-                       path, rec.line);
-            goto fail_header;
-        }
-        /* Published percentages include 無回答 and are rounded: rescale the answers to 1,
-         * as the survey's shares leave missing answers out. */
-        for (size_t i = 0; i < r->ncodes; i++)
-            r->share[i] /= sum;
-        r->label = year_label(row);
-    }
-    for (size_t i = 0; i < ncol; i++)
-        free(header[i]);
-    ncol = 0;
-    if (got < 0)
-        goto fail;
-    ts_status st = ts_csvreader_close(csv, err);
-    csv = NULL;
-    if (st != TS_OK)
-        goto fail;
+    ts_csvtable_free(csv);
+    int found = l.found;
     if (!found) {
         ts_err_set(err, TS_E_DATA, "%s: no row %s (the first column names the rows)", path, row);
         goto fail;
@@ -166,15 +150,7 @@ ts_reference *ts_reference_read(const char *path, const char *row, ts_err *err)
         goto fail;
     }
     return r;
-fail_header:
-    for (size_t i = 0; i < ncol; i++)
-        free(header[i]);
 fail:
-    if (csv) {
-        ts_err scratch = TS_ERR_INIT;
-        ts_csvreader_close(csv, &scratch);
-        ts_err_clear(&scratch);
-    }
     ts_reference_free(r);
     return NULL;
 }

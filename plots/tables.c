@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvreader.h"
+#include "csvtable.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -229,43 +229,42 @@ static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
     return TS_OK;
 }
 
+typedef struct loading {
+    reader p;
+    ts_tables *t;
+    size_t ncells;
+} loading;
+
+static ts_status on_header(void *ctx, const ts_csvtable *tab, const ts_record *rec, ts_err *err)
+{
+    (void)tab, (void)err;
+    loading *l = ctx;
+    l->p.rec = rec;
+    return read_header(&l->p);
+}
+
+static ts_status on_row(void *ctx, const ts_csvtable *tab, const ts_record *rec, ts_err *err)
+{
+    (void)tab, (void)err;
+    loading *l = ctx;
+    l->p.rec = rec;
+    return read_row(&l->p, l->t, &l->ncells);
+}
+
 ts_tables *ts_tables_read(const char *path, ts_err *err)
 {
     ts_tables *t = calloc(1, sizeof *t);
-    ts_csvreader *r = NULL;
     if (!t) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
-    if (!(r = ts_csvreader_open(path, TS_ENC_UTF8, err)))
+    loading l = {.p = {.path = path, .err = err}, .t = t};
+    ts_csvtable_opts opt = {.problem_column = 1, .on_header = on_header, .on_row = on_row, .ctx = &l};
+    ts_csvtable *csv = ts_csvtable_read(path, TS_ENC_UTF8, &opt, err);
+    if (!csv)
         goto fail;
-    reader p = {.path = path, .err = err};
-    ts_record rec;
-    int got, have_header = 0;
-    size_t ncells = 0;
-    while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
-        p.rec = &rec;
-        if (rec.problem != TS_REC_OK) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", path, rec.line, rec.problem_column, rec.problem_text);
-            goto fail;
-        }
-        ts_status st;
-        if (!have_header) {
-            st = read_header(&p);
-            have_header = 1;
-            ts_csvreader_expect_fields(r, rec.nfields);
-        } else {
-            st = read_row(&p, t, &ncells);
-        }
-        if (st != TS_OK)
-            goto fail;
-    }
-    if (got < 0)
-        goto fail;
-    ts_status st = ts_csvreader_close(r, err);
-    r = NULL;
-    if (st != TS_OK)
-        goto fail;
+    int have_header = csv->head != NULL;
+    ts_csvtable_free(csv);
     if (!have_header) {
         ts_err_set(err, TS_E_DATA, "%s: empty file: not a tables CSV", path);
         goto fail;
@@ -280,11 +279,6 @@ ts_tables *ts_tables_read(const char *path, ts_err *err)
     t->ids = ts_strbuf_take(&ids);
     return t;
 fail:
-    if (r) {
-        ts_err scratch = TS_ERR_INIT;
-        ts_csvreader_close(r, &scratch);
-        ts_err_clear(&scratch);
-    }
     ts_tables_free(t);
     return NULL;
 }

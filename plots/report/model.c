@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvreader.h"
-#include "grow.h"
+#include "csvtable.h"
 #include "report.h"
 #include "numformat.h"
 #include "strbuf.h"
@@ -16,98 +15,37 @@ enum { MAX_ROWS = 1000000, MAX_COLS = 200 };
 
 void rp_csv_free(rp_csv *c)
 {
-    if (!c)
-        return;
-    for (size_t i = 0; i < c->ncols; i++)
-        free(c->head[i]);
-    free(c->head);
-    for (size_t r = 0; r < c->nrows; r++) {
-        for (size_t i = 0; i < c->ncols; i++)
-            free(c->rows[r][i]);
-        free(c->rows[r]);
-    }
-    free(c->rows);
-    free(c);
+    ts_csvtable_free(c);
+}
+
+static ts_status check_header(void *ctx, const ts_csvtable *t, const ts_record *rec, ts_err *err)
+{
+    (void)rec;
+    if (t->ncols > MAX_COLS)
+        return ts_err_set(err, TS_E_DATA, "%s:1: more than %d columns", (const char *)ctx, MAX_COLS);
+    return TS_OK;
 }
 
 rp_csv *rp_csv_read(const char *path, ts_err *err)
 {
-    ts_csvreader *r = ts_csvreader_open(path, TS_ENC_UTF8, err);
-    if (!r)
-        return NULL;
-    rp_csv *c = calloc(1, sizeof *c);
-    ts_record rec;
-    int k;
-    size_t cap = 0;
-    if (!c)
-        goto oom;
-    while ((k = ts_csvreader_next(r, &rec, err)) == 1) {
-        if (rec.problem != TS_REC_OK) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu: %s", path, rec.line, rec.problem_text ? rec.problem_text : "bad row");
-            goto fail;
-        }
-        if (!c->head) {
-            if (rec.nfields > MAX_COLS) {
-                ts_err_set(err, TS_E_DATA, "%s:1: more than %d columns", path, MAX_COLS);
-                goto fail;
-            }
-            if (!(c->head = calloc(rec.nfields, sizeof *c->head)))
-                goto oom;
-            c->ncols = rec.nfields;
-            for (size_t i = 0; i < rec.nfields; i++)
-                if (!(c->head[i] = ts_strdup(rec.fields[i].s)))
-                    goto oom;
-            ts_csvreader_expect_fields(r, c->ncols);
-            continue;
-        }
-        if (c->nrows >= MAX_ROWS) {
-            ts_err_set(err, TS_E_DATA, "%s: more than %d rows", path, MAX_ROWS);
-            goto fail;
-        }
-        char ***nr = ts_grow(c->rows, &cap, c->nrows + 1, sizeof *nr, 64);
-        if (!nr)
-            goto oom;
-        c->rows = nr;
-        char **row = calloc(c->ncols, sizeof *row);
-        if (!row)
-            goto oom;
-        c->rows[c->nrows++] = row;
-        for (size_t i = 0; i < c->ncols; i++)
-            if (!(row[i] = ts_strdup(rec.fields[i].s)))
-                goto oom;
-    }
-    if (k < 0)
-        goto fail;
-    if (ts_csvreader_close(r, err) != TS_OK) {
-        rp_csv_free(c);
-        return NULL;
-    }
-    if (!c->head) {
+    ts_csvtable_opts opt = {.max_rows = MAX_ROWS, .keep_rows = 1, .on_header = check_header, .ctx = (void *)path};
+    ts_csvtable *t = ts_csvtable_read(path, TS_ENC_UTF8, &opt, err);
+    if (t && !t->head) {
         ts_err_set(err, TS_E_DATA, "%s: empty file", path);
-        rp_csv_free(c);
+        ts_csvtable_free(t);
         return NULL;
     }
-    return c;
-oom:
-    ts_err_set(err, TS_E_NOMEM, "out of memory");
-fail:
-    ts_csvreader_close(r, NULL);
-    rp_csv_free(c);
-    return NULL;
+    return t;
 }
 
 long rp_csv_col(const rp_csv *c, const char *name)
 {
-    for (size_t i = 0; i < c->ncols; i++)
-        if (strcmp(c->head[i], name) == 0)
-            return (long)i;
-    return -1;
+    return ts_csvtable_col(c, name);
 }
 
 const char *rp_csv_get(const rp_csv *c, size_t r, const char *name)
 {
-    long i = rp_csv_col(c, name);
-    return i < 0 || r >= c->nrows ? "" : c->rows[r][i];
+    return ts_csvtable_get(c, r, name);
 }
 
 const char *rp_prov(const rp_ctx *c, const char *key)

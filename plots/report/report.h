@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "csvtable.h"
 #include "manifest.h"
 #include "status.h"
 
@@ -25,12 +26,8 @@ typedef struct ts_report_options {
 int ts_report_run(const ts_report_options *o);
 
 /* ---- a CSV file held in memory (tables.csv, weighting-report.csv) ---------------------- */
-typedef struct rp_csv {
-    char **head;      /* column names; owned */
-    size_t ncols;
-    char ***rows;     /* NROWS arrays of NCOLS owned strings ("" for a missing field) */
-    size_t nrows;
-} rp_csv;
+/* head/ncols, rows/nrows and line as lib/csvtable.h describes; every row has NCOLS owned strings. */
+typedef ts_csvtable rp_csv;
 
 rp_csv *rp_csv_read(const char *path, ts_err *err);
 void rp_csv_free(rp_csv *c);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvreader.h"
+#include "csvtable.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -145,13 +145,6 @@ static int keys_add(row_keys *k, const ts_dataset *ds, const ts_record *rec, cha
     return 0;
 }
 
-static void free_header(char **header, size_t n)
-{
-    for (size_t i = 0; header && i < n; i++)
-        free(header[i]);
-    free(header);
-}
-
 static int cmp_keys(const void *a, const void *b)
 {
     const row_key *x = a, *y = b;
@@ -232,18 +225,71 @@ static ts_status check_twice(row_keys *k, const ts_dataset *ds, char *const *hea
     return st;
 }
 
+typedef struct loading {
+    margin_table *m;
+    const ts_dataset *ds;
+    const char *file, *count;
+    char *const *names;
+    size_t *col;
+    int32_t *codes;
+    long count_col;
+    row_keys keys;
+} loading;
+
+/* Find the margin variables and the count column by name. */
+static ts_status on_header(void *ctx, const ts_csvtable *t, const ts_record *rec, ts_err *err)
+{
+    loading *l = ctx;
+    for (size_t k = 0; k < l->m->nvars; k++) {
+        l->col[k] = SIZE_MAX;
+        for (size_t i = 0; i < rec->nfields; i++)
+            if (strcmp(rec->fields[i].s, l->names[k]) == 0)
+                l->col[k] = i;
+        if (l->col[k] == SIZE_MAX)
+            return ts_err_set(err, TS_E_DATA, "%s:%lu: no column named %s (the header names the variables)", l->file,
+                              rec->line, l->names[k]);
+    }
+    for (size_t i = 0; i < rec->nfields; i++)
+        if (strcmp(rec->fields[i].s, l->count) == 0)
+            l->count_col = (long)i;
+    if (l->count_col < 0)
+        return ts_err_set(err, TS_E_DATA, "%s:%lu: no count column named %s", l->file, rec->line, l->count);
+    l->keys.nfields = t->ncols;
+    return TS_OK;
+}
+
+/* One cell: its codes and its count. */
+static ts_status on_row(void *ctx, const ts_csvtable *t, const ts_record *rec, ts_err *err)
+{
+    loading *l = ctx;
+    margin_table *m = l->m;
+    for (size_t k = 0; k < m->nvars; k++) {
+        const char *s = rec->fields[l->col[k]].s;
+        size_t n = rec->fields[l->col[k]].len;
+        ts_trim(&s, &n);
+        if (code_of(m->vars[k], s, n, &l->codes[k]) != 0)
+            return ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: \"%.*s\" is not a label or code of %s", l->file, rec->line,
+                              l->col[k] + 1, (int)n, s, l->names[k]);
+    }
+    double total;
+    const ts_field *f = &rec->fields[l->count_col];
+    if (ts_parse_double(f->s, f->len, &total) != 0 || total < 0)
+        return ts_err_set(err, TS_E_DATA, "%s:%lu:%ld: %s: expected a count of 0 or more, got \"%s\"", l->file,
+                          rec->line, l->count_col + 1, l->count, f->s);
+    if (add_cell(m, l->codes, total, rec->line) != 0 || keys_add(&l->keys, l->ds, rec, t->head, l->count_col) != 0)
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    return TS_OK;
+}
+
 margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
                           const char *count, ts_err *err)
 {
     margin_table *m = calloc(1, sizeof *m);
-    ts_csvreader *r = NULL;
-    size_t *col = NULL;
-    int32_t *codes = NULL;
-    long count_col = -1;
-    row_keys keys = {0};
-    char **header = NULL;
+    ts_csvtable *csv = NULL;
+    loading l = {.m = m, .ds = ds, .file = file, .count = count, .names = names, .count_col = -1};
     if (!m || !(m->file = ts_strdup(file)) || !(m->vars = calloc(nnames ? nnames : 1, sizeof *m->vars)) ||
-        !(col = calloc(nnames ? nnames : 1, sizeof *col)) || !(codes = calloc(nnames ? nnames : 1, sizeof *codes))) {
+        !(l.col = calloc(nnames ? nnames : 1, sizeof *l.col)) ||
+        !(l.codes = calloc(nnames ? nnames : 1, sizeof *l.codes))) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
@@ -256,96 +302,26 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
             goto fail;
         }
     }
-    if (!(r = ts_csvreader_open(file, TS_ENC_AUTO, err)))
+    ts_csvtable_opts opt = {.comments = TS_CSVTABLE_COMMENTS_ANY, .problem_column = 1, .on_header = on_header,
+                            .on_row = on_row, .ctx = &l};
+    if (!(csv = ts_csvtable_read(file, TS_ENC_AUTO, &opt, err)))
         goto fail;
-    ts_record rec;
-    int got, seen_header = 0;
-    while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
-        if (rec.nfields > 0 && rec.fields[0].len > 0 && rec.fields[0].s[0] == '#')
-            continue;
-        if (rec.problem != TS_REC_OK) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", file, rec.line, rec.problem_column, rec.problem_text);
-            goto fail;
-        }
-        if (!seen_header) {
-            seen_header = 1;
-            for (size_t k = 0; k < nnames; k++) {
-                col[k] = SIZE_MAX;
-                for (size_t i = 0; i < rec.nfields; i++)
-                    if (strcmp(rec.fields[i].s, names[k]) == 0)
-                        col[k] = i;
-                if (col[k] == SIZE_MAX) {
-                    ts_err_set(err, TS_E_DATA, "%s:%lu: no column named %s (the header names the variables)", file,
-                               rec.line, names[k]);
-                    goto fail;
-                }
-            }
-            for (size_t i = 0; i < rec.nfields; i++)
-                if (strcmp(rec.fields[i].s, count) == 0)
-                    count_col = (long)i;
-            if (count_col < 0) {
-                ts_err_set(err, TS_E_DATA, "%s:%lu: no count column named %s", file, rec.line, count);
-                goto fail;
-            }
-            keys.nfields = rec.nfields;
-            if (!(header = calloc(rec.nfields ? rec.nfields : 1, sizeof *header))) {
-                ts_err_set(err, TS_E_NOMEM, "out of memory");
-                goto fail;
-            }
-            for (size_t i = 0; i < rec.nfields; i++)
-                if (!(header[i] = ts_strdup(rec.fields[i].s))) {
-                    ts_err_set(err, TS_E_NOMEM, "out of memory");
-                    goto fail;
-                }
-            ts_csvreader_expect_fields(r, rec.nfields);
-            continue;
-        }
-        for (size_t k = 0; k < nnames; k++) {
-            const char *s = rec.fields[col[k]].s;
-            size_t n = rec.fields[col[k]].len;
-            ts_trim(&s, &n);
-            if (code_of(m->vars[k], s, n, &codes[k]) != 0) {
-                ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: \"%.*s\" is not a label or code of %s", file, rec.line,
-                           col[k] + 1, (int)n, s, names[k]);
-                goto fail;
-            }
-        }
-        double total;
-        const ts_field *f = &rec.fields[count_col];
-        if (ts_parse_double(f->s, f->len, &total) != 0 || total < 0) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu:%ld: %s: expected a count of 0 or more, got \"%s\"", file, rec.line,
-                       count_col + 1, count, f->s);
-            goto fail;
-        }
-        if (add_cell(m, codes, total, rec.line) != 0 || keys_add(&keys, ds, &rec, header, count_col) != 0) {
-            ts_err_set(err, TS_E_NOMEM, "out of memory");
-            goto fail;
-        }
-    }
-    if (got < 0)
-        goto fail;
-    if (ts_csvreader_close(r, err) != TS_OK) {
-        r = NULL;
-        goto fail;
-    }
-    r = NULL;
     if (m->ncells == 0) {
         ts_err_set(err, TS_E_DATA, "%s: no rows", file);
         goto fail;
     }
-    if (check_twice(&keys, ds, header, file, err) != TS_OK)
+    if (check_twice(&l.keys, ds, csv->head, file, err) != TS_OK)
         goto fail;
-    free_header(header, keys.nfields);
-    keys_free(&keys);
-    free(col);
-    free(codes);
+    ts_csvtable_free(csv);
+    keys_free(&l.keys);
+    free(l.col);
+    free(l.codes);
     return m;
 fail:
-    ts_csvreader_close(r, NULL);
-    free_header(header, keys.nfields);
-    keys_free(&keys);
-    free(col);
-    free(codes);
+    ts_csvtable_free(csv);
+    keys_free(&l.keys);
+    free(l.col);
+    free(l.codes);
     margin_free(m);
     return NULL;
 }
