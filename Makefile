@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -119,6 +119,11 @@ check-plots: all
 check-report: all
 	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
 	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
+
+# docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys (tests/docs/).
+check-docs: $(BUILD)/tests/test_schema
+	@if tests/docs/check-manifest-doc.sh $(BUILD)/tests/test_schema; then echo "PASS manifest-doc" >> $(RESULTS); \
+	 else echo "FAIL manifest-doc" >> $(RESULTS); exit 1; fi
 
 # Every estimator against R's survey package: the committed expected values (the matrix:
 # every documented design x weighting combination, tests/oracle/matrix/) ...
@@ -177,7 +182,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-install $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-docs check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,

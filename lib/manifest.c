@@ -317,22 +317,3 @@ const char *ts_manifest_section(const ts_manifest *m, size_t i)
 {
     return i < m->nsections ? m->sections[i] : NULL;
 }
-
-ts_status ts_manifest_check_key(const ts_manifest *m, const char *section, const char *key, unsigned long line,
-                                const char *const *known, ts_err *err)
-{
-    for (size_t k = 0; known[k]; k++)
-        if (strcmp(known[k], key) == 0)
-            return TS_OK;
-    ts_strbuf list = TS_STRBUF_INIT;
-    for (size_t k = 0; known[k]; k++)
-        ts_strbuf_printf(&list, "%s%s", k ? ", " : "", known[k]);
-    if (line)
-        ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: unknown key (known: %s)", m->path, line, section, key,
-                   list.data ? list.data : "");
-    else
-        ts_err_set(err, TS_E_USAGE, "--set %s.%s: unknown key of [%s] (known: %s)", section, key, section,
-                   list.data ? list.data : "");
-    ts_strbuf_free(&list);
-    return line ? TS_E_DATA : TS_E_USAGE;
-}

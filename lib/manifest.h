@@ -43,11 +43,7 @@ const char *ts_manifest_section(const ts_manifest *m, size_t i);
  * The caller frees the result. NULL when memory runs out. */
 char *ts_manifest_resolve(const ts_manifest *m, const char *relative);
 
-/* TS_OK when KEY is one of KNOWN (NULL-terminated); otherwise an error listing the known keys:
- * TS_E_DATA naming the manifest's LINE, or TS_E_USAGE for a command-line setting (LINE 0).
- * A misspelt key must never be silently ignored. */
-ts_status ts_manifest_check_key(const ts_manifest *m, const char *section, const char *key, unsigned long line,
-                                const char *const *known, ts_err *err);
+/* The unknown-key check is ts_schema_check (schema.h), over ts_manifest_entry. */
 
 /* Split a comma-separated list VALUE into trimmed items (the caller frees the array and the
  * strings with ts_manifest_free_list). Returns the number of items, or -1 when memory runs out. */

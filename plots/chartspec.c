@@ -8,9 +8,9 @@
 
 #include "numparse.h"
 #include "privacy.h"
+#include "schema.h"
 #include "strbuf.h"
 
-static const char *const KEYS[] = {"type", "table", "codes", "reference", "reference_row", "title", "title_en", "style"};
 
 void ts_chartspec_free(ts_chartset *s)
 {
@@ -47,24 +47,11 @@ static int listed(const char *only, const char *name)
     return 0;
 }
 
-/* Every key of every [chart.*] section must be one we know (docs/manifest.md: a misspelt
- * key must not be ignored). */
+/* Every key of every [chart.*] (and [privacy]) section must be one we know (lib/schema.c;
+ * docs/manifest.md: a misspelt key must not be ignored). */
 static ts_status check_keys(const ts_manifest *m, ts_err *err)
 {
-    for (size_t i = 0; i < ts_manifest_count(m); i++) {
-        const char *sec, *key;
-        unsigned long line;
-        ts_manifest_entry(m, i, &sec, &key, &line);
-        if (strncmp(sec, "chart.", 6) != 0)
-            continue;
-        size_t k = 0;
-        while (k < sizeof KEYS / sizeof KEYS[0] && strcmp(KEYS[k], key) != 0)
-            k++;
-        if (k == sizeof KEYS / sizeof KEYS[0])
-            return ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] unknown key %s (known: type, table, codes, reference, reference_row, title, title_en, style)",
-                              ts_manifest_path(m), line, sec, key);
-    }
-    return TS_OK;
+    return ts_schema_check(m, TS_STAGE_PLOT, err);
 }
 
 static ts_status bad(const ts_manifest *m, const char *sec, const char *key, ts_err *err, const char *what)

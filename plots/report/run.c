@@ -22,6 +22,7 @@
 
 #include "privacy.h"
 #include "report.h"
+#include "schema.h"
 #include "strbuf.h"
 
 static volatile sig_atomic_t got_signal;
@@ -546,6 +547,14 @@ int ts_report_run(const ts_report_options *o)
         ts_manifest *probe = ts_manifest_read(o->survey, &err);
         if (!probe)
             return fail_msg(&err, NULL);
+        /* The whole manifest against lib/schema.c once, before any stage runs: [survey], [input]
+         * and [report] are read by no stage program, so nothing else would catch a misspelt key. */
+        if (ts_schema_check(probe, TS_STAGE_ALL, &err) != TS_OK) {
+            ts_manifest_free(probe);
+            int code = fail_msg(&err, NULL);
+            ts_err_clear(&err);
+            return code;
+        }
         const char *need[] = {"raw", "codebook"};
         for (size_t i = 0; i < 2; i++) {
             const char *v = ts_manifest_get(probe, "input", need[i]);

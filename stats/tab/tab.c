@@ -13,6 +13,7 @@
 #include "csvwrite.h"
 #include "dataset.h"
 #include "manifest.h"
+#include "schema.h"
 #include "numparse.h"
 #include "privacy.h"
 #include "numformat.h"
@@ -432,26 +433,11 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
     return TS_OK;
 }
 
-/* The keys a [table.NAME] section may hold (docs/manifest.md: an unknown key is an error for
- * the stage that reads it — a misspelt `statistc = total` must not give shares silently). */
-static const char *const TABLE_KEYS[] = {"var", "by", "statistic", "ci", "level", "weighted", "test", NULL};
-static const char *const PRIVACY_KEYS[] = {"min_cell", "free_text", NULL};
-
+/* The keys of [table.NAME] and [privacy] (lib/schema.c; docs/manifest.md: an unknown key is an
+ * error for the stage that reads it — a misspelt `statistc = total` must not give shares silently). */
 static ts_status check_keys(const ts_manifest *m, ts_err *err)
 {
-    for (size_t i = 0; i < ts_manifest_count(m); i++) {
-        const char *section, *key;
-        unsigned long line;
-        ts_manifest_entry(m, i, &section, &key, &line);
-        const char *const *known = strncmp(section, "table.", 6) == 0 ? TABLE_KEYS
-                                   : strcmp(section, "privacy") == 0  ? PRIVACY_KEYS
-                                                                      : NULL;
-        if (!known)
-            continue; /* another stage's section */
-        if (ts_manifest_check_key(m, section, key, line, known, err) != TS_OK)
-            return TS_E_DATA;
-    }
-    return TS_OK;
+    return ts_schema_check(m, TS_STAGE_TAB, err) != TS_OK ? TS_E_DATA : TS_OK;
 }
 
 /* Every [table.NAME] section of the manifest, in file order. */

@@ -11,6 +11,7 @@
 #include "atomicfile.h"
 #include "dataset.h"
 #include "manifest.h"
+#include "schema.h"
 #include "strbuf.h"
 #include "wctx.h"
 
@@ -158,39 +159,23 @@ static ts_status drop_incomplete(wctx *c, ts_err *err)
     return TS_OK;
 }
 
-/* The keys of the sections this stage reads. docs/manifest.md: "an unknown section or key is
- * an error for the stage that reads it" — a misspelt `methd = rake` would otherwise leave the
- * weights uncalibrated without a word. Sections of other stages ([survey], [table.*], ...) are
- * theirs to check in a manifest, but --set can only mean this stage's. */
-static const char *const DESIGN_KEYS[] = {"type", "cluster", "strata", "frame", "frame_population", "frame_sample",
-                                          "fpc", "weight", NULL};
-static const char *const NONRESPONSE_KEYS[] = {"classes", "frame", "sample", "collapse", "collapse_below", NULL};
-static const char *const WEIGHTING_KEYS[] = {"method", "margins", "tolerance", "max_iter", "bounds", "base_scale",
-                                             "trim_lower", "trim_upper", "trim_relative_to", "trim_strict",
-                                             "collapse_below", "collapse", "missing", "illustrative_targets", NULL};
-static const char *const MARGIN_KEYS[] = {"file", "vars", "count", "total", NULL};
-
+/* The keys of the sections this stage reads (lib/schema.c). docs/manifest.md: "an unknown
+ * section or key is an error for the stage that reads it" — a misspelt `methd = rake` would
+ * otherwise leave the weights uncalibrated without a word. Sections of other stages ([survey],
+ * [table.*], ...) are theirs to check in a manifest, but --set can only mean this stage's. */
 static ts_status check_keys(const wctx *c, ts_err *err)
 {
+    ts_status st = ts_schema_check(c->m, TS_STAGE_WEIGHT, err);
+    if (st != TS_OK)
+        return st;
     for (size_t i = 0; i < ts_manifest_count(c->m); i++) {
         const char *section, *key;
         unsigned long line;
         ts_manifest_entry(c->m, i, &section, &key, &line);
-        const char *const *known = strcmp(section, "design") == 0        ? DESIGN_KEYS
-                                   : strcmp(section, "nonresponse") == 0 ? NONRESPONSE_KEYS
-                                   : strcmp(section, "weighting") == 0   ? WEIGHTING_KEYS
-                                   : strncmp(section, "margin.", 7) == 0 && section[7] ? MARGIN_KEYS
-                                                                         : NULL;
-        if (!known) {
-            if (line)
-                continue;
+        if (!line && !ts_schema_reads(section, TS_STAGE_WEIGHT))
             return ts_err_set(err, TS_E_USAGE,
                               "--set %s.%s: tsunagari-weight reads no section [%s] (design, nonresponse, weighting, margin.NAME)",
                               section, key, section);
-        }
-        ts_status st = ts_manifest_check_key(c->m, section, key, line, known, err);
-        if (st != TS_OK)
-            return st;
     }
     return TS_OK;
 }

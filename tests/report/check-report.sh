@@ -154,6 +154,22 @@ sed -i 's/^min_cell *=.*/min_cell = abc/' "$T/mc/data/yamagata-2022/survey.ini"
 check "min_cell = abc: refused (65) naming file:line, no OUTDIR" \
     sh -c "test $? -eq 65 && grep -q 'survey.ini:[0-9]*: \[privacy\] min_cell = abc: expected a whole number' '$T/mcx.err' && test ! -e '$T/mc/outx'"
 
+# 9b. The whole manifest is checked against lib/schema.c before any stage runs: [survey], [input]
+#     and [report] are read by no stage program, so a misspelt key there was never caught.
+for sk in 'survey:titel' 'input:encodng' 'report:captions'; do
+    sec=${sk%%:*} key=${sk#*:}
+    sed "/^\[$sec\]/a $key = x" "$T/mc/data/yamagata-2022/survey.ini" | sed 's/^min_cell *=.*/min_cell = 10/' \
+        >"$T/mc/data/yamagata-2022/k.ini"
+    "$R" -q "$T/mc/data/yamagata-2022/k.ini" -o "$T/mc/outk" 2>"$T/mck.err"
+    check "[$sec] $key: refused (65) naming file:line, no OUTDIR" \
+        sh -c "test $? -eq 65 && grep -q '^tsunagari-report: .*k.ini:[0-9]*: \[$sec\] $key: unknown key (known: ' '$T/mck.err' && test ! -e '$T/mc/outk'"
+done
+{ sed 's/^min_cell *=.*/min_cell = 10/' "$T/mc/data/yamagata-2022/survey.ini"; printf '[reprot]\ntitle = x\n'; } \
+    >"$T/mc/data/yamagata-2022/k.ini"
+"$R" -q "$T/mc/data/yamagata-2022/k.ini" -o "$T/mc/outk" 2>"$T/mck.err"
+check "[reprot]: an unknown section refused (65) naming file:line" \
+    sh -c "test $? -eq 65 && grep -q 'k.ini:[0-9]*: \[reprot\]: unknown section' '$T/mck.err' && test ! -e '$T/mc/outk'"
+
 # 9. Totals, means and another interval (tests/report/fixtures/estimates.ini appended to a copy
 # of the Saitama demo): whole numbers with separators under their own caption, nothing drawn
 # over anything in the PDF, number formats in the workbook, the methods page and the record
