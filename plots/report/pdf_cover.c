@@ -7,6 +7,7 @@
 
 #include "numformat.h"
 #include "pdf.h"
+#include "schema.h"
 
 /* "2022-11-19/2022-12-16" → "2022年11月19日～12月16日" (as given when it does not parse). */
 static void period_ja(const char *p, ts_strbuf *b)
@@ -51,7 +52,7 @@ static void cover_title(writer *w)
     if (en)
         pdf_para_at(w, X0, CW, en, 8.5, 0, GREY, 8);
     if (w->synthetic) {
-        const char *caveat = rp_get(c, "report", "caveat", "合成データによるデモです。実際の調査結果ではありません。");
+        const char *caveat = rp_get(c, "report", "caveat", ts_schema_default("report", "caveat"));
         ts_text_font(&w->pen, 0, 9.5);
         long n = pdf_count_lines(w, caveat, CW - 24);
         double h = 22 + n * 15.2 + 8;

@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "report.h"
+#include "schema.h"
 #include "strbuf.h"
 
 static time_t fixed_time(void)
@@ -195,7 +196,7 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
                            F->title);
     if (strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0)
         worksheet_write_string(ws, (lxw_row_t)row++, 0,
-                               rp_get(c, "report", "caveat", "合成データ：実際の調査結果ではありません。"), F->note);
+                               rp_get(c, "report", "caveat", ts_schema_default("report", "caveat")), F->note);
     row++;
     const struct {
         const char *label, *sec, *key;

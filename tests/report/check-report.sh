@@ -236,5 +236,21 @@ pdftotext "$T/nto/report.pdf" "$T/nt.txt" 2>/dev/null
 check "no [design] type: the cover says 層化無作為抽出" sh -c "grep -q '^層化無作為抽出' '$T/nt.txt' && ! grep -q '^単純無作為抽出' '$T/nt.txt'"
 check "no [design] type: the record says stratified" grep -q "design.type  *stratified" "$T/nto/reproducibility.txt"
 
+# 11. A synthetic survey without [report] caveat: the PDF cover and the workbook's overview give
+# the same sentence, the schema's default (they had two different fallbacks).
+mkdir -p "$T/cv"
+cp data/saitama-2022/* "$T/cv/"
+sed -i "s#\.\./reference/#$ROOT/data/reference/#; /^caveat *=/d" "$T/cv/survey.ini"
+"$R" -q "$T/cv/survey.ini" -o "$T/cvo" 2>"$T/cv.err"
+check "no [report] caveat: exit 0" test $? -eq 0
+pdftotext "$T/cvo/report.pdf" "$T/cv.txt" 2>/dev/null
+check "no [report] caveat: the cover has the default sentence" grep -q '合成データによるデモです。実際の調査結果ではありません。' "$T/cv.txt"
+if [ -n "$PY3" ]; then
+    check "no [report] caveat: the workbook has the same sentence" "$PY3" -c "
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+sys.exit(0 if any(c.value == '合成データによるデモです。実際の調査結果ではありません。' for r in ws.iter_rows() for c in r) else 1)" "$T/cvo/tables.xlsx"
+fi
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
