@@ -98,21 +98,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef TS_FUZZ_MAIN
-int main(int argc, char **argv)
-{
-    static uint8_t buf[1 << 20];
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            perror(argv[i]);
-            return 66;
-        }
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    printf("%d inputs replayed\n", argc - 1);
-    return 0;
-}
-#endif
+#include "replay_main.h" /* main() for -DTS_FUZZ_MAIN */
