@@ -14,9 +14,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 T=$(mktemp -d "${TMPDIR:-/tmp}/check-manifest-doc.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+. "$ROOT/tests/checklib.sh"
 
 if ! "$DUMP" --dump >"$T/schema.tsv"; then
     echo "not ok - $DUMP --dump failed"

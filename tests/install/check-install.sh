@@ -19,10 +19,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 T=$(mktemp -d "${TMPDIR:-/tmp}/check-install.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
+. "$ROOT/tests/checklib.sh"
 
 # Under ASan the chart programs' font libraries leak by design (help2man runs them).
 LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}

@@ -11,10 +11,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/oracle-tab.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+. "$here/../../checklib.sh"
 
 if Rscript "$here/make-expected.R" "$tmp" >"$tmp/make.log" 2>&1; then
     ok "make-expected.R ran"
