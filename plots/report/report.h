@@ -1,9 +1,10 @@
 /* report.h — tsunagari-report: one command from a survey manifest to the finished outputs.
  *
- * run.c runs the stage programs (ingest → weight → tab → plot → export) in a temporary
- * folder next to OUTDIR, then writes, from their outputs, report.pdf (pdf.c), tables.xlsx
- * (xlsx.c) and reproducibility.txt (record.c), and renames the folder into place only when
- * everything is complete. docs/report.md describes the outputs. */
+ * run.c runs the stage programs (ingest → weight → tab → plot → export; stage.c runs one) in
+ * a temporary folder next to OUTDIR, reads their outputs back (load.c), then writes from them
+ * report.pdf (pdf.c), tables.xlsx (xlsx.c) and reproducibility.txt (record.c), renames the
+ * folder into place only when everything is complete and prints a summary (summary.c).
+ * docs/report.md describes the outputs. */
 #ifndef TS_REPORT_H
 #define TS_REPORT_H
 
@@ -102,6 +103,38 @@ const char *rp_stage_option(const rp_ctx *c, const char *prog, const char *optio
 /* The interval method and level table T's estimates were computed with, as tables.csv says
  * (its first row that is not a test): *METHOD borrowed ("" when none), *LEVEL NAN when none. */
 void rp_tab_ci(const rp_ctx *c, const rp_tab *t, const char **method, double *level);
+
+/* ---- the run (run.c, stage.c, load.c, summary.c) ---------------------------------------- */
+
+typedef struct rp_stage {
+    const char *name;        /* "ingest" */
+    const char *prog;        /* "tsunagari-ingest" */
+    const char *args[24];    /* after the program name; NULL-terminated */
+    const char *log;         /* stdout and stderr of the child, in the work folder */
+    const char *progress_file; /* ingest: the raw file, for the progress bar; else NULL */
+    int silent;              /* its output is an output file, not progress */
+} rp_stage;
+
+typedef struct rp_runner {
+    const char *bindir;      /* where the stage programs are */
+    int quiet, tty;          /* --quiet; stderr is a terminal (draw the progress bar) */
+    int nstages, index;      /* the [INDEX/NSTAGES] of the progress lines */
+} rp_runner;
+
+/* From now on SIGINT, SIGTERM and SIGHUP are noted, not fatal: rp_signal() returns the last
+ * one (0: none), and a stage running then is stopped. */
+void rp_catch_signals(void);
+int rp_signal(void);
+/* Run stage S from the work folder, recording its command line in CTX (for the record).
+ * Returns 0, or the exit status to leave with (the stage's, 71 when it cannot be started),
+ * its message and log printed. */
+int rp_stage_run(rp_runner *r, rp_ctx *ctx, const rp_stage *s);
+/* Read the stage outputs in the work folder into C. */
+ts_status rp_load_outputs(rp_ctx *c, ts_err *err);
+/* Free what C owns. */
+void rp_ctx_free(rp_ctx *c);
+/* The summary of a finished run on stderr. */
+void rp_summary(rp_ctx *c, const char *outdir);
 
 /* The outputs written from the stage outputs, in the work folder. */
 ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err);

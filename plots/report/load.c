@@ -1,0 +1,187 @@
+/* load.c — tsunagari-report reads the stage outputs back into its model (rp_ctx, report.h):
+ * the weighted dataset's provenance and variable labels, tables.csv as runs of rows per
+ * table, the weight summary of weighting-report.csv, the rejects' item warnings and the number
+ * drawn from the frame. Everything the report writes is made from these. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "strbuf.h"
+
+static char *read_text(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    ts_strbuf b = TS_STRBUF_INIT;
+    char chunk[8192];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        ts_strbuf_append(&b, chunk, k);
+    fclose(fp);
+    ts_strbuf_append_str(&b, "");
+    return ts_strbuf_take(&b);
+}
+
+static int add_kv(rp_kv **v, size_t *n, const char *k, size_t klen, const char *val, size_t vlen)
+{
+    rp_kv *nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    *v = nv;
+    nv[*n].key = ts_strndup(k, klen);
+    nv[*n].value = ts_strndup(val, vlen);
+    (*n)++;
+    return 0;
+}
+
+/* tsunagari-export --describe: "  key = value" provenance lines, then one line per variable
+ * "name\ttype\tlabel\t[source]\tmissing N" followed by its codes (indented). */
+static void read_describe(rp_ctx *c, const char *path)
+{
+    char *text = read_text(path);
+    if (!text)
+        return;
+    char *save = NULL;
+    int first = 1;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (first) {
+            first = 0;
+            continue;
+        }
+        if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ') {
+            char *eq = strstr(line, " = ");
+            if (eq)
+                add_kv(&c->prov, &c->nprov, line + 2, (size_t)(eq - line - 2), eq + 3, strlen(eq + 3));
+            else if (line[strlen(line) - 2] == ' ' && line[strlen(line) - 1] == '=')
+                add_kv(&c->prov, &c->nprov, line + 2, strlen(line) - 4, "", 0);
+            continue;
+        }
+        if (line[0] == ' ' || line[0] == '\t')
+            continue;
+        char *t1 = strchr(line, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+        if (t1 && t2 && t3)
+            add_kv(&c->varlabel, &c->nvarlabel, line, (size_t)(t1 - line), t2 + 1, (size_t)(t3 - t2 - 1));
+    }
+    free(text);
+}
+
+static double num(const char *s) { return s && *s ? strtod(s, NULL) : 0; }
+
+/* The weight summary of weighting-report.csv (kind weights, group all). */
+static double wstat(const rp_ctx *c, const char *level)
+{
+    if (!c->wreport)
+        return 0;
+    for (size_t r = 0; r < c->wreport->nrows; r++)
+        if (strcmp(rp_csv_get(c->wreport, r, "kind"), "weights") == 0 &&
+            strcmp(rp_csv_get(c->wreport, r, "group"), "all") == 0 &&
+            strcmp(rp_csv_get(c->wreport, r, "level"), level) == 0)
+            return num(rp_csv_get(c->wreport, r, "value"));
+    return 0;
+}
+
+/* The number drawn: the sum of the frame's sample column ([design] frame). -1: no frame. */
+static long frame_drawn(const rp_ctx *c)
+{
+    const char *frame = rp_get(c, "design", "frame", NULL);
+    if (!frame)
+        return -1;
+    char *path = ts_manifest_resolve(c->m, frame);
+    const char *col = rp_get(c, "design", "frame_sample", "sample");
+    FILE *fp = path ? fopen(path, "rb") : NULL;
+    free(path);
+    if (!fp)
+        return -1;
+    /* A frame file may start with '#' comment lines, which rp_csv does not skip: copy. */
+    ts_strbuf b = TS_STRBUF_INIT;
+    char line[4096];
+    while (fgets(line, sizeof line, fp))
+        if (line[0] != '#')
+            ts_strbuf_append_str(&b, line);
+    fclose(fp);
+    char tmp[] = ".frame.csv";
+    FILE *out = fopen(tmp, "wb");
+    long drawn = -1;
+    if (out && b.data) {
+        fwrite(b.data, 1, b.len, out);
+        fclose(out);
+        rp_csv *f = rp_csv_read(tmp, NULL);
+        if (f && rp_csv_col(f, col) >= 0) {
+            drawn = 0;
+            for (size_t r = 0; r < f->nrows; r++)
+                drawn += atol(rp_csv_get(f, r, col));
+        }
+        rp_csv_free(f);
+    } else if (out) {
+        fclose(out);
+    }
+    remove(tmp);
+    ts_strbuf_free(&b);
+    return drawn;
+}
+
+static long count_warnings(const char *rejects)
+{
+    rp_csv *r = rp_csv_read(rejects, NULL);
+    long n = 0;
+    if (r)
+        for (size_t i = 0; i < r->nrows; i++)
+            n += strcmp(rp_csv_get(r, i, "severity"), "warning") == 0;
+    rp_csv_free(r);
+    return n;
+}
+
+ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
+{
+    read_describe(c, "dataset-description.txt");
+    if (!(c->tables = rp_csv_read("tables.csv", err)))
+        return err->status;
+    c->wreport = rp_csv_read("weighting-report.csv", NULL);
+    c->rows_read = atol(rp_prov(c, "source.rows_read") ? rp_prov(c, "source.rows_read") : "0");
+    c->rows_rejected = atol(rp_prov(c, "source.rows_rejected") ? rp_prov(c, "source.rows_rejected") : "0");
+    c->item_warnings = count_warnings("rejects.csv");
+    c->weighted_n = (long)wstat(c, "n");
+    c->deff = wstat(c, "deff_kish");
+    c->n_eff = wstat(c, "n_effective");
+    c->wmin = wstat(c, "min");
+    c->wmax = wstat(c, "max");
+    c->wsum = wstat(c, "sum");
+    c->drawn = frame_drawn(c);
+    /* The tables, in file order (which is manifest order), each a run of rows. */
+    for (size_t r = 0; r < c->tables->nrows; r++) {
+        const char *id = rp_csv_get(c->tables, r, "table");
+        if (strcmp(rp_csv_get(c->tables, r, "suppressed"), "yes") == 0)
+            c->suppressed++;
+        if (c->ntabs && strcmp(c->tabs[c->ntabs - 1].id, id) == 0) {
+            c->tabs[c->ntabs - 1].count++;
+            continue;
+        }
+        rp_tab *nt = realloc(c->tabs, (c->ntabs + 1) * sizeof *nt);
+        if (!nt)
+            return ts_err_set(err, TS_E_NOMEM, "out of memory");
+        c->tabs = nt;
+        nt[c->ntabs++] = (rp_tab){.id = c->tables->rows[r][rp_csv_col(c->tables, "table")], .first = r, .count = 1};
+    }
+    return TS_OK;
+}
+
+void rp_ctx_free(rp_ctx *c)
+{
+    ts_manifest_free(c->m);
+    free(c->manifest_rel);
+    for (size_t i = 0; i < c->nprov; i++)
+        free(c->prov[i].key), free(c->prov[i].value);
+    free(c->prov);
+    for (size_t i = 0; i < c->nvarlabel; i++)
+        free(c->varlabel[i].key), free(c->varlabel[i].value);
+    free(c->varlabel);
+    rp_csv_free(c->tables);
+    rp_csv_free(c->wreport);
+    free(c->tabs);
+    for (size_t i = 0; i < c->nstages; i++)
+        free(c->stage_cmd[i]);
+}
