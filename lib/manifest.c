@@ -16,6 +16,7 @@ typedef struct entry {
 
 struct ts_manifest {
     char *path;
+    int from_file;  /* read from PATH (ts_manifest_read), not made for --set alone */
     entry *v;
     size_t n, cap;
     char **sections;
@@ -131,6 +132,7 @@ ts_manifest *ts_manifest_read(const char *path, ts_err *err)
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
+    m->from_file = 1;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
@@ -176,6 +178,22 @@ ts_manifest *ts_manifest_new(const char *path)
         m = NULL;
     }
     return m;
+}
+
+/* "survey.ini:31: [weighting] tolerance" when the file sets it, "--set weighting.tolerance"
+ * when the command line does. A setting nobody gave is named without a line ("survey.ini:
+ * [weighting] bounds"): pointing the user at a --set they never typed, or at a line that
+ * does not hold it, would send them looking in the wrong place. */
+int ts_manifest_where(const ts_manifest *m, const char *section, const char *key, ts_strbuf *out)
+{
+    unsigned long line = ts_manifest_line(m, section, key);
+    if (line)
+        return ts_strbuf_printf(out, "%s:%lu: [%s] %s", m->path, line, section, key);
+    if (ts_manifest_get(m, section, key))
+        return ts_strbuf_printf(out, "--set %s.%s", section, key);
+    if (m->from_file)
+        return ts_strbuf_printf(out, "%s: [%s] %s", m->path, section, key);
+    return ts_strbuf_printf(out, "%s.%s", section, key);
 }
 
 int ts_manifest_set(ts_manifest *m, const char *section, const char *key, const char *value)

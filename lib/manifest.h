@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "status.h"
+#include "strbuf.h"
 
 typedef struct ts_manifest ts_manifest;
 
@@ -28,6 +29,10 @@ int ts_manifest_set(ts_manifest *m, const char *section, const char *key, const 
 const char *ts_manifest_get(const ts_manifest *m, const char *section, const char *key);
 /* The line KEY is on in SECTION, or 0. */
 unsigned long ts_manifest_line(const ts_manifest *m, const char *section, const char *key);
+/* Append where SECTION.KEY was set to OUT, for messages: "survey.ini:31: [design] type",
+ * "--set design.type", or, when nobody set it, "survey.ini: [design] type" (or "design.type"
+ * for a run configured on the command line alone). Returns 0, or -1 when memory runs out. */
+int ts_manifest_where(const ts_manifest *m, const char *section, const char *key, ts_strbuf *out);
 int ts_manifest_has_section(const ts_manifest *m, const char *section);
 /* The number of keys set (from the file and by ts_manifest_set), and the Ith of them in the
  * order they were set: its section, key and line (0: set on the command line). Lets a stage

@@ -33,7 +33,8 @@ static const char USAGE[] =
     "      --min-cell K      suppress estimates resting on fewer than K respondents (default:\n"
     "                        the manifest's [privacy] min_cell, else 10; 0: none); suppressed\n"
     "                        cells are flagged, never dropped\n"
-    "      --lonely-psu P    a stratum with one PSU: fail (default), remove, certainty, adjust\n"
+    "      --lonely-psu P    a stratum with one PSU: fail, remove, certainty, adjust\n"
+    "                        (default: the design's [design] lonely_psu, else fail)\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
     "  -q, --quiet           no summary on stdout\n"
     "  -h, --help            this help\n"
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
     tab_options opt = {0};
     opt.level = 0.95;
     opt.min_cell = -1;
-    opt.lonely = LONELY_FAIL;
+    opt.lonely = -1;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":s:o:qh", longopts, NULL)) != -1) {
@@ -98,11 +99,12 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_LONELY:
-            if (strcmp(optarg, "fail") == 0) opt.lonely = LONELY_FAIL;
-            else if (strcmp(optarg, "remove") == 0) opt.lonely = LONELY_REMOVE;
-            else if (strcmp(optarg, "certainty") == 0) opt.lonely = LONELY_CERTAINTY;
-            else if (strcmp(optarg, "adjust") == 0) opt.lonely = LONELY_ADJUST;
-            else return usage_error("--lonely-psu: expected fail, remove, certainty or adjust, got ", optarg);
+            {
+                ts_lonely_psu l;
+                if (ts_lonely_psu_parse(optarg, &l) != 0)
+                    return usage_error("--lonely-psu: expected fail, remove, certainty or adjust, got ", optarg);
+                opt.lonely = (int)l;
+            }
             break;
         case ':': return usage_error("option needs a value: ", argv[optind - 1]);
         default: return usage_error("unknown option: ", argv[optind - 1]);

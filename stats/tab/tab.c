@@ -26,8 +26,8 @@ typedef struct table_spec {
     const ts_var *var;
     const ts_var *by[2];
     size_t nby;
-    stat_kind kind;
-    ci_method ci;
+    ts_stat_kind kind;
+    ts_ci_method ci;
     double level;
     int weighted;
     int test;
@@ -36,7 +36,7 @@ typedef struct table_spec {
 typedef struct run {
     const tab_options *opt;
     ts_dataset *ds;
-    design *d, *unweighted;
+    ts_sample *d, *unweighted;
     long min_cell;
     FILE *csv, *text;
     size_t rows;
@@ -53,7 +53,7 @@ static void put_num(FILE *fp, double x)
 
 /* One CSV row (docs/tables-format.md). */
 static void csv_row(run *r, const table_spec *t, const char *by_codes, const char *by_labels, const char *code,
-                    const char *label, const char *statistic, const est *e, double missing, double skipped,
+                    const char *label, const char *statistic, const ts_estimate *e, double missing, double skipped,
                     double df2, double pval, int suppressed)
 {
     FILE *fp = r->csv;
@@ -87,7 +87,7 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
             put_num(fp, shown[k]);
     }
     int is_test = strncmp(statistic, "rao_scott", 9) == 0;
-    fprintf(fp, ",%s,", is_test ? "" : (t->kind == STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ci_method_name(t->ci) : t->ci == CI_NONE ? "none" : "t"));
+    fprintf(fp, ",%s,", is_test ? "" : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
     if (!is_test)
         fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
     putc(',', fp);
@@ -180,16 +180,16 @@ static size_t categories(const run *r, const table_spec *t, int32_t **out)
     return n;
 }
 
-static ts_status one_domain(run *r, const table_spec *t, const design *d, const unsigned char *in,
+static ts_status one_domain(run *r, const table_spec *t, const ts_sample *d, const unsigned char *in,
                             const char *by_codes, const char *by_labels, const int32_t *cats, size_t ncat,
                             int *dec, ts_strbuf *text, ts_err *err)
 {
     size_t k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : ncat;
-    est *e = calloc(k ? k : 1, sizeof *e);
+    ts_estimate *e = calloc(k ? k : 1, sizeof *e);
     if (!e)
         return nomem(err);
     double missing = 0, skipped = 0;
-    ts_status st = estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
+    ts_status st = ts_estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
     /* 非該当 (not asked: skip logic) is part of the missing count but is no nonresponse:
      * said apart, so that a reader does not take a filter question's skips for refusals. */
     for (size_t i = 0; i < d->n && missing > 0; i++)
@@ -206,18 +206,18 @@ static ts_status one_domain(run *r, const table_spec *t, const design *d, const 
             if (!numeric)
                 snprintf(code, sizeof code, "%d", e[c].code);
             csv_row(r, t, by_codes, by_labels, code, numeric ? "" : code_label(t->var, e[c].code),
-                    t->kind == STAT_SHARE && !numeric ? "share" : t->kind == STAT_TOTAL ? "total" : "mean", &e[c],
+                    t->kind == TS_STAT_SHARE && !numeric ? "share" : t->kind == TS_STAT_TOTAL ? "total" : "mean", &e[c],
                     missing, skipped, NAN, NAN, suppressed);
             if (suppressed)
                 ts_strbuf_append_str(text, "        *");
-            else if (t->kind == STAT_SHARE && !numeric)
+            else if (t->kind == TS_STAT_SHARE && !numeric)
                 ts_strbuf_printf(text, " %7.1f%%", 100 * e[c].estimate);
             else {
                 /* totals as whole numbers, means with the decimals their SE supports: never
                  * 2.031e+07 for a count of people */
                 char val[64], se[64];
                 if (*dec < 0) /* one for the table, from the whole population's (smallest) SE */
-                    *dec = t->kind == STAT_TOTAL ? 0 : ts_numformat_se_decimals(e[c].se);
+                    *dec = t->kind == TS_STAT_TOTAL ? 0 : ts_numformat_se_decimals(e[c].se);
                 ts_numformat_grouped(e[c].estimate, *dec, val, sizeof val);
                 ts_numformat_grouped(e[c].se, *dec, se, sizeof se);
                 ts_strbuf_printf(text, " %15s (±%s)", val, se);
@@ -235,7 +235,7 @@ static ts_status one_domain(run *r, const table_spec *t, const design *d, const 
 
 static ts_status one_table(run *r, const table_spec *t, ts_err *err)
 {
-    const design *d = t->weighted ? r->d : r->unweighted;
+    const ts_sample *d = t->weighted ? r->d : r->unweighted;
     int32_t *cats = NULL;
     size_t ncat = 0;
     if (t->var->type == TS_VAR_SINGLE || t->var->type == TS_VAR_MULTI) {
@@ -262,7 +262,7 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
     for (size_t c = 0; c < ncat; c++)
         ts_strbuf_printf(&text, " %8d", cats[c]);
     if (!ncat)
-        ts_strbuf_printf(&text, " %15s (±se)", t->kind == STAT_TOTAL ? "total" : "mean");
+        ts_strbuf_printf(&text, " %15s (±se)", t->kind == TS_STAT_TOTAL ? "total" : "mean");
     ts_strbuf_append_char(&text, '\n');
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
@@ -295,12 +295,12 @@ static ts_status one_table(run *r, const table_spec *t, ts_err *err)
             }
     }
     if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
-        rao_scott rs;
-        st = estimate_rao_scott(d, t->var, t->by[0], &rs, err);
+        ts_rao_scott rs;
+        st = ts_estimate_rao_scott(d, t->var, t->by[0], &rs, err);
         if (st == TS_OK && !isnan(rs.f)) {
-            est e = {0, 0, NAN, NAN, NAN, rs.f, NAN, NAN, NAN, rs.f_df1, NAN};
+            ts_estimate e = {0, 0, NAN, NAN, NAN, rs.f, NAN, NAN, NAN, rs.f_df1, NAN};
             csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, NAN, rs.f_df2, rs.f_p, 0);
-            est e2 = {0, 0, NAN, NAN, NAN, rs.chisq, NAN, NAN, NAN, rs.chisq_df, NAN};
+            ts_estimate e2 = {0, 0, NAN, NAN, NAN, rs.chisq, NAN, NAN, NAN, rs.chisq_df, NAN};
             csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, NAN, rs.chisq_p, 0);
             ts_strbuf_printf(&text, "  Rao–Scott F = %.3f on %.2f and %.1f df, p = %.3g (second-order; first-order X² p = %.3g)\n",
                              rs.f, rs.f_df1, rs.f_df2, rs.f_p, rs.chisq_p);
@@ -411,22 +411,22 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
         p += len + (p[len] != '\0');
     }
     int numeric = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER;
-    t->kind = numeric ? STAT_MEAN : STAT_SHARE;
+    t->kind = numeric ? TS_STAT_MEAN : TS_STAT_SHARE;
     if (stat && *stat) {
         if (strcmp(stat, "share") == 0 && !numeric)
-            t->kind = STAT_SHARE;
+            t->kind = TS_STAT_SHARE;
         else if (strcmp(stat, "mean") == 0 && numeric)
-            t->kind = STAT_MEAN;
+            t->kind = TS_STAT_MEAN;
         else if (strcmp(stat, "total") == 0)
-            t->kind = STAT_TOTAL;
+            t->kind = TS_STAT_TOTAL;
         else if (strcmp(stat, "share") == 0 || strcmp(stat, "mean") == 0)
             return bad_setting(o, "statistic", "--stat", stat, err, "%s (%s) is %s: expected %s", t->var->name,
                                t->var->label, type_name(t->var->type), numeric ? "mean or total" : "share or total");
         else
             return bad_setting(o, "statistic", "--stat", stat, err, "expected share (coded variables), mean (numbers) or total");
     }
-    t->ci = numeric || t->kind != STAT_SHARE ? CI_T : CI_LOGIT;
-    if (ci && *ci && ci_method_parse(ci, &t->ci) != 0)
+    t->ci = numeric || t->kind != TS_STAT_SHARE ? TS_CI_T : TS_CI_LOGIT;
+    if (ci && *ci && ts_ci_method_parse(ci, &t->ci) != 0)
         return bad_setting(o, "ci", "--ci", ci, err, "expected logit, beta, wald, xlogit, wilson or none");
     if (!(level > 0 && level < 1))
         return bad_setting(o, "level", "--level", level_text, err, "expected a value between 0 and 1, e.g. 0.95");
@@ -492,19 +492,21 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         st = err->status;
         goto done;
     }
-    if (!(r.d = design_from_dataset(r.ds, opt->lonely, err)) ||
-        !(r.unweighted = design_from_dataset(r.ds, opt->lonely, err))) {
+    /* The design that made the weights, as tsunagari-weight recorded it (lib/design.c);
+     * --lonely-psu overrides the recorded rule. */
+    ts_design design;
+    st = ts_design_read(r.ds, &design, err);
+    if (st == TS_OK && opt->lonely >= 0)
+        design.lonely_psu = (ts_lonely_psu)opt->lonely;
+    if (st == TS_OK && (!(r.d = ts_sample_new(r.ds, &design, err)) ||
+                        !(r.unweighted = ts_sample_unweighted(r.ds, &design, err))))
         st = err->status;
+    ts_design_clear(&design);
+    if (st != TS_OK) {
         if (st == TS_E_DATA) /* the design recorded in the dataset: name the file */
             ts_err_prefix(err, "%s", opt->input);
         goto done;
     }
-    /* unweighted tables: every respondent in the design counts 1, no calibration */
-    for (size_t i = 0; i < r.unweighted->n; i++)
-        r.unweighted->w[i] = r.unweighted->d[i] = r.unweighted->w[i] > 0 ? 1 : 0;
-    r.unweighted->cal = CAL_NONE;
-    for (size_t h = 0; h < r.unweighted->nstrata; h++)
-        r.unweighted->popsize[h] = INFINITY;
 
     r.min_cell = opt->min_cell;
     if (r.min_cell < 0 && (st = ts_privacy_min_cell(m, &r.min_cell, err)) != TS_OK)
@@ -584,8 +586,8 @@ done:
     for (size_t k = 0; k < nspecs; k++)
         free(specs[k].id);
     free(specs);
-    design_free(r.d);
-    design_free(r.unweighted);
+    ts_sample_free(r.d);
+    ts_sample_free(r.unweighted);
     ts_dataset_free(r.ds);
     ts_manifest_free(m);
     return st;

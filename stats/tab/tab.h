@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "design.h"
+#include "sample.h"
 #include "estimate.h"
 #include "status.h"
 
@@ -18,7 +18,7 @@ typedef struct tab_options {
     const char *ci;          /* --ci */
     double level;            /* --level */
     long min_cell;           /* --min-cell; -1: the manifest's, else 10 */
-    lonely_psu lonely;       /* --lonely-psu */
+    int lonely;              /* --lonely-psu: a ts_lonely_psu; -1: the design's ([design] lonely_psu) */
     int bom;                 /* --bom */
     int quiet;
 } tab_options;

@@ -14,22 +14,6 @@
 #include "margins.h"
 #include "numparse.h"
 
-/* Indexed by cal_method: the manifest's spelling, also recorded as weight.calibration. */
-static const char *const CAL_METHOD_NAMES[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
-
-/* The method named S into *OUT; -1 when S names none. */
-int calibrate_method_parse(const char *s, cal_method *out)
-{
-    for (size_t k = 0; k < sizeof CAL_METHOD_NAMES / sizeof *CAL_METHOD_NAMES; k++)
-        if (strcmp(s, CAL_METHOD_NAMES[k]) == 0) {
-            *out = (cal_method)k;
-            return 0;
-        }
-    return -1;
-}
-
-static int cal_is_greg(cal_method m) { return m == CAL_LINEAR || m == CAL_RAKING || m == CAL_LOGIT; }
-
 void wmargins_free(wmargin *m, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -258,7 +242,7 @@ static ts_status margin_error(const wmargin *m, size_t cell, const char *what, t
 
 /* One calibration's working state, from the margins read to the weights written back. */
 typedef struct calrun {
-    cal_method method;
+    ts_calibration method;
     collapse_rule *rules;     /* [weighting] collapse */
     size_t nrules;
     wmargin *m;               /* the margins; handed to the context (the report needs them) */
@@ -283,7 +267,7 @@ typedef struct calrun {
  * matrix (P columns of X). Rows that took no part get NaN. */
 static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
 {
-    int cells = !cal_is_greg(r->method);
+    int cells = !ts_calibration_is_greg(r->method);
     size_t k = cells ? 0 : r->p;
     if (cells)
         for (size_t q = 0; q < r->nm; q++)
@@ -307,7 +291,7 @@ static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
             if (!r->part[i])
                 c->calcols[j][i] = NAN;
             else if (cells)
-                c->calcols[j][i] = r->m[q].cell[i] == CALIB_NO_CELL ? NAN : (double)r->m[q].cell[i];
+                c->calcols[j][i] = r->m[q].cell[i] == TS_CALIB_NO_CELL ? NAN : (double)r->m[q].cell[i];
             else
                 c->calcols[j][i] = r->x[i * r->p + j];
         }
@@ -319,11 +303,11 @@ static ts_status keep_calibration_columns(wctx *c, const calrun *r, ts_err *err)
 /* The margins METHOD can use: one table for post-stratification, tables for raking. */
 static ts_status check_margin_kinds(const wctx *c, const calrun *r, ts_err *err)
 {
-    if (r->method == CAL_POSTSTRATIFY && (r->nm != 1 || !r->m[0].t))
+    if (r->method == TS_CAL_POSTSTRATIFY && (r->nm != 1 || !r->m[0].t))
         return wctx_bad_setting(c, "weighting", "margins", "exactly one table margin for poststratify (cross its variables)", err);
     /* every margin, not only the first: a numeric total later in the list has no table of
      * cells, and raking would read one (it crashed) */
-    for (size_t k = 0; k < r->nm && !cal_is_greg(r->method); k++)
+    for (size_t k = 0; k < r->nm && !ts_calibration_is_greg(r->method); k++)
         if (!r->m[k].t)
             return wctx_bad_setting(c, "weighting", "margins", "tables of counts for rake (numeric totals need linear, raking or logit)", err);
     return TS_OK;
@@ -387,7 +371,7 @@ static ts_status take_part(wctx *c, calrun *r, ts_err *err)
     return TS_OK;
 }
 
-/* Each margin's cell of every row that takes part (CALIB_NO_CELL for the others); a numeric
+/* Each margin's cell of every row that takes part (TS_CALIB_NO_CELL for the others); a numeric
  * margin has the one cell 0. */
 static ts_status build_cells(wctx *c, calrun *r, ts_err *err)
 {
@@ -400,7 +384,7 @@ static ts_status build_cells(wctx *c, calrun *r, ts_err *err)
                 st = err->status;
         } else
             for (size_t i = 0; i < c->n; i++)
-                r->m[k].cell[i] = r->part[i] ? 0 : CALIB_NO_CELL;
+                r->m[k].cell[i] = r->part[i] ? 0 : TS_CALIB_NO_CELL;
     }
     c->in = keep_in;
     return st;
@@ -420,7 +404,7 @@ static ts_status check_cells(const wctx *c, calrun *r, ts_err *err)
         if (!count)
             return wctx_nomem(err);
         for (size_t i = 0; i < c->n; i++)
-            if (m->cell[i] != CALIB_NO_CELL)
+            if (m->cell[i] != TS_CALIB_NO_CELL)
                 count[m->cell[i]]++;
         for (size_t cc = 0; cc < m->t->ncells && st == TS_OK; cc++) {
             total += m->t->total[cc];
@@ -482,7 +466,7 @@ static ts_status compact(const wctx *c, calrun *r, ts_err *err)
  * to the total) and maxit 1000, calibrate's epsilon 1e-12 and maxit 100. */
 static ts_status read_control(const wctx *c, calrun *r, ts_err *err)
 {
-    int rake = r->method == CAL_RAKE;
+    int rake = r->method == TS_CAL_RAKE;
     double maxit;
     ts_status st = wctx_get_number(c, "weighting", "tolerance", rake ? 1e-10 : 1e-12, &r->eps, err);
     if (st == TS_OK)
@@ -496,7 +480,7 @@ static ts_status read_control(const wctx *c, calrun *r, ts_err *err)
     return TS_OK;
 }
 
-/* calib_poststratify's and calib_rake's return code as a status. */
+/* ts_calib_poststratify's and ts_calib_rake's return code as a status. */
 static ts_status cells_status(const calrun *r, int rc, size_t bad_margin, size_t bad_cell, ts_err *err)
 {
     if (rc == -1)
@@ -508,9 +492,9 @@ static ts_status cells_status(const calrun *r, int rc, size_t bad_margin, size_t
 
 static ts_status cal_poststratify(wctx *c, calrun *r, ts_err *err)
 {
-    calib_margin cm = {r->cellp[0], r->m[0].t->ncells, r->m[0].t->total};
+    ts_calib_margin cm = {r->cellp[0], r->m[0].t->ncells, r->m[0].t->total};
     size_t bad_cell = 0;
-    int rc = calib_poststratify(r->wp, r->np, &cm, &bad_cell);
+    int rc = ts_calib_poststratify(r->wp, r->np, &cm, &bad_cell);
     ts_strbuf_printf(&c->method, "; post-stratified to %s", r->m[0].name);
     return cells_status(r, rc, 0, bad_cell, err);
 }
@@ -536,10 +520,10 @@ static ts_status joint_cells(const calrun *r, size_t **out, size_t *nused, ts_er
     if (!dense)
         return ts_err_set(err, TS_E_DATA, "too many joint cells across the margins");
     for (size_t q = 0; q < nj; q++)
-        dense[q] = CALIB_NO_CELL;
+        dense[q] = TS_CALIB_NO_CELL;
     size_t used = 0;
     for (size_t j = 0; j < r->np; j++) {
-        if (dense[jn[j]] == CALIB_NO_CELL)
+        if (dense[jn[j]] == TS_CALIB_NO_CELL)
             dense[jn[j]] = used++;
         jn[j] = dense[jn[j]];
     }
@@ -550,11 +534,11 @@ static ts_status joint_cells(const calrun *r, size_t **out, size_t *nused, ts_er
 
 static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
 {
-    calib_margin *cm = malloc(r->nm * sizeof *cm);
+    ts_calib_margin *cm = malloc(r->nm * sizeof *cm);
     if (!cm)
         return wctx_nomem(err);
     for (size_t k = 0; k < r->nm; k++)
-        cm[k] = (calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
+        cm[k] = (ts_calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
     size_t *joint = NULL, used = 0;
     ts_status st = joint_cells(r, &joint, &used, err);
     if (st != TS_OK) {
@@ -562,9 +546,9 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
         free(cm);
         return st;
     }
-    rake_control ctl = {r->eps, r->maxit, 0, 0, 0};
+    ts_rake_control ctl = {r->eps, r->maxit, 0, 0, 0};
     size_t bad_margin = 0, bad_cell = 0;
-    int rc = calib_rake(r->wp, r->np, cm, r->nm, joint, used, &ctl, &bad_margin, &bad_cell);
+    int rc = ts_calib_rake(r->wp, r->np, cm, r->nm, joint, used, &ctl, &bad_margin, &bad_cell);
     free(joint);
     free(cm);
     if (rc == 0 && !ctl.converged)
@@ -582,7 +566,7 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
 
 /* [weighting] bounds = LOWER, UPPER on g, around 1 (inf allowed) into CTL; logit
  * calibration needs both finite. */
-static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ctl, ts_err *err)
+static ts_status read_bounds(const wctx *c, ts_calibration method, ts_calib_control *ctl, ts_err *err)
 {
     const char *bounds = wctx_get(c, "weighting", "bounds", NULL);
     if (bounds) {
@@ -595,7 +579,7 @@ static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ct
         if (end == bounds || end2 == end || *end2 || !(ctl->lower < 1 && ctl->upper > 1))
             return wctx_bad_setting(c, "weighting", "bounds", "LOWER, UPPER around 1 (e.g. 0.5, 2; inf allowed)", err);
     }
-    if (method == CAL_LOGIT && !(isfinite(ctl->lower) && isfinite(ctl->upper)))
+    if (method == TS_CAL_LOGIT && !(isfinite(ctl->lower) && isfinite(ctl->upper)))
         return wctx_bad_setting(c, "weighting", "bounds", "finite LOWER, UPPER (logit calibration needs both)", err);
     return TS_OK;
 }
@@ -603,7 +587,7 @@ static ts_status read_bounds(const wctx *c, cal_method method, calib_control *ct
 /* GREG calibration (linear, raking, logit distance) to the totals of the model matrix. */
 static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
 {
-    const char *method = CAL_METHOD_NAMES[r->method];
+    const char *method = ts_calibration_name(r->method);
     int mm = model_matrix(c, r->m, r->nm, &r->x, &r->tot, &r->p, &r->colnames);
     if (mm == -2)
         return wctx_bad_setting(c, "weighting", "margins", "at least one table of counts (for the population size)", err);
@@ -615,11 +599,11 @@ static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
     for (size_t i = 0, j = 0; i < c->n; i++)
         if (r->part[i])
             memcpy(&xp[(j++) * r->p], &r->x[i * r->p], r->p * sizeof *xp);
-    calib_control ctl = {r->method == CAL_LINEAR ? CALFUN_LINEAR : r->method == CAL_RAKING ? CALFUN_RAKING : CALFUN_LOGIT,
+    ts_calib_control ctl = {r->method == TS_CAL_LINEAR ? TS_CALFUN_LINEAR : r->method == TS_CAL_RAKING ? TS_CALFUN_RAKING : TS_CALFUN_LOGIT,
                          -INFINITY, INFINITY, r->eps, r->maxit, 0, 0, 1, 0};
     ts_status st = read_bounds(c, r->method, &ctl, err);
     if (st == TS_OK) {
-        int rc = calib_calibrate(r->wp, r->np, xp, r->p, r->tot, &ctl, NULL);
+        int rc = ts_calib_calibrate(r->wp, r->np, xp, r->p, r->tot, &ctl, NULL);
         if (rc == -2)
             st = wctx_nomem(err);
         else if (rc == -1)
@@ -698,12 +682,12 @@ static void calrun_done(wctx *c, calrun *r)
 ts_status calibrate(wctx *c, ts_err *err)
 {
     const char *name = wctx_get(c, "weighting", "method", "none");
-    cal_method method;
-    if (calibrate_method_parse(name, &method) != 0)
+    ts_calibration method;
+    if (ts_calibration_parse(name, &method) != 0)
         return wctx_bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);
     /* Bounds on g belong to the GREG distances; post-stratification and raking meet their
      * margins exactly and have no g to bound: accepting them there would be ignoring them. */
-    if (!cal_is_greg(method) && wctx_get(c, "weighting", "bounds", NULL)) {
+    if (!ts_calibration_is_greg(method) && wctx_get(c, "weighting", "bounds", NULL)) {
         ts_strbuf at = TS_STRBUF_INIT;
         wctx_where(c, "weighting", "bounds", &at);
         ts_err_set(err, TS_E_DATA, "%s: bounds apply to method = linear, raking or logit, not to method = %s "
@@ -711,9 +695,9 @@ ts_status calibrate(wctx *c, ts_err *err)
         ts_strbuf_free(&at);
         return TS_E_DATA;
     }
-    if (method == CAL_NONE)
+    if (method == TS_CAL_NONE)
         return TS_OK;
-    c->calkind = CAL_METHOD_NAMES[method];
+    c->design.calibration = method;
 
     calrun r = {.method = method, .first_total = NAN, .colnames = TS_STRBUF_INIT};
     ts_status st = collapse_read(c, "weighting", count_overall, NULL, &r.rules, &r.nrules, err);
@@ -734,8 +718,8 @@ ts_status calibrate(wctx *c, ts_err *err)
     if (st == TS_OK)
         st = read_control(c, &r, err);
     if (st == TS_OK)
-        st = method == CAL_POSTSTRATIFY ? cal_poststratify(c, &r, err)
-             : method == CAL_RAKE       ? cal_rake(c, &r, err)
+        st = method == TS_CAL_POSTSTRATIFY ? cal_poststratify(c, &r, err)
+             : method == TS_CAL_RAKE       ? cal_rake(c, &r, err)
                                         : cal_greg(c, &r, err);
     if (st == TS_OK)
         st = keep_calibration_columns(c, &r, err);

@@ -8,7 +8,7 @@
 #include "calib.h"
 #include "numparse.h"
 
-/* Each row's cell in table T (its codes for T's variables), or CALIB_NO_CELL when one of
+/* Each row's cell in table T (its codes for T's variables), or TS_CALIB_NO_CELL when one of
  * them is missing. Returns -1 (and sets ERR) when a row's codes have no cell in T. */
 int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *err)
 {
@@ -18,7 +18,7 @@ int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *err)
         return -1;
     }
     for (size_t i = 0; i < c->n; i++) {
-        cell[i] = CALIB_NO_CELL;
+        cell[i] = TS_CALIB_NO_CELL;
         if (!c->in[i])
             continue;
         int missing = 0;
@@ -53,7 +53,7 @@ struct cellmap {
     ts_var **vars;
     size_t *stride;
     size_t size;      /* product of the variables' code counts */
-    size_t *cell;     /* radix index → cell of the table, or CALIB_NO_CELL */
+    size_t *cell;     /* radix index → cell of the table, or TS_CALIB_NO_CELL */
     const collapse_rule *rules;
     size_t nrules;
 };
@@ -127,14 +127,14 @@ cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t nrules,
         return NULL;
     }
     for (size_t i = 0; i < cm->size; i++)
-        cm->cell[i] = CALIB_NO_CELL;
+        cm->cell[i] = TS_CALIB_NO_CELL;
     /* Merge collapsed cells into the cell they are collapsed into, which keeps its name. */
     for (size_t c = 0; c < t->ncells; c++) {
         size_t idx = radix_of(cm, &t->codes[c * t->nvars]);
         if (idx == SIZE_MAX)
             continue;
         size_t keep = cm->cell[idx];
-        if (keep == CALIB_NO_CELL)
+        if (keep == TS_CALIB_NO_CELL)
             cm->cell[idx] = c;
         else if (is_collapsed(cm, t, keep) && !is_collapsed(cm, t, c)) {
             t->total[c] += t->total[keep];
@@ -148,14 +148,14 @@ cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t nrules,
     return cm;
 }
 
-/* Each row's cell of T; rows with a missing variable, or dropped, get CALIB_NO_CELL. */
+/* Each row's cell of T; rows with a missing variable, or dropped, get TS_CALIB_NO_CELL. */
 int cellmap_rows(const wctx *c, const cellmap *cm, const margin_table *t, size_t *cell, ts_err *err)
 {
     int32_t codes[64];
     if (t->nvars > 64)
         return ts_err_set(err, TS_E_DATA, "%s: more than 64 variables", t->file), -1;
     for (size_t i = 0; i < c->n; i++) {
-        cell[i] = CALIB_NO_CELL;
+        cell[i] = TS_CALIB_NO_CELL;
         if (!c->in[i])
             continue;
         int missing = 0;
@@ -166,7 +166,7 @@ int cellmap_rows(const wctx *c, const cellmap *cm, const margin_table *t, size_t
         if (missing)
             continue;
         size_t idx = radix_of(cm, codes);
-        if (idx == SIZE_MAX || cm->cell[idx] == CALIB_NO_CELL) {
+        if (idx == SIZE_MAX || cm->cell[idx] == TS_CALIB_NO_CELL) {
             ts_strbuf s = TS_STRBUF_INIT;
             for (size_t k = 0; k < t->nvars; k++) {
                 long ci = ts_var_code_index(t->vars[k], codes[k]);

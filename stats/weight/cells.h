@@ -10,7 +10,7 @@
 #include "margins.h"
 #include "wctx.h"
 
-/* Each row's cell in table T (its codes for T's variables, found exactly), or CALIB_NO_CELL
+/* Each row's cell in table T (its codes for T's variables, found exactly), or TS_CALIB_NO_CELL
  * when one of them is missing or the row is dropped. Returns -1 (and sets ERR) when a row's
  * codes have no cell in T. */
 int cells_of(const wctx *c, const margin_table *t, size_t *cell, ts_err *err);
@@ -32,7 +32,7 @@ cellmap *cellmap_new(margin_table *t, const collapse_rule *rules, size_t nrules,
 void cellmap_free(cellmap *cm);
 
 /* Each row's cell of T through CM; rows with a missing variable, or dropped, get
- * CALIB_NO_CELL. Returns -1 (ERR set) when a row's codes have no cell. */
+ * TS_CALIB_NO_CELL. Returns -1 (ERR set) when a row's codes have no cell. */
 int cellmap_rows(const wctx *c, const cellmap *cm, const margin_table *t, size_t *cell, ts_err *err);
 
 /* How many respondents a collapse rule's FROM category has where it matters: overall for a

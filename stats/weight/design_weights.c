@@ -1,5 +1,5 @@
 /* design_weights.c — tsunagari-weight's base weights (docs/weighting.md, step 2): the sampling
- * design as [design] states it, checked against the variables it names, and the base weights —
+ * design as [design] states it (lib/design.c decides and checks it), and the base weights —
  * N_h/n_h from a frame, a column of the dataset, or 1 — with the fpc's population sizes. */
 #include "wctx.h"
 
@@ -11,54 +11,6 @@
 #include "calib.h"
 #include "cells.h"
 #include "margins.h"
-
-static int fpc_or_base_from_frame(const wctx *c)
-{
-    const char *w = wctx_get(c, "design", "weight", ""), *f = wctx_get(c, "design", "fpc", "no");
-    return strcmp(w, "base") == 0 || strcasecmp(f, "no") != 0;
-}
-
-/* The design type the manifest states must agree with the variables it gives: a cluster
- * sample without its cluster variable would be estimated as simple random sampling while the
- * report says cluster sampling (issue #10, item 10). Without `type`, the type follows from the
- * variables given (strata, cluster), so what is recorded is what the variance uses. */
-static ts_status check_design_type(wctx *c, const char *type, ts_err *err)
-{
-    const char *stated = ts_manifest_get(c->m, "design", "type");
-    if (!stated || !*stated) {
-        c->type = c->cluster ? "cluster" : c->strata ? "stratified" : "srs";
-        return TS_OK;
-    }
-    c->type = type;
-    const char *why = NULL;
-    if (strcmp(type, "cluster") == 0 && !c->cluster)
-        why = "needs [design] cluster, the variable identifying the primary sampling units (without it the "
-              "sample would be estimated as simple random)";
-    else if (strcmp(type, "stratified") == 0 && !c->strata)
-        why = "needs [design] strata, the variable identifying the stratum";
-    else if (strcmp(type, "nonprobability") == 0 && (c->cluster || c->strata))
-        why = c->cluster ? "contradicts [design] cluster: a self-selected sample has no sampling units"
-                         : "contradicts [design] strata: a self-selected sample was not drawn by strata";
-    else if (strcmp(type, "nonprobability") == 0 && fpc_or_base_from_frame(c))
-        why = "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
-              "so neither base weights from a frame nor a finite population correction";
-    else if (strcmp(type, "nonprobability") == 0 && wctx_get(c, "design", "frame", NULL))
-        why = "contradicts [design] frame: nobody was drawn from a frame for a self-selected sample";
-    else if (strcmp(type, "nonprobability") == 0 && wctx_get(c, "nonresponse", "classes", NULL))
-        why = "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
-              "response rate to adjust for (calibrate it in [weighting] instead)";
-    else if (strcmp(type, "srs") == 0 && c->cluster)
-        why = "contradicts [design] cluster: a clustered sample is type = cluster";
-    else if (strcmp(type, "srs") == 0 && c->strata)
-        why = "contradicts [design] strata: a stratified sample is type = stratified";
-    if (!why)
-        return TS_OK;
-    ts_strbuf at = TS_STRBUF_INIT;
-    wctx_where(c, "design", "type", &at);
-    ts_err_set(err, TS_E_DATA, "%s: type = %s %s", at.data ? at.data : "", type, why);
-    ts_strbuf_free(&at);
-    return TS_E_DATA;
-}
 
 /* A respondent taking part must have its stratum and its cluster: R's svydesign refuses
  * missing ids and strata, and merging the missing ones into one pseudo-unit would change
@@ -172,7 +124,7 @@ static ts_status from_frame(wctx *c, int base, int want_fpc, ts_err *err)
                 c->fpc[i] = NAN;
             continue;
         }
-        if (cell[i] == CALIB_NO_CELL) {
+        if (cell[i] == TS_CALIB_NO_CELL) {
             ts_strbuf who = TS_STRBUF_INIT;
             wctx_row_name(c, i, &who);
             st = ts_err_set(err, TS_E_DATA, "%s: stratum %s is missing", who.data ? who.data : "", c->strata->name);
@@ -268,31 +220,22 @@ static ts_status fpc_column(wctx *c, const ts_var *fpc_var, ts_err *err)
 
 ts_status design_weights(wctx *c, ts_err *err)
 {
-    ts_status st;
-    const char *type = wctx_get(c, "design", "type", "srs");
-    if (strcmp(type, "srs") && strcmp(type, "stratified") && strcmp(type, "cluster") && strcmp(type, "nonprobability"))
-        return wctx_bad_setting(c, "design", "type", "srs, stratified, cluster or nonprobability", err);
-    c->strata = wctx_get_var(c, "design", "strata", err, &st);
+    /* The design's facts and their contradictions are lib/design.c's to decide. */
+    ts_status st = ts_design_from_manifest(c->m, c->ds, &c->design, err);
     if (st != TS_OK)
         return st;
-    c->cluster = wctx_get_var(c, "design", "cluster", err, &st);
-    if (st != TS_OK)
-        return st;
+    c->strata = c->design.strata ? ts_dataset_find(c->ds, c->design.strata) : NULL;
+    c->cluster = c->design.cluster ? ts_dataset_find(c->ds, c->design.cluster) : NULL;
     const char *wspec = wctx_get(c, "design", "weight", "");
     const char *fpc_spec = wctx_get(c, "design", "fpc", "no");
     int want_fpc = strcasecmp(fpc_spec, "yes") == 0;
-    /* fpc = VAR: the stratum population size N_h is a column of the dataset (R: fpc = ~VAR). */
-    const ts_var *fpc_var = NULL;
-    if (!want_fpc && strcasecmp(fpc_spec, "no") != 0) {
-        fpc_var = ts_dataset_find(c->ds, fpc_spec);
-        if (!fpc_var || !(fpc_var->type == TS_VAR_NUMERIC || fpc_var->type == TS_VAR_INTEGER))
-            return wctx_bad_setting(c, "design", "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
-    }
-    if ((st = check_design_type(c, type, err)) != TS_OK || (st = check_design_ids(c, err)) != TS_OK)
+    /* fpc = VAR (checked to be a numeric variable by ts_design_from_manifest) */
+    const ts_var *fpc_var = !want_fpc && strcasecmp(fpc_spec, "no") != 0 ? ts_dataset_find(c->ds, fpc_spec) : NULL;
+    if ((st = check_design_ids(c, err)) != TS_OK)
         return st;
     for (size_t i = 0; i < c->n; i++)
         c->w[i] = 1;
-    ts_strbuf_printf(&c->method, "design %s", c->type);
+    ts_strbuf_printf(&c->method, "design %s", ts_design_type_name(c->design.type));
     int base_from_frame = strcmp(wspec, "base") == 0;
     if ((base_from_frame || want_fpc) && (st = from_frame(c, base_from_frame, want_fpc, err)) != TS_OK)
         return st;

@@ -71,7 +71,7 @@ ts_status nonresponse_adjust(wctx *c, ts_err *err)
     }
     unsigned long unclassed = 0;
     for (size_t i = 0; i < c->n; i++)
-        if (cell[i] != CALIB_NO_CELL) {
+        if (cell[i] != TS_CALIB_NO_CELL) {
             sum[cell[i]] += c->w[i];
             count[cell[i]] += 1;
         } else if (c->in[i])
@@ -88,7 +88,7 @@ ts_status nonresponse_adjust(wctx *c, ts_err *err)
         memset(sum, 0, t->ncells * sizeof *sum);
         memset(count, 0, t->ncells * sizeof *count);
         for (size_t i = 0; i < c->n; i++)
-            if (cell[i] != CALIB_NO_CELL) {
+            if (cell[i] != TS_CALIB_NO_CELL) {
                 sum[cell[i]] += c->w[i];
                 count[cell[i]] += 1;
             }
@@ -122,7 +122,7 @@ ts_status nonresponse_adjust(wctx *c, ts_err *err)
         sum[k] = factor; /* reuse: the factor of class k */
     }
     for (size_t i = 0; i < c->n; i++) {
-        if (cell[i] != CALIB_NO_CELL)
+        if (cell[i] != TS_CALIB_NO_CELL)
             c->w[i] *= sum[cell[i]];
     }
     ts_strbuf_printf(&c->method, ", nonresponse adjustment by %s", classes);

@@ -40,7 +40,7 @@ ts_status trim_weights(wctx *c, ts_err *err)
     double *wp = malloc((np ? np : 1) * sizeof *wp);
     if (!wp)
         return wctx_nomem(err);
-    if (c->calkind && *c->calkind) {
+    if (c->design.calibration != TS_CAL_NONE) {
         if (!(c->calibrated = malloc((c->n ? c->n : 1) * sizeof *c->calibrated))) {
             free(wp);
             return wctx_nomem(err);
@@ -51,7 +51,7 @@ ts_status trim_weights(wctx *c, ts_err *err)
         if (c->in[i])
             wp[j++] = c->w[i];
     size_t at = 0, outside = 0;
-    int rounds = calib_trim(wp, np, lo, hi, strict, &at);
+    int rounds = ts_calib_trim(wp, np, lo, hi, strict, &at);
     if (rounds < 0) {
         free(wp);
         ts_strbuf at_s = TS_STRBUF_INIT;
@@ -67,7 +67,7 @@ ts_status trim_weights(wctx *c, ts_err *err)
             c->w[i] = wp[j++];
         }
     free(wp);
-    /* calib_trim counts the weights at or beyond a bound; after one pass (trim_strict = no)
+    /* ts_calib_trim counts the weights at or beyond a bound; after one pass (trim_strict = no)
      * some may still be beyond it, and the user must not read them as trimmed. */
     at -= outside;
     ts_strbuf_printf(&c->text, "Trimming to %.6g..%.6g (%s): %d round%s, %zu weight%s at a bound", lo, hi,

@@ -14,21 +14,10 @@ const char *wctx_get(const wctx *c, const char *section, const char *key, const 
     return v && *v ? v : dflt;
 }
 
-/* A setting's position for messages: "survey.ini:31: [weighting] tolerance" when the file
- * sets it, "--set weighting.tolerance" when the command line does. A setting nobody gave is
- * named without a line ("survey.ini: [weighting] bounds"): pointing the user at a --set they
- * never typed, or at a line that does not hold it, would send them looking in the wrong place. */
+/* A setting's position for messages (ts_manifest_where). */
 void wctx_where(const wctx *c, const char *section, const char *key, ts_strbuf *out)
 {
-    unsigned long line = ts_manifest_line(c->m, section, key);
-    if (line)
-        ts_strbuf_printf(out, "%s:%lu: [%s] %s", ts_manifest_path(c->m), line, section, key);
-    else if (ts_manifest_get(c->m, section, key))
-        ts_strbuf_printf(out, "--set %s.%s", section, key);
-    else if (c->opt->manifest)
-        ts_strbuf_printf(out, "%s: [%s] %s", ts_manifest_path(c->m), section, key);
-    else
-        ts_strbuf_printf(out, "%s.%s", section, key);
+    ts_manifest_where(c->m, section, key, out);
 }
 
 ts_status wctx_bad_setting(const wctx *c, const char *section, const char *key, const char *expected, ts_err *err)

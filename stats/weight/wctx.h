@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "dataset.h"
+#include "sample.h"
 #include "manifest.h"
 #include "margins.h"
 #include "status.h"
@@ -33,10 +34,11 @@ typedef struct wctx {
     ts_dataset *ds;
     size_t n;
     double *w;            /* the weight being built */
-    double *design;       /* design weight (base × nonresponse): the calibration's starting point */
+    double *design_w;      /* design weight (base × nonresponse): the calibration's starting point */
     unsigned char *in;    /* 1: the row takes part; 0: dropped (weight 0) */
-    ts_var *strata, *cluster;
-    const char *type;     /* the design type, stated or (when not stated) inferred: recorded */
+    ts_design design;     /* what is recorded in the dataset (lib/design.h): the design from
+                           * [design], then the weights and the calibration that made them */
+    ts_var *strata, *cluster; /* the design's variables */
     double *fpc;          /* per row: the stratum's population N_h, or NULL */
     ts_strbuf text;       /* the report */
     FILE *csv;            /* the report as CSV rows (a memory stream) */
@@ -44,7 +46,6 @@ typedef struct wctx {
     size_t csvlen;
     ts_strbuf method;     /* what was done, one line: for the summary and the dataset */
     ts_strbuf calvars;    /* calibration variables, for the estimation stage */
-    const char *calkind;  /* "", "poststratify", "rake", "linear", "raking", "logit" */
     unsigned long dropped;
     wmargin *margins;     /* kept for the report, made after trimming */
     size_t nmargins;
@@ -91,32 +92,17 @@ ts_var *wctx_get_var(const wctx *c, const char *section, const char *key, ts_err
 
 /* ---- the steps of weight_run, in order ---------------------------------------------------- */
 
-/* design_weights.c: the design ([design] type, strata, cluster, fpc) and the base weights
- * into C->w; sets C->strata, C->cluster, C->type, C->fpc. */
+/* design_weights.c: the design ([design], through ts_design_from_manifest) into C->design
+ * and the base weights into C->w; sets C->strata, C->cluster, C->fpc. */
 ts_status design_weights(wctx *c, ts_err *err);
 
 /* nonresponse.c: C->w adjusted within the [nonresponse] classes (nothing without them). */
 ts_status nonresponse_adjust(wctx *c, ts_err *err);
 
 /* calibrate.c: C->w calibrated to the [weighting] margins as [weighting] method says;
- * sets C->calkind, C->calvars, the calibration columns, and hands C->margins and C->before
+ * sets C->design.calibration, C->calvars, the calibration columns, and hands C->margins and C->before
  * to the context for the report (weight_run frees them, also on error). */
 ts_status calibrate(wctx *c, ts_err *err);
-
-/* [weighting] method. Post-stratification and raking meet table margins exactly (calib.c's
- * calib_poststratify, calib_rake); the GREG family — linear, raking and logit distances —
- * fits a model matrix (calib_calibrate, R's calibrate()) and may bound g. */
-typedef enum cal_method {
-    CAL_NONE,
-    CAL_POSTSTRATIFY,
-    CAL_RAKE,
-    CAL_LINEAR,
-    CAL_RAKING,
-    CAL_LOGIT,
-} cal_method;
-
-/* The method named S (as [weighting] method spells it) into *OUT; -1 when S names none. */
-int calibrate_method_parse(const char *s, cal_method *out);
 
 /* Free N margins M (and M itself); NULL is fine. */
 void wmargins_free(wmargin *m, size_t n);

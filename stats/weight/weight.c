@@ -82,30 +82,23 @@ static ts_status apply_overrides(wctx *c, ts_err *err)
     return TS_OK;
 }
 
+/* The design and the weights, in the dataset's provenance through lib/design.c: the one
+ * record the estimation stage and the report read back. */
 static ts_status record(wctx *c, ts_err *err)
 {
-    ts_strbuf calcols = TS_STRBUF_INIT;
+    ts_design *d = &c->design;
     for (size_t j = 0; j < c->ncalcols; j++)
-        ts_strbuf_printf(&calcols, "%s%s", j ? ";" : "", c->calnames[j]);
-    char num[64];
-    int rc = ts_dataset_set_meta(c->ds, "weight.tool", PROG " " TS_VERSION) ||
-             ts_dataset_set_meta(c->ds, "weight.variable", "weight") ||
-             ts_dataset_set_meta(c->ds, "weight.design_variable", "design_weight") ||
-             ts_dataset_set_meta(c->ds, "weight.calibrated_variable", c->calibrated ? "calibrated_weight" : "") ||
-             ts_dataset_set_meta(c->ds, "weight.method", c->method.data ? c->method.data : "") ||
-             ts_dataset_set_meta(c->ds, "weight.calibration", c->calkind ? c->calkind : "none") ||
-             ts_dataset_set_meta(c->ds, "weight.calibration_variables", c->calvars.data ? c->calvars.data : "") ||
-             ts_dataset_set_meta(c->ds, "weight.calibration_columns", calcols.data ? calcols.data : "") ||
-             ts_dataset_set_meta(c->ds, "design.type", c->type ? c->type : "srs") ||
-             ts_dataset_set_meta(c->ds, "design.strata", c->strata ? c->strata->name : "") ||
-             ts_dataset_set_meta(c->ds, "design.cluster", c->cluster ? c->cluster->name : "") ||
-             ts_dataset_set_meta(c->ds, "design.fpc", c->fpc ? "fpc_population" : "");
-    snprintf(num, sizeof num, "%lu", c->dropped);
-    rc = rc || ts_dataset_set_meta(c->ds, "weight.dropped", num);
-    if (c->opt->manifest) /* not the placeholder name of a run configured by --set alone */
-        rc = rc || ts_dataset_set_meta(c->ds, "weight.manifest", ts_manifest_path(c->m));
-    ts_strbuf_free(&calcols);
-    return rc ? wctx_nomem(err) : TS_OK;
+        if (ts_design_add_calibration_column(d, c->calnames[j]) != 0)
+            return wctx_nomem(err);
+    d->dropped = c->dropped;
+    int rc = ts_design_set(&d->tool, PROG " " TS_VERSION) || ts_design_set(&d->weight, "weight") ||
+             ts_design_set(&d->design_weight, "design_weight") ||
+             ts_design_set(&d->calibrated_weight, c->calibrated ? "calibrated_weight" : NULL) ||
+             ts_design_set(&d->method, c->method.data) || ts_design_set(&d->calibration_variables, c->calvars.data) ||
+             ts_design_set(&d->fpc, c->fpc ? "fpc_population" : NULL) ||
+             /* not the placeholder name of a run configured by --set alone */
+             ts_design_set(&d->manifest, c->opt->manifest ? ts_manifest_path(c->m) : NULL);
+    return rc ? wctx_nomem(err) : ts_design_write(c->ds, d, err);
 }
 
 /* With missing = drop, a respondent missing any weighting variable is out from the start:
@@ -132,8 +125,8 @@ static int drop_missing_in(wctx *c, const char *vars)
 static ts_status drop_incomplete(wctx *c, ts_err *err)
 {
     const char *classes = wctx_get(c, "nonresponse", "classes", NULL);
-    cal_method method;
-    int calibrating = calibrate_method_parse(wctx_get(c, "weighting", "method", "none"), &method) != 0 || method != CAL_NONE;
+    ts_calibration method;
+    int calibrating = ts_calibration_parse(wctx_get(c, "weighting", "method", "none"), &method) != 0 || method != TS_CAL_NONE;
     if ((!calibrating && !classes) || strcmp(wctx_get(c, "weighting", "missing", "drop"), "drop") != 0)
         return TS_OK;
     if (classes && drop_missing_in(c, classes) != 0)
@@ -191,6 +184,7 @@ static ts_status add_calibration_columns(wctx *c)
 ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
 {
     wctx c = {0};
+    ts_design_init(&c.design);
     c.opt = opt;
     ts_status st = TS_OK;
     ts_atomicfile *report = NULL, *report_csv = NULL; /* held until the dataset is written */
@@ -209,10 +203,10 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
         goto out;
     c.n = c.ds->nrows;
     c.w = malloc((c.n ? c.n : 1) * sizeof *c.w);
-    c.design = malloc((c.n ? c.n : 1) * sizeof *c.design);
+    c.design_w = malloc((c.n ? c.n : 1) * sizeof *c.design_w);
     c.in = malloc(c.n ? c.n : 1);
     c.csv = open_memstream(&c.csvbuf, &c.csvlen);
-    if (!c.w || !c.design || !c.in || !c.csv) {
+    if (!c.w || !c.design_w || !c.in || !c.csv) {
         st = wctx_nomem(err);
         goto out;
     }
@@ -229,12 +223,12 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     }
     if (c.dropped)
         ts_strbuf_printf(&c.method, "; %lu with a weighting variable missing dropped", c.dropped);
-    memcpy(c.design, c.w, c.n * sizeof *c.w);
+    memcpy(c.design_w, c.w, c.n * sizeof *c.w);
     if ((st = calibrate(&c, err)) != TS_OK || (st = trim_weights(&c, err)) != TS_OK)
         goto out;
     for (size_t i = 0; i < c.n; i++)
         if (!c.in[i]) {
-            c.w[i] = c.design[i] = 0;
+            c.w[i] = c.design_w[i] = 0;
             if (c.calibrated)
                 c.calibrated[i] = 0;
         }
@@ -242,7 +236,7 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if ((st = record(&c, err)) != TS_OK)
         goto out;
     if (add_column(&c, "weight", "ウェイト", "Final weight", c.w) != TS_OK ||
-        add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design) != TS_OK ||
+        add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design_w) != TS_OK ||
         (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK) ||
         (c.calibrated && add_column(&c, "calibrated_weight", "較正ウェイト（トリミング前）",
                                     "Calibrated weight (before trimming)", c.calibrated) != TS_OK) ||
@@ -278,7 +272,7 @@ out:
         fclose(c.csv);
     free(c.csvbuf);
     free(c.w);
-    free(c.design);
+    free(c.design_w);
     free(c.in);
     free(c.fpc);
     free(c.calibrated);
@@ -293,6 +287,7 @@ out:
     ts_strbuf_free(&c.text);
     ts_strbuf_free(&c.method);
     ts_strbuf_free(&c.calvars);
+    ts_design_clear(&c.design);
     ts_dataset_free(c.ds);
     ts_manifest_free(c.m);
     return st;

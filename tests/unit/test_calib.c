@@ -13,58 +13,58 @@ int main(void)
     double w[4] = {1, 1, 1, 1};
     size_t cell[4] = {0, 0, 1, 1};
     double tot[2] = {10, 30};
-    calib_margin m = {cell, 2, tot};
+    ts_calib_margin m = {cell, 2, tot};
     size_t bad;
-    T_CHECK(calib_poststratify(w, 4, &m, &bad) == 0);
+    T_CHECK(ts_calib_poststratify(w, 4, &m, &bad) == 0);
     T_CHECK(near(w[0], 5) && near(w[1], 5) && near(w[2], 15) && near(w[3], 15));
 
     /* A cell with population and no weight is refused, and named. */
     double w1[2] = {1, 1};
     size_t c1[2] = {0, 0};
     double t1[2] = {5, 5};
-    calib_margin m1 = {c1, 2, t1};
-    T_CHECK(calib_poststratify(w1, 2, &m1, &bad) == -1 && bad == 1);
+    ts_calib_margin m1 = {c1, 2, t1};
+    T_CHECK(ts_calib_poststratify(w1, 2, &m1, &bad) == -1 && bad == 1);
 
     /* Raking a 2 × 2 table with one respondent per cell gives the independence table
      * A_i × B_j / N. */
     double r[4] = {1, 1, 1, 1};
     size_t a[4] = {0, 0, 1, 1}, b[4] = {0, 1, 0, 1}, joint[4] = {0, 1, 2, 3};
     double ta[2] = {60, 40}, tb[2] = {30, 70};
-    calib_margin ms[2] = {{a, 2, ta}, {b, 2, tb}};
-    rake_control ctl = {1e-12, 1000, 0, 0, 0};
+    ts_calib_margin ms[2] = {{a, 2, ta}, {b, 2, tb}};
+    ts_rake_control ctl = {1e-12, 1000, 0, 0, 0};
     size_t bm, bc;
-    T_CHECK(calib_rake(r, 4, ms, 2, joint, 4, &ctl, &bm, &bc) == 0 && ctl.converged);
+    T_CHECK(ts_calib_rake(r, 4, ms, 2, joint, 4, &ctl, &bm, &bc) == 0 && ctl.converged);
     T_CHECK(near(r[0], 18) && near(r[1], 42) && near(r[2], 12) && near(r[3], 28));
 
     /* Linear calibration to a total with only an intercept scales every weight. */
     double l[3] = {1, 2, 3}, x[3] = {1, 1, 1}, n[1] = {12};
-    calib_control cc = {CALFUN_LINEAR, -INFINITY, INFINITY, 1e-12, 50, 0, 0, 1, 0};
-    T_CHECK(calib_calibrate(l, 3, x, 1, n, &cc, NULL) == 0);
+    ts_calib_control cc = {TS_CALFUN_LINEAR, -INFINITY, INFINITY, 1e-12, 50, 0, 0, 1, 0};
+    T_CHECK(ts_calib_calibrate(l, 3, x, 1, n, &cc, NULL) == 0);
     T_CHECK(near(l[0], 2) && near(l[1], 4) && near(l[2], 6));
 
     /* Bounded linear calibration meets the totals with every g inside the bounds. */
     double d[6] = {1, 1, 1, 1, 1, 1}, g[6];
     double xm[12] = {1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1}; /* intercept, dummy of group 2 */
     double tt[2] = {12, 9};                               /* 3 + 9: group 2 needs g = 3 */
-    calib_control cb = {CALFUN_LINEAR, 0.5, 2.5, 1e-12, 100, 0, 0, 1, 0};
-    int rc = calib_calibrate(d, 6, xm, 2, tt, &cb, g);
+    ts_calib_control cb = {TS_CALFUN_LINEAR, 0.5, 2.5, 1e-12, 100, 0, 0, 1, 0};
+    int rc = ts_calib_calibrate(d, 6, xm, 2, tt, &cb, g);
     T_CHECK(rc == -1); /* g = 3 is needed but the bound is 2.5: no solution, reported */
     cb.upper = 3.5;
-    rc = calib_calibrate(d, 6, xm, 2, tt, &cb, g);
+    rc = ts_calib_calibrate(d, 6, xm, 2, tt, &cb, g);
     T_CHECK(rc == 0);
     T_CHECK(near(d[0] + d[1] + d[2], 3) && near(d[3] + d[4] + d[5], 9));
 
     /* Trimming shares the cut equally (R's trimWeights), and strict mode repeats. */
     double t[4] = {1, 1, 1, 10};
     size_t at;
-    int rounds = calib_trim(t, 4, -INFINITY, 5, 1, &at);
+    int rounds = ts_calib_trim(t, 4, -INFINITY, 5, 1, &at);
     T_CHECK(rounds == 1 && near(t[3], 5) && near(t[0], 1 + 5.0 / 3) && at == 1);
     double s[3] = {1, 1, 10};
-    rounds = calib_trim(s, 3, -INFINITY, 4, 1, &at);
+    rounds = ts_calib_trim(s, 3, -INFINITY, 4, 1, &at);
     T_CHECK(rounds >= 1 && s[0] <= 4 && s[1] <= 4 && s[2] <= 4 + 1e-9);
     T_CHECK(near(s[0] + s[1] + s[2], 12)); /* the total is kept */
     /* Every weight outside: nowhere to share the trimmed amount, refused (issue #10). */
     double all_out[2] = {1, 10};
-    T_CHECK(calib_trim(all_out, 2, 2, 5, 0, &at) == -1);
+    T_CHECK(ts_calib_trim(all_out, 2, 2, 5, 0, &at) == -1);
     T_DONE();
 }

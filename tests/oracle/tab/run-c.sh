@@ -121,13 +121,30 @@ for dir in "$root"/*/; do
     fi
     for est in $(grep -o '^\[estimate\.[^]]*\]' "$sc" | sed 's/^\[estimate\.//; s/\]$//'); do
         sec="estimate.$est"
+        lonely=${cfg[$sec.lonely_psu]:-}
+        # A lonely-PSU rule is checked both ways it can be given: tsunagari-tab --lonely-psu,
+        # and [design] lonely_psu recorded by tsunagari-weight (then tab is given no flag).
+        vias=flag
+        if [ -n "$lonely" ] && { [ "$lonely" != fail ] || [ "${cfg[$sec.expect]:-}" = r-fails ]; }; then vias="flag design"; fi
+        for via in $vias; do
         args=(--var "${cfg[$sec.var]:-}" --stat "${cfg[$sec.statistic]:-}" --level "${cfg[$sec.level]:-0.95}"
-              --lonely-psu "${cfg[$sec.lonely_psu]:-fail}" --min-cell 0)
+              --min-cell 0)
+        wtsd=$work/w.tsd
+        if [ "$via" = flag ]; then
+            args+=(--lonely-psu "${lonely:-fail}")
+        else
+            wtsd=$work/w-$lonely.tsd
+            if ! "$bin/tsunagari-weight" -q "${set_args[@]}" --set "design.lonely_psu=$lonely" -o "$wtsd" "$tsd" 2> "$work/err"; then
+                fail=$((fail + 1)); echo "not ok - $oname oracle $name/$est: [design] lonely_psu = $lonely refused: $(cat "$work/err")"
+                echo "FAIL oracle-$oname $name/$est-design" >> "$results"; continue
+            fi
+        fi
         by=${cfg[$sec.by]:-}; [ -n "$by" ] && args+=(--by "${by//;/,}")
         ci=${cfg[$sec.ci]:-}; [ "$ci" != t ] && args+=(--ci "$ci")
         label="$oname oracle $name/$est"
+        [ "$via" = design ] && label="$label ([design] lonely_psu = $lonely)"
         if [ "${cfg[$sec.expect]:-}" = r-fails ]; then
-            if "$bin/tsunagari-tab" -q "${args[@]}" -o "$work/t.csv" "$work/w.tsd" 2> "$work/err"; then
+            if "$bin/tsunagari-tab" -q "${args[@]}" -o "$work/t.csv" "$wtsd" 2> "$work/err"; then
                 fail=$((fail + 1)); echo "not ok - $label: R stops here, tsunagari-tab did not"
                 echo "FAIL oracle-$oname $name/$est" >> "$results"
             else
@@ -136,7 +153,7 @@ for dir in "$root"/*/; do
             fi
             continue
         fi
-        if ! "$bin/tsunagari-tab" -q "${args[@]}" -o "$work/t.csv" "$work/w.tsd" 2> "$work/err"; then
+        if ! "$bin/tsunagari-tab" -q "${args[@]}" -o "$work/t.csv" "$wtsd" 2> "$work/err"; then
             fail=$((fail + 1)); echo "not ok - $label: tsunagari-tab failed: $(cat "$work/err")"
             echo "FAIL oracle-$oname $name/$est" >> "$results"; continue
         fi
@@ -177,6 +194,7 @@ for dir in "$root"/*/; do
         else
             fail=$((fail + 1)); echo "not ok - $label"; echo "#   $problems"; echo "FAIL oracle-$oname $name/$est" >> "$results"
         fi
+        done
     done
     rm -rf "$work"
 done

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int calib_poststratify(double *w, size_t n, const calib_margin *m, size_t *bad_cell)
+int ts_calib_poststratify(double *w, size_t n, const ts_calib_margin *m, size_t *bad_cell)
 {
     double *sum = calloc(m->ncells ? m->ncells : 1, sizeof *sum);
     if (!sum)
         return -2;
     for (size_t i = 0; i < n; i++)
-        if (m->cell[i] != CALIB_NO_CELL)
+        if (m->cell[i] != TS_CALIB_NO_CELL)
             sum[m->cell[i]] += w[i];
     for (size_t c = 0; c < m->ncells; c++)
         if (sum[c] == 0 && m->total[c] > 0) {
@@ -27,7 +27,7 @@ int calib_poststratify(double *w, size_t n, const calib_margin *m, size_t *bad_c
         }
     for (size_t i = 0; i < n; i++) {
         size_t c = m->cell[i];
-        if (c != CALIB_NO_CELL)
+        if (c != TS_CALIB_NO_CELL)
             w[i] *= m->total[c] / sum[c];
     }
     free(sum);
@@ -38,12 +38,12 @@ static void joint_table(const double *w, size_t n, const size_t *joint, size_t n
 {
     memset(table, 0, njoint * sizeof *table);
     for (size_t i = 0; i < n; i++)
-        if (joint[i] != CALIB_NO_CELL)
+        if (joint[i] != TS_CALIB_NO_CELL)
             table[joint[i]] += w[i];
 }
 
-int calib_rake(double *w, size_t n, const calib_margin *m, size_t nm, const size_t *joint, size_t njoint,
-               rake_control *ctl, size_t *bad_margin, size_t *bad_cell)
+int ts_calib_rake(double *w, size_t n, const ts_calib_margin *m, size_t nm, const size_t *joint, size_t njoint,
+               ts_rake_control *ctl, size_t *bad_margin, size_t *bad_cell)
 {
     /* R: epsilon below 1 is relative to the sum of the starting weights. */
     double eps = ctl->epsilon;
@@ -65,7 +65,7 @@ int calib_rake(double *w, size_t n, const calib_margin *m, size_t nm, const size
     int rc = 0;
     while (ctl->iterations < ctl->maxit) {
         for (size_t k = 0; k < nm; k++) {
-            rc = calib_poststratify(w, n, &m[k], bad_cell);
+            rc = ts_calib_poststratify(w, n, &m[k], bad_cell);
             if (rc != 0) {
                 *bad_margin = k;
                 goto done;
@@ -94,12 +94,12 @@ done:
 /* g - 1 and dg/du for the distance functions (R: cal.linear, cal.raking, cal.logit). The
  * raking derivative's bounds test compares u with the bounds minus one, not their logs:
  * that is R's code, and matching it is what makes bounded raking agree. */
-static double fm1(calfun f, double u, double lo, double hi)
+static double fm1(ts_calfun f, double u, double lo, double hi)
 {
     switch (f) {
-    case CALFUN_LINEAR: return fmin(fmax(u + 1, lo), hi) - 1;
-    case CALFUN_RAKING: return fmin(fmax(exp(u), lo), hi) - 1;
-    case CALFUN_LOGIT: {
+    case TS_CALFUN_LINEAR: return fmin(fmax(u + 1, lo), hi) - 1;
+    case TS_CALFUN_RAKING: return fmin(fmax(exp(u), lo), hi) - 1;
+    case TS_CALFUN_LOGIT: {
         double a = (hi - lo) / ((hi - 1) * (1 - lo)), e = exp(a * u);
         return (lo * (hi - 1) + hi * (1 - lo) * e) / (hi - 1 + (1 - lo) * e) - 1;
     }
@@ -107,12 +107,12 @@ static double fm1(calfun f, double u, double lo, double hi)
     return 0;
 }
 
-static double df(calfun f, double u, double lo, double hi)
+static double df(ts_calfun f, double u, double lo, double hi)
 {
     switch (f) {
-    case CALFUN_LINEAR: return (u < hi - 1 && u > lo - 1) ? 1 : 0;
-    case CALFUN_RAKING: return (u < hi - 1 && u > lo - 1) ? exp(u) : 0;
-    case CALFUN_LOGIT: {
+    case TS_CALFUN_LINEAR: return (u < hi - 1 && u > lo - 1) ? 1 : 0;
+    case TS_CALFUN_RAKING: return (u < hi - 1 && u > lo - 1) ? exp(u) : 0;
+    case TS_CALFUN_LOGIT: {
         double a = (hi - lo) / ((hi - 1) * (1 - lo)), e = exp(a * u), d = hi - 1 + (1 - lo) * e;
         return hi * (1 - lo) * e * a / d - ((lo * (hi - 1) + hi * (1 - lo) * e) * ((1 - lo) * e * a)) / (d * d);
     }
@@ -156,7 +156,7 @@ out:
     return rc;
 }
 
-/* The working arrays of one calib_calibrate, over the columns it keeps. */
+/* The working arrays of one ts_calib_calibrate, over the columns it keeps. */
 typedef struct greg_work {
     size_t n, p;
     double *x;          /* n × p, row-major: the kept columns of the model matrix */
@@ -171,7 +171,7 @@ typedef struct greg_work {
 } greg_work;
 
 /* Unbounded linear calibration in closed form. Returns 0, or ginv_solve's code. */
-static int regcalibrate(const greg_work *k, calib_control *ctl)
+static int regcalibrate(const greg_work *k, ts_calib_control *ctl)
 {
     size_t n = k->n, p = k->p;
     const double *x = k->x, *tot = k->tot, *st = k->st, *ww = k->ww;
@@ -201,7 +201,7 @@ static int regcalibrate(const greg_work *k, calib_control *ctl)
 /* R: grake, Newton iterations on the Lagrange multipliers ETA with step halving; the
  * bounded and non-linear distances. Returns 0 (CTL->converged says whether it met
  * CTL->epsilon), or ginv_solve's code. */
-static int grake(const greg_work *k, calib_control *ctl)
+static int grake(const greg_work *k, ts_calib_control *ctl)
 {
     size_t n = k->n, p = k->p;
     const double *x = k->x, *tot = k->tot;
@@ -287,7 +287,7 @@ static int grake(const greg_work *k, calib_control *ctl)
     return 0;
 }
 
-int calib_calibrate(double *w, size_t n, const double *x0, size_t p0, const double *totals0, calib_control *ctl,
+int ts_calib_calibrate(double *w, size_t n, const double *x0, size_t p0, const double *totals0, ts_calib_control *ctl,
                     double *g_out)
 {
     ctl->iterations = 0;
@@ -334,7 +334,7 @@ int calib_calibrate(double *w, size_t n, const double *x0, size_t p0, const doub
     memcpy(ww, w, n * sizeof *ww);
 
     greg_work k = {n, p, x, tot, st, tm, mis, eta, deta, u, g, ww};
-    if (ctl->fun == CALFUN_LINEAR && isinf(ctl->lower) && isinf(ctl->upper))
+    if (ctl->fun == TS_CALFUN_LINEAR && isinf(ctl->lower) && isinf(ctl->upper))
         rc = regcalibrate(&k, ctl);
     else
         rc = grake(&k, ctl);
@@ -366,7 +366,7 @@ out:
     return rc;
 }
 
-int calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed)
+int ts_calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed)
 {
     int rounds = 0;
     for (;;) {

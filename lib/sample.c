@@ -1,5 +1,5 @@
 /* design.c — see design.h. R survey 4.1: svyrecvar, onestage, onestrat, degf. */
-#include "design.h"
+#include "sample.h"
 
 #include <gsl/gsl_linalg.h>
 #include <math.h>
@@ -9,7 +9,7 @@
 
 #include "strbuf.h"
 
-void design_free(design *d)
+void ts_sample_free(ts_sample *d)
 {
     if (!d)
         return;
@@ -72,12 +72,6 @@ static size_t densify(const int64_t *key, size_t n, size_t *out)
     return n ? count + 1 : 0;
 }
 
-static int meta_is(const ts_dataset *ds, const char *key, const char *value)
-{
-    const char *v = ts_dataset_get_meta(ds, key);
-    return v && strcmp(v, value) == 0;
-}
-
 /* "respondent id 17" (the dataset's id variable), else "row 17". */
 static void row_name(const ts_dataset *ds, size_t i, ts_strbuf *out)
 {
@@ -87,22 +81,6 @@ static void row_name(const ts_dataset *ds, size_t i, ts_strbuf *out)
             return;
         }
     ts_strbuf_printf(out, "row %zu", i + 1);
-}
-
-/* The design variable recorded under META_KEY ("design.cluster"), NULL when none is named.
- * A name that is not a variable of the dataset is an error: ignoring it would estimate the
- * sample as if it had no strata or clusters (*BAD set). */
-static const ts_var *design_var(const ts_dataset *ds, const char *meta_key, int *bad, ts_err *err)
-{
-    const char *name = ts_dataset_get_meta(ds, meta_key);
-    if (!name || !*name)
-        return NULL;
-    const ts_var *v = ts_dataset_find(ds, name);
-    if (!v) {
-        ts_err_set(err, TS_E_DATA, "the design's %s variable %s is not in the dataset", meta_key + 7, name);
-        *bad = 1;
-    }
-    return v;
 }
 
 /* A respondent in the design (weight > 0) must have its stratum and its cluster: R's
@@ -123,33 +101,17 @@ static ts_status check_ids(const ts_dataset *ds, const double *w, const ts_var *
     return TS_OK;
 }
 
-design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err)
-{
-    design *d = calloc(1, sizeof *d);
-    size_t n = ds->nrows;
-    int64_t *key = NULL;
-    ts_strbuf sum = TS_STRBUF_INIT;
-    if (!d)
-        goto nomem;
-    d->n = n;
-    d->lonely = lonely;
-    d->w = malloc((n ? n : 1) * sizeof *d->w);
-    d->d = malloc((n ? n : 1) * sizeof *d->d);
-    d->wcal = malloc((n ? n : 1) * sizeof *d->wcal);
-    d->stratum = calloc(n ? n : 1, sizeof *d->stratum);
-    d->psu = malloc((n ? n : 1) * sizeof *d->psu);
-    key = malloc((n ? n : 1) * sizeof *key);
-    if (!d->w || !d->d || !d->wcal || !d->stratum || !d->psu || !key)
-        goto nomem;
+static const ts_var *find(const ts_dataset *ds, const char *name) { return name ? ts_dataset_find(ds, name) : NULL; }
 
-    const char *wname = ts_dataset_get_meta(ds, "weight.variable");
-    const ts_var *wv = wname ? ts_dataset_find(ds, wname) : NULL;
-    const char *dname = ts_dataset_get_meta(ds, "weight.design_variable");
-    const ts_var *dv = dname ? ts_dataset_find(ds, dname) : NULL;
-    const char *cname_w = ts_dataset_get_meta(ds, "weight.calibrated_variable");
-    const ts_var *cwv = cname_w && *cname_w ? ts_dataset_find(ds, cname_w) : NULL;
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+/* The weights: final, before calibration, and as the calibration made them (before trimming). */
+static void take_weights(ts_sample *d, const ts_dataset *ds, const ts_design *design, ts_strbuf *sum)
+{
+    const ts_var *wv = find(ds, design->weight), *dv = find(ds, design->design_weight),
+                 *cwv = find(ds, design->calibrated_weight);
     d->weighted = wv != NULL;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < d->n; i++) {
         double w = wv ? ts_var_num(wv, i) : 1;
         d->w[i] = isnan(w) ? 0 : w;
         double dd = dv ? ts_var_num(dv, i) : d->w[i];
@@ -157,69 +119,61 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
         double wc = cwv ? ts_var_num(cwv, i) : d->w[i];
         d->wcal[i] = isnan(wc) || d->w[i] == 0 ? d->w[i] : wc;
     }
-    ts_strbuf_append_str(&sum, wv ? "weighted" : "unweighted (every respondent weight 1)");
+    ts_strbuf_append_str(sum, wv ? "weighted" : "unweighted (every respondent weight 1)");
     /* A self-selected sample has no design-based variance: the SEs below are R's for the
      * weighted respondents taken as a simple random sample, and every output must say so. */
-    if (meta_is(ds, "design.type", "nonprobability"))
-        ts_strbuf_append_str(&sum, ", non-probability sample: SEs and intervals assume the weighted respondents "
-                                   "were a simple random sample (a model, not the design)");
+    if (design->type == TS_DESIGN_NONPROBABILITY)
+        ts_strbuf_append_str(sum, ", non-probability sample: SEs and intervals assume the weighted respondents "
+                                  "were a simple random sample (a model, not the design)");
+}
 
-    /* strata */
-    const char *sname = ts_dataset_get_meta(ds, "design.strata");
-    int bad = 0;
-    const ts_var *sv = design_var(ds, "design.strata", &bad, err);
-    const ts_var *cv = bad ? NULL : design_var(ds, "design.cluster", &bad, err);
-    const ts_var *fv = bad ? NULL : design_var(ds, "design.fpc", &bad, err);
-    if (bad)
-        goto fail;
-    /* a cluster sample without its cluster variable would be estimated as simple random */
-    if (meta_is(ds, "design.type", "cluster") && !cv) {
-        ts_err_set(err, TS_E_DATA, "the design is type = cluster but names no cluster variable (design.cluster): "
-                                   "it would be estimated as simple random sampling");
-        goto fail;
-    }
-    if (check_ids(ds, d->w, sv, "stratum", err) != TS_OK || check_ids(ds, d->w, cv, "cluster", err) != TS_OK)
-        goto fail;
+/* Strata: dense indices and, for messages, each stratum's name ("area = 2 (南)"). */
+static ts_status take_strata(ts_sample *d, const ts_var *sv, int64_t *key, ts_strbuf *sum, ts_err *err)
+{
+    size_t n = d->n;
     for (size_t i = 0; i < n; i++)
         key[i] = sv ? ts_var_int(sv, i) : 0;
-    d->nstrata = densify(key, n, d->stratum);
-    if (d->nstrata == SIZE_MAX)
-        goto nomem;
-    if (sv) {
-        ts_strbuf_printf(&sum, ", stratified by %s", sname);
-        if (!(d->stratum_name = calloc(d->nstrata ? d->nstrata : 1, sizeof *d->stratum_name)))
-            goto nomem;
-        for (size_t i = 0; i < n; i++) {
-            size_t h = d->stratum[i];
-            if (d->stratum_name[h])
-                continue;
-            ts_strbuf name = TS_STRBUF_INIT;
-            long c = key[i] == TS_MISSING_INT ? -1 : ts_var_code_index(sv, key[i]);
-            int rc = key[i] == TS_MISSING_INT ? ts_strbuf_printf(&name, "%s missing", sname)
-                     : c >= 0 ? ts_strbuf_printf(&name, "%s = %lld (%s)", sname, (long long)key[i], sv->codes[c].label)
-                              : ts_strbuf_printf(&name, "%s = %lld", sname, (long long)key[i]);
-            if (rc != 0 || !(d->stratum_name[h] = ts_strbuf_take(&name))) {
-                ts_strbuf_free(&name);
-                goto nomem;
-            }
+    if ((d->nstrata = densify(key, n, d->stratum)) == SIZE_MAX)
+        return nomem(err);
+    if (!sv)
+        return TS_OK;
+    ts_strbuf_printf(sum, ", stratified by %s", sv->name);
+    if (!(d->stratum_name = calloc(d->nstrata ? d->nstrata : 1, sizeof *d->stratum_name)))
+        return nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        size_t h = d->stratum[i];
+        if (d->stratum_name[h])
+            continue;
+        ts_strbuf name = TS_STRBUF_INIT;
+        long c = key[i] == TS_MISSING_INT ? -1 : ts_var_code_index(sv, key[i]);
+        int rc = key[i] == TS_MISSING_INT ? ts_strbuf_printf(&name, "%s missing", sv->name)
+                 : c >= 0 ? ts_strbuf_printf(&name, "%s = %lld (%s)", sv->name, (long long)key[i], sv->codes[c].label)
+                          : ts_strbuf_printf(&name, "%s = %lld", sv->name, (long long)key[i]);
+        if (rc != 0 || !(d->stratum_name[h] = ts_strbuf_take(&name))) {
+            ts_strbuf_free(&name);
+            return nomem(err);
         }
     }
+    return TS_OK;
+}
 
-    /* PSUs: the cluster variable within strata, else every respondent */
-    const char *cname = ts_dataset_get_meta(ds, "design.cluster");
+/* PSUs: the cluster variable within strata, else every respondent; and how many PSUs of each
+ * stratum are in the sample (R's fpcs$sampsize). */
+static ts_status take_psus(ts_sample *d, const ts_var *cv, int64_t *key, ts_strbuf *sum, ts_err *err)
+{
+    size_t n = d->n;
     for (size_t i = 0; i < n; i++)
         key[i] = cv ? (int64_t)d->stratum[i] * 4000000000LL + ts_var_int(cv, i) : (int64_t)i;
-    d->npsu = densify(key, n, d->psu);
-    if (d->npsu == SIZE_MAX)
-        goto nomem;
+    if ((d->npsu = densify(key, n, d->psu)) == SIZE_MAX)
+        return nomem(err);
     if (cv)
-        ts_strbuf_printf(&sum, ", clusters %s", cname);
+        ts_strbuf_printf(sum, ", clusters %s", cv->name);
     d->psu_count = calloc(d->nstrata ? d->nstrata : 1, sizeof *d->psu_count);
     d->popsize = malloc((d->nstrata ? d->nstrata : 1) * sizeof *d->popsize);
     unsigned char *seen = calloc(d->npsu ? d->npsu : 1, 1);
     if (!d->psu_count || !d->popsize || !seen) {
         free(seen);
-        goto nomem;
+        return nomem(err);
     }
     for (size_t i = 0; i < n; i++)
         if (d->w[i] > 0 && !seen[d->psu[i]]) {
@@ -227,120 +181,166 @@ design *design_from_dataset(const ts_dataset *ds, lonely_psu lonely, ts_err *err
             d->psu_count[d->stratum[i]]++;
         }
     free(seen);
-
-    /* fpc: the stratum population N_h (R: fpc given as population size) */
-    /* one N_h per stratum: two values in one stratum are refused, not "the last row wins" */
     for (size_t h = 0; h < d->nstrata; h++)
         d->popsize[h] = INFINITY;
-    size_t *first = NULL;
-    if (fv) {
-        if (!(first = malloc((d->nstrata ? d->nstrata : 1) * sizeof *first)))
-            goto nomem;
-        for (size_t h = 0; h < d->nstrata; h++)
-            first[h] = SIZE_MAX;
-    }
-    for (size_t i = 0; fv && i < n; i++) {
+    return TS_OK;
+}
+
+/* fpc: the stratum population N_h (R: fpc given as population size). One N_h per stratum:
+ * two values in one stratum are refused, not "the last row wins"; R's svydesign refuses a
+ * missing fpc, and skipping the row would leave its stratum to another row's value. */
+static ts_status take_fpc(ts_sample *d, const ts_dataset *ds, const ts_var *fv, int clustered, ts_strbuf *sum,
+                          ts_err *err)
+{
+    if (!fv)
+        return TS_OK;
+    size_t *first = malloc((d->nstrata ? d->nstrata : 1) * sizeof *first);
+    if (!first)
+        return nomem(err);
+    for (size_t h = 0; h < d->nstrata; h++)
+        first[h] = SIZE_MAX;
+    ts_status st = TS_OK;
+    for (size_t i = 0; st == TS_OK && i < d->n; i++) {
         double f = ts_var_num(fv, i);
         size_t h = d->stratum[i];
         if (!(d->w[i] > 0))
             continue;
         if (isnan(f) || !(f > 0)) {
-            /* R's svydesign refuses a missing fpc; skipping the row would leave its stratum
-             * to another row's value, or to no correction at all */
             ts_strbuf who = TS_STRBUF_INIT;
             row_name(ds, i, &who);
-            ts_err_set(err, TS_E_DATA, "%s: the population size %s is %s", who.data ? who.data : "?", fv->name,
-                       isnan(f) ? "missing" : "not positive");
+            st = ts_err_set(err, TS_E_DATA, "%s: the population size %s is %s", who.data ? who.data : "?", fv->name,
+                            isnan(f) ? "missing" : "not positive");
             ts_strbuf_free(&who);
-            free(first);
-            goto fail;
-        }
-        if (first[h] == SIZE_MAX) {
+        } else if (first[h] == SIZE_MAX) {
             first[h] = i;
             d->popsize[h] = f;
         } else if (f != d->popsize[h]) {
             ts_strbuf w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
             row_name(ds, first[h], &w1);
             row_name(ds, i, &w2);
-            ts_err_set(err, TS_E_DATA, "the population size %s differs within %s%s: %s has %.17g, %s has %.17g", fv->name,
-                       d->stratum_name ? "stratum " : "the (unstratified) sample",
-                       d->stratum_name ? d->stratum_name[h] : "", w1.data ? w1.data : "?", d->popsize[h],
-                       w2.data ? w2.data : "?", f);
+            st = ts_err_set(err, TS_E_DATA, "the population size %s differs within %s%s: %s has %.17g, %s has %.17g",
+                            fv->name, d->stratum_name ? "stratum " : "the (unstratified) sample",
+                            d->stratum_name ? d->stratum_name[h] : "", w1.data ? w1.data : "?", d->popsize[h],
+                            w2.data ? w2.data : "?", f);
             ts_strbuf_free(&w1);
             ts_strbuf_free(&w2);
-            free(first);
-            goto fail;
         }
     }
     free(first);
     /* a population smaller than the sample drawn from it (R: "FPC implies >100% sampling") */
-    for (size_t h = 0; fv && h < d->nstrata; h++)
-        if (d->popsize[h] < (double)d->psu_count[h]) {
-            ts_err_set(err, TS_E_DATA, "the population size %s of %s%s is %.17g, fewer than the %zu %s sampled from it",
-                       fv->name, d->stratum_name ? "stratum " : "the sample", d->stratum_name ? d->stratum_name[h] : "",
-                       d->popsize[h], d->psu_count[h], cv ? "clusters" : "respondents");
-            goto fail;
-        }
-    if (fv)
-        ts_strbuf_append_str(&sum, ", finite population correction");
+    for (size_t h = 0; st == TS_OK && h < d->nstrata; h++)
+        if (d->popsize[h] < (double)d->psu_count[h])
+            st = ts_err_set(err, TS_E_DATA, "the population size %s of %s%s is %.17g, fewer than the %zu %s sampled from it",
+                            fv->name, d->stratum_name ? "stratum " : "the sample",
+                            d->stratum_name ? d->stratum_name[h] : "", d->popsize[h], d->psu_count[h],
+                            clustered ? "clusters" : "respondents");
+    if (st == TS_OK)
+        ts_strbuf_append_str(sum, ", finite population correction");
+    return st;
+}
 
-    /* calibration: the columns tsunagari-weight wrote for us */
-    const char *kind = ts_dataset_get_meta(ds, "weight.calibration");
-    const char *cols = ts_dataset_get_meta(ds, "weight.calibration_columns");
-    d->cal = CAL_NONE;
-    if (kind && cols && *cols) {
-        d->cal = strcmp(kind, "poststratify") == 0 ? CAL_POST : strcmp(kind, "rake") == 0 ? CAL_RAKE : CAL_GREG;
-        size_t ncols = 1;
-        for (const char *p = cols; *p; p++)
-            ncols += *p == ';';
-        d->ncal = ncols;
-        if (d->cal == CAL_GREG) {
-            if (!(d->calx = malloc((n && ncols ? n * ncols : 1) * sizeof *d->calx)))
-                goto nomem;
-        } else if (!(d->cal_cell = calloc(ncols, sizeof *d->cal_cell)) ||
-                   !(d->cal_ncells = calloc(ncols, sizeof *d->cal_ncells)))
-            goto nomem;
-        const char *p = cols;
-        for (size_t k = 0; k < ncols; k++) {
-            size_t len = strcspn(p, ";");
-            char *name = ts_strndup(p, len);
-            const ts_var *col = name ? ts_dataset_find(ds, name) : NULL;
-            free(name);
-            if (!col) {
-                ts_err_set(err, TS_E_DATA, "dataset: calibration column %.*s is missing (made by an older tsunagari-weight?)",
-                           (int)len, p);
-                goto fail;
+/* The calibration: the columns tsunagari-weight wrote for the residuals — each margin's
+ * cell per row (post-stratification, raking) or the GREG model matrix. */
+static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_design *design, ts_strbuf *sum,
+                                  ts_err *err)
+{
+    size_t n = d->n, ncols = design->ncalibration_columns;
+    d->cal = TS_SAMPLE_UNCALIBRATED;
+    if (design->calibration == TS_CAL_NONE || ncols == 0)
+        return TS_OK;
+    d->cal = design->calibration == TS_CAL_POSTSTRATIFY ? TS_SAMPLE_POSTSTRATIFIED
+             : design->calibration == TS_CAL_RAKE       ? TS_SAMPLE_RAKED
+                                                        : TS_SAMPLE_GREG;
+    d->ncal = ncols;
+    if (d->cal == TS_SAMPLE_GREG) {
+        if (!(d->calx = malloc((n && ncols ? n * ncols : 1) * sizeof *d->calx)))
+            return nomem(err);
+    } else if (!(d->cal_cell = calloc(ncols, sizeof *d->cal_cell)) || !(d->cal_ncells = calloc(ncols, sizeof *d->cal_ncells)))
+        return nomem(err);
+    for (size_t k = 0; k < ncols; k++) {
+        const ts_var *col = ts_dataset_find(ds, design->calibration_columns[k]);
+        if (!col) /* ts_design_read checked them; a design built in memory may not have */
+            return ts_err_set(err, TS_E_DATA, "dataset: calibration column %s is missing", design->calibration_columns[k]);
+        if (d->cal == TS_SAMPLE_GREG) {
+            for (size_t i = 0; i < n; i++) {
+                double x = ts_var_num(col, i);
+                d->calx[i * ncols + k] = isnan(x) ? 0 : x;
             }
-            if (d->cal == CAL_GREG) {
-                for (size_t i = 0; i < n; i++) {
-                    double x = ts_var_num(col, i);
-                    d->calx[i * ncols + k] = isnan(x) ? 0 : x;
-                }
-            } else {
-                if (!(d->cal_cell[k] = malloc((n ? n : 1) * sizeof **d->cal_cell)))
-                    goto nomem;
-                for (size_t i = 0; i < n; i++) {
-                    int64_t c = ts_var_int(col, i);
-                    d->cal_cell[k][i] = c == TS_MISSING_INT || c < 0 ? SIZE_MAX : (size_t)c;
-                    if (c != TS_MISSING_INT && c >= 0 && (size_t)c + 1 > d->cal_ncells[k])
-                        d->cal_ncells[k] = (size_t)c + 1;
-                }
-            }
-            p += len + (p[len] == ';');
+            continue;
         }
-        ts_strbuf_printf(&sum, ", %s", d->cal == CAL_POST ? "post-stratified" : d->cal == CAL_RAKE ? "raked" : "calibrated (GREG)");
+        if (!(d->cal_cell[k] = malloc((n ? n : 1) * sizeof **d->cal_cell)))
+            return nomem(err);
+        for (size_t i = 0; i < n; i++) {
+            int64_t c = ts_var_int(col, i);
+            d->cal_cell[k][i] = c == TS_MISSING_INT || c < 0 ? SIZE_MAX : (size_t)c;
+            if (c != TS_MISSING_INT && c >= 0 && (size_t)c + 1 > d->cal_ncells[k])
+                d->cal_ncells[k] = (size_t)c + 1;
+        }
     }
-    (void)meta_is;
-    d->summary = ts_strbuf_take(&sum);
+    ts_strbuf_printf(sum, ", %s", d->cal == TS_SAMPLE_POSTSTRATIFIED ? "post-stratified"
+                                  : d->cal == TS_SAMPLE_RAKED        ? "raked"
+                                                                     : "calibrated (GREG)");
+    return TS_OK;
+}
+
+ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *err)
+{
+    ts_sample *d = calloc(1, sizeof *d);
+    size_t n = ds->nrows;
+    int64_t *key = NULL;
+    ts_strbuf sum = TS_STRBUF_INIT;
+    ts_status st = TS_OK;
+    if (!d) {
+        nomem(err);
+        return NULL;
+    }
+    d->n = n;
+    d->lonely = design->lonely_psu;
+    d->w = malloc((n ? n : 1) * sizeof *d->w);
+    d->d = malloc((n ? n : 1) * sizeof *d->d);
+    d->wcal = malloc((n ? n : 1) * sizeof *d->wcal);
+    d->stratum = calloc(n ? n : 1, sizeof *d->stratum);
+    d->psu = malloc((n ? n : 1) * sizeof *d->psu);
+    key = malloc((n ? n : 1) * sizeof *key);
+    if (!d->w || !d->d || !d->wcal || !d->stratum || !d->psu || !key)
+        st = nomem(err);
+    const ts_var *sv = find(ds, design->strata), *cv = find(ds, design->cluster), *fv = find(ds, design->fpc);
+    if (st == TS_OK) {
+        take_weights(d, ds, design, &sum);
+        st = check_ids(ds, d->w, sv, "stratum", err);
+    }
+    if (st == TS_OK)
+        st = check_ids(ds, d->w, cv, "cluster", err);
+    if (st == TS_OK)
+        st = take_strata(d, sv, key, &sum, err);
+    if (st == TS_OK)
+        st = take_psus(d, cv, key, &sum, err);
+    if (st == TS_OK)
+        st = take_fpc(d, ds, fv, cv != NULL, &sum, err);
+    if (st == TS_OK)
+        st = take_calibration(d, ds, design, &sum, err);
     free(key);
+    if (st == TS_OK && !(d->summary = ts_strbuf_take(&sum)))
+        st = nomem(err);
+    if (st != TS_OK) {
+        ts_strbuf_free(&sum);
+        ts_sample_free(d);
+        return NULL;
+    }
     return d;
-nomem:
-    ts_err_set(err, TS_E_NOMEM, "out of memory");
-fail:
-    free(key);
-    ts_strbuf_free(&sum);
-    design_free(d);
-    return NULL;
+}
+
+ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, ts_err *err)
+{
+    ts_sample *d = ts_sample_new(ds, design, err);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < d->n; i++)
+        d->w[i] = d->d[i] = d->wcal[i] = d->w[i] > 0 ? 1 : 0;
+    d->cal = TS_SAMPLE_UNCALIBRATED;
+    for (size_t h = 0; h < d->nstrata; h++)
+        d->popsize[h] = INFINITY;
+    return d;
 }
 
 /* R's raking residuals, computed on the joint table of the margins' cells: each sweep
@@ -349,7 +349,7 @@ fail:
  * sums of u₀ per joint cell those are exact, at a cost independent of the number of rows.
  * Returns 1 when done, 0 when the joint table is too large or a row lacks a cell (the caller
  * then sweeps row by row), -1 when memory runs out. */
-static int rake_residuals_joint(const design *d, double *z, size_t k)
+static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
 {
     size_t n = d->n, nm = d->ncal, J = 1;
     for (size_t m = 0; m < nm; m++) {
@@ -440,18 +440,18 @@ out:
 }
 
 /* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance. */
-static int calibration_residuals(const design *d, double *z, size_t k)
+static int calibration_residuals(const ts_sample *d, double *z, size_t k)
 {
     size_t n = d->n;
-    if (d->cal == CAL_RAKE) {
+    if (d->cal == TS_SAMPLE_RAKED) {
         int done = rake_residuals_joint(d, z, k);
         if (done != 0)
             return done < 0 ? -1 : 0;
     }
-    if (d->cal == CAL_POST || d->cal == CAL_RAKE) {
+    if (d->cal == TS_SAMPLE_POSTSTRATIFIED || d->cal == TS_SAMPLE_RAKED) {
         /* post: z - w × (Σ_c d z/w) / Σ_c d ; rake: 10 sweeps of z - w × mean_c(z/w) over
          * the margins (R's fixed number of back-fitting sweeps). */
-        int sweeps = d->cal == CAL_RAKE ? 10 : 1;
+        int sweeps = d->cal == TS_SAMPLE_RAKED ? 10 : 1;
         for (int s = 0; s < sweeps; s++)
             for (size_t m = 0; m < d->ncal; m++) {
                 size_t nc = d->cal_ncells[m];
@@ -465,7 +465,7 @@ static int calibration_residuals(const design *d, double *z, size_t k)
                     size_t c = d->cal_cell[m][i];
                     if (c == SIZE_MAX || d->w[i] == 0)
                         continue;
-                    double a = d->cal == CAL_POST ? d->d[i] : 1;
+                    double a = d->cal == TS_SAMPLE_POSTSTRATIFIED ? d->d[i] : 1;
                     den[c] += a;
                     for (size_t j = 0; j < k; j++)
                         num[c * k + j] += a * z[i * k + j] / d->wcal[i];
@@ -480,7 +480,7 @@ static int calibration_residuals(const design *d, double *z, size_t k)
                 free(num);
                 free(den);
             }
-    } else if (d->cal == CAL_GREG) {
+    } else if (d->cal == TS_SAMPLE_GREG) {
         /* R: qr.resid(qr(X √d), z / (g √d)) × g √d, with g = wcal / d (calibrate() keeps
          * g √d in the design; trimWeights later changes the weights, not g). */
         size_t p = d->ncal, m = 0;
@@ -527,7 +527,7 @@ static int calibration_residuals(const design *d, double *z, size_t k)
     return 0;
 }
 
-ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *err)
+ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
 {
     if (calibration_residuals(d, z, k) != 0)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -562,10 +562,10 @@ ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *e
         if (f < 1e-7)
             continue; /* a census stratum: no sampling variance */
         double scale = nh > 1 ? f * (double)nh / (double)(nh - 1) : f;
-        if (nh == 1 && d->lonely == LONELY_FAIL) {
+        if (nh == 1 && d->lonely == TS_LONELY_FAIL) {
             if (d->stratum_name)
                 st = ts_err_set(err, TS_E_DATA,
-                                "stratum %s has only one PSU: its variance cannot be estimated; choose --lonely-psu remove, certainty or adjust",
+                                "stratum %s has only one PSU: its variance cannot be estimated; choose [design] lonely_psu (or --lonely-psu) remove, certainty or adjust",
                                 d->stratum_name[h]);
             else
                 st = ts_err_set(err, TS_E_DATA, "the sample has only one PSU: no variance can be estimated from it");
@@ -579,7 +579,7 @@ ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *e
                 for (size_t j = 0; j < k; j++)
                     mean[j] += tot[u * k + j] / (double)nh;
         /* R centres unless a lonely PSU is adjusted (deviation from the overall mean, 0). */
-        int centre = !(nh == 1 && d->lonely == LONELY_ADJUST);
+        int centre = !(nh == 1 && d->lonely == TS_LONELY_ADJUST);
         size_t present = 0;
         for (size_t u = 0; u < d->npsu; u++) {
             if (!has[u] || psu_stratum[u] != h)
@@ -604,7 +604,7 @@ ts_status design_vcov(const design *d, double *z, size_t k, double *v, ts_err *e
     return st;
 }
 
-double design_df(const design *d, const unsigned char *in)
+double ts_sample_df(const ts_sample *d, const unsigned char *in)
 {
     unsigned char *psu = calloc(d->npsu ? d->npsu : 1, 1), *str = calloc(d->nstrata ? d->nstrata : 1, 1);
     if (!psu || !str) {

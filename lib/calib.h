@@ -2,45 +2,45 @@
  * regression calibration (linear, raking and logit distance, with bounds), trimming. Each
  * reproduces R's survey package (version 4.1) step for step, so that weights agree with it
  * to rounding; the R code each follows is named at the function. */
-#ifndef TS_CALIB_H
-#define TS_CALIB_H
+#ifndef TS_LIB_CALIB_H
+#define TS_LIB_CALIB_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define CALIB_NO_CELL SIZE_MAX
+#define TS_CALIB_NO_CELL SIZE_MAX
 
-/* A margin: each row's cell (or CALIB_NO_CELL: the row takes no part) and each cell's
+/* A margin: each row's cell (or TS_CALIB_NO_CELL: the row takes no part) and each cell's
  * population total. */
-typedef struct calib_margin {
+typedef struct ts_calib_margin {
     const size_t *cell;   /* per row */
     size_t ncells;
     const double *total;  /* per cell */
-} calib_margin;
+} ts_calib_margin;
 
 /* Post-stratify W (N rows) to margin M: w *= total[c] / sum of w in c (R: postStratify).
  * Returns 0, or -1 with *BAD_CELL set when a cell with a positive total has no weight. */
-int calib_poststratify(double *w, size_t n, const calib_margin *m, size_t *bad_cell);
+int ts_calib_poststratify(double *w, size_t n, const ts_calib_margin *m, size_t *bad_cell);
 
-typedef struct rake_control {
+typedef struct ts_rake_control {
     double epsilon;     /* in: below 1, relative to the sum of weights (as R's rake) */
     int maxit;          /* in: sweeps allowed */
     int iterations;     /* out: sweeps done */
     double last_change; /* out: largest change of a joint-table cell in the last sweep */
     int converged;      /* out */
-} rake_control;
+} ts_rake_control;
 
 /* Rake W to NM margins by iterative proportional fitting (R: rake): each sweep
  * post-stratifies to every margin in turn; it stops when no cell of the joint table of all
  * margin variables (JOINT: each row's cell of it, NJOINT cells) moved by epsilon or more.
  * Returns 0, or -1 with *BAD_MARGIN and *BAD_CELL set for a margin cell with no respondent. */
-int calib_rake(double *w, size_t n, const calib_margin *m, size_t nm, const size_t *joint, size_t njoint,
-               rake_control *ctl, size_t *bad_margin, size_t *bad_cell);
+int ts_calib_rake(double *w, size_t n, const ts_calib_margin *m, size_t nm, const size_t *joint, size_t njoint,
+               ts_rake_control *ctl, size_t *bad_margin, size_t *bad_cell);
 
-typedef enum { CALFUN_LINEAR, CALFUN_RAKING, CALFUN_LOGIT } calfun;
+typedef enum { TS_CALFUN_LINEAR, TS_CALFUN_RAKING, TS_CALFUN_LOGIT } ts_calfun;
 
-typedef struct calib_control {
-    calfun fun;
+typedef struct ts_calib_control {
+    ts_calfun fun;
     double lower, upper;  /* bounds on g (-inf, +inf: none; logit needs both finite) */
     double epsilon;       /* R's: max |misfit| / (1 + |total|) */
     int maxit;
@@ -48,7 +48,7 @@ typedef struct calib_control {
     double achieved;      /* out: max |misfit| / (1 + |total|) at the end */
     double scale;         /* out: R's rescaling of the weights before bounding (1 if none) */
     int converged;        /* out */
-} calib_control;
+} ts_calib_control;
 
 /* Calibrate W (N rows) to TOTALS of the P columns of the row-major model matrix X
  * (N × P): R's calibrate() — regcalibrate's closed form for unbounded linear, else grake's
@@ -56,7 +56,7 @@ typedef struct calib_control {
  * and population totals are both zero are dropped, as R does. On return W holds the
  * calibrated weights and G (if not NULL) the g-weights. Returns 0, -1 when it did not
  * converge (W unchanged), -2 when memory runs out. */
-int calib_calibrate(double *w, size_t n, const double *x, size_t p, const double *totals, calib_control *ctl,
+int ts_calib_calibrate(double *w, size_t n, const double *x, size_t p, const double *totals, ts_calib_control *ctl,
                     double *g);
 
 /* Trim W into [LOWER, UPPER] (R: trimWeights): weights outside are set to the bound and the
@@ -65,6 +65,6 @@ int calib_calibrate(double *w, size_t n, const double *x, size_t p, const double
  * were at a bound at the end. Returns -1 (W then holds the last complete round, or is
  * unchanged) when a round finds every weight outside the bounds: the trimmed amount has
  * nowhere to go (R's trimWeights then clamps them all and the total is lost). */
-int calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed);
+int ts_calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed);
 
 #endif

@@ -11,26 +11,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *ci_method_name(ci_method m)
+const char *ts_ci_method_name(ts_ci_method m)
 {
     static const char *const names[] = {"logit", "beta", "wald", "xlogit", "wilson", "t", "none"};
     return names[m];
 }
 
-int ci_method_parse(const char *s, ci_method *out)
+int ts_ci_method_parse(const char *s, ts_ci_method *out)
 {
     static const char *const names[] = {"logit", "beta", "wald", "xlogit", "wilson", "t", "none"};
     for (int i = 0; i < 7; i++)
         if (strcmp(s, names[i]) == 0) {
-            *out = (ci_method)i;
+            *out = (ts_ci_method)i;
             return 0;
         }
     if (strcmp(s, "korn-graubard") == 0 || strcmp(s, "clopper-pearson") == 0) {
-        *out = CI_BETA;
+        *out = TS_CI_BETA;
         return 0;
     }
     if (strcmp(s, "mean") == 0) {
-        *out = CI_WALD;
+        *out = TS_CI_WALD;
         return 0;
     }
     return -1;
@@ -47,18 +47,18 @@ static double expit(double x) { return 1 / (1 + exp(-x)); }
 
 /* Confidence interval of a proportion P with standard error SE (R: svyciprop). N_DESIGN is
  * nrow(design) for the Korn–Graubard effective sample size. */
-static void prop_ci(ci_method m, double p, double se, double df, double level, double n_design, double *lo,
+static void prop_ci(ts_ci_method m, double p, double se, double df, double level, double n_design, double *lo,
                     double *hi)
 {
     double a = 1 - level, t = tq(1 - a / 2, df);
     *lo = *hi = NAN;
     switch (m) {
-    case CI_LOGIT:
-    case CI_XLOGIT: {
+    case TS_CI_LOGIT:
+    case TS_CI_XLOGIT: {
         /* At p = 0 or 1 logit p is infinite: the logit interval collapses to p (R's glm
          * ends within 1e-11 of it), the delta-method xlogit has none (R: NaN). */
         if (p <= 0 || p >= 1) {
-            if (m == CI_LOGIT)
+            if (m == TS_CI_LOGIT)
                 *lo = *hi = p;
             return;
         }
@@ -67,12 +67,12 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         *hi = expit(l + t * s);
         return;
     }
-    case CI_WALD:
-    case CI_T:
+    case TS_CI_WALD:
+    case TS_CI_T:
         *lo = p - t * se;
         *hi = p + t * se;
         return;
-    case CI_BETA: {
+    case TS_CI_BETA: {
         /* Korn & Graubard (1998): effective n, adjusted by the ratio of t quantiles (R:
          * svyciprop method = "beta"). With no variance — a share of exactly 0 or 1 has none —
          * the effective n is 0/0 and the interval undefined (R: NaN, NaN). The quantiles
@@ -87,7 +87,7 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         *hi = ts_betaquant_solve(1 - a / 2, neff * p + 1, neff * (1 - p));
         return;
     }
-    case CI_WILSON: {
+    case TS_CI_WILSON: {
         /* Wilson's score interval on the effective sample size p(1-p)/var, t on the design df;
          * undefined without variance, as the effective n is. */
         if (!(se > 0))
@@ -99,16 +99,16 @@ static void prop_ci(ci_method m, double p, double se, double df, double level, d
         *hi = centre + half;
         return;
     }
-    case CI_NONE:
+    case TS_CI_NONE:
         return;
     }
 }
 
-ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, const int32_t *codes, size_t ncodes,
-                          const unsigned char *in, ci_method ci, double level, est *out, double *missing,
+ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes, size_t ncodes,
+                          const unsigned char *in, ts_ci_method ci, double level, ts_estimate *out, double *missing,
                           ts_err *err)
 {
-    size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != STAT_SHARE ? 1 : ncodes;
+    size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != TS_STAT_SHARE ? 1 : ncodes;
     if (k == 0)
         return TS_OK;
     int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
@@ -149,21 +149,21 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
         }
     }
     *missing = nmiss;
-    double df = design_df(d, dom);
+    double df = ts_sample_df(d, dom);
     if (nobs == 0) {
         for (size_t c = 0; c < k; c++)
-            out[c] = (est){codes && !numeric ? codes[c] : 0, !numeric, 0, 0, 0, NAN, NAN, NAN, NAN, df, NAN};
+            out[c] = (ts_estimate){codes && !numeric ? codes[c] : 0, !numeric, 0, 0, 0, NAN, NAN, NAN, NAN, df, NAN};
         goto done;
     }
     double *theta = sum2; /* reuse: the estimates */
     for (size_t c = 0; c < k; c++)
-        theta[c] = kind == STAT_TOTAL ? sum[c] : sum[c] / psum;
+        theta[c] = kind == TS_STAT_TOTAL ? sum[c] : sum[c] / psum;
     /* influence values: means and shares w (y - θ) / Σw; totals w y */
     for (size_t i = 0; i < n; i++)
         if (use[i])
             for (size_t c = 0; c < k; c++)
-                z[i * k + c] = kind == STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
-    st = design_vcov(d, z, k, v, err);
+                z[i * k + c] = kind == TS_STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
+    st = ts_sample_vcov(d, z, k, v, err);
     if (st != TS_OK)
         goto done;
     for (size_t c = 0; c < k; c++) {
@@ -175,10 +175,10 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
                 s2 += d->w[i] * e * e;
             }
         double svyvar = s2 / psum * nobs / (nobs - 1);
-        double vsrs = kind == STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
+        double vsrs = kind == TS_STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
                                          : svyvar * (psum - nobs) / (psum * nobs);
-        est *e = &out[c];
-        *e = (est){0};
+        ts_estimate *e = &out[c];
+        *e = (ts_estimate){0};
         e->code = numeric ? 0 : codes[c];
         e->has_code = !numeric;
         e->n = nobs;
@@ -189,14 +189,14 @@ ts_status estimate_domain(const design *d, const ts_var *var, stat_kind kind, co
         e->df = df;
         /* As R: infinite when the estimated population equals the sample (weights all 1). */
         e->deff = v[c * k + c] / vsrs;
-        if (kind == STAT_SHARE && !numeric) {
+        if (kind == TS_STAT_SHARE && !numeric) {
             /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design),
              * or every row of a calibrated design (R keeps them with zero weight). */
             double nrow = 0;
             for (size_t i = 0; i < n; i++)
-                nrow += d->cal != CAL_NONE ? d->w[i] > 0 : dom[i];
+                nrow += d->cal != TS_SAMPLE_UNCALIBRATED ? d->w[i] > 0 : dom[i];
             prop_ci(ci, e->estimate, e->se, df, level, nrow, &e->lo, &e->hi);
-        } else if (ci != CI_NONE) {
+        } else if (ci != TS_CI_NONE) {
             double t = tq(1 - (1 - level) / 2, df);
             e->lo = e->estimate - t * e->se;
             e->hi = e->estimate + t * e->se;
@@ -220,7 +220,7 @@ nomem:
 }
 
 /* Sorted distinct non-missing codes of V among rows in the design. */
-static size_t levels_of(const design *d, const ts_var *v, int32_t **out)
+static size_t levels_of(const ts_sample *d, const ts_var *v, int32_t **out)
 {
     int32_t *lv = NULL;
     size_t n = 0;
@@ -256,14 +256,14 @@ static size_t index_of(const int32_t *lv, size_t n, int32_t c)
     return SIZE_MAX;
 }
 
-ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *by, rao_scott *out, ts_err *err)
+ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_var *by, ts_rao_scott *out, ts_err *err)
 {
     int32_t *rl = NULL, *cl = NULL;
     size_t nr = levels_of(d, var, &rl), nc = levels_of(d, by, &cl);
     ts_status st = TS_OK;
     double *z = NULL, *v = NULL, *p = NULL, *x1 = NULL, *cm = NULL, *tab = NULL;
     size_t *cell = NULL;
-    *out = (rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    *out = (ts_rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     if (nr == SIZE_MAX || nc == SIZE_MAX) {
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto out;
@@ -298,7 +298,7 @@ ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *b
         if (cell[i] != SIZE_MAX)
             for (size_t j = 0; j < K; j++)
                 z[i * K + j] = d->w[i] * ((cell[i] == j) - p[j]) / W;
-    if ((st = design_vcov(d, z, K, v, err)) != TS_OK)
+    if ((st = ts_sample_vcov(d, z, K, v, err)) != TS_OK)
         goto out;
 
     /* Pearson's X² on the weighted table scaled to N (R: svytable(Ntotal = N)). */
@@ -380,7 +380,7 @@ ts_status estimate_rao_scott(const design *d, const ts_var *var, const ts_var *b
     }
     if (!(tr > 0 && tr2 > 0))
         goto free_gsl; /* no sampling variance at all (R: NaN): no test, rather than 0/0 */
-    double nu = design_df(d, NULL), d0 = tr * tr / tr2;
+    double nu = ts_sample_df(d, NULL), d0 = tr * tr / tr2;
     /* First-order Rao–Scott: X² divided by the mean design effect δ̄ = tr Δ / (r-1)(c-1),
      * on (r-1)(c-1) df (R reports the unadjusted X² beside this p-value). */
     out->chisq = x2 / (tr / (double)q);

@@ -1,0 +1,372 @@
+/* design.c — the survey design as one typed record (design.h): decided from the manifest,
+ * written into the dataset's provenance and read back, with every refusal in this file. */
+#include "design.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+static const char *const TYPE_NAMES[] = {"srs", "stratified", "cluster", "nonprobability"};
+static const char *const CAL_NAMES[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
+static const char *const LONELY_NAMES[] = {"fail", "remove", "certainty", "adjust"};
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+static int parse_name(const char *s, const char *const *names, size_t n, int *out)
+{
+    for (size_t k = 0; s && k < n; k++)
+        if (strcmp(s, names[k]) == 0) {
+            *out = (int)k;
+            return 0;
+        }
+    return -1;
+}
+
+const char *ts_design_type_name(ts_design_type t) { return (size_t)t < COUNT(TYPE_NAMES) ? TYPE_NAMES[t] : "?"; }
+const char *ts_calibration_name(ts_calibration c) { return (size_t)c < COUNT(CAL_NAMES) ? CAL_NAMES[c] : "?"; }
+const char *ts_lonely_psu_name(ts_lonely_psu l) { return (size_t)l < COUNT(LONELY_NAMES) ? LONELY_NAMES[l] : "?"; }
+
+int ts_design_type_parse(const char *s, ts_design_type *out)
+{
+    int k;
+    if (parse_name(s, TYPE_NAMES, COUNT(TYPE_NAMES), &k) != 0)
+        return -1;
+    *out = (ts_design_type)k;
+    return 0;
+}
+
+int ts_calibration_parse(const char *s, ts_calibration *out)
+{
+    int k;
+    if (parse_name(s, CAL_NAMES, COUNT(CAL_NAMES), &k) != 0)
+        return -1;
+    *out = (ts_calibration)k;
+    return 0;
+}
+
+int ts_lonely_psu_parse(const char *s, ts_lonely_psu *out)
+{
+    int k;
+    if (parse_name(s, LONELY_NAMES, COUNT(LONELY_NAMES), &k) != 0)
+        return -1;
+    *out = (ts_lonely_psu)k;
+    return 0;
+}
+
+int ts_calibration_is_greg(ts_calibration c) { return c == TS_CAL_LINEAR || c == TS_CAL_RAKING || c == TS_CAL_LOGIT; }
+
+/* ---- the record ------------------------------------------------------------------------- */
+
+void ts_design_init(ts_design *d)
+{
+    memset(d, 0, sizeof *d);
+    d->type = TS_DESIGN_SRS;
+    d->lonely_psu = TS_LONELY_FAIL;
+    d->calibration = TS_CAL_NONE;
+}
+
+void ts_design_clear(ts_design *d)
+{
+    char **fields[] = {&d->strata, &d->cluster, &d->fpc, &d->weight, &d->design_weight, &d->calibrated_weight,
+                       &d->calibration_variables, &d->method, &d->tool, &d->manifest};
+    for (size_t k = 0; k < COUNT(fields); k++)
+        free(*fields[k]);
+    for (size_t k = 0; k < d->ncalibration_columns; k++)
+        free(d->calibration_columns[k]);
+    free(d->calibration_columns);
+    ts_design_init(d);
+}
+
+int ts_design_set(char **field, const char *value)
+{
+    char *copy = NULL;
+    if (value && *value && !(copy = ts_strdup(value)))
+        return -1;
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+int ts_design_add_calibration_column(ts_design *d, const char *name)
+{
+    char **grown = realloc(d->calibration_columns, (d->ncalibration_columns + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    d->calibration_columns = grown;
+    if (!(grown[d->ncalibration_columns] = ts_strdup(name)))
+        return -1;
+    d->ncalibration_columns++;
+    return 0;
+}
+
+/* ---- the facts that contradict each other ----------------------------------------------- */
+
+/* The one list of design facts that cannot go together, for the manifest and for a recorded
+ * design alike: a cluster sample without its cluster variable would be estimated as simple
+ * random sampling while the report says cluster sampling (issue #10, item 10). NULL: none. */
+static const char *contradiction(ts_design_type type, int has_strata, int has_cluster)
+{
+    switch (type) {
+    case TS_DESIGN_CLUSTER:
+        return has_cluster ? NULL
+                           : "needs [design] cluster, the variable identifying the primary sampling units (without it the "
+                             "sample would be estimated as simple random)";
+    case TS_DESIGN_STRATIFIED:
+        return has_strata ? NULL : "needs [design] strata, the variable identifying the stratum";
+    case TS_DESIGN_NONPROBABILITY:
+        if (has_cluster)
+            return "contradicts [design] cluster: a self-selected sample has no sampling units";
+        return has_strata ? "contradicts [design] strata: a self-selected sample was not drawn by strata" : NULL;
+    case TS_DESIGN_SRS:
+        if (has_cluster)
+            return "contradicts [design] cluster: a clustered sample is type = cluster";
+        return has_strata ? "contradicts [design] strata: a stratified sample is type = stratified" : NULL;
+    }
+    return NULL;
+}
+
+/* ---- from the manifest ------------------------------------------------------------------- */
+
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+static ts_status bad_setting(const ts_manifest *m, const char *key, const char *expected, ts_err *err)
+{
+    ts_strbuf at = TS_STRBUF_INIT;
+    ts_manifest_where(m, "design", key, &at);
+    const char *v = ts_manifest_get(m, "design", key);
+    if (v)
+        ts_err_set(err, TS_E_DATA, "%s: expected %s, got \"%s\"", at.data ? at.data : "", expected, v);
+    else
+        ts_err_set(err, TS_E_DATA, "%s: not set; expected %s", at.data ? at.data : "", expected);
+    ts_strbuf_free(&at);
+    return TS_E_DATA;
+}
+
+static const char *get(const ts_manifest *m, const char *key, const char *dflt)
+{
+    const char *v = ts_manifest_get(m, "design", key);
+    return v && *v ? v : dflt;
+}
+
+static const char *get_in(const ts_manifest *m, const char *section, const char *key)
+{
+    const char *v = ts_manifest_get(m, section, key);
+    return v && *v ? v : NULL;
+}
+
+/* [design] KEY names a variable of DS into *FIELD (nothing when not set). */
+static ts_status take_variable(const ts_manifest *m, const ts_dataset *ds, const char *key, char **field,
+                               ts_err *err)
+{
+    const char *name = get(m, key, NULL);
+    if (!name)
+        return TS_OK;
+    if (!ts_dataset_find(ds, name))
+        return bad_setting(m, key, "a variable of the dataset", err);
+    return ts_design_set(field, name) != 0 ? nomem(err) : TS_OK;
+}
+
+/* What a self-selected sample cannot have besides strata and clusters: selection
+ * probabilities (base weights from a frame, an fpc), a frame, nonresponse classes. */
+static const char *nonprobability_contradiction(const ts_manifest *m)
+{
+    const char *w = get(m, "weight", ""), *f = get(m, "fpc", "no");
+    if (strcmp(w, "base") == 0 || strcasecmp(f, "no") != 0)
+        return "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
+               "so neither base weights from a frame nor a finite population correction";
+    if (get(m, "frame", NULL))
+        return "contradicts [design] frame: nobody was drawn from a frame for a self-selected sample";
+    if (get_in(m, "nonresponse", "classes"))
+        return "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
+               "response rate to adjust for (calibrate it in [weighting] instead)";
+    return NULL;
+}
+
+ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    ts_design_init(d);
+    const char *type = get(m, "type", "srs");
+    if (ts_design_type_parse(type, &d->type) != 0)
+        return bad_setting(m, "type", "srs, stratified, cluster or nonprobability", err);
+    ts_status st = take_variable(m, ds, "strata", &d->strata, err);
+    if (st == TS_OK)
+        st = take_variable(m, ds, "cluster", &d->cluster, err);
+    if (st != TS_OK)
+        return st;
+    /* fpc = yes (from the frame), no, or a numeric variable holding N_h (R: fpc = ~VAR) */
+    const char *fpc = get(m, "fpc", "no");
+    if (strcasecmp(fpc, "yes") != 0 && strcasecmp(fpc, "no") != 0) {
+        const ts_var *fv = ts_dataset_find(ds, fpc);
+        if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER))
+            return bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
+    }
+    if (ts_lonely_psu_parse(get(m, "lonely_psu", "fail"), &d->lonely_psu) != 0)
+        return bad_setting(m, "lonely_psu", "fail, remove, certainty or adjust", err);
+    const char *stated = ts_manifest_get(m, "design", "type");
+    if (!stated || !*stated) {
+        /* Without `type`, the type follows from the variables given, so what is recorded is
+         * what the variance uses. */
+        d->type = d->cluster ? TS_DESIGN_CLUSTER : d->strata ? TS_DESIGN_STRATIFIED : TS_DESIGN_SRS;
+        return TS_OK;
+    }
+    const char *why = contradiction(d->type, d->strata != NULL, d->cluster != NULL);
+    if (!why && d->type == TS_DESIGN_NONPROBABILITY)
+        why = nonprobability_contradiction(m);
+    if (!why)
+        return TS_OK;
+    ts_strbuf at = TS_STRBUF_INIT;
+    ts_manifest_where(m, "design", "type", &at);
+    ts_err_set(err, TS_E_DATA, "%s: type = %s %s", at.data ? at.data : "", type, why);
+    ts_strbuf_free(&at);
+    return TS_E_DATA;
+}
+
+/* ---- in the dataset --------------------------------------------------------------------- */
+
+/* The provenance keys, here and nowhere else (docs/dataset-format.md lists them). */
+#define K_TOOL "weight.tool"
+#define K_WEIGHT "weight.variable"
+#define K_DESIGN_WEIGHT "weight.design_variable"
+#define K_CALIBRATED "weight.calibrated_variable"
+#define K_METHOD "weight.method"
+#define K_CALIBRATION "weight.calibration"
+#define K_CAL_VARS "weight.calibration_variables"
+#define K_CAL_COLUMNS "weight.calibration_columns"
+#define K_TYPE "design.type"
+#define K_STRATA "design.strata"
+#define K_CLUSTER "design.cluster"
+#define K_FPC "design.fpc"
+#define K_LONELY "design.lonely_psu"
+#define K_DROPPED "weight.dropped"
+#define K_MANIFEST "weight.manifest"
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
+{
+    ts_strbuf cols = TS_STRBUF_INIT;
+    for (size_t j = 0; j < d->ncalibration_columns; j++)
+        ts_strbuf_printf(&cols, "%s%s", j ? ";" : "", d->calibration_columns[j]);
+    char dropped[32];
+    snprintf(dropped, sizeof dropped, "%lu", d->dropped);
+    int rc = ts_dataset_set_meta(ds, K_TOOL, or_empty(d->tool)) || ts_dataset_set_meta(ds, K_WEIGHT, or_empty(d->weight)) ||
+             ts_dataset_set_meta(ds, K_DESIGN_WEIGHT, or_empty(d->design_weight)) ||
+             ts_dataset_set_meta(ds, K_CALIBRATED, or_empty(d->calibrated_weight)) ||
+             ts_dataset_set_meta(ds, K_METHOD, or_empty(d->method)) ||
+             ts_dataset_set_meta(ds, K_CALIBRATION, ts_calibration_name(d->calibration)) ||
+             ts_dataset_set_meta(ds, K_CAL_VARS, or_empty(d->calibration_variables)) ||
+             ts_dataset_set_meta(ds, K_CAL_COLUMNS, or_empty(cols.data)) ||
+             ts_dataset_set_meta(ds, K_TYPE, ts_design_type_name(d->type)) ||
+             ts_dataset_set_meta(ds, K_STRATA, or_empty(d->strata)) ||
+             ts_dataset_set_meta(ds, K_CLUSTER, or_empty(d->cluster)) || ts_dataset_set_meta(ds, K_FPC, or_empty(d->fpc)) ||
+             ts_dataset_set_meta(ds, K_LONELY, ts_lonely_psu_name(d->lonely_psu)) ||
+             ts_dataset_set_meta(ds, K_DROPPED, dropped) ||
+             (d->manifest && ts_dataset_set_meta(ds, K_MANIFEST, d->manifest));
+    ts_strbuf_free(&cols);
+    return rc ? nomem(err) : TS_OK;
+}
+
+static const char *meta(const ts_dataset *ds, const char *key)
+{
+    const char *v = ts_dataset_get_meta(ds, key);
+    return v && *v ? v : NULL;
+}
+
+/* A recorded name must be a column of DS: ignoring a missing one would estimate the sample as
+ * if it had no strata, clusters or fpc. */
+static ts_status take_column(const ts_dataset *ds, const char *key, char **field, ts_err *err)
+{
+    const char *name = meta(ds, key);
+    if (!name)
+        return TS_OK;
+    if (!ts_dataset_find(ds, name))
+        return ts_err_set(err, TS_E_DATA, "the design's %s variable %s is not in the dataset", strchr(key, '.') + 1,
+                          name);
+    return ts_design_set(field, name) != 0 ? nomem(err) : TS_OK;
+}
+
+static ts_status read_calibration_columns(const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *cols = meta(ds, K_CAL_COLUMNS);
+    for (const char *p = cols; p && *p;) {
+        size_t len = strcspn(p, ";");
+        char *name = ts_strndup(p, len);
+        if (!name)
+            return nomem(err);
+        if (!ts_dataset_find(ds, name)) {
+            ts_err_set(err, TS_E_DATA, "dataset: calibration column %s is missing (made by an older tsunagari-weight?)",
+                       name);
+            free(name);
+            return TS_E_DATA;
+        }
+        int rc = ts_design_add_calibration_column(d, name);
+        free(name);
+        if (rc != 0)
+            return nomem(err);
+        p += len + (p[len] == ';');
+    }
+    return TS_OK;
+}
+
+ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    ts_design_init(d);
+    const char *type = meta(ds, K_TYPE), *cal = meta(ds, K_CALIBRATION), *lonely = meta(ds, K_LONELY);
+    if (type && ts_design_type_parse(type, &d->type) != 0)
+        return ts_err_set(err, TS_E_DATA, "dataset: design.type \"%s\" is not a design this tsunagari knows "
+                                          "(srs, stratified, cluster, nonprobability)", type);
+    if (cal && ts_calibration_parse(cal, &d->calibration) != 0)
+        return ts_err_set(err, TS_E_DATA, "dataset: weight.calibration \"%s\" is not a calibration this tsunagari "
+                                          "knows (none, poststratify, rake, linear, raking, logit)", cal);
+    if (lonely && ts_lonely_psu_parse(lonely, &d->lonely_psu) != 0)
+        return ts_err_set(err, TS_E_DATA, "dataset: design.lonely_psu \"%s\" is not fail, remove, certainty or adjust",
+                          lonely);
+    ts_status st = TS_OK;
+    /* The weight columns: a dataset without its final weight is unweighted (weight 1). */
+    const char *w = meta(ds, K_WEIGHT);
+    if (w && ts_dataset_find(ds, w) && ts_design_set(&d->weight, w) != 0)
+        return nomem(err);
+    const char *dw = meta(ds, K_DESIGN_WEIGHT), *cw = meta(ds, K_CALIBRATED);
+    if ((dw && ts_dataset_find(ds, dw) && ts_design_set(&d->design_weight, dw) != 0) ||
+        (cw && ts_dataset_find(ds, cw) && ts_design_set(&d->calibrated_weight, cw) != 0))
+        return nomem(err);
+    if ((st = take_column(ds, K_STRATA, &d->strata, err)) != TS_OK ||
+        (st = take_column(ds, K_CLUSTER, &d->cluster, err)) != TS_OK ||
+        (st = take_column(ds, K_FPC, &d->fpc, err)) != TS_OK)
+        return st;
+    /* Only the contradiction that would change the variance: the others were refused when
+     * the manifest was read, and a dataset with them was not made by tsunagari-weight. */
+    if (d->type == TS_DESIGN_CLUSTER && !d->cluster)
+        return ts_err_set(err, TS_E_DATA, "the design is type = cluster but names no cluster variable (design.cluster): "
+                                          "it would be estimated as simple random sampling");
+    if (d->calibration != TS_CAL_NONE && (st = read_calibration_columns(ds, d, err)) != TS_OK)
+        return st;
+    const char *dropped = meta(ds, K_DROPPED);
+    d->dropped = dropped ? strtoul(dropped, NULL, 10) : 0;
+    if (ts_design_set(&d->calibration_variables, meta(ds, K_CAL_VARS)) || ts_design_set(&d->method, meta(ds, K_METHOD)) ||
+        ts_design_set(&d->tool, meta(ds, K_TOOL)) || ts_design_set(&d->manifest, meta(ds, K_MANIFEST)))
+        return nomem(err);
+    return TS_OK;
+}
+
+const char *ts_design_describe_ja(const ts_design *d)
+{
+    if (d->cluster && d->strata && d->type != TS_DESIGN_NONPROBABILITY)
+        return "層化多段（集落）抽出";
+    switch (d->type) {
+    case TS_DESIGN_SRS:
+        return "単純無作為抽出";
+    case TS_DESIGN_STRATIFIED:
+        return "層化無作為抽出";
+    case TS_DESIGN_CLUSTER:
+        return "多段（集落）抽出";
+    case TS_DESIGN_NONPROBABILITY:
+        return "非確率標本（自発的な回答）";
+    }
+    return "?";
+}

@@ -1,0 +1,103 @@
+/* design.h — the survey design as one typed record (docs/architecture.md): how respondents
+ * were selected ([design] type, strata, cluster, fpc, lonely_psu), which columns hold the base,
+ * calibrated and final weights, and the calibration that made them. It is decided once from
+ * the manifest (ts_design_from_manifest, every contradiction refused there with the manifest's
+ * file:line), written into the weighted dataset by ts_design_write and read back by
+ * ts_design_read — the one pair of functions that knows the dataset's design.* and weight.*
+ * provenance keys. tsunagari-weight, tsunagari-tab and tsunagari-report all go through them. */
+#ifndef TS_DESIGN_H
+#define TS_DESIGN_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "manifest.h"
+#include "status.h"
+
+/* [design] type. */
+typedef enum ts_design_type {
+    TS_DESIGN_SRS,            /* simple random sampling (possibly with base weights) */
+    TS_DESIGN_STRATIFIED,     /* stratified: [design] strata */
+    TS_DESIGN_CLUSTER,        /* clustered (possibly stratified): [design] cluster, the PSU */
+    TS_DESIGN_NONPROBABILITY  /* self-selected: no design variance (SEs as if SRS, said so) */
+} ts_design_type;
+
+/* [weighting] method: post-stratification and raking meet table margins exactly; linear,
+ * raking and logit are the GREG distances of R's calibrate(). */
+typedef enum ts_calibration {
+    TS_CAL_NONE,
+    TS_CAL_POSTSTRATIFY,
+    TS_CAL_RAKE,
+    TS_CAL_LINEAR,
+    TS_CAL_RAKING,
+    TS_CAL_LOGIT
+} ts_calibration;
+
+/* A stratum with a single PSU (R's options(survey.lonely.psu)). */
+typedef enum ts_lonely_psu { TS_LONELY_FAIL, TS_LONELY_REMOVE, TS_LONELY_CERTAINTY, TS_LONELY_ADJUST } ts_lonely_psu;
+
+/* The names as the manifest spells them ("srs", "rake", "adjust"); the parsers return 0 and
+ * set *OUT, or -1 when S names none. */
+const char *ts_design_type_name(ts_design_type t);
+int ts_design_type_parse(const char *s, ts_design_type *out);
+const char *ts_calibration_name(ts_calibration c);
+int ts_calibration_parse(const char *s, ts_calibration *out);
+/* Nonzero for the GREG distances (linear, raking, logit): a model matrix, bounds on g. */
+int ts_calibration_is_greg(ts_calibration c);
+const char *ts_lonely_psu_name(ts_lonely_psu l);
+int ts_lonely_psu_parse(const char *s, ts_lonely_psu *out);
+
+/* The design. Every string is owned by the record (ts_design_clear frees them); NULL means
+ * "none" (no strata, no clusters, no fpc, unweighted, not trimmed). */
+typedef struct ts_design {
+    ts_design_type type;
+    char *strata;              /* the stratum variable */
+    char *cluster;             /* the PSU variable; NULL: every respondent is its own PSU */
+    char *fpc;                 /* the column with each row's stratum population N_h */
+    ts_lonely_psu lonely_psu;
+    char *weight;              /* the final weight column; NULL: unweighted (every weight 1) */
+    char *design_weight;       /* the weight before calibration (base × nonresponse) */
+    char *calibrated_weight;   /* the calibration's weight before trimming; NULL: not trimmed */
+    ts_calibration calibration;
+    char *calibration_variables; /* the margins' variables, "age_band*sex;area", for people */
+    char **calibration_columns;  /* post/rake: each margin's cell per row; GREG: the model matrix */
+    size_t ncalibration_columns;
+    char *method;              /* one line saying what was done, for summaries and reports */
+    unsigned long dropped;     /* respondents left out of the weighting (weight 0) */
+    char *tool;                /* "tsunagari-weight 0.9" (or the library client) */
+    char *manifest;            /* the manifest the design came from; NULL: none */
+} ts_design;
+
+/* An empty record: srs, unweighted, uncalibrated, lonely PSUs fail. */
+void ts_design_init(ts_design *d);
+/* Frees what D owns and leaves it as ts_design_init made it. */
+void ts_design_clear(ts_design *d);
+/* Sets *FIELD to a copy of VALUE (NULL or "" clears it); -1 when memory runs out. */
+int ts_design_set(char **field, const char *value);
+/* Appends a calibration column name; -1 when memory runs out. */
+int ts_design_add_calibration_column(ts_design *d, const char *name);
+
+/* The design of M's [design] section for dataset DS into D (initialised by the call): the
+ * type as stated (or, when not stated, as the strata and cluster imply), the variables it
+ * names — each must be a variable of DS, of a fitting type — and lonely_psu. Contradictory
+ * facts (type = cluster without cluster, nonprobability with strata, a frame, fpc or
+ * nonresponse classes, srs with strata ...) are refused here and only here: TS_E_DATA with
+ * the manifest's file:line (or "--set design.KEY"). The fpc column and the weights are the
+ * weighting stage's to fill in. */
+ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err);
+
+/* Record D in DS's provenance (replacing an earlier design). TS_E_NOMEM only. */
+ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err);
+
+/* The design recorded in DS into D (initialised by the call). A dataset without one (not
+ * weighted) reads as simple random sampling, unweighted. Unknown or contradictory recorded
+ * facts — a type or calibration this version does not know, a named variable or column that
+ * is not in DS, a cluster design without its cluster — are TS_E_DATA, as the manifest's would
+ * have been. */
+ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err);
+
+/* The design in Japanese for report covers: 単純無作為抽出, 層化無作為抽出, 多段（集落）抽出,
+ * 層化多段（集落）抽出, 非確率標本（自発的な回答）. Static storage. */
+const char *ts_design_describe_ja(const ts_design *d);
+
+#endif

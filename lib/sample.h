@@ -1,0 +1,64 @@
+/* sample.h — a weighted sample as the variance sees it: the design record (design.h) resolved
+ * against the dataset's rows into weights, stratum and PSU indices, finite population
+ * corrections and the calibration that produced the weights; and the Taylor-linearisation
+ * variance of estimators given their influence values (R survey's svyrecvar / onestage /
+ * onestrat, ultimate-cluster form). */
+#ifndef TS_LIB_SAMPLE_H
+#define TS_LIB_SAMPLE_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "design.h"
+#include "status.h"
+
+/* How the calibration residuals are formed: none, per post-stratum, raking sweeps, GREG. */
+typedef enum { TS_SAMPLE_UNCALIBRATED, TS_SAMPLE_POSTSTRATIFIED, TS_SAMPLE_RAKED, TS_SAMPLE_GREG } ts_sample_cal;
+
+typedef struct ts_sample {
+    size_t n;
+    double *w;            /* final weight; 0 = not in the design */
+    double *d;            /* weight before calibration (for calibration residuals) */
+    double *wcal;         /* weight the calibration produced, before any trimming (= w when
+                           * not trimmed): R's svyrecvar takes the calibration's g and
+                           * post-stratified weights from the calibration step, unchanged by
+                           * trimWeights, so the residuals below use wcal where R uses them */
+    size_t *stratum;      /* 0..nstrata-1 */
+    size_t nstrata;
+    char **stratum_name;  /* per stratum, for messages: "area = 2 (南)"; NULL when unstratified */
+    size_t *psu;          /* 0..npsu-1, unique across strata */
+    size_t npsu;
+    size_t *psu_count;    /* per stratum: PSUs in the whole sample (R's fpcs$sampsize) */
+    double *popsize;      /* per stratum: N_h, or INFINITY without fpc */
+    int weighted;         /* the dataset had a weight column */
+    ts_sample_cal cal;
+    size_t ncal;          /* post/rake: margins; greg: model columns */
+    size_t **cal_cell;    /* post/rake: per margin, each row's cell (SIZE_MAX: none) */
+    size_t *cal_ncells;
+    double *calx;         /* greg: n × ncal model matrix, row-major */
+    ts_lonely_psu lonely;
+    char *summary;        /* one line: "stratified by area, fpc; raked (age_band; sex)" */
+} ts_sample;
+
+/* The sample of DS under DESIGN (as ts_design_read gives it; a design without a weight
+ * column is unweighted: every weight 1). Checks what only the rows can show: a respondent in
+ * the design without its stratum or cluster, a missing or non-positive fpc, two population
+ * sizes in one stratum, a population smaller than its sample (TS_E_DATA). The caller owns
+ * the result (ts_sample_free); NULL with ERR set on error. */
+ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *err);
+void ts_sample_free(ts_sample *d);
+
+/* The same sample counted as respondents: every weight 1, no calibration, no fpc (R's
+ * unweighted counts). Owned by the caller; NULL when memory runs out. */
+ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, ts_err *err);
+
+/* Covariance matrix (K × K, row-major, into V) of estimators whose influence values are the
+ * K columns of Z (n × K, row-major; overwritten: calibration residuals). R: svyrecvar.
+ * Returns TS_OK, or TS_E_DATA for a stratum with one PSU under TS_LONELY_FAIL. */
+ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err);
+
+/* Degrees of freedom of the design restricted to the rows where IN is nonzero (and the
+ * weight positive): PSUs minus strata among them (R: degf of a subset design). */
+double ts_sample_df(const ts_sample *d, const unsigned char *in);
+
+#endif
