@@ -4,13 +4,15 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "schema.h"
 
 const char TS_PRIVACY_MIN_CELL_RULE[] = "expected a whole number of respondents, 0 (no suppression) to 1000000";
 
 int ts_privacy_parse_min_cell(const char *text, long *out)
 {
-    int64_t x;
-    if (!text || ts_parse_int64(text, strlen(text), &x) != 0 || x < 0 || x > TS_PRIVACY_MIN_CELL_MAX)
+    int64_t x; /* the range is the schema's (lib/schema.c) */
+    if (!text || !*text || !ts_schema_valid(ts_schema_find("privacy", "min_cell"), text) ||
+        ts_parse_int64(text, strlen(text), &x) != 0)
         return -1;
     *out = (long)x;
     return 0;
@@ -18,13 +20,9 @@ int ts_privacy_parse_min_cell(const char *text, long *out)
 
 ts_status ts_privacy_min_cell(const ts_manifest *m, long *out, ts_err *err)
 {
+    /* not ts_schema_get: an empty min_cell is an error here, not the default */
     const char *v = m ? ts_manifest_get(m, "privacy", "min_cell") : NULL;
-    *out = TS_PRIVACY_MIN_CELL_DEFAULT;
-    if (!v || ts_privacy_parse_min_cell(v, out) == 0)
+    if (ts_privacy_parse_min_cell(v ? v : ts_schema_default("privacy", "min_cell"), out) == 0)
         return TS_OK;
-    unsigned long line = ts_manifest_line(m, "privacy", "min_cell");
-    if (line)
-        return ts_err_set(err, TS_E_DATA, "%s:%lu: [privacy] min_cell = %s: %s", ts_manifest_path(m), line, v,
-                          TS_PRIVACY_MIN_CELL_RULE);
-    return ts_err_set(err, TS_E_USAGE, "privacy.min_cell = %s: %s", v, TS_PRIVACY_MIN_CELL_RULE);
+    return ts_schema_bad_value(m, "privacy", "min_cell", err);
 }

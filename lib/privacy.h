@@ -8,9 +8,6 @@
 #include "manifest.h"
 #include "status.h"
 
-#define TS_PRIVACY_MIN_CELL_DEFAULT 10L
-#define TS_PRIVACY_MIN_CELL_MAX 1000000L
-
 /* The rule, for messages: "expected a whole number of respondents, 0 (no suppression) to 1000000". */
 extern const char TS_PRIVACY_MIN_CELL_RULE[];
 
@@ -19,8 +16,9 @@ extern const char TS_PRIVACY_MIN_CELL_RULE[];
  * anything but a whole number, or a number out of range. */
 int ts_privacy_parse_min_cell(const char *text, long *out);
 
-/* [privacy] min_cell of M (NULL: none), or the default 10 when absent. An invalid value —
- * empty included — is TS_E_DATA: "FILE:LINE: [privacy] min_cell = VALUE: RULE". */
+/* [privacy] min_cell of M (NULL: none), or the schema's default when absent. An invalid value —
+ * empty included — is TS_E_DATA "FILE:LINE: [privacy] min_cell: expected ..., got "VALUE""
+ * (ts_schema_bad_value; TS_E_USAGE "--set privacy.min_cell: ..." for a command-line value). */
 ts_status ts_privacy_min_cell(const ts_manifest *m, long *out, ts_err *err);
 
 #endif

@@ -1,8 +1,11 @@
 /* schema.c — the manifest schema (schema.h): every section and key of docs/manifest.md. */
 #include "schema.h"
 
+#include <stdint.h>
+#include <strings.h>
 #include <string.h>
 
+#include "numparse.h"
 #include "strbuf.h"
 
 #define I TS_STAGE_INGEST
@@ -10,89 +13,99 @@
 #define T TS_STAGE_TAB
 #define P TS_STAGE_PLOT
 #define R TS_STAGE_REPORT
+/* ranges (ts_schema_range), as `values` writes them */
+#define GT(a) {1, 0, 1, 0, a, 0}
+#define GE(a) {1, 0, 0, 0, a, 0}
+#define OPEN(a, b) {1, 1, 1, 1, a, b}
+#define CLOSED(a, b) {1, 1, 0, 0, a, b}
+#define ANY {0, 0, 0, 0, 0, 0}
+/* an entry; with a range (KR); with other spellings accepted and ASCII case folded or not (KA) */
+#define K(s, k, t, v, d, st, doc) {s, k, t, v, d, st, doc, ANY, NULL, 0}
+#define KR(s, k, t, v, d, st, doc, r) {s, k, t, v, d, st, doc, r, NULL, 0}
+#define KA(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold}
 
 /* In each section the keys are in the order the error messages list them. */
 static const ts_schema_key SCHEMA[] = {
-    {"survey", "id", TS_VAL_TEXT, NULL, NULL, R, "short ASCII name, e.g. saitama-2022 (used in output names)"},
-    {"survey", "title", TS_VAL_TEXT, NULL, NULL, R, "the title in Japanese (report and chart headers)"},
-    {"survey", "title_en", TS_VAL_TEXT, NULL, NULL, R, "the title in English"},
-    {"survey", "period", TS_VAL_TEXT, "YYYY-MM-DD/YYYY-MM-DD", NULL, R, "fieldwork period"},
-    {"survey", "mode", TS_VAL_LIST, NULL, NULL, R, "web, mail, interview, ... (free list)"},
-    {"survey", "population", TS_VAL_TEXT, NULL, NULL, R, "the target population in words"},
-    {"survey", "synthetic", TS_VAL_YESNO, NULL, "no", R, "yes for generated data: every report page says so"},
-    {"survey", "source", TS_VAL_TEXT, NULL, NULL, R, "where the design facts come from (citation)"},
-    {"survey", "notes", TS_VAL_TEXT, NULL, NULL, R, "anything a reader of the report must know"},
+    K("survey", "id", TS_VAL_TEXT, NULL, NULL, R, "short ASCII name, e.g. saitama-2022 (used in output names)"),
+    K("survey", "title", TS_VAL_TEXT, NULL, NULL, R, "the title in Japanese (report and chart headers)"),
+    K("survey", "title_en", TS_VAL_TEXT, NULL, NULL, R, "the title in English"),
+    K("survey", "period", TS_VAL_TEXT, "YYYY-MM-DD/YYYY-MM-DD", NULL, R, "fieldwork period"),
+    K("survey", "mode", TS_VAL_LIST, NULL, NULL, R, "web, mail, interview, ... (free list)"),
+    K("survey", "population", TS_VAL_TEXT, NULL, NULL, R, "the target population in words"),
+    K("survey", "synthetic", TS_VAL_YESNO, NULL, "no", R, "yes for generated data: every report page says so"),
+    K("survey", "source", TS_VAL_TEXT, NULL, NULL, R, "where the design facts come from (citation)"),
+    K("survey", "notes", TS_VAL_TEXT, NULL, NULL, R, "anything a reader of the report must know"),
 
-    {"input", "raw", TS_VAL_FILE, NULL, NULL, I | R, "the raw export"},
-    {"input", "codebook", TS_VAL_FILE, NULL, NULL, I | R, "the codebook (docs/codebook.md)"},
-    {"input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R, "the raw file's encoding"},
-    {"input", "expected_rejects", TS_VAL_FILE, NULL, NULL, 0, "the records expected to be rejected (tests only)"},
+    K("input", "raw", TS_VAL_FILE, NULL, NULL, I | R, "the raw export"),
+    K("input", "codebook", TS_VAL_FILE, NULL, NULL, I | R, "the codebook (docs/codebook.md)"),
+    KA("input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R, "the raw file's encoding",
+     "utf8, sjis, shift_jis, shift-jis, windows-31j, ms932", 1),
+    K("input", "expected_rejects", TS_VAL_FILE, NULL, NULL, 0, "the records expected to be rejected (tests only)"),
 
-    {"design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,
-     "how respondents were selected (not given: follows from cluster and strata)"},
-    {"design", "cluster", TS_VAL_VARIABLE, NULL, NULL, W, "the primary sampling unit of a clustered design"},
-    {"design", "strata", TS_VAL_VARIABLE, NULL, NULL, W, "the variable identifying the stratum"},
-    {"design", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with one row per stratum"},
-    {"design", "frame_population", TS_VAL_TEXT, NULL, "population", W, "the frame's column holding N_h"},
-    {"design", "frame_sample", TS_VAL_TEXT, NULL, "sample", W, "the frame's column holding n_h"},
-    {"design", "fpc", TS_VAL_TEXT, "yes, no or a numeric variable", "no", W, "finite population correction"},
-    {"design", "weight", TS_VAL_TEXT, "base, a variable name or empty", "", W, "the design weight (empty: all 1)"},
-    {"design", "lonely_psu", TS_VAL_ENUM, "fail, remove, certainty, adjust", "fail", W,
-     "a stratum with one PSU (R's survey.lonely.psu); recorded, tab --lonely-psu overrides"},
+    K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,
+     "how respondents were selected (not given: follows from cluster and strata)"),
+    K("design", "cluster", TS_VAL_VARIABLE, NULL, NULL, W, "the primary sampling unit of a clustered design"),
+    K("design", "strata", TS_VAL_VARIABLE, NULL, NULL, W, "the variable identifying the stratum"),
+    K("design", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with one row per stratum"),
+    K("design", "frame_population", TS_VAL_TEXT, NULL, "population", W, "the frame's column holding N_h"),
+    K("design", "frame_sample", TS_VAL_TEXT, NULL, "sample", W, "the frame's column holding n_h"),
+    K("design", "fpc", TS_VAL_TEXT, "yes, no or a numeric variable", "no", W, "finite population correction"),
+    K("design", "weight", TS_VAL_TEXT, "base, a variable name or empty", "", W, "the design weight (empty: all 1)"),
 
-    {"nonresponse", "classes", TS_VAL_LIST, NULL, NULL, W, "the codebook variables that form the classes"},
-    {"nonresponse", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with the number drawn per class"},
-    {"nonresponse", "sample", TS_VAL_TEXT, NULL, "sample", W, "the column of frame with the number drawn"},
-    {"nonresponse", "collapse", TS_VAL_TEXT, "VAR: FROM > TO; ...", NULL, W, "classes merged when small"},
-    {"nonresponse", "collapse_below", TS_VAL_INTEGER, ">= 0", NULL, W, "merge a class with fewer respondents"},
+    K("nonresponse", "classes", TS_VAL_LIST, NULL, NULL, W, "the codebook variables that form the classes"),
+    K("nonresponse", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with the number drawn per class"),
+    K("nonresponse", "sample", TS_VAL_TEXT, NULL, "sample", W, "the column of frame with the number drawn"),
+    K("nonresponse", "collapse", TS_VAL_TEXT, "VAR: FROM > TO; ...", NULL, W, "classes merged when small"),
+    KR("nonresponse", "collapse_below", TS_VAL_INTEGER, ">= 0", NULL, W, "merge a class with fewer respondents", GE(0)),
 
-    {"weighting", "method", TS_VAL_ENUM, "none, poststratify, rake, linear, raking, logit", "none", W,
-     "calibration to population totals"},
-    {"weighting", "margins", TS_VAL_LIST, NULL, NULL, W, "the margins used, by name ([margin.NAME])"},
-    {"weighting", "tolerance", TS_VAL_NUMBER, "> 0", NULL, W, "convergence (default 1e-10 rake, 1e-12 calibration)"},
-    {"weighting", "max_iter", TS_VAL_INTEGER, ">= 1", NULL, W, "sweeps (default 1000 rake) or Newton steps (100)"},
-    {"weighting", "bounds", TS_VAL_TEXT, "LOWER, UPPER", NULL, W, "bounds on the g-weights of linear, raking, logit"},
-    {"weighting", "base_scale", TS_VAL_ENUM, "population", NULL, W, "scale design weights to the population first"},
-    {"weighting", "trim_lower", TS_VAL_NUMBER, NULL, NULL, W, "lower bound on the final weight"},
-    {"weighting", "trim_upper", TS_VAL_NUMBER, NULL, NULL, W, "upper bound on the final weight"},
-    {"weighting", "trim_relative_to", TS_VAL_ENUM, "mean, absolute", "mean", W, "what the trim bounds multiply"},
-    {"weighting", "trim_strict", TS_VAL_YESNO, NULL, "yes", W, "repeat trimming until no weight is outside"},
-    {"weighting", "collapse_below", TS_VAL_INTEGER, ">= 0", NULL, W, "merge a weighting cell with fewer respondents"},
-    {"weighting", "collapse", TS_VAL_TEXT, "VAR: FROM > TO; ...", NULL, W, "cells merged for weighting"},
-    {"weighting", "missing", TS_VAL_ENUM, "drop, stratum_mean, error", "drop", W,
-     "a respondent with a weighting variable missing"},
-    {"weighting", "illustrative_targets", TS_VAL_YESNO, NULL, "no", W | R, "the margins are illustrative"},
+    K("weighting", "method", TS_VAL_ENUM, "none, poststratify, rake, linear, raking, logit", "none", W,
+     "calibration to population totals"),
+    K("weighting", "margins", TS_VAL_LIST, NULL, NULL, W, "the margins used, by name ([margin.NAME])"),
+    KR("weighting", "tolerance", TS_VAL_NUMBER, "> 0", NULL, W, "convergence (default 1e-10 rake, 1e-12 calibration)", GT(0)),
+    KR("weighting", "max_iter", TS_VAL_INTEGER, "1..1000000", NULL, W, "sweeps (default 1000 rake) or Newton steps (100)",
+       CLOSED(1, 1000000)),
+    K("weighting", "bounds", TS_VAL_TEXT, "LOWER, UPPER", NULL, W, "bounds on the g-weights of linear, raking, logit"),
+    K("weighting", "base_scale", TS_VAL_ENUM, "population", NULL, W, "scale design weights to the population first"),
+    K("weighting", "trim_lower", TS_VAL_NUMBER, NULL, NULL, W, "lower bound on the final weight"),
+    K("weighting", "trim_upper", TS_VAL_NUMBER, NULL, NULL, W, "upper bound on the final weight"),
+    K("weighting", "trim_relative_to", TS_VAL_ENUM, "mean, absolute", "mean", W, "what the trim bounds multiply"),
+    K("weighting", "trim_strict", TS_VAL_YESNO, NULL, "yes", W, "repeat trimming until no weight is outside"),
+    KR("weighting", "collapse_below", TS_VAL_INTEGER, ">= 0", NULL, W, "merge a weighting cell with fewer respondents", GE(0)),
+    K("weighting", "collapse", TS_VAL_TEXT, "VAR: FROM > TO; ...", NULL, W, "cells merged for weighting"),
+    K("weighting", "missing", TS_VAL_ENUM, "drop, stratum_mean, error", "drop", W,
+     "a respondent with a weighting variable missing"),
+    K("weighting", "illustrative_targets", TS_VAL_YESNO, NULL, "no", W | R, "the margins are illustrative"),
 
-    {"margin.", "file", TS_VAL_FILE, NULL, NULL, W, "the margin's CSV"},
-    {"margin.", "vars", TS_VAL_LIST, NULL, NULL, W, "the codebook variables of its label columns"},
-    {"margin.", "count", TS_VAL_TEXT, NULL, "population", W, "the column with the population count"},
-    {"margin.", "total", TS_VAL_NUMBER, NULL, NULL, W, "a numeric variable's population total"},
+    K("margin.", "file", TS_VAL_FILE, NULL, NULL, W, "the margin's CSV"),
+    K("margin.", "vars", TS_VAL_LIST, NULL, NULL, W, "the codebook variables of its label columns"),
+    K("margin.", "count", TS_VAL_TEXT, NULL, "population", W, "the column with the population count"),
+    K("margin.", "total", TS_VAL_NUMBER, NULL, NULL, W, "a numeric variable's population total"),
 
-    {"table.", "var", TS_VAL_VARIABLE, NULL, NULL, T | R, "the variable tabulated"},
-    {"table.", "by", TS_VAL_LIST, "one or two variables", NULL, T | R, "the domain variables"},
-    {"table.", "statistic", TS_VAL_ENUM, "share, mean, total", NULL, T, "share (coded, default), mean (numbers)"},
-    {"table.", "ci", TS_VAL_ENUM, "logit, beta, clopper-pearson, wald, xlogit, wilson, none", "logit", T,
-     "interval for shares"},
-    {"table.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", T, "confidence level"},
-    {"table.", "weighted", TS_VAL_YESNO, NULL, "yes", T, "no: respondents as counted"},
-    {"table.", "test", TS_VAL_ENUM, "none", NULL, T, "none leaves out the Rao-Scott tests"},
+    K("table.", "var", TS_VAL_VARIABLE, NULL, NULL, T | R, "the variable tabulated"),
+    K("table.", "by", TS_VAL_LIST, "one or two variables", NULL, T | R, "the domain variables"),
+    K("table.", "statistic", TS_VAL_ENUM, "share, mean, total", NULL, T, "share (coded, default), mean (numbers)"),
+    KA("table.", "ci", TS_VAL_ENUM, "logit, beta, clopper-pearson, wald, xlogit, wilson, none", "logit", T,
+     "interval for shares", "t, korn-graubard, mean", 0),
+    KR("table.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", T, "confidence level", OPEN(0, 1)),
+    K("table.", "weighted", TS_VAL_YESNO, NULL, "yes", T, "no: respondents as counted"),
+    K("table.", "test", TS_VAL_ENUM, "rao-scott, none", NULL, T, "none leaves out the Rao-Scott tests"),
 
-    {"chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare", NULL, P | R, "the kind of chart"},
-    {"chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"},
-    {"chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up"},
-    {"chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare: a CSV of published shares"},
-    {"chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare: the row of reference to use"},
-    {"chart.", "title", TS_VAL_TEXT, NULL, NULL, P | R, "the chart title (drawn)"},
-    {"chart.", "title_en", TS_VAL_TEXT, NULL, NULL, P | R, "the English chart title"},
-    {"chart.", "style", TS_VAL_ENUM, "bars, dots", "bars", P | R, "indicator: bars or dots"},
+    K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare", NULL, P | R, "the kind of chart"),
+    K("chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"),
+    K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up"),
+    K("chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare: a CSV of published shares"),
+    K("chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare: the row of reference to use"),
+    K("chart.", "title", TS_VAL_TEXT, NULL, NULL, P | R, "the chart title (drawn)"),
+    K("chart.", "title_en", TS_VAL_TEXT, NULL, NULL, P | R, "the English chart title"),
+    K("chart.", "style", TS_VAL_ENUM, "bars, dots", "bars", P | R, "indicator: bars or dots"),
 
-    {"privacy", "min_cell", TS_VAL_INTEGER, "0..1000000", "10", T | P | R,
-     "an estimate on fewer respondents is suppressed (0: none)"},
-    {"privacy", "free_text", TS_VAL_ENUM, "drop", "drop", T, "free text is never shown"},
+    KR("privacy", "min_cell", TS_VAL_INTEGER, "0..1000000", "10", T | P | R,
+     "an estimate on fewer respondents is suppressed (0: none)", CLOSED(0, 1000000)),
+    K("privacy", "free_text", TS_VAL_ENUM, "drop", "drop", T, "free text is never shown"),
 
-    {"report", "title", TS_VAL_TEXT, NULL, NULL, R, "report title (default: [survey] title, else 集計結果)"},
-    {"report", "sections", TS_VAL_LIST, NULL, NULL, R, "tables and charts in report order, by NAME"},
-    {"report", "caveat", TS_VAL_TEXT, NULL, "合成データによるデモです。実際の調査結果ではありません。", R, "a sentence printed under the title"},
+    K("report", "title", TS_VAL_TEXT, NULL, NULL, R, "report title (default: [survey] title, else 集計結果)"),
+    K("report", "sections", TS_VAL_LIST, NULL, NULL, R, "tables and charts in report order, by NAME"),
+    K("report", "caveat", TS_VAL_TEXT, NULL, "合成データによるデモです。実際の調査結果ではありません。", R, "a sentence printed under the title"),
 };
 
 #undef I
@@ -100,6 +113,14 @@ static const ts_schema_key SCHEMA[] = {
 #undef T
 #undef P
 #undef R
+#undef GT
+#undef GE
+#undef OPEN
+#undef CLOSED
+#undef ANY
+#undef K
+#undef KR
+#undef KA
 
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
 
@@ -132,6 +153,12 @@ const char *ts_schema_default(const char *section, const char *key)
 {
     const ts_schema_key *k = ts_schema_find(section, key);
     return k ? k->def : NULL;
+}
+
+const char *ts_schema_get(const ts_manifest *m, const char *section, const char *key)
+{
+    const char *v = m ? ts_manifest_get(m, section, key) : NULL;
+    return v && *v ? v : ts_schema_default(section, key);
 }
 
 /* The stages that read SECTION: the keys' stages, and the stage that checks the section's keys
@@ -175,6 +202,141 @@ static ts_status unknown_key(const ts_manifest *m, const char *section, const ch
     return st;
 }
 
+/* Is V[0..N) one of the comma-separated items of LIST (NULL: none)? */
+static int in_list(const char *list, const char *v, size_t n, int fold)
+{
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ',');
+        if (!e)
+            e = p + strlen(p);
+        const char *a = p;
+        size_t len = (size_t)(e - p);
+        ts_trim(&a, &len);
+        if (len == n && (fold ? strncasecmp(a, v, n) : strncmp(a, v, n)) == 0)
+            return 1;
+        p = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+static int in_range(const ts_schema_range *r, double x)
+{
+    if (r->has_lo && (r->lo_open ? !(x > r->lo) : !(x >= r->lo)))
+        return 0;
+    if (r->has_hi && (r->hi_open ? !(x < r->hi) : !(x <= r->hi)))
+        return 0;
+    return 1;
+}
+
+/* A codebook variable name (lib/codebook.c): ASCII letters, digits and _, not starting with a
+ * digit, at most 64 bytes. */
+static int plausible_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 64 || (s[0] >= '0' && s[0] <= '9'))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+int ts_schema_valid(const ts_schema_key *k, const char *value)
+{
+    const char *v = value;
+    size_t n = strlen(v);
+    ts_trim(&v, &n);
+    switch (k->type) {
+    case TS_VAL_NUMBER: {
+        double x;
+        return ts_parse_double(v, n, &x) == 0 && in_range(&k->range, x);
+    }
+    case TS_VAL_INTEGER: {
+        int64_t x;
+        return ts_parse_int64(v, n, &x) == 0 && in_range(&k->range, (double)x);
+    }
+    case TS_VAL_YESNO:
+        return (n == 3 && memcmp(v, "yes", 3) == 0) || (n == 2 && memcmp(v, "no", 2) == 0);
+    case TS_VAL_ENUM:
+        return in_list(k->values, v, n, k->fold_case) || in_list(k->aliases, v, n, k->fold_case);
+    case TS_VAL_VARIABLE:
+        return plausible_name(v, n);
+    default:
+        return 1;
+    }
+}
+
+static void write_bound(ts_strbuf *out, double x)
+{
+    char buf[32];
+    ts_format_double(x, buf);
+    ts_strbuf_append_str(out, buf);
+}
+
+void ts_schema_expected(const ts_schema_key *k, ts_strbuf *out)
+{
+    const ts_schema_range *r = &k->range;
+    switch (k->type) {
+    case TS_VAL_NUMBER:
+    case TS_VAL_INTEGER:
+        ts_strbuf_append_str(out, k->type == TS_VAL_NUMBER ? "a number" : "a whole number");
+        if (r->has_lo && r->has_hi && !r->lo_open && !r->hi_open) {
+            ts_strbuf_append_char(out, ' ');
+            write_bound(out, r->lo);
+            ts_strbuf_append_str(out, "..");
+            write_bound(out, r->hi);
+        } else if (r->has_lo && r->has_hi) {
+            /* (a, b): only open intervals are in the table; half-open ones would need words */
+            ts_strbuf_append_str(out, " strictly between ");
+            write_bound(out, r->lo);
+            ts_strbuf_append_str(out, " and ");
+            write_bound(out, r->hi);
+        } else if (r->has_lo || r->has_hi) {
+            ts_strbuf_append_str(out, r->has_lo ? (r->lo_open ? " > " : " >= ") : (r->hi_open ? " < " : " <= "));
+            write_bound(out, r->has_lo ? r->lo : r->hi);
+        }
+        break;
+    case TS_VAL_YESNO:
+        ts_strbuf_append_str(out, "yes or no");
+        break;
+    case TS_VAL_ENUM: { /* "a, b or c" */
+        const char *last = strrchr(k->values, ',');
+        if (!last)
+            ts_strbuf_append_str(out, k->values);
+        else {
+            ts_strbuf_append(out, k->values, (size_t)(last - k->values));
+            ts_strbuf_printf(out, " or%s", last + 1);
+        }
+        break;
+    }
+    case TS_VAL_VARIABLE:
+        ts_strbuf_append_str(out, "a variable name (ASCII letters, digits and _)");
+        break;
+    default:
+        ts_strbuf_append_str(out, "a value");
+    }
+}
+
+ts_status ts_schema_bad_value(const ts_manifest *m, const char *section, const char *key, ts_err *err)
+{
+    const ts_schema_key *k = ts_schema_find(section, key);
+    const char *v = ts_manifest_get(m, section, key);
+    unsigned long line = ts_manifest_line(m, section, key);
+    ts_strbuf want = TS_STRBUF_INIT;
+    if (k)
+        ts_schema_expected(k, &want);
+    const char *w = want.data ? want.data : "a value";
+    ts_status st;
+    if (line)
+        st = ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: expected %s, got \"%s\"", ts_manifest_path(m), line,
+                        section, key, w, v ? v : "");
+    else
+        st = ts_err_set(err, TS_E_USAGE, "--set %s.%s: expected %s, got \"%s\"", section, key, w, v ? v : "");
+    ts_strbuf_free(&want);
+    return st;
+}
+
 ts_status ts_schema_check(const ts_manifest *m, unsigned stages, ts_err *err)
 {
     for (size_t i = 0; i < ts_manifest_count(m); i++) {
@@ -195,8 +357,12 @@ ts_status ts_schema_check(const ts_manifest *m, unsigned stages, ts_err *err)
         }
         if (!(st & stages) && stages != TS_STAGE_ALL)
             continue; /* another stage's section */
-        if (!ts_schema_find(section, key))
+        const ts_schema_key *k = ts_schema_find(section, key);
+        if (!k)
             return unknown_key(m, section, key, line, err);
+        const char *v = ts_manifest_get(m, section, key);
+        if (v && *v && !ts_schema_valid(k, v)) /* empty: not given, the default applies */
+            return ts_schema_bad_value(m, section, key, err);
     }
     return TS_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "manifest.h"
 #include "status.h"
+#include "strbuf.h"
 
 /* Which stages read a key (bit flags). */
 enum {
@@ -31,6 +32,14 @@ typedef enum {
     TS_VAL_LIST      /* a comma-separated list */
 } ts_value_type;
 
+/* The allowed range of a TS_VAL_NUMBER or TS_VAL_INTEGER key, the bounds `values` writes in
+ * words ("> 0", ">= 1", "(0, 1)", "0..1000000"); tests/unit/test_schema.c checks they agree. */
+typedef struct {
+    unsigned char has_lo, has_hi;   /* bounded below, above */
+    unsigned char lo_open, hi_open; /* the bound itself is excluded */
+    double lo, hi;
+} ts_schema_range;
+
 typedef struct {
     const char *section; /* "design", or a prefix ending in '.' ("table.") for [table.NAME] */
     const char *key;
@@ -39,6 +48,9 @@ typedef struct {
     const char *def;    /* the default as written in a manifest, or NULL (none) */
     unsigned stages;    /* TS_STAGE_* bits: the stages that read it */
     const char *doc;    /* one line */
+    ts_schema_range range; /* TS_VAL_NUMBER, TS_VAL_INTEGER: the range (all zero: any value) */
+    const char *aliases;   /* TS_VAL_ENUM: other spellings a stage accepts, not documented, or NULL */
+    int fold_case;         /* TS_VAL_ENUM: values compared ignoring ASCII case */
 } ts_schema_key;
 
 /* The table, and its length. */
@@ -47,6 +59,10 @@ const ts_schema_key *ts_schema_table(size_t *n);
 const ts_schema_key *ts_schema_find(const char *section, const char *key);
 /* The default of KEY in SECTION, or NULL (none, or no such key). */
 const char *ts_schema_default(const char *section, const char *key);
+/* The value of KEY in SECTION of M (M may be NULL): the manifest's when set and not empty, else
+ * the schema's default (NULL: no default, or no such key). The one place a stage takes a
+ * default from: stages never write a key's default themselves. Borrowed from M or the table. */
+const char *ts_schema_get(const ts_manifest *m, const char *section, const char *key);
 /* Nonzero when some stage of STAGES reads SECTION. */
 int ts_schema_reads(const char *section, unsigned stages);
 
@@ -56,5 +72,16 @@ int ts_schema_reads(const char *section, unsigned stages);
  * belong to other stages and are passed over — except when STAGES is TS_STAGE_ALL (the whole
  * manifest, as tsunagari-report checks it): then a section no stage knows is an error too. */
 ts_status ts_schema_check(const ts_manifest *m, unsigned stages, ts_err *err);
+/* The check of each value, part of ts_schema_check: a value set (not empty) for a key of a
+ * section checked must be of the key's type — TS_VAL_NUMBER and TS_VAL_INTEGER strictly
+ * (numparse.h) and within the range, TS_VAL_YESNO yes or no, TS_VAL_ENUM one of `values`,
+ * TS_VAL_VARIABLE a possible variable name. What depends on the data (does the variable or
+ * the file exist) stays with the stage. Returns 1 when VALUE is valid for K, else 0. */
+int ts_schema_valid(const ts_schema_key *k, const char *value);
+/* Write what K expects ("a number > 0", "yes or no", "mean or absolute") into OUT. */
+void ts_schema_expected(const ts_schema_key *k, ts_strbuf *out);
+/* The error for a value of SECTION.KEY in M that K refuses: TS_E_DATA "FILE:LINE: [SECTION] KEY:
+ * expected ..., got "VALUE"", or TS_E_USAGE "--set SECTION.KEY: ..." for a command-line value. */
+ts_status ts_schema_bad_value(const ts_manifest *m, const char *section, const char *key, ts_err *err);
 
 #endif

@@ -293,8 +293,8 @@ void pdf_methods(writer *w)
     ts_strbuf_reset(&b);
 
     pdf_subheading(w, "5. 非表示（秘匿）のルール");
-    long min_cell = TS_PRIVACY_MIN_CELL_DEFAULT;
-    if (ts_privacy_parse_min_cell(rp_get(c, "privacy", "min_cell", "10"), &min_cell) == 0 && min_cell == 0)
+    long min_cell = -1; /* checked before any stage ran (run.c) */
+    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
         ts_strbuf_append_str(&b, "この報告では、回答者の少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0）。"
                                  "自由記述は集計にも図表にも使っていません。");
     else

@@ -149,7 +149,7 @@ check "min_cell = 0: every stage runs, the record says 0" \
 sed -i 's/^min_cell *=.*/min_cell = abc/' "$T/mc/data/yamagata-2022/survey.ini"
 "$R" -q "$T/mc/data/yamagata-2022/survey.ini" -o "$T/mc/outx" 2>"$T/mcx.err"
 check "min_cell = abc: refused (65) naming file:line, no OUTDIR" \
-    sh -c "test $? -eq 65 && grep -q 'survey.ini:[0-9]*: \[privacy\] min_cell = abc: expected a whole number' '$T/mcx.err' && test ! -e '$T/mc/outx'"
+    sh -c "test $? -eq 65 && grep -q 'survey.ini:[0-9]*: \[privacy\] min_cell: expected a whole number 0..1000000, got \"abc\"' '$T/mcx.err' && test ! -e '$T/mc/outx'"
 
 # 9b. The whole manifest is checked against lib/schema.c before any stage runs: [survey], [input]
 #     and [report] are read by no stage program, so a misspelt key there was never caught.
