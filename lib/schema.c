@@ -51,6 +51,8 @@ static const ts_schema_key SCHEMA[] = {
     K("design", "frame_sample", TS_VAL_TEXT, NULL, "sample", W, "the frame's column holding n_h"),
     K("design", "fpc", TS_VAL_TEXT, "yes, no or a numeric variable", "no", W, "finite population correction"),
     K("design", "weight", TS_VAL_TEXT, "base, a variable name or empty", "", W, "the design weight (empty: all 1)"),
+    K("design", "lonely_psu", TS_VAL_ENUM, "fail, remove, certainty, adjust", "fail", W,
+     "a stratum with one PSU (R's survey.lonely.psu); recorded, tab --lonely-psu overrides"),
 
     K("nonresponse", "classes", TS_VAL_LIST, NULL, NULL, W, "the codebook variables that form the classes"),
     K("nonresponse", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with the number drawn per class"),
