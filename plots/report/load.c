@@ -6,67 +6,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataset.h"
 #include "report.h"
 #include "strbuf.h"
 
-static char *read_text(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    ts_strbuf b = TS_STRBUF_INIT;
-    char chunk[8192];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        ts_strbuf_append(&b, chunk, k);
-    fclose(fp);
-    ts_strbuf_append_str(&b, "");
-    return ts_strbuf_take(&b);
-}
-
-static int add_kv(rp_kv **v, size_t *n, const char *k, size_t klen, const char *val, size_t vlen)
+/* Append a copy of KEY = VALUE to V[0..N). Returns 0 or -1 (out of memory). */
+static int add_kv(rp_kv **v, size_t *n, const char *key, const char *value)
 {
     rp_kv *nv = realloc(*v, (*n + 1) * sizeof *nv);
     if (!nv)
         return -1;
     *v = nv;
-    nv[*n].key = ts_strndup(k, klen);
-    nv[*n].value = ts_strndup(val, vlen);
+    nv[*n] = (rp_kv){ts_strdup(key), ts_strdup(value ? value : "")};
+    if (!nv[*n].key || !nv[*n].value) {
+        free(nv[*n].key), free(nv[*n].value);
+        return -1;
+    }
     (*n)++;
     return 0;
 }
 
-/* tsunagari-export --describe: "  key = value" provenance lines, then one line per variable
- * "name\ttype\tlabel\t[source]\tmissing N" followed by its codes (indented). */
-static void read_describe(rp_ctx *c, const char *path)
+/* weighted.tsd through lib/dataset: its provenance and each variable's label, copied (the
+ * rows are not kept while the report is written). */
+static ts_status read_weighted(rp_ctx *c, const char *path, ts_err *err)
 {
-    char *text = read_text(path);
-    if (!text)
-        return;
-    char *save = NULL;
-    int first = 1;
-    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (first) {
-            first = 0;
-            continue;
-        }
-        if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ') {
-            char *eq = strstr(line, " = ");
-            if (eq)
-                add_kv(&c->prov, &c->nprov, line + 2, (size_t)(eq - line - 2), eq + 3, strlen(eq + 3));
-            else if (line[strlen(line) - 2] == ' ' && line[strlen(line) - 1] == '=')
-                add_kv(&c->prov, &c->nprov, line + 2, strlen(line) - 4, "", 0);
-            continue;
-        }
-        if (line[0] == ' ' || line[0] == '\t')
-            continue;
-        char *t1 = strchr(line, '\t');
-        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-        char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
-        if (t1 && t2 && t3)
-            add_kv(&c->varlabel, &c->nvarlabel, line, (size_t)(t1 - line), t2 + 1, (size_t)(t3 - t2 - 1));
-    }
-    free(text);
+    ts_dataset *ds = ts_dataset_read(path, err);
+    if (!ds)
+        return err->status ? err->status : TS_E_INTERNAL;
+    int bad = 0;
+    for (size_t i = 0; i < ds->nmeta && !bad; i++)
+        bad = add_kv(&c->prov, &c->nprov, ds->meta[i].key, ds->meta[i].value) != 0;
+    for (size_t i = 0; i < ds->nvars && !bad; i++)
+        bad = add_kv(&c->varlabel, &c->nvarlabel, ds->vars[i]->name, ds->vars[i]->label) != 0;
+    ts_dataset_free(ds);
+    return bad ? ts_err_set(err, TS_E_NOMEM, "out of memory") : TS_OK;
 }
 
 static double num(const char *s) { return s && *s ? strtod(s, NULL) : 0; }
@@ -137,7 +110,8 @@ static long count_warnings(const char *rejects)
 
 ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
 {
-    read_describe(c, "dataset-description.txt");
+    if (read_weighted(c, "weighted.tsd", err) != TS_OK)
+        return err->status;
     if (!(c->tables = rp_csv_read("tables.csv", err)))
         return err->status;
     c->wreport = rp_csv_read("weighting-report.csv", NULL);

@@ -20,7 +20,7 @@ static void usage(FILE *fp)
           "  rejects.csv           every rejected row and item warning (line, column, reason)\n"
           "  weighting-report.txt, weighting-report.csv   the weighting diagnostics\n"
           "  answers-labelled.csv  the validated answers with Japanese labels and the weight\n"
-          "  dataset.tsd, weighted.tsd, dataset-description.txt\n"
+          "  dataset.tsd, weighted.tsd  the validated and the weighted dataset (docs/dataset-format.md)\n"
           "  reproducibility.txt   input files with SHA-256, tool version, every option in force,\n"
           "                        the stage commands and the command that reproduces the run\n"
           "\n"

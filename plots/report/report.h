@@ -52,7 +52,7 @@ typedef struct rp_ctx {
     const ts_report_options *opt;
     ts_manifest *m;         /* read from MANIFEST_REL, so paths resolve from the work folder */
     char *manifest_rel;     /* the manifest relative to the work folder (cwd during the run) */
-    rp_kv *prov;            /* the weighted dataset's provenance (tsunagari-export --describe) */
+    rp_kv *prov;            /* the weighted dataset's provenance (read with lib/dataset) */
     size_t nprov;
     rp_kv *varlabel;        /* variable name → Japanese label */
     size_t nvarlabel;
@@ -112,7 +112,6 @@ typedef struct rp_stage {
     const char *args[24];    /* after the program name; NULL-terminated */
     const char *log;         /* stdout and stderr of the child, in the work folder */
     const char *progress_file; /* ingest: the raw file, for the progress bar; else NULL */
-    int silent;              /* its output is an output file, not progress */
 } rp_stage;
 
 typedef struct rp_runner {

@@ -206,17 +206,16 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", codebook, "-o", "dataset.tsd", "--rejects", "rejects.csv", "--encoding", enc, "--max-messages", "5", raw, NULL},
-         ".log/ingest", raw, 0},
+         ".log/ingest", raw},
         {"weight", "tsunagari-weight",
          {"-s", mf, "-o", "weighted.tsd", "--report", "weighting-report.txt", "--report-csv", "weighting-report.csv",
           "dataset.tsd", NULL},
-         ".log/weight", NULL, 0},
+         ".log/weight", NULL},
         {"tab", "tsunagari-tab", {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", "weighted.tsd", NULL},
-         ".log/tab", NULL, 0},
-        {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL, 0},
+         ".log/tab", NULL},
+        {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL},
         {"export", "tsunagari-export", {"--labels", "--bom", "-o", "answers-labelled.csv", "weighted.tsd", NULL},
-         ".log/export", NULL, 0},
-        {"describe", "tsunagari-export", {"--describe", "weighted.tsd", NULL}, "dataset-description.txt", NULL, 1},
+         ".log/export", NULL},
     };
     r->bindir = R->bindir;
     r->nstages = sizeof stages / sizeof stages[0] + 1; /* and the report's own outputs */

@@ -204,7 +204,7 @@ int rp_stage_run(rp_runner *r, rp_ctx *ctx, const rp_stage *s)
     } else if (wait_child(pid, s, file_real, size, &status) != 0) {
         rc = 71;
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        if (!r->quiet && !s->silent)
+        if (!r->quiet)
             print_log(s->log, "    ");
     } else {
         rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);

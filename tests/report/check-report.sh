@@ -103,7 +103,7 @@ fi
 # 6. Saitama: a frame, so a response rate; progress on stderr and the summary.
 "$R" "$S" -o "$T/s" >"$T/s.out" 2>"$T/s.err"
 check "saitama: exit 0" test $? -eq 0
-check "saitama: progress for each stage" sh -c "grep -q '\[1/7\] ingest' '$T/s.err' && grep -q '\[4/7\] plot' '$T/s.err'"
+check "saitama: progress for each stage" sh -c "grep -q '\[1/6\] ingest' '$T/s.err' && grep -q '\[4/6\] plot' '$T/s.err'"
 check "saitama: summary names report.pdf" grep -q "open first: $T/s/report.pdf" "$T/s.err"
 check "saitama: summary gives the response rate" grep -q "response rate 51.1%" "$T/s.err"
 pdftotext "$T/s/report.pdf" "$T/s.txt"
