@@ -34,6 +34,40 @@ int ts_calib_poststratify(double *w, size_t n, const ts_calib_margin *m, size_t 
     return 0;
 }
 
+int ts_calib_joint_cells(const ts_calib_margin *m, size_t nm, size_t n, size_t *out, size_t *nused)
+{
+    size_t nj = 1;
+    for (size_t k = 0; k < nm; k++) {
+        if (m[k].ncells && nj > 50000000 / m[k].ncells)
+            return -1;
+        nj *= m[k].ncells;
+    }
+    for (size_t j = 0; j < n; j++) {
+        size_t idx = 0, stride = 1;
+        for (size_t k = 0; k < nm && idx != TS_CALIB_NO_CELL; k++) {
+            idx = m[k].cell[j] == TS_CALIB_NO_CELL ? TS_CALIB_NO_CELL : idx + m[k].cell[j] * stride;
+            stride *= m[k].ncells;
+        }
+        out[j] = idx;
+    }
+    size_t *dense = malloc((nj ? nj : 1) * sizeof *dense);
+    if (!dense)
+        return -2;
+    for (size_t q = 0; q < nj; q++)
+        dense[q] = TS_CALIB_NO_CELL;
+    size_t used = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (out[j] == TS_CALIB_NO_CELL)
+            continue;
+        if (dense[out[j]] == TS_CALIB_NO_CELL)
+            dense[out[j]] = used++;
+        out[j] = dense[out[j]];
+    }
+    free(dense);
+    *nused = used;
+    return 0;
+}
+
 static void joint_table(const double *w, size_t n, const size_t *joint, size_t njoint, double *table)
 {
     memset(table, 0, njoint * sizeof *table);

@@ -37,6 +37,12 @@ typedef struct ts_rake_control {
 int ts_calib_rake(double *w, size_t n, const ts_calib_margin *m, size_t nm, const size_t *joint, size_t njoint,
                ts_rake_control *ctl, size_t *bad_margin, size_t *bad_cell);
 
+/* The joint table of NM margins for ts_calib_rake's convergence test: each of the N rows' cell
+ * of it into OUT (numbered densely in order of first appearance; TS_CALIB_NO_CELL for a row
+ * that has no cell in some margin), and the number of cells used into *NUSED. Returns 0, -1
+ * when the margins cross to more than 50 million cells, -2 when memory runs out. */
+int ts_calib_joint_cells(const ts_calib_margin *m, size_t nm, size_t n, size_t *out, size_t *nused);
+
 typedef enum { TS_CALFUN_LINEAR, TS_CALFUN_RAKING, TS_CALFUN_LOGIT } ts_calfun;
 
 typedef struct ts_calib_control {

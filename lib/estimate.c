@@ -131,7 +131,7 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
                          : (double)(ts_var_int(var, i) == codes[c]))
     double psum = 0, nobs = 0, nmiss = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!in[i] || d->w[i] <= 0)
+        if ((in && !in[i]) || d->w[i] <= 0)
             continue;
         dom[i] = 1;
         if (ts_var_is_missing(var, i)) {

@@ -24,8 +24,9 @@ typedef struct ts_estimate {
     double estimate, se, lo, hi, df, deff;
 } ts_estimate;
 
-/* Estimates of VAR over the rows where IN is nonzero (the domain; rows with weight 0 or VAR
- * missing are left out and counted in *MISSING). For TS_STAT_SHARE and TS_STAT_TOTAL of a coded
+/* Estimates of VAR over the rows where IN is nonzero (the domain; IN NULL: every row; rows
+ * with weight 0 or VAR missing are left out and counted in *MISSING). R: svymean / svytotal
+ * (svyby for a domain), with svyciprop's intervals for shares (docs/estimation.md). For TS_STAT_SHARE and TS_STAT_TOTAL of a coded
  * variable, one estimate per category in CODES (NCODES; for a multi, its options); for a
  * numeric variable one estimate. OUT must have room for max(ncodes, 1). */
 ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes, size_t ncodes,

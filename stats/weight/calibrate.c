@@ -499,39 +499,6 @@ static ts_status cal_poststratify(wctx *c, calrun *r, ts_err *err)
     return cells_status(r, rc, 0, bad_cell, err);
 }
 
-/* The joint table of all margin variables, for R's convergence test: each compacted row's
- * cell of it into *OUT (the caller frees it), numbered densely, *NUSED of them. */
-static ts_status joint_cells(const calrun *r, size_t **out, size_t *nused, ts_err *err)
-{
-    size_t *jn = malloc((r->np ? r->np : 1) * sizeof *jn), nj = 1;
-    *out = jn;
-    if (!jn)
-        return wctx_nomem(err);
-    for (size_t j = 0; j < r->np; j++) {
-        size_t idx = 0, stride = 1;
-        for (size_t k = 0; k < r->nm; k++) {
-            idx += r->cellp[k][j] * stride;
-            stride *= r->m[k].t->ncells;
-        }
-        jn[j] = idx;
-        nj = stride;
-    }
-    size_t *dense = nj <= 50000000 ? malloc(nj * sizeof *dense) : NULL;
-    if (!dense)
-        return ts_err_set(err, TS_E_DATA, "too many joint cells across the margins");
-    for (size_t q = 0; q < nj; q++)
-        dense[q] = TS_CALIB_NO_CELL;
-    size_t used = 0;
-    for (size_t j = 0; j < r->np; j++) {
-        if (dense[jn[j]] == TS_CALIB_NO_CELL)
-            dense[jn[j]] = used++;
-        jn[j] = dense[jn[j]];
-    }
-    free(dense);
-    *nused = used;
-    return TS_OK;
-}
-
 static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
 {
     ts_calib_margin *cm = malloc(r->nm * sizeof *cm);
@@ -539,8 +506,12 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
         return wctx_nomem(err);
     for (size_t k = 0; k < r->nm; k++)
         cm[k] = (ts_calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
-    size_t *joint = NULL, used = 0;
-    ts_status st = joint_cells(r, &joint, &used, err);
+    /* the joint table of all margin variables, for R's convergence test */
+    size_t *joint = malloc((r->np ? r->np : 1) * sizeof *joint), used = 0;
+    int jrc = joint ? ts_calib_joint_cells(cm, r->nm, r->np, joint, &used) : -2;
+    ts_status st = jrc == -1 ? ts_err_set(err, TS_E_DATA, "too many joint cells across the margins")
+                   : jrc != 0 ? wctx_nomem(err)
+                              : TS_OK;
     if (st != TS_OK) {
         free(joint);
         free(cm);

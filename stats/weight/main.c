@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "weight.h"
+#include "run.h"
 
 static const char USAGE[] =
     "Usage: tsunagari-weight [-s SURVEY.ini] -o OUT.tsd [options] IN.tsd\n"

@@ -1,6 +1,6 @@
 /* wctx.h — private to tsunagari-weight: the context one run of the stage shares between its
  * steps (design_weights.c → nonresponse → calibration → trimming → diagnostics, driven by
- * weight_run in weight.c), and the small helpers every step uses to read settings and word
+ * weight_run in run.c), and the small helpers every step uses to read settings and word
  * messages (wctx.c). Nothing outside stats/weight/ includes it. */
 #ifndef TS_WEIGHT_WCTX_H
 #define TS_WEIGHT_WCTX_H
@@ -13,7 +13,7 @@
 #include "margins.h"
 #include "status.h"
 #include "strbuf.h"
-#include "weight.h"
+#include "run.h"
 
 #define PROG "tsunagari-weight"
 
@@ -63,8 +63,10 @@ typedef struct wctx {
 /* Sets ERR to "out of memory"; returns TS_E_NOMEM. */
 ts_status wctx_nomem(ts_err *err);
 
-/* SECTION.KEY's value (borrowed from the manifest), or DFLT when it is not set or empty. */
-const char *wctx_get(const wctx *c, const char *section, const char *key, const char *dflt);
+/* SECTION.KEY's value (borrowed): the manifest's when set and not empty, else the key's default
+ * in lib/schema.c (the one place defaults are written: pass NULL, never the default again),
+ * else FALLBACK — for a key without a default, what "not given" reads as here ("", NULL). */
+const char *wctx_get(const wctx *c, const char *section, const char *key, const char *fallback);
 
 /* Append to OUT where SECTION.KEY was set, for messages: "survey.ini:31: [weighting]
  * tolerance", "--set weighting.tolerance", or the setting's name when nobody gave it. */

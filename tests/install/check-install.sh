@@ -2,8 +2,9 @@
 # check-install.sh BUILD BIN PROGRAM... — `make install DESTDIR=tmp PREFIX=/usr/local` into a
 # temporary folder, then: every program, man page, header, doc, the library and tsunagari.pc
 # are where they belong; every page renders with `man -l` without a warning and starts with
-# the program's NAME and SYNOPSIS; tests/install/use-lib.c compiles and links against the
-# installed copy through pkg-config alone and gives the right answer; `make uninstall` leaves
+# the program's NAME and SYNOPSIS; tests/install/use-lib.c and rake-share.c compile and link
+# against the installed copy through pkg-config alone and give the right answers (rake-share's
+# share and SE equal the CLI's on the same data); `make uninstall` leaves
 # nothing behind. Prints ok / not ok lines and "N passed, N failed".
 # Environment: MAKE, CC, LINK_FLAGS (the build's sanitizer and LDFLAGS: a SAN=1 library needs
 # them to link).
@@ -100,6 +101,32 @@ out=$("$T/use-lib" "$T/small.tsd" 2>&1)
 check "use-lib: writes, reads back and prints the share (got: $out)" test "$out" = "n=5 female=0.600000 meta=use-lib"
 check "use-lib: its dataset is one tsunagari-export reads" \
     sh -c "'$D$P/bin/tsunagari-export' '$T/small.tsd' | grep -c . | grep -qx 7"
+
+# The statistics as a library: rake in memory and estimate a share with its SE; the CLI on the
+# same data, raked to the same margins, must give the same numbers.
+cp tests/install/rake-share.c "$T/"
+# shellcheck disable=SC2086
+(cd "$T" && $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror $cflags rake-share.c \
+    $LINK_FLAGS $libs -o rake-share) >"$T/cc2.out" 2>&1
+rc=$?
+check "rake-share.c compiles and links through pkg-config alone (-Wall -Wextra -Werror)" test $rc -eq 0
+[ $rc -eq 0 ] || sed 's/^/#   /' "$T/cc2.out"
+lib_out=$("$T/rake-share" "$T/rake.tsd" 2>&1)
+check "rake-share: rakes in memory and prints a share and its SE (got: $lib_out)" \
+    sh -c "echo '$lib_out' | grep -Eqx '0\.[0-9]+ 0\.[0-9e-]+'"
+printf 'sex,population\n1,480\n2,520\n' >"$T/sex.csv"
+printf 'age_band,population\n1,300\n2,350\n3,350\n' >"$T/age.csv"
+"$D$P/bin/tsunagari-weight" -q --set weighting.method=rake --set weighting.margins=sex,age \
+    --set "margin.sex.file=$T/sex.csv" --set margin.sex.vars=sex \
+    --set "margin.age.file=$T/age.csv" --set margin.age.vars=age_band -o "$T/rake-w.tsd" "$T/rake.tsd" &&
+    "$D$P/bin/tsunagari-tab" -q --var lonely --min-cell 0 -o "$T/rake-t.csv" "$T/rake-w.tsd" 2>"$T/cli.err"
+check "the CLI rakes and tabulates the same data (exit 0)" test $? -eq 0
+cli_out=$(awk -F, '$6 == 1 && $8 == "share" { print $12, $13 }' "$T/rake-t.csv" 2>/dev/null)
+check "the library's share and SE equal the CLI's to 1e-12 (library: $lib_out; CLI: $cli_out)" \
+    awk -v a="$lib_out" -v b="$cli_out" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        if (y[1] == "" || y[2] == "") exit 1
+        for (k = 1; k <= 2; k++) { d = x[k] - y[k]; if (d < 0) d = -d; if (d > 1e-12 * (x[k] < 0 ? -x[k] : x[k])) exit 1 }
+        exit 0 }'
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # 4. make uninstall removes every file install wrote.

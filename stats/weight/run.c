@@ -1,9 +1,9 @@
-/* weight.c — the weighting stage's run (docs/weighting.md): settings from the manifest and
+/* run.c — the weighting stage's run (docs/weighting.md): settings from the manifest and
  * --set, checked; then its steps in order — design weights (design_weights.c), nonresponse
  * adjustment (nonresponse.c), calibration (calibrate.c, the numerical work in calib.c),
  * trimming (trim.c), diagnostics (diagnostics.c) — sharing one context (wctx.h); and what
  * was done recorded in the dataset, written with the report only when every step succeeded. */
-#include "weight.h"
+#include "run.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,31 +14,7 @@
 #include "schema.h"
 #include "strbuf.h"
 #include "wctx.h"
-
-static ts_status add_column(wctx *c, const char *name, const char *label, const char *label_en, const double *v)
-{
-    ts_var *var = ts_dataset_find(c->ds, name);
-    if (var && var->type != TS_VAR_NUMERIC)
-        return TS_E_DATA;
-    if (!var) {
-        var = ts_var_new(name, TS_VAR_NUMERIC);
-        if (!var || ts_dataset_add_var(c->ds, var) != 0) {
-            ts_var_free(var);
-            return TS_E_NOMEM;
-        }
-    }
-    free(var->label);
-    free(var->label_en);
-    free(var->source);
-    var->label = ts_strdup(label);
-    var->label_en = ts_strdup(label_en);
-    var->source = ts_strdup("tsunagari-weight");
-    if (!var->label || !var->label_en || !var->source)
-        return TS_E_NOMEM;
-    for (size_t i = 0; i < c->n; i++)
-        ts_var_set_num(var, i, v[i]);
-    return TS_OK;
-}
+#include "weight.h"
 
 /* Write TEXT to a temporary file for PATH, to be committed once the dataset is in place:
  * a report must not appear for a run that then failed. NULL (ERR set) when PATH cannot be
@@ -82,23 +58,24 @@ static ts_status apply_overrides(wctx *c, ts_err *err)
     return TS_OK;
 }
 
-/* The design and the weights, in the dataset's provenance through lib/design.c: the one
- * record the estimation stage and the report read back. */
+/* The design and the weights into the dataset through lib/weight.c: the columns and the one
+ * record (lib/design.c) the estimation stage and the report read back. */
 static ts_status record(wctx *c, ts_err *err)
 {
     ts_design *d = &c->design;
-    for (size_t j = 0; j < c->ncalcols; j++)
-        if (ts_design_add_calibration_column(d, c->calnames[j]) != 0)
-            return wctx_nomem(err);
     d->dropped = c->dropped;
-    int rc = ts_design_set(&d->tool, PROG " " TS_VERSION) || ts_design_set(&d->weight, "weight") ||
-             ts_design_set(&d->design_weight, "design_weight") ||
-             ts_design_set(&d->calibrated_weight, c->calibrated ? "calibrated_weight" : NULL) ||
-             ts_design_set(&d->method, c->method.data) || ts_design_set(&d->calibration_variables, c->calvars.data) ||
-             ts_design_set(&d->fpc, c->fpc ? "fpc_population" : NULL) ||
+    int rc = ts_design_set(&d->tool, PROG " " TS_VERSION) || ts_design_set(&d->method, c->method.data) ||
+             ts_design_set(&d->calibration_variables, c->calvars.data) ||
              /* not the placeholder name of a run configured by --set alone */
              ts_design_set(&d->manifest, c->opt->manifest ? ts_manifest_path(c->m) : NULL);
-    return rc ? wctx_nomem(err) : ts_design_write(c->ds, d, err);
+    if (rc)
+        return wctx_nomem(err);
+    ts_weights w = {c->w, c->design_w, c->calibrated, c->fpc, c->calnames, (const double *const *)c->calcols,
+                    c->ncalcols, PROG};
+    ts_status st = ts_weight_store(c->ds, d, &w, err);
+    if (st == TS_E_DATA)
+        ts_err_prefix(err, "%s", c->opt->input);
+    return st;
 }
 
 /* With missing = drop, a respondent missing any weighting variable is out from the start:
@@ -173,14 +150,6 @@ static ts_status check_keys(const wctx *c, ts_err *err)
     return TS_OK;
 }
 
-static ts_status add_calibration_columns(wctx *c)
-{
-    for (size_t j = 0; j < c->ncalcols; j++)
-        if (add_column(c, c->calnames[j], "較正用", "Calibration (for variance estimation)", c->calcols[j]) != TS_OK)
-            return TS_E_DATA;
-    return TS_OK;
-}
-
 ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
 {
     wctx c = {0};
@@ -235,16 +204,6 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     diagnostics_report(&c);
     if ((st = record(&c, err)) != TS_OK)
         goto out;
-    if (add_column(&c, "weight", "ウェイト", "Final weight", c.w) != TS_OK ||
-        add_column(&c, "design_weight", "設計ウェイト", "Design weight (before calibration)", c.design_w) != TS_OK ||
-        (c.fpc && add_column(&c, "fpc_population", "層の母集団数", "Stratum population (fpc)", c.fpc) != TS_OK) ||
-        (c.calibrated && add_column(&c, "calibrated_weight", "較正ウェイト（トリミング前）",
-                                    "Calibrated weight (before trimming)", c.calibrated) != TS_OK) ||
-        add_calibration_columns(&c) != TS_OK) {
-        st = ts_err_set(err, TS_E_DATA, "%s: cannot add the weight columns (a variable of that name is not numeric?)",
-                        opt->input);
-        goto out;
-    }
     fflush(c.csv);
     if (opt->report && !(report = start_text(opt->report, c.text.data, c.text.len, err))) {
         st = err->status;

@@ -1,8 +1,8 @@
-/* weight.h — the weighting stage: a validated dataset + the manifest's [design],
+/* run.h — the weighting stage: a validated dataset + the manifest's [design],
  * [nonresponse], [weighting] and [margin.*] sections → the dataset with weights and the
  * design information the estimation stage needs, plus a diagnostics report. */
-#ifndef TS_WEIGHT_H
-#define TS_WEIGHT_H
+#ifndef TS_WEIGHT_RUN_H
+#define TS_WEIGHT_RUN_H
 
 #include <stdio.h>
 
