@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ingest.h"
+#include "schema.h"
 
 static const char USAGE[] =
     "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW.csv[.gz]\n"
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     ingest_options opt = {0};
-    opt.encoding = TS_ENC_AUTO;
+    (void)ts_encoding_parse(ts_schema_default("input", "encoding"), &opt.encoding); /* as in a manifest */
     opt.max_reject_pct = 5.0;
     opt.max_messages = 20;
     int c;

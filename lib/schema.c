@@ -1,6 +1,7 @@
 /* schema.c — the manifest schema (schema.h): every section and key of docs/manifest.md. */
 #include "schema.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <strings.h>
 #include <string.h>
@@ -155,6 +156,13 @@ const char *ts_schema_default(const char *section, const char *key)
 {
     const ts_schema_key *k = ts_schema_find(section, key);
     return k ? k->def : NULL;
+}
+
+double ts_schema_default_number(const char *section, const char *key)
+{
+    const char *d = ts_schema_default(section, key);
+    double x;
+    return d && ts_parse_double(d, strlen(d), &x) == 0 ? x : NAN;
 }
 
 const char *ts_schema_get(const ts_manifest *m, const char *section, const char *key)

@@ -63,6 +63,8 @@ const char *ts_schema_default(const char *section, const char *key);
  * the schema's default (NULL: no default, or no such key). The one place a stage takes a
  * default from: stages never write a key's default themselves. Borrowed from M or the table. */
 const char *ts_schema_get(const ts_manifest *m, const char *section, const char *key);
+/* The default of KEY in SECTION as a number (a TS_VAL_NUMBER or TS_VAL_INTEGER key), or NaN. */
+double ts_schema_default_number(const char *section, const char *key);
 /* Nonzero when some stage of STAGES reads SECTION. */
 int ts_schema_reads(const char *section, unsigned stages);
 

@@ -118,13 +118,11 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         return bad(m, sec, "codes", err, "missing: an indicator adds up these categories' shares (codes = 3, 4, 5)");
     if ((c->type == TS_CHART_STACKED || c->type == TS_CHART_MULTI) && c->ncodes)
         return bad(m, sec, "codes", err, "only indicator and compare charts take codes");
-    const char *style = ts_manifest_get(m, sec, "style");
-    if (style && *style) {
-        if (strcmp(style, "dots") == 0)
-            c->dots = 1;
-        else if (strcmp(style, "bars") != 0)
-            return bad(m, sec, "style", err, "expected bars or dots");
-    }
+    const char *style = ts_schema_get(m, sec, "style"); /* or the default */
+    if (strcmp(style, "dots") == 0)
+        c->dots = 1;
+    else if (strcmp(style, "bars") != 0)
+        return bad(m, sec, "style", err, "expected bars or dots");
     const char *title = ts_manifest_get(m, sec, "title");
     c->title = title && *title ? title : c->name;
     const char *reference = ts_manifest_get(m, sec, "reference");
@@ -151,8 +149,7 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
     /* [table.NAME] weighted = no: counted respondents, and the subtitle must say so. */
     char tsec[300];
     snprintf(tsec, sizeof tsec, "table.%s", table);
-    const char *w = ts_manifest_get(m, tsec, "weighted");
-    c->weighted = !(w && strcmp(w, "no") == 0);
+    c->weighted = strcmp(ts_schema_get(m, tsec, "weighted"), "no") != 0;
     return TS_OK;
 }
 
@@ -170,7 +167,7 @@ ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const c
     if (check_keys(m, err) != TS_OK)
         goto fail;
     const char *title = ts_manifest_get(m, "survey", "title");
-    const char *synth = ts_manifest_get(m, "survey", "synthetic");
+    const char *synth = ts_schema_get(m, "survey", "synthetic");
     long mc; /* the one rule of every stage (lib/privacy.c): 0..1000000, 0 = no suppression */
     if (ts_privacy_min_cell(m, &mc, err) != TS_OK)
         goto fail;

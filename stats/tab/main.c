@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "privacy.h"
+#include "schema.h"
 #include "tab.h"
 
 static const char USAGE[] =
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
      * sampling variance, where R gives NaN) must leave NaN in the result, not kill the run. */
     gsl_set_error_handler_off();
     tab_options opt = {0};
-    opt.level = 0.95;
+    opt.level = ts_schema_default_number("table.", "level"); /* --level: as in a manifest */
     opt.min_cell = -1;
     opt.lonely = -1;
     int c;

@@ -425,7 +425,9 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
         else
             return bad_setting(o, "statistic", "--stat", stat, err, "expected share (coded variables), mean (numbers) or total");
     }
-    t->ci = numeric || t->kind != TS_STAT_SHARE ? TS_CI_T : TS_CI_LOGIT;
+    t->ci = TS_CI_T; /* a share's default interval: [table.NAME] ci's default (lib/schema.c) */
+    if (!numeric && t->kind == TS_STAT_SHARE)
+        (void)ts_ci_method_parse(ts_schema_default("table.", "ci"), &t->ci);
     if (ci && *ci && ts_ci_method_parse(ci, &t->ci) != 0)
         return bad_setting(o, "ci", "--ci", ci, err, "expected logit, beta, wald, xlogit, wilson or none");
     if (!(level > 0 && level < 1))
@@ -453,11 +455,10 @@ static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out,
         if (strncmp(sec, "table.", 6) != 0)
             continue;
         origin o = {m, sec, r->opt->input};
-        const char *lv = ts_manifest_get(m, sec, "level");
-        double level = 0.95;
-        if (lv && *lv && ts_parse_double(lv, strlen(lv), &level) != 0)
+        const char *lv = ts_schema_get(m, sec, "level"), *w = ts_schema_get(m, sec, "weighted"); /* or the defaults */
+        double level;
+        if (ts_parse_double(lv, strlen(lv), &level) != 0)
             level = NAN;
-        const char *w = ts_manifest_get(m, sec, "weighted");
         const char *test = ts_manifest_get(m, sec, "test");
         st = parse_spec(r, &o, &t[n], sec + 6, ts_manifest_get(m, sec, "var"), ts_manifest_get(m, sec, "by"),
                         ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level, lv,

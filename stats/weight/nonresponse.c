@@ -52,7 +52,7 @@ ts_status nonresponse_adjust(wctx *c, ts_err *err)
         return TS_E_DATA;
     }
     char *path = ts_manifest_resolve(c->m, frame);
-    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, wctx_get(c, "nonresponse", "sample", "sample"), err) : NULL;
+    margin_table *t = path ? margin_read(path, c->ds, names, (size_t)nn, wctx_get(c, "nonresponse", "sample", NULL), err) : NULL;
     free(path);
     ts_manifest_free_list(names, (size_t)nn);
     size_t *cell = malloc(c->n * sizeof *cell);

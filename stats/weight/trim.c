@@ -21,8 +21,8 @@ ts_status trim_weights(wctx *c, ts_err *err)
         st = wctx_get_number(c, "weighting", "trim_upper", INFINITY, &hi, err);
     if (st != TS_OK)
         return st;
-    const char *rel = wctx_get(c, "weighting", "trim_relative_to", "mean");
-    int strict = strcasecmp(wctx_get(c, "weighting", "trim_strict", "yes"), "yes") == 0;
+    const char *rel = wctx_get(c, "weighting", "trim_relative_to", NULL);
+    int strict = strcasecmp(wctx_get(c, "weighting", "trim_strict", NULL), "yes") == 0;
     size_t np = 0;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++)

@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "schema.h"
 
 ts_status wctx_nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
 
-const char *wctx_get(const wctx *c, const char *section, const char *key, const char *dflt)
+const char *wctx_get(const wctx *c, const char *section, const char *key, const char *fallback)
 {
-    const char *v = ts_manifest_get(c->m, section, key);
-    return v && *v ? v : dflt;
+    const char *v = ts_schema_get(c->m, section, key);
+    return v && *v ? v : fallback;
 }
 
 /* A setting's position for messages (ts_manifest_where). */
