@@ -1,6 +1,6 @@
 /* wctx.h — private to tsunagari-weight: the context one run of the stage shares between its
  * steps (design_weights.c → nonresponse → calibration → trimming → diagnostics, driven by
- * weight_run in weight.c), and the small helpers every step uses to read settings and word
+ * weight_run in run.c), and the small helpers every step uses to read settings and word
  * messages (wctx.c). Nothing outside stats/weight/ includes it. */
 #ifndef TS_WEIGHT_WCTX_H
 #define TS_WEIGHT_WCTX_H
@@ -13,7 +13,7 @@
 #include "margins.h"
 #include "status.h"
 #include "strbuf.h"
-#include "weight.h"
+#include "run.h"
 
 #define PROG "tsunagari-weight"
 
