@@ -27,12 +27,17 @@ static int add_kv(rp_kv **v, size_t *n, const char *key, const char *value)
 }
 
 /* weighted.tsd through lib/dataset: its provenance and each variable's label, copied (the
- * rows are not kept while the report is written). */
+ * rows are not kept while the report is written), and the design it records (lib/design). */
 static ts_status read_weighted(rp_ctx *c, const char *path, ts_err *err)
 {
     ts_dataset *ds = ts_dataset_read(path, err);
     if (!ds)
         return err->status ? err->status : TS_E_INTERNAL;
+    ts_status st = ts_design_read(ds, &c->design, err);
+    if (st != TS_OK) {
+        ts_dataset_free(ds);
+        return st;
+    }
     int bad = 0;
     for (size_t i = 0; i < ds->nmeta && !bad; i++)
         bad = add_kv(&c->prov, &c->nprov, ds->meta[i].key, ds->meta[i].value) != 0;
@@ -153,6 +158,7 @@ void rp_ctx_free(rp_ctx *c)
     for (size_t i = 0; i < c->nvarlabel; i++)
         free(c->varlabel[i].key), free(c->varlabel[i].value);
     free(c->varlabel);
+    ts_design_clear(&c->design);
     rp_csv_free(c->tables);
     rp_csv_free(c->wreport);
     free(c->tabs);

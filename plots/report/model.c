@@ -111,32 +111,6 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
     return ts_strbuf_take(&b);
 }
 
-const char *rp_design_type(const rp_ctx *c)
-{
-    /* tsunagari-weight records the type the variance uses (stated, or inferred from strata
-     * and cluster when the manifest does not say): the report must name that one. */
-    const char *t = rp_prov(c, "design.type");
-    return t && *t ? t : rp_get(c, "design", "type", "srs");
-}
-
-const char *rp_design_ja(const rp_ctx *c)
-{
-    const char *type = rp_design_type(c);
-    const char *cl = rp_prov(c, "design.cluster"), *st = rp_prov(c, "design.strata");
-    int clustered = cl && *cl, stratified = st && *st;
-    if (clustered && stratified && strcmp(type, "nonprobability") != 0)
-        return "層化多段（集落）抽出";
-    if (strcmp(type, "srs") == 0)
-        return "単純無作為抽出";
-    if (strcmp(type, "stratified") == 0)
-        return "層化無作為抽出";
-    if (strcmp(type, "cluster") == 0)
-        return "多段（集落）抽出";
-    if (strcmp(type, "nonprobability") == 0)
-        return "非確率標本（自発的な回答）";
-    return type;
-}
-
 const char *rp_method_ja(const char *method)
 {
     if (!method || !*method || strcmp(method, "none") == 0)

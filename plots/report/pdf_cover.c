@@ -83,8 +83,8 @@ static void cover_facts(writer *w)
     pdf_kv(w, "調査方法", b.data);
     ts_strbuf_reset(&b);
     pdf_kv(w, "調査対象", rp_get(c, "survey", "population", NULL));
-    ts_strbuf_append_str(&b, rp_design_ja(c));
-    const char *strata = rp_get(c, "design", "strata", NULL);
+    ts_strbuf_append_str(&b, ts_design_describe_ja(&c->design));
+    const char *strata = c->design.strata;
     if (strata)
         ts_strbuf_printf(&b, "（層：%s）", rp_varlabel(c, strata));
     pdf_kv(w, "標本設計", b.data);

@@ -143,13 +143,12 @@ static void methods_weights(writer *w, ts_strbuf *b)
     rp_ctx *c = w->c;
     char n1[32];
     pdf_subheading(w, "2. ウェイトの作り方");
-    const char *type = rp_design_type(c);
     int step = 1;
-    if (strcmp(type, "nonprobability") == 0) {
+    if (c->design.type == TS_DESIGN_NONPROBABILITY) {
         ts_strbuf_printf(b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"
                              "全員のウェイトを 1 として始めました。", step++);
     } else if (strcmp(rp_get(c, "design", "weight", ""), "base") == 0) {
-        const char *strata = rp_get(c, "design", "strata", NULL);
+        const char *strata = c->design.strata;
         ts_strbuf_printf(b, "(%d) %s%s%sごとに、母集団の人数 ÷ 抽出した人数 を基本ウェイト（抽出ウェイト）としました。",
                          step++, strata ? "層（" : "", strata ? rp_varlabel(c, strata) : "標本全体", strata ? "）" : "");
     } else {
@@ -176,11 +175,11 @@ static void methods_weights(writer *w, ts_strbuf *b)
         ts_strbuf_reset(b);
     }
     const char *method = rp_get(c, "weighting", "method", "none");
-    const char *dropped = rp_prov(c, "weight.dropped");
-    if (dropped && atol(dropped) > 0 && strcmp(rp_get(c, "weighting", "missing", "drop"), "drop") == 0) {
+    unsigned long dropped = c->design.dropped;
+    if (dropped > 0 && strcmp(rp_get(c, "weighting", "missing", "drop"), "drop") == 0) {
         ts_strbuf_printf(b, "(%d) 調整に使う変数（", step++);
         pdf_margins_ja(c, b);
-        ts_strbuf_printf(b, "）が無回答の %s 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
+        ts_strbuf_printf(b, "）が無回答の %lu 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
                          classes ? "（無回答の調整では回答しなかった人として扱います）" : "");
         pdf_para(w, b->data);
         ts_strbuf_reset(b);
@@ -228,24 +227,24 @@ static void methods_weights(writer *w, ts_strbuf *b)
 static void methods_variance(writer *w, ts_strbuf *b)
 {
     rp_ctx *c = w->c;
-    const char *type = rp_design_type(c);
     const char *method = rp_get(c, "weighting", "method", "none");
     pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
     ts_strbuf_append_str(b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
-    const char *strata = rp_get(c, "design", "strata", NULL);
+    /* The strata and clusters the variance used: as weighted.tsd records them. */
+    const char *strata = c->design.strata, *cluster = c->design.cluster;
     if (strata)
         ts_strbuf_printf(b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
-    if (*rp_get(c, "design", "cluster", ""))
-        ts_strbuf_printf(b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, rp_get(c, "design", "cluster", "")));
+    if (cluster)
+        ts_strbuf_printf(b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, cluster));
     const char *fpc = rp_get(c, "design", "fpc", "no");
-    int clustered = *rp_get(c, "design", "cluster", "");
+    int clustered = cluster != NULL;
     if (strcmp(fpc, "yes") == 0)
         ts_strbuf_printf(b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
                          rp_get(c, "design", "frame", "frame"), clustered ? "の第1次抽出単位の数" : "の人数");
     else if (strcmp(fpc, "no") != 0)
         ts_strbuf_printf(b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
                          rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
-    else if (strcmp(type, "nonprobability") != 0)
+    else if (c->design.type != TS_DESIGN_NONPROBABILITY)
         ts_strbuf_append_str(b, "有限母集団修正は行わず（復元抽出とみなし）、");
     char lonely[64];
     const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
@@ -264,10 +263,10 @@ static void methods_variance(writer *w, ts_strbuf *b)
         ts_strbuf_append_str(b, "ウェイトを母集団の人数に合わせた調整（キャリブレーション）で小さくなるばらつきも反映しています。");
     else if (b->len >= 3 && strcmp(b->data + b->len - 3, "、") == 0)
         ts_strbuf_append_str(b, "分散を求めました。");
-    if (strcmp(type, "nonprobability") == 0)
+    if (c->design.type == TS_DESIGN_NONPROBABILITY)
         ts_strbuf_append_str(b, "ただしこの調査は非確率標本なので、標準誤差と信頼区間は「回答者が母集団から無作為に選ばれたとしたら」"
                                  "という仮定の下での目安です。ウェイトで補正できるのは調整に使った変数（");
-    if (strcmp(type, "nonprobability") == 0) {
+    if (c->design.type == TS_DESIGN_NONPROBABILITY) {
         pdf_margins_ja(c, b);
         ts_strbuf_append_str(b, "）で説明できる偏りだけです。");
     }

@@ -107,9 +107,11 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  force                  %s\n", o->force ? "yes" : "no");
     fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", "auto"));
     fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
-    fprintf(fp, "  design.type            %s\n", rp_design_type(c));
-    fprintf(fp, "  design.strata          %s\n", rp_get(c, "design", "strata", "(none)"));
-    fprintf(fp, "  design.cluster         %s\n", rp_get(c, "design", "cluster", "(none)"));
+    /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
+    const ts_design *d = &c->design;
+    fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
+    fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
+    fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
     fprintf(fp, "  design.weight          %s\n", rp_get(c, "design", "weight", "(none: all 1)"));
     const char *fpc = rp_get(c, "design", "fpc", "no");
     if (strcmp(fpc, "yes") == 0)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "csvtable.h"
+#include "design.h"
 #include "manifest.h"
 #include "status.h"
 
@@ -56,6 +57,8 @@ typedef struct rp_ctx {
     size_t nprov;
     rp_kv *varlabel;        /* variable name → Japanese label */
     size_t nvarlabel;
+    ts_design design;       /* the design weighted.tsd records (ts_design_read): the one the
+                               weights and the variance used, whatever the manifest left unsaid */
     rp_csv *tables;         /* tables.csv */
     rp_csv *wreport;        /* weighting-report.csv */
     rp_tab *tabs;
@@ -76,11 +79,7 @@ const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char
 char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 /* The table with id ID, or NULL. */
 rp_tab *rp_find_tab(rp_ctx *c, const char *id);
-/* Japanese names of the design type and the weighting method. */
-/* The design type as tsunagari-weight recorded it (the manifest's when it recorded none). */
-const char *rp_design_type(const rp_ctx *c);
-/* The design in Japanese words, strata and clusters as the variance used them. */
-const char *rp_design_ja(const rp_ctx *c);
+/* The Japanese name of a [weighting] method (the design's is ts_design_describe_ja). */
 const char *rp_method_ja(const char *method);
 
 /* ---- how an estimate is printed ------------------------------------------------------- */

@@ -207,7 +207,7 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         const char *v = rp_get(c, items[i].sec, items[i].key, "");
         if (strcmp(items[i].key, "type") == 0)
-            v = rp_design_ja(c);
+            v = ts_design_describe_ja(&c->design);
         if (strcmp(items[i].key, "method") == 0)
             v = rp_method_ja(v);
         worksheet_write_string(ws, (lxw_row_t)row, 0, items[i].label, F->head);
