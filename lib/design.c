@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "schema.h"
 #include "strbuf.h"
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -73,7 +74,8 @@ void ts_design_init(ts_design *d)
 void ts_design_clear(ts_design *d)
 {
     char **fields[] = {&d->strata, &d->cluster, &d->fpc, &d->weight, &d->design_weight, &d->calibrated_weight,
-                       &d->calibration_variables, &d->method, &d->tool, &d->manifest};
+                       &d->calibration_variables, &d->base_weight, &d->frame, &d->frame_population, &d->frame_sample,
+                       &d->method, &d->tool, &d->manifest};
     for (size_t k = 0; k < COUNT(fields); k++)
         free(*fields[k]);
     for (size_t k = 0; k < d->ncalibration_columns; k++)
@@ -147,10 +149,11 @@ static ts_status bad_setting(const ts_manifest *m, const char *key, const char *
     return TS_E_DATA;
 }
 
-static const char *get(const ts_manifest *m, const char *key, const char *dflt)
+/* [design] KEY, or the schema's default (NULL: none) when it is not set or empty. */
+static const char *get(const ts_manifest *m, const char *key)
 {
     const char *v = ts_manifest_get(m, "design", key);
-    return v && *v ? v : dflt;
+    return v && *v ? v : ts_schema_default("design", key);
 }
 
 static const char *get_in(const ts_manifest *m, const char *section, const char *key)
@@ -163,7 +166,7 @@ static const char *get_in(const ts_manifest *m, const char *section, const char 
 static ts_status take_variable(const ts_manifest *m, const ts_dataset *ds, const char *key, char **field,
                                ts_err *err)
 {
-    const char *name = get(m, key, NULL);
+    const char *name = get(m, key);
     if (!name)
         return TS_OK;
     if (!ts_dataset_find(ds, name))
@@ -175,11 +178,11 @@ static ts_status take_variable(const ts_manifest *m, const ts_dataset *ds, const
  * probabilities (base weights from a frame, an fpc), a frame, nonresponse classes. */
 static const char *nonprobability_contradiction(const ts_manifest *m)
 {
-    const char *w = get(m, "weight", ""), *f = get(m, "fpc", "no");
-    if (strcmp(w, "base") == 0 || strcasecmp(f, "no") != 0)
+    const char *w = get(m, "weight"), *f = get(m, "fpc");
+    if ((w && strcmp(w, "base") == 0) || (f && strcasecmp(f, "no") != 0))
         return "contradicts weight = base and fpc: a self-selected sample has no selection probabilities, "
                "so neither base weights from a frame nor a finite population correction";
-    if (get(m, "frame", NULL))
+    if (get(m, "frame"))
         return "contradicts [design] frame: nobody was drawn from a frame for a self-selected sample";
     if (get_in(m, "nonresponse", "classes"))
         return "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
@@ -190,8 +193,8 @@ static const char *nonprobability_contradiction(const ts_manifest *m)
 ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
 {
     ts_design_init(d);
-    const char *type = get(m, "type", "srs");
-    if (ts_design_type_parse(type, &d->type) != 0)
+    const char *type = get(m, "type");
+    if (!type || ts_design_type_parse(type, &d->type) != 0)
         return bad_setting(m, "type", "srs, stratified, cluster or nonprobability", err);
     ts_status st = take_variable(m, ds, "strata", &d->strata, err);
     if (st == TS_OK)
@@ -199,14 +202,23 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
     if (st != TS_OK)
         return st;
     /* fpc = yes (from the frame), no, or a numeric variable holding N_h (R: fpc = ~VAR) */
-    const char *fpc = get(m, "fpc", "no");
-    if (strcasecmp(fpc, "yes") != 0 && strcasecmp(fpc, "no") != 0) {
+    const char *fpc = get(m, "fpc");
+    d->fpc_from_frame = fpc && strcasecmp(fpc, "yes") == 0;
+    if (fpc && !d->fpc_from_frame && strcasecmp(fpc, "no") != 0) {
         const ts_var *fv = ts_dataset_find(ds, fpc);
         if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER))
             return bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
+        if (ts_design_set(&d->fpc, fpc) != 0)
+            return nomem(err);
     }
-    if (ts_lonely_psu_parse(get(m, "lonely_psu", "fail"), &d->lonely_psu) != 0)
+    const char *lonely = get(m, "lonely_psu");
+    if (!lonely || ts_lonely_psu_parse(lonely, &d->lonely_psu) != 0)
         return bad_setting(m, "lonely_psu", "fail, remove, certainty or adjust", err);
+    /* the base weight: checked by the weighting stage, which reads its values */
+    if (ts_design_set(&d->base_weight, get(m, "weight")) || ts_design_set(&d->frame, get(m, "frame")) ||
+        ts_design_set(&d->frame_population, get(m, "frame_population")) ||
+        ts_design_set(&d->frame_sample, get(m, "frame_sample")))
+        return nomem(err);
     const char *stated = ts_manifest_get(m, "design", "type");
     if (!stated || !*stated) {
         /* Without `type`, the type follows from the variables given, so what is recorded is

@@ -62,6 +62,14 @@ typedef struct ts_design {
     char *calibration_variables; /* the margins' variables, "age_band*sex;area", for people */
     char **calibration_columns;  /* post/rake: each margin's cell per row; GREG: the model matrix */
     size_t ncalibration_columns;
+    /* What the weighting starts from, as [design] gives it (not recorded in the dataset:
+     * the weights and fpc_population carry it): */
+    char *base_weight;         /* "base": N_h/n_h from the frame; a variable; NULL: every weight 1 */
+    int fpc_from_frame;        /* fpc = yes: N_h from the frame (fpc = VAR sets fpc above) */
+    char *frame;               /* the frame file as the manifest names it (resolve it against the
+                                * manifest's folder); NULL: none */
+    char *frame_population;    /* the frame's columns holding N_h and n_h */
+    char *frame_sample;
     char *method;              /* one line saying what was done, for summaries and reports */
     unsigned long dropped;     /* respondents left out of the weighting (weight 0) */
     char *tool;                /* "tsunagari-weight 0.9" (or the library client) */
@@ -79,11 +87,13 @@ int ts_design_add_calibration_column(ts_design *d, const char *name);
 
 /* The design of M's [design] section for dataset DS into D (initialised by the call): the
  * type as stated (or, when not stated, as the strata and cluster imply), the variables it
- * names — each must be a variable of DS, of a fitting type — and lonely_psu. Contradictory
+ * names — each must be a variable of DS, of a fitting type —, lonely_psu, the base weight,
+ * the fpc and the frame. This is the only code that reads [design]; its defaults are the
+ * schema's (lib/schema.c). Contradictory
  * facts (type = cluster without cluster, nonprobability with strata, a frame, fpc or
  * nonresponse classes, srs with strata ...) are refused here and only here: TS_E_DATA with
- * the manifest's file:line (or "--set design.KEY"). The fpc column and the weights are the
- * weighting stage's to fill in. */
+ * the manifest's file:line (or "--set design.KEY"). The weights (and fpc_population, for
+ * fpc = yes) are the weighting stage's to make. */
 ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err);
 
 /* Record D in DS's provenance (replacing an earlier design). TS_E_NOMEM only. */

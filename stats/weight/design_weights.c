@@ -98,14 +98,14 @@ static ts_status check_fpc_constant(const wctx *c, const ts_var *fv, ts_err *err
  * stratum sizes, and the column must still be read (weight_column; issue #10, item 1). */
 static ts_status from_frame(wctx *c, int base, int want_fpc, ts_err *err)
 {
-    const char *frame = wctx_get(c, "design", "frame", NULL);
+    const char *frame = c->design.frame;
     if (!c->strata || !frame)
         return wctx_bad_setting(c, "design", base ? "weight" : "fpc",
                                 "a frame ([design] strata and frame) for base weights or fpc", err);
     char *path = ts_manifest_resolve(c->m, frame);
     char *names[1] = {c->strata->name};
-    margin_table *pop = path ? margin_read(path, c->ds, names, 1, wctx_get(c, "design", "frame_population", "population"), err) : NULL;
-    margin_table *smp = pop ? margin_read(path, c->ds, names, 1, wctx_get(c, "design", "frame_sample", "sample"), err) : NULL;
+    margin_table *pop = path ? margin_read(path, c->ds, names, 1, c->design.frame_population, err) : NULL;
+    margin_table *smp = pop ? margin_read(path, c->ds, names, 1, c->design.frame_sample, err) : NULL;
     free(path);
     size_t *cell = malloc(c->n * sizeof *cell);
     ts_status st = TS_OK;
@@ -226,11 +226,10 @@ ts_status design_weights(wctx *c, ts_err *err)
         return st;
     c->strata = c->design.strata ? ts_dataset_find(c->ds, c->design.strata) : NULL;
     c->cluster = c->design.cluster ? ts_dataset_find(c->ds, c->design.cluster) : NULL;
-    const char *wspec = wctx_get(c, "design", "weight", "");
-    const char *fpc_spec = wctx_get(c, "design", "fpc", "no");
-    int want_fpc = strcasecmp(fpc_spec, "yes") == 0;
+    const char *wspec = c->design.base_weight ? c->design.base_weight : "";
+    int want_fpc = c->design.fpc_from_frame;
     /* fpc = VAR (checked to be a numeric variable by ts_design_from_manifest) */
-    const ts_var *fpc_var = !want_fpc && strcasecmp(fpc_spec, "no") != 0 ? ts_dataset_find(c->ds, fpc_spec) : NULL;
+    const ts_var *fpc_var = c->design.fpc ? ts_dataset_find(c->ds, c->design.fpc) : NULL;
     if ((st = check_design_ids(c, err)) != TS_OK)
         return st;
     for (size_t i = 0; i < c->n; i++)
