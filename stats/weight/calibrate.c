@@ -75,7 +75,7 @@ static ts_status read_margins(wctx *c, wmargin **out, size_t *nout, const collap
             ;
         } else {
             char *path = ts_manifest_resolve(c->m, file);
-            m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, wctx_get(c, sec.data, "count", "population"), err) : NULL;
+            m[k].t = path ? margin_read(path, c->ds, vn, (size_t)nv, wctx_get(c, sec.data, "count", NULL), err) : NULL;
             free(path);
             if (!m[k].t)
                 st = err->status ? err->status : wctx_nomem(err);
@@ -346,7 +346,7 @@ static ts_status missing_error(const wctx *c, const calrun *r, ts_err *err)
  * (spread_back); missing = error refuses them. */
 static ts_status take_part(wctx *c, calrun *r, ts_err *err)
 {
-    const char *missing = wctx_get(c, "weighting", "missing", "drop");
+    const char *missing = wctx_get(c, "weighting", "missing", NULL);
     r->stratum_mean = strcmp(missing, "stratum_mean") == 0 || strcmp(missing, "area_mean") == 0;
     if (!r->stratum_mean && strcmp(missing, "drop") != 0 && strcmp(missing, "error") != 0)
         return wctx_bad_setting(c, "weighting", "missing", "drop, stratum_mean or error", err);
@@ -652,7 +652,7 @@ static void calrun_done(wctx *c, calrun *r)
 
 ts_status calibrate(wctx *c, ts_err *err)
 {
-    const char *name = wctx_get(c, "weighting", "method", "none");
+    const char *name = wctx_get(c, "weighting", "method", NULL);
     ts_calibration method;
     if (ts_calibration_parse(name, &method) != 0)
         return wctx_bad_setting(c, "weighting", "method", "none, poststratify, rake, linear, raking or logit", err);

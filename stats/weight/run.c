@@ -103,8 +103,8 @@ static ts_status drop_incomplete(wctx *c, ts_err *err)
 {
     const char *classes = wctx_get(c, "nonresponse", "classes", NULL);
     ts_calibration method;
-    int calibrating = ts_calibration_parse(wctx_get(c, "weighting", "method", "none"), &method) != 0 || method != TS_CAL_NONE;
-    if ((!calibrating && !classes) || strcmp(wctx_get(c, "weighting", "missing", "drop"), "drop") != 0)
+    int calibrating = ts_calibration_parse(wctx_get(c, "weighting", "method", NULL), &method) != 0 || method != TS_CAL_NONE;
+    if ((!calibrating && !classes) || strcmp(wctx_get(c, "weighting", "missing", NULL), "drop") != 0)
         return TS_OK;
     if (classes && drop_missing_in(c, classes) != 0)
         return wctx_nomem(err);
