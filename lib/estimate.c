@@ -256,28 +256,20 @@ static size_t index_of(const int32_t *lv, size_t n, int32_t c)
     return SIZE_MAX;
 }
 
-ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_var *by, ts_rao_scott *out, ts_err *err)
+/* The joint table of VAR (NR levels RL) × BY (NC levels CL) among the design's respondents
+ * with both answered: the weighted cell shares into P (K = NR·NC, rows varying fastest, as
+ * R's interaction(rows, cols)) and their covariance into V (K × K); *N is the number of
+ * rows in the design, answered or not (R's Ntotal). */
+static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var *by, const int32_t *rl, size_t nr,
+                             const int32_t *cl, size_t nc, double *p, double *v, double *n_design, ts_err *err)
 {
-    int32_t *rl = NULL, *cl = NULL;
-    size_t nr = levels_of(d, var, &rl), nc = levels_of(d, by, &cl);
-    ts_status st = TS_OK;
-    double *z = NULL, *v = NULL, *p = NULL, *x1 = NULL, *cm = NULL, *tab = NULL;
-    size_t *cell = NULL;
-    *out = (ts_rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-    if (nr == SIZE_MAX || nc == SIZE_MAX) {
-        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto out;
-    }
-    if (nr < 2 || nc < 2)
-        goto out; /* no association to test */
-    size_t n = d->n, K = nr * nc, q = (nr - 1) * (nc - 1), p1 = nr + nc - 1;
-    z = calloc(n * K, sizeof *z);
-    v = malloc(K * K * sizeof *v);
-    p = calloc(K, sizeof *p);
-    cell = malloc((n ? n : 1) * sizeof *cell);
-    if (!z || !v || !p || !cell) {
-        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto out;
+    size_t n = d->n, K = nr * nc;
+    double *z = calloc(n && K ? n * K : 1, sizeof *z);
+    size_t *cell = malloc((n ? n : 1) * sizeof *cell);
+    if (!z || !cell) {
+        free(z);
+        free(cell);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     }
     double N = 0, W = 0;
     for (size_t i = 0; i < n; i++) {
@@ -288,7 +280,7 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
         if (ts_var_is_missing(var, i) || ts_var_is_missing(by, i))
             continue;
         size_t r = index_of(rl, nr, (int32_t)ts_var_int(var, i)), c = index_of(cl, nc, (int32_t)ts_var_int(by, i));
-        cell[i] = r + nr * c; /* R: interaction(rows, cols), rows varying fastest */
+        cell[i] = r + nr * c;
         p[cell[i]] += d->w[i];
         W += d->w[i];
     }
@@ -298,30 +290,39 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
         if (cell[i] != SIZE_MAX)
             for (size_t j = 0; j < K; j++)
                 z[i * K + j] = d->w[i] * ((cell[i] == j) - p[j]) / W;
-    if ((st = ts_sample_vcov(d, z, K, v, err)) != TS_OK)
-        goto out;
+    ts_status st = ts_sample_vcov(d, z, K, v, err);
+    free(z);
+    free(cell);
+    *n_design = N;
+    return st;
+}
 
-    /* Pearson's X² on the weighted table scaled to N (R: svytable(Ntotal = N)). */
-    tab = calloc(K, sizeof *tab);
-    if (!tab) {
-        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t j = 0; j < K; j++)
-        tab[j] = p[j] * N;
+/* Pearson's X² on the table of shares P (NR × NC) scaled to N (R: svytable(Ntotal = N)). */
+static double pearson_x2(const double *p, size_t nr, size_t nc, double N)
+{
     double x2 = 0;
     for (size_t r = 0; r < nr; r++)
         for (size_t c = 0; c < nc; c++) {
             double rs = 0, cs = 0;
             for (size_t cc = 0; cc < nc; cc++)
-                rs += tab[r + nr * cc];
+                rs += p[r + nr * cc] * N;
             for (size_t rr = 0; rr < nr; rr++)
-                cs += tab[rr + nr * c];
-            double e = rs * cs / N, o = tab[r + nr * c];
+                cs += p[rr + nr * c] * N;
+            double e = rs * cs / N, o = p[r + nr * c] * N;
             x2 += (o - e) * (o - e) / e;
         }
+    return x2;
+}
 
-    /* C: the interaction contrasts, residuals of X12's interaction columns on X1. */
+/* The generalised design effect matrix Δ of the interaction contrasts (Rao & Scott 1984;
+ * R's svychisq): C, the residuals of the interaction columns of X12 on X1; then
+ * Δ = (C' D⁻¹/N C)⁻¹ C' D⁻¹ V D⁻¹ C. Its trace into *TR and the trace of Δ² into *TR2.
+ * Returns TS_E_NOMEM or TS_OK. */
+static ts_status design_effects(const double *p, const double *v, size_t nr, size_t nc, double N, double *tr,
+                                double *tr2, ts_err *err)
+{
+    size_t K = nr * nc, q = (nr - 1) * (nc - 1), p1 = nr + nc - 1;
+    ts_status st = TS_OK;
     gsl_matrix *a = gsl_matrix_alloc(K, p1);
     gsl_vector *tau = gsl_vector_alloc(p1), *b = gsl_vector_alloc(K), *res = gsl_vector_alloc(K),
                *sol = gsl_vector_alloc(p1);
@@ -330,7 +331,7 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
     gsl_permutation *perm = gsl_permutation_alloc(q);
     if (!a || !tau || !b || !res || !sol || !C || !den || !num || !delta || !perm) {
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto free_gsl;
+        goto done;
     }
     for (size_t r = 0; r < nr; r++)
         for (size_t c = 0; c < nc; c++) {
@@ -372,25 +373,13 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
         gsl_vector_view col = gsl_matrix_column(num, t), dcol = gsl_matrix_column(delta, t);
         gsl_linalg_LU_solve(den, perm, &col.vector, &dcol.vector);
     }
-    double tr = 0, tr2 = 0;
+    *tr = *tr2 = 0;
     for (size_t s = 0; s < q; s++) {
-        tr += gsl_matrix_get(delta, s, s);
+        *tr += gsl_matrix_get(delta, s, s);
         for (size_t t = 0; t < q; t++)
-            tr2 += gsl_matrix_get(delta, s, t) * gsl_matrix_get(delta, t, s);
+            *tr2 += gsl_matrix_get(delta, s, t) * gsl_matrix_get(delta, t, s);
     }
-    if (!(tr > 0 && tr2 > 0))
-        goto free_gsl; /* no sampling variance at all (R: NaN): no test, rather than 0/0 */
-    double nu = ts_sample_df(d, NULL), d0 = tr * tr / tr2;
-    /* First-order Rao–Scott: X² divided by the mean design effect δ̄ = tr Δ / (r-1)(c-1),
-     * on (r-1)(c-1) df (R reports the unadjusted X² beside this p-value). */
-    out->chisq = x2 / (tr / (double)q);
-    out->chisq_df = (double)q;
-    out->chisq_p = gsl_cdf_chisq_Q(out->chisq, (double)q);
-    out->f = x2 / tr;
-    out->f_df1 = d0;
-    out->f_df2 = d0 * nu;
-    out->f_p = gsl_cdf_fdist_Q(out->f, d0, d0 * nu);
-free_gsl:
+done:
     gsl_matrix_free(a);
     gsl_vector_free(tau);
     gsl_vector_free(b);
@@ -401,15 +390,49 @@ free_gsl:
     gsl_matrix_free(num);
     gsl_matrix_free(delta);
     gsl_permutation_free(perm);
+    return st;
+}
+
+ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_var *by, ts_rao_scott *out, ts_err *err)
+{
+    int32_t *rl = NULL, *cl = NULL;
+    size_t nr = levels_of(d, var, &rl), nc = levels_of(d, by, &cl);
+    ts_status st = TS_OK;
+    double *v = NULL, *p = NULL;
+    *out = (ts_rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    if (nr == SIZE_MAX || nc == SIZE_MAX) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    if (nr < 2 || nc < 2)
+        goto out; /* no association to test */
+    size_t K = nr * nc, q = (nr - 1) * (nc - 1);
+    v = malloc(K * K * sizeof *v);
+    p = calloc(K, sizeof *p);
+    if (!v || !p) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto out;
+    }
+    double N = 0, tr = 0, tr2 = 0;
+    if ((st = cell_shares(d, var, by, rl, nr, cl, nc, p, v, &N, err)) != TS_OK ||
+        (st = design_effects(p, v, nr, nc, N, &tr, &tr2, err)) != TS_OK)
+        goto out;
+    if (!(tr > 0 && tr2 > 0))
+        goto out; /* no sampling variance at all (R: NaN): no test, rather than 0/0 */
+    double x2 = pearson_x2(p, nr, nc, N), nu = ts_sample_df(d, NULL), d0 = tr * tr / tr2;
+    /* First-order Rao–Scott: X² divided by the mean design effect δ̄ = tr Δ / (r-1)(c-1),
+     * on (r-1)(c-1) df (R reports the unadjusted X² beside this p-value). */
+    out->chisq = x2 / (tr / (double)q);
+    out->chisq_df = (double)q;
+    out->chisq_p = gsl_cdf_chisq_Q(out->chisq, (double)q);
+    out->f = x2 / tr;
+    out->f_df1 = d0;
+    out->f_df2 = d0 * nu;
+    out->f_p = gsl_cdf_fdist_Q(out->f, d0, d0 * nu);
 out:
     free(rl);
     free(cl);
-    free(z);
     free(v);
     free(p);
-    free(x1);
-    free(cm);
-    free(tab);
-    free(cell);
     return st;
 }
