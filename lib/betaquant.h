@@ -3,7 +3,7 @@
  * The Korn–Graubard (Clopper–Pearson on an effective sample size) interval of a share needs
  * qbeta(α/2, n·p, n(1−p)+1) and qbeta(1−α/2, n·p+1, n(1−p)); GSL's gsl_cdf_beta_Pinv gives NaN
  * for some ordinary shapes (0.975, 216.5, 3791) and for the huge ones an effective n of 1e19
- * gives after raking. Used by the estimation stage (stats/tab/estimate.c). */
+ * gives after raking. Used by the estimation stage (lib/estimate.c). */
 #ifndef TS_BETAQUANT_H
 #define TS_BETAQUANT_H
 

@@ -1,4 +1,4 @@
-/* Unit tests for stats/weight/calib.c on cases small enough to check by hand. The agreement
+/* Unit tests for lib/calib.c on cases small enough to check by hand. The agreement
  * with R on real data is tested in tests/oracle/weight/. */
 #include <math.h>
 
