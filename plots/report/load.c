@@ -69,7 +69,7 @@ static long frame_drawn(const rp_ctx *c)
     if (!frame)
         return -1;
     char *path = ts_manifest_resolve(c->m, frame);
-    const char *col = rp_get(c, "design", "frame_sample", "sample");
+    const char *col = rp_get(c, "design", "frame_sample", NULL);
     FILE *fp = path ? fopen(path, "rb") : NULL;
     free(path);
     if (!fp)

@@ -8,6 +8,7 @@
 #include "csvtable.h"
 #include "report.h"
 #include "numformat.h"
+#include "schema.h"
 #include "strbuf.h"
 
 /* The tables of a survey are small (hundreds of rows); this only guards against a wrong file. */
@@ -64,10 +65,10 @@ const char *rp_varlabel(const rp_ctx *c, const char *name)
     return name;
 }
 
-const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *def)
+const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *fallback)
 {
-    const char *v = ts_manifest_get(c->m, sec, key);
-    return v && *v ? v : def;
+    const char *v = ts_schema_get(c->m, sec, key);
+    return v && *v ? v : fallback;
 }
 
 rp_tab *rp_find_tab(rp_ctx *c, const char *id)
@@ -105,7 +106,7 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
         if (n > 0)
             ts_manifest_free_list(items, (size_t)n);
     }
-    const char *w = rp_get(c, sec, "weighted", "yes");
+    const char *w = rp_get(c, sec, "weighted", NULL);
     if (strcmp(w, "no") == 0)
         ts_strbuf_append_str(&b, "（ウェイトなし）");
     return ts_strbuf_take(&b);

@@ -7,7 +7,6 @@
 
 #include "numformat.h"
 #include "pdf.h"
-#include "schema.h"
 
 /* "2022-11-19/2022-12-16" → "2022年11月19日～12月16日" (as given when it does not parse). */
 static void period_ja(const char *p, ts_strbuf *b)
@@ -52,7 +51,7 @@ static void cover_title(writer *w)
     if (en)
         pdf_para_at(w, X0, CW, en, 8.5, 0, GREY, 8);
     if (w->synthetic) {
-        const char *caveat = rp_get(c, "report", "caveat", ts_schema_default("report", "caveat"));
+        const char *caveat = rp_get(c, "report", "caveat", NULL);
         ts_text_font(&w->pen, 0, 9.5);
         long n = pdf_count_lines(w, caveat, CW - 24);
         double h = 22 + n * 15.2 + 8;
@@ -105,12 +104,12 @@ static void cover_facts(writer *w)
                      c->item_warnings);
     pdf_kv(w, "データの検査", b.data);
     ts_strbuf_reset(&b);
-    ts_strbuf_append_str(&b, rp_method_ja(rp_get(c, "weighting", "method", "none")));
+    ts_strbuf_append_str(&b, rp_method_ja(rp_get(c, "weighting", "method", NULL)));
     if (rp_get(c, "weighting", "margins", NULL)) {
         ts_strbuf_append_str(&b, "。調整に使った母集団数：");
         pdf_margins_ja(c, &b);
     }
-    if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
+    if (strcmp(rp_get(c, "weighting", "illustrative_targets", NULL), "yes") == 0)
         ts_strbuf_append_str(&b, "（母集団数は説明用の値）");
     pdf_kv(w, "ウェイト付け", b.data);
     ts_strbuf_reset(&b);

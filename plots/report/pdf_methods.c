@@ -174,9 +174,9 @@ static void methods_weights(writer *w, ts_strbuf *b)
         pdf_para(w, b->data);
         ts_strbuf_reset(b);
     }
-    const char *method = rp_get(c, "weighting", "method", "none");
+    const char *method = rp_get(c, "weighting", "method", NULL);
     unsigned long dropped = c->design.dropped;
-    if (dropped > 0 && strcmp(rp_get(c, "weighting", "missing", "drop"), "drop") == 0) {
+    if (dropped > 0 && strcmp(rp_get(c, "weighting", "missing", NULL), "drop") == 0) {
         ts_strbuf_printf(b, "(%d) 調整に使う変数（", step++);
         pdf_margins_ja(c, b);
         ts_strbuf_printf(b, "）が無回答の %lu 人は、ウェイトを 0 として以後の計算から外しました%s。", dropped,
@@ -201,7 +201,7 @@ static void methods_weights(writer *w, ts_strbuf *b)
         if (col)
             ts_strbuf_printf(b, "回答者が %s 人未満の区分は統合しました（%s）。", rp_get(c, "weighting", "collapse_below", "—"),
                              col);
-        if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
+        if (strcmp(rp_get(c, "weighting", "illustrative_targets", NULL), "yes") == 0)
             ts_strbuf_append_str(b, "なお、この調査の母集団数は説明用の値（illustrative）です。");
         pdf_para(w, b->data);
         ts_strbuf_reset(b);
@@ -227,7 +227,7 @@ static void methods_weights(writer *w, ts_strbuf *b)
 static void methods_variance(writer *w, ts_strbuf *b)
 {
     rp_ctx *c = w->c;
-    const char *method = rp_get(c, "weighting", "method", "none");
+    const char *method = rp_get(c, "weighting", "method", NULL);
     pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
     ts_strbuf_append_str(b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
     /* The strata and clusters the variance used: as weighted.tsd records them. */
@@ -236,7 +236,7 @@ static void methods_variance(writer *w, ts_strbuf *b)
         ts_strbuf_printf(b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
     if (cluster)
         ts_strbuf_printf(b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, cluster));
-    const char *fpc = rp_get(c, "design", "fpc", "no");
+    const char *fpc = rp_get(c, "design", "fpc", NULL);
     int clustered = cluster != NULL;
     if (strcmp(fpc, "yes") == 0)
         ts_strbuf_printf(b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
@@ -299,7 +299,7 @@ void pdf_methods(writer *w)
     else
         ts_strbuf_printf(&b, "回答者が %s 人未満のセル（その回答を選んだ人の数）は、推定値・標準誤差・信頼区間を示さず、"
                              "表では ＊、図では斜線で示しました（表全体で %ld セル）。自由記述は集計にも図表にも使っていません。",
-                         rp_get(c, "privacy", "min_cell", "10"), c->suppressed);
+                         rp_get(c, "privacy", "min_cell", NULL), c->suppressed);
     pdf_para(w, b.data);
     ts_strbuf_reset(&b);
 

@@ -105,7 +105,7 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  manifest               %s\n", o->survey);
     fprintf(fp, "  output                 %s\n", o->outdir);
     fprintf(fp, "  force                  %s\n", o->force ? "yes" : "no");
-    fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", "auto"));
+    fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", NULL));
     fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
     /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
     const ts_design *d = &c->design;
@@ -113,16 +113,17 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
     fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
     fprintf(fp, "  design.weight          %s\n", rp_get(c, "design", "weight", "(none: all 1)"));
-    const char *fpc = rp_get(c, "design", "fpc", "no");
+    const char *fpc = rp_get(c, "design", "fpc", NULL);
     if (strcmp(fpc, "yes") == 0)
         fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", rp_get(c, "design", "frame", "?"));
     else if (strcmp(fpc, "no") == 0)
         fprintf(fp, "  design.fpc             no\n");
     else
         fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", fpc, fpc);
-    fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", "none"));
+    fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", NULL));
     fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
-    fprintf(fp, "  privacy.min_cell       %s\n", rp_get(c, "privacy", "min_cell", "10 (default)"));
+    const char *mc = ts_manifest_get(c->m, "privacy", "min_cell"); /* given, or the default said so */
+    fprintf(fp, "  privacy.min_cell       %s%s\n", rp_get(c, "privacy", "min_cell", NULL), mc && *mc ? "" : " (default)");
     /* What tsunagari-tab was actually run with: its recorded command line. */
     char lonely[64];
     const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
@@ -135,9 +136,9 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
             continue;
         /* statistic, ci and level as tsunagari-tab computed them (tables.csv), not as defaults. */
         const rp_tab *t = rp_find_tab(c, sec + 6);
-        const char *stat = rp_get(c, sec, "statistic", "default"), *ci = rp_get(c, sec, "ci", "logit");
+        const char *stat = rp_get(c, sec, "statistic", "default"), *ci = rp_get(c, sec, "ci", NULL);
         char level[32];
-        snprintf(level, sizeof level, "%s", rp_get(c, sec, "level", "0.95"));
+        snprintf(level, sizeof level, "%s", rp_get(c, sec, "level", NULL));
         if (t && t->count) {
             double lv;
             stat = rp_csv_get(c->tables, t->first, "statistic");
@@ -146,7 +147,7 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
                 snprintf(level, sizeof level, "%g", lv);
         }
         fprintf(fp, "  %-22s var=%s by=%s statistic=%s ci=%s level=%s weighted=%s\n", sec, rp_get(c, sec, "var", ""),
-                rp_get(c, sec, "by", "-"), stat, *ci ? ci : "none", level, rp_get(c, sec, "weighted", "yes"));
+                rp_get(c, sec, "by", "-"), stat, *ci ? ci : "none", level, rp_get(c, sec, "weighted", NULL));
     }
     fprintf(fp, "  (every other setting is in the manifest, whose checksum is below)\n\n");
 

@@ -73,8 +73,10 @@ typedef struct rp_ctx {
 const char *rp_prov(const rp_ctx *c, const char *key);
 /* The Japanese label of variable NAME, or NAME. */
 const char *rp_varlabel(const rp_ctx *c, const char *name);
-/* The manifest value or DEF when absent or empty. */
-const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *def);
+/* SEC.KEY's value: the manifest's when set and not empty, else the key's default in lib/schema.c
+ * (the one place defaults are written: pass NULL, never the default again), else FALLBACK — for
+ * a key without a default, what the report prints for a missing value ("", "(none)"). */
+const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *fallback);
 /* A Japanese title for table T: "孤独感 × 年齢(8区分)". Owned. */
 char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 /* The table with id ID, or NULL. */

@@ -196,7 +196,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
 {
     char *raw = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "raw"));
     char *codebook = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "codebook"));
-    const char *enc = rp_get(ctx, "input", "encoding", "auto");
+    const char *enc = rp_get(ctx, "input", "encoding", NULL);
     const char *mf = ctx->manifest_rel;
     int rc = 0;
     if (mkdir(".log", 0777) != 0) {

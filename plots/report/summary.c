@@ -56,7 +56,7 @@ void rp_summary(rp_ctx *c, const char *outdir)
                 100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn);
     fputc('\n', fp);
     fprintf(fp, "  weights:    %s; %ld weighted, Kish deff %.2f, effective n %.0f\n",
-            rp_get(c, "weighting", "method", "none"), c->weighted_n, c->deff, c->n_eff);
+            rp_get(c, "weighting", "method", NULL), c->weighted_n, c->deff, c->n_eff);
     headline(c, fp);
     int warned = 0;
     if (c->rows_rejected || c->item_warnings) {
@@ -66,13 +66,13 @@ void rp_summary(rp_ctx *c, const char *outdir)
     }
     if (c->suppressed) {
         fprintf(fp, "  warning:    %ld estimates suppressed (fewer than %s respondents; ＊ in the report)\n",
-                c->suppressed, rp_get(c, "privacy", "min_cell", "10"));
+                c->suppressed, rp_get(c, "privacy", "min_cell", NULL));
         warned = 1;
     }
-    if (strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0) {
+    if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0) {
         fprintf(fp, "  note:       synthetic data (合成データ): every page of the report says so\n");
     }
-    if (strcmp(rp_get(c, "weighting", "illustrative_targets", "no"), "yes") == 0)
+    if (strcmp(rp_get(c, "weighting", "illustrative_targets", NULL), "yes") == 0)
         fprintf(fp, "  note:       the weighting targets are illustrative\n");
     if (!warned)
         fprintf(fp, "  no warnings\n");

@@ -90,7 +90,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     char *title = rp_table_title(c, t);
     char sec[300];
     snprintf(sec, sizeof sec, "table.%s", t->id);
-    double level = 0.95;
+    double level = ts_schema_default_number("table.", "level"); /* unless tab recorded one */
     const char *ci_method = "";
     for (size_t r = t->first; r < t->first + t->count; r++)
         if (*rp_csv_get(T, r, "ci_level")) {
@@ -101,7 +101,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     worksheet_write_string(ws, 0, 0, title, F->title);
     ts_strbuf b = TS_STRBUF_INIT;
     ts_strbuf_printf(&b, "%s｜%s｜表ID %s｜信頼区間 %s 法", rp_get(c, "survey", "title", ""),
-                     strcmp(rp_get(c, sec, "weighted", "yes"), "no") == 0 ? "ウェイトなし（回答者数そのまま）"
+                     strcmp(rp_get(c, sec, "weighted", NULL), "no") == 0 ? "ウェイトなし（回答者数そのまま）"
                                                                            : "ウェイト付き推定",
                      t->id, *ci_method ? ci_method : "なし");
     worksheet_write_string(ws, 1, 0, b.data, F->note);
@@ -165,7 +165,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     }
     if (any_suppressed) {
         ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため推定値を示していません（空欄）。",
-                         rp_get(c, "privacy", "min_cell", "10"));
+                         rp_get(c, "privacy", "min_cell", NULL));
         worksheet_write_string(ws, (lxw_row_t)row++, 0, b.data, F->note);
         ts_strbuf_reset(&b);
     }
@@ -174,7 +174,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
                            : kind == RP_TOTAL ? "推定総数（母集団の推定値）・標準誤差・信頼区間は人数または変数の合計。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
                                               : "割合・標準誤差・信頼区間はパーセント。標準誤差はテイラー線形化による（方法は report.pdf 参照）。",
                            F->note);
-    if (strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0)
+    if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
         worksheet_write_string(ws, (lxw_row_t)row++, 0, "合成データ：実際の調査結果ではありません。", F->note);
     worksheet_freeze_panes(ws, 4, 3);
     worksheet_set_column(ws, 0, 0, 14, NULL);
@@ -194,9 +194,9 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     int row = 0;
     worksheet_write_string(ws, (lxw_row_t)row++, 0, rp_get(c, "report", "title", rp_get(c, "survey", "title", "")),
                            F->title);
-    if (strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0)
+    if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
         worksheet_write_string(ws, (lxw_row_t)row++, 0,
-                               rp_get(c, "report", "caveat", ts_schema_default("report", "caveat")), F->note);
+                               rp_get(c, "report", "caveat", NULL), F->note);
     row++;
     const struct {
         const char *label, *sec, *key;
