@@ -9,9 +9,10 @@
  * are synthetic, and its number.
  *
  * The layout runs twice: once on a scratch surface to learn on which page each section
- * starts (for the contents), then for real. This file plans the items and runs the two
- * passes; the parts are drawn by pdf_cover.c, pdf_tables.c and pdf_methods.c with the
- * primitives of pdf_writer.c (pdf.h). */
+ * starts (for the contents), then for real. Each chart is measured in the first pass and its
+ * body drawn only in the second: once. This file plans the items and runs the two passes;
+ * the parts are drawn by pdf_cover.c, pdf_tables.c and pdf_methods.c with the primitives of
+ * pdf_writer.c (pdf.h). */
 #include <cairo-pdf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,22 +120,19 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
                 .title = rp_get(c, "report", "title", rp_get(c, "survey", "title", "集計結果")),
                 .items = items, .nitems = nitems, .err = err};
 
-    /* Pass 1: learn the pages, drawing into a PDF that goes nowhere. */
+    /* Pass 1: learn the pages, drawing into a PDF that goes nowhere (the chart bodies only
+     * measured). */
     cairo_surface_t *scratch = cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
     w.cr = cairo_create(scratch);
     set_font_options(w.cr);
     w.pen = (ts_pen){.cr = w.cr, .fonts = fonts};
+    w.pages_only = 1;
     layout(&w);
     cairo_destroy(w.cr);
     cairo_surface_finish(scratch);
     cairo_surface_destroy(scratch);
     if (w.failed) {
         st = err->status ? err->status : TS_E_DATA;
-        goto done;
-    }
-    if (w.pen.missing) {
-        st = ts_err_set(err, TS_E_DATA, "\"%s\": the font %s has no glyph for U+%04X; not drawing it as an empty box",
-                        w.pen.missing_in, ts_fonts_file(fonts), (unsigned)w.pen.missing);
         goto done;
     }
     /* Pass 2: for real. */
@@ -145,7 +143,15 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
     w.cr = ts_canvas_cr(cv);
     w.pen = (ts_pen){.cr = w.cr, .fonts = fonts};
     w.failed = 0;
+    w.pages_only = 0;
     layout(&w);
+    /* A glyph the font lacks is found where text is drawn, so only this pass (the first drew
+     * no chart body) sees every one; it stops the report rather than print an empty box. */
+    if (!w.failed && w.pen.missing) {
+        ts_err_set(err, TS_E_DATA, "\"%s\": the font %s has no glyph for U+%04X; not drawing it as an empty box",
+                   w.pen.missing_in, ts_fonts_file(fonts), (unsigned)w.pen.missing);
+        w.failed = 1;
+    }
     if (w.failed) {
         ts_canvas_abort(cv);
         st = err->status ? err->status : TS_E_DATA;
@@ -153,6 +159,10 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
     }
     st = ts_canvas_commit(cv, err);
 done:
+    for (size_t i = 0; i < nitems; i++) {
+        ts_notes_free(&items[i].notes);
+        free(items[i].subtitle);
+    }
     free(items);
     ts_chartspec_free(set);
     ts_fonts_free(fonts);

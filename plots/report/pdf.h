@@ -39,6 +39,11 @@ typedef struct item {
     rp_tab *tab;
     int number;       /* 図 N / 表 N */
     int page;         /* where it starts (learnt in the first pass) */
+    /* A chart, measured once in the first pass (pdf_draw_chart): */
+    int measured;
+    double body;      /* the height of its body at the column's width, pt */
+    ts_notes notes;   /* its footnotes; owned */
+    char *subtitle;   /* owned */
 } item;
 
 typedef struct writer {
@@ -54,6 +59,7 @@ typedef struct writer {
     ts_err *err;
     int failed;
     int methods_page;
+    int pages_only;   /* the first pass: learn the pages; chart bodies are measured, not drawn */
 } writer;
 
 /* ---- pdf_writer.c ---------------------------------------------------------------------- */
@@ -89,7 +95,8 @@ void pdf_margins_ja(rp_ctx *c, ts_strbuf *b);
 /* The cover page, from the top of page 1 (pdf_cover.c). */
 void pdf_cover(writer *w);
 /* Item IT at the cursor, recording its page in it->page; on error sets w->failed (and
- * w->err) (pdf_tables.c). */
+ * w->err) (pdf_tables.c). A chart is measured the first time (it->measured) and its body
+ * drawn only when !w->pages_only: once per report. */
 void pdf_draw_chart(writer *w, item *it);
 void pdf_draw_table(writer *w, item *it);
 /* The methods on a new page, recording it in w->methods_page (pdf_methods.c). */

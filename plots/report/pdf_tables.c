@@ -15,30 +15,30 @@
 void pdf_draw_chart(writer *w, item *it)
 {
     const ts_chart *ch = it->chart;
-    ts_notes notes = {0};
-    char *sub = ts_chart_subtitle(ch);
     char title[600];
     snprintf(title, sizeof title, "図%d　%s", it->number, ch->title);
-    ts_rect area = {X0, 0, CW, 1e6};
-    double body = ts_chart_body(&w->pen, ch, area, &notes, 1, w->err);
-    if (body < 0 || !sub) {
-        w->failed = 1;
-        goto done;
+    if (!it->measured) {
+        ts_rect area = {X0, 0, CW, 1e6};
+        it->body = ts_chart_body(&w->pen, ch, area, &it->notes, 1, w->err);
+        it->subtitle = ts_chart_subtitle(ch);
+        if (it->body < 0 || !it->subtitle) {
+            w->failed = 1;
+            return;
+        }
+        it->measured = 1;
     }
-    double head = ts_frame_header_height(&w->pen, title, sub, CW);
-    double foot = ts_frame_footer_height(&w->pen, &notes, CW);
-    double total = head + body + 8 + foot;
+    double head = ts_frame_header_height(&w->pen, title, it->subtitle, CW);
+    double foot = ts_frame_footer_height(&w->pen, &it->notes, CW);
+    double total = head + it->body + 8 + foot;
     pdf_need(w, total);
     it->page = w->page;
     ts_rect page = {X0, w->y, CW, total};
-    ts_frame_draw(&w->pen, page, title, sub, &notes);
-    ts_rect barea = {X0, w->y + head, CW, body};
-    if (ts_chart_body(&w->pen, ch, barea, NULL, 0, w->err) < 0)
+    ts_frame_draw(&w->pen, page, title, it->subtitle, &it->notes);
+    /* The first pass needs only the height: the body is drawn once, into report.pdf. */
+    ts_rect barea = {X0, w->y + head, CW, it->body};
+    if (!w->pages_only && ts_chart_body(&w->pen, ch, barea, NULL, 0, w->err) < 0)
         w->failed = 1;
     w->y += total + 22;
-done:
-    ts_notes_free(&notes);
-    free(sub);
 }
 
 /* ---- a table as a grid -------------------------------------------------------------- */
