@@ -74,7 +74,7 @@ void ts_design_init(ts_design *d)
 void ts_design_clear(ts_design *d)
 {
     char **fields[] = {&d->strata, &d->cluster, &d->fpc, &d->weight, &d->design_weight, &d->calibrated_weight,
-                       &d->calibration_variables, &d->base_weight, &d->frame, &d->frame_population, &d->frame_sample,
+                       &d->calibration_variables, &d->base_weight, &d->fpc_variable, &d->frame, &d->frame_population, &d->frame_sample,
                        &d->method, &d->tool, &d->manifest};
     for (size_t k = 0; k < COUNT(fields); k++)
         free(*fields[k]);
@@ -208,7 +208,7 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
         const ts_var *fv = ts_dataset_find(ds, fpc);
         if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER))
             return bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
-        if (ts_design_set(&d->fpc, fpc) != 0)
+        if (ts_design_set(&d->fpc, fpc) != 0 || ts_design_set(&d->fpc_variable, fpc) != 0)
             return nomem(err);
     }
     const char *lonely = get(m, "lonely_psu");
@@ -254,6 +254,11 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
 #define K_CLUSTER "design.cluster"
 #define K_FPC "design.fpc"
 #define K_LONELY "design.lonely_psu"
+#define K_BASE "design.base_weight"
+#define K_FPC_SOURCE "design.fpc_source"
+#define K_FRAME "design.frame"
+#define K_FRAME_POPULATION "design.frame_population"
+#define K_FRAME_SAMPLE "design.frame_sample"
 #define K_DROPPED "weight.dropped"
 #define K_MANIFEST "weight.manifest"
 
@@ -277,6 +282,11 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
              ts_dataset_set_meta(ds, K_STRATA, or_empty(d->strata)) ||
              ts_dataset_set_meta(ds, K_CLUSTER, or_empty(d->cluster)) || ts_dataset_set_meta(ds, K_FPC, or_empty(d->fpc)) ||
              ts_dataset_set_meta(ds, K_LONELY, ts_lonely_psu_name(d->lonely_psu)) ||
+             ts_dataset_set_meta(ds, K_BASE, or_empty(d->base_weight)) ||
+             ts_dataset_set_meta(ds, K_FPC_SOURCE, d->fpc_from_frame ? "frame" : or_empty(d->fpc_variable)) ||
+             ts_dataset_set_meta(ds, K_FRAME, or_empty(d->frame)) ||
+             ts_dataset_set_meta(ds, K_FRAME_POPULATION, d->frame ? or_empty(d->frame_population) : "") ||
+             ts_dataset_set_meta(ds, K_FRAME_SAMPLE, d->frame ? or_empty(d->frame_sample) : "") ||
              ts_dataset_set_meta(ds, K_DROPPED, dropped) ||
              (d->manifest && ts_dataset_set_meta(ds, K_MANIFEST, d->manifest));
     ts_strbuf_free(&cols);
@@ -360,6 +370,13 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
         return st;
     const char *dropped = meta(ds, K_DROPPED);
     d->dropped = dropped ? strtoul(dropped, NULL, 10) : 0;
+    const char *fpc_source = meta(ds, K_FPC_SOURCE);
+    d->fpc_from_frame = fpc_source && strcmp(fpc_source, "frame") == 0;
+    if (ts_design_set(&d->fpc_variable, d->fpc_from_frame ? NULL : fpc_source) ||
+        ts_design_set(&d->base_weight, meta(ds, K_BASE)) || ts_design_set(&d->frame, meta(ds, K_FRAME)) ||
+        ts_design_set(&d->frame_population, meta(ds, K_FRAME_POPULATION)) ||
+        ts_design_set(&d->frame_sample, meta(ds, K_FRAME_SAMPLE)))
+        return nomem(err);
     if (ts_design_set(&d->calibration_variables, meta(ds, K_CAL_VARS)) || ts_design_set(&d->method, meta(ds, K_METHOD)) ||
         ts_design_set(&d->tool, meta(ds, K_TOOL)) || ts_design_set(&d->manifest, meta(ds, K_MANIFEST)))
         return nomem(err);

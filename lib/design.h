@@ -62,10 +62,12 @@ typedef struct ts_design {
     char *calibration_variables; /* the margins' variables, "age_band*sex;area", for people */
     char **calibration_columns;  /* post/rake: each margin's cell per row; GREG: the model matrix */
     size_t ncalibration_columns;
-    /* What the weighting starts from, as [design] gives it (not recorded in the dataset:
-     * the weights and fpc_population carry it): */
+    /* Where the weights started, as [design] gave it (recorded too, for the report's
+     * methods page; the weights and fpc_population carry the values): */
     char *base_weight;         /* "base": N_h/n_h from the frame; a variable; NULL: every weight 1 */
-    int fpc_from_frame;        /* fpc = yes: N_h from the frame (fpc = VAR sets fpc above) */
+    int fpc_from_frame;        /* fpc = yes: N_h from the frame */
+    char *fpc_variable;        /* fpc = VAR: the variable N_h came from (then also FPC, until the
+                                * weighting stage copies it into fpc_population) */
     char *frame;               /* the frame file as the manifest names it (resolve it against the
                                 * manifest's folder); NULL: none */
     char *frame_population;    /* the frame's columns holding N_h and n_h */

@@ -65,11 +65,10 @@ static double wstat(const rp_ctx *c, const char *level)
 /* The number drawn: the sum of the frame's sample column ([design] frame). -1: no frame. */
 static long frame_drawn(const rp_ctx *c)
 {
-    const char *frame = rp_get(c, "design", "frame", NULL);
-    if (!frame)
+    const char *frame = c->design.frame, *col = c->design.frame_sample;
+    if (!frame || !col)
         return -1;
     char *path = ts_manifest_resolve(c->m, frame);
-    const char *col = rp_get(c, "design", "frame_sample", NULL);
     FILE *fp = path ? fopen(path, "rb") : NULL;
     free(path);
     if (!fp)

@@ -147,13 +147,13 @@ static void methods_weights(writer *w, ts_strbuf *b)
     if (c->design.type == TS_DESIGN_NONPROBABILITY) {
         ts_strbuf_printf(b, "(%d) 自発的に回答した人の標本（非確率標本）のため、抽出確率に基づくウェイトはありません。"
                              "全員のウェイトを 1 として始めました。", step++);
-    } else if (strcmp(rp_get(c, "design", "weight", ""), "base") == 0) {
+    } else if (c->design.base_weight && strcmp(c->design.base_weight, "base") == 0) {
         const char *strata = c->design.strata;
         ts_strbuf_printf(b, "(%d) %s%s%sごとに、母集団の人数 ÷ 抽出した人数 を基本ウェイト（抽出ウェイト）としました。",
                          step++, strata ? "層（" : "", strata ? rp_varlabel(c, strata) : "標本全体", strata ? "）" : "");
     } else {
         ts_strbuf_printf(b, "(%d) 抽出ウェイトは%s。", step++,
-                         *rp_get(c, "design", "weight", "") ? "調査データのウェイト列を使いました" : "全員 1 としました");
+                         c->design.base_weight ? "調査データのウェイト列を使いました" : "全員 1 としました");
     }
     pdf_para(w, b->data);
     ts_strbuf_reset(b);
@@ -236,12 +236,12 @@ static void methods_variance(writer *w, ts_strbuf *b)
         ts_strbuf_printf(b, "層（%s）ごとに分散を計算して合計し、", rp_varlabel(c, strata));
     if (cluster)
         ts_strbuf_printf(b, "第1次抽出単位（%s）の集落としてのまとまりを考慮し、", rp_varlabel(c, cluster));
-    const char *fpc = rp_get(c, "design", "fpc", NULL);
+    const char *fpc = c->design.fpc_variable; /* fpc = VAR */
     int clustered = cluster != NULL;
-    if (strcmp(fpc, "yes") == 0)
+    if (c->design.fpc_from_frame)
         ts_strbuf_printf(b, "抽出枠（%s）の母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、",
-                         rp_get(c, "design", "frame", "frame"), clustered ? "の第1次抽出単位の数" : "の人数");
-    else if (strcmp(fpc, "no") != 0)
+                         c->design.frame ? c->design.frame : "frame", clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (fpc)
         ts_strbuf_printf(b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
                          rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
     else if (c->design.type != TS_DESIGN_NONPROBABILITY)

@@ -112,14 +112,13 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
     fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
     fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
-    fprintf(fp, "  design.weight          %s\n", rp_get(c, "design", "weight", "(none: all 1)"));
-    const char *fpc = rp_get(c, "design", "fpc", NULL);
-    if (strcmp(fpc, "yes") == 0)
-        fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", rp_get(c, "design", "frame", "?"));
-    else if (strcmp(fpc, "no") == 0)
+    fprintf(fp, "  design.weight          %s\n", d->base_weight ? d->base_weight : "(none: all 1)");
+    if (d->fpc_from_frame)
+        fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", d->frame ? d->frame : "?");
+    else if (!d->fpc_variable)
         fprintf(fp, "  design.fpc             no\n");
     else
-        fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", fpc, fpc);
+        fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", d->fpc_variable, d->fpc_variable);
     fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", NULL));
     fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
     const char *mc = ts_manifest_get(c->m, "privacy", "min_cell"); /* given, or the default said so */

@@ -161,9 +161,11 @@ static void test_write_read(void)
     ts_design d, r;
     ts_err err = TS_ERR_INIT;
     full_design(&d);
-    /* not recorded: what the weighting started from */
+    /* recorded too: what the weighting started from */
     ts_design_set(&d.base_weight, "base");
     ts_design_set(&d.frame, "frame.csv");
+    ts_design_set(&d.frame_population, "N");
+    ts_design_set(&d.frame_sample, "n");
     d.fpc_from_frame = 1;
     T_CHECK(ts_design_write(ds, &d, &err) == TS_OK);
     T_CHECK(ts_design_read(ds, &r, &err) == TS_OK);
@@ -186,8 +188,21 @@ static void test_write_read(void)
     T_CHECK(r.dropped == 4000000000UL);
     T_CHECK_STR(r.tool, "tsunagari-weight 0.9");
     T_CHECK_STR(r.manifest, "surveys/2026/survey.ini");
-    T_CHECK(r.base_weight == NULL && r.frame == NULL && r.fpc_from_frame == 0);
+    T_CHECK_STR(r.base_weight, "base");
+    T_CHECK_STR(r.frame, "frame.csv");
+    T_CHECK_STR(r.frame_population, "N");
+    T_CHECK_STR(r.frame_sample, "n");
+    T_CHECK(r.fpc_from_frame == 1 && r.fpc_variable == NULL);
     ts_design_clear(&r);
+    /* fpc = VAR: the variable N_h came from */
+    d.fpc_from_frame = 0;
+    ts_design_set(&d.fpc_variable, "popn");
+    T_CHECK(ts_design_write(ds, &d, &err) == TS_OK && ts_design_read(ds, &r, &err) == TS_OK);
+    T_CHECK(r.fpc_from_frame == 0);
+    T_CHECK_STR(r.fpc_variable, "popn");
+    ts_design_clear(&r);
+    d.fpc_from_frame = 1;
+    ts_design_set(&d.fpc_variable, NULL);
 
     /* every calibration and lonely-PSU rule survives the trip */
     for (int c = TS_CAL_NONE; c <= TS_CAL_LOGIT; c++)
