@@ -104,7 +104,7 @@ static void cover_facts(writer *w)
                      c->item_warnings);
     pdf_kv(w, "データの検査", b.data);
     ts_strbuf_reset(&b);
-    ts_strbuf_append_str(&b, rp_method_ja(rp_get(c, "weighting", "method", NULL)));
+    ts_strbuf_append_str(&b, rp_method_ja(ts_calibration_name(c->design.calibration)));
     if (rp_get(c, "weighting", "margins", NULL)) {
         ts_strbuf_append_str(&b, "。調整に使った母集団数：");
         pdf_margins_ja(c, &b);

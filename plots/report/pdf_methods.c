@@ -174,7 +174,7 @@ static void methods_weights(writer *w, ts_strbuf *b)
         pdf_para(w, b->data);
         ts_strbuf_reset(b);
     }
-    const char *method = rp_get(c, "weighting", "method", NULL);
+    const char *method = ts_calibration_name(c->design.calibration); /* as weighted.tsd records it */
     unsigned long dropped = c->design.dropped;
     if (dropped > 0 && strcmp(rp_get(c, "weighting", "missing", NULL), "drop") == 0) {
         ts_strbuf_printf(b, "(%d) 調整に使う変数（", step++);
@@ -227,7 +227,7 @@ static void methods_weights(writer *w, ts_strbuf *b)
 static void methods_variance(writer *w, ts_strbuf *b)
 {
     rp_ctx *c = w->c;
-    const char *method = rp_get(c, "weighting", "method", NULL);
+    const char *method = ts_calibration_name(c->design.calibration);
     pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
     ts_strbuf_append_str(b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
     /* The strata and clusters the variance used: as weighted.tsd records them. */

@@ -208,8 +208,8 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
         const char *v = rp_get(c, items[i].sec, items[i].key, "");
         if (strcmp(items[i].key, "type") == 0)
             v = ts_design_describe_ja(&c->design);
-        if (strcmp(items[i].key, "method") == 0)
-            v = rp_method_ja(v);
+        if (strcmp(items[i].key, "method") == 0) /* the calibration weighted.tsd records */
+            v = rp_method_ja(ts_calibration_name(c->design.calibration));
         worksheet_write_string(ws, (lxw_row_t)row, 0, items[i].label, F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, v, F->text);
     }
