@@ -120,10 +120,13 @@ check-report: all
 	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
 	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
 
-# docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys (tests/docs/).
+# docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
+# stage writing a default that table holds (tests/docs/).
 check-docs: $(BUILD)/tests/test_schema
 	@if tests/docs/check-manifest-doc.sh $(BUILD)/tests/test_schema; then echo "PASS manifest-doc" >> $(RESULTS); \
 	 else echo "FAIL manifest-doc" >> $(RESULTS); exit 1; fi
+	@if tests/docs/check-defaults.sh $(BUILD)/tests/test_schema; then echo "PASS defaults" >> $(RESULTS); \
+	 else echo "FAIL defaults" >> $(RESULTS); exit 1; fi
 
 # Every estimator against R's survey package: the committed expected values (the matrix:
 # every documented design x weighting combination, tests/oracle/matrix/) ...

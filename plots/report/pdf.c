@@ -116,7 +116,7 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
-    writer w = {.c = c, .synthetic = strcmp(rp_get(c, "survey", "synthetic", "no"), "yes") == 0,
+    writer w = {.c = c, .synthetic = strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0,
                 .title = rp_get(c, "report", "title", rp_get(c, "survey", "title", "集計結果")),
                 .items = items, .nitems = nitems, .err = err};
 

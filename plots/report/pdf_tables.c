@@ -9,6 +9,7 @@
 
 #include "numformat.h"
 #include "pdf.h"
+#include "schema.h"
 
 /* ---- a chart -------------------------------------------------------------------------- */
 
@@ -325,7 +326,7 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     }
     ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
     if (any_supp)
-        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", "10"));
+        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", NULL));
     if (any_absent)
         ts_strbuf_append_str(&b, "・ 該当なし。");
     for (size_t r = t->first; r < t->first + t->count; r++) {
@@ -362,9 +363,9 @@ void pdf_draw_table(writer *w, item *it)
     rp_stat kind = rp_tab_stat(c, t);
     char sec[300];
     snprintf(sec, sizeof sec, "table.%s", t->id);
-    int weighted = strcmp(rp_get(c, sec, "weighted", "yes"), "no") != 0;
+    int weighted = strcmp(rp_get(c, sec, "weighted", NULL), "no") != 0;
     const rp_csv *T = c->tables;
-    double level = 0.95;
+    double level = ts_schema_default_number("table.", "level"); /* unless tab recorded one */
     long missing = -1;
     for (size_t r = t->first; r < t->first + t->count; r++) {
         if (*rp_csv_get(T, r, "ci_level") && missing < 0) {
