@@ -124,49 +124,67 @@ static ts_status parse_line(ts_manifest *m, char **section, const char *line, si
     return TS_OK;
 }
 
-ts_manifest *ts_manifest_read(const char *path, ts_err *err)
+ts_manifest *ts_manifest_read_mem(const void *data, size_t n, const char *name, ts_err *err)
 {
     ts_manifest *m = calloc(1, sizeof *m);
-    if (!m || !(m->path = ts_strdup(path))) {
+    if (!m || !(m->path = ts_strdup(name))) {
         free(m);
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
     m->from_file = 1;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
-        ts_manifest_free(m);
-        return NULL;
-    }
-    char *line = NULL, *section = NULL;
-    size_t cap = 0;
-    ssize_t got;
+    /* Lines end at LF (a CR before it is trimmed with the trailing blanks); a last line without
+     * one still counts. Each line is handed on by length: none is NUL-terminated here. */
+    const char *p = n ? data : "", *end = p + n;
+    char *section = NULL;
     unsigned long lineno = 0;
     ts_status st = TS_OK;
-    while (st == TS_OK && (got = getline(&line, &cap, fp)) >= 0) {
+    while (st == TS_OK && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *s = p;
+        size_t len = (size_t)((nl ? nl : end) - p);
+        p = nl ? nl + 1 : end;
         lineno++;
-        size_t n = (size_t)got;
-        if (n > 0 && line[n - 1] == '\n')
-            n--;
-        const char *s = line;
-        if (lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
+        if (lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
             s += 3;
-            n -= 3;
+            len -= 3;
         }
-        if (memchr(s, '\0', n))
-            st = ts_err_set(err, TS_E_DATA, "%s:%lu: NUL byte: is this a text file?", path, lineno);
+        if (memchr(s, '\0', len))
+            st = ts_err_set(err, TS_E_DATA, "%s:%lu: NUL byte: is this a text file?", name, lineno);
         else
-            st = parse_line(m, &section, s, n, lineno, err);
+            st = parse_line(m, &section, s, len, lineno, err);
     }
-    if (st == TS_OK && ferror(fp))
-        st = ts_err_set(err, TS_E_IO, "%s: read error", path);
-    free(line);
-    fclose(fp);
     if (st != TS_OK) {
         ts_manifest_free(m);
         return NULL;
     }
+    return m;
+}
+
+/* A manifest is a page of text: read it whole and parse it from memory. */
+ts_manifest *ts_manifest_read(const char *path, ts_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    ts_strbuf text = TS_STRBUF_INIT;
+    char buf[1 << 14];
+    size_t got;
+    int nomem = 0;
+    while (!nomem && (got = fread(buf, 1, sizeof buf, fp)) > 0)
+        nomem = ts_strbuf_append(&text, buf, got) != 0;
+    int bad = ferror(fp);
+    fclose(fp);
+    ts_manifest *m = NULL;
+    if (nomem)
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+    else if (bad)
+        ts_err_set(err, TS_E_IO, "%s: read error", path);
+    else
+        m = ts_manifest_read_mem(text.data, text.len, path, err);
+    ts_strbuf_free(&text);
     return m;
 }
 

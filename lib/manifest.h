@@ -14,10 +14,17 @@
 
 typedef struct ts_manifest ts_manifest;
 
-/* Read PATH. Errors (TS_E_DATA) name the file and line: a line that is neither a section,
- * a key = value pair nor a comment; a key outside any section; a key given twice in one
- * section. Comments start with ';' or '#' at the start of a line, or after white space. */
+/* Read PATH. The caller frees the result with ts_manifest_free(); on error returns NULL and
+ * sets ERR: TS_E_NOINPUT when PATH cannot be opened, TS_E_DATA naming the file and line for a
+ * line that is neither a section, a key = value pair nor a comment, a key outside any section,
+ * a key given twice in one section. Comments start with ';' or '#' at the start of a line, or
+ * after white space. */
 ts_manifest *ts_manifest_read(const char *path, ts_err *err);
+/* The same parser on the N bytes at DATA (borrowed, read during the call only; need not be
+ * NUL-terminated, and a NUL byte in it is refused as in a file). NAME stands for the file:
+ * messages say "NAME:line: ...", and ts_manifest_resolve() resolves relative paths against
+ * NAME's folder. For tests, fuzzing and callers that hold the manifest in memory. */
+ts_manifest *ts_manifest_read_mem(const void *data, size_t n, const char *name, ts_err *err);
 void ts_manifest_free(ts_manifest *m);
 /* An empty manifest whose relative paths resolve against the folder of PATH ("." alone: the
  * current folder), for runs configured by command-line settings only. */
