@@ -38,3 +38,14 @@ ts_status ts_checksum_file(const char *path, char hex[65], ts_err *err)
         snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     return TS_OK;
 }
+
+ts_status ts_checksum_mem(const void *data, size_t n, char hex[65], ts_err *err)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_Digest(n ? data : "", n, digest, &len, EVP_sha256(), NULL) != 1 || len != 32)
+        return ts_err_set(err, TS_E_INTERNAL, "SHA-256 digest failed");
+    for (unsigned i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return TS_OK;
+}

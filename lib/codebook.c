@@ -472,25 +472,25 @@ static ts_status check_complete(ts_codebook *cb, long asked_col, ts_err *err)
     return TS_OK;
 }
 
-ts_codebook *ts_codebook_read(const char *path, ts_err *err)
+/* A new codebook named PATH, its id unset, or NULL (and ERR set) when memory runs out. */
+static ts_codebook *codebook_new(const char *path, ts_err *err)
 {
     ts_codebook *cb = calloc(1, sizeof *cb);
-    if (!cb) {
+    if (cb)
+        cb->id = (size_t)-1;
+    if (!cb || !(cb->path = ts_strdup(path))) {
+        free(cb);
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
-    cb->id = (size_t)-1;
-    cb->path = ts_strdup(path);
-    ts_csvreader *r = NULL;
-    if (!cb->path) {
-        ts_err_set(err, TS_E_NOMEM, "out of memory");
-        goto fail;
-    }
-    if (ts_checksum_file(path, cb->sha256, err) != TS_OK)
-        goto fail;
-    r = ts_csvreader_open(path, TS_ENC_AUTO, err);
-    if (!r)
-        goto fail;
+    return cb;
+}
+
+/* The one codebook parser, over the rows of R (which it closes), into CB (whose path and
+ * sha256 are set). Returns CB, or NULL with ERR set and CB freed. */
+static ts_codebook *parse_codebook(ts_codebook *cb, ts_csvreader *r, ts_err *err)
+{
+    const char *path = cb->path;
     parse p = {path, cb, {0}, NULL, err, 0};
     ts_record rec;
     int got, have_header = 0;
@@ -539,6 +539,33 @@ fail:
         ts_csvreader_close(r, NULL);
     ts_codebook_free(cb);
     return NULL;
+}
+
+ts_codebook *ts_codebook_read(const char *path, ts_err *err)
+{
+    ts_codebook *cb = codebook_new(path, err);
+    if (!cb)
+        return NULL;
+    ts_csvreader *r = NULL;
+    if (ts_checksum_file(path, cb->sha256, err) != TS_OK || !(r = ts_csvreader_open(path, TS_ENC_AUTO, err))) {
+        ts_codebook_free(cb);
+        return NULL;
+    }
+    return parse_codebook(cb, r, err);
+}
+
+ts_codebook *ts_codebook_read_mem(const void *data, size_t n, const char *name, ts_err *err)
+{
+    ts_codebook *cb = codebook_new(name, err);
+    if (!cb)
+        return NULL;
+    ts_csvreader *r = NULL;
+    if (ts_checksum_mem(data, n, cb->sha256, err) != TS_OK ||
+        !(r = ts_csvreader_open_mem(data, n, name, TS_ENC_AUTO, err))) {
+        ts_codebook_free(cb);
+        return NULL;
+    }
+    return parse_codebook(cb, r, err);
 }
 
 void ts_codebook_free(ts_codebook *cb)

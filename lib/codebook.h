@@ -47,9 +47,14 @@ typedef struct ts_codebook {
     size_t id;             /* index of the id variable */
 } ts_codebook;
 
-/* Read and check the codebook at PATH. Returns NULL and sets ERR (TS_E_DATA with
- * "path:line:column: ..." for a codebook mistake, TS_E_NOINPUT if it cannot be opened). */
+/* Read and check the codebook at PATH (plain or gzip). The caller frees the result with
+ * ts_codebook_free(). Returns NULL and sets ERR (TS_E_DATA with "path:line:column: ..." for a
+ * codebook mistake, TS_E_NOINPUT if it cannot be opened). */
 ts_codebook *ts_codebook_read(const char *path, ts_err *err);
+/* The same parser on the N bytes at DATA (plain text, not gzip; borrowed, read during the
+ * call only). NAME stands for the file in messages and becomes cb->path; cb->sha256 is that
+ * of the bytes. For tests and fuzzing. */
+ts_codebook *ts_codebook_read_mem(const void *data, size_t n, const char *name, ts_err *err);
 void ts_codebook_free(ts_codebook *cb);
 
 const char *ts_cbkind_name(ts_cbkind k);

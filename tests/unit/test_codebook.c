@@ -1,0 +1,139 @@
+/* Unit tests for lib/codebook.c's reader: ts_codebook_read_mem gives what ts_codebook_read
+ * gives on the same bytes — over the fixtures and every codebook of the ingest cases, good and
+ * broken — and names NAME in its messages. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "codebook.h"
+#include "harness.h"
+
+static int same_str(const char *a, const char *b)
+{
+    return (a == NULL) == (b == NULL) && (!a || strcmp(a, b) == 0);
+}
+
+static int same_var(const ts_var *a, const ts_var *b)
+{
+    if (!same_str(a->name, b->name) || a->type != b->type || a->storage != b->storage || !same_str(a->label, b->label) ||
+        !same_str(a->label_en, b->label_en) || !same_str(a->source, b->source) || a->has_min != b->has_min ||
+        a->has_max != b->has_max || (a->has_min && a->min != b->min) || (a->has_max && a->max != b->max) ||
+        a->layout != b->layout || a->ncodes != b->ncodes)
+        return 0;
+    for (size_t k = 0; k < a->ncodes; k++) {
+        const ts_code *x = &a->codes[k], *y = &b->codes[k];
+        if (x->code != y->code || x->missing != y->missing || !same_str(x->label, y->label) ||
+            !same_str(x->label_en, y->label_en) || !same_str(x->column, y->column))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether A and B declare the same variables, codes, rules and checksum. */
+static int same(const ts_codebook *a, const ts_codebook *b)
+{
+    if (!same_str(a->path, b->path) || strcmp(a->sha256, b->sha256) || a->nvars != b->nvars || a->id != b->id)
+        return 0;
+    for (size_t i = 0; i < a->nvars; i++) {
+        const ts_cbvar *x = &a->vars[i], *y = &b->vars[i];
+        if (x->kind != y->kind || x->line != y->line || !same_str(x->column, y->column) || x->keep != y->keep ||
+            x->from != y->from || x->nranges != y->nranges || x->nsources != y->nsources || x->skip != y->skip ||
+            (x->cond == NULL) != (y->cond == NULL) || (x->asked_if == NULL) != (y->asked_if == NULL) ||
+            !same_str(x->asked_if_text, y->asked_if_text) || memcmp(x->small_index, y->small_index, 256) ||
+            !same_var(x->def, y->def))
+            return 0;
+        for (size_t r = 0; r < x->nranges; r++)
+            if (x->ranges[r].lo != y->ranges[r].lo || x->ranges[r].hi != y->ranges[r].hi ||
+                x->ranges[r].code != y->ranges[r].code)
+                return 0;
+        for (size_t s = 0; s < x->nsources; s++)
+            if (x->sources[s] != y->sources[s])
+                return 0;
+    }
+    return 1;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = f ? malloc(1 << 20) : NULL;
+    *n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+/* Read PATH from its file and from its bytes under its own name: the same codebook, or the
+ * same refusal. Returns 1 when it was read, 0 when refused, -1 when the two ways differ. */
+static int both_ways(const char *path)
+{
+    size_t n;
+    char *text = slurp(path, &n);
+    if (!text)
+        return -1;
+    ts_err e1 = TS_ERR_INIT, e2 = TS_ERR_INIT;
+    ts_codebook *a = ts_codebook_read(path, &e1), *b = ts_codebook_read_mem(text, n, path, &e2);
+    int rc = (a == NULL) != (b == NULL) || e1.status != e2.status || !same_str(e1.msg, e2.msg) || (a && !same(a, b))
+                 ? -1
+                 : a != NULL;
+    if (rc < 0)
+        fprintf(stderr, "%s: read two ways: %s / %s\n", path, e1.msg ? e1.msg : "ok", e2.msg ? e2.msg : "ok");
+    ts_codebook_free(a);
+    ts_codebook_free(b);
+    ts_err_clear(&e1);
+    ts_err_clear(&e2);
+    free(text);
+    return rc;
+}
+
+int main(void)
+{
+    /* Every codebook the fixtures and the ingest cases hold, good and broken. */
+    static const char *const patterns[] = {"../fixtures/*/codebook.csv", "../cases/ingest/*/codebook.csv",
+                                           "../../data/*/codebook.csv"};
+    size_t read = 0, refused = 0;
+    for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+        glob_t g;
+        if (glob(patterns[p], 0, NULL, &g) != 0)
+            continue;
+        for (size_t i = 0; i < g.gl_pathc; i++) {
+            int rc = both_ways(g.gl_pathv[i]);
+            T_CHECK(rc >= 0);
+            read += rc == 1;
+            refused += rc == 0;
+        }
+        globfree(&g);
+    }
+    T_CHECK(read >= 5 && refused >= 20); /* both kinds were there to compare */
+
+    /* What the codebook is called in messages and provenance is the NAME given. */
+    size_t n;
+    char *text = slurp("../fixtures/mini/codebook.csv", &n);
+    T_CHECK(text != NULL);
+    ts_err err = TS_ERR_INIT;
+    ts_codebook *cb = text ? ts_codebook_read_mem(text, n, "in-memory/codebook.csv", &err) : NULL;
+    T_CHECK(cb && cb->nvars == 4 && strcmp(cb->vars[cb->id].def->name, "id") == 0);
+    T_CHECK_STR(cb ? cb->path : NULL, "in-memory/codebook.csv");
+    ts_codebook *file = ts_codebook_read("../fixtures/mini/codebook.csv", &err);
+    T_CHECK(cb && file && strcmp(cb->sha256, file->sha256) == 0 && strlen(cb->sha256) == 64);
+    ts_codebook_free(file);
+    ts_codebook_free(cb);
+    free(text);
+
+    static const char dup[] = "variable,type,column\nid,id,ID\nid,integer,X\n";
+    T_CHECK(ts_codebook_read_mem(dup, sizeof dup - 1, "mem.csv", &err) == NULL && err.status == TS_E_DATA);
+    T_CHECK_STR(err.msg, "mem.csv:3:1: variable \"id\" is declared twice");
+    ts_err_clear(&err);
+    T_CHECK(ts_codebook_read_mem("", 0, "mem.csv", &err) == NULL);
+    T_CHECK_STR(err.msg, "mem.csv: the codebook is empty: expected a header row (variable,type,column,...)");
+    ts_err_clear(&err);
+    static const char quote[] = "variable,type,column\nid,id,\"ID\n";
+    T_CHECK(ts_codebook_read_mem(quote, sizeof quote - 1, "mem.csv", &err) == NULL);
+    T_CHECK(err.msg && strncmp(err.msg, "mem.csv:2:", 10) == 0);
+    ts_err_clear(&err);
+
+    T_CHECK(ts_codebook_read("no-such-codebook.csv", &err) == NULL && err.status == TS_E_NOINPUT);
+    T_CHECK_STR(err.msg, "no-such-codebook.csv: cannot open: No such file or directory");
+    ts_err_clear(&err);
+    T_DONE();
+}
