@@ -124,8 +124,12 @@ const char *ts_vartype_name(ts_vartype t);
 /* Write DS to PATH atomically. */
 ts_status ts_dataset_write(const ts_dataset *ds, const char *path, ts_err *err);
 /* Read a dataset written by ts_dataset_write(); refuses truncated, corrupted or newer files
- * with a message naming PATH and what is wrong. */
+ * with a message naming PATH and what is wrong. The file is read a section at a time, never
+ * whole. The caller frees the result with ts_dataset_free(); on error returns NULL, ERR set. */
 ts_dataset *ts_dataset_read(const char *path, ts_err *err);
+/* The same parser on the N bytes at DATA (borrowed, read during the call only: the dataset
+ * copies what it keeps). NAME stands for the file in messages. For tests and fuzzing. */
+ts_dataset *ts_dataset_read_mem(const void *data, size_t n, const char *name, ts_err *err);
 
 /* A new variable with V's name, type, labels, codes and range but no data. NULL on OOM. */
 ts_var *ts_var_copy_def(const ts_var *v);

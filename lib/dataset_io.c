@@ -287,11 +287,29 @@ static double get_f64(cursor *c)
     return x;
 }
 
+/* The bytes of a dataset, from a file (read a section at a time: the file is never held
+ * whole) or from memory. */
 typedef struct reader {
-    FILE *fp;
+    FILE *fp;                /* or NULL: read from MEM */
+    const unsigned char *mem;
     const char *path;
-    uint64_t left; /* bytes of the file not yet read */
+    uint64_t left;           /* bytes of the input not yet read */
 } reader;
+
+/* Copy the next N bytes (N <= rd->left, which the caller checks) to DST. Returns 0 or -1 (a
+ * read error). The copy from memory keeps one code path and lets ASan see a section's end. */
+static int read_bytes(reader *rd, void *dst, size_t n)
+{
+    if (rd->fp) {
+        if (fread(dst, 1, n, rd->fp) != n)
+            return -1;
+    } else if (n > 0) {
+        memcpy(dst, rd->mem, n);
+        rd->mem += n;
+    }
+    rd->left -= n;
+    return 0;
+}
 
 /* Read one section with tag TAG into a new buffer (*OUT, *LEN), checking its CRC. */
 /* Length of TAG without its padding spaces: "END " is named END in messages. */
@@ -307,10 +325,9 @@ static ts_status read_section(reader *rd, const char *tag, unsigned char **out, 
 {
     int tl = tag_len(tag);
     unsigned char head[12];
-    if (rd->left < 12 || fread(head, 1, 12, rd->fp) != 12)
+    if (rd->left < 12 || read_bytes(rd, head, 12) != 0)
         return ts_err_set(err, TS_E_DATA, "%s: file ends early (truncated?): expected section %.*s",
                           rd->path, tl, tag);
-    rd->left -= 12;
     if (memcmp(head, tag, 4) != 0)
         return ts_err_set(err, TS_E_DATA, "%s: damaged file: expected section %.*s", rd->path, tl, tag);
     uint64_t n = le_get(head + 4, 8);
@@ -321,11 +338,10 @@ static ts_status read_section(reader *rd, const char *tag, unsigned char **out, 
     if (!buf)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     unsigned char tail[4];
-    if (fread(buf, 1, (size_t)n, rd->fp) != n || fread(tail, 1, 4, rd->fp) != 4) {
+    if (read_bytes(rd, buf, (size_t)n) != 0 || read_bytes(rd, tail, 4) != 0) {
         free(buf);
         return ts_err_set(err, TS_E_IO, "%s: read error", rd->path);
     }
-    rd->left -= n + 4;
     if (crc32_z(crc32(0, NULL, 0), buf, (size_t)n) != le_get(tail, 4)) {
         free(buf);
         return ts_err_set(err, TS_E_DATA, "%s: damaged file: checksum of section %.*s does not match",
@@ -446,30 +462,18 @@ static ts_status decode_data(ts_var *v, size_t nrows, const unsigned char *p, ui
     return TS_OK;
 }
 
-ts_dataset *ts_dataset_read(const char *path, ts_err *err)
+/* The one dataset parser, over the input of RD (RD->left bytes in all). */
+static ts_dataset *read_dataset(reader *rd, ts_err *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
+    const char *path = rd->path;
     ts_dataset *ds = NULL;
     unsigned char *buf = NULL;
     uint64_t len;
-    reader rd = {fp, path, 0};
     unsigned char head[HEADER_SIZE];
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        ts_err_set(err, TS_E_NOINPUT, "%s: not a regular file", path);
-        goto fail;
-    }
-    rd.left = (uint64_t)st.st_size;
-    if (rd.left < HEADER_SIZE || fread(head, 1, HEADER_SIZE, fp) != HEADER_SIZE ||
-        memcmp(head, MAGIC, 8) != 0) {
+    if (rd->left < HEADER_SIZE || read_bytes(rd, head, HEADER_SIZE) != 0 || memcmp(head, MAGIC, 8) != 0) {
         ts_err_set(err, TS_E_DATA, "%s: not a tsunagari dataset (made by tsunagari-ingest?)", path);
         goto fail;
     }
-    rd.left -= HEADER_SIZE;
     if (le_get(head + 32, 4) != crc32(0, head, 32)) {
         ts_err_set(err, TS_E_DATA, "%s: damaged file: header checksum does not match", path);
         goto fail;
@@ -482,7 +486,7 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err)
     }
     uint64_t nrows = le_get(head + 16, 8), nvars = le_get(head + 24, 4);
     /* Every row takes at least one byte in every column: cap the counts by the file size. */
-    if (nvars > MAX_VARS || (nvars > 0 && nrows > rd.left / nvars)) {
+    if (nvars > MAX_VARS || (nvars > 0 && nrows > rd->left / nvars)) {
         ts_err_set(err, TS_E_DATA, "%s: damaged file: %llu rows × %llu variables cannot fit in it", path,
                    (unsigned long long)nrows, (unsigned long long)nvars);
         goto fail;
@@ -492,7 +496,7 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err)
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
-    if (read_section(&rd, "META", &buf, &len, err) != TS_OK)
+    if (read_section(rd, "META", &buf, &len, err) != TS_OK)
         goto fail;
     cursor c = {buf, buf + len, 0};
     if (decode_meta(ds, &c, (size_t)nvars, path, err) != TS_OK)
@@ -505,25 +509,48 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err)
     }
     ds->nrows = (size_t)nrows;
     for (size_t i = 0; i < ds->nvars; i++) {
-        if (read_section(&rd, "DATA", &buf, &len, err) != TS_OK ||
+        if (read_section(rd, "DATA", &buf, &len, err) != TS_OK ||
             decode_data(ds->vars[i], ds->nrows, buf, len, path, err) != TS_OK)
             goto fail;
         free(buf);
         buf = NULL;
     }
-    if (read_section(&rd, "END ", &buf, &len, err) != TS_OK)
+    if (read_section(rd, "END ", &buf, &len, err) != TS_OK)
         goto fail;
-    if (rd.left != 0) {
+    if (rd->left != 0) {
         ts_err_set(err, TS_E_DATA, "%s: damaged file: %llu unexpected bytes after the end", path,
-                   (unsigned long long)rd.left);
+                   (unsigned long long)rd->left);
         goto fail;
     }
     free(buf);
-    fclose(fp);
     return ds;
 fail:
     free(buf);
     ts_dataset_free(ds);
-    fclose(fp);
     return NULL;
+}
+
+ts_dataset *ts_dataset_read(const char *path, ts_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    ts_dataset *ds = NULL;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        ts_err_set(err, TS_E_NOINPUT, "%s: not a regular file", path);
+    } else {
+        reader rd = {fp, NULL, path, (uint64_t)st.st_size};
+        ds = read_dataset(&rd, err);
+    }
+    fclose(fp);
+    return ds;
+}
+
+ts_dataset *ts_dataset_read_mem(const void *data, size_t n, const char *name, ts_err *err)
+{
+    reader rd = {NULL, data, name, n};
+    return read_dataset(&rd, err);
 }
