@@ -32,7 +32,7 @@ static void mode_ja(const char *mode, ts_strbuf *b)
                        : strcmp(m, "interview") == 0 ? "面接" : strcmp(m, "phone") == 0 ? "電話" : m;
         ts_strbuf_printf(b, "%s%s", i ? "・" : "", ja);
     }
-    if (n > 0)
+    if (n >= 0) /* an empty mode is 0 items in an allocated array */
         ts_manifest_free_list(items, (size_t)n);
 }
 
