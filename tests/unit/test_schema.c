@@ -212,6 +212,39 @@ int main(int argc, char **argv)
 
     test_values();
 
+    /* the one way a stage learns a default: the manifest's value, else the schema's */
+    {
+        ts_manifest *g = ts_manifest_new(".");
+        T_CHECK_STR(ts_schema_get(g, "weighting", "method"), "none");
+        T_CHECK_STR(ts_schema_get(NULL, "table.age", "ci"), "logit");
+        T_CHECK(ts_schema_get(g, "survey", "title") == NULL); /* no default */
+        T_CHECK(ts_schema_get(g, "weighting", "methd") == NULL); /* no such key */
+        ts_manifest_set(g, "weighting", "method", "rake");
+        ts_manifest_set(g, "table.age", "level", "");
+        T_CHECK_STR(ts_schema_get(g, "weighting", "method"), "rake");
+        T_CHECK_STR(ts_schema_get(g, "table.age", "level"), "0.95"); /* empty: not given */
+        T_CHECK(ts_schema_default_number("table.", "level") == 0.95);
+        T_CHECK(ts_schema_default_number("privacy", "min_cell") == 10);
+        T_CHECK(ts_schema_default_number("weighting", "tolerance") != ts_schema_default_number("weighting", "tolerance"));
+        ts_manifest_free(g);
+    }
+
+    /* min_cell: empty is an error there (not the default), in the schema's words */
+    {
+        ts_err e = TS_ERR_INIT;
+        ts_manifest *g = ts_manifest_new(".");
+        long v = -1;
+        ts_manifest_set(g, "privacy", "min_cell", "");
+        T_CHECK(ts_privacy_min_cell(g, &v, &e) == TS_E_USAGE);
+        T_CHECK_STR(e.msg, "--set privacy.min_cell: expected a whole number 0..1000000, got \"\"");
+        ts_err_clear(&e);
+        ts_manifest_set(g, "privacy", "min_cell", "0");
+        T_CHECK(ts_privacy_min_cell(g, &v, &e) == TS_OK && v == 0);
+        T_CHECK(ts_privacy_parse_min_cell("1000000", &v) == 0 && v == 1000000);
+        T_CHECK(ts_privacy_parse_min_cell("1000001", &v) != 0 && ts_privacy_parse_min_cell("", &v) != 0);
+        ts_manifest_free(g);
+    }
+
     /* the default the code applies: [privacy] min_cell (lib/privacy.c) */
     ts_err err = TS_ERR_INIT;
     ts_manifest *m = ts_manifest_new(".");
