@@ -384,7 +384,7 @@ int ts_dataset_reserve(ts_dataset *ds, size_t n)
         return 0;
     size_t cap = ds->cap_rows ? ds->cap_rows : 1024;
     while (cap < n)
-        cap *= 2;
+        cap = cap > SIZE_MAX / 2 ? n : cap * 2; /* doubling past SIZE_MAX wrapped to 0: a hang */
     for (size_t i = 0; i < ds->nvars; i++)
         if (var_resize(ds->vars[i], ds->cap_rows, cap) != 0)
             return -1;
