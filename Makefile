@@ -22,7 +22,7 @@ endif
 override CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes \
                     $(OPT) $(SANFLAGS) -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LDLIBS := -lcsv $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LDLIBS := -lcsv -lglpk $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 override CFLAGS += -DTS_VERSION='"$(VERSION)"'
@@ -98,7 +98,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -116,6 +116,11 @@ check-plots: all
 
 # The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
 # fonts, a failing stage leaving no output folder (tests/report/).
+# The published tables against an attacker who solves their linear relations (issue #12).
+check-privacy: all
+	@if tests/privacy/check-privacy.sh $(BIN); then echo "PASS privacy" >> $(RESULTS); \
+	 else echo "FAIL privacy" >> $(RESULTS); exit 1; fi
+
 check-report: all
 	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
 	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
@@ -185,7 +190,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-docs check-install $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-privacy check-docs check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,

@@ -159,7 +159,7 @@ double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
     else if (!c->ncodes)
         ts_notes_add(notes, "帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。");
     if (any_supp)
-        ts_notes_add(notes, "＊%s回答者%ld人未満のため非表示。", multiple ? " " : "（斜線）", c->min_cell);
+        ts_notes_add(notes, "＊%s回答者%ld人未満のため、または他の数値から逆算されないよう非表示。", multiple ? " " : "（斜線）", c->min_cell);
     ts_notes_add(notes, "本調査は%s（全体）。", c->survey_title[0] ? c->survey_title : "この調査");
     if (multiple)
         ts_notes_add(notes, "%sは公表値（%%）を無回答%.1f%%を除いた回答者に対する割合に換算。公表値がウェイト付けかは未確認%s%s。",

@@ -326,7 +326,7 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     }
     ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
     if (any_supp)
-        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため非表示。", rp_get(c, "privacy", "min_cell", NULL));
+        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため、または他の数値から逆算されないよう非表示。", rp_get(c, "privacy", "min_cell", NULL));
     if (any_absent)
         ts_strbuf_append_str(&b, "・ 該当なし。");
     for (size_t r = t->first; r < t->first + t->count; r++) {

@@ -164,7 +164,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
         row++;
     }
     if (any_suppressed) {
-        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため推定値を示していません（空欄）。",
+        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため、またはそのセルを他の数値から逆算できないようにするため、人数と推定値を示していません（空欄）。",
                          rp_get(c, "privacy", "min_cell", NULL));
         worksheet_write_string(ws, (lxw_row_t)row++, 0, b.data, F->note);
         ts_strbuf_reset(&b);

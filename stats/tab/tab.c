@@ -2,7 +2,7 @@
  * whole population and every domain of the `by` variables, estimates with standard errors,
  * intervals and design effects, a Rao–Scott test, small cells suppressed; written as tidy CSV
  * (docs/tables-format.md) and optionally as text. */
-#include "tab.h"
+#include "tabctx.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -18,301 +18,6 @@
 #include "privacy.h"
 #include "numformat.h"
 #include "strbuf.h"
-
-#define PROG "tsunagari-tab"
-
-typedef struct table_spec {
-    char *id;
-    const ts_var *var;
-    const ts_var *by[2];
-    size_t nby;
-    ts_stat_kind kind;
-    ts_ci_method ci;
-    double level;
-    int weighted;
-    int test;
-} table_spec;
-
-typedef struct run {
-    const tab_options *opt;
-    ts_dataset *ds;
-    ts_sample *d, *unweighted;
-    long min_cell;
-    FILE *csv, *text;
-    size_t rows;
-} run;
-
-static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
-
-static void put_num(FILE *fp, double x)
-{
-    if (isnan(x) || isinf(x))
-        return;
-    fprintf(fp, "%.17g", x);
-}
-
-/* One CSV row (docs/tables-format.md). */
-static void csv_row(run *r, const table_spec *t, const char *by_codes, const char *by_labels, const char *code,
-                    const char *label, const char *statistic, const ts_estimate *e, double missing, double skipped,
-                    double df2, double pval, int suppressed)
-{
-    FILE *fp = r->csv;
-    ts_csv_put_str(fp, t->id);
-    putc(',', fp);
-    ts_strbuf by = TS_STRBUF_INIT;
-    for (size_t k = 0; k < t->nby; k++)
-        ts_strbuf_printf(&by, "%s%s", k ? ";" : "", t->by[k]->name);
-    ts_csv_put_str(fp, by.data ? by.data : "");
-    ts_strbuf_free(&by);
-    putc(',', fp);
-    ts_csv_put_str(fp, by_codes);
-    putc(',', fp);
-    ts_csv_put_str(fp, by_labels);
-    putc(',', fp);
-    ts_csv_put_str(fp, t->var->name);
-    putc(',', fp);
-    ts_csv_put_str(fp, code);
-    putc(',', fp);
-    ts_csv_put_str(fp, label);
-    fprintf(fp, ",%s,", statistic);
-    put_num(fp, e->n);
-    putc(',', fp);
-    put_num(fp, e->n_cat);
-    putc(',', fp);
-    put_num(fp, e->weighted_n);
-    const double shown[] = {e->estimate, e->se, e->lo, e->hi};
-    for (int k = 0; k < 4; k++) {
-        putc(',', fp);
-        if (!suppressed)
-            put_num(fp, shown[k]);
-    }
-    int is_test = strncmp(statistic, "rao_scott", 9) == 0;
-    fprintf(fp, ",%s,", is_test ? "" : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
-    if (!is_test)
-        fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
-    putc(',', fp);
-    put_num(fp, e->df);
-    putc(',', fp);
-    put_num(fp, df2);
-    putc(',', fp);
-    if (!suppressed)
-        put_num(fp, e->deff);
-    putc(',', fp);
-    if (!suppressed && e->estimate != 0 && !is_test)
-        put_num(fp, e->se / e->estimate);
-    putc(',', fp);
-    put_num(fp, pval);
-    fprintf(fp, ",%s,", suppressed ? "yes" : "no");
-    put_num(fp, missing);
-    putc(',', fp);
-    put_num(fp, skipped);
-    putc('\n', fp);
-    r->rows++;
-}
-
-/* Columns S takes on a terminal: East Asian wide characters (kanji, kana, full-width forms)
- * take two, the rest one. printf's %-22s counts bytes, and a Japanese label of 6 bytes would
- * push its row's numbers out of line with the header. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned long cp = *p;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1)
-            cp &= 0x3F >> (len - 1);
-        for (int k = 1; k < len; k++)
-            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
-        for (int k = 0; k < len && *p; k++)
-            p++;
-        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
-                 ? 2
-                 : 1;
-    }
-    return w;
-}
-
-/* Append S left-aligned in WIDTH terminal columns (longer text is kept whole). */
-static void append_padded(ts_strbuf *b, const char *s, size_t width)
-{
-    ts_strbuf_append_str(b, s);
-    for (size_t w = display_width(s); w < width; w++)
-        ts_strbuf_append_char(b, ' ');
-}
-
-static const char *code_label(const ts_var *v, int32_t code)
-{
-    long i = ts_var_code_index(v, code);
-    return i >= 0 ? v->codes[i].label : "";
-}
-
-/* The categories a share table reports: the codes (options of a multi) that are not missing
- * codes and that someone in the design gave (R: the factor levels present). */
-static size_t categories(const run *r, const table_spec *t, int32_t **out)
-{
-    const ts_var *v = t->var;
-    int32_t *c = malloc((v->ncodes ? v->ncodes : 1) * sizeof *c);
-    size_t n = 0;
-    if (!c)
-        return SIZE_MAX;
-    for (size_t k = 0; k < v->ncodes; k++) {
-        if (v->codes[k].missing)
-            continue;
-        int seen = 0;
-        for (size_t i = 0; i < r->d->n && !seen; i++) {
-            if (r->d->w[i] <= 0 || ts_var_is_missing(v, i))
-                continue;
-            seen = v->type == TS_VAR_MULTI ? 1 : ts_var_int(v, i) == v->codes[k].code;
-        }
-        if (seen)
-            c[n++] = v->codes[k].code;
-    }
-    /* R orders factor levels by value */
-    for (size_t a = 1; a < n; a++)
-        for (size_t b = a; b > 0 && c[b - 1] > c[b]; b--) {
-            int32_t x = c[b];
-            c[b] = c[b - 1];
-            c[b - 1] = x;
-        }
-    *out = c;
-    return n;
-}
-
-static ts_status one_domain(run *r, const table_spec *t, const ts_sample *d, const unsigned char *in,
-                            const char *by_codes, const char *by_labels, const int32_t *cats, size_t ncat,
-                            int *dec, ts_strbuf *text, ts_err *err)
-{
-    size_t k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : ncat;
-    ts_estimate *e = calloc(k ? k : 1, sizeof *e);
-    if (!e)
-        return nomem(err);
-    double missing = 0, skipped = 0;
-    ts_status st = ts_estimate_domain(d, t->var, t->kind, cats, ncat, in, t->ci, t->level, e, &missing, err);
-    /* 非該当 (not asked: skip logic) is part of the missing count but is no nonresponse:
-     * said apart, so that a reader does not take a filter question's skips for refusals. */
-    for (size_t i = 0; i < d->n && missing > 0; i++)
-        skipped += in[i] && d->w[i] > 0 && ts_var_is_skipped(t->var, i);
-    if (st == TS_OK) {
-        ts_strbuf_append_str(text, "  ");
-        append_padded(text, by_labels, 22);
-        ts_strbuf_printf(text, " %7.0f", e[0].n);
-        for (size_t c = 0; c < k; c++) {
-            int numeric = k == 1 && !e[c].has_code;
-            double cell_n = numeric ? e[c].n : e[c].n_cat;
-            int suppressed = cell_n < (double)r->min_cell;
-            char code[24] = "";
-            if (!numeric)
-                snprintf(code, sizeof code, "%d", e[c].code);
-            csv_row(r, t, by_codes, by_labels, code, numeric ? "" : code_label(t->var, e[c].code),
-                    t->kind == TS_STAT_SHARE && !numeric ? "share" : t->kind == TS_STAT_TOTAL ? "total" : "mean", &e[c],
-                    missing, skipped, NAN, NAN, suppressed);
-            if (suppressed)
-                ts_strbuf_append_str(text, "        *");
-            else if (t->kind == TS_STAT_SHARE && !numeric)
-                ts_strbuf_printf(text, " %7.1f%%", 100 * e[c].estimate);
-            else {
-                /* totals as whole numbers, means with the decimals their SE supports: never
-                 * 2.031e+07 for a count of people */
-                char val[64], se[64];
-                if (*dec < 0) /* one for the table, from the whole population's (smallest) SE */
-                    *dec = t->kind == TS_STAT_TOTAL ? 0 : ts_numformat_se_decimals(e[c].se);
-                ts_numformat_grouped(e[c].estimate, *dec, val, sizeof val);
-                ts_numformat_grouped(e[c].se, *dec, se, sizeof se);
-                ts_strbuf_printf(text, " %15s (±%s)", val, se);
-            }
-        }
-        if (missing > skipped)
-            ts_strbuf_printf(text, "   (無回答 %.0f)", missing - skipped);
-        if (skipped > 0)
-            ts_strbuf_printf(text, "   (非該当 %.0f)", skipped);
-        ts_strbuf_append_char(text, '\n');
-    }
-    free(e);
-    return st;
-}
-
-static ts_status one_table(run *r, const table_spec *t, ts_err *err)
-{
-    const ts_sample *d = t->weighted ? r->d : r->unweighted;
-    int32_t *cats = NULL;
-    size_t ncat = 0;
-    if (t->var->type == TS_VAR_SINGLE || t->var->type == TS_VAR_MULTI) {
-        ncat = categories(r, t, &cats);
-        if (ncat == SIZE_MAX)
-            return nomem(err);
-    }
-    unsigned char *in = malloc(d->n ? d->n : 1);
-    ts_strbuf text = TS_STRBUF_INIT;
-    if (!in) {
-        free(cats);
-        return nomem(err);
-    }
-    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
-                     t->nby ? t->by[0]->label : "", t->nby > 1 ? " × " : "", t->nby > 1 ? t->by[1]->label : "");
-    /* Japanese labels do not fit a column: list them, head the columns with codes. */
-    if (ncat) {
-        ts_strbuf_append_str(&text, " ");
-        for (size_t c = 0; c < ncat; c++)
-            ts_strbuf_printf(&text, " %d=%s", cats[c], code_label(t->var, cats[c]));
-        ts_strbuf_append_char(&text, '\n');
-    }
-    ts_strbuf_printf(&text, "  %-22s %7s", "", "n");
-    for (size_t c = 0; c < ncat; c++)
-        ts_strbuf_printf(&text, " %8d", cats[c]);
-    if (!ncat)
-        ts_strbuf_printf(&text, " %15s (±se)", t->kind == TS_STAT_TOTAL ? "total" : "mean");
-    ts_strbuf_append_char(&text, '\n');
-    /* the whole population first, then each domain in code order */
-    memset(in, 1, d->n);
-    int dec = -1;
-    ts_status st = one_domain(r, t, d, in, "", "全体", cats, ncat, &dec, &text, err);
-    if (t->nby > 0 && st == TS_OK) {
-        const ts_var *a = t->by[0], *b = t->nby > 1 ? t->by[1] : NULL;
-        for (size_t i = 0; i < a->ncodes && st == TS_OK; i++)
-            for (size_t j = 0; j < (b ? b->ncodes : 1) && st == TS_OK; j++) {
-                int32_t ca = a->codes[i].code, cb = b ? b->codes[j].code : 0;
-                if (a->codes[i].missing || (b && b->codes[j].missing))
-                    continue;
-                size_t count = 0;
-                for (size_t row = 0; row < d->n; row++) {
-                    in[row] = !ts_var_is_missing(a, row) && ts_var_int(a, row) == ca &&
-                              (!b || (!ts_var_is_missing(b, row) && ts_var_int(b, row) == cb));
-                    count += in[row] && d->w[row] > 0;
-                }
-                if (count == 0)
-                    continue;
-                /* labels are user text of any length: no fixed buffer (a long label was cut) */
-                ts_strbuf codes = TS_STRBUF_INIT, labels = TS_STRBUF_INIT;
-                int rc = b ? ts_strbuf_printf(&codes, "%d;%d", ca, cb) |
-                                 ts_strbuf_printf(&labels, "%s;%s", a->codes[i].label, b->codes[j].label)
-                           : ts_strbuf_printf(&codes, "%d", ca) | ts_strbuf_printf(&labels, "%s", a->codes[i].label);
-                st = rc != 0 ? nomem(err)
-                             : one_domain(r, t, d, in, codes.data, labels.data, cats, ncat, &dec, &text, err);
-                ts_strbuf_free(&codes);
-                ts_strbuf_free(&labels);
-            }
-    }
-    if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
-        ts_rao_scott rs;
-        st = ts_estimate_rao_scott(d, t->var, t->by[0], &rs, err);
-        if (st == TS_OK && !isnan(rs.f)) {
-            ts_estimate e = {0, 0, NAN, NAN, NAN, rs.f, NAN, NAN, NAN, rs.f_df1, NAN};
-            csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, NAN, rs.f_df2, rs.f_p, 0);
-            ts_estimate e2 = {0, 0, NAN, NAN, NAN, rs.chisq, NAN, NAN, NAN, rs.chisq_df, NAN};
-            csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, NAN, rs.chisq_p, 0);
-            ts_strbuf_printf(&text, "  Rao–Scott F = %.3f on %.2f and %.1f df, p = %.3g (second-order; first-order X² p = %.3g)\n",
-                             rs.f, rs.f_df1, rs.f_df2, rs.f_p, rs.chisq_p);
-        }
-    }
-    if (st == TS_OK && r->text)
-        fputs(text.data ? text.data : "", r->text);
-    ts_strbuf_free(&text);
-    free(in);
-    free(cats);
-    return st;
-}
 
 /* Where a table's settings come from, so that a message names what the user wrote: an
  * option of the command line (the ad hoc table; a usage error, exit 64) or a key of a
@@ -376,7 +81,7 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
     t->weighted = weighted;
     t->test = 1;
     if (!t->id)
-        return nomem(err);
+        return tab_nomem(err);
     if (!var || !*var) {
         if (o->m)
             return ts_err_set(err, TS_E_DATA, "%s: [%s]: no var = VARIABLE: name the variable to tabulate",
@@ -395,7 +100,7 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
         ts_trim(&nm, &nl);
         char *name = ts_strndup(nm, nl);
         if (!name)
-            return nomem(err);
+            return tab_nomem(err);
         const ts_var *b = *name ? find_var(r, o, "by", "--by", by, name, err) : NULL;
         if (!*name)
             bad_setting(o, "by", "--by", by, err, "expected one or two variable names separated by a comma");
@@ -448,7 +153,7 @@ static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out,
     size_t ns = ts_manifest_section_count(m), n = 0;
     table_spec *t = calloc(ns ? ns : 1, sizeof *t);
     if (!t)
-        return nomem(err);
+        return tab_nomem(err);
     ts_status st = TS_OK;
     for (size_t s = 0; s < ns && st == TS_OK; s++) {
         const char *sec = ts_manifest_section(m, s);
@@ -482,6 +187,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     r.opt = opt;
     ts_manifest *m = NULL;
     table_spec *specs = NULL;
+    table_result *results = NULL;
     size_t nspecs = 0;
     ts_atomicfile *out = NULL, *txt = NULL;
     ts_status st = TS_OK;
@@ -517,7 +223,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     if (opt->var) {
         specs = calloc(1, sizeof *specs);
         if (!specs) {
-            st = nomem(err);
+            st = tab_nomem(err);
             goto done;
         }
         nspecs = 1;
@@ -544,8 +250,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         }
         r.text = ts_atomicfile_stream(txt);
         if (r.min_cell > 1)
-            fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*)\n",
-                    opt->input, r.d->summary, r.min_cell);
+            fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*), "
+                    "and the cells that would give them away\n", opt->input, r.d->summary, r.min_cell);
         else
             fprintf(r.text, "tsunagari-tab: %s — %s; no cell is suppressed (min_cell %ld)\n", opt->input,
                     r.d->summary, r.min_cell);
@@ -553,12 +259,21 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(r.csv);
     fputs("table,by,by_codes,by_labels,variable,code,label,statistic,n,n_category,weighted_n,estimate,se,ci_low,ci_high,"
-          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n,skipped_n\n",
+          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n,skipped_n,suppression\n",
           r.csv);
+    /* every table first: whether a cell can be published depends on the others */
+    if (!(results = calloc(nspecs, sizeof *results)) || !(r.sdc = ts_suppress_new())) {
+        st = tab_nomem(err);
+        goto done;
+    }
     for (size_t k = 0; k < nspecs && st == TS_OK; k++)
-        st = one_table(&r, &specs[k], err);
+        st = compute_table(&r, &specs[k], &results[k], err);
+    if (st == TS_OK)
+        st = disclose(&r, specs, results, nspecs, err);
     if (st != TS_OK)
         goto done;
+    for (size_t k = 0; k < nspecs; k++)
+        write_table(&r, &specs[k], &results[k]);
     if (txt && (st = ts_atomicfile_commit(txt, err)) != TS_OK) {
         txt = NULL;
         goto done;
@@ -584,9 +299,14 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
 done:
     ts_atomicfile_abort(out);
     ts_atomicfile_abort(txt);
-    for (size_t k = 0; k < nspecs; k++)
+    for (size_t k = 0; k < nspecs; k++) {
         free(specs[k].id);
+        if (results)
+            table_result_free(&results[k]);
+    }
     free(specs);
+    free(results);
+    ts_suppress_free(r.sdc);
     ts_sample_free(r.d);
     ts_sample_free(r.unweighted);
     ts_dataset_free(r.ds);

@@ -1,0 +1,155 @@
+/* compute.c — tsunagari-tab's estimates: for one table, the whole population and every domain
+ * of its by variables (lib/estimate), and its Rao–Scott test; kept for disclose.c and
+ * write.c. */
+#include "tabctx.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "strbuf.h"
+
+ts_status tab_nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+const ts_sample *table_sample(const run *r, const table_spec *t) { return t->weighted ? r->d : r->unweighted; }
+
+int in_domain(const ts_var *a, int32_t ca, const ts_var *b, int32_t cb, size_t i)
+{
+    return !ts_var_is_missing(a, i) && ts_var_int(a, i) == ca &&
+           (!b || (!ts_var_is_missing(b, i) && ts_var_int(b, i) == cb));
+}
+
+void table_result_free(table_result *res)
+{
+    for (size_t j = 0; j < res->ndom; j++) {
+        free(res->dom[j].codes);
+        free(res->dom[j].labels);
+        free(res->dom[j].e);
+        free(res->dom[j].cell);
+    }
+    free(res->dom);
+    free(res->cats);
+    memset(res, 0, sizeof *res);
+}
+
+/* The categories a share table reports: the codes (options of a multi) that are not missing
+ * codes and that someone in the design gave (R: the factor levels present). */
+static size_t categories(const run *r, const table_spec *t, int32_t **out)
+{
+    const ts_var *v = t->var;
+    int32_t *c = malloc((v->ncodes ? v->ncodes : 1) * sizeof *c);
+    size_t n = 0;
+    if (!c)
+        return SIZE_MAX;
+    for (size_t k = 0; k < v->ncodes; k++) {
+        if (v->codes[k].missing)
+            continue;
+        int seen = 0;
+        for (size_t i = 0; i < r->d->n && !seen; i++) {
+            if (r->d->w[i] <= 0 || ts_var_is_missing(v, i))
+                continue;
+            seen = v->type == TS_VAR_MULTI ? 1 : ts_var_int(v, i) == v->codes[k].code;
+        }
+        if (seen)
+            c[n++] = v->codes[k].code;
+    }
+    /* R orders factor levels by value */
+    for (size_t a = 1; a < n; a++)
+        for (size_t b = a; b > 0 && c[b - 1] > c[b]; b--) {
+            int32_t x = c[b];
+            c[b] = c[b - 1];
+            c[b - 1] = x;
+        }
+    *out = c;
+    return n;
+}
+
+/* One domain's estimates (rows where IN is nonzero) appended to RES. */
+static ts_status one_domain(const run *r, const table_spec *t, table_result *res, const unsigned char *in,
+                            const char *codes, const char *labels, int32_t ca, int32_t cb, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    size_t cap = res->capdom;
+    domain_result *grown = ts_grow(res->dom, &cap, res->ndom + 1, sizeof *grown, 16);
+    if (!grown)
+        return tab_nomem(err);
+    res->dom = grown;
+    res->capdom = cap;
+    domain_result *dom = &res->dom[res->ndom];
+    memset(dom, 0, sizeof *dom);
+    dom->ncell = -1;
+    dom->by_code[0] = ca;
+    dom->by_code[1] = cb;
+    dom->k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : res->ncat;
+    dom->e = calloc(dom->k ? dom->k : 1, sizeof *dom->e);
+    dom->cell = malloc((dom->k ? dom->k : 1) * sizeof *dom->cell);
+    dom->codes = ts_strdup(codes);
+    dom->labels = ts_strdup(labels);
+    res->ndom++; /* owned by RES from here, also on error */
+    if (!dom->e || !dom->cell || !dom->codes || !dom->labels)
+        return tab_nomem(err);
+    for (size_t c = 0; c < dom->k; c++)
+        dom->cell[c] = -1;
+    ts_status st = ts_estimate_domain(d, t->var, t->kind, res->cats, res->ncat, in, t->ci, t->level, dom->e,
+                                      &dom->missing, err);
+    /* 非該当 (not asked: skip logic) is part of the missing count but is no nonresponse:
+     * said apart, so that a reader does not take a filter question's skips for refusals. */
+    for (size_t i = 0; i < d->n && dom->missing > 0; i++)
+        dom->skipped += in[i] && d->w[i] > 0 && ts_var_is_skipped(t->var, i);
+    return st;
+}
+
+/* Every domain of T's by variables with someone in it, in code order. */
+static ts_status domains(const run *r, const table_spec *t, table_result *res, unsigned char *in, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    const ts_var *a = t->by[0], *b = t->nby > 1 ? t->by[1] : NULL;
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < a->ncodes && st == TS_OK; i++)
+        for (size_t j = 0; j < (b ? b->ncodes : 1) && st == TS_OK; j++) {
+            int32_t ca = a->codes[i].code, cb = b ? b->codes[j].code : 0;
+            if (a->codes[i].missing || (b && b->codes[j].missing))
+                continue;
+            size_t count = 0;
+            for (size_t row = 0; row < d->n; row++) {
+                in[row] = (unsigned char)in_domain(a, ca, b, cb, row);
+                count += in[row] && d->w[row] > 0;
+            }
+            if (count == 0)
+                continue;
+            /* labels are user text of any length: no fixed buffer (a long label was cut) */
+            ts_strbuf codes = TS_STRBUF_INIT, labels = TS_STRBUF_INIT;
+            int rc = b ? ts_strbuf_printf(&codes, "%d;%d", ca, cb) |
+                             ts_strbuf_printf(&labels, "%s;%s", a->codes[i].label, b->codes[j].label)
+                       : ts_strbuf_printf(&codes, "%d", ca) | ts_strbuf_printf(&labels, "%s", a->codes[i].label);
+            st = rc != 0 ? tab_nomem(err) : one_domain(r, t, res, in, codes.data, labels.data, ca, cb, err);
+            ts_strbuf_free(&codes);
+            ts_strbuf_free(&labels);
+        }
+    return st;
+}
+
+ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    if ((t->var->type == TS_VAR_SINGLE || t->var->type == TS_VAR_MULTI) &&
+        (res->ncat = categories(r, t, &res->cats)) == SIZE_MAX) {
+        res->ncat = 0;
+        return tab_nomem(err);
+    }
+    unsigned char *in = malloc(d->n ? d->n : 1);
+    if (!in)
+        return tab_nomem(err);
+    /* the whole population first, then each domain in code order */
+    memset(in, 1, d->n);
+    ts_status st = one_domain(r, t, res, in, "", "全体", 0, 0, err);
+    if (t->nby > 0 && st == TS_OK)
+        st = domains(r, t, res, in, err);
+    free(in);
+    if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
+        st = ts_estimate_rao_scott(d, t->var, t->by[0], &res->rs, err);
+        res->has_test = st == TS_OK && !isnan(res->rs.f);
+    }
+    return st;
+}

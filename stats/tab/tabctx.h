@@ -1,0 +1,84 @@
+/* tabctx.h — private to tsunagari-tab: what one run shares between its steps — the table
+ * requests (tab.c), their estimates for the whole population and every domain (compute.c),
+ * which cells may be published (disclose.c, through lib/suppress) and the outputs
+ * (write.c). Every table is estimated before any is written, because whether a cell can be
+ * published depends on the cells of the other tables. */
+#ifndef TS_TAB_CTX_H
+#define TS_TAB_CTX_H
+
+#include <stdio.h>
+
+#include "dataset.h"
+#include "estimate.h"
+#include "sample.h"
+#include "status.h"
+#include "suppress.h"
+#include "tab.h"
+
+#define PROG "tsunagari-tab"
+
+typedef struct table_spec {
+    char *id;
+    const ts_var *var;
+    const ts_var *by[2];
+    size_t nby;
+    ts_stat_kind kind;
+    ts_ci_method ci;
+    double level;
+    int weighted;
+    int test;
+} table_spec;
+
+/* The estimates of one domain (or of the whole population, 全体). */
+typedef struct domain_result {
+    char *codes, *labels;   /* "3" / "3;1", "70歳以上" / "70歳以上;男性"; "" and "全体" for everyone */
+    int32_t by_code[2];     /* the domain's codes of the table's by variables */
+    ts_estimate *e;         /* one per category (share, total of a coded variable), else one */
+    size_t k;
+    double missing, skipped;
+    long *cell;             /* per estimate: its cell in the disclosure model */
+    long ncell;             /* the domain's n, a cell of its own in share tables; -1: none */
+} domain_result;
+
+typedef struct table_result {
+    domain_result *dom;     /* dom[0] is 全体 */
+    size_t ndom, capdom;
+    int32_t *cats;          /* the categories a share table reports */
+    size_t ncat;
+    int has_test;
+    ts_rao_scott rs;
+} table_result;
+
+typedef struct run {
+    const tab_options *opt;
+    ts_dataset *ds;
+    ts_sample *d, *unweighted;
+    long min_cell;
+    FILE *csv, *text;
+    size_t rows;
+    ts_suppress *sdc;       /* the cells of every table and how they relate */
+} run;
+
+ts_status tab_nomem(ts_err *err);
+
+/* compute.c: the estimates of table T for everyone and every domain into RES (which the
+ * caller zeroed and frees with table_result_free), and its Rao–Scott test. */
+ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *err);
+void table_result_free(table_result *res);
+/* The sample table T is estimated on: weighted, or every respondent counted 1. */
+const ts_sample *table_sample(const run *r, const table_spec *t);
+/* Nonzero when row I is in domain (A = CA, B = CB) of T (B NULL: A alone). */
+int in_domain(const ts_var *a, int32_t ca, const ts_var *b, int32_t cb, size_t i);
+
+/* disclose.c: every cell of the N tables into R->sdc with the relations a reader has, then
+ * primary and secondary suppression (lib/suppress). */
+ts_status disclose(run *r, const table_spec *t, table_result *res, size_t n, ts_err *err);
+/* The state of estimate C of domain D (TS_CELL_PUBLISHED when nothing is suppressed). */
+ts_cell_state cell_state(const run *r, const domain_result *d, size_t c);
+/* The state of domain D's n. */
+ts_cell_state n_state(const run *r, const domain_result *d);
+
+/* write.c: table T's rows of the tables CSV, and its block of the text output. */
+void write_table(run *r, const table_spec *t, const table_result *res);
+
+#endif

@@ -1,0 +1,204 @@
+/* write.c — tsunagari-tab's outputs: a table's rows of the tables CSV (docs/tables-format.md)
+ * and its block of the text output. A withheld cell (disclose.c) stays as a row flagged
+ * suppressed, with none of its numbers: no count, weighted count, share, SE, interval or
+ * design effect. */
+#include "tabctx.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvwrite.h"
+#include "numformat.h"
+#include "strbuf.h"
+
+static void put_num(FILE *fp, double x)
+{
+    if (isnan(x) || isinf(x))
+        return;
+    fprintf(fp, "%.17g", x);
+}
+
+static const char *code_label(const ts_var *v, int32_t code)
+{
+    long i = ts_var_code_index(v, code);
+    return i >= 0 ? v->codes[i].label : "";
+}
+
+static const char *suppression_name(ts_cell_state s)
+{
+    return s == TS_CELL_PRIMARY ? "primary" : s == TS_CELL_SECONDARY ? "secondary" : "";
+}
+
+/* One CSV row. CELL: the estimate's state; N_SHOWN: whether the domain's n is published. */
+static void csv_row(run *r, const table_spec *t, const char *by_codes, const char *by_labels, const char *code,
+                    const char *label, const char *statistic, const ts_estimate *e, double missing, double skipped,
+                    double df2, double pval, ts_cell_state cell, int n_shown)
+{
+    FILE *fp = r->csv;
+    int suppressed = cell != TS_CELL_PUBLISHED;
+    ts_csv_put_str(fp, t->id);
+    putc(',', fp);
+    ts_strbuf by = TS_STRBUF_INIT;
+    for (size_t k = 0; k < t->nby; k++)
+        ts_strbuf_printf(&by, "%s%s", k ? ";" : "", t->by[k]->name);
+    ts_csv_put_str(fp, by.data ? by.data : "");
+    ts_strbuf_free(&by);
+    putc(',', fp);
+    ts_csv_put_str(fp, by_codes);
+    putc(',', fp);
+    ts_csv_put_str(fp, by_labels);
+    putc(',', fp);
+    ts_csv_put_str(fp, t->var->name);
+    putc(',', fp);
+    ts_csv_put_str(fp, code);
+    putc(',', fp);
+    ts_csv_put_str(fp, label);
+    fprintf(fp, ",%s,", statistic);
+    if (n_shown)
+        put_num(fp, e->n);
+    putc(',', fp);
+    if (!suppressed)
+        put_num(fp, e->n_cat);
+    putc(',', fp);
+    if (!suppressed && n_shown)
+        put_num(fp, e->weighted_n);
+    const double shown[] = {e->estimate, e->se, e->lo, e->hi};
+    for (int k = 0; k < 4; k++) {
+        putc(',', fp);
+        if (!suppressed)
+            put_num(fp, shown[k]);
+    }
+    int is_test = strncmp(statistic, "rao_scott", 9) == 0;
+    fprintf(fp, ",%s,", is_test ? "" : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
+    if (!is_test)
+        fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
+    putc(',', fp);
+    put_num(fp, e->df);
+    putc(',', fp);
+    put_num(fp, df2);
+    putc(',', fp);
+    if (!suppressed)
+        put_num(fp, e->deff);
+    putc(',', fp);
+    if (!suppressed && e->estimate != 0 && !is_test)
+        put_num(fp, e->se / e->estimate);
+    putc(',', fp);
+    put_num(fp, pval);
+    fprintf(fp, ",%s,", suppressed ? "yes" : "no");
+    put_num(fp, missing);
+    putc(',', fp);
+    put_num(fp, skipped);
+    fprintf(fp, ",%s\n", suppression_name(cell));
+    r->rows++;
+}
+
+/* Columns S takes on a terminal: East Asian wide characters (kanji, kana, full-width forms)
+ * take two, the rest one. printf's %-22s counts bytes, and a Japanese label of 6 bytes would
+ * push its row's numbers out of line with the header. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp = *p;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1)
+            cp &= 0x3F >> (len - 1);
+        for (int k = 1; k < len; k++)
+            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
+                 ? 2
+                 : 1;
+    }
+    return w;
+}
+
+/* Append S left-aligned in WIDTH terminal columns (longer text is kept whole). */
+static void append_padded(ts_strbuf *b, const char *s, size_t width)
+{
+    ts_strbuf_append_str(b, s);
+    for (size_t w = display_width(s); w < width; w++)
+        ts_strbuf_append_char(b, ' ');
+}
+
+/* One domain: its CSV rows and its line of the text. */
+static void write_domain(run *r, const table_spec *t, const domain_result *dom, int *dec, ts_strbuf *text)
+{
+    /* a share table's domain n is a cell of its own; a mean's or total's goes with it */
+    int n_shown = (dom->ncell >= 0 ? n_state(r, dom) : cell_state(r, dom, 0)) == TS_CELL_PUBLISHED;
+    ts_strbuf_append_str(text, "  ");
+    append_padded(text, dom->labels, 22);
+    if (n_shown)
+        ts_strbuf_printf(text, " %7.0f", dom->e[0].n);
+    else
+        ts_strbuf_append_str(text, "       *");
+    for (size_t c = 0; c < dom->k; c++) {
+        const ts_estimate *e = &dom->e[c];
+        int numeric = dom->k == 1 && !e->has_code;
+        ts_cell_state state = cell_state(r, dom, c);
+        char code[24] = "";
+        if (!numeric)
+            snprintf(code, sizeof code, "%d", e->code);
+        csv_row(r, t, dom->codes, dom->labels, code, numeric ? "" : code_label(t->var, e->code),
+                t->kind == TS_STAT_SHARE && !numeric ? "share" : t->kind == TS_STAT_TOTAL ? "total" : "mean", e,
+                dom->missing, dom->skipped, NAN, NAN, state, n_shown);
+        if (state != TS_CELL_PUBLISHED)
+            ts_strbuf_append_str(text, "        *");
+        else if (t->kind == TS_STAT_SHARE && !numeric)
+            ts_strbuf_printf(text, " %7.1f%%", 100 * e->estimate);
+        else {
+            /* totals as whole numbers, means with the decimals their SE supports: never
+             * 2.031e+07 for a count of people */
+            char val[64], se[64];
+            if (*dec < 0) /* one for the table, from the whole population's (smallest) SE */
+                *dec = t->kind == TS_STAT_TOTAL ? 0 : ts_numformat_se_decimals(e->se);
+            ts_numformat_grouped(e->estimate, *dec, val, sizeof val);
+            ts_numformat_grouped(e->se, *dec, se, sizeof se);
+            ts_strbuf_printf(text, " %15s (±%s)", val, se);
+        }
+    }
+    if (dom->missing > dom->skipped)
+        ts_strbuf_printf(text, "   (無回答 %.0f)", dom->missing - dom->skipped);
+    if (dom->skipped > 0)
+        ts_strbuf_printf(text, "   (非該当 %.0f)", dom->skipped);
+    ts_strbuf_append_char(text, '\n');
+}
+
+void write_table(run *r, const table_spec *t, const table_result *res)
+{
+    ts_strbuf text = TS_STRBUF_INIT;
+    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
+                     t->nby ? t->by[0]->label : "", t->nby > 1 ? " × " : "", t->nby > 1 ? t->by[1]->label : "");
+    /* Japanese labels do not fit a column: list them, head the columns with codes. */
+    if (res->ncat) {
+        ts_strbuf_append_str(&text, " ");
+        for (size_t c = 0; c < res->ncat; c++)
+            ts_strbuf_printf(&text, " %d=%s", res->cats[c], code_label(t->var, res->cats[c]));
+        ts_strbuf_append_char(&text, '\n');
+    }
+    ts_strbuf_printf(&text, "  %-22s %7s", "", "n");
+    for (size_t c = 0; c < res->ncat; c++)
+        ts_strbuf_printf(&text, " %8d", res->cats[c]);
+    if (!res->ncat)
+        ts_strbuf_printf(&text, " %15s (±se)", t->kind == TS_STAT_TOTAL ? "total" : "mean");
+    ts_strbuf_append_char(&text, '\n');
+    int dec = -1;
+    for (size_t j = 0; j < res->ndom; j++)
+        write_domain(r, t, &res->dom[j], &dec, &text);
+    if (res->has_test) {
+        const ts_rao_scott *rs = &res->rs;
+        ts_estimate e = {0, 0, NAN, NAN, NAN, rs->f, NAN, NAN, NAN, rs->f_df1, NAN};
+        csv_row(r, t, "", "", "", "", "rao_scott_f", &e, NAN, NAN, rs->f_df2, rs->f_p, TS_CELL_PUBLISHED, 1);
+        ts_estimate e2 = {0, 0, NAN, NAN, NAN, rs->chisq, NAN, NAN, NAN, rs->chisq_df, NAN};
+        csv_row(r, t, "", "", "", "", "rao_scott_chisq", &e2, NAN, NAN, NAN, rs->chisq_p, TS_CELL_PUBLISHED, 1);
+        ts_strbuf_printf(&text, "  Rao–Scott F = %.3f on %.2f and %.1f df, p = %.3g (second-order; first-order X² p = %.3g)\n",
+                         rs->f, rs->f_df1, rs->f_df2, rs->f_p, rs->chisq_p);
+    }
+    if (r->text)
+        fputs(text.data ? text.data : "", r->text);
+    ts_strbuf_free(&text);
+}
