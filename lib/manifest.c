@@ -337,6 +337,10 @@ long ts_manifest_split_list(const char *value, char ***items)
             break;
         p = comma + 1;
     }
+    if (n == 0) { /* no items: no array, so that callers that free only a list with items leak nothing */
+        free(*items);
+        *items = NULL;
+    }
     return (long)n;
 }
 

@@ -58,7 +58,8 @@ char *ts_manifest_resolve(const ts_manifest *m, const char *relative);
 /* The unknown-key check is ts_schema_check (schema.h), over ts_manifest_entry. */
 
 /* Split a comma-separated list VALUE into trimmed items (the caller frees the array and the
- * strings with ts_manifest_free_list). Returns the number of items, or -1 when memory runs out. */
+ * strings with ts_manifest_free_list). Returns the number of items, or -1 when memory runs out;
+ * with no items *ITEMS is NULL (nothing to free). */
 long ts_manifest_split_list(const char *value, char ***items);
 void ts_manifest_free_list(char **items, size_t n);
 
