@@ -485,8 +485,12 @@ static ts_dataset *read_dataset(reader *rd, ts_err *err)
         goto fail;
     }
     uint64_t nrows = le_get(head + 16, 8), nvars = le_get(head + 24, 4);
-    /* Every row takes at least one byte in every column: cap the counts by the file size. */
-    if (nvars > MAX_VARS || (nvars > 0 && nrows > rd->left / nvars)) {
+    /* Every row takes at least one byte in every column: cap the counts by the file size.
+     * Rows without a variable take none, so a checksum-valid header could claim 10^12 of them
+     * (every reader would then loop over empty rows): no dataset tsunagari writes has rows
+     * but no variable, and none has more rows than a size_t can count bytes of. */
+    if (nvars > MAX_VARS || (nvars > 0 && nrows > rd->left / nvars) || (nvars == 0 && nrows > 0) ||
+        nrows > SIZE_MAX / 16) {
         ts_err_set(err, TS_E_DATA, "%s: damaged file: %llu rows × %llu variables cannot fit in it", path,
                    (unsigned long long)nrows, (unsigned long long)nvars);
         goto fail;

@@ -72,8 +72,28 @@ static int same(const ts_dataset *a, const ts_dataset *b)
     return 1;
 }
 
+/* A checksum-valid file whose header claims rows but no variable (issue #12: 0 × 10^12 rows
+ * was "read", and tsunagari-export then wrote 1.6 GB of empty lines) is refused as damaged. */
+static void test_rows_without_variables(void)
+{
+    ts_dataset *ds = ts_dataset_new();
+    ds->nrows = 1000000000000ULL;
+    char path[] = "/tmp/tsunagari-test-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_dataset_write(ds, path, &err) == TS_OK);
+    ts_err err2 = TS_ERR_INIT;
+    ts_dataset *back = ts_dataset_read(path, &err2);
+    T_CHECK(back == NULL && err2.status == TS_E_DATA && strstr(err2.msg, "damaged") != NULL);
+    ts_dataset_free(back);
+    ts_dataset_free(ds);
+    remove(path);
+}
+
 int main(void)
 {
+    test_rows_without_variables();
     ts_dataset *ds = build();
     ts_var *sex = ts_dataset_find(ds, "sex"), *city = ts_dataset_find(ds, "city"), *who = ts_dataset_find(ds, "who");
     T_CHECK(sex->storage == TS_STORE_U8);      /* one byte per single-choice answer */
