@@ -91,6 +91,10 @@ void ts_frame_draw(ts_pen *p, ts_rect page, const char *title, const char *subti
 
 void ts_frame_count(long n, char buf[32])
 {
+    if (n < 0) { /* withheld (suppressed) */
+        snprintf(buf, 32, "\xEF\xBC\x8A"); /* ＊ */
+        return;
+    }
     char digits[32];
     snprintf(digits, sizeof digits, "%ld", n < 0 ? 0 : n);
     size_t len = strlen(digits), o = 0;

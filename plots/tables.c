@@ -205,8 +205,7 @@ static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
         if ((st = get_count(p, COL_N, &d->n)) != TS_OK || (st = get_count(p, COL_MISSING_N, &d->missing_n)) != TS_OK ||
             (st = get_double(p, COL_CI_LEVEL, NAN, &d->ci_level)) != TS_OK)
             return st;
-        if (d->n < 0)
-            return bad_number(p, COL_N, "a count");
+        /* an empty n is a withheld domain n (docs/tables-format.md): -1 */
     }
     ts_tcell *c = push((void **)&d->cells, &d->ncells, sizeof *c);
     if (!c || !(c->code = dup_cell(p, COL_CODE)) || !(c->label = dup_cell(p, COL_LABEL)))

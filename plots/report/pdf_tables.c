@@ -92,7 +92,8 @@ static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
         if (d == g->ndom) {
             g->dom_codes[d] = dc;
             g->dom_label[d] = rp_csv_get(T, r, "by_labels");
-            g->dom_n[d] = atol(rp_csv_get(T, r, "n"));
+            const char *n = rp_csv_get(T, r, "n");
+            g->dom_n[d] = *n ? atol(n) : -1; /* empty: the domain's n is withheld (＊) */
             g->ndom++;
         }
         for (k = 0; k < g->ncat && strcmp(g->cat_code[k], code) != 0; k++)
