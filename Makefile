@@ -206,6 +206,7 @@ bench: all
 	@bench/run.sh $(BIN)
 	@bench/weight.sh $(BIN)
 	@bench/tab.sh $(BIN)
+	@bench/codebook.sh $(BIN)
 
 # make install / uninstall / man / check-install: programs, man pages (help2man), libtsunagari.a,
 # headers, tsunagari.pc, docs (install.mk).

@@ -58,6 +58,7 @@ void ts_var_free(ts_var *v)
         free(v->codes[i].column);
     }
     free(v->codes);
+    free(v->code_slots);
     free(v->name);
     free(v->label);
     free(v->label_en);
@@ -66,14 +67,61 @@ void ts_var_free(ts_var *v)
     free(v);
 }
 
+/* Up to this many codes ts_var_code_index scans; beyond, it looks in the hash. */
+#define CODE_SCAN_MAX 16
+
+static size_t code_slot(int64_t code, size_t nslots)
+{
+    uint64_t h = (uint64_t)code * UINT64_C(0x9E3779B97F4A7C15); /* Fibonacci hashing */
+    return (size_t)(h >> 32) & (nslots - 1);
+}
+
+/* Put codes[i] in the hash unless an earlier index holds its code: a lookup gives the first
+ * index with a code, as the scan did. */
+static void code_hash_put(ts_var *v, size_t i)
+{
+    size_t s = code_slot(v->codes[i].code, v->nslots);
+    while (v->code_slots[s] != 0) {
+        if (v->codes[v->code_slots[s] - 1].code == v->codes[i].code)
+            return;
+        s = (s + 1) & (v->nslots - 1);
+    }
+    v->code_slots[s] = i + 1;
+}
+
+/* Make room in the hash for N codes and put the first N - 1 in it if it was rebuilt. */
+static int code_hash_reserve(ts_var *v, size_t n)
+{
+    if (n <= CODE_SCAN_MAX || 2 * n <= v->nslots)
+        return 0;
+    size_t nslots = 64;
+    while (nslots < 2 * n)
+        nslots *= 2;
+    size_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(v->code_slots);
+    v->code_slots = slots;
+    v->nslots = nslots;
+    for (size_t i = 0; i + 1 < n; i++)
+        code_hash_put(v, i);
+    return 0;
+}
+
 int ts_var_add_code(ts_var *v, int32_t code, int missing, const char *label, const char *label_en,
                     const char *column)
 {
-    ts_code *c = realloc(v->codes, (v->ncodes + 1) * sizeof *c);
-    if (!c)
+    if (v->ncodes == v->cap_codes) {
+        size_t cap = v->cap_codes ? 2 * v->cap_codes : 8;
+        ts_code *c = realloc(v->codes, cap * sizeof *c);
+        if (!c)
+            return -1;
+        v->codes = c;
+        v->cap_codes = cap;
+    }
+    if (code_hash_reserve(v, v->ncodes + 1) != 0)
         return -1;
-    v->codes = c;
-    ts_code *n = &c[v->ncodes];
+    ts_code *n = &v->codes[v->ncodes];
     n->code = code;
     n->missing = missing;
     n->label = ts_strdup(label ? label : "");
@@ -86,14 +134,22 @@ int ts_var_add_code(ts_var *v, int32_t code, int missing, const char *label, con
         return -1;
     }
     v->ncodes++;
+    if (v->code_slots)
+        code_hash_put(v, v->ncodes - 1);
     return 0;
 }
 
 long ts_var_code_index(const ts_var *v, int64_t code)
 {
-    for (size_t i = 0; i < v->ncodes; i++)
-        if (v->codes[i].code == code)
-            return (long)i;
+    if (!v->code_slots) {
+        for (size_t i = 0; i < v->ncodes; i++)
+            if (v->codes[i].code == code)
+                return (long)i;
+        return -1;
+    }
+    for (size_t s = code_slot(code, v->nslots); v->code_slots[s] != 0; s = (s + 1) & (v->nslots - 1))
+        if (v->codes[v->code_slots[s] - 1].code == code)
+            return (long)(v->code_slots[s] - 1);
     return -1;
 }
 

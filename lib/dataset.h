@@ -60,6 +60,12 @@ typedef struct ts_var {
     ts_multi_layout layout;
     size_t ncodes;
     ts_code *codes;       /* in questionnaire order; for multi, bit i = codes[i] */
+    size_t cap_codes;     /* codes allocated (grown by doubling: a 20,000-code codebook) */
+    /* ts_var_code_index's hash of code -> index + 1 (0: empty slot), kept up to date by
+     * ts_var_add_code once a variable has more than a few codes (NULL before: a short scan
+     * is faster). NSLOTS is a power of two, at least twice NCODES. */
+    size_t nslots;
+    size_t *code_slots;
     void *data;           /* NROWS values of STORAGE */
 } ts_var;
 

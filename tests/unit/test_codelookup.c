@@ -1,0 +1,121 @@
+/* Unit tests for ts_var_code_index (lib/dataset.c): the hash it keeps once a variable has many
+ * codes gives the same answer as a scan of codes[] — the first index with the code, or -1 —
+ * for many codes, negative codes, codes never declared, and across the hash's regrowth; and a
+ * codebook of 20,000 codes still refuses a code declared twice (issue #12). */
+#include <stdlib.h>
+
+#include "codebook.h"
+#include "dataset.h"
+#include "harness.h"
+#include "strbuf.h"
+
+static long scan(const ts_var *v, int64_t code)
+{
+    for (size_t i = 0; i < v->ncodes; i++)
+        if (v->codes[i].code == code)
+            return (long)i;
+    return -1;
+}
+
+/* Every code of V and its neighbours are found where the scan finds them. */
+static int agrees(const ts_var *v)
+{
+    for (size_t i = 0; i < v->ncodes; i++)
+        for (int64_t d = -1; d <= 1; d++)
+            if (ts_var_code_index(v, v->codes[i].code + d) != scan(v, v->codes[i].code + d))
+                return 0;
+    return 1;
+}
+
+static void test_many_codes(void)
+{
+    ts_var *v = ts_var_new("city", TS_VAR_SINGLE);
+    int ok = 1;
+    /* Scattered codes, half negative; checked at every size across the switch from scan to hash
+     * and the first regrowths, then at the end. */
+    for (int k = 0; k < 20000; k++) {
+        int32_t code = (int32_t)((k * 7919L) % 100003) * (k % 2 ? -1 : 1) - 5;
+        ok &= ts_var_add_code(v, code, 0, "label", "", "") == 0;
+        if (k < 300)
+            ok &= agrees(v);
+    }
+    T_CHECK(ok);
+    T_CHECK(v->ncodes == 20000);
+    T_CHECK(agrees(v));
+    T_CHECK(ts_var_code_index(v, -5) == 0);
+    T_CHECK(ts_var_code_index(v, 7919 - 5) == -1); /* k = 1 is negative: -7919 - 5 */
+    T_CHECK(ts_var_code_index(v, -7919 - 5) == 1);
+    T_CHECK(ts_var_code_index(v, INT64_C(1) << 40) == -1);
+    T_CHECK(ts_var_code_index(v, INT32_MIN) == -1);
+    T_CHECK(ts_var_code_index(v, INT32_MAX) == -1);
+    ts_var_free(v);
+}
+
+static void test_duplicates_first(void)
+{
+    /* ts_var_add_code does not refuse a repeated code (the codebook does): the first wins. */
+    ts_var *v = ts_var_new("x", TS_VAR_SINGLE);
+    for (int k = 0; k < 100; k++)
+        ts_var_add_code(v, k % 40 - 20, 0, "", "", "");
+    T_CHECK(ts_var_code_index(v, -20) == 0);
+    T_CHECK(ts_var_code_index(v, 19) == 39);
+    T_CHECK(ts_var_code_index(v, 20) == -1);
+    T_CHECK(agrees(v));
+    ts_var_free(v);
+}
+
+static void test_small_and_empty(void)
+{
+    ts_var *v = ts_var_new("sex", TS_VAR_SINGLE);
+    T_CHECK(ts_var_code_index(v, 1) == -1);
+    ts_var_add_code(v, 1, 0, "男性", "", "");
+    ts_var_add_code(v, 2, 0, "女性", "", "");
+    ts_var_add_code(v, -9, 1, "無回答", "", "");
+    T_CHECK(ts_var_code_index(v, 2) == 1 && ts_var_code_index(v, -9) == 2 && ts_var_code_index(v, 9) == -1);
+    ts_var_free(v);
+}
+
+/* A codebook: an id and one single variable with N codes; DUP repeats code DUP (if >= 0). */
+static ts_codebook *big_codebook(int n, int dup, ts_err *err)
+{
+    ts_strbuf b = TS_STRBUF_INIT;
+    ts_strbuf_append_str(&b, "variable,type,column,label,code,missing\nid,id,ID,ID,,\ncity,single,C,City,,\n");
+    for (int k = 0; k < n; k++)
+        ts_strbuf_printf(&b, ",,,code %d,%d,\n", k, k - n / 2);
+    if (dup >= 0)
+        ts_strbuf_printf(&b, ",,,again,%d,\n", dup - n / 2);
+    ts_codebook *cb = ts_codebook_read_mem(b.data, b.len, "mem.csv", err);
+    ts_strbuf_free(&b);
+    return cb;
+}
+
+static void test_codebook(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_codebook *cb = big_codebook(20000, -1, &err);
+    T_CHECK(cb != NULL);
+    if (cb) {
+        const ts_var *v = cb->vars[1].def;
+        T_CHECK(v->ncodes == 20000);
+        T_CHECK(ts_var_code_index(v, -10000) == 0 && ts_var_code_index(v, 9999) == 19999);
+        T_CHECK(ts_var_code_index(v, 10000) == -1 && ts_var_code_index(v, -10001) == -1);
+        T_CHECK(agrees(v));
+        ts_codebook_free(cb);
+    }
+    /* The repeated code is refused on its own line, 20,000 code rows below the first. */
+    T_CHECK(big_codebook(20000, 12345, &err) == NULL);
+    T_CHECK_STR(err.msg, "mem.csv:20004:5: city: code 2345 is declared twice (conflicting codes)");
+    ts_err_clear(&err);
+    T_CHECK(big_codebook(20000, 0, &err) == NULL);
+    T_CHECK_STR(err.msg, "mem.csv:20004:5: city: code -10000 is declared twice (conflicting codes)");
+    ts_err_clear(&err);
+}
+
+int main(void)
+{
+    test_small_and_empty();
+    test_many_codes();
+    test_duplicates_first();
+    test_codebook();
+    T_DONE();
+}
