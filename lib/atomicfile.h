@@ -1,5 +1,8 @@
 /* atomicfile.h — outputs appear whole or not at all: write to a temporary file in the same
- * folder, then rename() it over the target. A failed run leaves no half-written file. */
+ * folder, then rename() it over the target. A failed run leaves no half-written file, and
+ * neither does SIGTERM, SIGINT or SIGHUP: the first open installs a handler for each of them
+ * still at its default action that unlinks the temporary files open, then dies of the signal
+ * (atomicfile.c says how). */
 #ifndef TS_ATOMICFILE_H
 #define TS_ATOMICFILE_H
 
