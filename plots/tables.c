@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csvtable.h"
+#include "csvwrite.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -48,17 +49,27 @@ static const char *cell(const reader *p, int c, size_t *len)
     return s;
 }
 
+/* A text cell as tsunagari-tab had it: without the single quote it puts before a label that
+ * a spreadsheet would run as a formula (lib/csvwrite), so that charts show the label itself. */
+static const char *text_cell(const reader *p, int c, size_t *len)
+{
+    const char *s = cell(p, c, len);
+    size_t k = ts_csv_quote_prefix(s, *len);
+    *len -= k;
+    return s + k;
+}
+
 static int same(const reader *p, int c, const char *s)
 {
     size_t n;
-    const char *v = cell(p, c, &n);
+    const char *v = text_cell(p, c, &n);
     return strlen(s) == n && memcmp(v, s, n) == 0;
 }
 
 static char *dup_cell(const reader *p, int c)
 {
     size_t n;
-    const char *s = cell(p, c, &n);
+    const char *s = text_cell(p, c, &n);
     return ts_strndup(s, n);
 }
 

@@ -58,6 +58,12 @@ static ts_status pick_vars(const ts_dataset *ds, const export_options *opt, ts_v
     return TS_OK;
 }
 
+/* Text cells (names, labels, free text) are neutralised for spreadsheets unless --raw-csv. */
+static ts_csv_mode text_mode(const export_options *opt)
+{
+    return opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE;
+}
+
 static const char *code_label(const ts_var *v, long k, export_values how)
 {
     return how == EXPORT_LABELS_EN && v->codes[k].label_en[0] ? v->codes[k].label_en : v->codes[k].label;
@@ -74,14 +80,14 @@ static void put_header(FILE *fp, ts_var **vars, size_t n, const export_options *
                     continue; /* set by ingest, no raw column */
                 ts_csv_sep(fp, col++);
                 if (opt->raw_layout)
-                    ts_csv_put_str(fp, v->codes[k].column);
+                    ts_csv_put_text_str(fp, v->codes[k].column, text_mode(opt));
                 else
                     fprintf(fp, "%s_%d", v->name, v->codes[k].code);
             }
             continue;
         }
         ts_csv_sep(fp, col++);
-        ts_csv_put_str(fp, opt->raw_layout ? v->source : v->name);
+        ts_csv_put_text_str(fp, opt->raw_layout ? v->source : v->name, text_mode(opt));
     }
     putc('\n', fp);
 }
@@ -95,7 +101,7 @@ static void put_number(FILE *fp, const ts_var *v, size_t row, const export_optio
         double x = ts_var_num(v, row);
         long k = isnan(x) || x != floor(x) ? -1 : ts_var_code_index(v, (int64_t)x);
         if (k >= 0) {
-            ts_csv_put_str(fp, code_label(v, k, opt->values));
+            ts_csv_put_text_str(fp, code_label(v, k, opt->values), text_mode(opt));
             return;
         }
     }
@@ -145,7 +151,7 @@ static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const 
         }
     if (m == 0 && ts_var_code_index(v, 0) < 0)
         ts_strbuf_append_char(&cellbuf, '0'); /* answered, nothing chosen: not the same as missing */
-    ts_csv_put(fp, cellbuf.data ? cellbuf.data : "", cellbuf.len);
+    ts_csv_put_text(fp, cellbuf.data ? cellbuf.data : "", cellbuf.len, text_mode(opt));
     ts_strbuf_free(&cellbuf);
 }
 
@@ -183,7 +189,7 @@ ts_status export_run(const export_options *opt, ts_err *err)
             if (v->type == TS_VAR_TEXT) {
                 const char *t = ts_var_text(v, row);
                 if (t)
-                    ts_csv_put_str(fp, t);
+                    ts_csv_put_text_str(fp, t, text_mode(opt));
             } else
                 put_number(fp, v, row, opt);
         }

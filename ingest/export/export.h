@@ -14,6 +14,7 @@ typedef struct export_options {
     const char *output;       /* CSV to write, "-" for stdout */
     export_values values;     /* --labels / --labels=en */
     int bom;                  /* --bom: UTF-8 byte-order mark for Excel on Japanese Windows */
+    int raw_csv;              /* --raw-csv: text cells as they are, formula-like or not */
     int raw_layout;           /* --raw-layout: raw headers and layouts, no derived variables */
     int multi_list;           /* --multi=list: one "1;3" cell, not one 0/1 column per option */
     const char *vars;         /* --vars a,b,c: only these, in this order */

@@ -19,6 +19,10 @@ static const char USAGE[] =
     "      --raw-layout      the raw export's column names and layouts, derived variables left\n"
     "                        out: reproduces the accepted rows of the input\n"
     "      --vars A,B,C      only these variables, in this order\n"
+    "      --raw-csv         write text starting with = + - @, TAB or CR as it is; by default\n"
+    "                        such a label, name or free-text cell gets a leading ' (and quotes)\n"
+    "                        so that a spreadsheet shows it as text and never runs it as a\n"
+    "                        formula (numbers are never changed): for R, Stata or pandas\n"
     "      --describe        print the variables, codes and provenance instead of CSV\n"
     "  -h, --help            this help\n"
     "      --version         print the version\n"
@@ -30,7 +34,7 @@ static const char USAGE[] =
     "Exit status: 0 success; 64 usage; 65 damaged dataset; 66 cannot open it; 73 cannot create\n"
     "the output; 74 I/O error.\n";
 
-enum { OPT_LABELS = 256, OPT_BOM, OPT_MULTI, OPT_RAW, OPT_VARS, OPT_DESCRIBE, OPT_VERSION };
+enum { OPT_LABELS = 256, OPT_BOM, OPT_MULTI, OPT_RAW, OPT_VARS, OPT_DESCRIBE, OPT_RAW_CSV, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -45,6 +49,7 @@ int main(int argc, char **argv)
         {"bom", no_argument, NULL, OPT_BOM},         {"multi", required_argument, NULL, OPT_MULTI},
         {"raw-layout", no_argument, NULL, OPT_RAW},  {"vars", required_argument, NULL, OPT_VARS},
         {"describe", no_argument, NULL, OPT_DESCRIBE}, {"help", no_argument, NULL, 'h'},
+        {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
     };
     export_options opt = {0};
@@ -74,6 +79,7 @@ int main(int argc, char **argv)
         case OPT_RAW: opt.raw_layout = 1; break;
         case OPT_VARS: opt.vars = optarg; break;
         case OPT_DESCRIBE: describe = 1; break;
+        case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case ':': return usage_error("option needs a value: ", argv[optind - 1]);
         default: return usage_error("unknown option: ", argv[optind - 1]);
         }

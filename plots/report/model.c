@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvtable.h"
+#include "csvwrite.h"
 #include "report.h"
 #include "numformat.h"
 #include "schema.h"
@@ -36,6 +37,15 @@ rp_csv *rp_csv_read(const char *path, ts_err *err)
         ts_csvtable_free(t);
         return NULL;
     }
+    /* Text cells as the stages had them: without the single quote tsunagari-tab puts before a
+     * label a spreadsheet would run as a formula (lib/csvwrite), so that the PDF and the xlsx
+     * (whose cells are strings, never formulas) show the label itself. */
+    for (size_t r = 0; t && r < t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            char *f = t->rows[r][c];
+            size_t n = strlen(f), k = ts_csv_quote_prefix(f, n);
+            memmove(f, f + k, n - k + 1);
+        }
     return t;
 }
 

@@ -37,6 +37,10 @@ static const char USAGE[] =
     "      --lonely-psu P    a stratum with one PSU: fail, remove, certainty, adjust\n"
     "                        (default: the design's [design] lonely_psu, else fail)\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
+    "      --raw-csv         write labels starting with = + - @, TAB or CR as they are; by\n"
+    "                        default such a text cell gets a leading ' (and quotes) so that a\n"
+    "                        spreadsheet shows it as text and never runs it as a formula\n"
+    "                        (numbers such as -0.5 are never changed): for R or pandas\n"
     "  -q, --quiet           no summary on stdout\n"
     "  -h, --help            this help\n"
     "      --version         print the version\n"
@@ -44,7 +48,7 @@ static const char USAGE[] =
     "Exit status: 0 success; 64 usage; 65 bad table settings or a design that cannot give a\n"
     "variance (a lonely PSU under --lonely-psu fail); 66 input missing; 73 cannot create output.\n";
 
-enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_VERSION };
+enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -60,7 +64,8 @@ int main(int argc, char **argv)
         {"by", required_argument, NULL, OPT_BY},      {"stat", required_argument, NULL, OPT_STAT},
         {"ci", required_argument, NULL, OPT_CI},      {"level", required_argument, NULL, OPT_LEVEL},
         {"min-cell", required_argument, NULL, OPT_MINCELL}, {"lonely-psu", required_argument, NULL, OPT_LONELY},
-        {"bom", no_argument, NULL, OPT_BOM},          {"quiet", no_argument, NULL, 'q'},
+        {"bom", no_argument, NULL, OPT_BOM},          {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -87,6 +92,7 @@ int main(int argc, char **argv)
         case OPT_STAT: opt.stat = optarg; break;
         case OPT_CI: opt.ci = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
+        case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LEVEL:
             opt.level = strtod(optarg, &end);
             if (*end || !(opt.level > 0 && opt.level < 1))

@@ -36,24 +36,25 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
                     double df2, double pval, ts_cell_state cell, int n_shown)
 {
     FILE *fp = r->csv;
+    ts_csv_mode mode = r->opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE; /* labels may start with = + - @ */
     int suppressed = cell != TS_CELL_PUBLISHED;
-    ts_csv_put_str(fp, t->id);
+    ts_csv_put_text_str(fp, t->id, mode);
     putc(',', fp);
     ts_strbuf by = TS_STRBUF_INIT;
     for (size_t k = 0; k < t->nby; k++)
         ts_strbuf_printf(&by, "%s%s", k ? ";" : "", t->by[k]->name);
-    ts_csv_put_str(fp, by.data ? by.data : "");
+    ts_csv_put_text_str(fp, by.data ? by.data : "", mode);
     ts_strbuf_free(&by);
     putc(',', fp);
-    ts_csv_put_str(fp, by_codes);
+    ts_csv_put_text_str(fp, by_codes, mode);
     putc(',', fp);
-    ts_csv_put_str(fp, by_labels);
+    ts_csv_put_text_str(fp, by_labels, mode);
     putc(',', fp);
-    ts_csv_put_str(fp, t->var->name);
+    ts_csv_put_text_str(fp, t->var->name, mode);
     putc(',', fp);
-    ts_csv_put_str(fp, code);
+    ts_csv_put_text_str(fp, code, mode);
     putc(',', fp);
-    ts_csv_put_str(fp, label);
+    ts_csv_put_text_str(fp, label, mode);
     fprintf(fp, ",%s,", statistic);
     if (n_shown)
         put_num(fp, e->n);
