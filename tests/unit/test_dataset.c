@@ -86,6 +86,7 @@ static void test_rows_without_variables(void)
     ts_err err2 = TS_ERR_INIT;
     ts_dataset *back = ts_dataset_read(path, &err2);
     T_CHECK(back == NULL && err2.status == TS_E_DATA && strstr(err2.msg, "damaged") != NULL);
+    ts_err_clear(&err2);
     ts_dataset_free(back);
     ts_dataset_free(ds);
     remove(path);
