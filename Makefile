@@ -124,6 +124,8 @@ check-privacy: all
 check-report: all
 	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
 	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-no-suppression.sh $(BIN); then echo "PASS report-no-suppression" >> $(RESULTS); \
+	 else echo "FAIL report-no-suppression" >> $(RESULTS); exit 1; fi
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).

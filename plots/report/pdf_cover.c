@@ -7,6 +7,7 @@
 
 #include "numformat.h"
 #include "pdf.h"
+#include "privacy.h"
 
 /* "2022-11-19/2022-12-16" → "2022年11月19日～12月16日" (as given when it does not parse). */
 static void period_ja(const char *p, ts_strbuf *b)
@@ -125,6 +126,11 @@ static void cover_facts(writer *w)
     ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
     pdf_kv(w, "ウェイトの範囲", b.data);
     ts_strbuf_reset(&b);
+    /* No suppression is a choice ([privacy] min_cell = 0 written in the manifest: the default
+     * is 10) that a reader of the cover must see, not only the methods page. */
+    long min_cell = -1;
+    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
+        pdf_kv(w, "秘匿", "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）");
     pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
     pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
     ts_strbuf_free(&b);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
+#include "privacy.h"
 #include "report.h"
 #include "schema.h"
 #include "strbuf.h"
@@ -230,6 +231,13 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     worksheet_write_number(ws, (lxw_row_t)row++, 1, c->deff, F->deff);
     worksheet_write_string(ws, (lxw_row_t)row, 0, "有効標本サイズ", F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, round(c->n_eff), F->count);
+    long min_cell = -1; /* no suppression ([privacy] min_cell = 0) is said, as on the PDF's cover */
+    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0) {
+        worksheet_write_string(ws, (lxw_row_t)row, 0, "秘匿", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1,
+                               "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）",
+                               F->text);
+    }
     row++;
     worksheet_write_string(ws, (lxw_row_t)row, 0, "シート", F->head);
     worksheet_write_string(ws, (lxw_row_t)row++, 1, "表", F->head);
