@@ -311,7 +311,6 @@ static int read_bytes(reader *rd, void *dst, size_t n)
     return 0;
 }
 
-/* Read one section with tag TAG into a new buffer (*OUT, *LEN), checking its CRC. */
 /* Length of TAG without its padding spaces: "END " is named END in messages. */
 static int tag_len(const char *tag)
 {
@@ -321,6 +320,7 @@ static int tag_len(const char *tag)
     return n;
 }
 
+/* Read one section with tag TAG into a new buffer (*OUT, *LEN), checking its CRC. */
 static ts_status read_section(reader *rd, const char *tag, unsigned char **out, uint64_t *len, ts_err *err)
 {
     int tl = tag_len(tag);
