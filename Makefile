@@ -195,8 +195,8 @@ check-one:
 	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-privacy check-docs check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
-# (report.pdf, tables.xlsx, tables.csv, charts/, rejects.csv, weighting report,
-# reproducibility record). See docs/report.md.
+# (report.pdf, tables.xlsx, tables.csv, charts/, weighting report, reproducibility record; the
+# respondent-level files only with tsunagari-report --with-microdata). See docs/report.md.
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \

@@ -114,14 +114,14 @@ static long count_warnings(const char *rejects)
 
 ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
 {
-    if (read_weighted(c, "weighted.tsd", err) != TS_OK)
+    if (read_weighted(c, RP_RESTRICTED "/weighted.tsd", err) != TS_OK)
         return err->status;
     if (!(c->tables = rp_csv_read("tables.csv", err)))
         return err->status;
     c->wreport = rp_csv_read("weighting-report.csv", NULL);
     c->rows_read = atol(rp_prov(c, "source.rows_read") ? rp_prov(c, "source.rows_read") : "0");
     c->rows_rejected = atol(rp_prov(c, "source.rows_rejected") ? rp_prov(c, "source.rows_rejected") : "0");
-    c->item_warnings = count_warnings("rejects.csv");
+    c->item_warnings = count_warnings(RP_RESTRICTED "/rejects.csv");
     c->weighted_n = (long)wstat(c, "n");
     c->deff = wstat(c, "deff_kish");
     c->n_eff = wstat(c, "n_effective");

@@ -9,30 +9,41 @@ static void usage(FILE *fp)
 {
     fputs("Usage: tsunagari-report SURVEY.ini -o OUTDIR [options]\n"
           "\n"
-          "Run the whole pipeline for one survey — tsunagari-ingest, -weight, -tab, -plot and\n"
-          "-export, found next to this program — and write the finished outputs into OUTDIR:\n"
+          "Run the whole pipeline for one survey — tsunagari-ingest, -weight, -tab, -plot (and\n"
+          "-export with --with-microdata), found next to this program — and write the finished\n"
+          "outputs into OUTDIR:\n"
           "\n"
           "  report.pdf            A4 report: cover (period, mode, sample, response rate, weighting,\n"
           "                        design effect), every table with its chart, methods in Japanese\n"
           "  tables.xlsx           one formatted sheet per table (numbers as numbers)\n"
           "  tables.csv, tables.txt  every estimate (UTF-8 with BOM, for Excel) and as text\n"
           "  charts/               the manifest's charts as PNG, PDF and SVG\n"
-          "  rejects.csv           every rejected row and item warning (line, column, reason)\n"
-          "  weighting-report.txt, weighting-report.csv   the weighting diagnostics\n"
-          "  answers-labelled.csv  the validated answers with Japanese labels and the weight\n"
+          "  weighting-report.txt, weighting-report.csv   the weighting diagnostics (counts only)\n"
+          "  reproducibility.txt   input and output files with SHA-256, tool version, every option\n"
+          "                        in force, the stage commands and the command that reproduces the run\n"
+          "\n"
+          "All of these may be published: none holds a respondent's answers. The respondent-level\n"
+          "files are written only with --with-microdata, into OUTDIR/restricted/ (folder mode 0700,\n"
+          "files 0600, with a README.txt saying they must not be published):\n"
+          "\n"
+          "  rejects.csv           every rejected row and item warning, with the raw record\n"
           "  dataset.tsd, weighted.tsd  the validated and the weighted dataset (docs/dataset-format.md)\n"
-          "  reproducibility.txt   input files with SHA-256, tool version, every option in force,\n"
-          "                        the stage commands and the command that reproduces the run\n"
+          "  answers-labelled.csv  the validated answers with Japanese labels and the weight\n"
+          "\n"
+          "Without it they exist only inside the run's work folder and are removed with it.\n"
           "\n"
           "The manifest's [input] raw, codebook and encoding feed ingest; the same manifest drives\n"
           "the other stages (docs/manifest.md). Everything is built in a temporary folder\n"
           "OUTDIR.tmpXXXXXX beside OUTDIR and renamed into place at the very end: a failed run\n"
-          "leaves OUTDIR as it was. The same inputs give byte-identical outputs. See docs/report.md.\n"
+          "leaves OUTDIR as it was. A work folder left by a run that was killed (its pid file names a\n"
+          "process that has ended) is removed by the next run into the same OUTDIR. The same inputs\n"
+          "give byte-identical outputs. See docs/report.md.\n"
           "\n"
           "  -o, --output DIR   the output folder (its parent is created when missing). An\n"
           "                     existing DIR is replaced only when it is empty or an earlier\n"
           "                     report's (it has reproducibility.txt, or dataset.tsd and tables.csv)\n"
           "      --force        replace an existing DIR whatever it holds\n"
+          "      --with-microdata  also keep the respondent-level files, in DIR/restricted/\n"
           "  -q, --quiet        print nothing unless a stage fails\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
@@ -49,10 +60,11 @@ static void usage(FILE *fp)
 int main(int argc, char **argv)
 {
     ts_report_options o = {.argc = argc, .argv = argv};
-    enum { OPT_VERSION = 256, OPT_FORCE };
+    enum { OPT_VERSION = 256, OPT_FORCE, OPT_MICRODATA };
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
         {"force", no_argument, NULL, OPT_FORCE},  {"help", no_argument, NULL, 'h'},
+        {"with-microdata", no_argument, NULL, OPT_MICRODATA},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
@@ -60,6 +72,7 @@ int main(int argc, char **argv)
         case 'o': o.outdir = optarg; break;
         case 'q': o.quiet = 1; break;
         case OPT_FORCE: o.force = 1; break;
+        case OPT_MICRODATA: o.with_microdata = 1; break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("tsunagari-report %s\n", TS_VERSION); return 0;
         default:

@@ -101,8 +101,8 @@ static void cover_facts(writer *w)
     ts_strbuf_reset(&b);
     pdf_comma(c->rows_read, n1);
     pdf_comma(c->rows_rejected, n2);
-    ts_strbuf_printf(&b, "読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（行・列・理由は rejects.csv）", n1, n2,
-                     c->item_warnings);
+    ts_strbuf_printf(&b, "読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（一覧は個票を含むため非公開）", n1,
+                     n2, c->item_warnings);
     pdf_kv(w, "データの検査", b.data);
     ts_strbuf_reset(&b);
     ts_strbuf_append_str(&b, rp_method_ja(ts_calibration_name(c->design.calibration)));

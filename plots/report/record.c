@@ -101,10 +101,16 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     shell_quote(fp, o->outdir);
     if (o->force)
         fputs(" --force", fp);
+    if (o->with_microdata)
+        fputs(" --with-microdata", fp);
     fprintf(fp, "\n\n[options in force]\n");
     fprintf(fp, "  manifest               %s\n", o->survey);
     fprintf(fp, "  output                 %s\n", o->outdir);
     fprintf(fp, "  force                  %s\n", o->force ? "yes" : "no");
+    fprintf(fp, "  with_microdata         %s\n",
+            o->with_microdata ? "yes: the respondent-level files are in restricted/ (not for publication)"
+                              : "no: the respondent-level files (dataset.tsd, weighted.tsd, rejects.csv, "
+                                "answers-labelled.csv) were not written");
     fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", NULL));
     fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
     /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
@@ -178,6 +184,11 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
         fprintf(fp, "  (the dataset's own provenance agrees: source.sha256 = %s", v),
             fprintf(fp, ", codebook.sha256 = %s)\n", rp_prov(c, "codebook.sha256") ? rp_prov(c, "codebook.sha256") : "?");
     fprintf(fp, "\n[outputs] SHA-256\n");
+    if (o->with_microdata)
+        fprintf(fp, "  # restricted/ holds respondent-level data: its files are listed here, not published\n");
+    else
+        fprintf(fp, "  # no respondent-level file was written (no --with-microdata): the stages' files under\n"
+                    "  # restricted/ existed only in the work folder and were removed with it\n");
     put_outputs(fp, ".");
     if (fflush(fp) != 0 || ferror(fp)) {
         fclose(fp);

@@ -4,7 +4,8 @@
  * a temporary folder next to OUTDIR, reads their outputs back (load.c), then writes from them
  * report.pdf (pdf.c), tables.xlsx (xlsx.c) and reproducibility.txt (record.c), renames the
  * folder into place only when everything is complete and prints a summary (summary.c).
- * docs/report.md describes the outputs. */
+ * outdir.c keeps the respondent-level files apart, in restricted/, and removes the work folders
+ * of killed runs. docs/report.md describes the outputs. */
 #ifndef TS_REPORT_H
 #define TS_REPORT_H
 
@@ -20,6 +21,7 @@ typedef struct ts_report_options {
     const char *outdir;   /* -o */
     int quiet;            /* --quiet: nothing on stderr unless a stage fails */
     int force;            /* --force: replace an OUTDIR that is not a report's */
+    int with_microdata;   /* --with-microdata: keep the respondent-level files in restricted/ */
     int argc;             /* the command line, for the reproducibility record */
     char **argv;
 } ts_report_options;
@@ -135,6 +137,23 @@ ts_status rp_load_outputs(rp_ctx *c, ts_err *err);
 void rp_ctx_free(rp_ctx *c);
 /* The summary of a finished run on stderr. */
 void rp_summary(rp_ctx *c, const char *outdir);
+
+/* ---- publishable and restricted (outdir.c) -------------------------------------------- */
+/* The folder of the respondent-level files, in the work folder and in OUTDIR. */
+#define RP_RESTRICTED "restricted"
+/* The file in a work folder that says which run made it (docs/report.md, Failure). */
+#define RP_PID_FILE ".tsunagari-report.pid"
+
+/* Write DIR/RP_PID_FILE: this process's id and start time. Returns 0 or -1 (errno set). */
+int rp_pid_file_write(const char *dir);
+/* Remove every OUTDIR.tmpXXXXXX beside OUTDIR that an earlier run made and that its pid file
+ * proves stale (that run has ended); say so on stderr unless QUIET. Nothing else is touched. */
+void rp_remove_stale(const char *outdir, int quiet);
+/* Make RP_RESTRICTED in the current folder, mode 0700. Returns 0 or -1 (errno set). */
+int rp_restricted_make(void);
+/* At the end of the run: KEEP (--with-microdata) gives RP_RESTRICTED its README.txt and every
+ * file in it mode 0600; otherwise RP_RESTRICTED is removed. Returns 0 or -1. */
+int rp_restricted_finish(int keep);
 
 /* The outputs written from the stage outputs, in the work folder. */
 ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err);

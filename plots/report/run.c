@@ -8,7 +8,8 @@
  *
  * This file is the driver and the output folder's life (made beside OUTDIR, renamed into
  * place, removed on failure); stage.c runs one stage program, load.c reads their outputs
- * back, summary.c prints the summary. */
+ * back, summary.c prints the summary, outdir.c keeps the respondent-level files in
+ * restricted/ and removes the work folders of killed runs. */
 #define _XOPEN_SOURCE 700 /* nftw, mkdtemp, realpath */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -179,12 +180,17 @@ static int make_workdir(run *R, const ts_report_options *o)
             return 73;
         }
     }
+    rp_remove_stale(R->outdir, o->quiet);
     snprintf(R->tmpdir, sizeof R->tmpdir, "%s.tmpXXXXXX", R->outdir);
     if (!mkdtemp(R->tmpdir)) {
         fprintf(stderr, "tsunagari-report: %s: cannot create folder: %s\n", R->tmpdir, strerror(errno));
         return 73;
     }
     R->tmp_made = R->tmpdir;
+    if (rp_pid_file_write(R->tmpdir) != 0) {
+        fprintf(stderr, "tsunagari-report: %s/%s: cannot create: %s\n", R->tmpdir, RP_PID_FILE, strerror(errno));
+        return 73;
+    }
     mode_t mask = umask(0);
     umask(mask);
     chmod(R->tmpdir, 0777 & ~mask); /* mkdtemp makes it private; OUTDIR is an ordinary folder */
@@ -199,27 +205,34 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     const char *enc = rp_get(ctx, "input", "encoding", NULL);
     const char *mf = ctx->manifest_rel;
     int rc = 0;
-    if (mkdir(".log", 0777) != 0) {
+    if (mkdir(".log", 0777) != 0 || rp_restricted_make() != 0) {
+        fprintf(stderr, "tsunagari-report: cannot create folders in the work folder: %s\n", strerror(errno));
         rc = 73;
         goto done;
     }
+    /* The respondent-level files go to restricted/ (0700) from the start; export, which
+     * writes nothing else, runs only when they are to be kept. */
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
-         {"-c", codebook, "-o", "dataset.tsd", "--rejects", "rejects.csv", "--encoding", enc, "--max-messages", "5", raw, NULL},
+         {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
+          enc, "--max-messages", "5", raw, NULL},
          ".log/ingest", raw},
         {"weight", "tsunagari-weight",
-         {"-s", mf, "-o", "weighted.tsd", "--report", "weighting-report.txt", "--report-csv", "weighting-report.csv",
-          "dataset.tsd", NULL},
+         {"-s", mf, "-o", RP_RESTRICTED "/weighted.tsd", "--report", "weighting-report.txt", "--report-csv",
+          "weighting-report.csv", RP_RESTRICTED "/dataset.tsd", NULL},
          ".log/weight", NULL},
-        {"tab", "tsunagari-tab", {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", "weighted.tsd", NULL},
+        {"tab", "tsunagari-tab",
+         {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", RP_RESTRICTED "/weighted.tsd", NULL},
          ".log/tab", NULL},
         {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL},
-        {"export", "tsunagari-export", {"--labels", "--bom", "-o", "answers-labelled.csv", "weighted.tsd", NULL},
+        {"export", "tsunagari-export",
+         {"--labels", "--bom", "-o", RP_RESTRICTED "/answers-labelled.csv", RP_RESTRICTED "/weighted.tsd", NULL},
          ".log/export", NULL},
     };
+    size_t nstages = sizeof stages / sizeof stages[0] - (ctx->opt->with_microdata ? 0 : 1);
     r->bindir = R->bindir;
-    r->nstages = sizeof stages / sizeof stages[0] + 1; /* and the report's own outputs */
-    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+    r->nstages = (int)nstages + 1; /* and the report's own outputs */
+    for (size_t i = 0; i < nstages; i++) {
         if (rp_signal() || (rc = rp_stage_run(r, ctx, &stages[i])) != 0) {
             if (!rc)
                 rc = 128 + rp_signal();
@@ -247,6 +260,10 @@ static int write_outputs(rp_ctx *ctx, rp_runner *r)
     if (rp_write_pdf(ctx, "report.pdf", &err) != TS_OK)
         return fail_msg(&err, "report.pdf");
     rm_rf(".log");
+    if (rp_restricted_finish(ctx->opt->with_microdata) != 0) {
+        fprintf(stderr, "tsunagari-report: %s: %s\n", RP_RESTRICTED, strerror(errno));
+        return 73;
+    }
     if (rp_write_record(ctx, "reproducibility.txt", &err) != TS_OK)
         return fail_msg(&err, "reproducibility.txt");
     return rp_signal() ? 128 + rp_signal() : 0;
@@ -277,6 +294,9 @@ static int into_place(run *R)
         return 73;
     }
     R->tmp_made = NULL;
+    char pid_file[PATH_MAX];
+    snprintf(pid_file, sizeof pid_file, "%s/%s", R->outdir, RP_PID_FILE);
+    unlink(pid_file); /* the run is over: OUTDIR is no work folder */
     if (old[0])
         rm_rf(old);
     return 0;

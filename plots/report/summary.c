@@ -1,7 +1,7 @@
 /* summary.c — what tsunagari-report prints on standard error when the run is done: where the
- * outputs are and what to open first, the answers read, accepted and rejected (and the
- * response rate when a frame gives the number drawn), the weighting, the headline indicator
- * and any warnings (docs/report.md, Progress). */
+ * outputs are and what to open first, whether the respondent-level files were kept, the
+ * answers read, accepted and rejected (and the response rate when a frame gives the number
+ * drawn), the weighting, the headline indicator and any warnings (docs/report.md, Progress). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +48,13 @@ void rp_summary(rp_ctx *c, const char *outdir)
     fprintf(fp, "  open first: %s/report.pdf\n", outdir);
     fprintf(fp, "  tables:     %s/tables.xlsx (Excel), tables.csv (UTF-8 BOM), tables.txt\n", outdir);
     fprintf(fp, "  charts:     %s/charts/ (PNG, PDF, SVG)\n", outdir);
-    fprintf(fp, "  record:     %s/reproducibility.txt; rejects.csv, weighting-report.txt\n", outdir);
+    fprintf(fp, "  record:     %s/reproducibility.txt; weighting-report.txt\n", outdir);
+    if (c->opt->with_microdata)
+        fprintf(fp, "  restricted: %s/restricted/ (respondent-level: rejects.csv, dataset.tsd, weighted.tsd,\n"
+                    "              answers-labelled.csv; mode 0700, not for publication)\n",
+                outdir);
+    else
+        fprintf(fp, "  microdata:  not written (no respondent-level file; --with-microdata keeps them in restricted/)\n");
     fprintf(fp, "  answers:    %ld rows read, %ld accepted, %ld rejected", c->rows_read, c->rows_read - c->rows_rejected,
             c->rows_rejected);
     if (c->drawn > 0)
@@ -60,8 +66,8 @@ void rp_summary(rp_ctx *c, const char *outdir)
     headline(c, fp);
     int warned = 0;
     if (c->rows_rejected || c->item_warnings) {
-        fprintf(fp, "  warning:    %ld rows rejected, %ld item warnings: see rejects.csv\n", c->rows_rejected,
-                c->item_warnings);
+        fprintf(fp, "  warning:    %ld rows rejected, %ld item warnings: see %s\n", c->rows_rejected,
+                c->item_warnings, c->opt->with_microdata ? "restricted/rejects.csv" : "rejects.csv (--with-microdata)");
         warned = 1;
     }
     if (c->suppressed) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-report.sh BIN — tsunagari-report end to end on the demo surveys: outputs present, a
-# rerun byte-identical, the xlsx read back by a real reader (python3-openpyxl), the PDF's pages
-# and embedded CJK fonts (poppler-utils), a failing stage stops the run with its message and
+# rerun byte-identical, respondent-level files only in restricted/ and only with
+# --with-microdata, work folders of killed runs removed by the next run, the xlsx read back by
+# a real reader (python3-openpyxl), the PDF's pages and embedded CJK fonts (poppler-utils), a failing stage stops the run with its message and
 # leaves no OUTDIR, --quiet is quiet. Prints ok / not ok lines and "N passed, N failed".
 set -u
 BIN=${1:-bin}
@@ -26,11 +27,21 @@ mkdir -p "$T/a"
 rc=$?
 check "yamagata: exit 0" test $rc -eq 0
 check "--quiet prints nothing on success" test ! -s "$T/q.out" -a ! -s "$T/q.err"
-for f in report.pdf tables.xlsx tables.csv tables.txt rejects.csv weighting-report.txt weighting-report.csv \
-    reproducibility.txt dataset.tsd weighted.tsd answers-labelled.csv charts/lonely_age.png charts/lonely_age.pdf \
-    charts/lonely_age.svg; do
+for f in report.pdf tables.xlsx tables.csv tables.txt weighting-report.txt weighting-report.csv \
+    reproducibility.txt charts/lonely_age.png charts/lonely_age.pdf charts/lonely_age.svg; do
     check "yamagata: $f written" test -s "$T/a/out/$f"
 done
+# Without --with-microdata nothing respondent-level is written (issue #12): no restricted/, no
+# dataset, no rejects, no labelled answers, and no respondent's answer time in any file.
+check "no --with-microdata: no respondent-level file in OUTDIR" \
+    test -z "$(find "$T/a/out" \( -name '*.tsd' -o -name 'rejects.csv' -o -name 'answers-labelled.csv' -o -name restricted \) -print)"
+first_time=$(iconv -f CP932 -t UTF-8 data/yamagata-2022/raw.csv | sed -n '2p' | cut -d, -f2)
+check "no --with-microdata: no respondent's answer time ($first_time) in any output" \
+    sh -c "! grep -rlF '$first_time' '$T/a/out' >/dev/null"
+check "no --with-microdata: the record says the microdata were not written" \
+    grep -q "^  with_microdata  *no: the respondent-level files .* were not written" "$T/a/out/reproducibility.txt"
+check "no --with-microdata: the record lists no restricted file" sh -c "! grep -q '^  output .* restricted/' '$T/a/out/reproducibility.txt'"
+check "no pid file left in OUTDIR" test ! -e "$T/a/out/.tsunagari-report.pid"
 check "no temporary folder left beside OUTDIR" test -z "$(ls -d "$T"/a/out.tmp* "$T"/a/out.old* 2>/dev/null)"
 check "no stage logs left in OUTDIR" test ! -e "$T/a/out/.log"
 check "tables.csv starts with a UTF-8 BOM" test "$(head -c 3 "$T/a/out/tables.csv" | od -An -tx1 | tr -d ' ')" = efbbbf
@@ -43,6 +54,85 @@ check "rerun: same file list" test "$(cd "$T/first" && find . | sort)" = "$(cd "
 # ... and replaces the earlier report in place.
 "$R" -q "$Y" -o "$T/a/out" 2>/dev/null
 check "a third run replaces the earlier report" diff -r "$T/first" "$T/a/out"
+
+# 2b. --with-microdata: the respondent-level files, and only they, in restricted/ (0700, files
+#     0600, a README in Japanese and English); every file's checksum in the record; a rerun gives
+#     the same bytes. (Into a folder as deep as the first: the weighting report names the margin
+#     files relative to it.)
+"$R" -q --with-microdata "$Y" -o "$T/a/mi" 2>"$T/mi.err"
+check "--with-microdata: exit 0" test $? -eq 0
+for f in dataset.tsd weighted.tsd rejects.csv answers-labelled.csv README.txt; do
+    check "--with-microdata: restricted/$f written" test -s "$T/a/mi/restricted/$f"
+done
+check "--with-microdata: no respondent-level file outside restricted/" \
+    test -z "$(find "$T/a/mi" -path "$T/a/mi/restricted" -prune -o \( -name '*.tsd' -o -name 'rejects.csv' -o -name 'answers-labelled.csv' \) -print)"
+check "--with-microdata: outside restricted/ the same files as without it" \
+    test "$(cd "$T/a/mi" && find . -path ./restricted -prune -o -print | sort)" = "$(cd "$T/first" && find . | sort)"
+check "--with-microdata: the published files are those of a run without it" \
+    sh -c "cd '$T/a/mi' && for f in tables.csv tables.txt tables.xlsx weighting-report.txt weighting-report.csv; do cmp -s \$f '$T/first/'\$f || exit 1; done"
+check "--with-microdata: restricted/ is mode 0700" test "$(stat -c %a "$T/a/mi/restricted")" = 700
+check "--with-microdata: every file in restricted/ is mode 0600" \
+    test -z "$(find "$T/a/mi/restricted" -type f ! -perm 0600 -print)" -a -n "$(find "$T/a/mi/restricted" -type f -print)"
+check "--with-microdata: README.txt says, in Japanese and English, not to publish" \
+    sh -c "grep -q '公開しないでください' '$T/a/mi/restricted/README.txt' && grep -q 'Do not publish them' '$T/a/mi/restricted/README.txt'"
+check "--with-microdata: the record says so and gives the option in the command" \
+    sh -c "grep -q '^  with_microdata  *yes' '$T/a/mi/reproducibility.txt' && grep -q -- ' -o $T/a/mi --with-microdata\$' '$T/a/mi/reproducibility.txt'"
+check "--with-microdata: the record lists every file with its SHA-256, restricted/ included" \
+    sh -c "cd '$T/a/mi' && find . -type f ! -name reproducibility.txt | sed 's#^\./##' | sort | while read -r f; do
+               grep -q \"^  output  *\$(sha256sum \"\$f\" | cut -d' ' -f1)  \$f\\\$\" reproducibility.txt || { echo \"missing: \$f\"; exit 1; }
+           done"
+mv "$T/a/mi" "$T/mi1"
+"$R" -q --with-microdata "$Y" -o "$T/a/mi" 2>/dev/null
+check "--with-microdata: rerun byte-identical, restricted/ included (diff -r)" diff -r "$T/mi1" "$T/a/mi"
+"$R" -q "$Y" -o "$T/a/mi" 2>/dev/null
+check "a run without --with-microdata over one with it leaves no restricted/" test ! -e "$T/a/mi/restricted"
+
+# 2c. Work folders of killed runs (issue #12). Made by hand: one whose run has ended (a pid that
+#     exited), one whose pid is alive but another process (a different start time), one of a live
+#     run (this shell, its true start time), one without a pid file, and a file of that name. The
+#     next run removes the first two only.
+mkdir -p "$T/st"
+sh -c 'exit 0' & dead=$!
+wait $dead
+me_start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+for d in DEADaa RECYCL LIVEaa NOPIDa; do mkdir "$T/st/out.tmp$d" && echo x >"$T/st/out.tmp$d/dataset.tsd"; done
+echo "tsunagari-report pid $dead start 1" >"$T/st/out.tmpDEADaa/.tsunagari-report.pid"
+echo "tsunagari-report pid $$ start $((me_start + 1))" >"$T/st/out.tmpRECYCL/.tsunagari-report.pid"
+echo "tsunagari-report pid $$ start $me_start" >"$T/st/out.tmpLIVEaa/.tsunagari-report.pid"
+echo keep >"$T/st/out.tmpFILEaa"
+mkdir "$T/st/other.tmpDEADaa" && cp "$T/st/out.tmpDEADaa/.tsunagari-report.pid" "$T/st/other.tmpDEADaa/"
+"$R" "$Y" -o "$T/st/out" >/dev/null 2>"$T/st.err"
+check "stale work folders: the run succeeds" test $? -eq 0
+check "stale: a folder whose run has ended is removed, and said so" \
+    sh -c "test ! -e '$T/st/out.tmpDEADaa' && grep -q 'removed $T/st/out.tmpDEADaa, left by an earlier run that was killed' '$T/st.err'"
+check "stale: a folder whose pid is now another process is removed" test ! -e "$T/st/out.tmpRECYCL"
+check "stale: the folder of a live run is kept" test -f "$T/st/out.tmpLIVEaa/dataset.tsd"
+check "stale: a folder without a pid file is kept" test -f "$T/st/out.tmpNOPIDa/dataset.tsd"
+check "stale: a file of that name is kept" test -f "$T/st/out.tmpFILEaa"
+check "stale: another OUTDIR's folder is kept" test -d "$T/st/other.tmpDEADaa"
+
+# 2d. kill -9 for real: the run's process group is killed while the stages work, its work folder
+#     (with respondent-level files) stays; the next run removes it. No fixed sleep: poll (up to
+#     120 s) until ingest has written restricted/dataset.tsd.
+mkdir -p "$T/k9"
+setsid "$R" -q --with-microdata "$Y" -o "$T/k9/out" 2>/dev/null &
+k9=$!
+for ((i = 0; i < 12000; i++)); do
+    compgen -G "$T/k9/out.tmp*/restricted/dataset.tsd" >/dev/null && break
+    kill -0 $k9 2>/dev/null || break
+    sleep 0.01
+done
+kill -KILL -- -$k9 2>/dev/null
+wait $k9 2>/dev/null
+left=$(compgen -G "$T/k9/out.tmp*")
+if [ -n "$left" ] && [ -f "$left/.tsunagari-report.pid" ]; then
+    ok "kill -9: the work folder stays, with its pid file"
+    "$R" -q "$Y" -o "$T/k9/out" 2>"$T/k9.err"
+    check "kill -9: the next run succeeds and removes it" sh -c "test $? -eq 0 && test ! -e '$left'"
+    check "kill -9: no temporary folder left at all" test -z "$(compgen -G "$T/k9/out.tmp*")"
+else
+    notok "kill -9: the run was killed while its stages worked (work folder: ${left:-none})"
+fi
 
 # 3. The reproducibility record: checksums that match, the command, the stages.
 rec="$T/a/out/reproducibility.txt"
@@ -103,7 +193,9 @@ fi
 # 6. Saitama: a frame, so a response rate; progress on stderr and the summary.
 "$R" "$S" -o "$T/s" >"$T/s.out" 2>"$T/s.err"
 check "saitama: exit 0" test $? -eq 0
-check "saitama: progress for each stage" sh -c "grep -q '\[1/6\] ingest' '$T/s.err' && grep -q '\[4/6\] plot' '$T/s.err'"
+check "saitama: progress for each stage (no export without --with-microdata)" \
+    sh -c "grep -q '\[1/5\] ingest' '$T/s.err' && grep -q '\[4/5\] plot' '$T/s.err' && ! grep -q 'export' '$T/s.err'"
+check "saitama: the summary says the microdata were not written" grep -q "microdata:  not written" "$T/s.err"
 check "saitama: summary names report.pdf" grep -q "open first: $T/s/report.pdf" "$T/s.err"
 check "saitama: summary gives the response rate" grep -q "response rate 51.1%" "$T/s.err"
 pdftotext "$T/s/report.pdf" "$T/s.txt"
