@@ -8,10 +8,11 @@
  * folder is removed and OUTDIR holds nothing respondent-level.
  *
  * Stale work folders: a run killed with SIGKILL (or by a crash, a power cut) cannot remove its
- * OUTDIR.tmpXXXXXX, which holds those respondent-level files. Each run writes into its work
- * folder, straight after making it, PID_FILE with its process id and the process's start time
- * (/proc/PID/stat, field 22: a recycled pid has another). A later run into the same OUTDIR
- * removes a folder of that name only when its PID_FILE names a process that no longer exists,
+ * OUTDIR.tmpXXXXXX, which holds those respondent-level files, nor the earlier OUTDIR it had
+ * just moved aside as OUTDIR.oldXXXXXX. Each run writes into its work folder, straight after
+ * making it (and into the old folder, straight after moving it aside), PID_FILE with its process
+ * id and the process's start time (/proc/PID/stat, field 22: a recycled pid has another). A
+ * later run into the same OUTDIR removes a folder of either name only when its PID_FILE names a process that no longer exists,
  * or another process under the same pid. No pid file (a folder someone else made, or one whose
  * run died in the instant between mkdtemp and writing it), a live run, a file of that name that
  * is not a folder, or a folder of another user: left alone. */
@@ -128,7 +129,8 @@ void rp_remove_stale(const char *outdir, int quiet)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp", 4) != 0 ||
+        if (strncmp(e->d_name, base, blen) != 0 ||
+            (strncmp(e->d_name + blen, ".tmp", 4) != 0 && strncmp(e->d_name + blen, ".old", 4) != 0) ||
             !temp_suffix(e->d_name + blen + 4))
             continue;
         char path[PATH_MAX];

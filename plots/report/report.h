@@ -22,6 +22,7 @@ typedef struct ts_report_options {
     int quiet;            /* --quiet: nothing on stderr unless a stage fails */
     int force;            /* --force: replace an OUTDIR that is not a report's */
     int with_microdata;   /* --with-microdata: keep the respondent-level files in restricted/ */
+    int raw_csv;          /* --raw-csv: tab and export write text cells as they are (lib/csvwrite) */
     int argc;             /* the command line, for the reproducibility record */
     char **argv;
 } ts_report_options;
@@ -146,8 +147,9 @@ void rp_summary(rp_ctx *c, const char *outdir);
 
 /* Write DIR/RP_PID_FILE: this process's id and start time. Returns 0 or -1 (errno set). */
 int rp_pid_file_write(const char *dir);
-/* Remove every OUTDIR.tmpXXXXXX beside OUTDIR that an earlier run made and that its pid file
- * proves stale (that run has ended); say so on stderr unless QUIET. Nothing else is touched. */
+/* Remove every OUTDIR.tmpXXXXXX (a work folder) and OUTDIR.oldXXXXXX (an earlier OUTDIR moved
+ * aside) beside OUTDIR that an earlier run made and that its pid file proves stale (that run has
+ * ended); say so on stderr unless QUIET. Nothing else is touched. */
 void rp_remove_stale(const char *outdir, int quiet);
 /* Make RP_RESTRICTED in the current folder, mode 0700. Returns 0 or -1 (errno set). */
 int rp_restricted_make(void);

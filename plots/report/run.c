@@ -212,6 +212,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     }
     /* The respondent-level files go to restricted/ (0700) from the start; export, which
      * writes nothing else, runs only when they are to be kept. */
+    /* --raw-csv goes last: when not given, its NULL ends the list where it stands */
+    const char *raw_csv = ctx->opt->raw_csv ? "--raw-csv" : NULL;
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
@@ -222,11 +224,12 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
           "weighting-report.csv", RP_RESTRICTED "/dataset.tsd", NULL},
          ".log/weight", NULL},
         {"tab", "tsunagari-tab",
-         {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", RP_RESTRICTED "/weighted.tsd", NULL},
+         {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", RP_RESTRICTED "/weighted.tsd", raw_csv, NULL},
          ".log/tab", NULL},
         {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL},
         {"export", "tsunagari-export",
-         {"--labels", "--bom", "-o", RP_RESTRICTED "/answers-labelled.csv", RP_RESTRICTED "/weighted.tsd", NULL},
+         {"--labels", "--bom", "-o", RP_RESTRICTED "/answers-labelled.csv", RP_RESTRICTED "/weighted.tsd", raw_csv,
+          NULL},
          ".log/export", NULL},
     };
     size_t nstages = sizeof stages / sizeof stages[0] - (ctx->opt->with_microdata ? 0 : 1);
@@ -285,12 +288,17 @@ static int into_place(run *R)
                 rmdir(old);
             return 73;
         }
+        /* Ours to remove from now on, and a killed run's to remove for the next run. */
+        rp_pid_file_write(old);
     }
     if (rename(R->tmpdir, R->outdir) != 0) {
         fprintf(stderr, "tsunagari-report: %s: cannot rename %s into place: %s\n", R->outdir, R->tmpdir,
                 strerror(errno));
-        if (old[0])
-            rename(old, R->outdir);
+        if (old[0] && rename(old, R->outdir) == 0) {
+            char pid_file[PATH_MAX];
+            snprintf(pid_file, sizeof pid_file, "%s/%s", R->outdir, RP_PID_FILE);
+            unlink(pid_file);
+        }
         return 73;
     }
     R->tmp_made = NULL;

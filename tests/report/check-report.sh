@@ -54,6 +54,8 @@ check "rerun: same file list" test "$(cd "$T/first" && find . | sort)" = "$(cd "
 # ... and replaces the earlier report in place.
 "$R" -q "$Y" -o "$T/a/out" 2>/dev/null
 check "a third run replaces the earlier report" diff -r "$T/first" "$T/a/out"
+check "replacing: no OUTDIR.old folder or pid file left" \
+    test -z "$(ls -d "$T"/a/out.old* "$T"/a/out.tmp* "$T/a/out/.tsunagari-report.pid" 2>/dev/null)"
 
 # 2b. --with-microdata: the respondent-level files, and only they, in restricted/ (0700, files
 #     0600, a README in Japanese and English); every file's checksum in the record; a rerun gives
@@ -97,6 +99,8 @@ wait $dead
 me_start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
 for d in DEADaa RECYCL LIVEaa NOPIDa; do mkdir "$T/st/out.tmp$d" && echo x >"$T/st/out.tmp$d/dataset.tsd"; done
 echo "tsunagari-report pid $dead start 1" >"$T/st/out.tmpDEADaa/.tsunagari-report.pid"
+mkdir "$T/st/out.oldDEADaa" && cp "$T/st/out.tmpDEADaa/.tsunagari-report.pid" "$T/st/out.oldDEADaa/"
+mkdir "$T/st/out.oldNOPIDa"
 echo "tsunagari-report pid $$ start $((me_start + 1))" >"$T/st/out.tmpRECYCL/.tsunagari-report.pid"
 echo "tsunagari-report pid $$ start $me_start" >"$T/st/out.tmpLIVEaa/.tsunagari-report.pid"
 echo keep >"$T/st/out.tmpFILEaa"
@@ -106,6 +110,8 @@ check "stale work folders: the run succeeds" test $? -eq 0
 check "stale: a folder whose run has ended is removed, and said so" \
     sh -c "test ! -e '$T/st/out.tmpDEADaa' && grep -q 'removed $T/st/out.tmpDEADaa, left by an earlier run that was killed' '$T/st.err'"
 check "stale: a folder whose pid is now another process is removed" test ! -e "$T/st/out.tmpRECYCL"
+check "stale: an earlier OUTDIR moved aside by a run that has ended is removed" test ! -e "$T/st/out.oldDEADaa"
+check "stale: an OUTDIR.old folder without a pid file is kept" test -d "$T/st/out.oldNOPIDa"
 check "stale: the folder of a live run is kept" test -f "$T/st/out.tmpLIVEaa/dataset.tsd"
 check "stale: a folder without a pid file is kept" test -f "$T/st/out.tmpNOPIDa/dataset.tsd"
 check "stale: a file of that name is kept" test -f "$T/st/out.tmpFILEaa"
