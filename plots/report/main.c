@@ -44,6 +44,11 @@ static void usage(FILE *fp)
           "                     report's (it has reproducibility.txt, or dataset.tsd and tables.csv)\n"
           "      --force        replace an existing DIR whatever it holds\n"
           "      --with-microdata  also keep the respondent-level files, in DIR/restricted/\n"
+          "      --raw-csv      write tables.csv (and answers-labelled.csv) with every text cell\n"
+          "                     as it is; by default a label starting with = + - @, TAB or CR\n"
+          "                     gets a leading ' (and quotes) so that a spreadsheet shows it as\n"
+          "                     text and never runs it as a formula: for R or pandas (tables.xlsx\n"
+          "                     is safe either way: its cells are strings, never formulas)\n"
           "  -q, --quiet        print nothing unless a stage fails\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
@@ -60,11 +65,11 @@ static void usage(FILE *fp)
 int main(int argc, char **argv)
 {
     ts_report_options o = {.argc = argc, .argv = argv};
-    enum { OPT_VERSION = 256, OPT_FORCE, OPT_MICRODATA };
+    enum { OPT_VERSION = 256, OPT_FORCE, OPT_MICRODATA, OPT_RAW_CSV };
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
         {"force", no_argument, NULL, OPT_FORCE},  {"help", no_argument, NULL, 'h'},
-        {"with-microdata", no_argument, NULL, OPT_MICRODATA},
+        {"with-microdata", no_argument, NULL, OPT_MICRODATA}, {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
@@ -73,6 +78,7 @@ int main(int argc, char **argv)
         case 'q': o.quiet = 1; break;
         case OPT_FORCE: o.force = 1; break;
         case OPT_MICRODATA: o.with_microdata = 1; break;
+        case OPT_RAW_CSV: o.raw_csv = 1; break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("tsunagari-report %s\n", TS_VERSION); return 0;
         default:
