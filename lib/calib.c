@@ -68,6 +68,31 @@ int ts_calib_joint_cells(const ts_calib_margin *m, size_t nm, size_t n, size_t *
     return 0;
 }
 
+double ts_calib_margin_misfit(const double *w, size_t n, const ts_calib_margin *m, size_t nm, size_t *bad_margin,
+                              size_t *bad_cell)
+{
+    double worst = 0;
+    *bad_margin = *bad_cell = 0;
+    for (size_t k = 0; k < nm; k++) {
+        double *sum = calloc(m[k].ncells ? m[k].ncells : 1, sizeof *sum);
+        if (!sum)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (m[k].cell[i] != TS_CALIB_NO_CELL)
+                sum[m[k].cell[i]] += w[i];
+        for (size_t c = 0; c < m[k].ncells; c++) {
+            double t = m[k].total[c], miss = fabs(sum[c] - t) / (t > 1 ? t : 1);
+            if (miss > worst) {
+                worst = miss;
+                *bad_margin = k;
+                *bad_cell = c;
+            }
+        }
+        free(sum);
+    }
+    return worst;
+}
+
 static void joint_table(const double *w, size_t n, const size_t *joint, size_t njoint, double *table)
 {
     memset(table, 0, njoint * sizeof *table);

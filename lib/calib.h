@@ -43,6 +43,14 @@ int ts_calib_rake(double *w, size_t n, const ts_calib_margin *m, size_t nm, cons
  * when the margins cross to more than 50 million cells, -2 when memory runs out. */
 int ts_calib_joint_cells(const ts_calib_margin *m, size_t nm, size_t n, size_t *out, size_t *nused);
 
+/* The largest misfit of weights W (N rows) to the NM margins M: max over cells with a total
+ * of |Σ w − total| / max(total, 1), with the margin and cell where it is into *BAD_MARGIN,
+ * *BAD_CELL. Raking can stop "converged" far from a margin when a cell of the margins' joint
+ * table has no respondent (R's rake() then says nothing): callers check this. -1 when memory
+ * runs out. */
+double ts_calib_margin_misfit(const double *w, size_t n, const ts_calib_margin *m, size_t nm, size_t *bad_margin,
+                              size_t *bad_cell);
+
 typedef enum { TS_CALFUN_LINEAR, TS_CALFUN_RAKING, TS_CALFUN_LOGIT } ts_calfun;
 
 typedef struct ts_calib_control {

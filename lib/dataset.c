@@ -214,7 +214,8 @@ int64_t ts_var_int(const ts_var *v, size_t row)
     case TS_STORE_I64: return ((const int64_t *)v->data)[row];
     case TS_STORE_F64: {
         double x = ((const double *)v->data)[row];
-        return isnan(x) ? TS_MISSING_INT : (int64_t)x;
+        /* outside int64's range the conversion is undefined: such a value has no integer */
+        return isnan(x) || !(x > -9.2e18 && x < 9.2e18) ? TS_MISSING_INT : (int64_t)x;
     }
     default: return TS_MISSING_INT;
     }

@@ -349,14 +349,24 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
         return ts_err_set(err, TS_E_DATA, "dataset: design.lonely_psu \"%s\" is not fail, remove, certainty or adjust",
                           lonely);
     ts_status st = TS_OK;
-    /* The weight columns: a dataset without its final weight is unweighted (weight 1). */
-    const char *w = meta(ds, K_WEIGHT);
-    if (w && ts_dataset_find(ds, w) && ts_design_set(&d->weight, w) != 0)
-        return nomem(err);
-    const char *dw = meta(ds, K_DESIGN_WEIGHT), *cw = meta(ds, K_CALIBRATED);
-    if ((dw && ts_dataset_find(ds, dw) && ts_design_set(&d->design_weight, dw) != 0) ||
-        (cw && ts_dataset_find(ds, cw) && ts_design_set(&d->calibrated_weight, cw) != 0))
-        return nomem(err);
+    /* The weight columns: a dataset without its final weight is unweighted (weight 1); a
+     * weight column that is not a number would read as weight 0 everywhere. */
+    const char *keys[3] = {K_WEIGHT, K_DESIGN_WEIGHT, K_CALIBRATED}, *what[3] = {"weight", "design weight",
+                                                                                 "calibrated weight"};
+    char **fields[3] = {&d->weight, &d->design_weight, &d->calibrated_weight};
+    for (int k = 0; k < 3; k++) {
+        const char *name = meta(ds, keys[k]);
+        const ts_var *v = name ? ts_dataset_find(ds, name) : NULL;
+        if (!name)
+            continue;
+        if (!v) /* read as unweighted it would give the sample's shares, not the population's */
+            return ts_err_set(err, TS_E_DATA, "dataset: the design's %s %s is not in the dataset", what[k], name);
+        if (v->type != TS_VAR_NUMERIC && v->type != TS_VAR_INTEGER)
+            return ts_err_set(err, TS_E_DATA, "dataset: the design's %s %s is %s, not a number", what[k], name,
+                              ts_vartype_name(v->type));
+        if (ts_design_set(fields[k], name) != 0)
+            return nomem(err);
+    }
     if ((st = take_column(ds, K_STRATA, &d->strata, err)) != TS_OK ||
         (st = take_column(ds, K_CLUSTER, &d->cluster, err)) != TS_OK ||
         (st = take_column(ds, K_FPC, &d->fpc, err)) != TS_OK)

@@ -162,8 +162,16 @@ static ts_status take_strata(ts_sample *d, const ts_var *sv, int64_t *key, ts_st
 static ts_status take_psus(ts_sample *d, const ts_var *cv, int64_t *key, ts_strbuf *sum, ts_err *err)
 {
     size_t n = d->n;
+    /* a PSU is a (stratum, cluster) pair: the clusters numbered densely first, so that any
+     * cluster id (negative, or beyond 4·10⁹) makes a key of its own within its stratum */
+    if (cv) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = ts_var_int(cv, i);
+        if (densify(key, n, d->psu) == SIZE_MAX)
+            return nomem(err);
+    }
     for (size_t i = 0; i < n; i++)
-        key[i] = cv ? (int64_t)d->stratum[i] * 4000000000LL + ts_var_int(cv, i) : (int64_t)i;
+        key[i] = cv ? (int64_t)d->stratum[i] * (int64_t)(n + 1) + (int64_t)d->psu[i] : (int64_t)i;
     if ((d->npsu = densify(key, n, d->psu)) == SIZE_MAX)
         return nomem(err);
     if (cv)
@@ -439,7 +447,8 @@ out:
     return rc;
 }
 
-/* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance. */
+/* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance.
+ * Returns 0, -1 when memory runs out, -2 when a GREG model cannot be fitted. */
 static int calibration_residuals(const ts_sample *d, double *z, size_t k)
 {
     size_t n = d->n;
@@ -486,6 +495,10 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
         size_t p = d->ncal, m = 0;
         for (size_t i = 0; i < n; i++)
             m += d->w[i] > 0;
+        /* a least-squares fit of p columns needs at least p rows (GSL's QR refuses fewer and
+         * leaves its output unset) */
+        if (m < p)
+            return -2;
         gsl_matrix *a = gsl_matrix_alloc(m ? m : 1, p);
         gsl_vector *tau = gsl_vector_alloc(p), *b = gsl_vector_alloc(m ? m : 1), *res = gsl_vector_alloc(m ? m : 1),
                    *sol = gsl_vector_alloc(p);
@@ -504,14 +517,17 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
                     gsl_matrix_set(a, r, j, d->calx[i * p + j] * sd);
                 r++;
             }
-        gsl_linalg_QR_decomp(a, tau);
-        for (size_t j = 0; j < k; j++) {
+        int bad = gsl_linalg_QR_decomp(a, tau) != 0;
+        for (size_t j = 0; j < k && !bad; j++) {
             for (size_t i = 0, r = 0; i < n; i++)
                 if (d->w[i] > 0) {
                     double gsd = d->wcal[i] / d->d[i] * sqrt(d->d[i]);
                     gsl_vector_set(b, r++, z[i * k + j] / gsd);
                 }
-            gsl_linalg_QR_lssolve(a, tau, b, sol, res);
+            if (gsl_linalg_QR_lssolve(a, tau, b, sol, res) != 0) {
+                bad = 1;
+                break;
+            }
             for (size_t i = 0, r = 0; i < n; i++)
                 if (d->w[i] > 0) {
                     double gsd = d->wcal[i] / d->d[i] * sqrt(d->d[i]);
@@ -523,13 +539,20 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
         gsl_vector_free(b);
         gsl_vector_free(res);
         gsl_vector_free(sol);
+        if (bad)
+            return -2;
     }
     return 0;
 }
 
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
 {
-    if (calibration_residuals(d, z, k) != 0)
+    int rc = calibration_residuals(d, z, k);
+    if (rc == -2)
+        return ts_err_set(err, TS_E_DATA, "the GREG calibration's model (%zu columns) cannot be fitted to the "
+                                          "respondents with a weight (too few of them, or a degenerate fit): "
+                                          "its variance is undefined", d->ncal);
+    if (rc != 0)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     memset(v, 0, k * k * sizeof *v);
     /* PSU totals */

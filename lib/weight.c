@@ -205,6 +205,13 @@ static ts_status rake_rows(const ts_weight_margin *m, size_t nm, rake_state *s, 
     if (!ctl.converged)
         return ts_err_set(err, TS_E_DATA, "raking did not converge in %d sweeps (last change of a joint cell %.3g)",
                           ctl.iterations, ctl.last_change);
+    double misfit = ts_calib_margin_misfit(s->wp, s->np, s->cm, nm, &bad_margin, &bad_cell);
+    if (misfit < 0)
+        return nomem(err);
+    if (misfit > 1e-6) /* "converged" far from a margin: an empty cell of the joint table */
+        return ts_err_set(err, TS_E_DATA, "margin %s: category %d: raking stopped without meeting it (a cell of the "
+                                          "margins' joint table has no respondent)",
+                          m[bad_margin].variable, (int)m[bad_margin].codes[bad_cell]);
     *sweeps = ctl.iterations + 1;
     for (size_t i = 0, j = 0; i < s->n; i++)
         s->w[i] = s->part[i] ? s->wp[j++] : 0;

@@ -520,8 +520,17 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
     ts_rake_control ctl = {r->eps, r->maxit, 0, 0, 0};
     size_t bad_margin = 0, bad_cell = 0;
     int rc = ts_calib_rake(r->wp, r->np, cm, r->nm, joint, used, &ctl, &bad_margin, &bad_cell);
+    size_t miss_margin = 0, miss_cell = 0;
+    double misfit = rc == 0 && ctl.converged ? ts_calib_margin_misfit(r->wp, r->np, cm, r->nm, &miss_margin, &miss_cell) : 0;
     free(joint);
     free(cm);
+    if (misfit < 0)
+        return wctx_nomem(err);
+    if (misfit > 1e-6) /* "converged" without meeting a margin: an empty cell of the joint table */
+        return margin_error(&r->m[miss_margin], miss_cell,
+                            "raking stopped without meeting this margin cell: the margins cannot all be met by these "
+                            "respondents (a cell of their joint table has none); merge cells with [weighting] collapse",
+                            err);
     if (rc == 0 && !ctl.converged)
         st = ts_err_set(err, TS_E_DATA,
                         "raking did not converge in %d sweeps (last change of a joint cell %.3g): the margins may be nearly impossible to meet together (merge sparse cells with [weighting] collapse), or raise [weighting] max_iter",
