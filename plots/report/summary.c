@@ -71,7 +71,8 @@ void rp_summary(rp_ctx *c, const char *outdir)
         warned = 1;
     }
     if (c->suppressed) {
-        fprintf(fp, "  warning:    %ld estimates suppressed (fewer than %s respondents; ＊ in the report)\n",
+        fprintf(fp, "  warning:    %ld estimates suppressed (fewer than %s respondents, or withheld so that those "
+                    "cannot be worked out; ＊ in the report)\n",
                 c->suppressed, rp_get(c, "privacy", "min_cell", NULL));
         warned = 1;
     }
