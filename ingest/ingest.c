@@ -419,7 +419,8 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
         st = ts_strbuf_printf(&rejects_path, "%s.rejects.csv", opt->output) ? nomem(err) : TS_OK;
     if (st != TS_OK)
         goto done;
-    if (!(r.rej = rejects_open(rejects_path.data, opt->input, PROG, opt->max_messages, err))) {
+    if (!(r.rej = rejects_open(rejects_path.data, opt->input, PROG, opt->max_messages,
+                                 opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE, err))) {
         st = err->status;
         goto done;
     }

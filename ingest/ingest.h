@@ -17,6 +17,7 @@ typedef struct ingest_options {
     double max_reject_pct;    /* --max-reject-rate: fail above this share of rows rejected */
     int quiet;                /* -q: no summary */
     unsigned max_messages;    /* problems also printed to stderr, at most this many */
+    int raw_csv;              /* --raw-csv: the rejects file's text cells as they are (lib/csvwrite) */
 } ingest_options;
 
 /* Run the stage. Writes the rejects file whenever the input could be read (even when the run

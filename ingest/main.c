@@ -27,6 +27,10 @@ static const char USAGE[] =
     "      --max-reject-rate PCT  fail when more than PCT%% of rows are rejected (default 5)\n"
     "      --max-messages N       print at most N problems on stderr (default 20); the rejects\n"
     "                             file always has all of them\n"
+    "      --raw-csv              write the rejects file's cells as they are; by default a raw\n"
+    "                             value or record starting with = + - @, TAB or CR gets a\n"
+    "                             leading ' (and quotes) so that a spreadsheet shows it as\n"
+    "                             text, never runs it as a formula\n"
     "  -q, --quiet                no summary on stdout\n"
     "  -h, --help                 this help\n"
     "      --version              print the version\n"
@@ -44,7 +48,7 @@ static const char USAGE[] =
     "--strict, --max-reject-rate, no rows); 66 cannot open input; 73 cannot create output;\n"
     "74 I/O error; 70 internal error. On failure no dataset is written.\n";
 
-enum { OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_MESSAGES, OPT_VERSION };
+enum { OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -62,6 +66,7 @@ int main(int argc, char **argv)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"max-reject-rate", required_argument, NULL, OPT_MAX_REJECT},
         {"max-messages", required_argument, NULL, OPT_MAX_MESSAGES},
+        {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -83,6 +88,7 @@ int main(int argc, char **argv)
         case OPT_VERSION: printf("tsunagari-ingest %s\n", TS_VERSION); return 0;
         case OPT_REJECTS: opt.rejects = optarg; break;
         case OPT_STRICT: opt.strict = 1; break;
+        case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_ENCODING:
             if (ts_encoding_parse(optarg, &opt.encoding) != 0)
                 return usage_error("--encoding: expected auto, utf-8 or cp932, got ", optarg);

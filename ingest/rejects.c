@@ -26,6 +26,7 @@ struct rejects {
     FILE *fp;
     const char *input, *prog;
     unsigned max_messages, shown;
+    ts_csv_mode mode;
     unsigned long held_back;
     unsigned long rows, by_reason[REJ_NREASONS], items;
     unsigned long *items_by_var;
@@ -33,7 +34,7 @@ struct rejects {
 };
 
 rejects *rejects_open(const char *path, const char *input, const char *prog, unsigned max_messages,
-                      ts_err *err)
+                      ts_csv_mode mode, ts_err *err)
 {
     rejects *r = calloc(1, sizeof *r);
     if (!r) {
@@ -49,6 +50,7 @@ rejects *rejects_open(const char *path, const char *input, const char *prog, uns
     r->input = input;
     r->prog = prog;
     r->max_messages = max_messages;
+    r->mode = mode;
     ts_csv_put_bom(r->fp);
     fputs("line,column,column_name,variable,severity,reason,value,record\n", r->fp);
     return r;
@@ -70,11 +72,11 @@ static void message(rejects *r, unsigned long line, size_t column, const char *w
 /* Write raw bytes as a CSV field that is clean UTF-8 whatever they were: bytes that are not
  * valid UTF-8 (a CP932 row in a UTF-8 file) and NUL bytes become \xNN, so the rejects file
  * itself always opens, and the user still sees which bytes were there. */
-static void put_clean(FILE *fp, const char *s, size_t n)
+static void put_clean(FILE *fp, const char *s, size_t n, ts_csv_mode mode)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (ts_utf8_valid_prefix(u, n) == n && !memchr(s, '\0', n)) {
-        ts_csv_put(fp, s, n);
+        ts_csv_put_text(fp, s, n, mode);
         return;
     }
     ts_strbuf clean = TS_STRBUF_INIT;
@@ -90,7 +92,7 @@ static void put_clean(FILE *fp, const char *s, size_t n)
             i++;
         }
     }
-    ts_csv_put(fp, clean.data ? clean.data : "", clean.len);
+    ts_csv_put_text(fp, clean.data ? clean.data : "", clean.len, mode);
     ts_strbuf_free(&clean);
 }
 
@@ -102,15 +104,15 @@ static void write_line(rejects *r, unsigned long line, size_t column, const char
     if (column)
         fprintf(r->fp, "%zu", column);
     putc(',', r->fp);
-    ts_csv_put_str(r->fp, column_name);
+    ts_csv_put_text_str(r->fp, column_name, r->mode); /* the raw file's own header */
     putc(',', r->fp);
-    ts_csv_put_str(r->fp, variable);
+    ts_csv_put_text_str(r->fp, variable, r->mode);
     fprintf(r->fp, ",%s,", severity);
-    ts_csv_put_str(r->fp, reason);
+    ts_csv_put_text_str(r->fp, reason, r->mode);
     putc(',', r->fp);
-    put_clean(r->fp, value ? value : "", value ? value_len : 0);
+    put_clean(r->fp, value ? value : "", value ? value_len : 0, r->mode);
     putc(',', r->fp);
-    put_clean(r->fp, record ? record : "", record ? record_len : 0);
+    put_clean(r->fp, record ? record : "", record ? record_len : 0, r->mode);
     putc('\n', r->fp);
 }
 

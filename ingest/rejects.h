@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "atomicfile.h"
+#include "csvwrite.h"
 #include "status.h"
 
 typedef enum {
@@ -17,9 +18,10 @@ typedef enum {
 typedef struct rejects rejects;
 
 /* Open the rejects file PATH (written atomically) for problems in INPUT (the name shown in
- * messages). Up to MAX_MESSAGES problems are also printed to stderr as PROG: file:line:col: ... */
+ * messages). Up to MAX_MESSAGES problems are also printed to stderr as PROG: file:line:col: ...
+ * MODE: whether a raw cell or record a spreadsheet would run as a formula is neutralised. */
 rejects *rejects_open(const char *path, const char *input, const char *prog, unsigned max_messages,
-                      ts_err *err);
+                      ts_csv_mode mode, ts_err *err);
 
 /* A whole row left out of the dataset. COLUMN is 1-based (0 when unknown), COLUMN_NAME the
  * raw header there ("" when unknown), VALUE the offending cell, RECORD the row as read. */

@@ -217,11 +217,11 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
-          enc, "--max-messages", "5", raw, NULL},
+          enc, "--max-messages", "5", raw, raw_csv, NULL},
          ".log/ingest", raw},
         {"weight", "tsunagari-weight",
          {"-s", mf, "-o", RP_RESTRICTED "/weighted.tsd", "--report", "weighting-report.txt", "--report-csv",
-          "weighting-report.csv", RP_RESTRICTED "/dataset.tsd", NULL},
+          "weighting-report.csv", RP_RESTRICTED "/dataset.tsd", raw_csv, NULL},
          ".log/weight", NULL},
         {"tab", "tsunagari-tab",
          {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", RP_RESTRICTED "/weighted.tsd", raw_csv, NULL},

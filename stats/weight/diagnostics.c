@@ -15,10 +15,11 @@ void diagnostics_csv_row(wctx *c, const char *kind, const char *group, const cha
                          double before, double after, double value)
 {
     const double v[5] = {n, target, before, after, value};
+    ts_csv_mode mode = c->opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE; /* a level is a codebook label */
     fprintf(c->csv, "%s,", kind);
-    ts_csv_put_str(c->csv, group);
+    ts_csv_put_text_str(c->csv, group, mode);
     putc(',', c->csv);
-    ts_csv_put_str(c->csv, level);
+    ts_csv_put_text_str(c->csv, level, mode);
     for (int k = 0; k < 5; k++) {
         putc(',', c->csv);
         if (!isnan(v[k]))

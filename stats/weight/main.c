@@ -23,6 +23,9 @@ static const char USAGE[] =
     "                         (min, max, ratio, CV, Kish deff = 1 + CV², effective n) overall\n"
     "                         and per stratum, iterations, trimming\n"
     "      --report-csv FILE  the same diagnostics as CSV\n"
+    "      --raw-csv          write its labels as they are; by default a label starting with\n"
+    "                         = + - @, TAB or CR gets a leading ' (and quotes) so that a\n"
+    "                         spreadsheet shows it as text, never runs it as a formula\n"
     "      --set S.KEY=VALUE  set KEY of section S, over the manifest (repeatable), e.g.\n"
     "                           --set weighting.method=rake --set weighting.margins=age,sex\n"
     "                           --set margin.age.file=pop.csv --set margin.age.vars=age_band\n"
@@ -57,7 +60,7 @@ static const char USAGE[] =
     "disagree, no convergence: the message says which); 66 input missing; 73 cannot create\n"
     "output; 74 I/O error. Nothing is written when the run fails.\n";
 
-enum { OPT_REPORT = 256, OPT_REPORT_CSV, OPT_SET, OPT_VERSION };
+enum { OPT_REPORT = 256, OPT_REPORT_CSV, OPT_RAW_CSV, OPT_SET, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"survey", required_argument, NULL, 's'},   {"output", required_argument, NULL, 'o'},
         {"report", required_argument, NULL, OPT_REPORT}, {"report-csv", required_argument, NULL, OPT_REPORT_CSV},
+        {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"set", required_argument, NULL, OPT_SET},   {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},            {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -89,6 +93,7 @@ int main(int argc, char **argv)
         case OPT_VERSION: printf("tsunagari-weight %s\n", TS_VERSION); free(opt.set); return 0;
         case OPT_REPORT: opt.report = optarg; break;
         case OPT_REPORT_CSV: opt.report_csv = optarg; break;
+        case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_SET: opt.set[opt.nset++] = optarg; break;
         case ':': free(opt.set); return usage_error("option needs a value: ", argv[optind - 1]);
         default: free(opt.set); return usage_error("unknown option: ", argv[optind - 1]);

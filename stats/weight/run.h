@@ -14,6 +14,7 @@ typedef struct weight_options {
     const char *output;     /* -o */
     const char *report;     /* --report: text diagnostics; NULL: none (the summary still prints) */
     const char *report_csv; /* --report-csv */
+    int raw_csv;            /* --raw-csv: its group and level cells as they are (lib/csvwrite) */
     char **set;             /* --set SECTION.KEY=VALUE overrides, in order */
     size_t nset;
     int quiet;
