@@ -8,20 +8,23 @@
 
 #include "numparse.h"
 
+static int cmp_code(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 void cells_describe_codes(const ts_var *v, ts_strbuf *out)
 {
-    /* Codes sorted, so that runs show: copy, sort (few codes: insertion sort). */
+    /* Codes sorted, so that runs show: copy, sort (qsort: a codebook may have 20,000 codes,
+     * and every item warning on the variable describes them). */
     size_t n = v->ncodes;
     int32_t *c = malloc((n ? n : 1) * sizeof *c);
     if (!c)
         return;
-    for (size_t i = 0; i < n; i++) {
-        int32_t x = v->codes[i].code;
-        size_t j = i;
-        for (; j > 0 && c[j - 1] > x; j--)
-            c[j] = c[j - 1];
-        c[j] = x;
-    }
+    for (size_t i = 0; i < n; i++)
+        c[i] = v->codes[i].code;
+    qsort(c, n, sizeof *c, cmp_code);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j + 1 < n && c[j + 1] == c[j] + 1)

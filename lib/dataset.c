@@ -82,8 +82,10 @@ static void code_hash_put(ts_var *v, size_t i)
 {
     size_t s = code_slot(v->codes[i].code, v->nslots);
     while (v->code_slots[s] != 0) {
-        if (v->codes[v->code_slots[s] - 1].code == v->codes[i].code)
+        if (v->codes[v->code_slots[s] - 1].code == v->codes[i].code) {
+            v->code_dups = 1;
             return;
+        }
         s = (s + 1) & (v->nslots - 1);
     }
     v->code_slots[s] = i + 1;
@@ -136,6 +138,24 @@ int ts_var_add_code(ts_var *v, int32_t code, int missing, const char *label, con
     v->ncodes++;
     if (v->code_slots)
         code_hash_put(v, v->ncodes - 1);
+    if (missing == TS_CODE_SKIPPED && v->skip_plus1 == 0)
+        v->skip_plus1 = v->ncodes;
+    return 0;
+}
+
+/* Whether X is a missing code of V: through the hash when it has one and no code is there
+ * twice (then the first index with X is the only one), else by the scan of every code. */
+static int missing_code(const ts_var *v, double x)
+{
+    if (v->code_slots && !v->code_dups) {
+        if (!(x == floor(x) && fabs(x) <= 2147483647.0))
+            return 0; /* no code */
+        long k = ts_var_code_index(v, (int64_t)x);
+        return k >= 0 && v->codes[k].missing;
+    }
+    for (size_t i = 0; i < v->ncodes; i++)
+        if (v->codes[i].missing && v->codes[i].code == x)
+            return 1;
     return 0;
 }
 
@@ -300,7 +320,8 @@ int ts_var_set_text(ts_var *v, size_t row, const char *s, size_t len)
 
 int ts_var_is_skipped(const ts_var *v, size_t row)
 {
-    for (size_t k = 0; k < v->ncodes; k++) {
+    /* the first code with missing=skip, kept by ts_var_add_code: no scan of the codes per row */
+    for (size_t k = v->skip_plus1 ? v->skip_plus1 - 1 : v->ncodes; k < v->ncodes; k++) {
         if (v->codes[k].missing != TS_CODE_SKIPPED)
             continue;
         if (v->type == TS_VAR_MULTI)
@@ -329,19 +350,15 @@ int ts_var_is_missing(const ts_var *v, size_t row)
         double x = ts_var_num(v, row);
         if (isnan(x))
             return 1;
-        for (size_t i = 0; i < v->ncodes; i++)
-            if (v->codes[i].missing && v->codes[i].code == x)
-                return 1;
-        return 0;
+        return missing_code(v, x);
     }
     default: {
         int64_t x = ts_var_int(v, row);
         if (x == TS_MISSING_INT)
             return 1;
-        for (size_t i = 0; i < v->ncodes; i++)
-            if (v->codes[i].missing && v->codes[i].code == x)
-                return 1;
-        return 0;
+        if (!(x >= INT32_MIN && x <= INT32_MAX))
+            return 0; /* no code */
+        return missing_code(v, (double)x);
     }
     }
 }

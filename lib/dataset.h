@@ -66,6 +66,8 @@ typedef struct ts_var {
      * is faster). NSLOTS is a power of two, at least twice NCODES. */
     size_t nslots;
     size_t *code_slots;
+    int code_dups;        /* a code was added twice (the hash knows the first only) */
+    size_t skip_plus1;    /* 1 + the index of the first missing=skip code (非該当); 0: none */
     void *data;           /* NROWS values of STORAGE */
 } ts_var;
 

@@ -75,6 +75,48 @@ static void test_small_and_empty(void)
     ts_var_free(v);
 }
 
+/* ts_var_is_missing and ts_var_is_skipped on a variable with the hash give what a scan of
+ * the codes gives: missing codes among 1,000, 非該当, codes not declared, and a repeated code. */
+static void test_missing_and_skipped(void)
+{
+    ts_var *v = ts_var_new("city", TS_VAR_SINGLE);
+    for (int k = 0; k < 1000; k++)
+        ts_var_add_code(v, k * 3 - 1500, k % 100 == 7 ? TS_CODE_MISSING : k == 500 ? TS_CODE_SKIPPED : 0, "", "", "");
+    ts_var_choose_storage(v);
+    ts_dataset *ds = ts_dataset_new();
+    ts_dataset_add_var(ds, v);
+    ts_dataset_reserve(ds, 4000);
+    ds->nrows = 4000;
+    int ok = 1;
+    for (size_t r = 0; r < 4000; r++) {
+        int64_t x = (int64_t)r - 1600; /* codes, non-codes, below and above */
+        ts_var_set_int(v, r, x);
+        long k = scan(v, x);
+        int missing = k >= 0 && v->codes[k].missing, skipped = k == 500;
+        ok &= ts_var_is_missing(v, r) == missing && ts_var_is_skipped(v, r) == skipped;
+    }
+    T_CHECK(ok);
+    T_CHECK(ts_var_is_missing(v, 7 * 3 - 1500 + 1600) == 1 && ts_var_is_skipped(v, 500 * 3 - 1500 + 1600) == 1);
+    ts_var_set_int(v, 0, TS_MISSING_INT);
+    T_CHECK(ts_var_is_missing(v, 0) == 1);
+    ts_dataset_free(ds);
+
+    /* a repeated code: missing when any code with that value is (the scan's answer) */
+    ts_var *d = ts_var_new("d", TS_VAR_NUMERIC);
+    for (int k = 0; k < 40; k++)
+        ts_var_add_code(d, k, 0, "", "", "");
+    ts_var_add_code(d, 5, TS_CODE_MISSING, "", "", "");
+    ds = ts_dataset_new();
+    ts_dataset_add_var(ds, d);
+    ts_dataset_reserve(ds, 3);
+    ds->nrows = 3;
+    ts_var_set_num(d, 0, 5);
+    ts_var_set_num(d, 1, 5.5);
+    ts_var_set_num(d, 2, 6);
+    T_CHECK(ts_var_is_missing(d, 0) == 1 && ts_var_is_missing(d, 1) == 0 && ts_var_is_missing(d, 2) == 0);
+    ts_dataset_free(ds);
+}
+
 /* A codebook: an id and one single variable with N codes; DUP repeats code DUP (if >= 0). */
 static ts_codebook *big_codebook(int n, int dup, ts_err *err)
 {
@@ -116,6 +158,7 @@ int main(void)
     test_small_and_empty();
     test_many_codes();
     test_duplicates_first();
+    test_missing_and_skipped();
     test_codebook();
     T_DONE();
 }
