@@ -163,21 +163,31 @@ check-valgrind: $(PROGRAMS)
 # libFuzzer targets for the parsers (tests/fuzz/fuzz_*.c): clang only, so not part of all or
 # check. `make fuzz` builds them into $(BUILD)/fuzz/; run one on its corpus, e.g.
 #   build/fuzz/fuzz_condition -dict=tests/fuzz/condition.dict tests/fuzz/corpus/condition
+# A target of a stage's module (not in lib/) names its sources and flags in FUZZ_SRC_NAME and
+# FUZZ_CFLAGS_NAME; both builds below compile them in.
 FUZZ_CC  ?= clang
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRC_fuzz_margins    := stats/weight/margins.c
+FUZZ_CFLAGS_fuzz_margins := -Istats/weight
+FUZZ_SRC_fuzz_tables     := plots/tables.c
+FUZZ_CFLAGS_fuzz_tables  := -Iplots
+FUZZ_SRC_fuzz_chartspec  := plots/chartspec.c plots/tables.c plots/reference.c
+FUZZ_CFLAGS_fuzz_chartspec = -Iplots $(shell $(PKG_CONFIG) --cflags $(PLOT_PKGS))
+$(foreach t,margins tables chartspec,$(eval $(BUILD)/fuzz/fuzz_$(t) $(BUILD)/fuzz-replay/fuzz_$(t): $(FUZZ_SRC_fuzz_$(t))))
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $< $(LIB_SRC) $(LDLIBS) -o $@
+	    -fno-sanitize-recover=all -Ilib $(FUZZ_CFLAGS_$*) $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	    $< $(FUZZ_SRC_$*) $(LIB_SRC) $(LDLIBS) -o $@
 
 # The same targets as plain programs (-DTS_FUZZ_MAIN, any compiler) replaying their seed corpus
 # and every kept crasher (tests/fuzz/corpus/NAME/) in make check, under ASan+UBSan in SAN=1.
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz-replay/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CPPFLAGS) -DTS_FUZZ_MAIN $(LDFLAGS) $< $(LIB_A) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(FUZZ_CFLAGS_$*) -DTS_FUZZ_MAIN $(LDFLAGS) $< $(FUZZ_SRC_$*) $(LIB_A) $(LDLIBS) -o $@
 check-fuzz-replay: $(FUZZ_REPLAY)
 	@for f in $(FUZZ_REPLAY); do \
 	    name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; \

@@ -2,6 +2,7 @@
 #include "margins.h"
 #include "grow.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,12 +63,14 @@ static int code_of(const ts_var *v, const char *s, size_t n, int32_t *out)
     return -1;
 }
 
-static int add_cell(margin_table *m, const int32_t *codes, double total, unsigned long line)
+/* Add TOTAL to the cell CODES (a new one at the end if none). Returns its index, or -1 (out
+ * of memory). */
+static long add_cell(margin_table *m, const int32_t *codes, double total, unsigned long line)
 {
     long c = margin_find(m, codes);
     if (c >= 0) {
         m->total[c] += total;
-        return 0;
+        return c;
     }
     size_t n = m->ncells + 1;
     int32_t *cc = realloc(m->codes, n * m->nvars * sizeof *cc);
@@ -86,7 +89,7 @@ static int add_cell(margin_table *m, const int32_t *codes, double total, unsigne
     m->total[m->ncells] = total;
     m->line[m->ncells] = line;
     m->ncells = n;
-    return 0;
+    return (long)n - 1;
 }
 
 /* Every data row of the file, kept until all are read to find a cell named twice. */
@@ -276,13 +279,20 @@ static ts_status on_row(void *ctx, const ts_csvtable *t, const ts_record *rec, t
     if (ts_parse_double(f->s, f->len, &total) != 0 || total < 0)
         return ts_err_set(err, TS_E_DATA, "%s:%lu:%ld: %s: expected a count of 0 or more, got \"%s\"", l->file,
                           rec->line, l->count_col + 1, l->count, f->s);
-    if (add_cell(m, l->codes, total, rec->line) != 0 || keys_add(&l->keys, l->ds, rec, t->head, l->count_col) != 0)
+    long c = add_cell(m, l->codes, total, rec->line);
+    if (c < 0 || keys_add(&l->keys, l->ds, rec, t->head, l->count_col) != 0)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    /* Finer rows summed past the largest double would be an infinite target (found by
+     * tests/fuzz/fuzz_margins.c). */
+    if (!isfinite(m->total[c]))
+        return ts_err_set(err, TS_E_DATA, "%s:%lu:%ld: %s: the counts of this cell add up to more than a number can hold",
+                          l->file, rec->line, l->count_col + 1, l->count);
     return TS_OK;
 }
 
-margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
-                          const char *count, ts_err *err)
+/* margin_read and margin_read_mem: FILE is read when DATA is NULL, else the N bytes at DATA. */
+static margin_table *margin_load(const char *file, const void *data, size_t n, const ts_dataset *ds,
+                                 char *const *names, size_t nnames, const char *count, ts_err *err)
 {
     margin_table *m = calloc(1, sizeof *m);
     ts_csvtable *csv = NULL;
@@ -304,7 +314,8 @@ margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *n
     }
     ts_csvtable_opts opt = {.comments = TS_CSVTABLE_COMMENTS_ANY, .problem_column = 1, .on_header = on_header,
                             .on_row = on_row, .ctx = &l};
-    if (!(csv = ts_csvtable_read(file, TS_ENC_AUTO, &opt, err)))
+    if (!(csv = data ? ts_csvtable_read_mem(data, n, file, TS_ENC_AUTO, &opt, err)
+                     : ts_csvtable_read(file, TS_ENC_AUTO, &opt, err)))
         goto fail;
     if (m->ncells == 0) {
         ts_err_set(err, TS_E_DATA, "%s: no rows", file);
@@ -324,4 +335,16 @@ fail:
     free(l.codes);
     margin_free(m);
     return NULL;
+}
+
+margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
+                          const char *count, ts_err *err)
+{
+    return margin_load(file, NULL, 0, ds, names, nnames, count, err);
+}
+
+margin_table *margin_read_mem(const void *data, size_t n, const char *name, const ts_dataset *ds,
+                              char *const *names, size_t nnames, const char *count, ts_err *err)
+{
+    return margin_load(name, data ? data : "", n, ds, names, nnames, count, err);
 }

@@ -29,6 +29,10 @@ typedef struct margin_table {
  * rows that name the same cell (男性 and Male, or a row pasted twice), with both lines. */
 margin_table *margin_read(const char *file, const ts_dataset *ds, char *const *names, size_t nnames,
                           const char *count, ts_err *err);
+/* The same over the N bytes at DATA (borrowed for the call; plain text, not gzip); NAME stands
+ * for the file in messages and in the table's FILE. For tests and fuzzing. */
+margin_table *margin_read_mem(const void *data, size_t n, const char *name, const ts_dataset *ds,
+                              char *const *names, size_t nnames, const char *count, ts_err *err);
 void margin_free(margin_table *m);
 
 /* Index of the cell with codes CODES (nvars of them), or -1. */
