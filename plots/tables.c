@@ -149,6 +149,10 @@ const ts_ttable *ts_tables_find(const ts_tables *t, const char *id)
 
 const char *ts_tables_ids(const ts_tables *t) { return t->ids ? t->ids : ""; }
 
+size_t ts_tables_count(const ts_tables *t) { return t->ntables; }
+
+const ts_ttable *ts_tables_at(const ts_tables *t, size_t i) { return &t->tables[i]; }
+
 const ts_tcell *ts_tdomain_cell(const ts_tdomain *d, const char *code)
 {
     for (size_t i = 0; i < d->ncells; i++)
@@ -261,7 +265,8 @@ static ts_status on_row(void *ctx, const ts_csvtable *tab, const ts_record *rec,
     return read_row(&l->p, l->t, &l->ncells);
 }
 
-ts_tables *ts_tables_read(const char *path, ts_err *err)
+/* ts_tables_read and ts_tables_read_mem: PATH is read when DATA is NULL, else the N bytes at DATA. */
+static ts_tables *tables_load(const char *path, const void *data, size_t n, ts_err *err)
 {
     ts_tables *t = calloc(1, sizeof *t);
     if (!t) {
@@ -270,7 +275,8 @@ ts_tables *ts_tables_read(const char *path, ts_err *err)
     }
     loading l = {.p = {.path = path, .err = err}, .t = t};
     ts_csvtable_opts opt = {.problem_column = 1, .on_header = on_header, .on_row = on_row, .ctx = &l};
-    ts_csvtable *csv = ts_csvtable_read(path, TS_ENC_UTF8, &opt, err);
+    ts_csvtable *csv = data ? ts_csvtable_read_mem(data, n, path, TS_ENC_UTF8, &opt, err)
+                            : ts_csvtable_read(path, TS_ENC_UTF8, &opt, err);
     if (!csv)
         goto fail;
     int have_header = csv->head != NULL;
@@ -291,4 +297,11 @@ ts_tables *ts_tables_read(const char *path, ts_err *err)
 fail:
     ts_tables_free(t);
     return NULL;
+}
+
+ts_tables *ts_tables_read(const char *path, ts_err *err) { return tables_load(path, NULL, 0, err); }
+
+ts_tables *ts_tables_read_mem(const void *data, size_t n, const char *name, ts_err *err)
+{
+    return tables_load(name, data ? data : "", n, err);
 }

@@ -43,10 +43,16 @@ typedef struct ts_tables ts_tables;
  * (free with ts_tables_free), or NULL with ERR set: TS_E_NOINPUT when PATH cannot be opened,
  * TS_E_DATA naming the line and column of a malformed row or a missing column. */
 ts_tables *ts_tables_read(const char *path, ts_err *err);
+/* The same over the N bytes at DATA (borrowed for the call); NAME stands for the file in
+ * messages. For tests and fuzzing. */
+ts_tables *ts_tables_read_mem(const void *data, size_t n, const char *name, ts_err *err);
 void ts_tables_free(ts_tables *t);
 
 /* The table with id ID, or NULL. Borrowed from T. */
 const ts_ttable *ts_tables_find(const ts_tables *t, const char *id);
+/* How many tables T holds, and the I-th in file order (I < count). Borrowed from T. */
+size_t ts_tables_count(const ts_tables *t);
+const ts_ttable *ts_tables_at(const ts_tables *t, size_t i);
 /* Comma-separated ids of every table in the file, for messages. Borrowed from T. */
 const char *ts_tables_ids(const ts_tables *t);
 
