@@ -35,6 +35,8 @@ LIB_A   := $(BUILD)/libtsunagari.a
 # ---- stage programs: each folder's main.c plus its other .c files ----------------------
 INGEST_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/*.c))
 EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
+# tsunagari-codebook drafts a starter codebook from a raw export (ingest/codebook/).
+CODEBOOK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/codebook/*.c))
 WEIGHT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/weight/*.c))
 TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
 PLOT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/*.c))
@@ -43,7 +45,8 @@ PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
 # The batch report (plots/report/) reuses the chart modules and writes .xlsx with libxlsxwriter.
 REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/report/*.c))
 
-PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab \
+PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(if $(CODEBOOK_OBJ),$(BIN)/tsunagari-codebook) \
+            $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab \
             $(if $(PLOT_OBJ),$(BIN)/tsunagari-plot) $(if $(REPORT_OBJ),$(BIN)/tsunagari-report)
 
 .DEFAULT_GOAL := all
@@ -66,6 +69,10 @@ $(BIN)/tsunagari-ingest: $(INGEST_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BIN)/tsunagari-export: $(EXPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN)/tsunagari-codebook: $(CODEBOOK_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
