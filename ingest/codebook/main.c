@@ -1,0 +1,128 @@
+/* main.c — tsunagari-codebook: argv → options → draft_run() → exit code. Nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draft.h"
+
+static const char USAGE[] =
+    "Usage: tsunagari-codebook draft [options] RAW.csv[.gz]\n"
+    "\n"
+    "Draft a starter codebook (docs/codebook.md) from a raw survey export: the first command a\n"
+    "new survey needs. Every column becomes a variable with a safe ASCII name (the leading\n"
+    "ASCII of its header as in q12, else q<column number>), its header text as column and\n"
+    "label, and a type guessed from its values, each guess explained on a # comment line above\n"
+    "it. Edit the draft (labels, ranges, missing codes), then give it to tsunagari-ingest.\n"
+    "\n"
+    "  -o, --output FILE      codebook to write, atomically (default: standard output)\n"
+    "      --encoding ENC     auto (default), utf-8 or cp932 (Shift_JIS as Excel writes it;\n"
+    "                         also accepted: utf8, sjis, shift_jis, windows-31j, ms932)\n"
+    "      --header-rows N    1 (default), or 2: a question row, then an option row\n"
+    "                         (SurveyMonkey): a column is named as tsunagari-ingest\n"
+    "                         --header-rows 2 names it, \"question / option\", the question\n"
+    "                         carried forward over blank cells of the first row\n"
+    "  -h, --help             this help\n"
+    "      --version          print the version\n"
+    "\n"
+    "Guesses, in this order:\n"
+    "  id         a column named like id, ID, No, 番号 or 回答ID of unique positive integers\n"
+    "  timestamp  dates and times (2022/11/19 10:15:00, ISO 8601): text, keep=no\n"
+    "  multi      two or more adjacent columns of only 0/1 with a common header prefix\n"
+    "             (Q5_1, Q5_2: 0/1-column form), or answers joined by \", \" \",\" \";\" \"、\" or\n"
+    "             \"|\" from a small set of options (list form; separator set)\n"
+    "  single     whole numbers from 0 or 1 up to 12 (answers=codes), or at most 20 short labels that\n"
+    "             repeat (answers=labels, coded 1..k in the order of a known answer scale, of\n"
+    "             the numbers the labels start with, or as first seen)\n"
+    "  integer, numeric   numbers; min and max are the ones seen\n"
+    "  text       anything else (free text), keep=no\n"
+    "Missing-looking answers are marked missing=yes: the labels 無回答, 回答しない, わからない,\n"
+    "不明 ... (coded 9, or 99 above more codes), and a 9, 99, 999 or 9999 standing apart\n"
+    "above the other numbers. Blank cells are system missing. Rows of only empty cells and\n"
+    "broken rows are left out and counted in the first comment. Spellings of a label that\n"
+    "differ only in width or spaces (１回, 1回) are one code, the others its aliases. The\n"
+    "codebook columns answers, separator and aliases are written only when a variable needs\n"
+    "them, so a codes-only export's draft is a classic codebook. Comments quote option labels,\n"
+    "never free text. The same input gives the same bytes; the codebook is UTF-8.\n"
+    "\n"
+    "RAW may be plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or CRLF;\n"
+    "\"-\" reads standard input.\n"
+    "\n"
+    "Exit status: 0 success; 64 usage; 65 data error (empty file, no data rows, a broken\n"
+    "header); 66 cannot open input; 73 cannot create output; 74 I/O error; 70 internal error.\n"
+    "On failure no codebook is written.\n";
+
+enum { OPT_ENCODING = 256, OPT_HEADER_ROWS, OPT_VERSION };
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "tsunagari-codebook: %s%s\nTry 'tsunagari-codebook --help'.\n", msg, arg ? arg : "");
+    return 64;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
+        {"header-rows", required_argument, NULL, OPT_HEADER_ROWS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    draft_options opt = {NULL, "-", TS_ENC_AUTO, 1};
+
+    /* The command word comes first; --help and --version also work without it. */
+    if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(USAGE, stdout);
+        return ferror(stdout) ? 74 : 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("tsunagari-codebook %s\n", TS_VERSION);
+        return 0;
+    }
+    if (argc < 2)
+        return usage_error("missing the command: draft", NULL);
+    if (strcmp(argv[1], "draft") != 0)
+        return usage_error("unknown command: ", argv[1]);
+    argc--;
+    argv++; /* getopt reads the options after "draft" as a program's own */
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': opt.output = optarg; break;
+        case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
+        case OPT_VERSION: printf("tsunagari-codebook %s\n", TS_VERSION); return 0;
+        case OPT_ENCODING:
+            if (ts_encoding_parse(optarg, &opt.encoding) != 0)
+                return usage_error("--encoding: expected auto, utf-8 or cp932, got ", optarg);
+            break;
+        case OPT_HEADER_ROWS:
+            if (strcmp(optarg, "1") == 0)
+                opt.header_rows = 1;
+            else if (strcmp(optarg, "2") == 0)
+                opt.header_rows = 2;
+            else
+                return usage_error("--header-rows: expected 1 or 2, got ", optarg);
+            break;
+        case ':': return usage_error("option needs a value: ", argv[optind - 1]);
+        default: return usage_error("unknown option: ", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error(optind == argc ? "missing the raw CSV file" : "more than one raw file given", NULL);
+    opt.input = argv[optind];
+
+    ts_err err = TS_ERR_INIT;
+    ts_status st = draft_run(&opt, stdout, &err);
+    if (st != TS_OK)
+        fprintf(stderr, "tsunagari-codebook: %s\n", err.msg ? err.msg : ts_strerror(st));
+    ts_err_clear(&err);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tsunagari-codebook: standard output: write error\n");
+        if (st == TS_OK)
+            return 74;
+    }
+    return ts_status_exit_code(st);
+}
