@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "textfold.h"
+
+#define TS_SUGGEST_MAX 64 /* code points of an answer or label compared for suggestions */
 
 static int cmp_code(const void *a, const void *b)
 {
@@ -89,12 +92,148 @@ static cell_status warn_number(const ts_var *v, ts_strbuf *why, const char *what
     return CELL_WARN;
 }
 
-static cell_status parse_single(ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+/* ---- label-coded answers (docs/codebook.md): the cell folded, then found among the labels */
+
+/* The folded form of S[0..N) in BUF (of SIZE bytes) or, when longer, in a new string that
+ * *OWNED holds; NULL out of memory. */
+static char *fold_cell(const char *s, size_t n, char *buf, size_t size, char **owned, size_t *len)
+{
+    *owned = NULL;
+    char *out = buf;
+    if (n + 1 > size && !(out = *owned = malloc(n + 1)))
+        return NULL;
+    *len = ts_text_fold(s, n, out);
+    return out;
+}
+
+/* S[0..N) (UTF-8; other bytes count one each) as code points in OUT (at most CAP). */
+static size_t code_points(const char *s, size_t n, uint32_t *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < cap; k++) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + len > n)
+            len = 1;
+        uint32_t x = len == 1 ? c : (uint32_t)(c & (0x7F >> len));
+        for (size_t j = 1; j < len; j++)
+            x = x << 6 | ((unsigned char)s[i + j] & 0x3F);
+        out[k] = x;
+        i += len;
+    }
+    return k;
+}
+
+/* Levenshtein distance between A[0..NA) and B[0..NB), code points. */
+static size_t edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    size_t row[TS_SUGGEST_MAX + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* "; nearest labels: "時々ある" (code 2), ...": up to 3 codes whose label or alias is
+ * nearest the folded answer F[0..N) by edit distance, and not wholly different from it. */
+static void suggest_labels(const ts_cbvar *cv, const char *f, size_t n, ts_strbuf *why)
+{
+    uint32_t a[TS_SUGGEST_MAX], b[TS_SUGGEST_MAX];
+    size_t na = code_points(f, n, a, TS_SUGGEST_MAX);
+    size_t best[3], dist[3], nbest = 0;
+    for (size_t e = 0; e < cv->nlabels; e++) {
+        const ts_cblabel *l = &cv->labels[e];
+        size_t nb = code_points(l->text, l->len, b, TS_SUGGEST_MAX);
+        size_t d = edit_distance(a, na, b, nb);
+        if (3 * d > 2 * (na > nb ? na : nb))
+            continue; /* more than two thirds different: no help */
+        size_t seen = nbest;
+        for (size_t i = 0; i < nbest; i++)
+            if (best[i] == l->code)
+                seen = i;
+        if (seen < nbest) {
+            if (d >= dist[seen])
+                continue;
+            for (size_t i = seen; i + 1 < nbest; i++) { /* take it out, to put it back in order */
+                best[i] = best[i + 1];
+                dist[i] = dist[i + 1];
+            }
+            nbest--;
+        }
+        size_t at = nbest;
+        while (at > 0 && dist[at - 1] > d)
+            at--;
+        if (at >= 3)
+            continue;
+        for (size_t i = nbest < 3 ? nbest : 2; i > at; i--) {
+            best[i] = best[i - 1];
+            dist[i] = dist[i - 1];
+        }
+        best[at] = l->code;
+        dist[at] = d;
+        if (nbest < 3)
+            nbest++;
+    }
+    for (size_t i = 0; i < nbest; i++)
+        ts_strbuf_printf(why, "%s\"%s\" (code %d)", i ? ", " : "; nearest labels: ", cv->def->codes[best[i]].label,
+                         cv->def->codes[best[i]].code);
+    /* None near: a short list is shown whole, so that the user sees what was expected. */
+    for (size_t k = 0; nbest == 0 && cv->def->ncodes <= 8 && k < cv->def->ncodes; k++)
+        ts_strbuf_printf(why, "%s\"%s\" (code %d)", k ? ", " : "; labels are ", cv->def->codes[k].label,
+                         cv->def->codes[k].code);
+}
+
+static cell_status warn_label(const ts_cbvar *cv, ts_strbuf *why, const char *what, const char *s, size_t n,
+                              const char *f, size_t fn)
+{
+    ts_strbuf_append_str(why, what);
+    quote_value(why, s, n);
+    ts_strbuf_append_str(why, cv->answers == TS_ANSWERS_EITHER ? " is neither a code nor a label" : " matches no label");
+    suggest_labels(cv, f, fn, why);
+    return CELL_WARN;
+}
+
+/* A code given as text: the index of the code S[0..N) is, or -1. */
+static long code_of(const ts_var *v, const char *s, size_t n)
 {
     int64_t x;
-    if (ts_parse_int64(s, n, &x) == 0 && ts_var_code_index(v, x) >= 0) {
+    return ts_parse_int64(s, n, &x) == 0 ? ts_var_code_index(v, x) : -1;
+}
+
+static cell_status parse_single(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+{
+    int64_t x;
+    if (cv->answers != TS_ANSWERS_LABELS && ts_parse_int64(s, n, &x) == 0 && ts_var_code_index(v, x) >= 0) {
         ts_var_set_int(v, row, x);
         return CELL_OK;
+    }
+    if (cv->answers != TS_ANSWERS_CODES) {
+        char buf[512], *owned;
+        size_t fn;
+        const char *f = fold_cell(s, n, buf, sizeof buf, &owned, &fn);
+        if (!f)
+            return CELL_NOMEM;
+        long k = ts_codebook_find_label(cv, f, fn);
+        cell_status cs = CELL_OK;
+        if (k >= 0)
+            ts_var_set_int(v, row, v->codes[k].code);
+        else
+            cs = warn_label(cv, why, "", s, n, f, fn);
+        free(owned);
+        return cs;
     }
     if (ts_parse_int64(s, n, &x) == 0)
         ts_strbuf_printf(why, "code %lld is not one of ", (long long)x);
@@ -107,34 +246,103 @@ static cell_status parse_single(ts_var *v, size_t row, const char *s, size_t n, 
     return CELL_WARN;
 }
 
-static cell_status parse_multi_list(ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why)
+/* Whether SEP[0..SN) starts at S[J] (S of N bytes). */
+static int sep_at(const char *s, size_t n, size_t j, const char *sep, size_t sn)
+{
+    return j + sn <= n && memcmp(s + j, sep, sn) == 0;
+}
+
+/* A multi answer's options as labels (or, with answers=either, codes first): the folded
+ * cell F[0..FN) split at the separator by longest match, so that a label which itself holds
+ * the separator ("はい, 時々") is still one option. */
+static cell_status multi_labels(const ts_cbvar *cv, ts_var *v, const char *f, size_t fn, const char *sep, size_t sn,
+                                uint64_t *mask, ts_strbuf *why)
+{
+    for (size_t i = 0; i < fn;) {
+        while (i < fn && f[i] == ' ')
+            i++;
+        size_t first = i; /* the end of the first piece: at the next separator */
+        while (first < fn && !sep_at(f, fn, first, sep, sn))
+            first++;
+        const char *piece = f + i;
+        size_t pn = first - i;
+        ts_trim(&piece, &pn);
+        long k = cv->answers == TS_ANSWERS_EITHER ? code_of(v, piece, pn) : -1;
+        size_t end = first;
+        for (size_t j = first; k < 0 && cv->answers != TS_ANSWERS_CODES; j++) {
+            if (j == fn || sep_at(f, fn, j, sep, sn)) {
+                const char *t = f + i;
+                size_t tn = j - i;
+                ts_trim(&t, &tn);
+                long l = tn ? ts_codebook_find_label(cv, t, tn) : -1;
+                if (l >= 0) {
+                    k = l;
+                    end = j; /* keep looking: the longest label wins */
+                }
+            }
+            if (j == fn)
+                break;
+        }
+        if (k < 0 && pn > 0)
+            return warn_label(cv, why, "option ", piece, pn, piece, pn);
+        if (k >= 0)
+            *mask |= (uint64_t)1 << k;
+        i = end < fn ? end + sn : fn;
+    }
+    return CELL_OK;
+}
+
+static cell_status parse_multi_list(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n,
+                                    ts_strbuf *why)
 {
     uint64_t mask = 0;
     const char *t = s;
     size_t tn = n;
     ts_trim(&t, &tn);
-    if (tn == 1 && t[0] == '0' && ts_var_code_index(v, 0) < 0) {
+    if (tn == 1 && t[0] == '0' && ts_var_code_index(v, 0) < 0 &&
+        (cv->answers == TS_ANSWERS_CODES || ts_codebook_find_label(cv, "0", 1) < 0)) {
         ts_var_set_mask(v, row, 0); /* "0": answered, no option chosen (docs/codebook.md) */
         return CELL_OK;
     }
+    size_t sn;
+    const char *sep = ts_codebook_separator(cv, &sn);
+    if (cv->answers != TS_ANSWERS_CODES) {
+        char buf[512], sbuf[64], *owned, *sowned;
+        size_t fn, fsn;
+        const char *f = fold_cell(s, n, buf, sizeof buf, &owned, &fn);
+        const char *fs = f ? fold_cell(sep, sn, sbuf, sizeof sbuf, &sowned, &fsn) : NULL;
+        if (!fs) {
+            free(owned);
+            return CELL_NOMEM;
+        }
+        if (fsn == 0) { /* a separator that folds to nothing (an ideographic space): split at spaces */
+            fs = " ";
+            fsn = 1;
+        }
+        cell_status cs = multi_labels(cv, v, f, fn, fs, fsn, &mask, why);
+        free(owned);
+        free(sowned);
+        if (cs == CELL_OK)
+            ts_var_set_mask(v, row, mask);
+        return cs;
+    }
     for (size_t i = 0; i <= n;) {
         size_t j = i;
-        while (j < n && s[j] != ';')
+        while (j < n && !sep_at(s, n, j, sep, sn))
             j++;
         if (!ts_is_blank(s + i, j - i)) {
-            int64_t x;
-            long k = ts_parse_int64(s + i, j - i, &x) == 0 ? ts_var_code_index(v, x) : -1;
+            long k = code_of(v, s + i, j - i);
             if (k < 0) {
                 ts_strbuf_append_str(why, "option ");
                 quote_value(why, s + i, j - i);
                 ts_strbuf_append_str(why, " is not one of ");
                 cells_describe_codes(v, why);
-                ts_strbuf_append_str(why, " (expected codes separated by ;)");
+                ts_strbuf_printf(why, " (expected codes separated by %.*s)", (int)sn, sep);
                 return CELL_WARN;
             }
             mask |= (uint64_t)1 << k;
         }
-        i = j + 1;
+        i = j + sn;
     }
     ts_var_set_mask(v, row, mask);
     return CELL_OK;
@@ -160,6 +368,9 @@ static long small_uint(const char *s, size_t n)
  * 0 to take the general path (which also produces every warning). */
 static int fast_cell(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n)
 {
+    if ((cv->kind == TS_CB_SINGLE || cv->kind == TS_CB_MULTI) &&
+        (cv->answers == TS_ANSWERS_LABELS || cv->separator))
+        return 0; /* labels, or a separator other than ; */
     switch (cv->kind) {
     case TS_CB_SINGLE: {
         long x = small_uint(s, n);
@@ -238,9 +449,9 @@ cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s
     }
     switch (cv->kind) {
     case TS_CB_SINGLE:
-        return parse_single(v, row, s, n, why);
+        return parse_single(cv, v, row, s, n, why);
     case TS_CB_MULTI:
-        return parse_multi_list(v, row, s, n, why);
+        return parse_multi_list(cv, v, row, s, n, why);
     case TS_CB_INTEGER: {
         int64_t x;
         if (ts_parse_int64(s, n, &x) != 0 || x <= INT32_MIN || x > INT32_MAX)
@@ -304,4 +515,21 @@ cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row,
     if (any)
         ts_var_set_mask(v, row, mask);
     return CELL_OK;
+}
+
+void cells_tally_note(cells_tally *t, const ts_cbvar *cv, const char *s, size_t n, cell_status cs,
+                      unsigned long line)
+{
+    if (!(cv->kind == TS_CB_SINGLE || cv->kind == TS_CB_MULTI) || ts_is_blank(s, n))
+        return;
+    t->answered++;
+    if (cs != CELL_WARN || t->unmatched++)
+        return;
+    t->example_line = line;
+    ts_trim(&s, &n);
+    size_t k = n < sizeof t->example - 1 ? n : sizeof t->example - 1;
+    while (k < n && k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--; /* cut at a character */
+    memcpy(t->example, s, k);
+    t->example[k] = '\0';
 }

@@ -22,6 +22,19 @@ cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s
 cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row, const ts_field *fields,
                                       const size_t *cols, ts_strbuf *why, size_t *bad);
 
+/* Per raw single or multi (list form) item: its non-empty answers, and those that matched no
+ * code or label — the share --max-item-warning-rate judges (a codebook that does not match
+ * the data, such as codes expected where the export has label text). */
+typedef struct cells_tally {
+    unsigned long answered, unmatched;
+    unsigned long example_line;  /* the first unmatched answer's line, and the answer */
+    char example[96];
+} cells_tally;
+
+/* Count the cell S[0..N) of CV on raw line LINE, which cells_parse judged CS. */
+void cells_tally_note(cells_tally *t, const ts_cbvar *cv, const char *s, size_t n, cell_status cs,
+                      unsigned long line);
+
 /* "1–5, 9": the codes of V, runs of consecutive codes shortened. */
 void cells_describe_codes(const ts_var *v, ts_strbuf *out);
 

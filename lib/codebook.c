@@ -12,12 +12,14 @@
 #include "csvreader.h"
 #include "numparse.h"
 #include "strbuf.h"
+#include "textfold.h"
 
 enum { COL_VARIABLE, COL_TYPE, COL_COLUMN, COL_LABEL, COL_LABEL_EN, COL_CODE, COL_MISSING,
-       COL_MIN, COL_MAX, COL_FROM, COL_VALUES, COL_KEEP, COL_ASKED_IF, NCOLS };
+       COL_MIN, COL_MAX, COL_FROM, COL_VALUES, COL_KEEP, COL_ASKED_IF, COL_ANSWERS, COL_SEPARATOR,
+       COL_ALIASES, NCOLS };
 static const char *const COLUMN_NAMES[NCOLS] = {
     "variable", "type", "column", "label", "label_en", "code", "missing", "min", "max", "from",
-    "values", "keep", "asked_if"};
+    "values", "keep", "asked_if", "answers", "separator", "aliases"};
 
 static const struct { const char *name; ts_cbkind kind; ts_vartype type; } KINDS[] = {
     {"id", TS_CB_ID, TS_VAR_ID},                {"single", TS_CB_SINGLE, TS_VAR_SINGLE},
@@ -64,6 +66,18 @@ static char *cell_dup(parse *p, int c)
     size_t n;
     const char *s = cell(p, c, &n);
     return ts_strndup(s, n);
+}
+
+/* The cell of column C as written, untrimmed (a separator may be ", "). */
+static const char *raw_cell(parse *p, int c, size_t *len)
+{
+    long i = p->col[c];
+    if (i < 0 || (size_t)i >= p->rec->nfields) {
+        *len = 0;
+        return "";
+    }
+    *len = p->rec->fields[i].len;
+    return p->rec->fields[i].s;
 }
 
 /* Set a data error at the current row and column C (or the row alone when C < 0). */
@@ -134,7 +148,8 @@ static ts_status read_header(parse *p)
             snprintf(name, sizeof name, "%.*s", (int)(n > 100 ? 100 : n), s);
             return ts_err_set(p->err, TS_E_DATA,
                               "%s:%lu:%zu: unknown codebook column \"%s\"; expected variable, type, column, "
-                              "label, label_en, code, missing, min, max, from, values, keep, asked_if",
+                              "label, label_en, code, missing, min, max, from, values, keep, asked_if, "
+                              "answers, separator, aliases",
                               p->path, p->rec->line, i + 1, name);
         }
         if (p->col[found] >= 0)
@@ -192,6 +207,42 @@ static ts_status read_asked_if(parse *p, ts_cbvar *v)
         return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
     p->asked_col = p->col[COL_ASKED_IF] + 1;
     return read_condition(p, COL_ASKED_IF, &v->asked_if);
+}
+
+/* answers and separator: how a single or multi (list form) item's raw cells give answers. */
+static ts_status read_answers(parse *p, ts_cbvar *v)
+{
+    static const char *const NAMES[] = {"codes", "labels", "either"};
+    int list = v->kind == TS_CB_SINGLE || (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_LIST);
+    size_t an;
+    const char *ans = cell(p, COL_ANSWERS, &an);
+    if (an > 0) {
+        long k = -1;
+        for (int i = 0; i < 3; i++)
+            if (strlen(NAMES[i]) == an && strncasecmp(ans, NAMES[i], an) == 0)
+                k = i;
+        if (k < 0)
+            return fail(p, COL_ANSWERS, "answers: expected codes, labels or either, got \"%s\"", ans);
+        if (!list)
+            return fail(p, COL_ANSWERS, "%s: answers apply to single items and multi items in list form only (this is %s%s)",
+                        v->def->name, ts_cbkind_name(v->kind), v->kind == TS_CB_MULTI ? " in 0/1-column form" : "");
+        v->answers = (ts_cbanswers)k;
+    }
+    size_t sn;
+    const char *sep = raw_cell(p, COL_SEPARATOR, &sn);
+    if (sn == 0)
+        return TS_OK;
+    if (!(v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_LIST))
+        return fail(p, COL_SEPARATOR, "%s: separator applies to multi items in list form only", v->def->name);
+    const char *t = sep;
+    size_t tn = sn;
+    ts_trim(&t, &tn);
+    if (tn == 0)
+        return fail(p, COL_SEPARATOR, "%s: separator is only spaces: give the text between the chosen options, e.g. \", \" or ;",
+                    v->def->name);
+    if (!(v->separator = ts_strndup(sep, sn)))
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    return TS_OK;
 }
 
 static ts_status read_variable_row(parse *p)
@@ -253,6 +304,8 @@ static ts_status read_variable_row(parse *p)
     v->def->layout = cn > 0 ? TS_MULTI_LIST : TS_MULTI_COLUMNS;
 
     ts_status st;
+    if ((st = read_answers(p, v)) != TS_OK)
+        return st;
     if ((st = read_number(p, COL_MIN, &v->def->has_min, &v->def->min)) != TS_OK ||
         (st = read_number(p, COL_MAX, &v->def->has_max, &v->def->max)) != TS_OK)
         return st;
@@ -375,6 +428,157 @@ static ts_status read_values(parse *p, ts_cbvar *v, size_t code_index)
     return TS_OK;
 }
 
+/* ---- the folded labels and aliases of a variable, hashed (docs/codebook.md, "Label-coded
+ * answers"): built while the code rows are read, so that collisions are found on their line. */
+
+static size_t hash_text(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The entry of V whose text is S[0..N), or -1. */
+static long find_entry(const ts_cbvar *v, const char *s, size_t n)
+{
+    if (!v->label_slots)
+        return -1;
+    for (size_t i = hash_text(s, n) & v->label_mask;; i = (i + 1) & v->label_mask) {
+        size_t e = v->label_slots[i];
+        if (e == 0)
+            return -1;
+        const ts_cblabel *l = &v->labels[e - 1];
+        if (l->len == n && memcmp(l->text, s, n) == 0)
+            return (long)(e - 1);
+    }
+}
+
+long ts_codebook_find_label(const ts_cbvar *v, const char *folded, size_t n)
+{
+    long e = find_entry(v, folded, n);
+    return e < 0 ? -1 : (long)v->labels[e].code;
+}
+
+const char *ts_codebook_separator(const ts_cbvar *v, size_t *n)
+{
+    if (!v->separator) {
+        *n = 1;
+        return ";";
+    }
+    const char *s = v->separator;
+    *n = strlen(s);
+    ts_trim(&s, n);
+    return s;
+}
+
+/* Add TEXT (owned: freed on failure too) as an entry of V. Returns 0, or -1 out of memory. */
+static int add_entry(ts_cbvar *v, char *text, size_t len, size_t code, unsigned long line, int alias)
+{
+    if (v->nlabels == v->cap_labels) {
+        size_t cap = v->cap_labels ? 2 * v->cap_labels : 8;
+        ts_cblabel *l = realloc(v->labels, cap * sizeof *l);
+        if (!l) {
+            free(text);
+            return -1;
+        }
+        v->labels = l;
+        v->cap_labels = cap;
+    }
+    /* Slots at most half full: rebuild at twice the size. */
+    if (2 * (v->nlabels + 1) > (v->label_slots ? v->label_mask + 1 : 0)) {
+        size_t nslots = v->label_slots ? 2 * (v->label_mask + 1) : 16;
+        size_t *slots = calloc(nslots, sizeof *slots);
+        if (!slots) {
+            free(text);
+            return -1;
+        }
+        for (size_t e = 0; e < v->nlabels; e++) {
+            size_t i = hash_text(v->labels[e].text, v->labels[e].len) & (nslots - 1);
+            while (slots[i])
+                i = (i + 1) & (nslots - 1);
+            slots[i] = e + 1;
+        }
+        free(v->label_slots);
+        v->label_slots = slots;
+        v->label_mask = nslots - 1;
+    }
+    v->labels[v->nlabels] = (ts_cblabel){text, len, code, line, alias};
+    size_t i = hash_text(text, len) & v->label_mask;
+    while (v->label_slots[i])
+        i = (i + 1) & v->label_mask;
+    v->label_slots[i] = ++v->nlabels;
+    return 0;
+}
+
+/* S[0..N) folded, in a new string (*LEN its length), or NULL out of memory. */
+static char *fold_dup(const char *s, size_t n, size_t *len)
+{
+    char *t = malloc(n + 1);
+    if (t)
+        *len = ts_text_fold(s, n, t);
+    return t;
+}
+
+/* The label and the aliases of code IDX (the row just read) into V's entries. */
+static ts_status read_labels(parse *p, ts_cbvar *v, size_t idx)
+{
+    const ts_code *c = &v->def->codes[idx];
+    size_t len;
+    char *t = fold_dup(c->label, strlen(c->label), &len);
+    if (!t)
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    long e = len ? find_entry(v, t, len) : -2;
+    if (e >= 0) {
+        const ts_cblabel *o = &v->labels[e];
+        ts_status st = TS_OK;
+        if (o->alias)
+            st = fail(p, COL_LABEL, "%s: the label \"%s\" of code %d is, after folding, an alias of code %d (line %lu)",
+                      v->def->name, c->label, c->code, v->def->codes[o->code].code, o->line);
+        else if (v->answers != TS_ANSWERS_CODES)
+            st = fail(p, COL_LABEL,
+                      "%s: codes %d (line %lu) and %d have the same label \"%s\" after folding: answers given as labels could not tell them apart",
+                      v->def->name, v->def->codes[o->code].code, o->line, c->code, o->text);
+        free(t); /* codes only: two codes may share a label, as before */
+        if (st != TS_OK)
+            return st;
+    } else if (e == -2)
+        free(t);
+    else if (add_entry(v, t, len, idx, p->rec->line, 0) != 0)
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+
+    size_t n;
+    const char *a = cell(p, COL_ALIASES, &n);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && a[j] != '|')
+            j++;
+        const char *item = a + i;
+        size_t il = j - i;
+        ts_trim(&item, &il);
+        i = j + 1;
+        if (il == 0)
+            continue;
+        if (!(t = fold_dup(item, il, &len)))
+            return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+        e = len ? find_entry(v, t, len) : -1;
+        if (e >= 0 && v->labels[e].code != idx) {
+            const ts_cblabel *o = &v->labels[e];
+            ts_status st = fail(p, COL_ALIASES,
+                                "%s: alias \"%.*s\" of code %d is, after folding, the same as the %s of code %d (line %lu)",
+                                v->def->name, (int)(il > 200 ? 200 : il), item, c->code, o->alias ? "alias" : "label",
+                                v->def->codes[o->code].code, o->line);
+            free(t);
+            return st;
+        }
+        if (e >= 0 || len == 0)
+            free(t); /* its own label again, or an alias repeated */
+        else if (add_entry(v, t, len, idx, p->rec->line, 1) != 0)
+            return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    }
+    return TS_OK;
+}
+
 static ts_status read_code_row(parse *p)
 {
     ts_codebook *cb = p->cb;
@@ -433,6 +637,13 @@ static ts_status read_code_row(parse *p)
     ts_status st = read_values(p, v, v->def->ncodes - 1);
     if (st != TS_OK)
         return st;
+    size_t an;
+    cell(p, COL_ALIASES, &an);
+    if (v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI) {
+        if ((st = read_labels(p, v, v->def->ncodes - 1)) != TS_OK)
+            return st;
+    } else if (an > 0)
+        return fail(p, COL_ALIASES, "%s: aliases apply to the codes of single and multi items only", v->def->name);
     for (int c = COL_MIN; c <= COL_MAX; c++) {
         size_t k;
         cell(p, c, &k);
@@ -580,6 +791,11 @@ void ts_codebook_free(ts_codebook *cb)
         ts_cond_free(cb->vars[i].cond);
         ts_cond_free(cb->vars[i].asked_if);
         free(cb->vars[i].asked_if_text);
+        free(cb->vars[i].separator);
+        for (size_t k = 0; k < cb->vars[i].nlabels; k++)
+            free(cb->vars[i].labels[k].text);
+        free(cb->vars[i].labels);
+        free(cb->vars[i].label_slots);
     }
     free(cb->vars);
     free(cb->path);

@@ -21,6 +21,23 @@ typedef struct ts_cbrange {
     size_t code;     /* index into def->codes */
 } ts_cbrange;
 
+/* How the raw cells of a single or multi (list form) item give their answers. */
+typedef enum {
+    TS_ANSWERS_CODES = 0, /* the codes (the default) */
+    TS_ANSWERS_LABELS,    /* the codes' label text (or an alias), as form tools export */
+    TS_ANSWERS_EITHER     /* a code if the cell is one, else a label */
+} ts_cbanswers;
+
+/* A code's label or one of its aliases, folded (ts_text_fold): what a raw answer is matched
+ * against. Each folded text is there once per variable. */
+typedef struct ts_cblabel {
+    char *text;            /* folded, NUL-terminated (owned) */
+    size_t len;
+    size_t code;           /* index into def->codes */
+    unsigned long line;    /* the code row that gave it */
+    int alias;             /* 1: from the aliases column; 0: the label */
+} ts_cblabel;
+
 typedef struct ts_cbvar {
     ts_cbkind kind;
     ts_var *def;           /* name, labels, codes, range, layout (owned; no data) */
@@ -37,6 +54,12 @@ typedef struct ts_cbvar {
     char *asked_if_text;   /* the asked_if cell as written, for messages */
     long skip;             /* index of the code with missing=skip (非該当), or -1 */
     unsigned char small_index[256]; /* code c (0..254) is codes[small_index[c]]; 255: not a code */
+    ts_cbanswers answers;  /* single and multi in list form */
+    char *separator;       /* multi in list form: the text between options as written, or NULL (";") */
+    size_t nlabels, cap_labels;
+    ts_cblabel *labels;    /* single and multi: every code's folded label and aliases */
+    size_t *label_slots;   /* open-addressing hash over labels: index + 1, 0 empty; label_mask + 1 slots */
+    size_t label_mask;
 } ts_cbvar;
 
 typedef struct ts_codebook {
@@ -58,5 +81,12 @@ ts_codebook *ts_codebook_read_mem(const void *data, size_t n, const char *name, 
 void ts_codebook_free(ts_codebook *cb);
 
 const char *ts_cbkind_name(ts_cbkind k);
+
+/* The code index whose label or alias is the N bytes at FOLDED (already ts_text_fold-ed),
+ * or -1. O(1): one hash probe sequence. */
+long ts_codebook_find_label(const ts_cbvar *v, const char *folded, size_t n);
+/* The separator of V's list cells, trimmed of spaces (the raw cell is folded, then split
+ * there): ";" unless the codebook gives one. *N is its length. */
+const char *ts_codebook_separator(const ts_cbvar *v, size_t *n);
 
 #endif

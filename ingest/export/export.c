@@ -119,7 +119,19 @@ static void put_number(FILE *fp, const ts_var *v, size_t row, const export_optio
         fprintf(fp, "%lld", (long long)x);
 }
 
-static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const export_options *opt)
+/* The text between the labels of a multi answer in list form: the separator the codebook gave
+ * (ingest records it as codebook.separator.NAME), so that labels go out as the form tool wrote
+ * them ("家族, 友人"); codes are always joined by ";". */
+static const char *label_separator(const ts_dataset *ds, const ts_var *v)
+{
+    char key[96];
+    snprintf(key, sizeof key, "codebook.separator.%s", v->name);
+    const char *sep = ts_dataset_get_meta(ds, key);
+    return sep ? sep : ";";
+}
+
+static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const export_options *opt,
+                      const char *sep)
 {
     uint64_t m = ts_var_mask(v, row);
     int columns = opt->raw_layout ? v->layout == TS_MULTI_COLUMNS : !opt->multi_list;
@@ -143,7 +155,7 @@ static void put_multi(FILE *fp, const ts_var *v, size_t row, size_t *col, const 
     for (size_t k = 0; k < v->ncodes; k++)
         if (m >> k & 1) {
             if (cellbuf.len)
-                ts_strbuf_append_char(&cellbuf, ';');
+                ts_strbuf_append_str(&cellbuf, opt->values == EXPORT_CODES ? ";" : sep);
             if (opt->values == EXPORT_CODES)
                 ts_strbuf_printf(&cellbuf, "%d", v->codes[k].code);
             else
@@ -177,12 +189,21 @@ ts_status export_run(const export_options *opt, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(fp);
     put_header(fp, vars, n, opt);
+    const char **seps = calloc(n ? n : 1, sizeof *seps);
+    if (!seps) {
+        ts_atomicfile_abort(af);
+        free(vars);
+        ts_dataset_free(ds);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        seps[i] = label_separator(ds, vars[i]);
     for (size_t row = 0; row < ds->nrows; row++) {
         size_t col = 0;
         for (size_t i = 0; i < n; i++) {
             const ts_var *v = vars[i];
             if (v->type == TS_VAR_MULTI) {
-                put_multi(fp, v, row, &col, opt);
+                put_multi(fp, v, row, &col, opt, seps[i]);
                 continue;
             }
             ts_csv_sep(fp, col++);
@@ -195,6 +216,7 @@ ts_status export_run(const export_options *opt, ts_err *err)
         }
         putc('\n', fp);
     }
+    free(seps);
     free(vars);
     ts_dataset_free(ds);
     return ts_atomicfile_commit(af, err);
