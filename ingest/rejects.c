@@ -27,6 +27,7 @@ struct rejects {
     const char *input, *prog;
     unsigned max_messages, shown;
     ts_csv_mode mode;
+    int with_file;
     unsigned long held_back;
     unsigned long rows, by_reason[REJ_NREASONS], items;
     unsigned long *items_by_var;
@@ -34,7 +35,7 @@ struct rejects {
 };
 
 rejects *rejects_open(const char *path, const char *input, const char *prog, unsigned max_messages,
-                      ts_csv_mode mode, ts_err *err)
+                      ts_csv_mode mode, int with_file, ts_err *err)
 {
     rejects *r = calloc(1, sizeof *r);
     if (!r) {
@@ -51,10 +52,15 @@ rejects *rejects_open(const char *path, const char *input, const char *prog, uns
     r->prog = prog;
     r->max_messages = max_messages;
     r->mode = mode;
+    r->with_file = with_file;
     ts_csv_put_bom(r->fp);
+    if (with_file)
+        fputs("file,", r->fp);
     fputs("line,column,column_name,variable,severity,reason,value,record\n", r->fp);
     return r;
 }
+
+void rejects_set_input(rejects *r, const char *input) { r->input = input; }
 
 static void message(rejects *r, unsigned long line, size_t column, const char *what, const char *reason)
 {
@@ -100,6 +106,10 @@ static void write_line(rejects *r, unsigned long line, size_t column, const char
                        const char *variable, const char *severity, const char *reason, const char *value,
                        size_t value_len, const char *record, size_t record_len)
 {
+    if (r->with_file) {
+        ts_csv_put_text_str(r->fp, r->input, r->mode);
+        putc(',', r->fp);
+    }
     fprintf(r->fp, "%lu,", line);
     if (column)
         fprintf(r->fp, "%zu", column);

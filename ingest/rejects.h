@@ -19,9 +19,12 @@ typedef struct rejects rejects;
 
 /* Open the rejects file PATH (written atomically) for problems in INPUT (the name shown in
  * messages). Up to MAX_MESSAGES problems are also printed to stderr as PROG: file:line:col: ...
- * MODE: whether a raw cell or record a spreadsheet would run as a formula is neutralised. */
+ * MODE: whether a raw cell or record a spreadsheet would run as a formula is neutralised.
+ * WITH_FILE (several raw files): each line starts with a `file` column naming the raw file. */
 rejects *rejects_open(const char *path, const char *input, const char *prog, unsigned max_messages,
-                      ts_csv_mode mode, ts_err *err);
+                      ts_csv_mode mode, int with_file, ts_err *err);
+/* The raw file the next problems are in (borrowed: it must outlive their reporting). */
+void rejects_set_input(rejects *r, const char *input);
 
 /* A whole row left out of the dataset. COLUMN is 1-based (0 when unknown), COLUMN_NAME the
  * raw header there ("" when unknown), VALUE the offending cell, RECORD the row as read. */

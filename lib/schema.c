@@ -21,9 +21,11 @@
 #define CLOSED(a, b) {1, 1, 0, 0, a, b}
 #define ANY {0, 0, 0, 0, 0, 0}
 /* an entry; with a range (KR); with other spellings accepted and ASCII case folded or not (KA) */
-#define K(s, k, t, v, d, st, doc) {s, k, t, v, d, st, doc, ANY, NULL, 0}
-#define KR(s, k, t, v, d, st, doc, r) {s, k, t, v, d, st, doc, r, NULL, 0}
-#define KA(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold}
+#define K(s, k, t, v, d, st, doc) {s, k, t, v, d, st, doc, ANY, NULL, 0, 0}
+#define KR(s, k, t, v, d, st, doc, r) {s, k, t, v, d, st, doc, r, NULL, 0, 0}
+#define KA(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold, 0}
+/* a list of enum values, with other spellings (KAL) */
+#define KAL(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold, 1}
 
 /* In each section the keys are in the order the error messages list them. */
 static const ts_schema_key SCHEMA[] = {
@@ -37,10 +39,18 @@ static const ts_schema_key SCHEMA[] = {
     K("survey", "source", TS_VAL_TEXT, NULL, NULL, R, "where the design facts come from (citation)"),
     K("survey", "notes", TS_VAL_TEXT, NULL, NULL, R, "anything a reader of the report must know"),
 
-    K("input", "raw", TS_VAL_FILE, NULL, NULL, I | R, "the raw export"),
+    K("input", "raw", TS_VAL_LIST, "FILE, FILE, ...", NULL, I | R,
+      "the raw export, or several read as one dataset (a source variable says which)"),
     K("input", "codebook", TS_VAL_FILE, NULL, NULL, I | R, "the codebook (docs/codebook.md)"),
-    KA("input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R, "the raw file's encoding",
-     "utf8, sjis, shift_jis, shift-jis, windows-31j, ms932", 1),
+    KAL("input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R,
+      "the raw file's encoding: one for all raw files, or one per file", "utf8, sjis, shift_jis, shift-jis, windows-31j, ms932", 1),
+    KR("input", "header_rows", TS_VAL_INTEGER, "1..2", "1", I | R,
+       "header lines: 2 when a second row names the options (SurveyMonkey)", CLOSED(1, 2)),
+    K("input", "id", TS_VAL_ENUM, "column, row", "column", I | R,
+      "row: no id column, the data row number is the respondent id"),
+    K("input", "sources", TS_VAL_LIST, NULL, NULL, I | R, "a label per raw file, e.g. 小学生, 中学生 (default: the file names)"),
+    K("input", "source_variable", TS_VAL_VARIABLE, NULL, "source", I | R,
+      "several raw files: the variable saying which file a row came from"),
     K("input", "expected_rejects", TS_VAL_FILE, NULL, NULL, 0, "the records expected to be rejected (tests only)"),
 
     K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,
@@ -124,6 +134,7 @@ static const ts_schema_key SCHEMA[] = {
 #undef K
 #undef KR
 #undef KA
+#undef KAL
 
 #define NSCHEMA (sizeof SCHEMA / sizeof SCHEMA[0])
 
@@ -269,6 +280,19 @@ int ts_schema_valid(const ts_schema_key *k, const char *value)
     case TS_VAL_YESNO:
         return (n == 3 && memcmp(v, "yes", 3) == 0) || (n == 2 && memcmp(v, "no", 2) == 0);
     case TS_VAL_ENUM:
+        if (k->list) { /* every item one of the values */
+            for (const char *p = v, *end = v + n;;) {
+                const char *e = memchr(p, ',', (size_t)(end - p));
+                const char *a = p;
+                size_t len = (size_t)((e ? e : end) - p);
+                ts_trim(&a, &len);
+                if (!(in_list(k->values, a, len, k->fold_case) || in_list(k->aliases, a, len, k->fold_case)))
+                    return 0;
+                if (!e)
+                    return 1;
+                p = e + 1;
+            }
+        }
         return in_list(k->values, v, n, k->fold_case) || in_list(k->aliases, v, n, k->fold_case);
     case TS_VAL_VARIABLE:
         return plausible_name(v, n);
@@ -318,6 +342,8 @@ void ts_schema_expected(const ts_schema_key *k, ts_strbuf *out)
             ts_strbuf_append(out, k->values, (size_t)(last - k->values));
             ts_strbuf_printf(out, " or%s", last + 1);
         }
+        if (k->list)
+            ts_strbuf_append_str(out, " (or a list of them, one per raw file)");
         break;
     }
     case TS_VAL_VARIABLE:

@@ -51,6 +51,7 @@ typedef struct {
     ts_schema_range range; /* TS_VAL_NUMBER, TS_VAL_INTEGER: the range (all zero: any value) */
     const char *aliases;   /* TS_VAL_ENUM: other spellings a stage accepts, not documented, or NULL */
     int fold_case;         /* TS_VAL_ENUM: values compared ignoring ASCII case */
+    int list;              /* TS_VAL_ENUM: a comma-separated list of such values (one per raw file) */
 } ts_schema_key;
 
 /* The table, and its length. */

@@ -110,10 +110,14 @@ void rp_tab_ci(const rp_ctx *c, const rp_tab *t, const char **method, double *le
 
 /* ---- the run (run.c, stage.c, load.c, summary.c) ---------------------------------------- */
 
+/* Room for ingest's options and up to RP_MAX_RAW raw files ([input] raw, a list). */
+#define RP_MAX_RAW 64
+#define RP_STAGE_MAX_ARGS (32 + RP_MAX_RAW)
+
 typedef struct rp_stage {
     const char *name;        /* "ingest" */
     const char *prog;        /* "tsunagari-ingest" */
-    const char *args[24];    /* after the program name; NULL-terminated */
+    const char *args[RP_STAGE_MAX_ARGS]; /* after the program name; NULL-terminated */
     const char *log;         /* stdout and stderr of the child, in the work folder */
     const char *progress_file; /* ingest: the raw file, for the progress bar; else NULL */
 } rp_stage;

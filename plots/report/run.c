@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "numparse.h"
 #include "privacy.h"
 #include "report.h"
 #include "schema.h"
@@ -111,6 +112,37 @@ static int fail_msg(ts_err *err, const char *what)
     return code;
 }
 
+/* The number of comma-separated items of V (0 for NULL or empty). */
+static size_t count_items(const char *v)
+{
+    size_t n = 0;
+    for (const char *p = v; p && *p; p++)
+        n += *p == ',';
+    return v && *v ? n + 1 : 0;
+}
+
+/* [input] lists that go with raw: one encoding for all raw files or one per file, a label of
+ * sources per file, at most RP_MAX_RAW files. Returns 0 or 65 (its message printed). */
+static int check_input_lists(const ts_manifest *m, const char *survey)
+{
+    size_t nraw = count_items(ts_manifest_get(m, "input", "raw"));
+    size_t nenc = count_items(ts_manifest_get(m, "input", "encoding"));
+    size_t nsrc = count_items(ts_manifest_get(m, "input", "sources"));
+    const char *noun = NULL, *key = NULL, *advice = NULL;
+    size_t got = 0;
+    if (nraw > RP_MAX_RAW)
+        noun = "raw files", key = "raw", got = nraw, advice = "at most 64";
+    else if (nenc > 1 && nenc != nraw)
+        noun = "encodings", key = "encoding", got = nenc, advice = "give one for all raw files or one per file";
+    else if (nsrc && nsrc != nraw)
+        noun = nsrc == 1 ? "label" : "labels", key = "sources", got = nsrc, advice = "give one per raw file";
+    if (!noun)
+        return 0;
+    fprintf(stderr, "tsunagari-report: %s:%lu: [input] %s: %zu %s for %zu raw %s: %s\n", survey,
+            ts_manifest_line(m, "input", key), key, got, noun, nraw, nraw == 1 ? "file" : "files", advice);
+    return 65;
+}
+
 /* The whole manifest against lib/schema.c once, before any stage runs: [survey], [input] and
  * [report] are read by no stage program, so nothing else would catch a misspelt key. Then
  * [input] raw and codebook, which ingest needs, and min_cell by the rule every stage applies
@@ -136,6 +168,8 @@ static int check_manifest(const char *survey)
             goto done;
         }
     }
+    if ((rc = check_input_lists(m, survey)) != 0)
+        goto done;
     if (ts_privacy_min_cell(m, &min_cell, &err) != TS_OK)
         rc = fail_msg(&err, NULL);
 done:
@@ -200,7 +234,21 @@ static int make_workdir(run *R, const ts_report_options *o)
 /* The stage programs, in order, from the work folder. Returns 0 or the exit status. */
 static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
 {
-    char *raw = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "raw"));
+    /* [input] raw is a list: each file resolved against the manifest's folder */
+    char *raw[RP_MAX_RAW] = {NULL};
+    size_t nraw = 0;
+    ts_strbuf item = TS_STRBUF_INIT;
+    for (const char *p = ts_manifest_get(ctx->m, "input", "raw"); p && *p && nraw < RP_MAX_RAW;) {
+        const char *e = strchr(p, ',');
+        const char *a = p;
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        ts_trim(&a, &len);
+        ts_strbuf_reset(&item);
+        ts_strbuf_append(&item, a, len);
+        raw[nraw++] = ts_manifest_resolve(ctx->m, item.data ? item.data : "");
+        p = e ? e + 1 : a + len;
+    }
+    ts_strbuf_free(&item);
     char *codebook = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "codebook"));
     const char *enc = rp_get(ctx, "input", "encoding", NULL);
     const char *mf = ctx->manifest_rel;
@@ -217,8 +265,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
-          enc, "--max-messages", "5", raw, raw_csv, NULL},
-         ".log/ingest", raw},
+          enc, "--max-messages", "5", NULL},
+         ".log/ingest", raw[0]},
         {"weight", "tsunagari-weight",
          {"-s", mf, "-o", RP_RESTRICTED "/weighted.tsd", "--report", "weighting-report.txt", "--report-csv",
           "weighting-report.csv", RP_RESTRICTED "/dataset.tsd", raw_csv, NULL},
@@ -232,6 +280,24 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
           NULL},
          ".log/export", NULL},
     };
+    /* then the [input] options set in the manifest, the raw files and --raw-csv */
+    size_t na = 0;
+    while (stages[0].args[na])
+        na++;
+    static const char *const input_opts[][2] = {
+        {"header_rows", "--header-rows"}, {"id", "--id"}, {"sources", "--sources"},
+        {"source_variable", "--source-variable"}};
+    for (size_t i = 0; i < sizeof input_opts / sizeof input_opts[0]; i++) {
+        const char *v = ts_manifest_get(ctx->m, "input", input_opts[i][0]);
+        if (v && *v) {
+            stages[0].args[na++] = input_opts[i][1];
+            stages[0].args[na++] = v;
+        }
+    }
+    for (size_t i = 0; i < nraw; i++)
+        stages[0].args[na++] = raw[i];
+    stages[0].args[na++] = raw_csv;
+    stages[0].args[na] = NULL;
     size_t nstages = sizeof stages / sizeof stages[0] - (ctx->opt->with_microdata ? 0 : 1);
     r->bindir = R->bindir;
     r->nstages = (int)nstages + 1; /* and the report's own outputs */
@@ -243,7 +309,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
         }
     }
 done:
-    free(raw);
+    for (size_t i = 0; i < nraw; i++)
+        free(raw[i]);
     free(codebook);
     return rc;
 }
