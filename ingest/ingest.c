@@ -1,10 +1,14 @@
 /* ingest.c — the ingest stage's run: read the codebook, match it to the raw header, read every
  * row into the dataset or the rejects file, compute derived variables, check the outcome, and
- * write the outputs atomically. Every row read is accounted for: read = accepted + rejected. */
+ * write the outputs atomically. Every row read is accounted for, in each raw file and in all:
+ * read = accepted + rejected + blank (a row whose every cell is empty is skipped, not rejected).
+ * Several raw files are read one after the other into one dataset, each matched to the
+ * codebook by its own header; a source variable says which file a row came from. */
 #include "ingest.h"
 #include "grow.h"
 
 #include <libgen.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,35 +23,58 @@
 #include "idset.h"
 #include "numparse.h"
 #include "rejects.h"
+#include "schema.h"
 #include "strbuf.h"
 
 #define PROG "tsunagari-ingest"
 #define NO_COLUMN SIZE_MAX
 #define MAX_ID 9007199254740991LL /* 2^53 - 1: exact in R's doubles and in Excel */
 
+/* What a raw file was, kept once its reader is closed: the summary and the provenance. */
+typedef struct file_facts {
+    char sha256[65];
+    ts_encoding encoding;
+    int gzip;
+    unsigned long rows_read, rows_rejected, rows_blank;
+    unsigned long blank_lines, unused_columns;
+    unsigned long cr_ends, first_cr_line, lf_ends; /* line ends that were a CR alone; LF or CRLF */
+} file_facts;
+
 typedef struct run {
     const ingest_options *opt;
+    const char *input;       /* the raw file being read (opt->inputs[file]) */
+    size_t file;
+    file_facts *files;       /* per raw file */
+    ts_var *source;          /* the source variable (several files, or --sources), or NULL */
+    unsigned long data_rows; /* rows read that are not blank, over all files: the id of --id row */
     ts_codebook *cb;
     ts_dataset *ds;
     ts_var **vars;           /* per codebook variable: its dataset column, or NULL (text not kept) */
     size_t *col;             /* per codebook variable: header field index, or NO_COLUMN */
     size_t **option_cols;    /* per multi in 0/1-column form: field index of each option */
     cells_tally *tally;      /* per codebook variable: answers read and unmatched */
-    char **header;           /* raw header names */
-    size_t nheader;
-    unsigned long unused_columns;
+    char **header;           /* raw header names (two header rows: "row 1 / row 2", docs/ingest.md) */
+    char **own1, **own2;     /* two header rows: a column's own row-1 and row-2 text (NULL if blank) */
+    char **row1;             /* two header rows: the first, until the second is read */
+    size_t nheader, nrow1;
     rejects *rej;
     idset *ids;
     uint32_t *row_line;  /* per dataset row: the raw line it began on, to name a duplicate's first line */
     size_t row_line_cap;
+    unsigned char *row_file; /* several files: per dataset row, the file it came from */
+    size_t row_file_cap;
     ts_strbuf why;
-    unsigned long rows_read;
-    /* facts about the input, kept once the reader is closed */
-    ts_encoding encoding;
-    int gzip;
-    unsigned long blank_lines;
-    unsigned long cr_ends, first_cr_line, lf_ends; /* line ends that were a CR alone; LF or CRLF */
+    ts_strbuf inputs;    /* the raw files' names for messages about all of them */
 } run;
+
+static unsigned long total(const run *r, size_t offset)
+{
+    unsigned long n = 0;
+    for (size_t f = 0; f < r->opt->ninputs; f++)
+        n += *(const unsigned long *)((const char *)&r->files[f] + offset);
+    return n;
+}
+#define TOTAL(r, field) total((r), offsetof(file_facts, field))
 
 static const char *base_name(const char *path)
 {
@@ -56,6 +83,43 @@ static const char *base_name(const char *path)
 }
 
 static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+/* Several raw files (or --sources): a single-choice variable, codes 1..k in the files' order,
+ * labelled by --sources or the file names, says which file each row came from. */
+static ts_status make_source(run *r, ts_err *err)
+{
+    const ingest_options *o = r->opt;
+    if (o->ninputs < 2 && !o->labels && !o->source_variable)
+        return TS_OK;
+    const char *name = o->source_variable ? o->source_variable : ts_schema_default("input", "source_variable");
+    for (size_t i = 0; i < r->cb->nvars; i++)
+        if (strcmp(r->cb->vars[i].def->name, name) == 0)
+            return ts_err_set(err, TS_E_DATA,
+                              "%s:%lu: %s: the source variable (which raw file a row came from) would take the "
+                              "name of this codebook variable: give it another with --source-variable",
+                              r->cb->path, r->cb->vars[i].line, name);
+    ts_var *v = ts_var_new(name, TS_VAR_SINGLE);
+    if (v) { /* the report's tables and charts show the label */
+        v->label = ts_strdup("区分（元データのファイル）");
+        v->label_en = ts_strdup("Source (raw file)");
+    }
+    if (!v || !v->label || !v->label_en) {
+        ts_var_free(v);
+        return nomem(err);
+    }
+    for (size_t f = 0; f < o->ninputs; f++)
+        if (ts_var_add_code(v, (int32_t)f + 1, 0, o->labels ? o->labels[f] : base_name(o->inputs[f]), NULL, NULL) != 0) {
+            ts_var_free(v);
+            return nomem(err);
+        }
+    ts_var_choose_storage(v);
+    if (ts_dataset_add_var(r->ds, v) != 0) {
+        ts_var_free(v);
+        return nomem(err);
+    }
+    r->source = v;
+    return TS_OK;
+}
 
 /* The dataset gets one column per codebook variable, except text that is not kept. */
 static ts_status make_columns(run *r, ts_err *err)
@@ -78,14 +142,15 @@ static ts_status make_columns(run *r, ts_err *err)
         }
         r->vars[i] = v;
     }
-    return TS_OK;
+    return make_source(r, err);
 }
 
-static long find_header(const run *r, const char *name)
+/* The index of NAME among NAMES[0..N) (NULL entries never match), -1 if absent, -2 if twice. */
+static long find_name(char *const *names, size_t n, const char *name)
 {
     long found = -1;
-    for (size_t i = 0; i < r->nheader; i++)
-        if (strcmp(r->header[i], name) == 0) {
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], name) == 0) {
             if (found >= 0)
                 return -2;
             found = (long)i;
@@ -93,42 +158,130 @@ static long find_header(const run *r, const char *name)
     return found;
 }
 
+/* A codebook column names a raw column by its header; with two header rows by its full name
+ * ("row 1 / row 2"), else by its own row-1 text, else by its row-2 text (docs/ingest.md). */
+static long find_header(const run *r, const char *name)
+{
+    long i = find_name(r->header, r->nheader, name);
+    if (i != -1 || !r->own1)
+        return i;
+    if ((i = find_name(r->own1, r->nheader, name)) != -1)
+        return i;
+    return find_name(r->own2, r->nheader, name);
+}
+
 static ts_status match_column(run *r, const ts_cbvar *cv, const char *column, size_t *out, ts_err *err)
 {
     long i = find_header(r, column);
     if (i == -1)
         return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has no column \"%s\"", r->cb->path, cv->line,
-                          cv->def->name, r->opt->input, column);
+                          cv->def->name, r->input, column);
     if (i == -2)
         return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has two columns named \"%s\"", r->cb->path,
-                          cv->line, cv->def->name, r->opt->input, column);
+                          cv->line, cv->def->name, r->input, column);
     *out = (size_t)i;
     return TS_OK;
 }
 
-/* The first record is the header: keep its names and find every codebook column in it. */
-static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts_err *err)
+static void free_names(char **names, size_t n)
 {
-    if (rec->problem != TS_REC_OK)
-        return ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: header line: %s", r->opt->input, rec->line,
-                          rec->problem_column, rec->problem_text);
-    r->nheader = rec->nfields;
-    r->header = calloc(rec->nfields, sizeof *r->header);
-    if (!r->header)
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Forget the header of the file just read: the next file has its own. */
+static void free_header(run *r)
+{
+    free_names(r->header, r->nheader);
+    free_names(r->own1, r->nheader);
+    free_names(r->own2, r->nheader);
+    free_names(r->row1, r->nrow1);
+    r->header = r->own1 = r->own2 = r->row1 = NULL;
+    r->nheader = r->nrow1 = 0;
+    for (size_t i = 0; r->option_cols && i < r->cb->nvars; i++) {
+        free(r->option_cols[i]);
+        r->option_cols[i] = NULL;
+    }
+}
+
+/* The trimmed fields of REC as strings, in *OUT (*N of them). */
+static ts_status copy_fields(const ts_record *rec, char ***out, size_t *n, ts_err *err)
+{
+    *n = rec->nfields;
+    if (!(*out = calloc(rec->nfields ? rec->nfields : 1, sizeof **out)))
         return nomem(err);
     for (size_t i = 0; i < rec->nfields; i++) {
         const char *s = rec->fields[i].s;
-        size_t n = rec->fields[i].len;
-        ts_trim(&s, &n);
-        if (!(r->header[i] = ts_strndup(s, n)))
+        size_t len = rec->fields[i].len;
+        ts_trim(&s, &len);
+        if (!((*out)[i] = ts_strndup(s, len)))
             return nomem(err);
     }
+    return TS_OK;
+}
+
+/* Two header rows (the first in r->row1, the second ROW2): a column's name is its row-1 text,
+ * carried forward over the blank row-1 cells to its right (the option columns of a multiple
+ * answer), then " / " and its row-2 text; either alone when the other is blank. */
+static ts_status name_two_rows(run *r, char **row2, unsigned long line, ts_err *err)
+{
+    if (r->nrow1 != r->nheader)
+        return ts_err_set(err, TS_E_DATA, "%s:%lu: the second header line has %zu fields, the first %zu",
+                          r->input, line, r->nheader, r->nrow1);
+    r->own1 = r->row1;
+    r->own2 = row2;
+    r->row1 = NULL;
+    r->nrow1 = 0;
+    if (!(r->header = calloc(r->nheader ? r->nheader : 1, sizeof *r->header)))
+        return nomem(err);
+    const char *carried = "";
+    ts_strbuf name = TS_STRBUF_INIT;
+    for (size_t i = 0; i < r->nheader; i++) {
+        if (*r->own1[i])
+            carried = r->own1[i];
+        ts_strbuf_reset(&name);
+        int fail = ts_strbuf_printf(&name, "%s%s%s", carried, *carried && *row2[i] ? " / " : "", row2[i]) != 0;
+        if (fail || !(r->header[i] = ts_strdup(name.data ? name.data : ""))) {
+            ts_strbuf_free(&name);
+            return nomem(err);
+        }
+    }
+    ts_strbuf_free(&name);
+    for (size_t i = 0; i < r->nheader; i++) { /* blank own texts never match */
+        if (!*r->own1[i]) {
+            free(r->own1[i]);
+            r->own1[i] = NULL;
+        }
+        if (!*r->own2[i]) {
+            free(r->own2[i]);
+            r->own2[i] = NULL;
+        }
+    }
+    return TS_OK;
+}
+
+/* The header record (the last of --header-rows): keep its names and find every codebook column
+ * in it. */
+static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts_err *err)
+{
+    char **names;
+    ts_status st0 = copy_fields(rec, &names, &r->nheader, err);
+    if (st0 == TS_OK && r->opt->header_rows == 2) {
+        st0 = name_two_rows(r, names, rec->line, err);
+    } else {
+        r->header = names;
+    }
+    if (st0 != TS_OK)
+        return st0;
     unsigned char *used = calloc(r->nheader ? r->nheader : 1, 1);
     if (!used)
         return nomem(err);
     ts_status st = TS_OK;
     for (size_t v = 0; v < r->cb->nvars && st == TS_OK; v++) {
         const ts_cbvar *cv = &r->cb->vars[v];
+        if (v == r->cb->id && r->opt->id_row)
+            continue; /* --id row: the id is the row number, its column is not read */
         if (cv->column) {
             st = match_column(r, cv, cv->column, &r->col[v], err);
             if (st == TS_OK)
@@ -148,7 +301,7 @@ static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts
         }
     }
     for (size_t i = 0; i < r->nheader; i++)
-        r->unused_columns += !used[i];
+        r->files[r->file].unused_columns += !used[i];
     free(used);
     ts_csvreader_expect_fields(csv, rec->nfields);
     return st;
@@ -183,6 +336,10 @@ static void reject_record(run *r, const ts_record *rec, reject_reason why, const
 /* Read the respondent id; returns 1 when the row may go on, 0 when it was rejected. */
 static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
 {
+    if (r->opt->id_row) {
+        ts_var_set_int(r->vars[r->cb->id], row, (int64_t)r->data_rows);
+        return 1;
+    }
     size_t col = r->col[r->cb->id];
     const char *s = rec->fields[col].s;
     size_t n = rec->fields[col].len;
@@ -206,8 +363,12 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
     }
     if (first >= 0) {
         /* The user looks for the first row in the raw file, so name its line there. */
-        ts_strbuf_printf(&r->why, "duplicate respondent id %lld: line %lu already has it (that row is kept)",
-                         (long long)id, (unsigned long)r->row_line[first]);
+        if (r->row_file)
+            ts_strbuf_printf(&r->why, "duplicate respondent id %lld: %s line %lu already has it (that row is kept)",
+                             (long long)id, r->opt->inputs[r->row_file[first]], (unsigned long)r->row_line[first]);
+        else
+            ts_strbuf_printf(&r->why, "duplicate respondent id %lld: line %lu already has it (that row is kept)",
+                             (long long)id, (unsigned long)r->row_line[first]);
         reject_record(r, rec, REJ_ID_DUPLICATE, r->why.data, col + 1);
         return 0;
     }
@@ -271,22 +432,51 @@ static int remember_line(run *r, size_t row, unsigned long line)
         r->row_line = v;
     }
     r->row_line[row] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line; /* 4 bytes a row; 4e9 lines is beyond any survey */
+    if (r->opt->ninputs > 1) {
+        if (row >= r->row_file_cap) {
+            unsigned char *v = ts_grow(r->row_file, &r->row_file_cap, row + 1, 1, 1024);
+            if (!v)
+                return -1;
+            r->row_file = v;
+        }
+        r->row_file[row] = (unsigned char)r->file; /* INGEST_MAX_FILES fits */
+    }
     return 0;
+}
+
+/* Every cell empty (the rows Excel leaves as ,,,,,,), whatever the number of fields. */
+static int blank_row(const ts_record *rec)
+{
+    if (rec->problem != TS_REC_OK && rec->problem != TS_REC_FIELD_COUNT)
+        return 0;
+    for (size_t i = 0; i < rec->nfields; i++)
+        if (!ts_is_blank(rec->fields[i].s, rec->fields[i].len))
+            return 0;
+    return 1;
 }
 
 static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
 {
     ts_record rec;
-    int got, have_header = 0;
+    int got, headers = 0;
+    file_facts *ff = &r->files[r->file];
     while ((got = ts_csvreader_next(csv, &rec, err)) == 1) {
-        if (!have_header) {
-            ts_status st = read_header(r, &rec, csv, err);
+        if (headers < r->opt->header_rows) {
+            if (rec.problem != TS_REC_OK)
+                return ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: header line: %s", r->input, rec.line,
+                                  rec.problem_column, rec.problem_text);
+            ts_status st = ++headers < r->opt->header_rows ? copy_fields(&rec, &r->row1, &r->nrow1, err)
+                                                            : read_header(r, &rec, csv, err);
             if (st != TS_OK)
                 return st;
-            have_header = 1;
             continue;
         }
-        r->rows_read++;
+        ff->rows_read++;
+        if (blank_row(&rec)) {
+            ff->rows_blank++;
+            continue;
+        }
+        r->data_rows++;
         if (rec.problem != TS_REC_OK) {
             reject_record(r, &rec, reason_of(rec.problem), rec.problem_text, rec.problem_column);
             continue;
@@ -299,6 +489,8 @@ static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
             return err->status;
         if (ok == 0)
             continue;
+        if (r->source)
+            ts_var_set_int(r->source, row, (int64_t)r->file + 1);
         ts_status st = read_items(r, &rec, row, err);
         if (st != TS_OK)
             return st;
@@ -306,42 +498,125 @@ static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
     }
     if (got < 0)
         return err->status;
-    if (!have_header)
+    if (headers == 0)
         return ts_err_set(err, TS_E_DATA, "%s: the file is empty: expected a header line with the column names",
-                          r->opt->input);
+                          r->input);
+    if (headers < r->opt->header_rows)
+        return ts_err_set(err, TS_E_DATA, "%s: one header line only: --header-rows 2 expects two", r->input);
     return TS_OK;
 }
 
-static ts_status record_provenance(run *r, const char *input_sha, ts_err *err)
+static int set_count(ts_dataset *ds, const char *key, unsigned long n)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lu", n);
+    return ts_dataset_set_meta(ds, key, buf);
+}
+
+/* SEP-joined VALUE(f) of every raw file, in OUT. */
+static int join_files(const run *r, ts_strbuf *out, const char *(*value)(const run *, size_t))
+{
+    ts_strbuf_reset(out);
+    int rc = 0;
+    for (size_t f = 0; f < r->opt->ninputs; f++)
+        rc |= ts_strbuf_printf(out, "%s%s", f ? ", " : "", value(r, f));
+    return rc;
+}
+static const char *file_name(const run *r, size_t f) { return base_name(r->opt->inputs[f]); }
+static const char *file_sha(const run *r, size_t f) { return r->files[f].sha256; }
+static const char *file_encoding(const run *r, size_t f) { return ts_encoding_name(r->files[f].encoding); }
+
+/* source.* (docs/dataset-format.md): one raw file as before; several: the totals, the lists
+ * and source.N.* per file. rows_blank, id and header_rows only when they say something. */
+static ts_status record_provenance(run *r, ts_err *err)
 {
     ts_dataset *ds = r->ds;
-    char count[32];
-    snprintf(count, sizeof count, "%lu", r->rows_read);
-    char rejected[32];
-    snprintf(rejected, sizeof rejected, "%lu", rejects_rows(r->rej));
-    int rc = ts_dataset_set_meta(ds, "tool", PROG) || ts_dataset_set_meta(ds, "tool.version", TS_VERSION) ||
-             ts_dataset_set_meta(ds, "source.file", base_name(r->opt->input)) ||
-             ts_dataset_set_meta(ds, "source.sha256", input_sha) ||
-             ts_dataset_set_meta(ds, "source.encoding", ts_encoding_name(r->encoding)) ||
-             ts_dataset_set_meta(ds, "source.gzip", r->gzip ? "yes" : "no") ||
-             ts_dataset_set_meta(ds, "source.rows_read", count) ||
-             ts_dataset_set_meta(ds, "source.rows_rejected", rejected) ||
-             ts_dataset_set_meta(ds, "codebook.file", base_name(r->cb->path)) ||
-             ts_dataset_set_meta(ds, "codebook.sha256", r->cb->sha256);
+    const ingest_options *o = r->opt;
+    ts_strbuf b = TS_STRBUF_INIT;
+    int rc = ts_dataset_set_meta(ds, "tool", PROG) || ts_dataset_set_meta(ds, "tool.version", TS_VERSION);
+    if (o->ninputs == 1) {
+        rc = rc || ts_dataset_set_meta(ds, "source.file", base_name(o->inputs[0])) ||
+             ts_dataset_set_meta(ds, "source.sha256", r->files[0].sha256) ||
+             ts_dataset_set_meta(ds, "source.encoding", ts_encoding_name(r->files[0].encoding)) ||
+             ts_dataset_set_meta(ds, "source.gzip", r->files[0].gzip ? "yes" : "no");
+    } else {
+        int same_enc = 1;
+        for (size_t f = 1; f < o->ninputs; f++)
+            same_enc &= r->files[f].encoding == r->files[0].encoding;
+        rc = rc || join_files(r, &b, file_name) || ts_dataset_set_meta(ds, "source.file", b.data) ||
+             join_files(r, &b, file_sha) || ts_dataset_set_meta(ds, "source.sha256", b.data) ||
+             (same_enc ? ts_dataset_set_meta(ds, "source.encoding", ts_encoding_name(r->files[0].encoding))
+                       : join_files(r, &b, file_encoding) || ts_dataset_set_meta(ds, "source.encoding", b.data));
+        int any_gzip = 0;
+        for (size_t f = 0; f < o->ninputs; f++)
+            any_gzip |= r->files[f].gzip;
+        rc = rc || ts_dataset_set_meta(ds, "source.gzip", any_gzip ? "yes" : "no");
+    }
+    rc = rc || set_count(ds, "source.rows_read", TOTAL(r, rows_read)) ||
+         set_count(ds, "source.rows_rejected", TOTAL(r, rows_rejected));
+    if (TOTAL(r, rows_blank))
+        rc = rc || set_count(ds, "source.rows_blank", TOTAL(r, rows_blank));
+    if (o->header_rows != 1)
+        rc = rc || set_count(ds, "source.header_rows", (unsigned long)o->header_rows);
+    if (o->id_row)
+        rc = rc || ts_dataset_set_meta(ds, "source.id", "row");
+    if (r->source) {
+        rc = rc || set_count(ds, "source.files", (unsigned long)o->ninputs) ||
+             ts_dataset_set_meta(ds, "source.variable", r->source->name);
+        for (size_t f = 0; f < o->ninputs && !rc; f++) {
+            const file_facts *ff = &r->files[f];
+            char key[48];
+#define KEY(what) (snprintf(key, sizeof key, "source.%zu.%s", f + 1, what), key)
+            rc = ts_dataset_set_meta(ds, KEY("file"), base_name(o->inputs[f])) ||
+                 ts_dataset_set_meta(ds, KEY("label"), r->source->codes[f].label) ||
+                 ts_dataset_set_meta(ds, KEY("sha256"), ff->sha256) ||
+                 ts_dataset_set_meta(ds, KEY("encoding"), ts_encoding_name(ff->encoding)) ||
+                 ts_dataset_set_meta(ds, KEY("gzip"), ff->gzip ? "yes" : "no") ||
+                 set_count(ds, KEY("rows_read"), ff->rows_read) ||
+                 set_count(ds, KEY("rows_rejected"), ff->rows_rejected) ||
+                 set_count(ds, KEY("rows_blank"), ff->rows_blank);
+#undef KEY
+        }
+    }
+    rc = rc || ts_dataset_set_meta(ds, "codebook.file", base_name(r->cb->path)) ||
+         ts_dataset_set_meta(ds, "codebook.sha256", r->cb->sha256);
+    ts_strbuf_free(&b);
     return rc ? nomem(err) : TS_OK;
+}
+
+/* "N rows read, A accepted, R rejected" of one file or all; the share of the rows with data. */
+static void print_counts(FILE *out, unsigned long read, unsigned long rejected, unsigned long blank)
+{
+    fprintf(out, "%lu rows read, %lu accepted, %lu rejected", read, read - rejected - blank, rejected);
+    if (read - blank)
+        fprintf(out, " (%.2f%%)", 100.0 * (double)rejected / (double)(read - blank));
+    if (blank)
+        fprintf(out, ", %lu blank", blank);
 }
 
 static void print_summary(const run *r, FILE *out, const char *rejects_path, int wrote)
 {
-    unsigned long rejected = rejects_rows(r->rej), accepted = (unsigned long)r->ds->nrows;
-    /* A file whose every line ends in a CR alone says so where the encoding is named. */
-    int cr_only = r->cr_ends && !r->lf_ends;
-    fprintf(out, "%s: %s (%s%s%s): %lu rows read, %lu accepted, %lu rejected", PROG, r->opt->input,
-            ts_encoding_name(r->encoding), r->gzip ? ", gzip" : "", cr_only ? ", CR line ends" : "", r->rows_read,
-            accepted, rejected);
-    if (r->rows_read)
-        fprintf(out, " (%.2f%%)", 100.0 * (double)rejected / (double)r->rows_read);
-    fputc('\n', out);
+    const ingest_options *o = r->opt;
+    for (size_t f = 0; f < o->ninputs; f++) {
+        const file_facts *ff = &r->files[f];
+        /* A file whose every line ends in a CR alone says so where the encoding is named. */
+        int cr_only = ff->cr_ends && !ff->lf_ends;
+        fprintf(out, "%s: %s (%s%s%s", PROG, o->inputs[f], ts_encoding_name(ff->encoding), ff->gzip ? ", gzip" : "",
+                cr_only ? ", CR line ends" : "");
+        if (r->source)
+            fprintf(out, "; %s %zu%s%s", r->source->name, f + 1, o->labels ? " = " : "", o->labels ? o->labels[f] : "");
+        fputs("): ", out);
+        print_counts(out, ff->rows_read, ff->rows_rejected, ff->rows_blank);
+        fputc('\n', out);
+    }
+    unsigned long read = TOTAL(r, rows_read), blank = TOTAL(r, rows_blank), rejected = rejects_rows(r->rej);
+    if (o->ninputs > 1) {
+        fprintf(out, "%s: %zu raw files: ", PROG, o->ninputs);
+        print_counts(out, read, rejected, blank);
+        fputc('\n', out);
+    }
+    if (blank)
+        fprintf(out, "  blank rows: %lu (every cell empty: skipped, not rejects)\n", blank);
     for (int i = 0; i < REJ_NREASONS; i++)
         if (rejects_by_reason(r->rej, (reject_reason)i))
             fprintf(out, "  rejected: %lu %s\n", rejects_by_reason(r->rej, (reject_reason)i),
@@ -354,14 +629,19 @@ static void print_summary(const run *r, FILE *out, const char *rejects_path, int
             sep = ", ";
         }
     fprintf(out, "%s\n", *sep == ',' ? ")" : "");
-    if (r->cr_ends && !cr_only)
-        fprintf(out, "  lone CR line ends: %lu (the first ends line %lu): each read as a line end and counted in line numbers\n",
-                r->cr_ends, r->first_cr_line);
-    if (r->blank_lines || r->unused_columns)
+    for (size_t f = 0; f < o->ninputs; f++) {
+        const file_facts *ff = &r->files[f];
+        if (ff->cr_ends && ff->lf_ends)
+            fprintf(out, "  lone CR line ends%s%s: %lu (the first ends line %lu): each read as a line end and counted in line numbers\n",
+                    o->ninputs > 1 ? " in " : "", o->ninputs > 1 ? o->inputs[f] : "", ff->cr_ends, ff->first_cr_line);
+    }
+    if (o->id_row)
+        fprintf(out, "  respondent id: the data row number (--id row)\n");
+    if (TOTAL(r, blank_lines) || TOTAL(r, unused_columns))
         fprintf(out, "  blank lines skipped: %lu; raw columns not in the codebook (left out): %lu\n",
-                r->blank_lines, r->unused_columns);
+                TOTAL(r, blank_lines), TOTAL(r, unused_columns));
     if (wrote)
-        fprintf(out, "  wrote %s (%zu rows, %zu variables) and %s\n", r->opt->output, r->ds->nrows,
+        fprintf(out, "  wrote %s (%zu rows, %zu variables) and %s\n", o->output, r->ds->nrows,
                 r->ds->nvars, rejects_path);
     else
         fprintf(out, "  wrote %s; no dataset written\n", rejects_path);
@@ -408,40 +688,75 @@ static ts_status record_separators(run *r, ts_err *err)
     return TS_OK;
 }
 
-/* After reading: does the run pass --strict, --max-reject-rate and --max-item-warning-rate? */
+/* After reading: does the run pass --strict, --max-reject-rate and --max-item-warning-rate? Blank rows are neither
+ * data nor rejects: the rate is of the rows with data. */
 static ts_status judge(const run *r, ts_err *err)
 {
     unsigned long rejected = rejects_rows(r->rej);
-    if (r->rows_read == 0)
-        return ts_err_set(err, TS_E_DATA, "%s: no data rows after the header", r->opt->input);
+    unsigned long blank = TOTAL(r, rows_blank), data = TOTAL(r, rows_read) - blank;
+    const char *what = r->inputs.data;
+    if (data == 0 && blank)
+        return ts_err_set(err, TS_E_DATA, "%s: no data rows after the header (%lu blank %s)", what, blank,
+                          blank == 1 ? "row" : "rows");
+    if (data == 0)
+        return ts_err_set(err, TS_E_DATA, "%s: no data rows after the header", what);
     if (r->ds->nrows == 0)
-        return ts_err_set(err, TS_E_DATA, "%s: every one of the %lu rows was rejected", r->opt->input, r->rows_read);
+        return ts_err_set(err, TS_E_DATA, "%s: every one of the %lu rows was rejected", what, data);
     if (r->opt->strict && (rejected || rejects_items(r->rej)))
-        return ts_err_set(err, TS_E_DATA, "%s: --strict: %lu %s rejected and %lu item %s", r->opt->input,
+        return ts_err_set(err, TS_E_DATA, "%s: --strict: %lu %s rejected and %lu item %s", what,
                           rejected, rejected == 1 ? "row" : "rows", rejects_items(r->rej),
                           rejects_items(r->rej) == 1 ? "warning" : "warnings");
-    double pct = 100.0 * (double)rejected / (double)r->rows_read;
+    double pct = 100.0 * (double)rejected / (double)data;
     if (pct > r->opt->max_reject_pct)
         return ts_err_set(err, TS_E_DATA, "%s: %lu of %lu rows rejected (%.2f%%), more than --max-reject-rate %g%%",
-                          r->opt->input, rejected, r->rows_read, pct, r->opt->max_reject_pct);
-    return judge_items(r, r->opt->input, err);
+                          what, rejected, data, pct, r->opt->max_reject_pct);
+    return judge_items(r, what, err);
+}
+
+/* Read raw file F into the dataset, its facts into r->files[F]. */
+static ts_status read_file(run *r, size_t f, ts_err *err)
+{
+    r->file = f;
+    r->input = r->opt->inputs[f];
+    rejects_set_input(r->rej, r->input);
+    file_facts *ff = &r->files[f];
+    ts_csvreader *csv = ts_csvreader_open(r->input, r->opt->encodings[f], err);
+    if (!csv)
+        return err->status;
+    unsigned long rejected_before = rejects_rows(r->rej);
+    ts_status st = read_rows(r, csv, err);
+    const ts_linereader *lines = ts_csvreader_lines(csv);
+    ff->encoding = ts_linereader_encoding(lines) == TS_ENC_AUTO ? TS_ENC_UTF8 : ts_linereader_encoding(lines);
+    ff->gzip = ts_linereader_was_gzip(lines);
+    ff->blank_lines = ts_csvreader_blank_lines(csv);
+    ff->cr_ends = ts_linereader_cr_ends(lines, &ff->first_cr_line);
+    ff->lf_ends = ts_linereader_lf_ends(lines);
+    ff->rows_rejected = rejects_rows(r->rej) - rejected_before;
+    /* zlib may find a truncated stream only when it is closed. */
+    ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
+    free_header(r);
+    return st == TS_OK ? closed : st;
 }
 
 ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
 {
     run r = {0};
     r.opt = opt;
-    ts_csvreader *csv = NULL;
     ts_strbuf rejects_path = TS_STRBUF_INIT;
     ts_status st;
-    char input_sha[65] = "-";
 
     if (!(r.cb = ts_codebook_read(opt->codebook, err)))
         return err->status;
-    if (!(r.ds = ts_dataset_new()) || !(r.ids = idset_new())) {
+    if (!(r.ds = ts_dataset_new()) || !(r.ids = idset_new()) ||
+        !(r.files = calloc(opt->ninputs, sizeof *r.files))) {
         st = nomem(err);
         goto done;
     }
+    for (size_t f = 0; f < opt->ninputs; f++)
+        if (ts_strbuf_printf(&r.inputs, "%s%s", f ? ", " : "", opt->inputs[f]) != 0) {
+            st = nomem(err);
+            goto done;
+        }
     if ((st = make_columns(&r, err)) != TS_OK)
         goto done;
     /* Find out now, not after reading a large file, whether the dataset can be written. */
@@ -451,11 +766,11 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
         goto done;
     }
     ts_atomicfile_abort(probe);
-    if (strcmp(opt->input, "-") != 0 && (st = ts_checksum_file(opt->input, input_sha, err)) != TS_OK)
-        goto done;
-    if (!(csv = ts_csvreader_open(opt->input, opt->encoding, err))) {
-        st = err->status;
-        goto done;
+    /* Every raw file opens before the first is read. */
+    for (size_t f = 0; f < opt->ninputs; f++) {
+        strcpy(r.files[f].sha256, "-");
+        if (strcmp(opt->inputs[f], "-") != 0 && (st = ts_checksum_file(opt->inputs[f], r.files[f].sha256, err)) != TS_OK)
+            goto done;
     }
     if (opt->rejects)
         st = ts_strbuf_append_str(&rejects_path, opt->rejects) ? nomem(err) : TS_OK;
@@ -463,24 +778,13 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
         st = ts_strbuf_printf(&rejects_path, "%s.rejects.csv", opt->output) ? nomem(err) : TS_OK;
     if (st != TS_OK)
         goto done;
-    if (!(r.rej = rejects_open(rejects_path.data, opt->input, PROG, opt->max_messages,
-                                 opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE, err))) {
+    if (!(r.rej = rejects_open(rejects_path.data, opt->inputs[0], PROG, opt->max_messages,
+                               opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE, opt->ninputs > 1, err))) {
         st = err->status;
         goto done;
     }
-
-    st = read_rows(&r, csv, err);
-    const ts_linereader *lines = ts_csvreader_lines(csv);
-    r.encoding = ts_linereader_encoding(lines) == TS_ENC_AUTO ? TS_ENC_UTF8 : ts_linereader_encoding(lines);
-    r.gzip = ts_linereader_was_gzip(lines);
-    r.blank_lines = ts_csvreader_blank_lines(csv);
-    r.cr_ends = ts_linereader_cr_ends(lines, &r.first_cr_line);
-    r.lf_ends = ts_linereader_lf_ends(lines);
-    /* zlib may find a truncated stream only when it is closed. */
-    ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
-    csv = NULL;
-    if (st == TS_OK)
-        st = closed;
+    for (size_t f = 0; f < opt->ninputs && st == TS_OK; f++)
+        st = read_file(&r, f, err);
     if (st != TS_OK)
         goto done;
     rejects_note_more(r.rej, rejects_path.data);
@@ -488,7 +792,7 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     /* The rejects file is written even when the run fails its checks: it says why. */
     ts_status verdict = judge(&r, err);
     st = rejects_commit(r.rej, verdict == TS_OK ? err : NULL);
-    if (verdict == TS_OK && st == TS_OK && (st = record_provenance(&r, input_sha, err)) == TS_OK &&
+    if (verdict == TS_OK && st == TS_OK && (st = record_provenance(&r, err)) == TS_OK &&
         (st = record_separators(&r, err)) == TS_OK)
         st = ts_dataset_write(r.ds, opt->output, err);
     if (verdict != TS_OK)
@@ -496,22 +800,20 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     if (!opt->quiet)
         print_summary(&r, summary, rejects_path.data, st == TS_OK);
 done:
-    if (csv)
-        ts_csvreader_close(csv, NULL);
+    if (r.cb)
+        free_header(&r);
     rejects_free(r.rej);
     ts_strbuf_free(&rejects_path);
-    for (size_t i = 0; r.option_cols && i < r.cb->nvars; i++)
-        free(r.option_cols[i]);
     free(r.option_cols);
     free(r.tally);
     ts_dataset_free(r.ds);
     ts_codebook_free(r.cb);
     idset_free(r.ids);
     free(r.row_line);
+    free(r.row_file);
+    free(r.files);
     ts_strbuf_free(&r.why);
-    for (size_t i = 0; i < r.nheader; i++)
-        free(r.header[i]);
-    free(r.header);
+    ts_strbuf_free(&r.inputs);
     free(r.vars);
     free(r.col);
     return st;

@@ -7,12 +7,20 @@
 #include "status.h"
 #include "textenc.h"
 
+/* More raw files than this is a usage error: a survey's sources are a handful, not a directory. */
+#define INGEST_MAX_FILES 64
+
 typedef struct ingest_options {
     const char *codebook;     /* -c */
     const char *output;       /* -o: the dataset */
     const char *rejects;      /* --rejects; NULL: OUTPUT with ".rejects.csv" appended */
-    const char *input;        /* the raw CSV (.gz), or "-" */
-    ts_encoding encoding;     /* --encoding */
+    const char *const *inputs; /* the raw CSVs (.gz), or one "-": read in order as one dataset */
+    size_t ninputs;
+    ts_encoding encodings[INGEST_MAX_FILES]; /* --encoding: per input (one given: for all) */
+    const char *const *labels; /* --sources: a label per input, or NULL (the file names) */
+    const char *source_variable; /* --source-variable; NULL: "source" */
+    int header_rows;          /* --header-rows: 1 (default) or 2 */
+    int id_row;               /* --id row: the data row number is the respondent id */
     int strict;               /* --strict: any rejected row or item warning fails the run */
     double max_reject_pct;    /* --max-reject-rate: fail above this share of rows rejected */
     double max_item_warning_pct; /* --max-item-warning-rate: fail when more than this share of

@@ -11,7 +11,7 @@
 #include "schema.h"
 
 static const char USAGE[] =
-    "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW.csv[.gz]\n"
+    "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW.csv[.gz]...\n"
     "\n"
     "Read a raw survey export described by a codebook, check every row and item, and write a\n"
     "validated, self-describing dataset for the later stages (weight, tab, plot).\n"
@@ -21,8 +21,17 @@ static const char USAGE[] =
     "  -o, --output FILE          dataset to write (docs/dataset-format.md), atomically\n"
     "      --rejects FILE         rejects CSV (default: DATASET.rejects.csv): every rejected\n"
     "                             row and item warning with line, column, value and reason\n"
-    "      --encoding ENC         auto (default), utf-8 or cp932 (Shift_JIS as Excel writes it;\n"
-    "                             also accepted: utf8, sjis, shift_jis, windows-31j, ms932)\n"
+    "      --encoding ENC[,ENC..] auto (default), utf-8 or cp932 (Shift_JIS as Excel writes it;\n"
+    "                             also accepted: utf8, sjis, shift_jis, windows-31j, ms932);\n"
+    "                             one for all raw files or one per file, in their order\n"
+    "      --header-rows N        1 (default) or 2: a second header row names the columns too\n"
+    "                             (SurveyMonkey: the question, then the option; docs/ingest.md)\n"
+    "      --id row               the raw file has no id column: the data row number (1, 2, ...\n"
+    "                             over every file, blank rows not counted) is the respondent id\n"
+    "      --sources L1,L2,...    several raw files: a label per file for the source variable\n"
+    "                             (default: the file names)\n"
+    "      --source-variable NAME the single-choice variable saying which file a row came from\n"
+    "                             (default: source; codes 1..k in the files' order)\n"
     "      --strict               fail on any rejected row or item warning\n"
     "      --max-reject-rate PCT  fail when more than PCT%% of rows are rejected (default 5)\n"
     "      --max-item-warning-rate PCT\n"
@@ -39,7 +48,10 @@ static const char USAGE[] =
     "      --version              print the version\n"
     "\n"
     "RAW may be plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or CRLF;\n"
-    "\"-\" reads standard input.\n"
+    "\"-\" reads standard input. Several RAW files are read as one dataset: each has its own\n"
+    "header checked against the codebook, ids are unique over all of them, and a variable\n"
+    "(--source-variable) says which file each row came from. A row whose every cell is empty\n"
+    "(as Excel leaves them) is skipped and counted as blank, not rejected.\n"
     "\n"
     "Row problems (reject the row): wrong number of fields, broken or unclosed quoting, bytes\n"
     "not valid in the encoding, NUL bytes, a byte-order mark inside the file, a field over 1 MiB,\n"
@@ -51,12 +63,40 @@ static const char USAGE[] =
     "--strict, --max-reject-rate, --max-item-warning-rate, no rows); 66 cannot open input; 73 cannot create output;\n"
     "74 I/O error; 70 internal error. On failure no dataset is written.\n";
 
-enum { OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_ITEM_WARNING, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION };
+enum {
+    OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_ITEM_WARNING, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION,
+    OPT_HEADER_ROWS, OPT_ID, OPT_SOURCES, OPT_SOURCE_VARIABLE
+};
 
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "tsunagari-ingest: %s%s\nTry 'tsunagari-ingest --help'.\n", msg, arg ? arg : "");
     return 64;
+}
+
+/* Split the comma-separated S into trimmed items in ITEMS (at most MAX; pieces of a copy of S
+ * that the caller frees as *COPY). Returns the count, or -1 (too many, an empty item, no memory). */
+static long split_list(const char *s, char **copy, char **items, size_t max)
+{
+    size_t n = 0;
+    if (!(*copy = strdup(s)))
+        return -1;
+    for (char *p = *copy;; p++) {
+        char *e = strchr(p, ',');
+        if (e)
+            *e = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strlen(p);
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            p[--len] = '\0';
+        if (!len || n == max)
+            return -1;
+        items[n++] = p;
+        if (!e)
+            return (long)n;
+        p = e;
+    }
 }
 
 int main(int argc, char **argv)
@@ -71,13 +111,22 @@ int main(int argc, char **argv)
         {"max-item-warning-rate", required_argument, NULL, OPT_MAX_ITEM_WARNING},
         {"max-messages", required_argument, NULL, OPT_MAX_MESSAGES},
         {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
+        {"header-rows", required_argument, NULL, OPT_HEADER_ROWS},
+        {"id", required_argument, NULL, OPT_ID},
+        {"sources", required_argument, NULL, OPT_SOURCES},
+        {"source-variable", required_argument, NULL, OPT_SOURCE_VARIABLE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     ingest_options opt = {0};
-    (void)ts_encoding_parse(ts_schema_default("input", "encoding"), &opt.encoding); /* as in a manifest */
+    ts_encoding enc_default;
+    (void)ts_encoding_parse(ts_schema_default("input", "encoding"), &enc_default); /* as in a manifest */
+    static char *enc_copy, *labels_copy; /* static: still reachable when a usage error returns */
+    char *enc_items[INGEST_MAX_FILES], *labels[INGEST_MAX_FILES];
+    long nenc = 0, nlabels = 0;
+    opt.header_rows = (int)ts_schema_default_number("input", "header_rows");
     opt.max_reject_pct = 5.0;
     opt.max_item_warning_pct = 5.0;
     opt.max_messages = 20;
@@ -95,9 +144,30 @@ int main(int argc, char **argv)
         case OPT_STRICT: opt.strict = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_ENCODING:
-            if (ts_encoding_parse(optarg, &opt.encoding) != 0)
+            free(enc_copy);
+            nenc = split_list(optarg, &enc_copy, enc_items, INGEST_MAX_FILES);
+            for (long i = 0; i < nenc; i++)
+                if (ts_encoding_parse(enc_items[i], &opt.encodings[i]) != 0)
+                    nenc = -1;
+            if (nenc < 0)
                 return usage_error("--encoding: expected auto, utf-8 or cp932, got ", optarg);
             break;
+        case OPT_HEADER_ROWS:
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+                return usage_error("--header-rows: expected 1 or 2, got ", optarg);
+            opt.header_rows = optarg[0] - '0';
+            break;
+        case OPT_ID:
+            if (strcmp(optarg, "row") != 0 && strcmp(optarg, "column") != 0)
+                return usage_error("--id: expected row (or column, the default), got ", optarg);
+            opt.id_row = strcmp(optarg, "row") == 0;
+            break;
+        case OPT_SOURCES:
+            free(labels_copy);
+            if ((nlabels = split_list(optarg, &labels_copy, labels, INGEST_MAX_FILES)) < 0)
+                return usage_error("--sources: expected a comma-separated label per raw file, got ", optarg);
+            break;
+        case OPT_SOURCE_VARIABLE: opt.source_variable = optarg; break;
         case OPT_MAX_REJECT:
             opt.max_reject_pct = strtod(optarg, &end);
             if (*end || end == optarg || !(opt.max_reject_pct >= 0 && opt.max_reject_pct <= 100))
@@ -123,9 +193,22 @@ int main(int argc, char **argv)
         return usage_error("missing -c CODEBOOK", NULL);
     if (!opt.output)
         return usage_error("missing -o DATASET", NULL);
-    if (optind != argc - 1)
-        return usage_error(optind == argc ? "missing the raw CSV file" : "more than one raw file given", NULL);
-    opt.input = argv[optind];
+    if (optind == argc)
+        return usage_error("missing the raw CSV file", NULL);
+    opt.inputs = (const char *const *)argv + optind;
+    opt.ninputs = (size_t)(argc - optind);
+    if (opt.ninputs > INGEST_MAX_FILES)
+        return usage_error("too many raw files (at most 64)", NULL);
+    for (size_t i = 0; opt.ninputs > 1 && i < opt.ninputs; i++)
+        if (strcmp(opt.inputs[i], "-") == 0)
+            return usage_error("\"-\" (standard input) can only be the one raw file", NULL);
+    if (nenc > 1 && (size_t)nenc != opt.ninputs)
+        return usage_error("--encoding: one encoding for all raw files, or one per file: got a list of a different length", NULL);
+    for (size_t i = 0; i < opt.ninputs; i++)
+        opt.encodings[i] = nenc == 0 ? enc_default : opt.encodings[nenc == 1 ? 0 : i];
+    if (nlabels && (size_t)nlabels != opt.ninputs)
+        return usage_error("--sources: give one label per raw file", NULL);
+    opt.labels = nlabels ? (const char *const *)labels : NULL;
 
 #ifdef __GLIBC__
     /* Columns grow by doubling. A fixed mmap threshold keeps every large column in its own
@@ -139,6 +222,8 @@ int main(int argc, char **argv)
     if (st != TS_OK)
         fprintf(stderr, "tsunagari-ingest: %s\n", err.msg ? err.msg : ts_strerror(st));
     ts_err_clear(&err);
+    free(enc_copy);
+    free(labels_copy);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "tsunagari-ingest: standard output: write error\n");
         if (st == TS_OK)
