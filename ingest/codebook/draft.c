@@ -66,7 +66,8 @@ typedef struct draft {
     unsigned long skipped, first_skipped, blank_rows;
     char **names;      /* drafted variable names so far (unique) */
     size_t nnames;
-    int have_id;
+    int have_id;       /* an id variable written */
+    int plan_id;       /* some column will be the id */
     int use_answers, use_separator, use_aliases;
     FILE *out;
     ts_strbuf buf;
@@ -650,6 +651,7 @@ typedef struct guess {
     int tokens_int;            /* multi list: the options are codes */
     int64_t imin, imax, miss;  /* integer / single codes; miss: a 9/99/999 code, or 0 */
     const char *nmin, *nmax;   /* numeric: the cells of the extremes */
+    const char *not_id;        /* why a column named like an id is not one, or NULL */
 } guess;
 
 static const char *const SEPARATORS[] = {", ", ",", ";", "、", "|", NULL};
@@ -764,13 +766,19 @@ static int guess_column(const draft *d, const column *c, int id_ok, guess *g, ch
         for (size_t r = 0; r < d->nrows; r++)
             if (!is_int(c->cells[r], &ids[r]) || ids[r] < 1 || ids[r] > INT64_C(9007199254740991))
                 ok = 0;
+        if (!ok)
+            g->not_id = "not every value is a whole number 1..2^53-1";
         qsort(ids, d->nrows, sizeof *ids, cmp_i64);
         for (size_t r = 1; ok && r < d->nrows; r++)
-            if (ids[r] == ids[r - 1])
+            if (ids[r] == ids[r - 1]) {
                 ok = 0;
+                g->not_id = "some value is there twice";
+            }
         free(ids);
         if (ok)
             return g->kind = G_ID;
+    } else if (id_ok && id_like_name(c->header)) {
+        g->not_id = g->nonblank < d->nrows ? "some cells are blank" : "not every value is a whole number";
     }
     if (all_ts)
         return g->kind = G_TIMESTAMP;
@@ -1044,6 +1052,8 @@ static ts_status write_column(draft *d, size_t i, ts_err *err)
         st = ts_err_set(err, TS_E_INTERNAL, "unexpected guess");
         goto done;
     }
+    if (g.not_id)
+        fail |= ts_strbuf_printf(&d->buf, "; named like an id, but %s: not the id", g.not_id);
     if (blank && g.kind != G_BLANK && g.kind != G_ID)
         fail |= ts_strbuf_printf(&d->buf, "; %zu blank (system missing)", blank);
 
@@ -1150,7 +1160,7 @@ static ts_status plan_columns(draft *d, ts_err *err)
         size_t npool = 0;
         int kind = guess_column(d, &d->cols[i], !had_id, &g, &pool, &npool);
         if (kind == G_ID)
-            had_id = 1;
+            had_id = d->plan_id = 1;
         if (kind == G_SINGLE_LABELS || (kind == G_MULTI_LIST && !g.tokens_int))
             d->use_answers = 1;
         if (kind == G_MULTI_LIST && strcmp(g.sep, ";") != 0)
@@ -1190,6 +1200,17 @@ static ts_status write_draft(draft *d, const char *encname, ts_err *err)
     for (size_t i = 0; i < NF; i++)
         f[i] = FIELD_NAMES[i];
     put_row(d, f);
+    if (!d->plan_id) {
+        /* Form tools export no id: ingest --id row numbers the data rows instead, and still
+         * wants the codebook's id variable (its column is not read: the text says so when
+         * ingest is run without --id row). */
+        if (!make_name(d, "id", 0, err, &st))
+            return st;
+        put_comment(d, "# id: id: no column is an id (unique positive integers under a name like ID or 回答ID): "
+                       "run tsunagari-ingest --id row ([input] id = row), which numbers the data rows");
+        const char *row[NF] = {"id", "id", "(data row number: --id row)", "回答者ID（行番号）"};
+        put_row(d, row);
+    }
     for (size_t i = 0; i < d->ncols && st == TS_OK; i++) {
         if (d->cols[i].group >= 0) {
             size_t end = i;
@@ -1201,9 +1222,6 @@ static ts_status write_draft(draft *d, const char *encname, ts_err *err)
         }
         st = write_column(d, i, err);
     }
-    if (st == TS_OK && !d->have_id)
-        put_comment(d, "# no id column found (unique positive integers under a name like ID or 回答ID): "
-                       "add one, or set [input] id = row in the manifest");
     return st;
 }
 
