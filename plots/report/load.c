@@ -121,6 +121,10 @@ ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
     c->wreport = rp_csv_read("weighting-report.csv", NULL);
     c->rows_read = atol(rp_prov(c, "source.rows_read") ? rp_prov(c, "source.rows_read") : "0");
     c->rows_rejected = atol(rp_prov(c, "source.rows_rejected") ? rp_prov(c, "source.rows_rejected") : "0");
+    /* Blank rows are neither answers nor rejects: rows_read counts the rows with data, so that
+     * accepted = rows_read - rows_rejected wherever the report says it. */
+    c->rows_blank = atol(rp_prov(c, "source.rows_blank") ? rp_prov(c, "source.rows_blank") : "0");
+    c->rows_read -= c->rows_blank;
     c->item_warnings = count_warnings(RP_RESTRICTED "/rejects.csv");
     c->weighted_n = (long)wstat(c, "n");
     c->deff = wstat(c, "deff_kish");

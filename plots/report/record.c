@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "checksum.h"
+#include "numparse.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -37,6 +38,25 @@ static void put_manifest_file(FILE *fp, rp_ctx *c, const char *role, const char 
     if (p)
         put_file(fp, role, p);
     free(p);
+}
+
+/* A key that lists files ([input] raw = a.csv, b.csv): a line for each. */
+static void put_manifest_files(FILE *fp, rp_ctx *c, const char *role, const char *sec, const char *key)
+{
+    const char *v = ts_manifest_get(c->m, sec, key);
+    for (const char *p = v; p && *p;) {
+        const char *e = strchr(p, ',');
+        const char *a = p;
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        ts_trim(&a, &len);
+        char *one = ts_strndup(a, len);
+        char *path = one && *one ? ts_manifest_resolve(c->m, one) : NULL;
+        if (path)
+            put_file(fp, role, path);
+        free(path);
+        free(one);
+        p = e ? e + 1 : a + len;
+    }
 }
 
 static void shell_quote(FILE *fp, const char *s)
@@ -163,7 +183,7 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
 
     fprintf(fp, "[inputs] SHA-256\n");
     put_file(fp, "manifest", c->manifest_rel);
-    put_manifest_file(fp, c, "input.raw", "input", "raw");
+    put_manifest_files(fp, c, "input.raw", "input", "raw");
     put_manifest_file(fp, c, "input.codebook", "input", "codebook");
     put_manifest_file(fp, c, "input.expected_rejects", "input", "expected_rejects");
     put_manifest_file(fp, c, "design.frame", "design", "frame");

@@ -66,7 +66,8 @@ typedef struct rp_ctx {
     rp_csv *wreport;        /* weighting-report.csv */
     rp_tab *tabs;
     size_t ntabs;
-    long rows_read, rows_rejected, item_warnings, weighted_n, drawn;
+    long rows_read, rows_rejected, item_warnings, weighted_n, drawn; /* rows_read: rows with data */
+    long rows_blank;        /* rows whose every cell was empty, skipped by ingest (not in rows_read) */
     double deff, n_eff, wmin, wmax, wsum;
     long suppressed;        /* suppressed estimate cells over all tables */
     char *stage_cmd[8];     /* the stage commands, as run (for the record) */

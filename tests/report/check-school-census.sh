@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# check-school-census.sh BIN — several raw files as one survey (issue #13): the synthetic
+# three-file school census in tests/fixtures/school-census/ ([input] raw = three files, an
+# encoding and a label each, source_variable = school) goes from the three exports to the report.
+# Checks the per-file accounting (read = accepted + rejected + blank for each file, in the
+# dataset's provenance), the source variable in the tables and the labelled answers, the cover's
+# sentences on the files and the blank rows, the record's three input files; then [input]
+# id = row (the cover says the ids are row numbers) and a sources list of the wrong length
+# (refused before any stage). Prints ok / not ok lines and "N passed, N failed".
+set -u
+BIN=${1:-bin}
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/check-school-census.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+. "$ROOT/tests/checklib.sh"
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
+export LSAN_OPTIONS
+
+cp -R tests/fixtures/school-census "$T/sc"
+S=$T/sc/survey.ini
+check "three raw files: the report runs" "$BIN/tsunagari-report" -q --with-microdata "$S" -o "$T/out"
+O=$T/out
+"$BIN/tsunagari-export" --describe "$O/restricted/weighted.tsd" > "$T/describe.txt" 2>&1
+prov() { sed -n "s/^  $1 = //p" "$T/describe.txt"; }
+SCHOOL='NR == 1 { for (i = 1; i <= NF; i++) if ($i == "school") c = i }' # its column in answers-labelled.csv
+check "provenance: three files, the source variable school" \
+    test "$(prov source.files)/$(prov source.variable)" = "3/school"
+for f in 1 2 3; do
+    read=$(prov "source.$f.rows_read") rej=$(prov "source.$f.rows_rejected") blank=$(prov "source.$f.rows_blank")
+    label=$(prov "source.$f.label")
+    n=$(awk -F, -v l="$label" "$SCHOOL"' NR > 1 && $c == l' "$O/restricted/answers-labelled.csv" | wc -l)
+    check "file $f ($label): read $read = accepted $n + rejected $rej + blank $blank" \
+        test -n "$read" -a "$read" -eq $((n + rej + blank))
+done
+check "provenance: 中学生.csv read as CP932, its three empty rows blank, not rejects" \
+    test "$(prov source.2.encoding)/$(prov source.2.rows_blank)/$(prov source.2.rows_rejected)" = "cp932/3/0"
+check "provenance: 高校生.csv's second copy of respondent 3005 rejected" test "$(prov source.3.rows_rejected)" = 1
+check "provenance: the totals add up (99 read = 95 + 1 + 3)" \
+    test "$(prov source.rows_read)/$(prov source.rows_rejected)/$(prov source.rows_blank)" = "99/1/3"
+check "answers-labelled.csv: 40, 30 and 25 answers from 小学生, 中学生, 高校生" \
+    test "$(awk -F, "$SCHOOL"' NR > 1 { n[$c]++ } END { print n["小学生"] "/" n["中学生"] "/" n["高校生"] }' "$O/restricted/answers-labelled.csv")" = "40/30/25"
+check "tables.csv: the table by school has the three labels" \
+    sh -c "grep '^care_school,' '$O/tables.csv' | grep -q 小学生 && grep '^care_school,' '$O/tables.csv' | grep -q 中学生 && grep '^care_school,' '$O/tables.csv' | grep -q 高校生"
+pdftotext -l 1 "$O/report.pdf" "$T/cover.txt" 2>/dev/null
+check "cover: 3 files read as one dataset, each with its answers" \
+    sh -c "tr -d '\n' < '$T/cover.txt' | grep -q '3 ファイルを1つのデータとして集計（小学生 有効回答 40 件、中学生 有効回答 30 件、高校生 有効回答 25 件）'"
+check "cover: the rows read are the rows with data, the blank ones said apart" \
+    sh -c "tr -d '\n' < '$T/cover.txt' | grep -q '読み込み 96 行のうち 1 行を除外.*すべて空欄の行 3 行は読み飛ばし'"
+check "record: each raw file with its SHA-256" test "$(grep -c '^  input.raw  ' "$O/reproducibility.txt")" = 3
+check "record: ingest got the sources and the source variable" \
+    grep -q -- "--sources '小学生, 中学生, 高校生' --source-variable school" "$O/reproducibility.txt"
+
+# [input] id = row: the ids are the data row numbers (the duplicate is no longer one)
+sed -i 's/^codebook = codebook.csv$/codebook = codebook.csv\nid = row/' "$S"
+check "id = row: the report runs" "$BIN/tsunagari-report" -q --with-microdata "$S" -o "$T/out-row"
+pdftotext -l 1 "$T/out-row/report.pdf" "$T/cover-row.txt" 2>/dev/null
+check "id = row: the cover says the ids are row numbers" \
+    sh -c "tr -d '\n' < '$T/cover-row.txt' | grep -q 'データの行番号.*を回答者IDとしています'"
+check "id = row: ids 1..96 over the three files, nothing rejected" \
+    test "$(awk -F, 'NR > 1 { n++; if ($1 != n) bad = 1 } END { print n, bad + 0 }' "$T/out-row/restricted/answers-labelled.csv")" = "96 0"
+check "id = row: the default report does not say so" sh -c "! grep -q 'id = row' '$T/cover.txt'"
+
+# a label per raw file, or the report stops before any stage
+sed -i 's/^sources = .*/sources = 小学生, 中学生/' "$S"
+"$BIN/tsunagari-report" -q "$S" -o "$T/out-bad" 2> "$T/bad.err"
+rc=$?
+check "two labels for three raw files: refused (65) before any stage, naming the line" \
+    sh -c "test $rc = 65 && grep -q 'survey.ini:[0-9]*: \[input\] sources: 2 labels for 3 raw files' '$T/bad.err' && test ! -e '$T/out-bad'"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
