@@ -100,6 +100,8 @@ static ts_status make_source(run *r, ts_err *err)
                               r->cb->path, r->cb->vars[i].line, name);
     ts_var *v = ts_var_new(name, TS_VAR_SINGLE);
     if (v) { /* the report's tables and charts show the label */
+        free(v->label); /* ts_var_new's empty labels */
+        free(v->label_en);
         v->label = ts_strdup("区分（元データのファイル）");
         v->label_en = ts_strdup("Source (raw file)");
     }
