@@ -132,6 +132,55 @@ int main(void)
     T_CHECK(err.msg && strncmp(err.msg, "mem.csv:2:", 10) == 0);
     ts_err_clear(&err);
 
+    /* Label-coded answers: answers, separator, aliases; labels found folded, in O(1). */
+    static const char forms[] =
+        "variable,type,column,label,code,missing,answers,separator,aliases\n"
+        "id,id,ID,,,,,,\n"
+        "q,single,Q,,,,labels,,\n"
+        ",,,ＳＮＳで,1,,,,\n"
+        ",,,回答しない,9,yes,,,無回答| ﾑｶｲﾄｳ |\n"
+        "m,multi,M,,,,either,\", \",\n"
+        ",,,\"友人, 知人\",1,,,,\n"
+        ",,,家族,2,,,,\n"
+        "c,single,C,,,,,,\n"
+        ",,,同じ,1,,,,\n"
+        ",,,同じ,2,,,,\n";
+    cb = ts_codebook_read_mem(forms, sizeof forms - 1, "forms.csv", &err);
+    T_CHECK(cb != NULL);
+    if (cb) {
+        const ts_cbvar *q = &cb->vars[1], *m = &cb->vars[2], *c = &cb->vars[3];
+        size_t sn;
+        T_CHECK(q->answers == TS_ANSWERS_LABELS && m->answers == TS_ANSWERS_EITHER && c->answers == TS_ANSWERS_CODES);
+        T_CHECK(ts_codebook_find_label(q, "SNSで", 6) == 0);   /* the label folded */
+        T_CHECK(ts_codebook_find_label(q, "ＳＮＳで", 12) == -1); /* callers fold the cell */
+        T_CHECK(ts_codebook_find_label(q, "無回答", 9) == 1 && ts_codebook_find_label(q, "ムカイトウ", 15) == 1);
+        T_CHECK(ts_codebook_find_label(q, "回答しない", 15) == 1 && ts_codebook_find_label(q, "", 0) == -1);
+        T_CHECK(q->nlabels == 4 && q->separator == NULL);
+        T_CHECK_STR(ts_codebook_separator(q, &sn), ";");
+        T_CHECK_STR(m->separator, ", ");
+        T_CHECK(strncmp(ts_codebook_separator(m, &sn), ",", sn) == 0 && sn == 1);
+        T_CHECK(ts_codebook_find_label(m, "友人, 知人", 14) == 0);
+        T_CHECK(ts_codebook_find_label(c, "同じ", 6) == 0); /* codes: two codes may share a label */
+    }
+    ts_codebook_free(cb);
+    static const struct { const char *text, *msg; } bad[] = {
+        {"variable,type,column,label,code,answers\nid,id,ID,,,\nq,single,Q,,,Labels\n,,,a,1,\nr,integer,R,,,codes\n",
+         "b.csv:5:6: r: answers apply to single items and multi items in list form only (this is integer)"},
+        {"variable,type,column,label,code,answers\nid,id,ID,,,\nq,single,Q,,,some\n",
+         "b.csv:3:6: answers: expected codes, labels or either, got \"some\""},
+        {"variable,type,column,label,code,aliases\nid,id,ID,,,\nq,single,Q,,,\n,,,ａ,1,\n,,,b,2,x|a\n",
+         "b.csv:5:6: q: alias \"a\" of code 2 is, after folding, the same as the label of code 1 (line 4)"},
+        {"variable,type,column,label,code,aliases\nid,id,ID,,,\nq,integer,Q,,,\n,,,a,1,x\n",
+         "b.csv:4:6: q: aliases apply to the codes of single and multi items only"},
+        {"variable,type,column,label,code,separator\nid,id,ID,,,\nq,multi,Q,,,\"  \"\n,,,a,1,\n",
+         "b.csv:3:6: q: separator is only spaces: give the text between the chosen options, e.g. \", \" or ;"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        T_CHECK(ts_codebook_read_mem(bad[i].text, strlen(bad[i].text), "b.csv", &err) == NULL);
+        T_CHECK_STR(err.msg, bad[i].msg);
+        ts_err_clear(&err);
+    }
+
     T_CHECK(ts_codebook_read("no-such-codebook.csv", &err) == NULL && err.status == TS_E_NOINPUT);
     T_CHECK_STR(err.msg, "no-such-codebook.csv: cannot open: No such file or directory");
     ts_err_clear(&err);
