@@ -63,6 +63,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(v->small_index[c] == 255 || (v->small_index[c] < d->ncodes && d->codes[v->small_index[c]].code == c));
         for (size_t k = 0; k < d->ncodes; k++)
             CHECK(ts_var_code_index(d, d->codes[k].code) == (long)k);
+        /* Label-coded answers: only where they apply; every folded label or alias found again,
+         * to its own code, each text once. */
+        CHECK(v->answers == TS_ANSWERS_CODES || v->kind == TS_CB_SINGLE ||
+              (v->kind == TS_CB_MULTI && d->layout == TS_MULTI_LIST));
+        CHECK(!v->separator || (v->kind == TS_CB_MULTI && d->layout == TS_MULTI_LIST && v->separator[0]));
+        CHECK(v->nlabels == 0 || v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI);
+        for (size_t e = 0; e < v->nlabels; e++)
+            CHECK(v->labels[e].code < d->ncodes && v->labels[e].len > 0 &&
+                  ts_codebook_find_label(v, v->labels[e].text, v->labels[e].len) == (long)v->labels[e].code);
     }
     ts_codebook_free(cb);
     return 0;
