@@ -228,9 +228,11 @@ static ts_status copy_fields(const ts_record *rec, char ***out, size_t *n, ts_er
  * answer), then " / " and its row-2 text; either alone when the other is blank. */
 static ts_status name_two_rows(run *r, char **row2, unsigned long line, ts_err *err)
 {
-    if (r->nrow1 != r->nheader)
+    if (r->nrow1 != r->nheader) {
+        free_names(row2, r->nheader);
         return ts_err_set(err, TS_E_DATA, "%s:%lu: the second header line has %zu fields, the first %zu",
                           r->input, line, r->nheader, r->nrow1);
+    }
     r->own1 = r->row1;
     r->own2 = row2;
     r->row1 = NULL;
@@ -269,8 +271,11 @@ static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts
 {
     char **names;
     ts_status st0 = copy_fields(rec, &names, &r->nheader, err);
-    if (st0 == TS_OK && r->opt->header_rows == 2) {
-        st0 = name_two_rows(r, names, rec->line, err);
+    if (r->opt->header_rows == 2) { /* name_two_rows takes NAMES */
+        if (st0 == TS_OK)
+            st0 = name_two_rows(r, names, rec->line, err);
+        else
+            free_names(names, r->nheader);
     } else {
         r->header = names;
     }

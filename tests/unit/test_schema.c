@@ -96,6 +96,14 @@ static void test_values(void)
     T_CHECK(!valid("weighting", "method", "rake, linear"));
     T_CHECK(valid("input", "encoding", "UTF-8") && valid("input", "encoding", "Shift_JIS")); /* but not here */
     T_CHECK(!valid("input", "encoding", "latin1"));
+    /* [input] encoding is a list, one per raw file (issue #13): each item a value or alias */
+    T_CHECK(valid("input", "encoding", "cp932, utf-8") && valid("input", "encoding", "sjis,UTF8 , auto"));
+    T_CHECK(!valid("input", "encoding", "cp932, latin1") && !valid("input", "encoding", "cp932,"));
+    T_CHECK(!valid("input", "encoding", ", utf-8"));
+    T_CHECK(valid("input", "header_rows", "1") && valid("input", "header_rows", "2"));
+    T_CHECK(!valid("input", "header_rows", "0") && !valid("input", "header_rows", "3"));
+    T_CHECK(valid("input", "id", "row") && valid("input", "id", "column") && !valid("input", "id", "timestamp"));
+    T_CHECK(valid("input", "source_variable", "school") && !valid("input", "source_variable", "学校"));
     T_CHECK(valid("table.x", "ci", "clopper-pearson") && valid("table.x", "ci", "korn-graubard"));
     T_CHECK(!valid("table.x", "ci", "exact"));
     T_CHECK(valid("table.x", "test", "rao-scott") && valid("table.x", "test", "none"));
