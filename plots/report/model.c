@@ -122,6 +122,37 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
     return ts_strbuf_take(&b);
 }
 
+int rp_sources_ja(const rp_ctx *c, ts_strbuf *b)
+{
+    long k = rp_prov(c, "source.files") ? atol(rp_prov(c, "source.files")) : 0;
+    if (k < 1)
+        return 0;
+    ts_strbuf_printf(b, "%ld ファイルを1つのデータとして集計（", k);
+    for (long f = 1; f <= k; f++) {
+        char key[48], n1[64];
+        long count[3] = {0, 0, 0};
+        static const char *const what[3] = {"rows_read", "rows_rejected", "rows_blank"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(key, sizeof key, "source.%ld.%s", f, what[i]);
+            count[i] = rp_prov(c, key) ? atol(rp_prov(c, key)) : 0;
+        }
+        snprintf(key, sizeof key, "source.%ld.label", f);
+        ts_numformat_grouped((double)(count[0] - count[1] - count[2]), 0, n1, sizeof n1);
+        ts_strbuf_printf(b, "%s%s 有効回答 %s 件", f > 1 ? "、" : "", rp_prov(c, key) ? rp_prov(c, key) : "?", n1);
+    }
+    ts_strbuf_printf(b, "）。変数 %s が回答のファイルを示します",
+                     rp_prov(c, "source.variable") ? rp_prov(c, "source.variable") : "source");
+    return 1;
+}
+
+const char *rp_id_ja(const rp_ctx *c)
+{
+    const char *id = rp_prov(c, "source.id");
+    return id && strcmp(id, "row") == 0
+               ? "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）"
+               : NULL;
+}
+
 const char *rp_method_ja(const char *method)
 {
     if (!method || !*method || strcmp(method, "none") == 0)

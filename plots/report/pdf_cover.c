@@ -70,32 +70,6 @@ static void cover_title(writer *w)
 }
 
 /* 調査の概要: the survey facts, one label–value row each (a row with no value is left out). */
-/* Several raw files (source.files, docs/dataset-format.md): which, and the answers from each. */
-static void cover_sources(writer *w, ts_strbuf *b)
-{
-    rp_ctx *c = w->c;
-    long k = rp_prov(c, "source.files") ? atol(rp_prov(c, "source.files")) : 0;
-    if (k < 1)
-        return;
-    ts_strbuf_printf(b, "%ld ファイルを1つのデータとして集計（", k);
-    for (long f = 1; f <= k; f++) {
-        char key[48], n1[32];
-        long count[3] = {0, 0, 0};
-        static const char *const what[3] = {"rows_read", "rows_rejected", "rows_blank"};
-        for (int i = 0; i < 3; i++) {
-            snprintf(key, sizeof key, "source.%ld.%s", f, what[i]);
-            count[i] = rp_prov(c, key) ? atol(rp_prov(c, key)) : 0;
-        }
-        snprintf(key, sizeof key, "source.%ld.label", f);
-        pdf_comma(count[0] - count[1] - count[2], n1);
-        ts_strbuf_printf(b, "%s%s 有効回答 %s 件", f > 1 ? "、" : "", rp_prov(c, key) ? rp_prov(c, key) : "?", n1);
-    }
-    ts_strbuf_printf(b, "）。変数 %s が回答のファイルを示します",
-                     rp_prov(c, "source.variable") ? rp_prov(c, "source.variable") : "source");
-    pdf_kv(w, "元データ", b->data);
-    ts_strbuf_reset(b);
-}
-
 static void cover_facts(writer *w)
 {
     rp_ctx *c = w->c;
@@ -135,9 +109,11 @@ static void cover_facts(writer *w)
     }
     pdf_kv(w, "データの検査", b.data);
     ts_strbuf_reset(&b);
-    cover_sources(w, &b);
-    if (rp_prov(c, "source.id") && strcmp(rp_prov(c, "source.id"), "row") == 0)
-        pdf_kv(w, "回答者ID", "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）");
+    if (rp_sources_ja(c, &b))
+        pdf_kv(w, "元データ", b.data);
+    ts_strbuf_reset(&b);
+    if (rp_id_ja(c))
+        pdf_kv(w, "回答者ID", rp_id_ja(c));
     ts_strbuf_append_str(&b, rp_method_ja(ts_calibration_name(c->design.calibration)));
     if (rp_get(c, "weighting", "margins", NULL)) {
         ts_strbuf_append_str(&b, "。調整に使った母集団数：");

@@ -87,6 +87,12 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 rp_tab *rp_find_tab(rp_ctx *c, const char *id);
 /* The Japanese name of a [weighting] method (the design's is ts_design_describe_ja). */
 const char *rp_method_ja(const char *method);
+/* The input facts the cover and the xlsx's cover sheet say (ingest's provenance, docs/dataset-format.md):
+ * several raw files — into B the files' labels and answers and the source variable, returning
+ * nonzero (0 and B untouched for one file); the sentence on ids that are data row numbers
+ * ([input] id = row), or NULL. */
+int rp_sources_ja(const rp_ctx *c, ts_strbuf *b);
+const char *rp_id_ja(const rp_ctx *c);
 
 /* ---- how an estimate is printed ------------------------------------------------------- */
 typedef enum { RP_SHARE, RP_MEAN, RP_TOTAL, RP_TEST } rp_stat;

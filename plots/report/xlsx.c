@@ -218,6 +218,20 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_read, F->count);
     worksheet_write_string(ws, (lxw_row_t)row, 0, "うち検査で除外", F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_rejected, F->count);
+    if (c->rows_blank) { /* not in 回答数（読み込み）: the rows with data */
+        worksheet_write_string(ws, (lxw_row_t)row, 0, "すべて空欄で読み飛ばした行", F->head);
+        worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_blank, F->count);
+    }
+    ts_strbuf src = TS_STRBUF_INIT;
+    if (rp_sources_ja(c, &src)) {
+        worksheet_write_string(ws, (lxw_row_t)row, 0, "元データ", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1, src.data, F->text);
+    }
+    ts_strbuf_free(&src);
+    if (rp_id_ja(c)) {
+        worksheet_write_string(ws, (lxw_row_t)row, 0, "回答者ID", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_id_ja(c), F->text);
+    }
     worksheet_write_string(ws, (lxw_row_t)row, 0, "ウェイト付けした回答者", F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->weighted_n, F->count);
     if (c->drawn > 0) {

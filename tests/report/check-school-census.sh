@@ -48,6 +48,22 @@ check "cover: 3 files read as one dataset, each with its answers" \
     sh -c "tr -d '\n' < '$T/cover.txt' | grep -q '3 ファイルを1つのデータとして集計（小学生 有効回答 40 件、中学生 有効回答 30 件、高校生 有効回答 25 件）'"
 check "cover: the rows read are the rows with data, the blank ones said apart" \
     sh -c "tr -d '\n' < '$T/cover.txt' | grep -q '読み込み 96 行のうち 1 行を除外.*すべて空欄の行 3 行は読み飛ばし'"
+# the xlsx's cover sheet: its strings and numbers row by row (no openpyxl needed)
+sheet1() {
+    python3 - "$1" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+strings = [re.sub(r"<[^>]+>", "", si) for si in re.findall(r"<si>(.*?)</si>", z.read("xl/sharedStrings.xml").decode(), re.S)]
+for row in re.findall(r"<row[^>]*>(.*?)</row>", z.read("xl/worksheets/sheet1.xml").decode(), re.S):
+    out = []
+    for attrs, v in re.findall(r"<c ([^>]*)><v>([^<]*)</v>", row):
+        out.append(strings[int(v)] if 't="s"' in attrs else v)
+    print("\t".join(out))
+PY
+}
+sheet1 "$O/tables.xlsx" > "$T/xlsx.txt" 2>&1
+check "xlsx cover sheet: the three files and the blank rows" \
+    sh -c "grep -q '^元データ	3 ファイルを1つのデータとして集計（小学生 有効回答 40 件' '$T/xlsx.txt' && grep -qx 'すべて空欄で読み飛ばした行	3' '$T/xlsx.txt' && grep -qx '回答数（読み込み）	96' '$T/xlsx.txt'"
 check "record: each raw file with its SHA-256" test "$(grep -c '^  input.raw  ' "$O/reproducibility.txt")" = 3
 check "record: ingest got the sources and the source variable" \
     grep -q -- "--sources '小学生, 中学生, 高校生' --source-variable school" "$O/reproducibility.txt"
@@ -58,6 +74,9 @@ check "id = row: the report runs" "$BIN/tsunagari-report" -q --with-microdata "$
 pdftotext -l 1 "$T/out-row/report.pdf" "$T/cover-row.txt" 2>/dev/null
 check "id = row: the cover says the ids are row numbers" \
     sh -c "tr -d '\n' < '$T/cover-row.txt' | grep -q 'データの行番号.*を回答者IDとしています'"
+sheet1 "$T/out-row/tables.xlsx" > "$T/xlsx-row.txt" 2>&1
+check "id = row: the xlsx cover sheet says so too" grep -q '^回答者ID	元データに回答者IDの列がないため' "$T/xlsx-row.txt"
+check "id = row: the default xlsx does not" sh -c "! grep -q '^回答者ID' '$T/xlsx.txt'"
 check "id = row: ids 1..96 over the three files, nothing rejected" \
     test "$(awk -F, 'NR > 1 { n++; if ($1 != n) bad = 1 } END { print n, bad + 0 }' "$T/out-row/restricted/answers-labelled.csv")" = "96 0"
 check "id = row: the default report does not say so" sh -c "! grep -q 'id = row' '$T/cover.txt'"
