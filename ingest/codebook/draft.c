@@ -56,6 +56,8 @@ typedef struct column {
     char *label;       /* question text for the label cell */
     char **cells;      /* trimmed, one per data row */
     int group;         /* in a 0/1 group: index of its first column, else -1 */
+    size_t prefix;     /* first column of a 0/1 group: the length of the question part its
+                        * columns' headers share ("Q9_" of "Q9_1 相談相手:家族") */
 } column;
 
 typedef struct draft {
@@ -66,6 +68,8 @@ typedef struct draft {
     unsigned long skipped, first_skipped, blank_rows;
     char **names;      /* drafted variable names so far (unique) */
     size_t nnames;
+    char **reserved;   /* the slugs of every header: fallback names keep out of their way */
+    size_t nreserved;
     int have_id;       /* an id variable written */
     int plan_id;       /* some column will be the id */
     int use_answers, use_separator, use_aliases;
@@ -84,6 +88,8 @@ static size_t utf8_chars(const char *s)
         n += ((unsigned char)*s & 0xC0) != 0x80;
     return n;
 }
+
+static const char *plural(size_t n) { return n == 1 ? "" : "s"; }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -159,6 +165,24 @@ static long leading_number(const char *s)
             return -1;
         n = (n < 0 ? 0 : n * 10) + d;
     }
+}
+
+/* Headers of free-text questions: their answers are never labels, however often one repeats
+ * (and the comments never quote them). */
+static int free_text_header(const char *h)
+{
+    static const char *const words[] = {"自由", "意見", "感想", "記述", "コメント", "具体的", "要望", "備考", "comment",
+                                        "Comment", "COMMENT", "feedback", "Feedback", "remarks", "Remarks", NULL};
+    for (size_t i = 0; words[i]; i++)
+        if (strstr(h, words[i]))
+            return 1;
+    return 0;
+}
+
+/* An answer that ends a sentence is no option label. */
+static int sentence_like(const char *s)
+{
+    return strstr(s, "。") || strstr(s, "！") || strstr(s, "？") || strchr(s, '!') || strchr(s, '?');
 }
 
 static int is_01(const char *s) { return (s[0] == '0' || s[0] == '1') && s[1] == 0; }
@@ -358,11 +382,10 @@ static int name_taken(const draft *d, const char *s)
     return 0;
 }
 
-/* A safe ASCII name: the header's leading ASCII text as a slug ("Q12 相談相手" → q12,
- * "Timestamp" → timestamp), else q<column number>; made unique with _2, _3 ... */
-static const char *make_name(draft *d, const char *header, size_t colno, ts_err *err, ts_status *st)
+/* The header's leading ASCII text as a name ("Q12 相談相手" → q12, "Timestamp" → timestamp,
+ * "1. 性別" → q1), in BASE; its length, 0 when the header starts with no ASCII letter or digit. */
+static size_t slugify(const char *header, char base[NAME_MAX + 1])
 {
-    char base[NAME_MAX + 1];
     size_t n = 0;
     int pending = 0;
     for (const char *p = header; *p && (unsigned char)*p < 0x80 && n < NAME_MAX - 1; p++) {
@@ -381,8 +404,28 @@ static const char *make_name(draft *d, const char *header, size_t colno, ts_err 
         }
     }
     base[n] = 0;
-    if (n == 0)
+    return n;
+}
+
+static int name_reserved(const draft *d, const char *s)
+{
+    for (size_t i = 0; i < d->nreserved; i++)
+        if (strcmp(d->reserved[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* A safe ASCII name for the variable of HEADER: its slug, else q<column number> — or
+ * col<column number> when some header's slug is that (Q1 性別 after a Japanese first column
+ * stays q1); made unique with _2, _3 ... */
+static const char *make_name(draft *d, const char *header, size_t colno, ts_err *err, ts_status *st)
+{
+    char base[NAME_MAX + 1];
+    if (slugify(header, base) == 0) {
         snprintf(base, sizeof base, "q%zu", colno);
+        if (name_reserved(d, base))
+            snprintf(base, sizeof base, "col%zu", colno);
+    }
     char name[NAME_MAX + 16];
     snprintf(name, sizeof name, "%s", base);
     for (unsigned k = 2; name_taken(d, name); k++)
@@ -652,6 +695,7 @@ typedef struct guess {
     int64_t imin, imax, miss;  /* integer / single codes; miss: a 9/99/999 code, or 0 */
     const char *nmin, *nmax;   /* numeric: the cells of the extremes */
     const char *not_id;        /* why a column named like an id is not one, or NULL */
+    size_t id_bad, id_dups;    /* id: rows with no valid id; ids seen before */
 } guess;
 
 static const char *const SEPARATORS[] = {", ", ",", ";", "、", "|", NULL};
@@ -705,9 +749,12 @@ static int guess_multi(const column *c, size_t nrows, guess *g, char ***pool, si
             p = e + sl;
         }
     }
-    /* Free text with commas has many different pieces that seldom repeat. */
+    /* Free text with commas has many different pieces that seldom repeat, or sentences. */
     if (tok.overflow || tok.n > MULTI_MAX || tok.n < 2 || maxchars > LABEL_MAX_CHARS || occurrences < 2 * tok.n)
         return 0;
+    for (size_t i = 0; i < tok.n; i++)
+        if (sentence_like(tok.d[i].s))
+            return 0;
     int all_int = 1;
     for (size_t i = 0; i < tok.n; i++) {
         int64_t x;
@@ -758,27 +805,27 @@ static int guess_column(const draft *d, const column *c, int id_ok, guess *g, ch
     }
     if (g->nonblank == 0)
         return g->kind = G_BLANK;
-    if (id_ok && all_int && g->nonblank == d->nrows && id_like_name(c->header)) {
+    if (id_ok && id_like_name(c->header)) {
+        /* An export's id column with a few duplicates or blanks is still its id: ingest
+         * rejects those rows, and says why. More than 5% of them and it is something else. */
         int64_t *ids = malloc(d->nrows * sizeof *ids);
         if (!ids)
             return -1;
-        int ok = 1;
+        size_t n = 0;
         for (size_t r = 0; r < d->nrows; r++)
-            if (!is_int(c->cells[r], &ids[r]) || ids[r] < 1 || ids[r] > INT64_C(9007199254740991))
-                ok = 0;
-        if (!ok)
-            g->not_id = "not every value is a whole number 1..2^53-1";
-        qsort(ids, d->nrows, sizeof *ids, cmp_i64);
-        for (size_t r = 1; ok && r < d->nrows; r++)
-            if (ids[r] == ids[r - 1]) {
-                ok = 0;
-                g->not_id = "some value is there twice";
-            }
+            if (is_int(c->cells[r], &ids[n]) && ids[n] >= 1 && ids[n] <= INT64_C(9007199254740991))
+                n++;
+        qsort(ids, n, sizeof *ids, cmp_i64);
+        size_t dups = 0;
+        for (size_t r = 1; r < n; r++)
+            dups += ids[r] == ids[r - 1];
         free(ids);
-        if (ok)
+        g->id_bad = d->nrows - n;
+        g->id_dups = dups;
+        if (n > 0 && (g->id_bad + dups) * 20 <= d->nrows)
             return g->kind = G_ID;
-    } else if (id_ok && id_like_name(c->header)) {
-        g->not_id = g->nonblank < d->nrows ? "some cells are blank" : "not every value is a whole number";
+        g->not_id = g->id_bad ? "not every row has a whole number 1..2^53-1 there"
+                              : "too many values are there twice";
     }
     if (all_ts)
         return g->kind = G_TIMESTAMP;
@@ -813,28 +860,49 @@ static int guess_column(const draft *d, const column *c, int id_ok, guess *g, ch
     }
     if (all_num)
         return g->kind = G_NUMERIC;
+    if (free_text_header(c->header))
+        return g->kind = G_TEXT;
     int m = guess_multi(c, d->nrows, g, pool, npool);
     if (m < 0)
         return -1;
     if (m)
         return G_MULTI_LIST;
-    if (!g->v.overflow && g->v.n <= SINGLE_MAX && g->v.n < g->nonblank && g->maxchars <= LABEL_MAX_CHARS)
+    int sentences = 0;
+    for (size_t i = 0; i < g->v.n; i++)
+        sentences |= sentence_like(g->v.d[i].s);
+    if (!g->v.overflow && g->v.n <= SINGLE_MAX && g->v.n < g->nonblank && g->maxchars <= LABEL_MAX_CHARS && !sentences)
         return g->kind = G_SINGLE_LABELS;
     return g->kind = G_TEXT;
 }
 
 /* ---- 0/1 groups ------------------------------------------------------------------------- */
 
-/* Length of the header's question part: up to and including its last separator ("Q5_" of
- * "Q5_1", "Q12 相談相手_" of "Q12 相談相手_家族"), or 0 when it has none. */
-static size_t group_prefix(const char *h)
+static int is_cut(const char *s, size_t n)
 {
-    size_t len = 0;
-    for (size_t i = 0; h[i]; i++)
-        if (h[i] == '_' || h[i] == '-' || h[i] == '.' || h[i] == ':' || h[i] == '[' || h[i] == '(' ||
-            h[i] == ' ')
-            len = i + 1;
-    return h[len] ? len : 0;
+    char c = s[n - 1];
+    return c == '_' || c == '-' || c == '.' || c == ':' || c == '[' || c == '(' || c == ' ' || c == '/' ||
+           (n >= 3 && memcmp(s + n - 3, "：", 3) == 0);
+}
+
+/* N shortened past the separators S[0..N) ends with (a full-width colon whole). */
+static size_t trim_cuts(const char *s, size_t n)
+{
+    while (n > 0 && is_cut(s, n))
+        n -= n >= 3 && memcmp(s + n - 3, "：", 3) == 0 ? 3 : 1;
+    return n;
+}
+
+/* The question part headers A and B share: their longest common prefix cut back to just after
+ * a separator ("Q9_" of "Q9_1 相談相手:家族" and "Q9_2 相談相手:友人"); 0 when there is none or
+ * nothing would be left of either. */
+static size_t shared_prefix(const char *a, const char *b)
+{
+    size_t n = 0;
+    while (a[n] && a[n] == b[n])
+        n++;
+    while (n > 0 && !is_cut(a, n))
+        n--;
+    return n > 0 && a[n] && b[n] ? n : 0;
 }
 
 static int only_01(const draft *d, const column *c)
@@ -850,19 +918,61 @@ static int only_01(const draft *d, const column *c)
     return n > 0;
 }
 
+/* Runs of two or more adjacent 0/1 columns whose headers share a question part. */
 static void find_groups(draft *d)
 {
     for (size_t i = 0; i < d->ncols;) {
-        size_t pl = group_prefix(d->cols[i].header), j = i + 1;
-        if (pl && only_01(d, &d->cols[i]))
-            while (j < d->ncols && group_prefix(d->cols[j].header) == pl &&
-                   strncmp(d->cols[j].header, d->cols[i].header, pl) == 0 && only_01(d, &d->cols[j]))
+        const char *h = d->cols[i].header;
+        size_t pl = 0, j = i + 1;
+        if (j < d->ncols && only_01(d, &d->cols[i]) && only_01(d, &d->cols[j]))
+            pl = shared_prefix(h, d->cols[j].header);
+        if (pl)
+            while (j < d->ncols && strncmp(d->cols[j].header, h, pl) == 0 && d->cols[j].header[pl] &&
+                   only_01(d, &d->cols[j]))
                 j++;
-        if (j - i >= 2)
-            for (size_t k = i; k < j; k++)
-                d->cols[k].group = (int)i;
+        if (!pl) {
+            i++;
+            continue;
+        }
+        d->cols[i].prefix = pl;
+        for (size_t k = i; k < j; k++)
+            d->cols[k].group = (int)i;
         i = j;
     }
+}
+
+/* What the option parts (headers past the question) of a 0/1 group share at their start, cut
+ * after a separator ("相談相手:" of "1 相談相手:家族", "2 相談相手:友人" once the numbers are
+ * skipped), so that the option labels are 家族, 友人 and the question label takes 相談相手. */
+static size_t shared_start(const char *const *rest, size_t k)
+{
+    size_t n = strlen(rest[0]);
+    for (size_t i = 1; i < k; i++) {
+        size_t m = 0;
+        while (m < n && rest[i][m] == rest[0][m])
+            m++;
+        n = m;
+    }
+    while (n > 0 && !is_cut(rest[0], n))
+        n--;
+    for (size_t i = 0; i < k; i++)
+        if (!rest[i][n])
+            return 0;
+    return n;
+}
+
+/* An option part without its leading option number ("1 相談相手:家族" → "相談相手:家族"),
+ * unless nothing else is there ("1" stays "1"). */
+static const char *skip_option_number(const char *s)
+{
+    const char *p = s;
+    while (is_digit(*p))
+        p++;
+    if (p == s || !(*p == ' ' || *p == '.' || *p == ':' || *p == ')' || *p == '_'))
+        return s;
+    while (*p == ' ' || *p == '.' || *p == ':' || *p == ')' || *p == '_')
+        p++;
+    return *p ? p : s;
 }
 
 /* ---- the draft -------------------------------------------------------------------------- */
@@ -879,20 +989,27 @@ static ts_status write_group(draft *d, size_t first, size_t end, ts_err *err)
 {
     ts_status st = TS_OK;
     const column *c0 = &d->cols[first];
-    size_t pl = group_prefix(c0->header);
-    char *q = ts_strndup(c0->header, pl);
-    if (!q)
-        return nomem(err);
-    size_t ql = pl;
-    while (ql > 0 && strchr("_-.:[( /", q[ql - 1]))
-        q[--ql] = 0;
-    const char *name = make_name(d, q, first + 1, err, &st);
-    size_t k = end - first;
+    size_t pl = c0->prefix, k = end - first;
     code *codes = calloc(k, sizeof *codes);
     const char **columns = calloc(k, sizeof *columns);
-    distinct *opts = calloc(k, sizeof *opts);
-    if (!name || !codes || !columns || !opts) {
-        st = st != TS_OK ? st : nomem(err);
+    const char **opts = calloc(k, sizeof *opts);
+    char *q = ts_strndup(c0->header, pl);
+    const char *name = NULL;
+    if (!codes || !columns || !opts || !q) {
+        st = nomem(err);
+        goto done;
+    }
+    size_t ql = trim_cuts(q, pl);
+    q[ql] = 0;
+    if (!(name = make_name(d, q, first + 1, err, &st)))
+        goto done;
+    for (size_t i = 0; i < k; i++)
+        opts[i] = skip_option_number(d->cols[first + i].header + pl);
+    size_t common = k > 1 ? shared_start(opts, k) : 0;
+    size_t cl = trim_cuts(opts[0], common);
+    ts_strbuf label = TS_STRBUF_INIT;
+    if (ts_strbuf_printf(&label, "%s%s%.*s", q, ql && cl ? " " : "", (int)cl, opts[0])) {
+        st = nomem(err);
         goto done;
     }
     size_t answered = 0;
@@ -904,7 +1021,7 @@ static ts_status write_group(draft *d, size_t first, size_t end, ts_err *err)
     }
     for (size_t i = 0; i < k; i++) {
         const column *c = &d->cols[first + i];
-        codes[i].label = c->header + pl;
+        codes[i].label = opts[i] + common;
         codes[i].value = (int64_t)i + 1;
         codes[i].missing = missing_label(codes[i].label);
         columns[i] = c->header;
@@ -915,6 +1032,7 @@ static ts_status write_group(draft *d, size_t first, size_t end, ts_err *err)
                              "options coded 1..%zu in column order, labels from the headers",
                              k, q, answered, d->nrows, k);
     if (fail) {
+        ts_strbuf_free(&label);
         st = nomem(err);
         goto done;
     }
@@ -922,9 +1040,10 @@ static ts_status write_group(draft *d, size_t first, size_t end, ts_err *err)
     const char *f[NF] = {0};
     f[F_VARIABLE] = name;
     f[F_TYPE] = "multi";
-    f[F_LABEL] = ql ? q : label_of(c0);
+    f[F_LABEL] = label.len ? label.data : label_of(c0);
     put_row(d, f);
     put_codes(d, codes, k, columns);
+    ts_strbuf_free(&label);
 done:
     free(q);
     free(codes);
@@ -982,7 +1101,16 @@ static ts_status write_column(draft *d, size_t i, ts_err *err)
         break;
     case G_ID:
         fail |= comment_start(d, name, "id");
-        fail |= ts_strbuf_printf(&d->buf, ": named like an id, %zu unique positive integers, none blank", d->nrows);
+        fail |= ts_strbuf_printf(&d->buf, ": named like an id, %zu distinct positive whole numbers",
+                                 d->nrows - g.id_bad - g.id_dups);
+        if (g.id_dups)
+            fail |= ts_strbuf_printf(&d->buf, "; %zu there again", g.id_dups);
+        if (g.id_bad)
+            fail |= ts_strbuf_printf(&d->buf, "; %zu row%s blank or with no such number", g.id_bad, plural(g.id_bad));
+        if (g.id_bad || g.id_dups)
+            fail |= ts_strbuf_append_str(&d->buf, ": ingest rejects those rows");
+        else
+            fail |= ts_strbuf_append_str(&d->buf, ", one on every row");
         f[F_TYPE] = "id";
         d->have_id = 1;
         break;
@@ -995,8 +1123,9 @@ static ts_status write_column(draft *d, size_t i, ts_err *err)
         break;
     case G_TEXT:
         fail |= comment_start(d, name, "text (keep=no): free text");
-        fail |= ts_strbuf_printf(&d->buf, ", %s%zu distinct answers in %zu, up to %zu characters",
-                                 g.v.overflow ? "more than " : "", g.v.n, g.nonblank, g.maxchars);
+        fail |= ts_strbuf_printf(&d->buf, ", %s%zu distinct answer%s in %zu, up to %zu character%s",
+                                 g.v.overflow ? "more than " : "", g.v.n, plural(g.v.n), g.nonblank,
+                                 g.maxchars, plural(g.maxchars));
         f[F_TYPE] = "text";
         f[F_KEEP] = "no";
         break;
@@ -1030,7 +1159,8 @@ static ts_status write_column(draft *d, size_t i, ts_err *err)
         break;
     case G_SINGLE_LABELS:
         fail |= comment_start(d, name, "single, answers=labels");
-        fail |= ts_strbuf_printf(&d->buf, ": %zu distinct labels in %zu answers", g.v.n, g.nonblank);
+        fail |= ts_strbuf_printf(&d->buf, ": %zu distinct label%s in %zu answers", g.v.n, plural(g.v.n),
+                                 g.nonblank);
         fail |= append_examples(&d->buf, &g.v, EXAMPLES);
         if (g.v.n == 1)
             fail |= ts_strbuf_append_str(&d->buf, "; one answer only: an option column of a multiple answer "
@@ -1152,6 +1282,13 @@ done:
 static ts_status plan_columns(draft *d, ts_err *err)
 {
     int had_id = 0;
+    if (!(d->reserved = calloc(d->ncols ? d->ncols : 1, sizeof *d->reserved)))
+        return nomem(err);
+    for (size_t i = 0; i < d->ncols; i++) {
+        char base[NAME_MAX + 1];
+        if (slugify(d->cols[i].header, base) && !(d->reserved[d->nreserved++] = ts_strdup(base)))
+            return nomem(err);
+    }
     for (size_t i = 0; i < d->ncols; i++) {
         if (d->cols[i].group >= 0 || !d->cols[i].header[0])
             continue;
@@ -1190,9 +1327,9 @@ static ts_status write_draft(draft *d, const char *encname, ts_err *err)
                          d->opt->input, encname, d->nrows, d->ncols))
         return nomem(err);
     if (d->blank_rows)
-        (void)ts_strbuf_printf(&d->buf, "; %lu blank rows left out", d->blank_rows);
+        (void)ts_strbuf_printf(&d->buf, "; %lu blank row%s left out", d->blank_rows, plural(d->blank_rows));
     if (d->skipped)
-        (void)ts_strbuf_printf(&d->buf, "; %lu broken rows left out (the first at line %lu)", d->skipped,
+        (void)ts_strbuf_printf(&d->buf, "; %lu broken row%s left out (the first at line %lu)", d->skipped, plural(d->skipped),
                                d->first_skipped);
     put_comment(d, d->buf.data);
     put_comment(d, "# every guess below says why: check the types, labels and missing codes, then run tsunagari-ingest");
@@ -1272,6 +1409,9 @@ done:
     for (size_t i = 0; i < d.nnames; i++)
         free(d.names[i]);
     free(d.names);
+    for (size_t i = 0; i < d.nreserved; i++)
+        free(d.reserved[i]);
+    free(d.reserved);
     ts_strbuf_free(&d.buf);
     return st;
 }
