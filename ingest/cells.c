@@ -157,6 +157,9 @@ static void suggest_labels(const ts_cbvar *cv, const char *f, size_t n, ts_strbu
     for (size_t e = 0; e < cv->nlabels; e++) {
         const ts_cblabel *l = &cv->labels[e];
         size_t nb = code_points(l->text, l->len, b, TS_SUGGEST_MAX);
+        size_t gap = na > nb ? na - nb : nb - na; /* the distance is at least this */
+        if (3 * gap > 2 * (na > nb ? na : nb) || (nbest == 3 && gap > dist[2]))
+            continue; /* cannot be among the nearest: spare the O(na nb) of a long label list */
         size_t d = edit_distance(a, na, b, nb);
         if (3 * d > 2 * (na > nb ? na : nb))
             continue; /* more than two thirds different: no help */
