@@ -28,6 +28,7 @@ cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row,
 typedef struct cells_tally {
     unsigned long answered, unmatched;
     unsigned long example_line;  /* the first unmatched answer's line, and the answer */
+    size_t example_file;         /* ... and its raw file (ingest's index; cells_tally_note leaves it) */
     char example[96];
 } cells_tally;
 

@@ -418,6 +418,8 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
         } else {
             cs = cells_parse(cv, r->vars[v], row, rec->fields[col].s, rec->fields[col].len, &r->why);
             cells_tally_note(&r->tally[v], cv, rec->fields[col].s, rec->fields[col].len, cs, rec->line);
+            if (cs == CELL_WARN && r->tally[v].unmatched == 1)
+                r->tally[v].example_file = r->file; /* the first one: its file, for the message */
             blank = cv->asked_if && ts_is_blank(rec->fields[col].s, rec->fields[col].len);
         }
         cs = derive_skip(cv, r->vars, r->vars[v], row, blank, cs, &r->why);
@@ -668,11 +670,13 @@ static ts_status judge_items(const run *r, const char *what, ts_err *err)
         if (pct > r->opt->max_item_warning_pct)
             return ts_err_set(err, TS_E_DATA,
                               "%s: codebook mismatch: %s (column \"%s\"): %lu of %lu answers (%.2f%%) match no %s, "
-                              "more than --max-item-warning-rate %g%% (line %lu: \"%s\"); check its answers, "
+                              "more than --max-item-warning-rate %g%% (%s%sline %lu: \"%s\"); check its answers, "
                               "separator, codes, labels and aliases in %s",
                               what, cv->def->name, cv->column, t->unmatched, t->answered, pct,
                               cv->answers == TS_ANSWERS_CODES ? "code" : cv->answers == TS_ANSWERS_LABELS ? "label" : "code or label",
-                              r->opt->max_item_warning_pct, t->example_line, t->example, r->cb->path);
+                              r->opt->max_item_warning_pct,
+                              r->opt->ninputs > 1 ? r->opt->inputs[t->example_file] : "", r->opt->ninputs > 1 ? " " : "",
+                              t->example_line, t->example, r->cb->path);
     }
     return TS_OK;
 }
