@@ -133,6 +133,7 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
                                 "answers-labelled.csv) were not written");
     fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", NULL));
     fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
+    fprintf(fp, "  ingest.max_item_warning_rate 5 (default)\n");
     /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
     const ts_design *d = &c->design;
     fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
