@@ -105,7 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay check-plots check-report check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -203,6 +203,22 @@ check-fuzz-replay: $(FUZZ_REPLAY)
 	    if [ -d "$$corpus" ] && $$f $$corpus/* > /dev/null; then \
 	        echo "ok - fuzz replay $$name ($$(ls $$corpus | wc -l) inputs)"; echo "PASS fuzz-replay $$name" >> $(RESULTS); \
 	    else echo "not ok - fuzz replay $$name"; echo "FAIL fuzz-replay $$name" >> $(RESULTS); exit 1; fi; \
+	done
+
+# A short libFuzzer run of every target (CI: .ci/run; needs clang): a fixed number of runs from a
+# scratch copy of its corpus (the committed corpus is never changed), with its dictionary.
+# Any crash, leak or sanitizer report fails it; the long campaigns are in docs/testing.md.
+FUZZ_SMOKE_RUNS ?= 20000
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	    name=$$(basename $$f); short=$${name#fuzz_}; work=$$(mktemp -d); \
+	    cp tests/fuzz/corpus/$$short/* $$work/ 2>/dev/null; \
+	    dict=; [ -f tests/fuzz/$$short.dict ] && dict=-dict=tests/fuzz/$$short.dict; \
+	    if $$f -runs=$(FUZZ_SMOKE_RUNS) -max_total_time=120 $$dict -artifact_prefix=$$work/ $$work \
+	            > $$work.log 2>&1; then \
+	        echo "ok - fuzz $$name: $$(grep -o 'Done [0-9]* runs' $$work.log | tail -1)"; \
+	    else echo "not ok - fuzz $$name"; tail -30 $$work.log | sed 's/^/#   /'; rm -rf $$work $$work.log; exit 1; fi; \
+	    rm -rf $$work $$work.log; \
 	done
 
 # `make check` = the plain build's tests, then the same tests under ASan+UBSan.
