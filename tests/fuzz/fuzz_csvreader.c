@@ -59,28 +59,24 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* The file the disk modes write (once per process, rewritten for each input, removed at exit). */
+/* The file the disk modes write: made for each input and removed after it, so that none is
+ * left behind however libFuzzer ends. */
 static char disk_path[64];
-
-static void remove_disk_file(void) { unlink(disk_path); }
 
 static const char *disk_file(void)
 {
-    if (!disk_path[0]) {
-        const char *dir = getenv("TMPDIR");
-        snprintf(disk_path, sizeof disk_path, "%.40s/fuzz_csvreaderXXXXXX", dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
-        int fd = mkstemp(disk_path);
-        CHECK(fd >= 0);
-        close(fd);
-        atexit(remove_disk_file);
-    }
+    const char *dir = getenv("TMPDIR");
+    snprintf(disk_path, sizeof disk_path, "%.40s/fuzz_csvreaderXXXXXX", dir && *dir && strlen(dir) < 40 ? dir : "/tmp");
+    int fd = mkstemp(disk_path);
+    CHECK(fd >= 0);
+    close(fd);
     return disk_path;
 }
 
 /* Write N bytes at DATA to the disk file, gzip-compressed when GZ. */
 static void write_disk(const uint8_t *data, size_t n, int gz)
 {
-    FILE *f = fopen(disk_file(), "wb");
+    FILE *f = fopen(disk_path, "wb");
     CHECK(f);
     if (gz) {
         uLong cap = compressBound((uLong)n) + 32;
@@ -174,14 +170,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         read_records(data + 1, size - 1, enc, (data[0] & 4) != 0, NULL);
         return 0;
     }
+    disk_file();
     write_disk(data + 1, size - 1, gz);
-    digest disk = read_lines(NULL, 0, enc, disk_file());
+    digest disk = read_lines(NULL, 0, enc, disk_path);
     if (gz)
         CHECK(disk.got == 0 && (disk.was_gzip || size == 1)); /* zlib says so once it gives a byte */
     /* zlib takes a file for gzip by its first two bytes (and may fail before it gives one) */
     if (gz || !(size >= 3 && data[1] == 0x1f && data[2] == 0x8b))
         CHECK(disk.got == mem.got && disk.lines == mem.lines && disk.hash == mem.hash);
-    read_records(NULL, 0, enc, (data[0] & 4) != 0, disk_file());
+    read_records(NULL, 0, enc, (data[0] & 4) != 0, disk_path);
+    unlink(disk_path);
     return 0;
 }
 
