@@ -491,10 +491,23 @@ cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s
     }
 }
 
+/* Whether option I's cell S[0..N) (trimmed, not empty) names option I: its label or an
+ * alias, folded. 1 yes, 0 no, -1 out of memory. */
+static int names_option(const ts_cbvar *cv, size_t i, const char *s, size_t n)
+{
+    char buf[512], *owned;
+    size_t fn;
+    const char *f = fold_cell(s, n, buf, sizeof buf, &owned, &fn);
+    if (!f)
+        return -1;
+    long k = fn ? ts_codebook_find_label(cv, f, fn) : -1;
+    free(owned);
+    return k >= 0 && (size_t)k == i;
+}
+
 cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row, const ts_field *fields,
                                       const size_t *cols, ts_strbuf *why, size_t *bad)
 {
-    (void)cv;
     uint64_t mask = 0;
     int any = 0;
     for (size_t i = 0; i < v->ncodes; i++) {
@@ -506,9 +519,26 @@ cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row,
         if (n == 0)
             continue;
         any = 1;
-        if (n == 1 && s[0] == '1')
+        int one = n == 1 && s[0] == '1', zero = n == 1 && s[0] == '0';
+        if (cv->answers != TS_ANSWERS_LABELS && one)
             mask |= (uint64_t)1 << i;
-        else if (!(n == 1 && s[0] == '0')) {
+        else if (cv->answers != TS_ANSWERS_LABELS && zero)
+            continue;
+        else if (cv->answers != TS_ANSWERS_CODES) {
+            /* A SurveyMonkey option column: the option's text when chosen, empty when not. */
+            int named = names_option(cv, i, s, n);
+            if (named < 0)
+                return CELL_NOMEM;
+            if (!named) {
+                int either = cv->answers == TS_ANSWERS_EITHER;
+                ts_strbuf_printf(why, "expected %s\"%s\" (chosen)%s or empty, got ", either ? "1 or " : "",
+                                 cv->def->codes[i].label, either ? ", 0 (not chosen)" : "");
+                quote_value(why, s, n);
+                *bad = i;
+                return CELL_WARN;
+            }
+            mask |= (uint64_t)1 << i;
+        } else {
             ts_strbuf_append_str(why, "expected 1 (chosen), 0 (not chosen) or empty, got ");
             quote_value(why, s, n);
             *bad = i;

@@ -17,7 +17,9 @@ typedef enum { CELL_OK = 0, CELL_WARN = 1, CELL_NOMEM = -1 } cell_status;
 cell_status cells_parse(const ts_cbvar *cv, ts_var *v, size_t row, const char *s, size_t n, ts_strbuf *why);
 
 /* A multi answer in 0/1-column form: FIELDS of the record, COLS[i] the field index of option
- * i (SIZE_MAX: the option has no column, as the 非該当 option of an item with asked_if). On
+ * i (SIZE_MAX: the option has no column, as the 非該当 option of an item with asked_if). A cell
+ * is 1, 0 or empty; with answers=labels option i's label or alias (SurveyMonkey) or empty;
+ * with answers=either any of these. On
  * CELL_WARN, *BAD is the option whose cell was wrong. */
 cell_status cells_parse_multi_columns(const ts_cbvar *cv, ts_var *v, size_t row, const ts_field *fields,
                                       const size_t *cols, ts_strbuf *why, size_t *bad);

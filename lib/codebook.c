@@ -209,11 +209,12 @@ static ts_status read_asked_if(parse *p, ts_cbvar *v)
     return read_condition(p, COL_ASKED_IF, &v->asked_if);
 }
 
-/* answers and separator: how a single or multi (list form) item's raw cells give answers. */
+/* answers and separator: how a single or multi item's raw cells give answers (a multi in
+ * 0/1-column form too: a SurveyMonkey option column holds the option's text when chosen). */
 static ts_status read_answers(parse *p, ts_cbvar *v)
 {
     static const char *const NAMES[] = {"codes", "labels", "either"};
-    int list = v->kind == TS_CB_SINGLE || (v->kind == TS_CB_MULTI && v->def->layout == TS_MULTI_LIST);
+    int list = v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI;
     size_t an;
     const char *ans = cell(p, COL_ANSWERS, &an);
     if (an > 0) {
@@ -224,8 +225,8 @@ static ts_status read_answers(parse *p, ts_cbvar *v)
         if (k < 0)
             return fail(p, COL_ANSWERS, "answers: expected codes, labels or either, got \"%s\"", ans);
         if (!list)
-            return fail(p, COL_ANSWERS, "%s: answers apply to single items and multi items in list form only (this is %s%s)",
-                        v->def->name, ts_cbkind_name(v->kind), v->kind == TS_CB_MULTI ? " in 0/1-column form" : "");
+            return fail(p, COL_ANSWERS, "%s: answers apply to single and multi items only (this is %s)",
+                        v->def->name, ts_cbkind_name(v->kind));
         v->answers = (ts_cbanswers)k;
     }
     size_t sn;

@@ -65,8 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(ts_var_code_index(d, d->codes[k].code) == (long)k);
         /* Label-coded answers: only where they apply; every folded label or alias found again,
          * to its own code, each text once. */
-        CHECK(v->answers == TS_ANSWERS_CODES || v->kind == TS_CB_SINGLE ||
-              (v->kind == TS_CB_MULTI && d->layout == TS_MULTI_LIST));
+        CHECK(v->answers == TS_ANSWERS_CODES || v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI);
         CHECK(!v->separator || (v->kind == TS_CB_MULTI && d->layout == TS_MULTI_LIST && v->separator[0]));
         CHECK(v->nlabels == 0 || v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI);
         for (size_t e = 0; e < v->nlabels; e++)

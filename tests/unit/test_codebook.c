@@ -165,7 +165,7 @@ int main(void)
     ts_codebook_free(cb);
     static const struct { const char *text, *msg; } bad[] = {
         {"variable,type,column,label,code,answers\nid,id,ID,,,\nq,single,Q,,,Labels\n,,,a,1,\nr,integer,R,,,codes\n",
-         "b.csv:5:6: r: answers apply to single items and multi items in list form only (this is integer)"},
+         "b.csv:5:6: r: answers apply to single and multi items only (this is integer)"},
         {"variable,type,column,label,code,answers\nid,id,ID,,,\nq,single,Q,,,some\n",
          "b.csv:3:6: answers: expected codes, labels or either, got \"some\""},
         {"variable,type,column,label,code,aliases\nid,id,ID,,,\nq,single,Q,,,\n,,,ａ,1,\n,,,b,2,x|a\n",
