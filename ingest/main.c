@@ -127,8 +127,8 @@ int main(int argc, char **argv)
     char *enc_items[INGEST_MAX_FILES], *labels[INGEST_MAX_FILES];
     long nenc = 0, nlabels = 0;
     opt.header_rows = (int)ts_schema_default_number("input", "header_rows");
-    opt.max_reject_pct = 5.0;
-    opt.max_item_warning_pct = 5.0;
+    opt.max_reject_pct = ts_schema_default_number("input", "max_reject_rate");
+    opt.max_item_warning_pct = ts_schema_default_number("input", "max_item_warning_rate");
     opt.max_messages = 20;
     int c;
     opterr = 0;

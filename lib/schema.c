@@ -51,6 +51,11 @@ static const ts_schema_key SCHEMA[] = {
     K("input", "sources", TS_VAL_LIST, NULL, NULL, I | R, "a label per raw file, e.g. 小学生, 中学生 (default: the file names)"),
     K("input", "source_variable", TS_VAL_VARIABLE, NULL, "source", I | R,
       "several raw files: the variable saying which file a row came from"),
+    KR("input", "max_reject_rate", TS_VAL_NUMBER, "0..100", "5", I | R,
+       "ingest fails when more than this % of rows are rejected (--max-reject-rate)", CLOSED(0, 100)),
+    KR("input", "max_item_warning_rate", TS_VAL_NUMBER, "0..100", "5", I | R,
+       "ingest fails when more than this % of an item's answers match no code or label (codebook mismatch)",
+       CLOSED(0, 100)),
     K("input", "expected_rejects", TS_VAL_FILE, NULL, NULL, 0, "the records expected to be rejected (tests only)"),
 
     K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,

@@ -15,6 +15,7 @@
 #include "checksum.h"
 #include "numparse.h"
 #include "report.h"
+#include "schema.h"
 #include "strbuf.h"
 
 static void put_file(FILE *fp, const char *role, const char *path)
@@ -132,8 +133,15 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
                               : "no: the respondent-level files (dataset.tsd, weighted.tsd, rejects.csv, "
                                 "answers-labelled.csv) were not written");
     fprintf(fp, "  input.encoding         %s\n", rp_get(c, "input", "encoding", NULL));
-    fprintf(fp, "  ingest.max_reject_rate 5 (default)\n");
-    fprintf(fp, "  ingest.max_item_warning_rate 5 (default)\n");
+    /* The thresholds ingest ran with: the manifest's, passed as options, or the schema's default. */
+    static const char *const rates[] = {"max_reject_rate", "max_item_warning_rate"};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        const char *v = ts_manifest_get(c->m, "input", rates[i]);
+        if (v && *v)
+            fprintf(fp, "  ingest.%s %s ([input] %s)\n", rates[i], v, rates[i]);
+        else
+            fprintf(fp, "  ingest.%s %s (default)\n", rates[i], ts_schema_default("input", rates[i]));
+    }
     /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
     const ts_design *d = &c->design;
     fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
