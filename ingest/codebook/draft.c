@@ -6,7 +6,9 @@
  * comment line written above its variable:
  *   id         named like an id (id, ID, No, 回答ID, 番号 ...), unique positive integers, no blank
  *   timestamp  every answer looks like 2022/11/19 10:15:00 or ISO 8601: text, keep=no
- *   multi 0/1  two or more adjacent columns holding only 0/1 whose headers share a prefix (Q5_1, Q5_2)
+ *   multi 0/1  two or more adjacent columns holding only 0/1 whose headers share a prefix (Q5_1, Q5_2);
+ *              with two header rows also columns under one row-1 question each holding only its
+ *              row-2 option text (SurveyMonkey): answers=labels
  *   multi list answers joined by ", " "," ";" "、" or "|" from a small set of repeated options
  *   single     small integers (codes), or a small set of repeated short labels
  *   integer, numeric   numbers (min and max: the observed ones, to be widened by the analyst)
@@ -58,6 +60,9 @@ typedef struct column {
     int group;         /* in a 0/1 group: index of its first column, else -1 */
     size_t prefix;     /* first column of a 0/1 group: the length of the question part its
                         * columns' headers share ("Q9_" of "Q9_1 相談相手:家族") */
+    char *question;    /* two header rows: the row-1 text over this column (carried), else NULL */
+    char *option;      /* two header rows: the row-2 text, else NULL */
+    int text_options;  /* first column of a group whose cells are the option's text, not 0/1 */
 } column;
 
 typedef struct draft {
@@ -287,6 +292,8 @@ static ts_status read_header(draft *d, const ts_record *rec, int row, ts_err *er
         column *c = &d->cols[i];
         char *opt = trimmed_copy(&rec->fields[i]);
         row1[i] = c->header;
+        if (!(c->question = ts_strdup(*c->header ? c->header : carried)) || !(c->option = ts_strdup(opt ? opt : "")))
+            st = nomem(err);
         if (*c->header) {
             carried = c->header;
             /* The label is the question, not "Q1 / Response" (SurveyMonkey's second row over a
@@ -941,6 +948,68 @@ static void find_groups(draft *d)
     }
 }
 
+/* Whether column C of a two-header-row export holds only its own option text (row 2, folded)
+ * or nothing: 1 with some such cell, 0 all empty, -1 another value, -2 out of memory. */
+static int only_option_text(const draft *d, const column *c)
+{
+    if (!c->option || !c->option[0] || !c->question || !c->question[0])
+        return -1;
+    size_t on = strlen(c->option);
+    char *fo = malloc(on + 1);
+    if (!fo)
+        return -2;
+    size_t fon = ts_text_fold(c->option, on, fo);
+    int seen = 0;
+    for (size_t r = 0; r < d->nrows && seen >= 0; r++) {
+        const char *s = c->cells[r];
+        size_t n = strlen(s);
+        if (!n)
+            continue;
+        char *f = malloc(n + 1);
+        if (!f) {
+            seen = -2;
+            break;
+        }
+        size_t fn = ts_text_fold(s, n, f);
+        seen = fn == fon && memcmp(f, fo, fn) == 0 ? 1 : -1;
+        free(f);
+    }
+    free(fo);
+    return seen;
+}
+
+/* SurveyMonkey's multiple answer: two or more adjacent columns under one row-1 question, each
+ * holding only its row-2 option text when chosen (and empty when not), some cell chosen. */
+static ts_status find_text_groups(draft *d, ts_err *err)
+{
+    if (d->opt->header_rows != 2)
+        return TS_OK;
+    for (size_t i = 0; i < d->ncols;) {
+        size_t j = i;
+        int any = 0;
+        while (j < d->ncols && d->cols[j].group < 0 &&
+               (j == i || strcmp(d->cols[j].question, d->cols[i].question) == 0)) {
+            int t = only_option_text(d, &d->cols[j]);
+            if (t == -2)
+                return nomem(err);
+            if (t < 0)
+                break;
+            any |= t;
+            j++;
+        }
+        if (j - i < 2 || !any) {
+            i = j > i ? j : i + 1;
+            continue;
+        }
+        d->cols[i].text_options = 1;
+        d->use_answers = 1;
+        for (size_t k = i; k < j; k++)
+            d->cols[k].group = (int)i;
+        i = j;
+    }
+    return TS_OK;
+}
+
 /* What the option parts (headers past the question) of a 0/1 group share at their start, cut
  * after a separator ("相談相手:" of "1 相談相手:家族", "2 相談相手:友人" once the numbers are
  * skipped), so that the option labels are 家族, 友人 and the question label takes 相談相手. */
@@ -985,8 +1054,12 @@ static int comment_start(draft *d, const char *name, const char *what)
     return ts_strbuf_printf(&d->buf, "# %s: %s", name, what);
 }
 
+static ts_status write_text_group(draft *d, size_t first, size_t end, ts_err *err);
+
 static ts_status write_group(draft *d, size_t first, size_t end, ts_err *err)
 {
+    if (d->cols[first].text_options)
+        return write_text_group(d, first, end, err);
     ts_status st = TS_OK;
     const column *c0 = &d->cols[first];
     size_t pl = c0->prefix, k = end - first;
@@ -1049,6 +1122,60 @@ done:
     free(codes);
     free(columns);
     free(opts);
+    return st;
+}
+
+/* A SurveyMonkey multiple answer (find_text_groups): the question from row 1, the options
+ * from row 2 in column order, answers=labels. */
+static ts_status write_text_group(draft *d, size_t first, size_t end, ts_err *err)
+{
+    ts_status st = TS_OK;
+    const column *c0 = &d->cols[first];
+    size_t k = end - first;
+    code *codes = calloc(k, sizeof *codes);
+    const char **columns = calloc(k, sizeof *columns);
+    const char *name = NULL;
+    if (!codes || !columns) {
+        st = nomem(err);
+        goto done;
+    }
+    if (!(name = make_name(d, c0->question, first + 1, err, &st)))
+        goto done;
+    size_t answered = 0;
+    for (size_t r = 0; r < d->nrows; r++) {
+        int any = 0;
+        for (size_t i = first; i < end; i++)
+            any |= d->cols[i].cells[r][0] != 0;
+        answered += any;
+    }
+    for (size_t i = 0; i < k; i++) {
+        const column *c = &d->cols[first + i];
+        codes[i].label = c->option;
+        codes[i].value = (int64_t)i + 1;
+        codes[i].missing = missing_label(codes[i].label);
+        columns[i] = c->header;
+    }
+    int fail = comment_start(d, name, "multi, 0/1-column form with option text");
+    fail |= ts_strbuf_printf(&d->buf,
+                             ": %zu adjacent columns under %s each holding only its option's text or nothing "
+                             "(answered in %zu of %zu rows; a row with none chosen cannot be told from one not answered); "
+                             "options coded 1..%zu in column order, labels from the second header row",
+                             k, c0->question, answered, d->nrows, k);
+    if (fail) {
+        st = nomem(err);
+        goto done;
+    }
+    put_comment(d, d->buf.data);
+    const char *f[NF] = {0};
+    f[F_VARIABLE] = name;
+    f[F_TYPE] = "multi";
+    f[F_LABEL] = c0->question;
+    f[F_ANSWERS] = "labels";
+    put_row(d, f);
+    put_codes(d, codes, k, columns);
+done:
+    free(codes);
+    free(columns);
     return st;
 }
 
@@ -1385,6 +1512,8 @@ ts_status draft_run(const draft_options *opt, FILE *summary, ts_err *err)
     if (st != TS_OK)
         goto done;
     find_groups(&d);
+    if ((st = find_text_groups(&d, err)) != TS_OK)
+        goto done;
     d.out = ts_atomicfile_stream(out);
     const char *encname = ts_encoding_name(enc == TS_ENC_AUTO ? TS_ENC_UTF8 : enc);
     if ((st = write_draft(&d, encname, err)) != TS_OK)
@@ -1404,6 +1533,8 @@ done:
         free(d.cols[i].cells);
         free(d.cols[i].header);
         free(d.cols[i].label);
+        free(d.cols[i].question);
+        free(d.cols[i].option);
     }
     free(d.cols);
     for (size_t i = 0; i < d.nnames; i++)
