@@ -699,6 +699,8 @@ typedef struct guess {
     const char *sep;           /* multi list */
     values tokens;             /* multi list: distinct options */
     int tokens_int;            /* multi list: the options are codes */
+    size_t merged;             /* multi list: pairs of pieces joined into one option (merge_pairs) */
+    const char *merged_label;  /* the first such option ("友人, 知人") */
     int64_t imin, imax, miss;  /* integer / single codes; miss: a 9/99/999 code, or 0 */
     const char *nmin, *nmax;   /* numeric: the cells of the extremes */
     const char *not_id;        /* why a column named like an id is not one, or NULL */
@@ -706,6 +708,76 @@ typedef struct guess {
 } guess;
 
 static const char *const SEPARATORS[] = {", ", ",", ";", "、", "|", NULL};
+
+/* The index of S among TOK's distinct values, or -1. */
+static long token_index(const values *tok, const char *s, size_t n)
+{
+    for (size_t i = 0; i < tok->n; i++)
+        if (strlen(tok->d[i].s) == n && memcmp(tok->d[i].s, s, n) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Google Forms joins the chosen options with ", ", so an option whose label holds the
+ * separator ("友人, 知人") comes out as two pieces that never appear apart, the one always
+ * right after the other. Such pairs become one option, the pieces joined by SEP; G says how
+ * many and the first. Returns 0, or -1 out of memory. */
+static int merge_pairs(const column *c, size_t nrows, const char *sep, values *tok, guess *g, char ***pool,
+                       size_t *npool)
+{
+    for (int again = 1; again;) {
+        again = 0;
+        long next[MAX_DISTINCT], prev[MAX_DISTINCT]; /* the piece always after / before, -1 none, -2 varies */
+        for (size_t i = 0; i < tok->n; i++)
+            next[i] = prev[i] = -1;
+        size_t sl = strlen(sep);
+        for (size_t r = 0; r < nrows; r++) {
+            long last = -1;
+            for (const char *p = c->cells[r]; *c->cells[r];) {
+                const char *e = strstr(p, sep);
+                size_t n = e ? (size_t)(e - p) : strlen(p);
+                const char *t = p;
+                ts_trim(&t, &n);
+                long k = n ? token_index(tok, t, n) : -1;
+                if (k >= 0) {
+                    prev[k] = prev[k] == -1 ? (last >= 0 ? last : -2) : (prev[k] == last ? last : -2);
+                    if (last >= 0)
+                        next[last] = next[last] == -1 ? k : (next[last] == k ? k : -2);
+                }
+                if (last >= 0 && k < 0)
+                    next[last] = -2;
+                last = k;
+                if (!e)
+                    break;
+                p = e + sl;
+            }
+            if (last >= 0)
+                next[last] = -2; /* the last piece of a cell: nothing after it */
+        }
+        for (size_t a = 0; a < tok->n && !again; a++) {
+            long b = next[a];
+            if (b < 0 || (size_t)b == a || prev[b] != (long)a || tok->d[a].count != tok->d[b].count)
+                continue;
+            ts_strbuf j = TS_STRBUF_INIT;
+            char **np = NULL;
+            if (ts_strbuf_printf(&j, "%s%s%s", tok->d[a].s, sep, tok->d[b].s) ||
+                !(np = realloc(*pool, (*npool + 1) * sizeof *np))) {
+                ts_strbuf_free(&j);
+                return -1;
+            }
+            *pool = np;
+            (*pool)[(*npool)++] = j.data; /* the pool owns it now */
+            tok->d[a].s = j.data;
+            tok->total -= tok->d[b].count;
+            memmove(&tok->d[b], &tok->d[b + 1], (tok->n - (size_t)b - 1) * sizeof tok->d[0]);
+            tok->n--;
+            if (!g->merged++)
+                g->merged_label = j.data;
+            again = 1; /* a label holding the separator twice: merge again */
+        }
+    }
+    return 0;
+}
 
 /* Answers joined by a separator from a small set of options that repeat. The tokens are
  * interned in *POOL (freed by the caller). */
@@ -755,6 +827,14 @@ static int guess_multi(const column *c, size_t nrows, guess *g, char ***pool, si
                 break;
             p = e + sl;
         }
+    }
+    if (!tok.overflow && tok.n <= MAX_DISTINCT) {
+        size_t before = tok.total;
+        if (merge_pairs(c, nrows, sep, &tok, g, pool, npool) < 0)
+            return -1;
+        occurrences -= before - tok.total;
+        if (g->merged && utf8_chars(g->merged_label) > maxchars)
+            maxchars = utf8_chars(g->merged_label);
     }
     /* Free text with commas has many different pieces that seldom repeat, or sentences. */
     if (tok.overflow || tok.n > MULTI_MAX || tok.n < 2 || maxchars > LABEL_MAX_CHARS || occurrences < 2 * tok.n)
@@ -1363,7 +1443,12 @@ static ts_status write_column(draft *d, size_t i, ts_err *err)
         if (nalias)
             fail |= ts_strbuf_printf(&d->buf, "; spellings that differ only in width or spaces are one code, the "
                                               "others its aliases");
-        if (g.kind == G_MULTI_LIST && g.sep[0] == ',')
+        if (g.kind == G_MULTI_LIST && g.merged)
+            fail |= ts_strbuf_printf(&d->buf, "; %zu option%s made of pieces that are never apart, one always right "
+                                              "after the other, read as one label holding the separator (e.g. 「%s」): "
+                                              "split by hand if they are two options",
+                                     g.merged, plural(g.merged), g.merged_label);
+        else if (g.kind == G_MULTI_LIST && g.sep[0] == ',')
             fail |= ts_strbuf_append_str(&d->buf, "; an option whose label holds a comma shows up split: join it by hand");
     }
     if (fail) {

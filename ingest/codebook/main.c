@@ -34,6 +34,7 @@ static const char USAGE[] =
     "             columns under one question each holding only its row-2 option text or nothing\n"
     "             (SurveyMonkey: 0/1-column form, answers=labels); or answers joined by\n"
     "             \", \" \",\" \";\" \"、\" or \"|\" from a small set of options (list form; separator set)\n"
+    "             (two pieces never apart, one always after the other, are one option: 友人, 知人)\n"
     "  single     whole numbers from 0 or 1 up to 12 (answers=codes), or at most 20 short labels that\n"
     "             repeat (answers=labels, coded 1..k in the order of a known answer scale, of\n"
     "             the numbers the labels start with, or as first seen)\n"
