@@ -65,6 +65,7 @@ typedef struct run {
     size_t row_file_cap;
     ts_strbuf why;
     ts_strbuf inputs;    /* the raw files' names for messages about all of them */
+    int64_t id_multiplier; /* --ids per-source with several files: the 10^k of source × 10^k + id; else 0 */
 } run;
 
 static unsigned long total(const run *r, size_t offset)
@@ -362,8 +363,11 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
         return 0;
     }
     ts_var *idv = r->vars[r->cb->id];
-    ts_var_set_int(idv, row, id);
-    long first = idset_add(r->ids, idv->data, id, row);
+    /* --ids per-source: until compose_ids, the column holds the file in the bits above the id,
+     * so one idset finds duplicates within a file only (64 files × 2^53 fits an int64). */
+    int64_t key = r->opt->ids_per_source && r->opt->ninputs > 1 ? ((int64_t)r->file << 53) | id : id;
+    ts_var_set_int(idv, row, key);
+    long first = idset_add(r->ids, idv->data, key, row);
     if (first == -2) {
         nomem(err);
         return -1;
@@ -515,6 +519,33 @@ static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
     return TS_OK;
 }
 
+/* --ids per-source: each file's ids are unique within it only, so the dataset's id becomes
+ * (file number) × 10^k + id, k the digits of the largest id in any file: file 2's id 45 with
+ * ids up to 120 is 2045. One number, so every later stage and R's merge() key on it as before,
+ * and the original id is id %% 10^k (the file: id %/% 10^k, the source variable's code). */
+static ts_status compose_ids(run *r, ts_err *err)
+{
+    ts_var *idv = r->vars[r->cb->id];
+    int64_t max = 0, mult = 1;
+    for (size_t row = 0; row < r->ds->nrows; row++) {
+        int64_t id = ts_var_int(idv, row) & MAX_ID; /* check_id's key less its file bits */
+        ts_var_set_int(idv, row, id);
+        if (id > max)
+            max = id;
+    }
+    while (mult <= max)
+        mult *= 10;
+    if ((int64_t)r->opt->ninputs > (MAX_ID - max) / mult)
+        return ts_err_set(err, TS_E_DATA,
+                          "%s: --ids per-source: the largest id, %lld, leaves no room for the file number "
+                          "(%zu files × %lld + id is over 9007199254740991)",
+                          r->inputs.data, (long long)max, r->opt->ninputs, (long long)mult);
+    for (size_t row = 0; row < r->ds->nrows; row++)
+        ts_var_set_int(idv, row, ((int64_t)r->row_file[row] + 1) * mult + ts_var_int(idv, row));
+    r->id_multiplier = mult;
+    return TS_OK;
+}
+
 static int set_count(ts_dataset *ds, const char *key, unsigned long n)
 {
     char buf[32];
@@ -569,6 +600,11 @@ static ts_status record_provenance(run *r, ts_err *err)
         rc = rc || set_count(ds, "source.header_rows", (unsigned long)o->header_rows);
     if (o->id_row)
         rc = rc || ts_dataset_set_meta(ds, "source.id", "row");
+    if (r->id_multiplier) {
+        char m[32];
+        snprintf(m, sizeof m, "%lld", (long long)r->id_multiplier);
+        rc = rc || ts_dataset_set_meta(ds, "source.ids", "per_source") || ts_dataset_set_meta(ds, "source.ids_multiplier", m);
+    }
     if (r->source) {
         rc = rc || set_count(ds, "source.files", (unsigned long)o->ninputs) ||
              ts_dataset_set_meta(ds, "source.variable", r->source->name);
@@ -646,6 +682,9 @@ static void print_summary(const run *r, FILE *out, const char *rejects_path, int
     }
     if (o->id_row)
         fprintf(out, "  respondent id: the data row number (--id row)\n");
+    if (r->id_multiplier)
+        fprintf(out, "  respondent id: file number × %lld + the id in its file (--ids per-source)\n",
+                (long long)r->id_multiplier);
     if (TOTAL(r, blank_lines) || TOTAL(r, unused_columns))
         fprintf(out, "  blank lines skipped: %lu; raw columns not in the codebook (left out): %lu\n",
                 TOTAL(r, blank_lines), TOTAL(r, unused_columns));
@@ -796,6 +835,8 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     }
     for (size_t f = 0; f < opt->ninputs && st == TS_OK; f++)
         st = read_file(&r, f, err);
+    if (st == TS_OK && opt->ids_per_source && opt->ninputs > 1)
+        st = compose_ids(&r, err);
     if (st != TS_OK)
         goto done;
     rejects_note_more(r.rej, rejects_path.data);

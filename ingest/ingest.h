@@ -21,6 +21,8 @@ typedef struct ingest_options {
     const char *source_variable; /* --source-variable; NULL: "source" */
     int header_rows;          /* --header-rows: 1 (default) or 2 */
     int id_row;               /* --id row: the data row number is the respondent id */
+    int ids_per_source;       /* --ids per-source: ids unique within each raw file only; the
+                               * dataset's id is then (file number) × 10^k + id (docs/ingest.md) */
     int strict;               /* --strict: any rejected row or item warning fails the run */
     double max_reject_pct;    /* --max-reject-rate: fail above this share of rows rejected */
     double max_item_warning_pct; /* --max-item-warning-rate: fail when more than this share of

@@ -28,6 +28,10 @@ static const char USAGE[] =
     "                             (SurveyMonkey: the question, then the option; docs/ingest.md)\n"
     "      --id row               the raw file has no id column: the data row number (1, 2, ...\n"
     "                             over every file, blank rows not counted) is the respondent id\n"
+    "      --ids per-source       several raw files whose ids restart (each school's 1..n): ids\n"
+    "                             need be unique within a file only; the dataset's id is the\n"
+    "                             file number x 10^k + the id, k the digits of the largest id\n"
+    "                             (overall, the default: unique over all files)\n"
     "      --sources L1,L2,...    several raw files: a label per file for the source variable\n"
     "                             (default: the file names)\n"
     "      --source-variable NAME the single-choice variable saying which file a row came from\n"
@@ -65,7 +69,7 @@ static const char USAGE[] =
 
 enum {
     OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_ITEM_WARNING, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION,
-    OPT_HEADER_ROWS, OPT_ID, OPT_SOURCES, OPT_SOURCE_VARIABLE
+    OPT_HEADER_ROWS, OPT_ID, OPT_IDS, OPT_SOURCES, OPT_SOURCE_VARIABLE
 };
 
 static int usage_error(const char *msg, const char *arg)
@@ -113,6 +117,7 @@ int main(int argc, char **argv)
         {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"header-rows", required_argument, NULL, OPT_HEADER_ROWS},
         {"id", required_argument, NULL, OPT_ID},
+        {"ids", required_argument, NULL, OPT_IDS},
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"source-variable", required_argument, NULL, OPT_SOURCE_VARIABLE},
         {"quiet", no_argument, NULL, 'q'},
@@ -162,6 +167,14 @@ int main(int argc, char **argv)
                 return usage_error("--id: expected row (or column, the default), got ", optarg);
             opt.id_row = strcmp(optarg, "row") == 0;
             break;
+        case OPT_IDS: /* the manifest's spelling too: report passes [input] ids as written */
+            if (strcmp(optarg, "per-source") == 0 || strcmp(optarg, "per_source") == 0)
+                opt.ids_per_source = 1;
+            else if (strcmp(optarg, "overall") == 0)
+                opt.ids_per_source = 0;
+            else
+                return usage_error("--ids: expected per-source or overall (the default), got ", optarg);
+            break;
         case OPT_SOURCES:
             free(labels_copy);
             if ((nlabels = split_list(optarg, &labels_copy, labels, INGEST_MAX_FILES)) < 0)
@@ -209,6 +222,8 @@ int main(int argc, char **argv)
     if (nlabels && (size_t)nlabels != opt.ninputs)
         return usage_error("--sources: give one label per raw file", NULL);
     opt.labels = nlabels ? (const char *const *)labels : NULL;
+    if (opt.ids_per_source && opt.id_row)
+        return usage_error("--ids per-source: with --id row the ids are row numbers, unique over all files already", NULL);
 
 #ifdef __GLIBC__
     /* Columns grow by doubling. A fixed mmap threshold keeps every large column in its own

@@ -48,6 +48,8 @@ static const ts_schema_key SCHEMA[] = {
        "header lines: 2 when a second row names the options (SurveyMonkey)", CLOSED(1, 2)),
     K("input", "id", TS_VAL_ENUM, "column, row", "column", I | R,
       "row: no id column, the data row number is the respondent id"),
+    K("input", "ids", TS_VAL_ENUM, "overall, per_source", "overall", I | R,
+      "per_source: ids unique within each raw file only; the dataset's id is file number × 10^k + id"),
     K("input", "sources", TS_VAL_LIST, NULL, NULL, I | R, "a label per raw file, e.g. 小学生, 中学生 (default: the file names)"),
     K("input", "source_variable", TS_VAL_VARIABLE, NULL, "source", I | R,
       "several raw files: the variable saying which file a row came from"),

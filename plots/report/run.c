@@ -285,7 +285,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     while (stages[0].args[na])
         na++;
     static const char *const input_opts[][2] = {
-        {"header_rows", "--header-rows"}, {"id", "--id"}, {"sources", "--sources"},
+        {"header_rows", "--header-rows"}, {"id", "--id"}, {"ids", "--ids"}, {"sources", "--sources"},
         {"source_variable", "--source-variable"}, {"max_reject_rate", "--max-reject-rate"},
         {"max_item_warning_rate", "--max-item-warning-rate"}};
     for (size_t i = 0; i < sizeof input_opts / sizeof input_opts[0]; i++) {
