@@ -46,6 +46,7 @@ typedef struct run {
     size_t file;
     file_facts *files;       /* per raw file */
     ts_var *source;          /* the source variable (several files, or --sources), or NULL */
+    ts_var *idv;             /* the dataset's id column (the codebook's, or made for --id row) */
     unsigned long data_rows; /* rows read that are not blank, over all files: the id of --id row */
     ts_codebook *cb;
     ts_dataset *ds;
@@ -124,6 +125,36 @@ static ts_status make_source(run *r, ts_err *err)
     return TS_OK;
 }
 
+/* --id row with a codebook that has no id variable: the dataset's first column `id`, as the
+ * codebook line `id,id,,回答者ID（データの行番号）,...` would make it. */
+static ts_status make_row_id(run *r, ts_err *err)
+{
+    for (size_t i = 0; i < r->cb->nvars; i++)
+        if (strcmp(r->cb->vars[i].def->name, "id") == 0)
+            return ts_err_set(err, TS_E_DATA,
+                              "%s:%lu: id: --id row makes the respondent id `id`, but this codebook variable "
+                              "(type %s) has that name: rename it, or declare it as the id (type id, column empty)",
+                              r->cb->path, r->cb->vars[i].line, ts_cbkind_name(r->cb->vars[i].kind));
+    ts_var *v = ts_var_new("id", TS_VAR_ID);
+    if (v) {
+        free(v->label); /* ts_var_new's empty labels */
+        free(v->label_en);
+        v->label = ts_strdup("回答者ID（データの行番号）");
+        v->label_en = ts_strdup("Respondent ID (data row number)");
+    }
+    if (!v || !v->label || !v->label_en) {
+        ts_var_free(v);
+        return nomem(err);
+    }
+    ts_var_choose_storage(v);
+    if (ts_dataset_add_var(r->ds, v) != 0) {
+        ts_var_free(v);
+        return nomem(err);
+    }
+    r->idv = v;
+    return TS_OK;
+}
+
 /* The dataset gets one column per codebook variable, except text that is not kept. */
 static ts_status make_columns(run *r, ts_err *err)
 {
@@ -134,6 +165,11 @@ static ts_status make_columns(run *r, ts_err *err)
     r->tally = calloc(cb->nvars, sizeof *r->tally);
     if (!r->vars || !r->col || !r->option_cols || !r->tally)
         return nomem(err);
+    if (cb->id == (size_t)-1) { /* --id row and a codebook without an id variable: ingest makes it */
+        ts_status st = make_row_id(r, err);
+        if (st != TS_OK)
+            return st;
+    }
     for (size_t i = 0; i < cb->nvars; i++) {
         r->col[i] = NO_COLUMN;
         if (cb->vars[i].kind == TS_CB_TEXT && !cb->vars[i].keep)
@@ -145,6 +181,8 @@ static ts_status make_columns(run *r, ts_err *err)
         }
         r->vars[i] = v;
     }
+    if (cb->id != (size_t)-1)
+        r->idv = r->vars[cb->id];
     return make_source(r, err);
 }
 
@@ -345,7 +383,7 @@ static void reject_record(run *r, const ts_record *rec, reject_reason why, const
 static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
 {
     if (r->opt->id_row) {
-        ts_var_set_int(r->vars[r->cb->id], row, (int64_t)r->data_rows);
+        ts_var_set_int(r->idv, row, (int64_t)r->data_rows);
         return 1;
     }
     size_t col = r->col[r->cb->id];
@@ -362,7 +400,7 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
                       col + 1);
         return 0;
     }
-    ts_var *idv = r->vars[r->cb->id];
+    ts_var *idv = r->idv;
     /* --ids per-source: until compose_ids, the column holds the file in the bits above the id,
      * so one idset finds duplicates within a file only (64 files × 2^53 fits an int64). */
     int64_t key = r->opt->ids_per_source && r->opt->ninputs > 1 ? ((int64_t)r->file << 53) | id : id;
@@ -525,7 +563,7 @@ static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
  * and the original id is id %% 10^k (the file: id %/% 10^k, the source variable's code). */
 static ts_status compose_ids(run *r, ts_err *err)
 {
-    ts_var *idv = r->vars[r->cb->id];
+    ts_var *idv = r->idv;
     int64_t max = 0, mult = 1;
     for (size_t row = 0; row < r->ds->nrows; row++) {
         int64_t id = ts_var_int(idv, row) & MAX_ID; /* check_id's key less its file bits */
@@ -795,7 +833,7 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     ts_strbuf rejects_path = TS_STRBUF_INIT;
     ts_status st;
 
-    if (!(r.cb = ts_codebook_read(opt->codebook, err)))
+    if (!(r.cb = ts_codebook_read_flags(opt->codebook, opt->id_row ? TS_CB_ID_FROM_ROWS : 0, err)))
         return err->status;
     if (!(r.ds = ts_dataset_new()) || !(r.ids = idset_new()) ||
         !(r.files = calloc(opt->ninputs, sizeof *r.files))) {

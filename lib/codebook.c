@@ -294,7 +294,7 @@ static ts_status read_variable_row(parse *p)
     if (derived && cn > 0)
         return fail(p, COL_COLUMN, "%s is derived (type %s): it takes no raw column", v->def->name,
                     ts_cbkind_name(v->kind));
-    if (!derived && v->kind != TS_CB_MULTI && cn == 0)
+    if (!derived && v->kind != TS_CB_MULTI && cn == 0 && !(v->kind == TS_CB_ID && (cb->flags & TS_CB_ID_FROM_ROWS)))
         return fail(p, COL_COLUMN, "%s: type %s needs the raw column it is read from", v->def->name,
                     ts_cbkind_name(v->kind));
     if (cn > 0) {
@@ -658,7 +658,7 @@ static ts_status check_complete(ts_codebook *cb, long asked_col, ts_err *err)
 {
     if (cb->nvars == 0)
         return ts_err_set(err, TS_E_DATA, "%s: the codebook declares no variables", cb->path);
-    if (cb->id == (size_t)-1)
+    if (cb->id == (size_t)-1 && !(cb->flags & TS_CB_ID_FROM_ROWS))
         return ts_err_set(err, TS_E_DATA, "%s: no variable of type id: the codebook must name the respondent id column", cb->path);
     for (size_t i = 0; i < cb->nvars; i++) {
         ts_cbvar *v = &cb->vars[i];
@@ -755,9 +755,15 @@ fail:
 
 ts_codebook *ts_codebook_read(const char *path, ts_err *err)
 {
+    return ts_codebook_read_flags(path, 0, err);
+}
+
+ts_codebook *ts_codebook_read_flags(const char *path, unsigned flags, ts_err *err)
+{
     ts_codebook *cb = codebook_new(path, err);
     if (!cb)
         return NULL;
+    cb->flags = flags;
     ts_csvreader *r = NULL;
     if (ts_checksum_file(path, cb->sha256, err) != TS_OK || !(r = ts_csvreader_open(path, TS_ENC_AUTO, err))) {
         ts_codebook_free(cb);

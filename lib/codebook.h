@@ -67,13 +67,21 @@ typedef struct ts_codebook {
     char sha256[65];
     size_t nvars;
     ts_cbvar *vars;        /* in codebook order; derived ones only refer to earlier ones */
-    size_t id;             /* index of the id variable */
+    size_t id;             /* index of the id variable; (size_t)-1 only under TS_CB_ID_FROM_ROWS */
+    unsigned flags;        /* the TS_CB_* read flags it was read with */
 } ts_codebook;
+
+/* Read flag: the caller takes the respondent ids from the data row numbers (ingest --id row),
+ * so the id variable may have an empty column or be absent (cb->id is then (size_t)-1 and
+ * the caller makes the id). Without it a codebook must have an id variable with its column. */
+#define TS_CB_ID_FROM_ROWS 1u
 
 /* Read and check the codebook at PATH (plain or gzip). The caller frees the result with
  * ts_codebook_free(). Returns NULL and sets ERR (TS_E_DATA with "path:line:column: ..." for a
  * codebook mistake, TS_E_NOINPUT if it cannot be opened). */
 ts_codebook *ts_codebook_read(const char *path, ts_err *err);
+/* ts_codebook_read with read FLAGS (TS_CB_ID_FROM_ROWS or 0). */
+ts_codebook *ts_codebook_read_flags(const char *path, unsigned flags, ts_err *err);
 /* The same parser on the N bytes at DATA (plain text, not gzip; borrowed, read during the
  * call only). NAME stands for the file in messages and becomes cb->path; cb->sha256 is that
  * of the bytes. For tests and fuzzing. */

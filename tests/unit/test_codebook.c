@@ -181,6 +181,19 @@ int main(void)
         ts_err_clear(&err);
     }
 
+    /* TS_CB_ID_FROM_ROWS (ingest --id row): no id variable, or one with an empty column, is read
+     * (cb->id unset in the first); without the flag both are refused as before. */
+    static const char *const rowid[] = {"../cases/ingest/186-id-row-codebook-without-id-variable/codebook.csv",
+                                        "../cases/ingest/187-id-row-id-variable-with-empty-column/codebook.csv"};
+    for (size_t i = 0; i < 2; i++) {
+        ts_codebook *rc = ts_codebook_read_flags(rowid[i], TS_CB_ID_FROM_ROWS, &err);
+        T_CHECK(rc != NULL && rc->nvars == 3 + i && (i ? rc->id == 0 : rc->id == (size_t)-1));
+        ts_codebook_free(rc);
+        ts_err_clear(&err);
+        T_CHECK(ts_codebook_read(rowid[i], &err) == NULL && err.status == TS_E_DATA);
+        ts_err_clear(&err);
+    }
+
     T_CHECK(ts_codebook_read("no-such-codebook.csv", &err) == NULL && err.status == TS_E_NOINPUT);
     T_CHECK_STR(err.msg, "no-such-codebook.csv: cannot open: No such file or directory");
     ts_err_clear(&err);
