@@ -148,9 +148,18 @@ int rp_sources_ja(const rp_ctx *c, ts_strbuf *b)
 const char *rp_id_ja(const rp_ctx *c)
 {
     const char *id = rp_prov(c, "source.id");
-    return id && strcmp(id, "row") == 0
-               ? "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）"
-               : NULL;
+    if (id && strcmp(id, "row") == 0)
+        return "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）";
+    const char *ids = rp_prov(c, "source.ids"), *mult = rp_prov(c, "source.ids_multiplier");
+    if (ids && strcmp(ids, "per_source") == 0 && mult) {
+        /* one report a run: a static buffer keeps this function's no-free contract */
+        static char buf[320];
+        snprintf(buf, sizeof buf,
+                 "回答者IDは元データのファイルごとに付けられているため、ファイル番号×%s＋元のIDを回答者IDとしています（[input] ids = per_source）",
+                 mult);
+        return buf;
+    }
+    return NULL;
 }
 
 const char *rp_method_ja(const char *method)
