@@ -449,6 +449,23 @@ static ts_status read_items(run *r, const ts_record *rec, size_t row, ts_err *er
             size_t bad = 0;
             cs = cells_parse_multi_columns(cv, r->vars[v], row, rec->fields, r->option_cols[v], &r->why, &bad);
             col = r->option_cols[v][bad];
+            /* option columns holding the option's label (SurveyMonkey) count toward
+             * --max-item-warning-rate as a list cell does: a row answered in any of them,
+             * unmatched when one holds another text (the example is that cell) */
+            size_t shown = NO_COLUMN;
+            int labelled = cv->answers != TS_ANSWERS_CODES;
+            for (size_t k = 0; labelled && k < cv->def->ncodes; k++) {
+                size_t c = r->option_cols[v][k];
+                if (c != NO_COLUMN && !ts_is_blank(rec->fields[c].s, rec->fields[c].len) && shown == NO_COLUMN)
+                    shown = c;
+            }
+            if (labelled && cs == CELL_WARN && col != NO_COLUMN)
+                shown = col;
+            if (shown != NO_COLUMN) {
+                cells_tally_note(&r->tally[v], cv, rec->fields[shown].s, rec->fields[shown].len, cs, rec->line);
+                if (cs == CELL_WARN && r->tally[v].unmatched == 1)
+                    r->tally[v].example_file = r->file;
+            }
             for (size_t k = 0; cv->asked_if && k < cv->def->ncodes && blank; k++) {
                 size_t c = r->option_cols[v][k];
                 if (c != NO_COLUMN && !ts_is_blank(rec->fields[c].s, rec->fields[c].len)) {
@@ -746,10 +763,11 @@ static ts_status judge_items(const run *r, const char *what, ts_err *err)
         double pct = 100.0 * (double)t->unmatched / (double)t->answered;
         if (pct > r->opt->max_item_warning_pct)
             return ts_err_set(err, TS_E_DATA,
-                              "%s: codebook mismatch: %s (column \"%s\"): %lu of %lu answers (%.2f%%) match no %s, "
+                              "%s: codebook mismatch: %s (%s%s%s): %lu of %lu answers (%.2f%%) match no %s, "
                               "more than --max-item-warning-rate %g%% (%s%sline %lu: \"%s\"); check its answers, "
                               "separator, codes, labels and aliases in %s",
-                              what, cv->def->name, cv->column, t->unmatched, t->answered, pct,
+                              what, cv->def->name, cv->column ? "column \"" : "its option columns",
+                              cv->column ? cv->column : "", cv->column ? "\"" : "", t->unmatched, t->answered, pct,
                               cv->answers == TS_ANSWERS_CODES ? "code" : cv->answers == TS_ANSWERS_LABELS ? "label" : "code or label",
                               r->opt->max_item_warning_pct,
                               r->opt->ninputs > 1 ? r->opt->inputs[t->example_file] : "", r->opt->ninputs > 1 ? " " : "",
