@@ -241,6 +241,45 @@ static size_t find_root(size_t *parent, size_t x)
     return x;
 }
 
+/* Link the unknown cells that share a relation (rules aside: they bind shares, not counts)
+ * into groups: PARENT (one per cell) becomes a union-find forest over them. */
+static void link_unknowns(const ts_suppress *s, size_t *parent)
+{
+    for (size_t c = 0; c < s->ncells; c++)
+        parent[c] = c;
+    for (size_t r = 0; r < s->nrel; r++) {
+        if (s->rule[r])
+            continue;
+        size_t first = SIZE_MAX;
+        for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++) {
+            size_t c = s->term_cell[t];
+            if (s->term_coef[t] == 0 || !unknown(s, c))
+                continue;
+            if (first == SIZE_MAX)
+                first = c;
+            else
+                parent[find_root(parent, c)] = find_root(parent, first);
+        }
+    }
+}
+
+/* The unknown cells of the group ROOT into GROUP (their number returned), each cell's place
+ * in it into COL_OF (SIZE_MAX: not in it), and how many of them are primary into *PRIMARIES. */
+static size_t gather_group(const ts_suppress *s, size_t *parent, size_t root, size_t *group, size_t *col_of,
+                           size_t *primaries)
+{
+    size_t m = 0;
+    *primaries = 0;
+    for (size_t c = 0; c < s->ncells; c++)
+        if (unknown(s, c) && find_root(parent, c) == root) {
+            col_of[c] = m;
+            group[m++] = c;
+            *primaries += s->state[c] == TS_CELL_PRIMARY;
+        } else
+            col_of[c] = SIZE_MAX;
+    return m;
+}
+
 /* Of the unknown cells of one connected group (GROUP: their indices, N of them), the first
  * primary cell the relations determine, or SIZE_MAX: the unit vector e_j lies in the row
  * space of the relations restricted to the unknowns exactly when every vector of their null
@@ -309,33 +348,11 @@ static size_t audit(ts_suppress *s)
         added = SIZE_MAX;
         goto done;
     }
-    for (size_t c = 0; c < n; c++)
-        parent[c] = c;
-    for (size_t r = 0; r < s->nrel; r++) {
-        if (s->rule[r])
-            continue;
-        size_t first = SIZE_MAX;
-        for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1]; t++) {
-            size_t c = s->term_cell[t];
-            if (s->term_coef[t] == 0 || !unknown(s, c))
-                continue;
-            if (first == SIZE_MAX)
-                first = c;
-            else
-                parent[find_root(parent, c)] = find_root(parent, first);
-        }
-    }
+    link_unknowns(s, parent);
     for (size_t root = 0; root < n && !added; root++) {
         if (find_root(parent, root) != root)
             continue;
-        size_t m = 0, primaries = 0;
-        for (size_t c = 0; c < n; c++)
-            if (unknown(s, c) && find_root(parent, c) == root) {
-                col_of[c] = m;
-                group[m++] = c;
-                primaries += s->state[c] == TS_CELL_PRIMARY;
-            } else
-                col_of[c] = SIZE_MAX;
+        size_t primaries = 0, m = gather_group(s, parent, root, group, col_of, &primaries);
         if (!primaries)
             continue;
         int st = 0;
@@ -508,30 +525,11 @@ static size_t interval_audit(ts_suppress *s, long min_cell)
         added = SIZE_MAX;
         goto done;
     }
-    for (size_t c = 0; c < n; c++)
-        parent[c] = c;
-    for (size_t r = 0; r < s->nrel; r++) {
-        size_t first = SIZE_MAX;
-        for (size_t t = s->rel_start[r]; t < s->rel_start[r + 1] && !s->rule[r]; t++) {
-            size_t c = s->term_cell[t];
-            if (s->term_coef[t] == 0 || !unknown(s, c))
-                continue;
-            if (first == SIZE_MAX)
-                first = c;
-            else
-                parent[find_root(parent, c)] = find_root(parent, first);
-        }
-    }
+    link_unknowns(s, parent);
     for (size_t p = 0; p < n; p++) {
         if (s->state[p] != TS_CELL_PRIMARY)
             continue;
-        size_t root = find_root(parent, p), m = 0;
-        for (size_t c = 0; c < n; c++)
-            if (unknown(s, c) && find_root(parent, c) == root) {
-                col_of[c] = m;
-                group[m++] = c;
-            } else
-                col_of[c] = SIZE_MAX;
+        size_t primaries, m = gather_group(s, parent, find_root(parent, p), group, col_of, &primaries);
         double lo = 0, hi = 0;
         int rc = interval_of(s, p, group, m, col_of, &lo, &hi);
         if (rc == -2) {
