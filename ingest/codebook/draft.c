@@ -67,10 +67,12 @@ typedef struct column {
 
 typedef struct draft {
     const draft_options *opt;
+    const char *input; /* the raw file being read (one of opt->inputs) */
     column *cols;
     size_t ncols;
     size_t nrows, cap;
     unsigned long skipped, first_skipped, blank_rows;
+    size_t first_skipped_file; /* the raw file of the first broken row */
     char **names;      /* drafted variable names so far (unique) */
     size_t nnames;
     char **reserved;   /* the slugs of every header: fallback names keep out of their way */
@@ -261,7 +263,7 @@ static char *trimmed_copy(const ts_field *f)
 
 static ts_status read_header(draft *d, const ts_record *rec, int row, ts_err *err)
 {
-    const char *in = d->opt->input;
+    const char *in = d->input;
     if (rec->problem != TS_REC_OK)
         return ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: header line: %s", in, rec->line, rec->problem_column,
                           rec->problem_text);
@@ -315,7 +317,9 @@ static ts_status read_header(draft *d, const ts_record *rec, int row, ts_err *er
     return st;
 }
 
-static ts_status add_row(draft *d, const ts_record *rec, ts_err *err)
+/* Add a data row. MAP (NULL: the identity) gives each field's column: a later raw file may
+ * have the columns in another order. */
+static ts_status add_row(draft *d, const ts_record *rec, const size_t *map, ts_err *err)
 {
     int blank = 1;
     for (size_t i = 0; i < rec->nfields; i++)
@@ -339,43 +343,103 @@ static ts_status add_row(draft *d, const ts_record *rec, ts_err *err)
         d->cols[i].cells[d->nrows] = NULL;
     d->nrows++;
     for (size_t i = 0; i < d->ncols; i++)
-        if (!(d->cols[i].cells[d->nrows - 1] = trimmed_copy(&rec->fields[i])))
+        if (!(d->cols[map ? map[i] : i].cells[d->nrows - 1] = trimmed_copy(&rec->fields[i])))
             return nomem(err);
     return TS_OK;
 }
 
-static ts_status read_raw(draft *d, ts_csvreader *csv, ts_err *err)
+static void free_columns(column *cols, size_t ncols, size_t nrows)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        for (size_t r = 0; cols[i].cells && r < nrows; r++)
+            free(cols[i].cells[r]);
+        free(cols[i].cells);
+        free(cols[i].header);
+        free(cols[i].label);
+        free(cols[i].question);
+        free(cols[i].option);
+    }
+    free(cols);
+}
+
+/* A later raw file's header H (its columns as read_header named them) against the first
+ * file's: the same names, in any order (ingest matches each file by its own header), or an
+ * error naming the column one file lacks. Fills MAP[field] = column. */
+static ts_status map_header(const draft *d, const draft *h, size_t *map, ts_err *err)
+{
+    unsigned char *taken = calloc(d->ncols ? d->ncols : 1, 1);
+    if (!taken)
+        return nomem(err);
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < h->ncols && st == TS_OK; i++) {
+        size_t j = 0;
+        while (j < d->ncols && (taken[j] || strcmp(d->cols[j].header, h->cols[i].header) != 0))
+            j++;
+        if (j == d->ncols)
+            st = ts_err_set(err, TS_E_DATA,
+                            "%s: column \"%s\" is not in %s: the raw files of one survey need the same columns "
+                            "(in any order) to share one codebook",
+                            h->input, h->cols[i].header, d->opt->inputs[0]);
+        else
+            taken[j] = 1, map[i] = j;
+    }
+    for (size_t j = 0; j < d->ncols && st == TS_OK; j++)
+        if (!taken[j])
+            st = ts_err_set(err, TS_E_DATA,
+                            "%s: column \"%s\" of %s is missing: the raw files of one survey need the same columns "
+                            "(in any order) to share one codebook",
+                            h->input, d->cols[j].header, d->opt->inputs[0]);
+    free(taken);
+    return st;
+}
+
+/* Read raw file F (its header rows, then its data rows) into D. */
+static ts_status read_raw(draft *d, size_t f, ts_csvreader *csv, ts_err *err)
 {
     ts_record rec;
     int got, header = 0;
-    while ((got = ts_csvreader_next(csv, &rec, err)) == 1) {
-        ts_status st;
+    ts_status st = TS_OK;
+    /* A later file's header is read into a draft of its own, then matched to the first's. */
+    draft h = {0};
+    h.opt = d->opt;
+    h.input = d->input;
+    draft *hd = f == 0 ? d : &h;
+    size_t *map = NULL;
+    while (st == TS_OK && (got = ts_csvreader_next(csv, &rec, err)) == 1) {
         if (header < d->opt->header_rows) {
-            if ((st = read_header(d, &rec, header, err)) != TS_OK)
-                return st;
-            if (++header == d->opt->header_rows)
-                ts_csvreader_expect_fields(csv, d->ncols);
+            if ((st = read_header(hd, &rec, header, err)) != TS_OK)
+                break;
+            if (++header == d->opt->header_rows) {
+                ts_csvreader_expect_fields(csv, hd->ncols);
+                if (f > 0 && !(map = malloc((h.ncols ? h.ncols : 1) * sizeof *map)))
+                    st = nomem(err);
+                else if (f > 0)
+                    st = map_header(d, &h, map, err);
+            }
             continue;
         }
         if (rec.problem != TS_REC_OK) {
             /* A broken row says nothing reliable about the types; ingest will reject it. */
-            if (!d->skipped++)
+            if (!d->skipped++) {
                 d->first_skipped = rec.line;
+                d->first_skipped_file = f;
+            }
             continue;
         }
-        if ((st = add_row(d, &rec, err)) != TS_OK)
-            return st;
+        st = add_row(d, &rec, map, err);
     }
+    free(map);
+    free_columns(h.cols, h.ncols, 0);
+    ts_strbuf_free(&h.buf);
+    if (st != TS_OK)
+        return st;
     if (got < 0)
         return err->status;
     if (header == 0)
-        return ts_err_set(err, TS_E_DATA, "%s: empty file: no header row", d->opt->input);
+        return ts_err_set(err, TS_E_DATA, "%s: empty file: no header row", d->input);
     if (header < d->opt->header_rows)
-        return ts_err_set(err, TS_E_DATA, "%s: only %d header row, --header-rows says %d", d->opt->input, header,
+        return ts_err_set(err, TS_E_DATA, "%s: only %d header row, --header-rows says %d", d->input, header,
                           d->opt->header_rows);
-    if (d->nrows == 0)
-        return ts_err_set(err, TS_E_DATA, "%s: no data rows below the header: nothing to guess the types from",
-                          d->opt->input);
     return TS_OK;
 }
 
@@ -1529,18 +1593,31 @@ static ts_status plan_columns(draft *d, ts_err *err)
     return TS_OK;
 }
 
-static ts_status write_draft(draft *d, const char *encname, ts_err *err)
+/* The raw files and their encodings, as the first comment and the summary name them:
+ * "raw.csv (utf-8)", or "a.csv (utf-8), b.csv (cp932)". */
+static int append_inputs(ts_strbuf *b, const draft *d, const char *const *encnames)
+{
+    for (size_t f = 0; f < d->opt->ninputs; f++)
+        if (ts_strbuf_printf(b, "%s%s (%s)", f ? ", " : "", d->opt->inputs[f], encnames[f]))
+            return -1;
+    return 0;
+}
+
+static ts_status write_draft(draft *d, const char *const *encnames, ts_err *err)
 {
     ts_status st;
     if ((st = plan_columns(d, err)) != TS_OK)
         return st;
     ts_strbuf_reset(&d->buf);
-    if (ts_strbuf_printf(&d->buf, "# codebook drafted by tsunagari-codebook from %s (%s): %zu data rows, %zu columns",
-                         d->opt->input, encname, d->nrows, d->ncols))
+    if (ts_strbuf_printf(&d->buf, "# codebook drafted by tsunagari-codebook from ") || append_inputs(&d->buf, d, encnames) ||
+        ts_strbuf_printf(&d->buf, ": %zu data rows, %zu columns", d->nrows, d->ncols))
         return nomem(err);
     if (d->blank_rows)
         (void)ts_strbuf_printf(&d->buf, "; %lu blank row%s left out", d->blank_rows, plural(d->blank_rows));
-    if (d->skipped)
+    if (d->skipped && d->opt->ninputs > 1)
+        (void)ts_strbuf_printf(&d->buf, "; %lu broken row%s left out (the first at %s line %lu)", d->skipped,
+                               plural(d->skipped), d->opt->inputs[d->first_skipped_file], d->first_skipped);
+    else if (d->skipped)
         (void)ts_strbuf_printf(&d->buf, "; %lu broken row%s left out (the first at line %lu)", d->skipped, plural(d->skipped),
                                d->first_skipped);
     put_comment(d, d->buf.data);
@@ -1578,50 +1655,56 @@ ts_status draft_run(const draft_options *opt, FILE *summary, ts_err *err)
 {
     draft d = {0};
     d.opt = opt;
-    ts_status st;
+    ts_status st = TS_OK;
     ts_atomicfile *out = NULL;
     ts_csvreader *csv = NULL;
+    const char **encnames = calloc(opt->ninputs ? opt->ninputs : 1, sizeof *encnames);
+    if (!encnames)
+        return nomem(err);
     /* Find out now, not after reading the export, whether the codebook can be written. */
-    if (!(out = ts_atomicfile_open(opt->output, err)))
+    if (!(out = ts_atomicfile_open(opt->output, err))) {
+        free(encnames);
         return err->status;
-    if (!(csv = ts_csvreader_open(opt->input, opt->encoding, err))) {
-        st = err->status;
-        goto done;
     }
-    st = read_raw(&d, csv, err);
-    ts_encoding enc = ts_linereader_encoding(ts_csvreader_lines(csv));
-    ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
-    csv = NULL;
-    if (st == TS_OK)
-        st = closed;
+    for (size_t f = 0; f < opt->ninputs && st == TS_OK; f++) {
+        d.input = opt->inputs[f];
+        ts_encoding want = opt->nencodings == 1 ? opt->encodings[0] : opt->encodings[f];
+        if (!(csv = ts_csvreader_open(d.input, want, err))) {
+            st = err->status;
+            break;
+        }
+        st = read_raw(&d, f, csv, err);
+        ts_encoding enc = ts_linereader_encoding(ts_csvreader_lines(csv));
+        encnames[f] = ts_encoding_name(enc == TS_ENC_AUTO ? TS_ENC_UTF8 : enc);
+        ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
+        csv = NULL;
+        if (st == TS_OK)
+            st = closed;
+    }
+    if (st == TS_OK && d.nrows == 0)
+        st = ts_err_set(err, TS_E_DATA, "%s: no data rows below the header: nothing to guess the types from",
+                        opt->ninputs == 1 ? opt->inputs[0] : "the raw files");
     if (st != TS_OK)
         goto done;
     find_groups(&d);
     if ((st = find_text_groups(&d, err)) != TS_OK)
         goto done;
     d.out = ts_atomicfile_stream(out);
-    const char *encname = ts_encoding_name(enc == TS_ENC_AUTO ? TS_ENC_UTF8 : enc);
-    if ((st = write_draft(&d, encname, err)) != TS_OK)
+    if ((st = write_draft(&d, encnames, err)) != TS_OK)
         goto done;
     st = ts_atomicfile_commit(out, err);
     out = NULL;
-    if (st == TS_OK && summary && strcmp(opt->output, "-") != 0)
-        fprintf(summary, "tsunagari-codebook: %s (%s): %zu rows, %zu columns: %zu variables drafted into %s\n",
-                opt->input, encname, d.nrows, d.ncols, d.nnames, opt->output);
+    if (st == TS_OK && summary && strcmp(opt->output, "-") != 0) {
+        ts_strbuf_reset(&d.buf);
+        if (append_inputs(&d.buf, &d, encnames) == 0)
+            fprintf(summary, "tsunagari-codebook: %s: %zu rows, %zu columns: %zu variables drafted into %s\n",
+                    d.buf.data, d.nrows, d.ncols, d.nnames, opt->output);
+    }
 done:
     ts_atomicfile_abort(out);
     if (csv)
         ts_csvreader_close(csv, NULL);
-    for (size_t i = 0; i < d.ncols; i++) {
-        for (size_t r = 0; r < d.nrows; r++)
-            free(d.cols[i].cells[r]);
-        free(d.cols[i].cells);
-        free(d.cols[i].header);
-        free(d.cols[i].label);
-        free(d.cols[i].question);
-        free(d.cols[i].option);
-    }
-    free(d.cols);
+    free_columns(d.cols, d.ncols, d.nrows);
     for (size_t i = 0; i < d.nnames; i++)
         free(d.names[i]);
     free(d.names);
@@ -1629,5 +1712,6 @@ done:
         free(d.reserved[i]);
     free(d.reserved);
     ts_strbuf_free(&d.buf);
+    free(encnames);
     return st;
 }

@@ -7,17 +7,22 @@
 #include "draft.h"
 
 static const char USAGE[] =
-    "Usage: tsunagari-codebook draft [options] RAW.csv[.gz]\n"
+    "Usage: tsunagari-codebook draft [options] RAW.csv[.gz] [RAW2.csv ...]\n"
     "\n"
     "Draft a starter codebook (docs/codebook.md) from a raw survey export: the first command a\n"
     "new survey needs. Every column becomes a variable with a safe ASCII name (the leading\n"
     "ASCII of its header as in q12, else q<column number>), its header text as column and\n"
     "label, and a type guessed from its values, each guess explained on a # comment line above\n"
     "it. Edit the draft (labels, ranges, missing codes), then give it to tsunagari-ingest.\n"
+    "Several raw files of one survey ([input] raw = a.csv, b.csv: school levels, waves, web\n"
+    "and paper) draft one codebook from the rows of all of them; each file's columns are\n"
+    "matched to the first file's by header, in any order, and a column one file lacks is an\n"
+    "error (ingest reads every codebook column from every file).\n"
     "\n"
     "  -o, --output FILE      codebook to write, atomically (default: standard output)\n"
-    "      --encoding ENC     auto (default), utf-8 or cp932 (Shift_JIS as Excel writes it;\n"
-    "                         also accepted: utf8, sjis, shift_jis, windows-31j, ms932)\n"
+    "      --encoding ENC[,ENC..]  auto (default), utf-8 or cp932 (Shift_JIS as Excel writes\n"
+    "                         it; also accepted: utf8, sjis, shift_jis, windows-31j, ms932);\n"
+    "                         one for every raw file, or one per file in their order\n"
     "      --header-rows N    1 (default), or 2: a question row, then an option row\n"
     "                         (SurveyMonkey): a column is named as tsunagari-ingest\n"
     "                         --header-rows 2 names it, \"question / option\", the question\n"
@@ -61,6 +66,33 @@ static const char USAGE[] =
 
 enum { OPT_ENCODING = 256, OPT_HEADER_ROWS, OPT_VERSION };
 
+enum { MAX_FILES = 64 }; /* as tsunagari-ingest */
+
+/* "utf-8, cp932" → OUT; the number of encodings, or 0 when one is not known or too many. */
+static size_t parse_encodings(const char *list, ts_encoding out[MAX_FILES])
+{
+    size_t n = 0;
+    const char *p = list;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        char name[32];
+        if (n == MAX_FILES || len == 0 || len >= sizeof name)
+            return 0;
+        memcpy(name, p, len);
+        name[len] = 0;
+        if (ts_encoding_parse(name, &out[n++]) != 0)
+            return 0;
+        if (!end)
+            return n;
+        p = end + 1;
+    }
+}
+
 static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "tsunagari-codebook: %s%s\nTry 'tsunagari-codebook --help'.\n", msg, arg ? arg : "");
@@ -77,7 +109,9 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    draft_options opt = {NULL, "-", TS_ENC_AUTO, 1};
+    draft_options opt = {NULL, 0, "-", NULL, 0, 1};
+    ts_encoding encodings[MAX_FILES] = {TS_ENC_AUTO};
+    size_t nenc = 1;
 
     /* The command word comes first; --help and --version also work without it. */
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -102,8 +136,8 @@ int main(int argc, char **argv)
         case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
         case OPT_VERSION: printf("tsunagari-codebook %s\n", TS_VERSION); return 0;
         case OPT_ENCODING:
-            if (ts_encoding_parse(optarg, &opt.encoding) != 0)
-                return usage_error("--encoding: expected auto, utf-8 or cp932, got ", optarg);
+            if ((nenc = parse_encodings(optarg, encodings)) == 0)
+                return usage_error("--encoding: expected auto, utf-8 or cp932 (one, or one per raw file), got ", optarg);
             break;
         case OPT_HEADER_ROWS:
             if (strcmp(optarg, "1") == 0)
@@ -117,9 +151,16 @@ int main(int argc, char **argv)
         default: return usage_error("unknown option: ", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1)
-        return usage_error(optind == argc ? "missing the raw CSV file" : "more than one raw file given", NULL);
-    opt.input = argv[optind];
+    if (optind == argc)
+        return usage_error("missing the raw CSV file", NULL);
+    if (argc - optind > MAX_FILES)
+        return usage_error("too many raw files (at most 64)", NULL);
+    opt.inputs = (const char *const *)&argv[optind];
+    opt.ninputs = (size_t)(argc - optind);
+    if (nenc != 1 && nenc != opt.ninputs)
+        return usage_error("--encoding: one encoding for all raw files, or one per file: got a list of a different length", NULL);
+    opt.encodings = encodings;
+    opt.nencodings = nenc;
 
     ts_err err = TS_ERR_INIT;
     ts_status st = draft_run(&opt, stdout, &err);

@@ -20,8 +20,20 @@ export LSAN_OPTIONS
 
 cp -R tests/fixtures/school-census "$T/sc"
 S=$T/sc/survey.ini
+CMP=$ROOT/tests/report/form-exports-compare.py
+# The codebook is the draft of the three files with label cells edited, nothing else.
+(cd "$T/sc" && "$BIN/tsunagari-codebook" draft --encoding utf-8,cp932,utf-8 -o draft.csv 小学生.csv 中学生.csv 高校生.csv \
+    > /dev/null 2> draft.err)
+check "tsunagari-codebook draft of the three files gives the committed codebook.draft.csv" \
+    cmp -s "$T/sc/draft.csv" "$T/sc/codebook.draft.csv"
+check "codebook.csv differs from the draft only in label cells" \
+    python3 "$CMP" labels-only "$T/sc/codebook.draft.csv" "$T/sc/codebook.csv"
 check "three raw files: the report runs" "$BIN/tsunagari-report" -q --with-microdata "$S" -o "$T/out"
 O=$T/out
+"$BIN/tsunagari-export" --labels --multi=list -o "$T/labels.csv" "$O/restricted/dataset.tsd"
+check "every answer tsunagari-export --labels gives back is the raw cell's text, in all three files" \
+    python3 "$CMP" answers "$T/sc/小学生.csv:utf-8,$T/sc/中学生.csv:cp932,$T/sc/高校生.csv:utf-8" 1 \
+    "$T/sc/codebook.csv" "$T/labels.csv" column
 "$BIN/tsunagari-export" --describe "$O/restricted/weighted.tsd" > "$T/describe.txt" 2>&1
 prov() { sed -n "s/^  $1 = //p" "$T/describe.txt"; }
 SCHOOL='NR == 1 { for (i = 1; i <= NF; i++) if ($i == "school") c = i }' # its column in answers-labelled.csv

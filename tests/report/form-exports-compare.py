@@ -3,9 +3,12 @@
 
   form-exports-compare.py labels-only DRAFT CODEBOOK
       the codebook differs from the draft only in its label and label_en cells
-  form-exports-compare.py answers RAW HEADER_ROWS CODEBOOK EXPORTED ID
+  form-exports-compare.py answers RAW[:ENC][,RAW2[:ENC]..] HEADER_ROWS CODEBOOK EXPORTED ID
+      (several raw files: read in order as ingest reads them, each matched by its own header;
+      a repeated id's later rows are skipped, as ingest rejects them)
       every single and multi answer of the export (tsunagari-export --labels --multi=list)
-      is the raw cell's text: a single's label is the cell, a multi's labels are the cell's
+      is the raw cell's text: a single's label is the cell (answers=codes: the label is the
+      cell's code's), a multi's labels are the cell's
       options (list form) or the texts of its non-empty option columns (0/1-column form), as
       sets; both sides folded as ingest folds (NFKC here: width, then spaces). ID is `row`
       (the export's id is the data row number) or `column` (the codebook's id column).
@@ -17,8 +20,8 @@ def fold(s):
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip()
 
 
-def rows(path):
-    with open(path, encoding="utf-8-sig", newline="") as f:
+def rows(path, encoding="utf-8-sig"):
+    with open(path, encoding=encoding, newline="") as f:
         return list(csv.reader(f))
 
 
@@ -70,16 +73,25 @@ def split_labels(cell, sep, labels):
     return out
 
 
+def read_raw(spec, header_rows):
+    """[(column index by name, data row)] over every raw file of SPEC, blank rows left out."""
+    out = []
+    for item in spec.split(","):
+        path, _, enc = item.partition(":")
+        r = rows(path, {"": "utf-8-sig", "utf-8": "utf-8-sig"}.get(enc, enc))
+        names = r[0]
+        if header_rows == 2:
+            carried, names = "", []
+            for q, o in zip(r[0], r[1]):
+                carried = q.strip() or carried
+                names.append(" / ".join(p for p in (carried, o.strip()) if p))
+        col = {n.strip(): i for i, n in enumerate(names)}
+        out += [(col, x) for x in r[header_rows:] if any(c.strip() for c in x)]
+    return out
+
+
 def answers(raw, header_rows, codebook, exported, id_mode):
-    r = rows(raw)
-    names = r[0]
-    if header_rows == 2:
-        carried, names = "", []
-        for q, o in zip(r[0], r[1]):
-            carried = q.strip() or carried
-            names.append(" / ".join(p for p in (carried, o.strip()) if p))
-    data = [x for x in r[header_rows:] if any(c.strip() for c in x)]
-    col = {n.strip(): i for i, n in enumerate(names)}
+    data = read_raw(raw, header_rows)
     # the codebook: variable -> (type, column, separator, labels, option columns)
     cb = [x for x in rows(codebook) if x and not x[0].startswith("#")]
     h = {n: i for i, n in enumerate(cb[0])}
@@ -92,16 +104,21 @@ def answers(raw, header_rows, codebook, exported, id_mode):
             if t == "id":
                 idcol = get(x, "column")
             vars_[cur] = {"type": t, "column": get(x, "column"), "sep": get(x, "separator") or ";",
-                          "labels": [], "options": []}
+                          "labels": [], "options": [], "answers": get(x, "answers") or "codes", "code": {}}
         elif cur and get(x, "code"):
             vars_[cur]["labels"].append(fold(get(x, "label")))
+            vars_[cur]["code"][fold(get(x, "label"))] = get(x, "code")
             vars_[cur]["options"].append(get(x, "column"))
     ex = rows(exported)
     eh = ex[0]
     out = {x[0]: dict(zip(eh, x)) for x in ex[1:]}
     bad = checked = 0
-    for n, x in enumerate(data, 1):
+    seen = set()
+    for n, (col, x) in enumerate(data, 1):
         key = str(n) if id_mode == "row" else x[col[idcol]].strip()
+        if key in seen:
+            continue
+        seen.add(key)
         e = out.get(key)
         if e is None:
             print(f"respondent {key}: not in the export")
@@ -111,7 +128,10 @@ def answers(raw, header_rows, codebook, exported, id_mode):
             if v not in e or d["type"] not in ("single", "multi"):
                 continue
             got = e[v]
-            if d["type"] == "single":
+            if d["type"] == "single" and d["answers"] == "codes":
+                # a code in the raw cell: the exported label must be that code's
+                want, have = x[col[d["column"]]].strip(), d["code"].get(fold(got), got)
+            elif d["type"] == "single":
                 want, have = fold(x[col[d["column"]]]), fold(got)
             elif d["column"]:
                 want = split_labels(x[col[d["column"]]], d["sep"], d["labels"])
