@@ -25,6 +25,7 @@
 #include "rejects.h"
 #include "schema.h"
 #include "strbuf.h"
+#include "timestamp.h"
 
 #define PROG "tsunagari-ingest"
 #define NO_COLUMN SIZE_MAX
@@ -379,6 +380,34 @@ static void reject_record(run *r, const ts_record *rec, reject_reason why, const
     rejects_row(r->rej, why, reason, rec->line, column, name, value, value_len, rec->raw, rec->raw_len);
 }
 
+/* --id timestamp: the id of the row whose timestamp is in field COL, YYYYMMDDhhmmss × 100 + k
+ * with k the first of 1..99 that no earlier row of that second has taken. The largest id,
+ * 9999-12-31 23:59:59 × 100 + 99, is below 2^53: exact in R and Excel. Returns as check_id. */
+static int timestamp_id(run *r, const ts_record *rec, size_t row, size_t col, ts_err *err)
+{
+    ts_timestamp t;
+    if (ts_timestamp_parse(rec->fields[col].s, rec->fields[col].len, &t) != 0) {
+        reject_record(r, rec, REJ_ID_INVALID,
+                      "respondent id (--id timestamp): expected a date and time like 2026/11/02 9:00:00 (docs/ingest.md)",
+                      col + 1);
+        return 0;
+    }
+    int64_t base = ts_timestamp_number(&t) * 100;
+    for (int k = 1; k <= 99; k++) {
+        ts_var_set_int(r->idv, row, base + k);
+        long first = idset_add(r->ids, r->idv->data, base + k, row);
+        if (first == -2) {
+            nomem(err);
+            return -1;
+        }
+        if (first == -1)
+            return 1;
+    }
+    reject_record(r, rec, REJ_ID_DUPLICATE,
+                  "respondent id (--id timestamp): 99 earlier answers have this same second already", col + 1);
+    return 0;
+}
+
 /* Read the respondent id; returns 1 when the row may go on, 0 when it was rejected. */
 static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
 {
@@ -392,9 +421,14 @@ static int check_id(run *r, const ts_record *rec, size_t row, ts_err *err)
     int64_t id;
     ts_strbuf_reset(&r->why);
     if (ts_is_blank(s, n)) {
-        reject_record(r, rec, REJ_ID_EMPTY, "respondent id is empty", col + 1);
+        reject_record(r, rec, r->opt->id_timestamp ? REJ_ID_INVALID : REJ_ID_EMPTY,
+                      r->opt->id_timestamp ? "respondent id (--id timestamp): the timestamp is empty"
+                                           : "respondent id is empty",
+                      col + 1);
         return 0;
     }
+    if (r->opt->id_timestamp)
+        return timestamp_id(r, rec, row, col, err);
     if (ts_parse_int64(s, n, &id) != 0 || id < 1 || id > MAX_ID) {
         reject_record(r, rec, REJ_ID_INVALID, "respondent id: expected an integer 1..9007199254740991",
                       col + 1);
@@ -655,6 +689,9 @@ static ts_status record_provenance(run *r, ts_err *err)
         rc = rc || set_count(ds, "source.header_rows", (unsigned long)o->header_rows);
     if (o->id_row)
         rc = rc || ts_dataset_set_meta(ds, "source.id", "row");
+    if (o->id_timestamp)
+        rc = rc || ts_dataset_set_meta(ds, "source.id", "timestamp") ||
+             ts_dataset_set_meta(ds, "source.id_column", r->cb->vars[r->cb->id].column);
     if (r->id_multiplier) {
         char m[32];
         snprintf(m, sizeof m, "%lld", (long long)r->id_multiplier);
@@ -737,6 +774,9 @@ static void print_summary(const run *r, FILE *out, const char *rejects_path, int
     }
     if (o->id_row)
         fprintf(out, "  respondent id: the data row number (--id row)\n");
+    if (o->id_timestamp)
+        fprintf(out, "  respondent id: the time in column \"%s\" as YYYYMMDDhhmmss × 100 + its number in that second (--id timestamp)\n",
+                r->cb->vars[r->cb->id].column);
     if (r->id_multiplier)
         fprintf(out, "  respondent id: file number × %lld + the id in its file (--ids per-source)\n",
                 (long long)r->id_multiplier);

@@ -21,6 +21,9 @@ typedef struct ingest_options {
     const char *source_variable; /* --source-variable; NULL: "source" */
     int header_rows;          /* --header-rows: 1 (default) or 2 */
     int id_row;               /* --id row: the data row number is the respondent id */
+    int id_timestamp;         /* --id timestamp: the id variable's column holds each answer's
+                               * date and time; the id is YYYYMMDDhhmmss × 100 + k, k the
+                               * answer's number among those with that time (docs/ingest.md) */
     int ids_per_source;       /* --ids per-source: ids unique within each raw file only; the
                                * dataset's id is then (file number) × 10^k + id (docs/ingest.md) */
     int strict;               /* --strict: any rejected row or item warning fails the run */

@@ -28,6 +28,13 @@ static const char USAGE[] =
     "                             (SurveyMonkey: the question, then the option; docs/ingest.md)\n"
     "      --id row               the raw file has no id column: the data row number (1, 2, ...\n"
     "                             over every file, blank rows not counted) is the respondent id\n"
+    "      --id timestamp         the raw file has no id column, but a timestamp: the codebook's\n"
+    "                             id variable names it (column), and the id is the answer's time\n"
+    "                             as YYYYMMDDhhmmss x 100 + k (k = 1, 2, ... among the answers\n"
+    "                             with that same second, in file order): 2026/11/02 9:00:00 ->\n"
+    "                             2026110209000001. Stable when rows are re-sorted or the export\n"
+    "                             is taken again with later answers; a row whose timestamp is\n"
+    "                             not a date and time is rejected\n"
     "      --ids per-source       several raw files whose ids restart (each school's 1..n): ids\n"
     "                             need be unique within a file only; the dataset's id is the\n"
     "                             file number x 10^k + the id, k the digits of the largest id\n"
@@ -163,9 +170,10 @@ int main(int argc, char **argv)
             opt.header_rows = optarg[0] - '0';
             break;
         case OPT_ID:
-            if (strcmp(optarg, "row") != 0 && strcmp(optarg, "column") != 0)
-                return usage_error("--id: expected row (or column, the default), got ", optarg);
+            if (strcmp(optarg, "row") != 0 && strcmp(optarg, "column") != 0 && strcmp(optarg, "timestamp") != 0)
+                return usage_error("--id: expected row, timestamp or column (the default), got ", optarg);
             opt.id_row = strcmp(optarg, "row") == 0;
+            opt.id_timestamp = strcmp(optarg, "timestamp") == 0;
             break;
         case OPT_IDS: /* the manifest's spelling too: report passes [input] ids as written */
             if (strcmp(optarg, "per-source") == 0 || strcmp(optarg, "per_source") == 0)
@@ -224,6 +232,8 @@ int main(int argc, char **argv)
     opt.labels = nlabels ? (const char *const *)labels : NULL;
     if (opt.ids_per_source && opt.id_row)
         return usage_error("--ids per-source: with --id row the ids are row numbers, unique over all files already", NULL);
+    if (opt.ids_per_source && opt.id_timestamp)
+        return usage_error("--ids per-source: with --id timestamp the ids are answer times, unique over all files already", NULL);
 
 #ifdef __GLIBC__
     /* Columns grow by doubling. A fixed mmap threshold keeps every large column in its own

@@ -30,6 +30,7 @@
 #include "numparse.h"
 #include "strbuf.h"
 #include "textfold.h"
+#include "timestamp.h"
 
 enum {
     MAX_DISTINCT = 64,     /* distinct values kept per column; more means free text or numbers */
@@ -1593,6 +1594,24 @@ static ts_status plan_columns(draft *d, ts_err *err)
     return TS_OK;
 }
 
+/* The first column whose every cell is an answer time ingest --id timestamp reads (no blank:
+ * a row without its time would be rejected), or -1. */
+static long timestamp_column(const draft *d)
+{
+    for (size_t i = 0; i < d->ncols; i++) {
+        size_t r = 0;
+        while (r < d->nrows && d->cols[i].cells[r] && *d->cols[i].cells[r]) {
+            ts_timestamp t;
+            if (ts_timestamp_parse(d->cols[i].cells[r], strlen(d->cols[i].cells[r]), &t) != 0)
+                break;
+            r++;
+        }
+        if (r == d->nrows && d->nrows > 0)
+            return (long)i;
+    }
+    return -1;
+}
+
 /* The raw files and their encodings, as the first comment and the summary name them:
  * "raw.csv (utf-8)", or "a.csv (utf-8), b.csv (cp932)". */
 static int append_inputs(ts_strbuf *b, const draft *d, const char *const *encnames)
@@ -1632,8 +1651,16 @@ static ts_status write_draft(draft *d, const char *const *encnames, ts_err *err)
          * ingest is run without --id row). */
         if (!make_name(d, "id", 0, err, &st))
             return st;
-        put_comment(d, "# id: id: no column is an id (unique positive integers under a name like ID or 回答ID): "
-                       "run tsunagari-ingest --id row ([input] id = row), which numbers the data rows");
+        ts_strbuf_reset(&d->buf);
+        if (ts_strbuf_printf(&d->buf, "# id: id: no column is an id (unique positive integers under a name like ID or 回答ID): "
+                                      "run tsunagari-ingest --id row ([input] id = row), which numbers the data rows"))
+            return nomem(err);
+        long ts = timestamp_column(d);
+        if (ts >= 0 && ts_strbuf_printf(&d->buf, "; or set this column to 「%s」 and run --id timestamp ([input] id = timestamp): "
+                                                 "ids from the answer times stay the same when the export is re-sorted",
+                                        d->cols[ts].header))
+            return nomem(err);
+        put_comment(d, d->buf.data);
         const char *row[NF] = {"id", "id", "(data row number: --id row)", "回答者ID（行番号）"};
         put_row(d, row);
     }

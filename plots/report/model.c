@@ -150,6 +150,15 @@ const char *rp_id_ja(const rp_ctx *c)
     const char *id = rp_prov(c, "source.id");
     if (id && strcmp(id, "row") == 0)
         return "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）";
+    if (id && strcmp(id, "timestamp") == 0) {
+        static char tbuf[480]; /* one report a run, as below */
+        const char *col = rp_prov(c, "source.id_column");
+        snprintf(tbuf, sizeof tbuf,
+                 "元データに回答者IDの列がないため、回答日時（列「%s」）を年月日時分秒の14桁の数×100＋同じ秒の回答の通し番号"
+                 "（2026/11/02 9:00:00 の最初の回答は 2026110209000001）として回答者IDとしています（[input] id = timestamp）",
+                 col ? col : "?");
+        return tbuf;
+    }
     const char *ids = rp_prov(c, "source.ids"), *mult = rp_prov(c, "source.ids_multiplier");
     if (ids && strcmp(ids, "per_source") == 0 && mult) {
         /* one report a run: a static buffer keeps this function's no-free contract */
