@@ -178,9 +178,12 @@ static int clock_time(scan *s, ts_timestamp *t)
             if (!number(s, 2, &sec, NULL))
                 return -1;
             if (s->p < s->end && (*s->p == '.' || *s->p == ',')) { /* a fraction: dropped */
-                int f, nf;
+                int d, k = 0;
+                size_t len;
                 s->p++;
-                if (!number(s, 9, &f, &nf))
+                while (digit_at(s, &d, &len)) /* any number of digits: not summed, cannot overflow */
+                    s->p += len, k++;
+                if (k == 0)
                     return -1;
             }
         }

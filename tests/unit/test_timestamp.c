@@ -31,6 +31,7 @@ int main(void)
     T_CHECK(reads_as("2026-11-02T09:00:00+09:00", 20261102090000LL));
     T_CHECK(reads_as("2026-11-02T09:00:00.123Z", 20261102090000LL));
     T_CHECK(reads_as("2026-11-02 09:00:00 +0900", 20261102090000LL));
+    T_CHECK(reads_as("2024-2-29T23:59:5,98888888888888888888888Z", 20240229235905LL)); /* fuzz_timestamp: a long fraction overflowed */
     T_CHECK(reads_as("2026-11-02 09:00 JST", 20261102090000LL));
     /* SurveyMonkey: month/day/year, 12-hour clock */
     T_CHECK(reads_as("11/02/2026 03:04:05 PM", 20261102150405LL));
