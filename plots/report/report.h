@@ -126,7 +126,8 @@ typedef struct rp_stage {
     const char *prog;        /* "tsunagari-ingest" */
     const char *args[RP_STAGE_MAX_ARGS]; /* after the program name; NULL-terminated */
     const char *log;         /* stdout and stderr of the child, in the work folder */
-    const char *progress_file; /* ingest: the raw file, for the progress bar; else NULL */
+    char *const *progress_files; /* ingest: the raw files, read in order, for the progress bar; else NULL */
+    size_t nprogress;
 } rp_stage;
 
 typedef struct rp_runner {

@@ -138,13 +138,36 @@ static pid_t spawn(const char *const *argv, const char *log)
     _exit(errno == ENOENT ? 69 : 71);
 }
 
-/* Wait for PID, into *STATUS. Poll rather than block, to draw the bar of S's progress file
- * (FILE_REAL, SIZE bytes; none when SIZE <= 0) and to pass on an interrupt. Returns 0, or -1
- * when waiting fails. */
-static int wait_child(pid_t pid, const rp_stage *s, const char *file_real, long long size, int *status)
+/* The raw files a stage reads, for its bar: each one's real path and size. */
+typedef struct progress {
+    char real[RP_MAX_RAW][PATH_MAX];
+    long long size[RP_MAX_RAW], total;
+    size_t n;
+} progress;
+
+/* How far the child has read through all of P's files: the files before the one it has open,
+ * and its offset in that one; -1 when it has none of them open. */
+static long long read_progress(pid_t pid, const progress *p)
+{
+    long long before = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        long long pos = read_offset(pid, p->real[i]);
+        if (pos >= 0)
+            return before + pos;
+        before += p->size[i];
+    }
+    return -1;
+}
+
+/* Wait for PID, into *STATUS. Poll rather than block, to draw the bar of S's progress over
+ * its raw files (P; none when P->total <= 0: all files count, so that several files make one
+ * bar and not one that stops at the first) and to pass on an interrupt. Returns 0, or -1 when
+ * waiting fails. */
+static int wait_child(pid_t pid, const rp_stage *s, const progress *p, int *status)
 {
     struct timespec tick = {0, 100 * 1000 * 1000};
     int polls = 0, bar = 0;
+    long long last = 0;
     for (;;) {
         pid_t w = waitpid(pid, status, WNOHANG);
         if (w == pid)
@@ -154,16 +177,17 @@ static int wait_child(pid_t pid, const rp_stage *s, const char *file_real, long 
         if (got_signal)
             kill(pid, SIGTERM);
         nanosleep(&tick, NULL);
-        if (size > 0 && ++polls >= 3) {
-            long long pos = read_offset(pid, file_real);
-            if (pos >= 0) {
-                draw_bar(s->name, pos, size);
+        if (p->total > 0 && ++polls >= 3) {
+            long long pos = read_progress(pid, p);
+            if (pos >= last) { /* between two files none is open: keep the bar where it was */
+                last = pos;
+                draw_bar(s->name, pos, p->total);
                 bar = 1;
             }
         }
     }
     if (bar) {
-        draw_bar(s->name, size, size);
+        draw_bar(s->name, p->total, p->total);
         fputc('\n', stderr);
     }
     return 0;
@@ -189,19 +213,25 @@ int rp_stage_run(rp_runner *r, rp_ctx *ctx, const rp_stage *s)
         fprintf(stderr, "tsunagari-report: [%d/%d] %s\n", r->index, r->nstages, s->name);
         fflush(stderr);
     }
-    char file_real[PATH_MAX] = "";
-    long long size = -1;
-    struct stat sb;
-    if (s->progress_file && r->tty && !r->quiet && realpath(s->progress_file, file_real) &&
-        stat(file_real, &sb) == 0)
-        size = (long long)sb.st_size;
+    static progress prog; /* 256 KiB of paths: not on the stack */
+    prog.n = 0;
+    prog.total = 0;
+    for (size_t i = 0; r->tty && !r->quiet && i < s->nprogress && i < RP_MAX_RAW; i++) {
+        struct stat sb;
+        if (!realpath(s->progress_files[i], prog.real[prog.n]) || stat(prog.real[prog.n], &sb) != 0) {
+            prog.total = 0; /* a file it cannot find (stdin): no bar rather than a wrong one */
+            break;
+        }
+        prog.size[prog.n++] = (long long)sb.st_size;
+        prog.total += (long long)sb.st_size;
+    }
 
     int status = 0, rc = 0;
     pid_t pid = spawn(argv, s->log);
     if (pid < 0) {
         fprintf(stderr, "tsunagari-report: %s: cannot start: %s\n", s->prog, strerror(errno));
         rc = 71;
-    } else if (wait_child(pid, s, file_real, size, &status) != 0) {
+    } else if (wait_child(pid, s, &prog, &status) != 0) {
         rc = 71;
     } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         if (!r->quiet)
