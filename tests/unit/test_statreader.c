@@ -31,12 +31,13 @@ static char *slurp(const char *path, size_t *n)
 }
 
 /* All records of R: rows[i][j] = the field (copied), nrows rows; row 0 the header. */
+enum { MAXR = 256 };
 typedef struct rows {
-    size_t n, nf[64];
-    char *cell[64][32];
-    unsigned long line[64];
-    ts_rec_problem problem[64];
-    size_t pcol[64];
+    size_t n, nf[MAXR];
+    char *cell[MAXR][32];
+    unsigned long line[MAXR];
+    ts_rec_problem problem[MAXR];
+    size_t pcol[MAXR];
 } rows;
 
 static void read_all(ts_statreader *r, rows *out)
@@ -44,7 +45,7 @@ static void read_all(ts_statreader *r, rows *out)
     memset(out, 0, sizeof *out);
     ts_err err = TS_ERR_INIT;
     ts_record rec;
-    while (out->n < 64 && ts_statreader_next(r, &rec, &err) == 1) {
+    while (out->n < MAXR && ts_statreader_next(r, &rec, &err) == 1) {
         size_t i = out->n++;
         out->nf[i] = rec.nfields;
         out->line[i] = rec.line;
@@ -201,7 +202,7 @@ static void test_sav(const char *file, ts_stat_format fmt)
     T_CHECK(var_named(r, "comment") && var_named(r, "comment")->is_string);
     T_CHECK(var_named(r, "満足度") != NULL);
 
-    rows x;
+    static rows x;
     read_all(r, &x);
     T_CHECK(x.n == 13);
     T_CHECK(x.line[0] == 0 && x.line[1] == 1 && x.line[12] == 12);
@@ -232,7 +233,7 @@ static void test_sav(const char *file, ts_stat_format fmt)
     ts_statreader *m = ts_statreader_open_mem(bytes, n, file, NULL, &err);
     T_CHECK(m != NULL);
     if (m) {
-        rows y;
+        static rows y;
         read_all(m, &y);
         T_CHECK(y.n == x.n);
         for (size_t i = 0; i < x.n && i < y.n; i++)
@@ -288,7 +289,7 @@ static void test_dta(void)
     T_CHECK_STR(ts_statreader_file_label(r), "つながり調査（合成データ）");
     const ts_stat_var *sex = var_named(r, "sex");
     T_CHECK(sex && sex->nlabels == 3 && sex->labels[2].tag == 'a' && strcmp(sex->labels[2].text, "無回答") == 0);
-    rows x;
+    static rows x;
     read_all(r, &x);
     T_CHECK_STR(cellv(&x, 5, "sex"), ".a");  /* Stata's extended missing value */
     T_CHECK_STR(cellv(&x, 3, "age"), ".b");
@@ -357,7 +358,7 @@ static void test_por(void)
         return;
     }
     T_CHECK(ts_statreader_format(r) == TS_STAT_POR);
-    rows x;
+    static rows x;
     read_all(r, &x);
     T_CHECK(x.n == 13);
     T_CHECK_STR(cellv(&x, 1, "X"), "0.1");
@@ -477,6 +478,36 @@ static void test_expect_fields(void)
     T_CHECK(ts_statreader_close(NULL, &err) == TS_OK);
 }
 
+/* The contractor-style delivery (tests/fixtures/spss-contractor): the embedded codebook. */
+static void test_contractor(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_statreader *r = ts_statreader_open("../fixtures/spss-contractor/raw.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (!r)
+        return;
+    static rows x;
+    read_all(r, &x);
+    T_CHECK(x.n == 201 && x.line[200] == 200);
+    ts_codebook *cb = embedded(r, NULL);
+    if (cb) {
+        const ts_cbvar *v;
+        T_CHECK(cb->id != (size_t)-1 && strcmp(cb->vars[cb->id].def->name, "SampleID") == 0);
+        T_CHECK((v = cbvar(cb, "Q1")) && v->kind == TS_CB_SINGLE && has_code(v->def, 9, 1));
+        T_CHECK((v = cbvar(cb, "Q2")) && v->kind == TS_CB_INTEGER && has_code(v->def, 999, 1));
+        T_CHECK((v = cbvar(cb, "Q4_2")) && v->kind == TS_CB_SINGLE && v->def->ncodes == 5);
+        T_CHECK((v = cbvar(cb, "Q5")) && v->kind == TS_CB_MULTI && v->def->ncodes == 6 &&
+                strcmp(v->def->label, "問5 困ったときの相談相手") == 0 &&
+                strcmp(v->def->codes[5].label, "相談できる相手はいない") == 0);
+        T_CHECK((v = cbvar(cb, "Q6")) && v->kind == TS_CB_TEXT && !v->keep);
+        T_CHECK((v = cbvar(cb, "RDATE")) && v->kind == TS_CB_TEXT);
+        check_rows_against(cb, &x);
+    }
+    ts_codebook_free(cb);
+    free_rows(&x);
+    ts_statreader_close(r, &err);
+}
+
 int main(void)
 {
     test_sav(FIX "survey.sav", TS_STAT_SAV);
@@ -487,5 +518,6 @@ int main(void)
     test_damaged();
     test_sniff();
     test_expect_fields();
+    test_contractor();
     T_DONE();
 }
