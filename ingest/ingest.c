@@ -100,7 +100,7 @@ static ts_status make_source(run *r, ts_err *err)
             return ts_err_set(err, TS_E_DATA,
                               "%s:%lu: %s: the source variable (which raw file a row came from) would take the "
                               "name of this codebook variable: give it another with --source-variable",
-                              r->cb->path, r->cb->vars[i].line, name);
+                              r->cb->vars[i].file, r->cb->vars[i].line, name);
     ts_var *v = ts_var_new(name, TS_VAR_SINGLE);
     if (v) { /* the report's tables and charts show the label */
         free(v->label); /* ts_var_new's empty labels */
@@ -135,7 +135,7 @@ static ts_status make_row_id(run *r, ts_err *err)
             return ts_err_set(err, TS_E_DATA,
                               "%s:%lu: id: --id row makes the respondent id `id`, but this codebook variable "
                               "(type %s) has that name: rename it, or declare it as the id (type id, column empty)",
-                              r->cb->path, r->cb->vars[i].line, ts_cbkind_name(r->cb->vars[i].kind));
+                              r->cb->vars[i].file, r->cb->vars[i].line, ts_cbkind_name(r->cb->vars[i].kind));
     ts_var *v = ts_var_new("id", TS_VAR_ID);
     if (v) {
         free(v->label); /* ts_var_new's empty labels */
@@ -216,10 +216,10 @@ static ts_status match_column(run *r, const ts_cbvar *cv, const char *column, si
 {
     long i = find_header(r, column);
     if (i == -1)
-        return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has no column \"%s\"", r->cb->path, cv->line,
+        return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has no column \"%s\"", cv->file, cv->line,
                           cv->def->name, r->input, column);
     if (i == -2)
-        return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has two columns named \"%s\"", r->cb->path,
+        return ts_err_set(err, TS_E_DATA, "%s:%lu: %s: raw file %s has two columns named \"%s\"", cv->file,
                           cv->line, cv->def->name, r->input, column);
     *out = (size_t)i;
     return TS_OK;

@@ -38,7 +38,8 @@ const char *ts_cbkind_name(ts_cbkind k)
 }
 
 typedef struct parse {
-    const char *path;
+    const char *path;         /* the part being read (owned by cb: cb->part_names) */
+    size_t first_var;         /* the part's first variable: its code rows belong to its own */
     ts_codebook *cb;
     long col[NCOLS];          /* field index of each known column, -1 if absent */
     const ts_record *rec;
@@ -277,6 +278,7 @@ static ts_status read_variable_row(parse *p)
     v->skip = -1;
     v->kind = KINDS[kind].kind;
     v->line = p->rec->line;
+    v->file = p->path;
     char *vname = ts_strndup(name, n);
     v->def = vname ? ts_var_new(vname, KINDS[kind].type) : NULL;
     free(vname);
@@ -583,7 +585,7 @@ static ts_status read_labels(parse *p, ts_cbvar *v, size_t idx)
 static ts_status read_code_row(parse *p)
 {
     ts_codebook *cb = p->cb;
-    if (cb->nvars == 0)
+    if (cb->nvars == p->first_var)
         return fail(p, COL_CODE, "a code row with no variable row above it");
     ts_cbvar *v = &cb->vars[cb->nvars - 1];
     size_t n;
@@ -663,15 +665,15 @@ static ts_status check_complete(ts_codebook *cb, long asked_col, ts_err *err)
     for (size_t i = 0; i < cb->nvars; i++) {
         ts_cbvar *v = &cb->vars[i];
         if ((v->kind == TS_CB_SINGLE || v->kind == TS_CB_MULTI || v->kind == TS_CB_RECODE) && v->def->ncodes == 0)
-            return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type %s) has no code rows below it", cb->path, v->line,
+            return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type %s) has no code rows below it", v->file, v->line,
                               v->def->name, ts_cbkind_name(v->kind));
         if (v->kind == TS_CB_INDICATOR && v->def->ncodes != 2)
             return ts_err_set(err, TS_E_DATA, "%s:%lu: %s (type indicator) needs two code rows: 1 (holds) and 0 (does not hold), with their labels",
-                              cb->path, v->line, v->def->name);
+                              v->file, v->line, v->def->name);
         if (v->asked_if && v->skip < 0)
             return ts_err_set(err, TS_E_DATA,
                               "%s:%lu:%ld: %s has asked_if but no code row with missing=skip: the code stored where the item was skipped (非該当)",
-                              cb->path, v->line, asked_col, v->def->name);
+                              v->file, v->line, asked_col, v->def->name);
         ts_var_choose_storage(v->def);
         /* A table from small codes to their index: the cell parser's fast path. */
         memset(v->small_index, 255, sizeof v->small_index);
@@ -698,19 +700,18 @@ static ts_codebook *codebook_new(const char *path, ts_err *err)
     return cb;
 }
 
-/* The one codebook parser, over the rows of R (which it closes), into CB (whose path and
- * sha256 are set). Returns CB, or NULL with ERR set and CB freed. */
-static ts_codebook *parse_codebook(ts_codebook *cb, ts_csvreader *r, ts_err *err)
+/* The rows of one part (R, which it closes; PATH names it) into CB. */
+static ts_status parse_part(ts_codebook *cb, const char *path, ts_csvreader *r, long *asked_col, ts_err *err)
 {
-    const char *path = cb->path;
-    parse p = {path, cb, {0}, NULL, err, 0};
+    parse p = {path, cb->nvars, cb, {0}, NULL, err, 0};
     ts_record rec;
     int got, have_header = 0;
-    while ((got = ts_csvreader_next(r, &rec, err)) == 1) {
+    ts_status st = TS_OK;
+    while (st == TS_OK && (got = ts_csvreader_next(r, &rec, err)) == 1) {
         p.rec = &rec;
         if (rec.problem != TS_REC_OK) {
-            ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", path, rec.line, rec.problem_column, rec.problem_text);
-            goto fail;
+            st = ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: %s", path, rec.line, rec.problem_column, rec.problem_text);
+            break;
         }
         if (rec.nfields > 0 && rec.fields[0].len > 0 && rec.fields[0].s[0] == '#')
             continue;
@@ -720,7 +721,6 @@ static ts_codebook *parse_codebook(ts_codebook *cb, ts_csvreader *r, ts_err *err
                 empty = 0;
         if (empty)
             continue; /* a row of empty cells, as Excel leaves below a table */
-        ts_status st;
         if (!have_header) {
             st = read_header(&p);
             have_header = 1;
@@ -729,28 +729,29 @@ static ts_codebook *parse_codebook(ts_codebook *cb, ts_csvreader *r, ts_err *err
             cell(&p, COL_VARIABLE, &n);
             st = n > 0 ? read_variable_row(&p) : read_code_row(&p);
         }
-        if (st != TS_OK)
-            goto fail;
     }
-    if (got < 0)
-        goto fail;
-    if (ts_csvreader_close(r, err) != TS_OK) {
-        r = NULL;
-        goto fail;
+    if (st == TS_OK && got < 0)
+        st = err->status;
+    ts_status closed = ts_csvreader_close(r, st == TS_OK ? err : NULL);
+    if (st == TS_OK)
+        st = closed;
+    if (st == TS_OK && !have_header)
+        st = ts_err_set(err, TS_E_DATA, "%s: the codebook is empty: expected a header row (variable,type,column,...)", path);
+    if (p.asked_col)
+        *asked_col = p.asked_col;
+    return st;
+}
+
+/* The one codebook parser, over the rows of R (which it closes), into CB (whose path and
+ * sha256 are set). Returns CB, or NULL with ERR set and CB freed. */
+static ts_codebook *parse_codebook(ts_codebook *cb, ts_csvreader *r, ts_err *err)
+{
+    long asked_col = 0;
+    if (parse_part(cb, cb->path, r, &asked_col, err) != TS_OK || check_complete(cb, asked_col, err) != TS_OK) {
+        ts_codebook_free(cb);
+        return NULL;
     }
-    r = NULL;
-    if (!have_header) {
-        ts_err_set(err, TS_E_DATA, "%s: the codebook is empty: expected a header row (variable,type,column,...)", path);
-        goto fail;
-    }
-    if (check_complete(cb, p.asked_col, err) != TS_OK)
-        goto fail;
     return cb;
-fail:
-    if (r)
-        ts_csvreader_close(r, NULL);
-    ts_codebook_free(cb);
-    return NULL;
 }
 
 ts_codebook *ts_codebook_read(const char *path, ts_err *err)
@@ -786,6 +787,59 @@ ts_codebook *ts_codebook_read_mem(const void *data, size_t n, const char *name, 
     return parse_codebook(cb, r, err);
 }
 
+ts_codebook *ts_codebook_read_parts(const ts_codebook_part *parts, size_t nparts, unsigned flags, ts_err *err)
+{
+    ts_strbuf joined = TS_STRBUF_INIT, shas = TS_STRBUF_INIT;
+    for (size_t i = 0; i < nparts; i++)
+        if (ts_strbuf_printf(&joined, "%s%s", i ? " + " : "", parts[i].name)) {
+            ts_strbuf_free(&joined);
+            ts_err_set(err, TS_E_NOMEM, "out of memory");
+            return NULL;
+        }
+    ts_codebook *cb = codebook_new(nparts ? joined.data : "", err);
+    ts_strbuf_free(&joined);
+    if (!cb)
+        return NULL;
+    cb->flags = flags;
+    if (!(cb->part_names = calloc(nparts ? nparts : 1, sizeof *cb->part_names))) {
+        ts_codebook_free(cb);
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    long asked_col = 0;
+    ts_status st = TS_OK;
+    for (size_t i = 0; i < nparts && st == TS_OK; i++) {
+        char sha[65];
+        ts_csvreader *r = NULL;
+        if (!(cb->part_names[i] = ts_strdup(parts[i].name)))
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        else
+            cb->nparts++;
+        if (st == TS_OK)
+            st = parts[i].data ? ts_checksum_mem(parts[i].data, parts[i].n, sha, err)
+                               : ts_checksum_file(parts[i].name, sha, err);
+        if (st == TS_OK && !(r = parts[i].data ? ts_csvreader_open_mem(parts[i].data, parts[i].n, parts[i].name,
+                                                                      TS_ENC_AUTO, err)
+                                               : ts_csvreader_open(parts[i].name, TS_ENC_AUTO, err)))
+            st = err->status;
+        if (st == TS_OK && ts_strbuf_append_str(&shas, sha))
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        if (st == TS_OK)
+            st = parse_part(cb, cb->part_names[i], r, &asked_col, err);
+    }
+    /* one checksum for the whole: that of the parts' checksums, in order */
+    if (st == TS_OK)
+        st = ts_checksum_mem(shas.data ? shas.data : "", shas.len, cb->sha256, err);
+    ts_strbuf_free(&shas);
+    if (st == TS_OK)
+        st = check_complete(cb, asked_col, err);
+    if (st != TS_OK) {
+        ts_codebook_free(cb);
+        return NULL;
+    }
+    return cb;
+}
+
 void ts_codebook_free(ts_codebook *cb)
 {
     if (!cb)
@@ -805,6 +859,9 @@ void ts_codebook_free(ts_codebook *cb)
         free(cb->vars[i].label_slots);
     }
     free(cb->vars);
+    for (size_t i = 0; i < cb->nparts; i++)
+        free(cb->part_names[i]);
+    free(cb->part_names);
     free(cb->path);
     free(cb);
 }

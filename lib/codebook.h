@@ -42,6 +42,7 @@ typedef struct ts_cbvar {
     ts_cbkind kind;
     ts_var *def;           /* name, labels, codes, range, layout (owned; no data) */
     unsigned long line;    /* codebook line of the variable row */
+    const char *file;      /* the codebook (part) that line is in; owned by the codebook */
     char *column;          /* raw column, or NULL (derived; multi in 0/1-column form) */
     int keep;              /* text: store the text in the dataset */
     size_t from;           /* recode: index of the source variable */
@@ -69,6 +70,8 @@ typedef struct ts_codebook {
     ts_cbvar *vars;        /* in codebook order; derived ones only refer to earlier ones */
     size_t id;             /* index of the id variable; (size_t)-1 only under TS_CB_ID_FROM_ROWS */
     unsigned flags;        /* the TS_CB_* read flags it was read with */
+    char **part_names;     /* ts_codebook_read_parts: each part's name (vars' FILE point here) */
+    size_t nparts;
 } ts_codebook;
 
 /* Read flag: the caller takes the respondent ids from the data row numbers (ingest --id row),
@@ -86,6 +89,23 @@ ts_codebook *ts_codebook_read_flags(const char *path, unsigned flags, ts_err *er
  * call only). NAME stands for the file in messages and becomes cb->path; cb->sha256 is that
  * of the bytes. For tests and fuzzing. */
 ts_codebook *ts_codebook_read_mem(const void *data, size_t n, const char *name, ts_err *err);
+
+/* One part of a codebook read from several: the metadata embedded in an SPSS or Stata file
+ * (DATA, N bytes of codebook CSV, named NAME, e.g. "data.sav (embedded)") and a file that
+ * extends it with derived variables (DATA NULL: the file at NAME, plain or gzip). */
+typedef struct ts_codebook_part {
+    const char *name;
+    const void *data;
+    size_t n;
+} ts_codebook_part;
+
+/* Read NPARTS parts in order as one codebook ([input] codebook = embedded, derived.csv): each
+ * part has its own header row, its code rows follow its own variable rows, a later part may
+ * refer to (derive from) an earlier part's variables, and a name declared twice anywhere is
+ * an error. Messages name the part and its line; cb->path is the names joined by " + " and
+ * cb->sha256 the checksum of the parts' checksums. Returns NULL with ERR set as
+ * ts_codebook_read does. */
+ts_codebook *ts_codebook_read_parts(const ts_codebook_part *parts, size_t nparts, unsigned flags, ts_err *err);
 void ts_codebook_free(ts_codebook *cb);
 
 const char *ts_cbkind_name(ts_cbkind k);

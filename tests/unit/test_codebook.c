@@ -4,6 +4,7 @@
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "codebook.h"
 #include "harness.h"
@@ -192,6 +193,49 @@ int main(void)
         ts_err_clear(&err);
         T_CHECK(ts_codebook_read(rowid[i], &err) == NULL && err.status == TS_E_DATA);
         ts_err_clear(&err);
+    }
+
+    /* ts_codebook_read_parts ([input] codebook = embedded, derived.csv): the embedded part from
+     * memory, a file extending it with a derived variable over the embedded one. */
+    {
+        static const char embedded[] = "variable,type,column,label,code,missing\nid,id,ID,,,\nage,integer,AGE,年齢,,\n"
+                                       ",,,無回答,999,yes\nq1,single,Q1,,,\n,,,はい,1,\n,,,いいえ,2,\n";
+        static const char derived[] = "# the derived variables a .sav cannot hold\n"
+                                      "variable,type,label,from,code,values\nage_band,recode,年齢2区分,age,,\n"
+                                      ",,40歳未満,,1,..39\n,,40歳以上,,2,40..\n";
+        char dpath[64]; /* its own name: the plain and sanitizer builds' tests may run at once */
+        snprintf(dpath, sizeof dpath, "test_codebook-derived-%ld.csv", (long)getpid());
+        FILE *f = fopen(dpath, "w");
+        T_CHECK(f && fputs(derived, f) >= 0 && fclose(f) == 0);
+        ts_codebook_part parts[] = {{"data.sav (embedded)", embedded, sizeof embedded - 1},
+                                    {dpath, NULL, 0}};
+        ts_codebook *pc = ts_codebook_read_parts(parts, 2, 0, &err);
+        T_CHECK(pc && pc->nvars == 4 && pc->vars[3].kind == TS_CB_RECODE && pc->vars[3].def->ncodes == 2);
+        char joined[96];
+        snprintf(joined, sizeof joined, "data.sav (embedded) + %s", dpath);
+        T_CHECK_STR(pc ? pc->path : NULL, joined);
+        T_CHECK_STR(pc ? pc->vars[1].file : NULL, "data.sav (embedded)");
+        T_CHECK_STR(pc ? pc->vars[3].file : NULL, dpath);
+        T_CHECK(pc && pc->vars[3].line == 3 && strlen(pc->sha256) == 64);
+        ts_codebook_free(pc);
+        ts_err_clear(&err);
+        /* the extension's mistakes are named in the extension, at its own line */
+        static const struct { const char *text, *msg; } badext[] = {
+            {"variable,type,column,label,code\n,,,x,3\n", "x.csv:2:5: a code row with no variable row above it"},
+            {"variable,type,column\nage,integer,AGE2\n", "x.csv:2:1: variable \"age\" is declared twice"},
+            {"variable,type,from,code,label\nb,recode,nosuch,,\n,,,1,a\n", NULL},
+        };
+        for (size_t i = 0; i < sizeof badext / sizeof badext[0]; i++) {
+            ts_codebook_part bp[] = {{"data.sav (embedded)", embedded, sizeof embedded - 1},
+                                     {"x.csv", badext[i].text, strlen(badext[i].text)}};
+            T_CHECK(ts_codebook_read_parts(bp, 2, 0, &err) == NULL && err.status == TS_E_DATA);
+            if (badext[i].msg)
+                T_CHECK_STR(err.msg, badext[i].msg);
+            else
+                T_CHECK(err.msg && strncmp(err.msg, "x.csv:2:", 8) == 0);
+            ts_err_clear(&err);
+        }
+        remove(dpath);
     }
 
     T_CHECK(ts_codebook_read("no-such-codebook.csv", &err) == NULL && err.status == TS_E_NOINPUT);
