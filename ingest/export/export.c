@@ -1,4 +1,5 @@
-/* export.c — writing a dataset as CSV (see export.h and docs/export.md). */
+/* export.c — writing a dataset as CSV (see export.h and docs/export.md); sav and dta files are
+ * statfile.c's. */
 #include "export.h"
 
 #include <math.h>
@@ -176,6 +177,12 @@ ts_status export_run(const export_options *opt, ts_err *err)
     size_t n = 0;
     ts_status st = pick_vars(ds, opt, &vars, &n, err);
     if (st != TS_OK) {
+        ts_dataset_free(ds);
+        return st;
+    }
+    if (opt->format != EXPORT_CSV) {
+        st = export_statfile(ds, vars, n, opt, err);
+        free(vars);
         ts_dataset_free(ds);
         return st;
     }
