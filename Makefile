@@ -105,7 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -120,6 +120,12 @@ check-cases: $(PROGRAMS)
 check-plots: all
 	@if tests/plots/check-plots.sh $(BIN); then echo "PASS plots" >> $(RESULTS); \
 	 else echo "FAIL plots" >> $(RESULTS); exit 1; fi
+
+# tsunagari-export --format sav|zsav|dta read back by R's haven and foreign::read.spss: every
+# value, label, missing code and weight against the CSV export and --describe (tests/export/).
+check-export: all
+	@if tests/export/check-statfiles.sh $(BIN); then echo "PASS export-statfiles" >> $(RESULTS); \
+	 else echo "FAIL export-statfiles" >> $(RESULTS); exit 1; fi
 
 # The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
 # fonts, a failing stage leaving no output folder (tests/report/).
@@ -233,7 +239,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-privacy check-docs check-install $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-export check-privacy check-docs check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, weighting report, reproducibility record; the
