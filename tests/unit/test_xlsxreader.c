@@ -341,6 +341,38 @@ static void test_damaged(void)
     T_CHECK(ts_xlsxreader_close(NULL, &err) == TS_OK);
 }
 
+/* The Microsoft Forms-like export (tests/fixtures/ms-forms/): every row's raw CSV line is the
+ * line of its CSV twin, 回答.csv — times ISO, the multiple answer "家族;友人;" as written. */
+static void test_ms_forms(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_xlsxreader *r = ts_xlsxreader_open("../ms-forms/回答.xlsx", NULL, &err);
+    T_CHECK(r != NULL);
+    if (!r) {
+        fprintf(stderr, "%s\n", err.msg);
+        ts_err_clear(&err);
+        return;
+    }
+    ts_strbuf got = TS_STRBUF_INIT;
+    ts_record rec;
+    int rc;
+    unsigned long rows = 0;
+    while ((rc = ts_xlsxreader_next(r, &rec, &err)) == 1) {
+        ts_strbuf_append(&got, rec.raw, rec.raw_len);
+        ts_strbuf_append_char(&got, '\n');
+        T_CHECK(rec.line == ++rows);
+        T_CHECK(rec.problem == TS_REC_OK);
+    }
+    T_CHECK(rc == 0 && rows == 41 && ts_xlsxreader_blank_rows(r) == 0);
+    T_CHECK_STR(ts_xlsxreader_sheet_name(r), "Sheet1");
+    size_t n;
+    char *want = slurp("../ms-forms/回答.csv", &n);
+    T_CHECK_STR(got.data, want);
+    free(want);
+    ts_strbuf_free(&got);
+    ts_xlsxreader_close(r, &err);
+}
+
 int main(void)
 {
     if (chdir("../fixtures/xlsx") != 0) {
@@ -353,5 +385,6 @@ int main(void)
     test_sheets();
     test_merged();
     test_damaged();
+    test_ms_forms();
     T_DONE();
 }
