@@ -18,6 +18,7 @@
 #include "checksum.h"
 #include "codebook.h"
 #include "csvreader.h"
+#include "rawreader.h"
 #include "dataset.h"
 #include "derive.h"
 #include "idset.h"
@@ -34,6 +35,8 @@
 /* What a raw file was, kept once its reader is closed: the summary and the provenance. */
 typedef struct file_facts {
     char sha256[65];
+    const char *format;      /* "csv", "xlsx", "sav", ... (static) */
+    char *sheet;             /* .xlsx: the sheet read; else NULL */
     ts_encoding encoding;
     int gzip;
     unsigned long rows_read, rows_rejected, rows_blank;
@@ -60,6 +63,7 @@ typedef struct run {
     char **row1;             /* two header rows: the first, until the second is read */
     size_t nheader, nrow1;
     rejects *rej;
+    ts_rawreader *raw;       /* the raw file being read */
     idset *ids;
     uint32_t *row_line;  /* per dataset row: the raw line it began on, to name a duplicate's first line */
     size_t row_line_cap;
@@ -307,7 +311,7 @@ static ts_status name_two_rows(run *r, char **row2, unsigned long line, ts_err *
 
 /* The header record (the last of --header-rows): keep its names and find every codebook column
  * in it. */
-static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts_err *err)
+static ts_status read_header(run *r, const ts_record *rec, ts_err *err)
 {
     char **names;
     ts_status st0 = copy_fields(rec, &names, &r->nheader, err);
@@ -350,7 +354,7 @@ static ts_status read_header(run *r, const ts_record *rec, ts_csvreader *csv, ts
     for (size_t i = 0; i < r->nheader; i++)
         r->files[r->file].unused_columns += !used[i];
     free(used);
-    ts_csvreader_expect_fields(csv, rec->nfields);
+    ts_rawreader_expect_fields(r->raw, rec->nfields);
     return st;
 }
 
@@ -557,18 +561,21 @@ static int blank_row(const ts_record *rec)
     return 1;
 }
 
-static ts_status read_rows(run *r, ts_csvreader *csv, ts_err *err)
+static ts_status read_rows(run *r, ts_err *err)
 {
     ts_record rec;
     int got, headers = 0;
     file_facts *ff = &r->files[r->file];
-    while ((got = ts_csvreader_next(csv, &rec, err)) == 1) {
+    while ((got = ts_rawreader_next(r->raw, &rec, err)) == 1) {
         if (headers < r->opt->header_rows) {
-            if (rec.problem != TS_REC_OK)
-                return ts_err_set(err, TS_E_DATA, "%s:%lu:%zu: header line: %s", r->input, rec.line,
-                                  rec.problem_column, rec.problem_text);
+            if (rec.problem != TS_REC_OK) {
+                ts_strbuf_reset(&r->why);
+                if (ts_rawreader_where(r->raw, r->input, rec.line, rec.problem_column, "", &r->why))
+                    return nomem(err);
+                return ts_err_set(err, TS_E_DATA, "%s: header line: %s", r->why.data, rec.problem_text);
+            }
             ts_status st = ++headers < r->opt->header_rows ? copy_fields(&rec, &r->row1, &r->nrow1, err)
-                                                            : read_header(r, &rec, csv, err);
+                                                            : read_header(r, &rec, err);
             if (st != TS_OK)
                 return st;
             continue;
@@ -668,6 +675,10 @@ static ts_status record_provenance(run *r, ts_err *err)
              ts_dataset_set_meta(ds, "source.sha256", r->files[0].sha256) ||
              ts_dataset_set_meta(ds, "source.encoding", ts_encoding_name(r->files[0].encoding)) ||
              ts_dataset_set_meta(ds, "source.gzip", r->files[0].gzip ? "yes" : "no");
+        if (strcmp(r->files[0].format, "csv") != 0) /* a CSV's provenance stays as it always was */
+            rc = rc || ts_dataset_set_meta(ds, "source.format", r->files[0].format);
+        if (r->files[0].sheet)
+            rc = rc || ts_dataset_set_meta(ds, "source.sheet", r->files[0].sheet);
     } else {
         int same_enc = 1;
         for (size_t f = 1; f < o->ninputs; f++)
@@ -709,14 +720,23 @@ static ts_status record_provenance(run *r, ts_err *err)
                  ts_dataset_set_meta(ds, KEY("sha256"), ff->sha256) ||
                  ts_dataset_set_meta(ds, KEY("encoding"), ts_encoding_name(ff->encoding)) ||
                  ts_dataset_set_meta(ds, KEY("gzip"), ff->gzip ? "yes" : "no") ||
+                 (strcmp(ff->format, "csv") != 0 && ts_dataset_set_meta(ds, KEY("format"), ff->format)) ||
+                 (ff->sheet && ts_dataset_set_meta(ds, KEY("sheet"), ff->sheet)) ||
                  set_count(ds, KEY("rows_read"), ff->rows_read) ||
                  set_count(ds, KEY("rows_rejected"), ff->rows_rejected) ||
                  set_count(ds, KEY("rows_blank"), ff->rows_blank);
 #undef KEY
         }
     }
-    rc = rc || ts_dataset_set_meta(ds, "codebook.file", base_name(r->cb->path)) ||
-         ts_dataset_set_meta(ds, "codebook.sha256", r->cb->sha256);
+    if (o->embedded_codebook) {
+        ts_strbuf_reset(&b);
+        rc = rc || ts_strbuf_printf(&b, "embedded (%s)%s%s", base_name(o->inputs[0]), o->codebook ? " + " : "",
+                                    o->codebook ? base_name(o->codebook) : "") ||
+             ts_dataset_set_meta(ds, "codebook.file", b.data);
+    } else {
+        rc = rc || ts_dataset_set_meta(ds, "codebook.file", base_name(r->cb->path));
+    }
+    rc = rc || ts_dataset_set_meta(ds, "codebook.sha256", r->cb->sha256);
     ts_strbuf_free(&b);
     return rc ? nomem(err) : TS_OK;
 }
@@ -738,8 +758,12 @@ static void print_summary(const run *r, FILE *out, const char *rejects_path, int
         const file_facts *ff = &r->files[f];
         /* A file whose every line ends in a CR alone says so where the encoding is named. */
         int cr_only = ff->cr_ends && !ff->lf_ends;
-        fprintf(out, "%s: %s (%s%s%s", PROG, o->inputs[f], ts_encoding_name(ff->encoding), ff->gzip ? ", gzip" : "",
-                cr_only ? ", CR line ends" : "");
+        if (strcmp(ff->format, "csv") != 0) /* a workbook or SPSS/Stata file: its format, and the sheet */
+            fprintf(out, "%s: %s (%s%s%s", PROG, o->inputs[f], ff->format, ff->sheet ? ", sheet " : "",
+                    ff->sheet ? ff->sheet : "");
+        else
+            fprintf(out, "%s: %s (%s%s%s", PROG, o->inputs[f], ts_encoding_name(ff->encoding), ff->gzip ? ", gzip" : "",
+                    cr_only ? ", CR line ends" : "");
         if (r->source)
             fprintf(out, "; %s %zu%s%s", r->source->name, f + 1, o->labels ? " = " : "", o->labels ? o->labels[f] : "");
         fputs("): ", out);
@@ -866,22 +890,69 @@ static ts_status read_file(run *r, size_t f, ts_err *err)
     r->input = r->opt->inputs[f];
     rejects_set_input(r->rej, r->input);
     file_facts *ff = &r->files[f];
-    ts_csvreader *csv = ts_csvreader_open(r->input, r->opt->encodings[f], err);
-    if (!csv)
+    ts_raw_options ro = {r->opt->encodings[f], r->opt->sheet, r->opt->header_rows};
+    if (!(r->raw = ts_rawreader_open(r->input, &ro, err)))
         return err->status;
+    rejects_set_reader(r->rej, r->raw);
     unsigned long rejected_before = rejects_rows(r->rej);
-    ts_status st = read_rows(r, csv, err);
-    const ts_linereader *lines = ts_csvreader_lines(csv);
-    ff->encoding = ts_linereader_encoding(lines) == TS_ENC_AUTO ? TS_ENC_UTF8 : ts_linereader_encoding(lines);
-    ff->gzip = ts_linereader_was_gzip(lines);
-    ff->blank_lines = ts_csvreader_blank_lines(csv);
-    ff->cr_ends = ts_linereader_cr_ends(lines, &ff->first_cr_line);
-    ff->lf_ends = ts_linereader_lf_ends(lines);
+    ts_status st = read_rows(r, err);
+    ff->format = ts_rawreader_format(r->raw);
+    ff->blank_lines = ts_rawreader_blank_lines(r->raw);
+    const ts_csvreader *csv = ts_rawreader_csv(r->raw);
+    if (csv) {
+        const ts_linereader *lines = ts_csvreader_lines(csv);
+        ff->encoding = ts_linereader_encoding(lines) == TS_ENC_AUTO ? TS_ENC_UTF8 : ts_linereader_encoding(lines);
+        ff->gzip = ts_linereader_was_gzip(lines);
+        ff->cr_ends = ts_linereader_cr_ends(lines, &ff->first_cr_line);
+        ff->lf_ends = ts_linereader_lf_ends(lines);
+    } else {
+        ff->encoding = TS_ENC_UTF8; /* a workbook's XML, and ReadStat's text, are UTF-8 */
+    }
+    if (ts_rawreader_xlsx(r->raw) && !(ff->sheet = ts_strdup(ts_xlsxreader_sheet_name(ts_rawreader_xlsx(r->raw)))) &&
+        st == TS_OK)
+        st = nomem(err);
     ff->rows_rejected = rejects_rows(r->rej) - rejected_before;
     /* zlib may find a truncated stream only when it is closed. */
-    ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
+    rejects_set_reader(r->rej, NULL);
+    ts_status closed = ts_rawreader_close(r->raw, st == TS_OK ? err : NULL);
+    r->raw = NULL;
     free_header(r);
     return st == TS_OK ? closed : st;
+}
+
+/* The codebook: -c, or (--embedded-codebook) the first raw file's own metadata as
+ * lib/statreader words it, then -c's derived variables after it. */
+static ts_codebook *read_codebook(const ingest_options *opt, ts_err *err)
+{
+    unsigned flags = opt->id_row ? TS_CB_ID_FROM_ROWS : 0;
+    if (!opt->embedded_codebook)
+        return ts_codebook_read_flags(opt->codebook, flags, err);
+    const char *in = opt->inputs[0];
+    ts_rawreader *raw = ts_rawreader_open(in, NULL, err);
+    if (!raw)
+        return NULL;
+    if (ts_rawreader_kind(raw) != TS_RAW_STAT) {
+        ts_err_set(err, TS_E_DATA,
+                   "%s: --embedded-codebook: this is a%s %s file, which carries no codebook of its own: give the "
+                   "codebook with -c (tsunagari-codebook draft writes one to start from)",
+                   in, ts_rawreader_kind(raw) == TS_RAW_XLSX ? "n" : "", ts_rawreader_kind(raw) == TS_RAW_XLSX ? "Excel" : "CSV");
+        ts_rawreader_close(raw, NULL);
+        return NULL;
+    }
+    ts_strbuf text = TS_STRBUF_INIT, name = TS_STRBUF_INIT;
+    ts_codebook *cb = NULL;
+    if (ts_statreader_codebook_csv(ts_rawreader_stat(raw), &text, err) == TS_OK) {
+        if (ts_strbuf_printf(&name, "%s (embedded)", base_name(in))) {
+            nomem(err);
+        } else {
+            ts_codebook_part parts[2] = {{name.data, text.data ? text.data : "", text.len}, {opt->codebook, NULL, 0}};
+            cb = ts_codebook_read_parts(parts, opt->codebook ? 2 : 1, flags, err);
+        }
+    }
+    ts_rawreader_close(raw, NULL);
+    ts_strbuf_free(&text);
+    ts_strbuf_free(&name);
+    return cb;
 }
 
 ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
@@ -891,7 +962,7 @@ ts_status ingest_run(const ingest_options *opt, FILE *summary, ts_err *err)
     ts_strbuf rejects_path = TS_STRBUF_INIT;
     ts_status st;
 
-    if (!(r.cb = ts_codebook_read_flags(opt->codebook, opt->id_row ? TS_CB_ID_FROM_ROWS : 0, err)))
+    if (!(r.cb = read_codebook(opt, err)))
         return err->status;
     if (!(r.ds = ts_dataset_new()) || !(r.ids = idset_new()) ||
         !(r.files = calloc(opt->ninputs, sizeof *r.files))) {
@@ -959,6 +1030,8 @@ done:
     idset_free(r.ids);
     free(r.row_line);
     free(r.row_file);
+    for (size_t f = 0; r.files && f < opt->ninputs; f++)
+        free(r.files[f].sheet);
     free(r.files);
     ts_strbuf_free(&r.why);
     ts_strbuf_free(&r.inputs);

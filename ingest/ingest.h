@@ -20,6 +20,9 @@ typedef struct ingest_options {
     const char *const *labels; /* --sources: a label per input, or NULL (the file names) */
     const char *source_variable; /* --source-variable; NULL: "source" */
     int header_rows;          /* --header-rows: 1 (default) or 2 */
+    const char *sheet;        /* --sheet: the sheet of .xlsx raw files; NULL: each one's first */
+    int embedded_codebook;    /* --embedded-codebook: the first raw file's own metadata (SPSS,
+                               * Stata) is the codebook, extended by -c when given */
     int id_row;               /* --id row: the data row number is the respondent id */
     int id_timestamp;         /* --id timestamp: the id variable's column holds each answer's
                                * date and time; the id is YYYYMMDDhhmmss × 100 + k, k the

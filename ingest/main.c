@@ -11,13 +11,19 @@
 #include "schema.h"
 
 static const char USAGE[] =
-    "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW.csv[.gz]...\n"
+    "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW...\n"
+    "       tsunagari-ingest --embedded-codebook [-c DERIVED.csv] -o DATASET [options] RAW.sav...\n"
     "\n"
     "Read a raw survey export described by a codebook, check every row and item, and write a\n"
     "validated, self-describing dataset for the later stages (weight, tab, plot).\n"
     "Every input row ends up in the dataset or in the rejects file.\n"
     "\n"
     "  -c, --codebook FILE        codebook CSV (docs/codebook.md)\n"
+    "      --embedded-codebook    the codebook is the first raw file's own metadata (SPSS .sav,\n"
+    "                             .zsav, .por, Stata .dta: variable and value labels, user-missing\n"
+    "                             values; docs/spss-stata.md); -c then names a codebook CSV that\n"
+    "                             extends it with derived variables (recodes, sums, indicators)\n"
+    "      --sheet NAME           .xlsx raw files: read the sheet NAME (default: the first)\n"
     "  -o, --output FILE          dataset to write (docs/dataset-format.md), atomically\n"
     "      --rejects FILE         rejects CSV (default: DATASET.rejects.csv): every rejected\n"
     "                             row and item warning with line, column, value and reason\n"
@@ -58,8 +64,12 @@ static const char USAGE[] =
     "  -h, --help                 this help\n"
     "      --version              print the version\n"
     "\n"
-    "RAW may be plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or CRLF;\n"
-    "\"-\" reads standard input. Several RAW files are read as one dataset: each has its own\n"
+    "RAW may be a CSV, plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or\n"
+    "CRLF (\"-\" reads standard input); an Excel workbook (.xlsx: cells as Excel shows them,\n"
+    "dates as ISO dates; docs/xlsx.md); or an SPSS (.sav, .zsav, .por) or Stata (.dta) file\n"
+    "(numbers as text, dates as ISO dates, system-missing empty; docs/spss-stata.md), told\n"
+    "apart by their first bytes. In a workbook a position is a cell (回答!C12), in an SPSS or\n"
+    "Stata file a case and a variable; rejects.csv's line is the sheet row or the case. Several RAW files are read as one dataset: each has its own\n"
     "header checked against the codebook, ids are unique over all of them, and a variable\n"
     "(--source-variable) says which file each row came from. A row whose every cell is empty\n"
     "(as Excel leaves them) is skipped and counted as blank, not rejected.\n"
@@ -76,7 +86,7 @@ static const char USAGE[] =
 
 enum {
     OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_ITEM_WARNING, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION,
-    OPT_HEADER_ROWS, OPT_ID, OPT_IDS, OPT_SOURCES, OPT_SOURCE_VARIABLE
+    OPT_HEADER_ROWS, OPT_ID, OPT_IDS, OPT_SOURCES, OPT_SOURCE_VARIABLE, OPT_EMBEDDED, OPT_SHEET
 };
 
 static int usage_error(const char *msg, const char *arg)
@@ -114,6 +124,8 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"codebook", required_argument, NULL, 'c'},
+        {"embedded-codebook", no_argument, NULL, OPT_EMBEDDED},
+        {"sheet", required_argument, NULL, OPT_SHEET},
         {"output", required_argument, NULL, 'o'},
         {"rejects", required_argument, NULL, OPT_REJECTS},
         {"encoding", required_argument, NULL, OPT_ENCODING},
@@ -189,6 +201,12 @@ int main(int argc, char **argv)
                 return usage_error("--sources: expected a comma-separated label per raw file, got ", optarg);
             break;
         case OPT_SOURCE_VARIABLE: opt.source_variable = optarg; break;
+        case OPT_EMBEDDED: opt.embedded_codebook = 1; break;
+        case OPT_SHEET:
+            if (!*optarg)
+                return usage_error("--sheet: expected the sheet's name", NULL);
+            opt.sheet = optarg;
+            break;
         case OPT_MAX_REJECT:
             opt.max_reject_pct = strtod(optarg, &end);
             if (*end || end == optarg || !(opt.max_reject_pct >= 0 && opt.max_reject_pct <= 100))
@@ -210,8 +228,8 @@ int main(int argc, char **argv)
         default: return usage_error("unknown option: ", argv[optind - 1]);
         }
     }
-    if (!opt.codebook)
-        return usage_error("missing -c CODEBOOK", NULL);
+    if (!opt.codebook && !opt.embedded_codebook)
+        return usage_error("missing -c CODEBOOK (or --embedded-codebook for an SPSS or Stata file)", NULL);
     if (!opt.output)
         return usage_error("missing -o DATASET", NULL);
     if (optind == argc)

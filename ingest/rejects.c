@@ -25,6 +25,8 @@ struct rejects {
     ts_atomicfile *file;
     FILE *fp;
     const char *input, *prog;
+    const ts_rawreader *raw; /* a workbook or SPSS/Stata file: its words for a position */
+    ts_strbuf where;
     unsigned max_messages, shown;
     ts_csv_mode mode;
     int with_file;
@@ -61,15 +63,32 @@ rejects *rejects_open(const char *path, const char *input, const char *prog, uns
 }
 
 void rejects_set_input(rejects *r, const char *input) { r->input = input; }
+void rejects_set_reader(rejects *r, const ts_rawreader *raw) { r->raw = raw; }
 
-static void message(rejects *r, unsigned long line, size_t column, const char *what, const char *reason)
+/* A binary file's position ("回答.xlsx: 回答!C12", "data.sav: case 12, variable q3"), or NULL
+ * for a CSV's file:line:column, which the callers print as they always have. */
+static const char *binary_where(rejects *r, unsigned long line, size_t column, const char *column_name)
+{
+    if (!r->raw || ts_rawreader_kind(r->raw) == TS_RAW_CSV)
+        return NULL;
+    ts_strbuf_reset(&r->where);
+    if (ts_rawreader_where(r->raw, r->input, line, column, column_name, &r->where))
+        return NULL;
+    return r->where.data;
+}
+
+static void message(rejects *r, unsigned long line, size_t column, const char *column_name, const char *what,
+                    const char *reason)
 {
     if (r->shown >= r->max_messages) {
         r->held_back++;
         return;
     }
     r->shown++;
-    if (column)
+    const char *at = binary_where(r, line, column, column_name);
+    if (at)
+        fprintf(stderr, "%s: %s: %s%s\n", r->prog, at, what, reason);
+    else if (column)
         fprintf(stderr, "%s: %s:%lu:%zu: %s%s\n", r->prog, r->input, line, column, what, reason);
     else
         fprintf(stderr, "%s: %s:%lu: %s%s\n", r->prog, r->input, line, what, reason);
@@ -133,7 +152,7 @@ void rejects_row(rejects *r, reject_reason why, const char *reason, unsigned lon
     r->rows++;
     r->by_reason[why]++;
     write_line(r, line, column, column_name, "", "rejected", reason, value, value_len, record, record_len);
-    message(r, line, column, "row rejected: ", reason);
+    message(r, line, column, column_name, "row rejected: ", reason);
 }
 
 void rejects_item(rejects *r, size_t var_index, const char *variable, const char *reason, unsigned long line,
@@ -158,7 +177,10 @@ void rejects_item(rejects *r, size_t var_index, const char *variable, const char
     }
     r->shown++;
     const char *who = column_name && *column_name ? column_name : variable;
-    if (column)
+    const char *at = binary_where(r, line, column, column_name);
+    if (at)
+        fprintf(stderr, "%s: %s: %s: %s\n", r->prog, at, who, reason);
+    else if (column)
         fprintf(stderr, "%s: %s:%lu:%zu: %s: %s\n", r->prog, r->input, line, column, who, reason);
     else
         fprintf(stderr, "%s: %s:%lu: %s: %s\n", r->prog, r->input, line, who, reason);
@@ -192,5 +214,6 @@ void rejects_free(rejects *r)
         return;
     ts_atomicfile_abort(r->file);
     free(r->items_by_var);
+    ts_strbuf_free(&r->where);
     free(r);
 }

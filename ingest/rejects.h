@@ -8,6 +8,7 @@
 
 #include "atomicfile.h"
 #include "csvwrite.h"
+#include "rawreader.h"
 #include "status.h"
 
 typedef enum {
@@ -25,6 +26,10 @@ rejects *rejects_open(const char *path, const char *input, const char *prog, uns
                       ts_csv_mode mode, int with_file, ts_err *err);
 /* The raw file the next problems are in (borrowed: it must outlive their reporting). */
 void rejects_set_input(rejects *r, const char *input);
+/* The reader of that file (borrowed; NULL when done): messages about an .xlsx or SPSS/Stata
+ * file name a cell or a case and variable instead of line:column (rejects.csv keeps its
+ * columns: line is the sheet row or the case number). */
+void rejects_set_reader(rejects *r, const ts_rawreader *raw);
 
 /* A whole row left out of the dataset. COLUMN is 1-based (0 when unknown), COLUMN_NAME the
  * raw header there ("" when unknown), VALUE the offending cell, RECORD the row as read. */

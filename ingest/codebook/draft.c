@@ -26,6 +26,7 @@
 
 #include "atomicfile.h"
 #include "csvreader.h"
+#include "rawreader.h"
 #include "csvwrite.h"
 #include "numparse.h"
 #include "strbuf.h"
@@ -395,7 +396,7 @@ static ts_status map_header(const draft *d, const draft *h, size_t *map, ts_err 
 }
 
 /* Read raw file F (its header rows, then its data rows) into D. */
-static ts_status read_raw(draft *d, size_t f, ts_csvreader *csv, ts_err *err)
+static ts_status read_raw(draft *d, size_t f, ts_rawreader *csv, ts_err *err)
 {
     ts_record rec;
     int got, header = 0;
@@ -406,12 +407,12 @@ static ts_status read_raw(draft *d, size_t f, ts_csvreader *csv, ts_err *err)
     h.input = d->input;
     draft *hd = f == 0 ? d : &h;
     size_t *map = NULL;
-    while (st == TS_OK && (got = ts_csvreader_next(csv, &rec, err)) == 1) {
+    while (st == TS_OK && (got = ts_rawreader_next(csv, &rec, err)) == 1) {
         if (header < d->opt->header_rows) {
             if ((st = read_header(hd, &rec, header, err)) != TS_OK)
                 break;
             if (++header == d->opt->header_rows) {
-                ts_csvreader_expect_fields(csv, hd->ncols);
+                ts_rawreader_expect_fields(csv, hd->ncols);
                 if (f > 0 && !(map = malloc((h.ncols ? h.ncols : 1) * sizeof *map)))
                     st = nomem(err);
                 else if (f > 0)
@@ -1678,13 +1679,41 @@ static ts_status write_draft(draft *d, const char *const *encnames, ts_err *err)
     return st;
 }
 
+/* An SPSS or Stata file carries its codebook: write it as lib/statreader words it (its
+ * variable and value labels, user-missing codes, 0/1 groups as multiple answers), under a
+ * first comment naming the file, instead of guessing. */
+static ts_status write_embedded(const draft_options *opt, ts_rawreader *raw, ts_atomicfile *out, FILE *summary,
+                                ts_err *err)
+{
+    ts_strbuf text = TS_STRBUF_INIT;
+    const ts_statreader *sr = ts_rawreader_stat(raw);
+    ts_status st = ts_statreader_codebook_csv(sr, &text, err);
+    if (st == TS_OK) {
+        FILE *fp = ts_atomicfile_stream(out);
+        fprintf(fp, "# codebook drafted by tsunagari-codebook from %s (%s): %lu cases, %zu variables, from the file's own "
+                    "metadata (docs/spss-stata.md)%s\n",
+                opt->inputs[0], ts_statreader_format_name(sr), ts_statreader_ncases(sr), ts_statreader_nvars(sr),
+                opt->ninputs > 1 ? "; the other raw files are read against it by ingest" : "");
+        fwrite(text.data ? text.data : "", 1, text.len, fp);
+        st = ts_atomicfile_commit(out, err);
+        if (st == TS_OK && summary && strcmp(opt->output, "-") != 0)
+            fprintf(summary, "tsunagari-codebook: %s (%s): %lu cases, %zu variables: the file's own codebook written to %s\n",
+                    opt->inputs[0], ts_statreader_format_name(sr), ts_statreader_ncases(sr), ts_statreader_nvars(sr),
+                    opt->output);
+    } else {
+        ts_atomicfile_abort(out);
+    }
+    ts_strbuf_free(&text);
+    return st;
+}
+
 ts_status draft_run(const draft_options *opt, FILE *summary, ts_err *err)
 {
     draft d = {0};
     d.opt = opt;
     ts_status st = TS_OK;
     ts_atomicfile *out = NULL;
-    ts_csvreader *csv = NULL;
+    ts_rawreader *csv = NULL;
     const char **encnames = calloc(opt->ninputs ? opt->ninputs : 1, sizeof *encnames);
     if (!encnames)
         return nomem(err);
@@ -1696,14 +1725,23 @@ ts_status draft_run(const draft_options *opt, FILE *summary, ts_err *err)
     for (size_t f = 0; f < opt->ninputs && st == TS_OK; f++) {
         d.input = opt->inputs[f];
         ts_encoding want = opt->nencodings == 1 ? opt->encodings[0] : opt->encodings[f];
-        if (!(csv = ts_csvreader_open(d.input, want, err))) {
+        ts_raw_options ro = {want, opt->sheet, opt->header_rows};
+        if (!(csv = ts_rawreader_open(d.input, &ro, err))) {
             st = err->status;
             break;
         }
+        if (f == 0 && ts_rawreader_kind(csv) == TS_RAW_STAT) {
+            st = write_embedded(opt, csv, out, summary, err);
+            out = NULL;
+            ts_rawreader_close(csv, NULL);
+            free(encnames);
+            return st;
+        }
         st = read_raw(&d, f, csv, err);
-        ts_encoding enc = ts_linereader_encoding(ts_csvreader_lines(csv));
-        encnames[f] = ts_encoding_name(enc == TS_ENC_AUTO ? TS_ENC_UTF8 : enc);
-        ts_status closed = ts_csvreader_close(csv, st == TS_OK ? err : NULL);
+        const ts_csvreader *cr = ts_rawreader_csv(csv);
+        ts_encoding enc = cr ? ts_linereader_encoding(ts_csvreader_lines(cr)) : TS_ENC_UTF8;
+        encnames[f] = cr ? ts_encoding_name(enc == TS_ENC_AUTO ? TS_ENC_UTF8 : enc) : ts_rawreader_format(csv);
+        ts_status closed = ts_rawreader_close(csv, st == TS_OK ? err : NULL);
         csv = NULL;
         if (st == TS_OK)
             st = closed;
@@ -1730,7 +1768,7 @@ ts_status draft_run(const draft_options *opt, FILE *summary, ts_err *err)
 done:
     ts_atomicfile_abort(out);
     if (csv)
-        ts_csvreader_close(csv, NULL);
+        ts_rawreader_close(csv, NULL);
     free_columns(d.cols, d.ncols, d.nrows);
     for (size_t i = 0; i < d.nnames; i++)
         free(d.names[i]);

@@ -17,6 +17,7 @@ typedef struct draft_options {
     const ts_encoding *encodings; /* one for every file, or one for all; TS_ENC_AUTO guesses as ingest does */
     size_t nencodings;         /* 1 or ninputs */
     int header_rows;      /* 1, or 2 (question row, then option row) */
+    const char *sheet;    /* .xlsx: the sheet to read; NULL: the first */
 } draft_options;
 
 /* Draft the codebook of OPT->inputs into OPT->output (several files: rows from all of them,

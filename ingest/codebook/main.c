@@ -7,7 +7,7 @@
 #include "draft.h"
 
 static const char USAGE[] =
-    "Usage: tsunagari-codebook draft [options] RAW.csv[.gz] [RAW2.csv ...]\n"
+    "Usage: tsunagari-codebook draft [options] RAW [RAW2 ...]\n"
     "\n"
     "Draft a starter codebook (docs/codebook.md) from a raw survey export: the first command a\n"
     "new survey needs. Every column becomes a variable with a safe ASCII name (the leading\n"
@@ -23,6 +23,7 @@ static const char USAGE[] =
     "      --encoding ENC[,ENC..]  auto (default), utf-8 or cp932 (Shift_JIS as Excel writes\n"
     "                         it; also accepted: utf8, sjis, shift_jis, windows-31j, ms932);\n"
     "                         one for every raw file, or one per file in their order\n"
+    "      --sheet NAME       .xlsx: draft from the sheet NAME (default: the first)\n"
     "      --header-rows N    1 (default), or 2: a question row, then an option row\n"
     "                         (SurveyMonkey): a column is named as tsunagari-ingest\n"
     "                         --header-rows 2 names it, \"question / option\", the question\n"
@@ -57,14 +58,19 @@ static const char USAGE[] =
     "them, so a codes-only export's draft is a classic codebook. Comments quote option labels,\n"
     "never free text. The same input gives the same bytes; the codebook is UTF-8.\n"
     "\n"
-    "RAW may be plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or CRLF;\n"
-    "\"-\" reads standard input.\n"
+    "RAW may be a CSV, plain or gzip-compressed, UTF-8 (with or without BOM) or CP932, LF or\n"
+    "CRLF (\"-\" reads standard input), or an Excel workbook (.xlsx: its cells as Excel shows\n"
+    "them, docs/xlsx.md), guessed from as above. An SPSS (.sav, .zsav, .por) or Stata (.dta)\n"
+    "file carries its own codebook: its variable and value labels and user-missing values are\n"
+    "written as they are, 0/1 variables of one question grouped as a multiple answer, nothing\n"
+    "guessed but what the file leaves open (docs/spss-stata.md); tsunagari-ingest can also read\n"
+    "that metadata directly (--embedded-codebook).\n"
     "\n"
     "Exit status: 0 success; 64 usage; 65 data error (empty file, no data rows, a broken\n"
     "header); 66 cannot open input; 73 cannot create output; 74 I/O error; 70 internal error.\n"
     "On failure no codebook is written.\n";
 
-enum { OPT_ENCODING = 256, OPT_HEADER_ROWS, OPT_VERSION };
+enum { OPT_ENCODING = 256, OPT_HEADER_ROWS, OPT_VERSION, OPT_SHEET };
 
 enum { MAX_FILES = 64 }; /* as tsunagari-ingest */
 
@@ -105,11 +111,12 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"encoding", required_argument, NULL, OPT_ENCODING},
         {"header-rows", required_argument, NULL, OPT_HEADER_ROWS},
+        {"sheet", required_argument, NULL, OPT_SHEET},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    draft_options opt = {NULL, 0, "-", NULL, 0, 1};
+    draft_options opt = {NULL, 0, "-", NULL, 0, 1, NULL};
     ts_encoding encodings[MAX_FILES] = {TS_ENC_AUTO};
     size_t nenc = 1;
 
@@ -146,6 +153,11 @@ int main(int argc, char **argv)
                 opt.header_rows = 2;
             else
                 return usage_error("--header-rows: expected 1 or 2, got ", optarg);
+            break;
+        case OPT_SHEET:
+            if (!*optarg)
+                return usage_error("--sheet: expected the sheet's name", NULL);
+            opt.sheet = optarg;
             break;
         case ':': return usage_error("option needs a value: ", argv[optind - 1]);
         default: return usage_error("unknown option: ", argv[optind - 1]);
