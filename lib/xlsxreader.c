@@ -21,7 +21,7 @@
 
 #define MAX_PART_BYTES ((uint64_t)4 << 30) /* unpacked XML of one part: past it, a zip bomb */
 enum {
-    MAX_SST_BYTES = 1 << 30,               /* all shared strings together */
+    MAX_SST_BYTES = 1 << 29,               /* all shared strings together */
     MAX_STYLES = 1 << 16,                  /* cell formats (Excel allows 64,000) */
     MAX_NUMFMTS = 1 << 16,
     MAX_RELS = 1 << 16,
@@ -409,6 +409,8 @@ static int read_rels(ts_xlsxreader *r, const char *path, rel_list *l, ts_err *er
         }
         free(target);
         rel *v = oom ? NULL : ts_grow(l->v, &l->cap, l->n + 1, sizeof *v, 8);
+        if (v)
+            l->v = v; /* ts_grow may have moved it */
         if (!v || !x.id || !x.type || !x.target) {
             free(x.id);
             free(x.type);
@@ -502,6 +504,8 @@ static int read_workbook(ts_xlsxreader *r, const char *path, sheet_list *l, ts_e
             }
             sheet_info s = {attr_dup(&p, "name", 0, &oom), attr_dup(&p, "id", 1, &oom)};
             sheet_info *v = oom ? NULL : ts_grow(l->v, &l->cap, l->n + 1, sizeof *v, 8);
+            if (v)
+                l->v = v; /* ts_grow may have moved it */
             if (!v || !s.name || !s.rid) {
                 free(s.name);
                 free(s.rid);
@@ -803,9 +807,11 @@ static int read_shared_strings(ts_xlsxreader *r, const char *path, ts_err *err)
                 size_t len = decode_escapes(r->sst.data ? r->sst.data + start : (char *)EMPTY, r->sst.len - start);
                 r->sst.len = start + len;
                 size_t *v = ts_grow(r->sst_off, &r->sst_cap, r->nsst + 1, sizeof *v, 256);
-                if (!v || ts_strbuf_append_char(&r->sst, '\0') != 0)
+                if (!v)
                     goto oom;
                 r->sst_off = v;
+                if (ts_strbuf_append_char(&r->sst, '\0') != 0)
+                    goto oom;
                 r->sst_off[r->nsst++] = start;
             }
         } else if (in_t && !in_rph && is_text(&p)) {
@@ -1634,10 +1640,8 @@ static int drain(ts_xlsxreader *r, ts_err *err)
     return 0;
 }
 
-int ts_xlsxreader_next(ts_xlsxreader *r, ts_record *rec, ts_err *err)
+static int read_row(ts_xlsxreader *r, ts_record *rec, ts_err *err)
 {
-    if (r->sheet_done)
-        return 0;
     part *p = &r->sheet;
     int in_row = 0;
     cell_state c = {0};
@@ -1766,4 +1770,14 @@ int ts_xlsxreader_next(ts_xlsxreader *r, ts_record *rec, ts_err *err)
                 return r->sheet_done = 1, nomem(err), -1;
         }
     }
+}
+
+int ts_xlsxreader_next(ts_xlsxreader *r, ts_record *rec, ts_err *err)
+{
+    if (r->sheet_done)
+        return 0;
+    int rc = read_row(r, rec, err);
+    if (rc <= 0)
+        r->sheet_done = 1; /* the end, or an error, stays so */
+    return rc;
 }
