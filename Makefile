@@ -256,6 +256,7 @@ bench: all
 	@bench/weight.sh $(BIN)
 	@bench/tab.sh $(BIN)
 	@bench/codebook.sh $(BIN)
+	@bench/xlsx.sh $(BUILD)
 
 # make install / uninstall / man / check-install: programs, man pages (help2man), libtsunagari.a,
 # headers, tsunagari.pc, docs (install.mk).
