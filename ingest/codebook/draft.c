@@ -1690,10 +1690,8 @@ static ts_status write_embedded(const draft_options *opt, ts_rawreader *raw, ts_
     ts_status st = ts_statreader_codebook_csv(sr, &text, err);
     if (st == TS_OK) {
         FILE *fp = ts_atomicfile_stream(out);
-        fprintf(fp, "# codebook drafted by tsunagari-codebook from %s (%s): %lu cases, %zu variables, from the file's own "
-                    "metadata (docs/spss-stata.md)%s\n",
-                opt->inputs[0], ts_statreader_format_name(sr), ts_statreader_ncases(sr), ts_statreader_nvars(sr),
-                opt->ninputs > 1 ? "; the other raw files are read against it by ingest" : "");
+        if (opt->ninputs > 1) /* the text's own first comment names the file it came from */
+            fprintf(fp, "# from the first of %zu raw files; ingest reads the others against it\n", opt->ninputs);
         fwrite(text.data ? text.data : "", 1, text.len, fp);
         st = ts_atomicfile_commit(out, err);
         if (st == TS_OK && summary && strcmp(opt->output, "-") != 0)
