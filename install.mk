@@ -27,8 +27,8 @@ PC_FILE     := $(BUILD)/tsunagari.pc
 # the one-line summaries of the README's program table.
 MAN_NAME.tsunagari-ingest := check raw survey answers against a codebook and write a validated dataset
 MAN_DOC.tsunagari-ingest  := ingest.md
-MAN_NAME.tsunagari-export := write a tsunagari dataset as CSV, with codes or labels
-MAN_DOC.tsunagari-export  := ingest.md
+MAN_NAME.tsunagari-export := write a tsunagari dataset as CSV, SPSS or Stata files, with codes or labels
+MAN_DOC.tsunagari-export  := export.md
 MAN_NAME.tsunagari-codebook := draft a starter codebook from a raw survey export
 MAN_DOC.tsunagari-codebook  := codebook.md
 MAN_NAME.tsunagari-weight := weight a survey dataset: design weights, nonresponse adjustment, calibration, trimming
