@@ -145,6 +145,8 @@ check-report: all
 	 else echo "FAIL report-school-census" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-form-exports.sh $(BIN); then echo "PASS report-form-exports" >> $(RESULTS); \
 	 else echo "FAIL report-form-exports" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-microdata-formats.sh $(BIN); then echo "PASS report-microdata-formats" >> $(RESULTS); \
+	 else echo "FAIL report-microdata-formats" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-progress.sh $(BIN); then echo "PASS report-progress" >> $(RESULTS); \
 	 else echo "FAIL report-progress" >> $(RESULTS); exit 1; fi
 

@@ -126,6 +126,8 @@ static const ts_schema_key SCHEMA[] = {
     K("report", "title", TS_VAL_TEXT, NULL, NULL, R, "report title (default: [survey] title, else 集計結果)"),
     K("report", "sections", TS_VAL_LIST, NULL, NULL, R, "tables and charts in report order, by NAME"),
     K("report", "caveat", TS_VAL_TEXT, NULL, "合成データによるデモです。実際の調査結果ではありません。", R, "a sentence printed under the title"),
+    KAL("report", "microdata_formats", TS_VAL_ENUM, "csv, sav, dta", "csv", R,
+        "with --with-microdata: restricted/answers-labelled.csv, answers.sav (SPSS), answers.dta (Stata)", NULL, 0),
 };
 
 #undef I
@@ -350,7 +352,8 @@ void ts_schema_expected(const ts_schema_key *k, ts_strbuf *out)
             ts_strbuf_printf(out, " or%s", last + 1);
         }
         if (k->list)
-            ts_strbuf_append_str(out, " (or a list of them, one per raw file)");
+            ts_strbuf_append_str(out, strcmp(k->section, "input") == 0 ? " (or a list of them, one per raw file)"
+                                                                        : " (or a comma-separated list of them)");
         break;
     }
     case TS_VAL_VARIABLE:

@@ -9,6 +9,7 @@
 #include "csvwrite.h"
 #include "report.h"
 #include "numformat.h"
+#include "numparse.h"
 #include "schema.h"
 #include "strbuf.h"
 
@@ -79,6 +80,20 @@ const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char
 {
     const char *v = ts_schema_get(c->m, sec, key);
     return v && *v ? v : fallback;
+}
+
+int rp_microdata_wants(const rp_ctx *c, const char *format)
+{
+    for (const char *p = rp_get(c, "report", "microdata_formats", NULL); p && *p;) {
+        const char *e = strchr(p, ',');
+        const char *a = p;
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        ts_trim(&a, &len);
+        if (len == strlen(format) && strncmp(a, format, len) == 0)
+            return 1;
+        p = e ? e + 1 : a + len;
+    }
+    return 0;
 }
 
 rp_tab *rp_find_tab(rp_ctx *c, const char *id)

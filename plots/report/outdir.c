@@ -168,6 +168,8 @@ static const char readme[] =
     "  rejects.csv           除外した行と項目の警告。元の回答行をそのまま含み、自由記述\n"
     "                        （氏名・電話番号などが書かれていることがあります）も含みます\n"
     "  answers-labelled.csv  全回答を日本語のラベルとウェイト付きで表にしたもの\n"
+    "  answers.sav, .dta     同じ回答とラベル・ウェイトの SPSS・Stata 形式（[report]\n"
+    "                        microdata_formats で指定したときだけ）\n"
     "\n"
     "tsunagari-report は --with-microdata を指定したときだけこのフォルダを残します。\n"
     "各ファイルの SHA-256 は一つ上のフォルダの reproducibility.txt にあります。\n"
@@ -184,6 +186,8 @@ static const char readme[] =
     "  rejects.csv           rejected rows and item warnings, with the raw record as it was read,\n"
     "                        free text included (it may hold a name or a phone number)\n"
     "  answers-labelled.csv  every answer with Japanese labels and the weight\n"
+    "  answers.sav, .dta     the same answers, labels and weights for SPSS and Stata (only when\n"
+    "                        [report] microdata_formats asks for them)\n"
     "\n"
     "tsunagari-report keeps this folder only when run with --with-microdata. The SHA-256 of\n"
     "each file is in reproducibility.txt in the folder above (docs/report.md).\n";

@@ -81,6 +81,8 @@ const char *rp_varlabel(const rp_ctx *c, const char *name);
  * (the one place defaults are written: pass NULL, never the default again), else FALLBACK — for
  * a key without a default, what the report prints for a missing value ("", "(none)"). */
 const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *fallback);
+/* Whether [report] microdata_formats lists FORMAT ("csv", "sav", "dta"). */
+int rp_microdata_wants(const rp_ctx *c, const char *format);
 /* A Japanese title for table T: "孤独感 × 年齢(8区分)". Owned. */
 char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 /* The table with id ID, or NULL. */

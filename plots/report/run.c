@@ -262,6 +262,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
      * writes nothing else, runs only when they are to be kept. */
     /* --raw-csv goes last: when not given, its NULL ends the list where it stands */
     const char *raw_csv = ctx->opt->raw_csv ? "--raw-csv" : NULL;
+    const char *title = rp_get(ctx, "survey", "title", NULL);
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
@@ -279,6 +280,16 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
          {"--labels", "--bom", "-o", RP_RESTRICTED "/answers-labelled.csv", RP_RESTRICTED "/weighted.tsd", raw_csv,
           NULL},
          ".log/export",NULL, 0},
+        /* [report] microdata_formats: the same answers for SPSS and Stata, the survey's title as
+         * the file label (none when it has no title: the NULL ends the list there) */
+        {"export-sav", "tsunagari-export",
+         {"--format", "sav", "-o", RP_RESTRICTED "/answers.sav", RP_RESTRICTED "/weighted.tsd",
+          title ? "--file-label" : NULL, title, NULL},
+         ".log/export-sav", NULL, 0},
+        {"export-dta", "tsunagari-export",
+         {"--format", "dta", "-o", RP_RESTRICTED "/answers.dta", RP_RESTRICTED "/weighted.tsd",
+          title ? "--file-label" : NULL, title, NULL},
+         ".log/export-dta", NULL, 0},
     };
     /* then the [input] options set in the manifest, the raw files and --raw-csv */
     size_t na = 0;
@@ -299,11 +310,21 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
         stages[0].args[na++] = raw[i];
     stages[0].args[na++] = raw_csv;
     stages[0].args[na] = NULL;
-    size_t nstages = sizeof stages / sizeof stages[0] - (ctx->opt->with_microdata ? 0 : 1);
+    /* the exports (the respondent-level answers) only with --with-microdata, in the formats
+     * [report] microdata_formats asks for */
+    size_t nstages = 0;
+    rp_stage *run_list[sizeof stages / sizeof stages[0]];
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        const char *format = strcmp(stages[i].name, "export") == 0      ? "csv"
+                             : strncmp(stages[i].name, "export-", 7) == 0 ? stages[i].name + 7
+                                                                          : NULL;
+        if (!format || (ctx->opt->with_microdata && rp_microdata_wants(ctx, format)))
+            run_list[nstages++] = &stages[i];
+    }
     r->bindir = R->bindir;
     r->nstages = (int)nstages + 1; /* and the report's own outputs */
     for (size_t i = 0; i < nstages; i++) {
-        if (rp_signal() || (rc = rp_stage_run(r, ctx, &stages[i])) != 0) {
+        if (rp_signal() || (rc = rp_stage_run(r, ctx, run_list[i])) != 0) {
             if (!rc)
                 rc = 128 + rp_signal();
             break;

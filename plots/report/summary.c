@@ -49,10 +49,19 @@ void rp_summary(rp_ctx *c, const char *outdir)
     fprintf(fp, "  tables:     %s/tables.xlsx (Excel), tables.csv (UTF-8 BOM), tables.txt\n", outdir);
     fprintf(fp, "  charts:     %s/charts/ (PNG, PDF, SVG)\n", outdir);
     fprintf(fp, "  record:     %s/reproducibility.txt; weighting-report.txt\n", outdir);
-    if (c->opt->with_microdata)
-        fprintf(fp, "  restricted: %s/restricted/ (respondent-level: rejects.csv, dataset.tsd, weighted.tsd,\n"
-                    "              answers-labelled.csv; mode 0700, not for publication)\n",
-                outdir);
+    if (c->opt->with_microdata) {
+        /* and the answers in the formats [report] microdata_formats asks for */
+        static const char *const answers[][2] = {
+            {"csv", "answers-labelled.csv"}, {"sav", "answers.sav"}, {"dta", "answers.dta"}};
+        ts_strbuf files = TS_STRBUF_INIT;
+        for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++)
+            if (rp_microdata_wants(c, answers[i][0]))
+                ts_strbuf_printf(&files, ", %s", answers[i][1]);
+        fprintf(fp, "  restricted: %s/restricted/ (respondent-level: rejects.csv, dataset.tsd, weighted.tsd%s%s; mode 0700, "
+                    "not for publication)\n",
+                outdir, files.data ? ",\n             " : "", files.data ? files.data + 1 : "");
+        ts_strbuf_free(&files);
+    }
     else
         fprintf(fp, "  microdata:  not written (no respondent-level file; --with-microdata keeps them in restricted/)\n");
     fprintf(fp, "  answers:    %ld rows read, %ld accepted, %ld rejected", c->rows_read, c->rows_read - c->rows_rejected,

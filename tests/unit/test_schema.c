@@ -104,6 +104,9 @@ static void test_values(void)
     T_CHECK(!valid("input", "header_rows", "0") && !valid("input", "header_rows", "3"));
     T_CHECK(valid("input", "id", "row") && valid("input", "id", "column") && !valid("input", "id", "timestamp"));
     T_CHECK(valid("input", "source_variable", "school") && !valid("input", "source_variable", "学校"));
+    /* [report] microdata_formats: a list of csv, sav, dta (issue #14) */
+    T_CHECK(valid("report", "microdata_formats", "csv, sav, dta") && valid("report", "microdata_formats", "sav"));
+    T_CHECK(!valid("report", "microdata_formats", "csv, xlsx") && !valid("report", "microdata_formats", "sav,"));
     T_CHECK(valid("table.x", "ci", "clopper-pearson") && valid("table.x", "ci", "korn-graubard"));
     T_CHECK(!valid("table.x", "ci", "exact"));
     T_CHECK(valid("table.x", "test", "rao-scott") && valid("table.x", "test", "none"));
