@@ -21,9 +21,9 @@
 
 #define MAX_PART_BYTES ((uint64_t)4 << 30) /* unpacked XML of one part: past it, a zip bomb */
 enum {
-    MAX_SST_BYTES = 1 << 29,               /* all shared strings together */
+    MAX_SST_BYTES = 1 << 29,               /* all shared strings together (offsets are 32-bit) */
+    MAX_SST_COUNT = 1 << 24,               /* 64 MiB of offsets */
     MAX_STYLES = 1 << 16,                  /* cell formats (Excel allows 64,000) */
-    MAX_NUMFMTS = 1 << 16,
     MAX_RELS = 1 << 16,
     MAX_SHEETS = 1 << 16,
     MAX_MERGES = 1 << 20,                  /* 16 MiB of ranges */
@@ -82,7 +82,7 @@ struct ts_xlsxreader {
 
     /* shared strings: string i is sst.data + sst_off[i], NUL-terminated */
     ts_strbuf sst;
-    size_t *sst_off;
+    uint32_t *sst_off;
     size_t nsst, sst_cap;
 
     unsigned char *xf_kind; /* FMT_* of each cell style (cellXfs index) */
@@ -641,10 +641,9 @@ static int format_kind(const char *code)
     return kind;
 }
 
-typedef struct numfmt {
-    long id;
-    int kind;
-} numfmt;
+/* Custom number formats by id: kind | FMT_DEFINED, in a table (ids are small numbers: 164 up,
+ * or a builtin id redefined), so that a style's lookup costs nothing however many there are. */
+enum { FMT_DEFINED = 0x80, MAX_NUMFMT_ID = 1 << 16 };
 
 static int read_styles(ts_xlsxreader *r, const char *path, ts_err *err)
 {
@@ -652,8 +651,8 @@ static int read_styles(ts_xlsxreader *r, const char *path, ts_err *err)
     int got = part_open(r, &p, path, err);
     if (got <= 0)
         return got; /* no styles: no dates */
-    numfmt *fmts = NULL;
-    size_t nfmts = 0, fmts_cap = 0, xf_cap = 0;
+    unsigned char *custom = NULL;
+    size_t xf_cap = 0;
     int rc, oom = 0, in_xfs = 0;
     while ((rc = part_next(&p)) == 1) {
         const char *n = local_name(&p);
@@ -666,20 +665,12 @@ static int read_styles(ts_xlsxreader *r, const char *path, ts_err *err)
             continue;
         if (strcmp(n, "numFmt") == 0) {
             char *id = attr_dup(&p, "numFmtId", 0, &oom), *code = attr_dup(&p, "formatCode", 0, &oom);
-            if (id && code) {
-                if (nfmts >= MAX_NUMFMTS) {
-                    free(id);
-                    free(code);
-                    ts_err_set(err, TS_E_DATA, "%s: %s: more than %d number formats", r->name, path, MAX_NUMFMTS);
-                    goto fail;
-                }
-                numfmt *v = ts_grow(fmts, &fmts_cap, nfmts + 1, sizeof *v, 16);
-                if (v) {
-                    fmts = v;
-                    fmts[nfmts].id = strtol(id, NULL, 10);
-                    fmts[nfmts++].kind = format_kind(code);
-                }
-                oom |= !v;
+            long fid = id ? strtol(id, NULL, 10) : -1;
+            if (code && fid >= 0 && fid < MAX_NUMFMT_ID) {
+                if (!custom && !(custom = calloc(MAX_NUMFMT_ID, 1)))
+                    oom = 1;
+                else
+                    custom[fid] = (unsigned char)(format_kind(code) | FMT_DEFINED);
             }
             free(id);
             free(code);
@@ -693,12 +684,7 @@ static int read_styles(ts_xlsxreader *r, const char *path, ts_err *err)
             char *id = attr_dup(&p, "numFmtId", 0, &oom);
             long fid = id ? strtol(id, NULL, 10) : 0;
             free(id);
-            int kind = -1;
-            for (size_t i = nfmts; i-- > 0 && kind < 0;)
-                if (fmts[i].id == fid)
-                    kind = fmts[i].kind;
-            if (kind < 0)
-                kind = builtin_kind(fid);
+            int kind = custom && fid >= 0 && fid < MAX_NUMFMT_ID && custom[fid] ? custom[fid] & ~FMT_DEFINED : builtin_kind(fid);
             unsigned char *v = ts_grow(r->xf_kind, &xf_cap, r->nxf + 1, 1, 16);
             if (v) {
                 r->xf_kind = v;
@@ -715,11 +701,11 @@ static int read_styles(ts_xlsxreader *r, const char *path, ts_err *err)
         part_fail(&p, err);
         goto fail;
     }
-    free(fmts);
+    free(custom);
     part_close(&p);
     return 1;
 fail:
-    free(fmts);
+    free(custom);
     part_close(&p);
     return -1;
 }
@@ -806,13 +792,17 @@ static int read_shared_strings(ts_xlsxreader *r, const char *path, ts_err *err)
                 in_si = 0;
                 size_t len = decode_escapes(r->sst.data ? r->sst.data + start : (char *)EMPTY, r->sst.len - start);
                 r->sst.len = start + len;
-                size_t *v = ts_grow(r->sst_off, &r->sst_cap, r->nsst + 1, sizeof *v, 256);
+                if (r->nsst >= MAX_SST_COUNT) {
+                    ts_err_set(err, TS_E_DATA, "%s: %s: more than %d shared strings", r->name, path, MAX_SST_COUNT);
+                    goto fail;
+                }
+                uint32_t *v = ts_grow(r->sst_off, &r->sst_cap, r->nsst + 1, sizeof *v, 256);
                 if (!v)
                     goto oom;
                 r->sst_off = v;
                 if (ts_strbuf_append_char(&r->sst, '\0') != 0)
                     goto oom;
-                r->sst_off[r->nsst++] = start;
+                r->sst_off[r->nsst++] = (uint32_t)start;
             }
         } else if (in_t && !in_rph && is_text(&p)) {
             const char *t = (const char *)xmlTextReaderConstValue(p.xr);
@@ -1249,7 +1239,14 @@ ts_xlsxreader *ts_xlsxreader_open(const char *path, const ts_xlsx_options *opts,
         return NULL;
     }
     nhead = fread(head, 1, sizeof head, f);
+    int read_failed = ferror(f), e = errno;
     fclose(f);
+    if (nhead == 0 && read_failed) { /* a folder, say */
+        ts_err_set(err, TS_E_NOINPUT, "%s: cannot read: %s", path, strerror(e));
+        zip_error_fini(&ze);
+        ts_xlsxreader_close(r, NULL);
+        return NULL;
+    }
     if (nhead == 0) {
         ts_err_set(err, TS_E_DATA, "%s: empty file, not an .xlsx workbook", path);
         zip_error_fini(&ze);
@@ -1571,11 +1568,17 @@ static int finish_row(ts_xlsxreader *r, ts_record *rec, ts_err *err)
     for (size_t i = 0; i < r->ncells; i++)
         r->fields[r->cv[i].col - 1] = (ts_field){r->cells.data + r->cv[i].off, r->cv[i].len};
     if (header) {
-        /* A merged range's top-left value over all its cells (a question over its options). */
+        /* A merged range's top-left value over all its cells (a question over its options).
+         * Ranges never overlap in Excel, so a row's fills add up to at most its 16,384 cells;
+         * the budget stops overlapping ones (a crafted file) from costing ranges x columns. */
+        size_t budget = 4 * TS_XLSX_MAX_COLS;
         for (size_t i = 0; i < r->nmerges; i++) {
             merge *m = &r->merges[i];
             if (m->r1 > r->row || r->row > m->r2)
                 continue;
+            if (m->c2 - m->c1 + 1 > budget)
+                break;
+            budget -= m->c2 - m->c1 + 1;
             if (m->r1 == r->row && !m->val) {
                 m->val = ts_strndup(r->fields[m->c1 - 1].s, r->fields[m->c1 - 1].len);
                 if (!m->val)

@@ -338,6 +338,9 @@ static void test_damaged(void)
     T_CHECK(ts_xlsxreader_open_mem("", 0, "empty.xlsx", NULL, &err) == NULL && err.status == TS_E_DATA);
     T_CHECK(err.msg && strcmp(err.msg, "empty.xlsx: empty file, not an .xlsx workbook") == 0);
     ts_err_clear(&err);
+    T_CHECK(ts_xlsxreader_open(".", NULL, &err) == NULL && err.status == TS_E_NOINPUT); /* a folder */
+    T_CHECK(err.msg && strstr(err.msg, ".: cannot read: "));
+    ts_err_clear(&err);
     T_CHECK(ts_xlsxreader_close(NULL, &err) == TS_OK);
 }
 
