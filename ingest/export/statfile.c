@@ -6,8 +6,8 @@
  *     (the CSV export's names), labelled 「質問: 選択肢」 with value labels 0 非選択 / 1 選択;
  *   - the codebook's labels as variable and value labels (UTF-8; --labels=en: English);
  *   - missing codes (missing=yes and 非該当) as SPSS user-missing values, or in .dta as the
- *     extended missing values .a, .b, ... in ascending order of code, labelled; empty cells
- *     as system missing;
+ *     extended missing values .a, .b, ... in ascending order of code, labelled, with a note
+ *     per variable giving the codes behind the tags; empty cells as system missing;
  *   - the header's creation time fixed at 1970-01-01 00:00 UTC, so the same dataset always
  *     gives the same bytes (ReadStat would write the current time).
  * Nothing here prints except the warnings, on opt->warn. */
@@ -446,8 +446,28 @@ static void set_format(column *c, export_format f)
     readstat_variable_set_format(c->rv, fmt);
 }
 
+/* A .dta keeps a missing code's label on its tag but not the code: a note (_dta[noteN], Stata's
+ * `notes`) says which code each tag stands for, "age: .a = 999 無回答", so a reader can map
+ * them back. */
+static ts_status dta_note(readstat_writer_t *w, const column *c, const int32_t *m, size_t n, const export_options *opt)
+{
+    ts_strbuf note = TS_STRBUF_INIT;
+    ts_strbuf_printf(&note, "%s:", c->name);
+    for (size_t i = 0; i < n && i < DTA_TAGS; i++) {
+        long k = ts_var_code_index(c->v, m[i]);
+        ts_strbuf_printf(&note, "%s .%c = %d %s", i ? "," : "", (char)('a' + i), m[i],
+                         k >= 0 ? code_label(c->v, (size_t)k, opt) : "");
+    }
+    if (!note.data)
+        return TS_E_NOMEM;
+    readstat_add_note(w, note.data);
+    ts_strbuf_free(&note);
+    return TS_OK;
+}
+
 static ts_status add_variables(writing *W, const ts_dataset *ds, const export_options *opt, ts_err *err)
 {
+    ts_status st;
     for (size_t i = 0; i < W->ncols; i++) {
         column *c = &W->cols[i];
         const ts_var *v = c->v;
@@ -480,9 +500,13 @@ static ts_status add_variables(writing *W, const ts_dataset *ds, const export_op
             readstat_variable_set_display_width(c->rv, c->width < 40 ? (int)c->width : 40);
         if (opt->format != EXPORT_DTA)
             sav_missing(c->rv, v, ds, W->miss[i], W->nmiss[i], c->name, opt);
-        else if (W->nmiss[i] > DTA_TAGS)
-            warn(opt, "%s: %zu missing codes and Stata has 26 extended missing values (.a-.z): the codes from the "
-                      "27th on stay ordinary (labelled) values", c->name, W->nmiss[i]);
+        else {
+            if (W->nmiss[i] > DTA_TAGS)
+                warn(opt, "%s: %zu missing codes and Stata has 26 extended missing values (.a-.z): the codes from the "
+                          "27th on stay ordinary (labelled) values", c->name, W->nmiss[i]);
+            if (W->nmiss[i] > 0 && (st = dta_note(W->w, c, W->miss[i], W->nmiss[i], opt)) != TS_OK)
+                return ts_err_set(err, st, "out of memory");
+        }
     }
     return TS_OK;
 }

@@ -77,6 +77,10 @@ check "stat-out: .dta warns that a text is cut" \
     grep -qx 'tsunagari-export: warning: note: 1 answer longer than 2045 bytes, which a Stata str holds: cut to 2045 bytes' "$T/so.dta.err"
 check "stat-out: .dta renames long (reserved)" grep -qx 'tsunagari-export: warning: long is written as vlong (Stata reserves the name)' "$T/so.dta.err"
 
+# a .dta keeps a missing code's label on its tag, and its code in a note (_dta[noteN])
+check "skip: the .dta's notes give the code behind each tag" \
+    python3 -c "import sys; sys.exit(b'duration: .a = 8 \xe9\x9d\x9e\xe8\xa9\xb2\xe5\xbd\x93, .b = 9 \xe7\x84\xa1\xe5\x9b\x9e\xe7\xad\x94\x00' not in open('$T/skip.dta', 'rb').read())"
+
 # --labels=en, --file-label
 "$BIN/tsunagari-export" --format dta --labels=en -o "$T/en.dta" "$T/basic.tsd"
 "$BIN/tsunagari-export" --format sav --labels=en -o "$T/en.sav" "$T/basic.tsd"
