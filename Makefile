@@ -105,7 +105,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-read check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
@@ -126,6 +126,12 @@ check-plots: all
 check-export: all
 	@if tests/export/check-statfiles.sh $(BIN); then echo "PASS export-statfiles" >> $(RESULTS); \
 	 else echo "FAIL export-statfiles" >> $(RESULTS); exit 1; fi
+
+# SPSS and Stata files read as R's haven reads them: every value and value label of the
+# synthetic .sav, .zsav, .por and .dta fixtures, ingested with their embedded codebook (tests/stat/).
+check-read: all
+	@if tests/stat/check-read-stat.sh $(BIN); then echo "PASS read-stat" >> $(RESULTS); \
+	 else echo "FAIL read-stat" >> $(RESULTS); exit 1; fi
 
 # The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
 # fonts, a failing stage leaving no output folder (tests/report/).
@@ -241,7 +247,7 @@ check:
 
 check-one:
 	@mkdir -p $(BUILD) && rm -f $(RESULTS)
-	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-export check-privacy check-docs check-install $(CHECK_EXTRA)
+	$(MAKE) --no-print-directory all check-unit check-cases check-fuzz-replay check-oracle check-plots check-report check-export check-read check-privacy check-docs check-install $(CHECK_EXTRA)
 
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, weighting report, reproducibility record; the
