@@ -86,7 +86,8 @@ def read_raw(spec, header_rows):
                 carried = q.strip() or carried
                 names.append(" / ".join(p for p in (carried, o.strip()) if p))
         col = {n.strip(): i for i, n in enumerate(names)}
-        out += [(col, x) for x in r[header_rows:] if any(c.strip() for c in x)]
+        # a workbook's rows end at their last non-empty cell: pad them to the header
+        out += [(col, x + [""] * (len(names) - len(x))) for x in r[header_rows:] if any(c.strip() for c in x)]
     return out
 
 
