@@ -406,7 +406,8 @@ static readstat_label_set_t *label_set_for(writing *W, size_t i, const export_op
     if (c->opt >= 0) {
         if (i > 0 && W->cols[i - 1].v == v)
             return W->sets[i - 1];
-        readstat_label_set_t *s = readstat_add_label_set(W->w, READSTAT_TYPE_INT32, v->name);
+        /* named as its first column: a name Stata takes (the multi's own may be reserved) */
+        readstat_label_set_t *s = readstat_add_label_set(W->w, READSTAT_TYPE_INT32, c->name);
         int en = opt->values == EXPORT_LABELS_EN;
         readstat_label_int32_value(s, 0, en ? "not chosen" : "非選択");
         readstat_label_int32_value(s, 1, en ? "chosen" : "選択");
