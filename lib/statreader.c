@@ -129,12 +129,21 @@ static int abort_with(ts_statreader *r, ts_status st, const char *msg)
     return READSTAT_HANDLER_ABORT;
 }
 
+/* "2048 MiB", or "512 bytes" for a cap below a MiB (tests). */
+static void say_size(char *buf, size_t len, size_t n)
+{
+    if (n >= (size_t)1 << 20)
+        snprintf(buf, len, "%zu MiB", n >> 20);
+    else
+        snprintf(buf, len, "%zu bytes", n);
+}
+
 static int over_cap(ts_statreader *r, size_t more)
 {
     if (more > r->max_bytes || r->bytes > r->max_bytes - more) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "the data need more than %zu MiB of memory (the cap): too large to read",
-                 r->max_bytes >> 20);
+        char msg[160], cap[32];
+        say_size(cap, sizeof cap, r->max_bytes);
+        snprintf(msg, sizeof msg, "the data need more than %s of memory (the cap): too large to read", cap);
         abort_with(r, TS_E_DATA, msg);
         return 1;
     }
@@ -176,6 +185,8 @@ static ssize_t io_read(void *buf, size_t n, void *ctx)
     size_t left = r->size - r->pos;
     if (n > left)
         n = left;
+    if (n == 0)
+        return 0; /* ReadStat asks for 0 bytes into a NULL buffer (an empty string record) */
     memcpy(buf, r->data + r->pos, n);
     r->pos += n;
     return (ssize_t)n;
@@ -241,6 +252,19 @@ static ts_stat_datekind date_kind(const char *f, ts_stat_format fmt)
     return TS_STAT_NOT_DATE;
 }
 
+/* ReadStat 1.1.8 hands a .dta's label-set names over as the file's fixed-width fields, not
+ * always NUL-terminated (a full 129-byte name runs into the bytes after it: found by
+ * fuzz_statreader, kept as corpus/statreader/crash-dta-*). Read at most the field's width:
+ * in a variable's entry of <value_label_names> (LIST) or a value-label table's header. */
+static size_t dta_name_len(const ts_statreader *r, const char *s, int list)
+{
+    if (r->format != TS_STAT_DTA)
+        return strlen(s);
+    long v = r->format_version;
+    size_t width = list ? (v < 110 ? 9 : v < 118 ? 33 : 129) : (v < 105 ? 12 : v < 118 ? 33 : 129);
+    return strnlen(s, width);
+}
+
 static int on_variable(int index, readstat_variable_t *v, const char *val_labels, void *ctx)
 {
     ts_statreader *r = ctx;
@@ -261,7 +285,8 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
     r->var_sets[r->nvars] = NULL;
     const char *fmt = readstat_variable_get_format(v);
     if (!(x->name = keep_str(r, readstat_variable_get_name(v))) || !(x->label = keep_str(r, readstat_variable_get_label(v))) ||
-        !(x->format = keep_str(r, fmt)) || (val_labels && val_labels[0] && !(r->var_sets[r->nvars] = keep_str(r, val_labels))))
+        !(x->format = keep_str(r, fmt)) || (val_labels && val_labels[0] &&
+         !(r->var_sets[r->nvars] = keep_text(r, val_labels, dta_name_len(r, val_labels, 1)))))
         return abort_with(r, TS_E_NOMEM, "out of memory");
     x->is_string = readstat_variable_get_type_class(v) == READSTAT_TYPE_CLASS_STRING;
     x->date = x->is_string ? TS_STAT_NOT_DATE : date_kind(x->format, r->format);
@@ -392,17 +417,22 @@ static int on_value_label(const char *set_name, readstat_value_t value, const ch
     ts_statreader *r = ctx;
     if (!set_name)
         return READSTAT_HANDLER_OK;
-    label_set *s = find_set(r, set_name);
+    char *name = ts_strndup(set_name, dta_name_len(r, set_name, 0));
+    if (!name)
+        return abort_with(r, TS_E_NOMEM, "out of memory");
+    label_set *s = find_set(r, name);
     if (!s) {
         label_set *v = ts_grow(r->sets, &r->cap_sets, r->nsets + 1, sizeof *v, 16);
-        if (!v)
+        if (!v) {
+            free(name);
             return abort_with(r, TS_E_NOMEM, "out of memory");
+        }
         r->sets = v;
-        s = &r->sets[r->nsets];
+        s = &r->sets[r->nsets++];
         memset(s, 0, sizeof *s);
-        if (!(s->name = ts_strdup(set_name)))
-            return abort_with(r, TS_E_NOMEM, "out of memory");
-        r->nsets++;
+        s->name = name;
+    } else {
+        free(name);
     }
     if (s->n >= 100000)
         return abort_with(r, TS_E_DATA, "more than 100000 value labels in one set");
@@ -608,7 +638,9 @@ ts_statreader *ts_statreader_open(const char *path, const ts_statreader_opts *op
         if (b.len + got > cap) {
             fclose(f);
             ts_strbuf_free(&b);
-            ts_err_set(err, TS_E_DATA, "%s: larger than %zu MiB (the cap): too large to read", path, cap >> 20);
+            char say[32];
+            say_size(say, sizeof say, cap);
+            ts_err_set(err, TS_E_DATA, "%s: larger than %s (the cap): too large to read", path, say);
             return NULL;
         }
         if (ts_strbuf_append(&b, chunk, got) != 0) {
@@ -1404,15 +1436,16 @@ ts_status ts_statreader_codebook_csv(const ts_statreader *r, ts_strbuf *out, ts_
     /* names: the file's where the codebook accepts them, else v1, v2, ... */
     for (size_t i = 0; i < n; i++) {
         const char *nm = r->vars[i].name;
-        int dup = 0;
-        for (size_t j = 0; j < n; j++)
-            dup |= j != i && strcmp(r->vars[j].name, nm) == 0;
-        if (!nm[0]) {
-            p[i].kind = P_SKIP;
+        p[i].group_end = 0;
+        for (size_t j = 0; j < i && !p[i].group_end; j++)
+            if (strcmp(r->vars[j].name, nm) == 0)
+                p[i].group_end = j + 1; /* P_SKIP: the earlier variable of that name, 1-based */
+        if (nm[strspn(nm, " \t")] == '\0' || p[i].group_end) {
+            p[i].kind = P_SKIP; /* ingest finds a column by its name: a second one is unreachable */
             continue;
         }
         p[i].kind = P_NUMERIC; /* for name_taken; decided below */
-        if (valid_cb_name(nm) && !dup)
+        if (valid_cb_name(nm))
             snprintf(p[i].name, sizeof p[i].name, "%s", nm);
         else
             p[i].name[0] = 0;
@@ -1494,7 +1527,11 @@ ts_status ts_statreader_codebook_csv(const ts_statreader *r, ts_strbuf *out, ts_
         f[F_LABEL] = label_or(v);
         switch (p[i].kind) {
         case P_SKIP:
-            put_comment(&w, "# variable %zu has no name: left out", i + 1);
+            if (p[i].group_end)
+                put_comment(&w, "# variable %zu (%s) has the name of variable %zu: left out, as ingest finds a column by its name",
+                            i + 1, v->name, p[i].group_end);
+            else
+                put_comment(&w, "# variable %zu has no name (or only spaces): left out", i + 1);
             break;
         case P_ID:
             put_comment(&w, "# %s: id: %s, and every case has a distinct positive whole number", p[i].name,
