@@ -41,7 +41,9 @@ static const ts_schema_key SCHEMA[] = {
 
     K("input", "raw", TS_VAL_LIST, "FILE, FILE, ...", NULL, I | R,
       "the raw export, or several read as one dataset (a source variable says which)"),
-    K("input", "codebook", TS_VAL_FILE, NULL, NULL, I | R, "the codebook (docs/codebook.md)"),
+    K("input", "codebook", TS_VAL_LIST, "FILE, or embedded, or embedded, FILE", NULL, I | R,
+      "the codebook (docs/codebook.md); embedded: an SPSS/Stata raw file's own metadata, then FILE's derived variables"),
+    K("input", "sheet", TS_VAL_TEXT, NULL, NULL, I | R, "an .xlsx raw file's sheet (default: the first)"),
     KAL("input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R,
       "the raw file's encoding: one for all raw files, or one per file", "utf8, sjis, shift_jis, shift-jis, windows-31j, ms932", 1),
     KR("input", "header_rows", TS_VAL_INTEGER, "1..2", "1", I | R,

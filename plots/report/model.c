@@ -160,6 +160,24 @@ int rp_sources_ja(const rp_ctx *c, ts_strbuf *b)
     return 1;
 }
 
+int rp_embedded_codebook(const ts_manifest *m, char **derived)
+{
+    *derived = NULL;
+    const char *v = ts_manifest_get(m, "input", "codebook");
+    if (!v || strncmp(v, "embedded", 8) != 0 || (v[8] && v[8] != ',' && v[8] != ' '))
+        return 0;
+    const char *extra = strchr(v, ',');
+    if (extra) {
+        const char *a = extra + 1;
+        size_t len = strlen(a);
+        ts_trim(&a, &len);
+        char *one = ts_strndup(a, len);
+        *derived = one && *one ? ts_manifest_resolve(m, one) : NULL;
+        free(one);
+    }
+    return 1;
+}
+
 const char *rp_id_ja(const rp_ctx *c)
 {
     const char *id = rp_prov(c, "source.id");

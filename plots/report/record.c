@@ -193,7 +193,16 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "[inputs] SHA-256\n");
     put_file(fp, "manifest", c->manifest_rel);
     put_manifest_files(fp, c, "input.raw", "input", "raw");
-    put_manifest_file(fp, c, "input.codebook", "input", "codebook");
+    /* [input] codebook = embedded, FILE: the embedded part is in the raw file (listed above);
+     * FILE, when given, is listed; a plain codebook is listed as always */
+    char *derived = NULL;
+    if (rp_embedded_codebook(c->m, &derived)) {
+        if (derived)
+            put_file(fp, "input.codebook", derived);
+        free(derived);
+    } else {
+        put_manifest_file(fp, c, "input.codebook", "input", "codebook");
+    }
     put_manifest_file(fp, c, "input.expected_rejects", "input", "expected_rejects");
     put_manifest_file(fp, c, "design.frame", "design", "frame");
     put_manifest_file(fp, c, "nonresponse.frame", "nonresponse", "frame");

@@ -89,6 +89,9 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 rp_tab *rp_find_tab(rp_ctx *c, const char *id);
 /* The Japanese name of a [weighting] method (the design's is ts_design_describe_ja). */
 const char *rp_method_ja(const char *method);
+/* [input] codebook = embedded[, FILE] (docs/manifest.md): 1, with *DERIVED the resolved FILE
+ * (caller frees) or NULL; 0 for a plain codebook file (*DERIVED NULL). */
+int rp_embedded_codebook(const ts_manifest *m, char **derived);
 /* The input facts the cover and the xlsx's cover sheet say (ingest's provenance, docs/dataset-format.md):
  * several raw files — into B the files' labels and answers and the source variable, returning
  * nonzero (0 and B untouched for one file); the sentence on ids that are data row numbers

@@ -143,6 +143,29 @@ static int check_input_lists(const ts_manifest *m, const char *survey)
     return 65;
 }
 
+/* [input] codebook: a file, `embedded`, or `embedded, FILE` (docs/manifest.md). Returns 0 or 65
+ * (its message printed). */
+static int check_codebook_value(const ts_manifest *m, const char *survey)
+{
+    const char *v = ts_manifest_get(m, "input", "codebook");
+    const char *comma = strchr(v, ',');
+    const char *first = v;
+    size_t n = comma ? (size_t)(comma - v) : strlen(v);
+    ts_trim(&first, &n);
+    int embedded = n == 8 && memcmp(first, "embedded", 8) == 0;
+    const char *rest = comma ? comma + 1 : "";
+    size_t rn = strlen(rest);
+    ts_trim(&rest, &rn);
+    if ((comma && !embedded) || (comma && (rn == 0 || memchr(rest, ',', rn)))) {
+        fprintf(stderr,
+                "tsunagari-report: %s:%lu: [input] codebook: expected a codebook file, embedded (an SPSS or Stata raw "
+                "file's own metadata), or embedded, FILE (FILE adding derived variables), got \"%s\"\n",
+                survey, ts_manifest_line(m, "input", "codebook"), v);
+        return 65;
+    }
+    return 0;
+}
+
 /* The whole manifest against lib/schema.c once, before any stage runs: [survey], [input] and
  * [report] are read by no stage program, so nothing else would catch a misspelt key. Then
  * [input] raw and codebook, which ingest needs, and min_cell by the rule every stage applies
@@ -169,6 +192,8 @@ static int check_manifest(const char *survey)
         }
     }
     if ((rc = check_input_lists(m, survey)) != 0)
+        goto done;
+    if ((rc = check_codebook_value(m, survey)) != 0)
         goto done;
     if (ts_privacy_min_cell(m, &min_cell, &err) != TS_OK)
         rc = fail_msg(&err, NULL);
@@ -249,7 +274,11 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
         p = e ? e + 1 : a + len;
     }
     ts_strbuf_free(&item);
-    char *codebook = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "codebook"));
+    /* [input] codebook = embedded[, FILE]: ingest --embedded-codebook, and -c FILE when given */
+    char *codebook = NULL;
+    int embedded = rp_embedded_codebook(ctx->m, &codebook);
+    if (!embedded)
+        codebook = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "codebook"));
     const char *enc = rp_get(ctx, "input", "encoding", NULL);
     const char *mf = ctx->manifest_rel;
     int rc = 0;
@@ -265,7 +294,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     const char *title = rp_get(ctx, "survey", "title", NULL);
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
-         {"-c", codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
+         {"-c", embedded ? "" : codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
           enc, "--max-messages", "5", NULL},
          ".log/ingest", raw, nraw},
         {"weight", "tsunagari-weight",
@@ -295,8 +324,19 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     size_t na = 0;
     while (stages[0].args[na])
         na++;
+    if (embedded) {
+        /* [input] codebook = embedded[, FILE]: "--embedded-codebook" in place of "-c FILE", and
+         * "-c FILE" (the derived variables) after the other options */
+        stages[0].args[0] = "--embedded-codebook";
+        memmove(&stages[0].args[1], &stages[0].args[2], (na - 1) * sizeof stages[0].args[0]);
+        na--;
+        if (codebook) {
+            stages[0].args[na++] = "-c";
+            stages[0].args[na++] = codebook;
+        }
+    }
     static const char *const input_opts[][2] = {
-        {"header_rows", "--header-rows"}, {"id", "--id"}, {"ids", "--ids"}, {"sources", "--sources"},
+        {"sheet", "--sheet"}, {"header_rows", "--header-rows"}, {"id", "--id"}, {"ids", "--ids"}, {"sources", "--sources"},
         {"source_variable", "--source-variable"}, {"max_reject_rate", "--max-reject-rate"},
         {"max_item_warning_rate", "--max-item-warning-rate"}};
     for (size_t i = 0; i < sizeof input_opts / sizeof input_opts[0]; i++) {

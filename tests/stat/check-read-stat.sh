@@ -32,5 +32,18 @@ for f in tests/fixtures/spss-contractor/raw.sav tests/fixtures/stat/survey.sav t
     check "$f: every value is the one R reads" python3 "$HERE/compare.py" "$T/$n.R.csv" "$T/$n.ts.csv"
     check "$f: every value label is the one R reads" python3 "$HERE/compare.py" --labels "$T/$n.R.csv" "$T/$n.Rl.csv" "$T/$n.tsl.csv"
 done
+# The contractor's delivery through the whole report (survey.ini: [input] codebook = embedded,
+# derived.csv): its tables against R survey on the .sav as haven reads it (contractor-tables.R).
+cp -R tests/fixtures/spss-contractor "$T/sc"
+"$BIN/tsunagari-report" -q --with-microdata "$T/sc/survey.ini" -o "$T/sc/out" 2> "$T/sc.err"
+rc=$?
+check "spss-contractor: the report runs on the .sav with its embedded codebook and derived.csv" test "$rc" = 0
+[ "$rc" = 0 ] || sed 's/^/# /' "$T/sc.err"
+check "spss-contractor: ingest got --embedded-codebook and -c derived.csv" \
+    grep -q -- "--embedded-codebook .*-c ../derived.csv ../raw.sav" "$T/sc/out/reproducibility.txt"
+check "spss-contractor: the record lists derived.csv with its checksum" grep -q "^  input.codebook .*derived.csv" "$T/sc/out/reproducibility.txt"
+Rscript "$HERE/contractor-tables.R" tests/fixtures/spss-contractor/raw.sav "$T/sc/r.csv" 2> "$T/sc.Rerr"
+check "spss-contractor: every share, mean and SE is R survey's on the .sav" \
+    python3 "$HERE/tables-compare.py" "$T/sc/r.csv" "$T/sc/out/tables.csv"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

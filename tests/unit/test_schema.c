@@ -102,7 +102,8 @@ static void test_values(void)
     T_CHECK(!valid("input", "encoding", ", utf-8"));
     T_CHECK(valid("input", "header_rows", "1") && valid("input", "header_rows", "2"));
     T_CHECK(!valid("input", "header_rows", "0") && !valid("input", "header_rows", "3"));
-    T_CHECK(valid("input", "id", "row") && valid("input", "id", "column") && !valid("input", "id", "timestamp"));
+    T_CHECK(valid("input", "id", "row") && valid("input", "id", "column") && valid("input", "id", "timestamp") &&
+            !valid("input", "id", "birthday"));
     T_CHECK(valid("input", "source_variable", "school") && !valid("input", "source_variable", "学校"));
     /* [report] microdata_formats: a list of csv, sav, dta (issue #14) */
     T_CHECK(valid("report", "microdata_formats", "csv, sav, dta") && valid("report", "microdata_formats", "sav"));
