@@ -13,6 +13,11 @@ struct ts_rawreader {
     ts_statreader *stat;
 };
 
+/* Stata's missing values .a-.z as codes (-1001 for .a down), which the embedded codebook
+ * declares missing=yes for every numeric variable: an integer age with .b is then a missing
+ * answer, as Stata means it, not an item warning for a cell that is no number. */
+static const ts_statreader_opts STAT_OPTIONS = {TS_STAT_AUTO, NULL, 0, 1};
+
 static int has_suffix(const char *name, const char *suffix)
 {
     size_t n = name ? strlen(name) : 0, k = strlen(suffix);
@@ -102,7 +107,7 @@ ts_rawreader *ts_rawreader_open(const char *path, const ts_raw_options *opt, ts_
         return opened(kind, ts_xlsxreader_open(path, &xo, err), err);
     }
     if (kind == TS_RAW_STAT)
-        return opened(kind, ts_statreader_open(path, NULL, err), err);
+        return opened(kind, ts_statreader_open(path, &STAT_OPTIONS, err), err);
     return opened(kind, ts_csvreader_open(path, o.encoding, err), err);
 }
 
@@ -118,7 +123,7 @@ ts_rawreader *ts_rawreader_open_mem(const void *data, size_t n, const char *name
         return opened(kind, ts_xlsxreader_open_mem(data, n, name, &xo, err), err);
     }
     if (kind == TS_RAW_STAT)
-        return opened(kind, ts_statreader_open_mem(data, n, name, NULL, err), err);
+        return opened(kind, ts_statreader_open_mem(data, n, name, &STAT_OPTIONS, err), err);
     return opened(kind, ts_csvreader_open_mem(data, n, name, o.encoding, err), err);
 }
 
