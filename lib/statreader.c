@@ -68,6 +68,7 @@ struct ts_statreader {
     ts_status fail;            /* set by a callback that aborts the parse */
     char fail_msg[160];
     char rs_msg[256];          /* ReadStat's last error-handler message */
+    char probe_enc[64];        /* a .sav's encoding, as the probe parse found it */
 
     /* handing out */
     size_t expect;
@@ -213,8 +214,10 @@ static int on_metadata(readstat_metadata_t *m, void *ctx)
 {
     ts_statreader *r = ctx;
     r->format_version = readstat_get_file_format_version(m);
-    if (!(r->file_label = keep_str(r, readstat_get_file_label(m))) ||
-        !(r->encoding = keep_str(r, readstat_get_file_encoding(m))))
+    const char *enc = readstat_get_file_encoding(m);
+    if (enc && strcmp(enc, "UTF8") == 0)
+        enc = "UTF-8"; /* our alias (sav_encoding): the file says UTF-8 */
+    if (!(r->file_label = keep_str(r, readstat_get_file_label(m))) || !(r->encoding = keep_str(r, enc)))
         return abort_with(r, TS_E_NOMEM, "out of memory");
     return READSTAT_HANDLER_OK;
 }
@@ -456,6 +459,8 @@ static int on_value_label(const char *set_name, readstat_value_t value, const ch
         return READSTAT_HANDLER_OK;
     } else {
         l->value = readstat_double_value(value);
+        if (isnan(l->value))
+            return READSTAT_HANDLER_OK; /* a label of NaN labels nothing a cell can hold */
     }
     s->n++;
     return READSTAT_HANDLER_OK;
@@ -541,25 +546,68 @@ static void free_reader(ts_statreader *r)
     free(r);
 }
 
-/* The parse proper, over r->data. */
-static ts_status parse(ts_statreader *r, const ts_statreader_opts *opts, ts_err *err)
+static readstat_parser_t *new_parser(ts_statreader *r)
 {
     readstat_parser_t *p = readstat_parser_init();
     if (!p)
-        return nomem(err);
+        return NULL;
     readstat_set_open_handler(p, io_open);
     readstat_set_close_handler(p, io_close);
     readstat_set_seek_handler(p, io_seek);
     readstat_set_read_handler(p, io_read);
     readstat_set_update_handler(p, io_update);
     readstat_set_io_ctx(p, r);
+    readstat_set_error_handler(p, on_error);
+    return p;
+}
+
+static int on_probe_metadata(readstat_metadata_t *m, void *ctx)
+{
+    ts_statreader *r = ctx;
+    const char *e = readstat_get_file_encoding(m);
+    snprintf(r->probe_enc, sizeof r->probe_enc, "%s", e ? e : "");
+    return READSTAT_HANDLER_ABORT; /* the dictionary is read: that is all the probe wants */
+}
+
+static int is_utf8_name(const char *e) { return strcasecmp(e, "UTF-8") == 0 || strcasecmp(e, "UTF8") == 0; }
+
+/* The encoding to give ReadStat for a .sav. ReadStat 1.1.8 (Debian's) overflows a buffer on a
+ * UTF-8 .sav whose very long string has a segment of NUL bytes (it skips NULs in UTF-8 files
+ * only, and then counts a segment's length below zero: ReadStat issue #285, fixed after
+ * 1.1.8; kept as corpus/statreader/crash-sav-vls-nul-segment). A probe parse reads the
+ * dictionary alone; when the file is UTF-8 the real parse names it "UTF8" — the same
+ * conversion through iconv, without that path — so a NUL ends a string instead. */
+static const char *sav_encoding(ts_statreader *r, const char *given)
+{
+    if (!given) {
+        readstat_parser_t *p = new_parser(r);
+        if (!p)
+            return NULL;
+        readstat_set_metadata_handler(p, on_probe_metadata);
+        r->probe_enc[0] = 0;
+        readstat_parse_sav(p, r->name, r);
+        readstat_parser_free(p);
+        r->rs_msg[0] = 0;
+        given = r->probe_enc;
+    }
+    return is_utf8_name(given) ? "UTF8" : given[0] ? given : NULL;
+}
+
+/* The parse proper, over r->data. */
+static ts_status parse(ts_statreader *r, const ts_statreader_opts *opts, ts_err *err)
+{
+    const char *enc = opts && opts->encoding && opts->encoding[0] ? opts->encoding : NULL;
+    if (r->format == TS_STAT_SAV || r->format == TS_STAT_ZSAV)
+        enc = sav_encoding(r, enc);
+    readstat_parser_t *p = new_parser(r);
+    if (!p)
+        return nomem(err);
     readstat_set_metadata_handler(p, on_metadata);
     readstat_set_variable_handler(p, on_variable);
     readstat_set_value_handler(p, on_value);
     readstat_set_value_label_handler(p, on_value_label);
-    readstat_set_error_handler(p, on_error);
-    if (opts && opts->encoding && opts->encoding[0])
-        readstat_set_file_character_encoding(p, opts->encoding);
+    if (enc)
+        readstat_set_file_character_encoding(p, enc);
     readstat_error_t rc;
     switch (r->format) {
     case TS_STAT_POR: rc = readstat_parse_por(p, r->name, r); break;
@@ -625,7 +673,8 @@ ts_statreader *ts_statreader_open_mem(const void *data, size_t n, const char *na
 
 ts_statreader *ts_statreader_open(const char *path, const ts_statreader_opts *opts, ts_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         ts_err_set(err, TS_E_NOINPUT, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
@@ -636,7 +685,8 @@ ts_statreader *ts_statreader_open(const char *path, const ts_statreader_opts *op
     size_t got;
     while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (b.len + got > cap) {
-            fclose(f);
+            if (!is_stdin)
+                fclose(f);
             ts_strbuf_free(&b);
             char say[32];
             say_size(say, sizeof say, cap);
@@ -644,14 +694,16 @@ ts_statreader *ts_statreader_open(const char *path, const ts_statreader_opts *op
             return NULL;
         }
         if (ts_strbuf_append(&b, chunk, got) != 0) {
-            fclose(f);
+            if (!is_stdin)
+                fclose(f);
             ts_strbuf_free(&b);
             nomem(err);
             return NULL;
         }
     }
     int bad = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (bad) {
         ts_strbuf_free(&b);
         ts_err_set(err, TS_E_IO, "%s: read error", path);
@@ -943,6 +995,17 @@ static int stat_var(const ts_statreader *r, size_t col, vstat *s)
     double *ids = s->id_ok ? malloc(r->nrows * sizeof *ids) : NULL;
     if (s->id_ok && !ids)
         return -1;
+    /* the labelled values, sorted: a lookup per cell must not scan a thousand labels */
+    double *lv = malloc((v->nlabels ? v->nlabels : 1) * sizeof *lv);
+    size_t nlv = 0;
+    if (!lv) {
+        free(ids);
+        return -1;
+    }
+    for (size_t i = 0; i < v->nlabels; i++)
+        if (!v->labels[i].svalue && !v->labels[i].tag)
+            lv[nlv++] = v->labels[i].value;
+    qsort(lv, nlv, sizeof *lv, cmp_double);
     for (size_t row = 0; row < r->nrows; row++) {
         size_t at = row * r->nvars + col;
         unsigned char k = r->kinds[at];
@@ -971,7 +1034,7 @@ static int stat_var(const ts_statreader *r, size_t col, vstat *s)
             s->whole = 0;
         if (d != 0 && d != 1)
             s->only01 = 0;
-        if (!label_of_value(v, d)) {
+        if (!bsearch(&d, lv, nlv, sizeof *lv, cmp_double)) {
             if (s->nunlabelled < 3) {
                 int dup = 0;
                 for (size_t i = 0; i < s->nunlabelled; i++)
@@ -992,6 +1055,7 @@ static int stat_var(const ts_statreader *r, size_t col, vstat *s)
                 s->id_ok = 0;
     }
     free(ids);
+    free(lv);
     return 0;
 }
 

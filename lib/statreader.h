@@ -90,7 +90,7 @@ typedef struct ts_stat_var {
 
 typedef struct ts_statreader ts_statreader;
 
-/* Open and parse the file at PATH whole. OPTS may be NULL (all defaults). The caller closes
+/* Open and parse the file at PATH ("-" for stdin) whole. OPTS may be NULL (all defaults). The caller closes
  * the result with ts_statreader_close(). Returns NULL and sets ERR: TS_E_NOINPUT when it
  * cannot be opened, TS_E_DATA ("PATH: not a valid SPSS .sav file: <ReadStat's reason>") when
  * it is damaged, truncated or of no known format, or over the memory cap. */

@@ -440,6 +440,50 @@ static void test_damaged(void)
     free(sav);
 }
 
+/* ReadStat 1.1.8 overflows a buffer on a UTF-8 .sav whose very long string has a segment of
+ * NUL bytes (its issue #285); statreader names the encoding so that path is not taken. */
+static void test_vls_nul_segment(void)
+{
+    size_t n;
+    char *sav = slurp(FIX "long-string.sav", &n);
+    T_CHECK(sav != NULL);
+    if (!sav)
+        return;
+    /* the data follow the dictionary's end: record type 999, then a zero */
+    static const char end[8] = {(char)0xe7, 0x03, 0, 0, 0, 0, 0, 0};
+    size_t at = 0;
+    while (at + 8 <= n && memcmp(sav + at, end, 8) != 0)
+        at++;
+    T_CHECK(at + 8 + 8 + 256 <= n);
+    if (at + 8 + 8 + 256 > n) {
+        free(sav);
+        return;
+    }
+    ts_err err = TS_ERR_INIT;
+    ts_statreader *r = ts_statreader_open_mem(sav, n, "long-string.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (r) {
+        static rows x;
+        read_all(r, &x);
+        T_CHECK(x.n == 3 && x.cell[1][1] && strlen(x.cell[1][1]) == 300 && strcmp(x.cell[2][1], "short") == 0);
+        free_rows(&x);
+        ts_statreader_close(r, NULL);
+    }
+    memset(sav + at + 8 + 8, 0, 256); /* case 1: the id, then the string's first segment */
+    r = ts_statreader_open_mem(sav, n, "long-string.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (r) {
+        static rows x;
+        read_all(r, &x);
+        T_CHECK(x.n == 3 && strcmp(x.cell[1][1], "") == 0 && strcmp(x.cell[2][1], "short") == 0);
+        T_CHECK_STR(ts_statreader_encoding(r), "UTF-8");
+        free_rows(&x);
+        ts_statreader_close(r, NULL);
+    }
+    ts_err_clear(&err);
+    free(sav);
+}
+
 static void test_sniff(void)
 {
     T_CHECK(ts_statreader_sniff("$FL2xxxx", 8, NULL) == TS_STAT_SAV);
@@ -517,6 +561,7 @@ int main(void)
     test_por();
     test_damaged();
     test_sniff();
+    test_vls_nul_segment();
     test_expect_fields();
     test_contractor();
     T_DONE();
