@@ -369,7 +369,10 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
     if ((size_t)obs >= r->nrows)
         r->nrows = (size_t)obs + 1;
     size_t at = (size_t)obs * r->nvars + (size_t)vi;
-    if (readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING) {
+    int is_string = readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING;
+    if (is_string != r->vars[vi].is_string)
+        return abort_with(r, TS_E_DATA, "a value whose type is not its variable's");
+    if (is_string) {
         const char *s = readstat_string_value(value);
         size_t n = s ? strlen(s) : 0;
         if (over_cap(r, n + 1))
@@ -1059,6 +1062,44 @@ static int stat_var(const ts_statreader *r, size_t col, vstat *s)
     return 0;
 }
 
+/* S as a code: an optional minus and digits only, within ±2147483647. */
+static int code_text(const char *s, double *out)
+{
+    const char *p = s + (*s == '-');
+    if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 10)
+        return 0;
+    double d = strtod(s, NULL);
+    if (fabs(d) > 2147483647.0)
+        return 0;
+    *out = d;
+    return 1;
+}
+
+/* A string variable whose value labels all have code-like values ("1" 男性, "2" 女性) and whose
+ * non-empty cells are all labelled: a single choice with string storage. */
+static int string_codes(const ts_statreader *r, size_t col)
+{
+    const ts_stat_var *v = &r->vars[col];
+    double d;
+    if (!v->is_string || v->nlabels == 0 || v->nlabels > MAX_CODES)
+        return 0;
+    for (size_t i = 0; i < v->nlabels; i++)
+        if (!v->labels[i].svalue || !code_text(v->labels[i].svalue, &d))
+            return 0;
+    for (size_t row = 0; row < r->nrows; row++) {
+        size_t at = row * r->nvars + col;
+        const char *c = r->pool.data + r->cells[at].off;
+        if (r->kinds[at] != CELL_VALUE || !*c)
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < v->nlabels && !found; i++)
+            found = strcmp(v->labels[i].svalue, c) == 0;
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 static int valid_cb_name(const char *s)
 {
     size_t n = strlen(s);
@@ -1604,6 +1645,28 @@ ts_status ts_statreader_codebook_csv(const ts_statreader *r, ts_strbuf *out, ts_
             put_row(&w, f);
             break;
         case P_TEXT:
+            if (string_codes(r, i)) {
+                put_comment(&w, "# %s: single: a string variable whose %zu value labels all have codes as values, "
+                                "every value in the data labelled",
+                            p[i].name, v->nlabels);
+                f[F_TYPE] = "single";
+                put_row(&w, f);
+                for (size_t j = 0; j < v->nlabels; j++) {
+                    double c;
+                    int dup = 0;
+                    code_text(v->labels[j].svalue, &c);
+                    for (size_t k = 0; k < j; k++) {
+                        double e;
+                        dup |= code_text(v->labels[k].svalue, &e) && e == c;
+                    }
+                    int miss = 0;
+                    for (size_t k = 0; k < v->nmissing; k++)
+                        miss |= v->missing[k].slo && strcmp(v->missing[k].slo, v->labels[j].svalue) == 0;
+                    if (!dup)
+                        put_code(&w, c, v->labels[j].text[0] ? v->labels[j].text : "(no label)", miss ? "yes" : NULL, NULL, NULL);
+                }
+                break;
+            }
             put_comment(&w, "# %s: text: a string variable%s; free text is not kept (keep=yes keeps it in the dataset, never in tables)",
                         p[i].name, v->nlabels ? " (its value labels are left out)" : "");
             f[F_TYPE] = "text";

@@ -484,6 +484,29 @@ static void test_vls_nul_segment(void)
     free(sav);
 }
 
+/* Codes stored as strings, labelled: a single choice all the same. */
+static void test_string_codes(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_statreader *r = ts_statreader_open(FIX "string-codes.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (!r)
+        return;
+    const ts_stat_var *sex = var_named(r, "sex");
+    T_CHECK(sex && sex->is_string && sex->nlabels == 3 && sex->nmissing == 1 && strcmp(sex->missing[0].slo, "9") == 0);
+    static rows x;
+    read_all(r, &x);
+    T_CHECK_STR(cellv(&x, 3, "sex"), "9");
+    ts_codebook *cb = embedded(r, NULL);
+    const ts_cbvar *v;
+    T_CHECK(cb && (v = cbvar(cb, "sex")) && v->kind == TS_CB_SINGLE && has_code(v->def, 9, 1) && has_code(v->def, 2, 0));
+    if (cb)
+        check_rows_against(cb, &x);
+    ts_codebook_free(cb);
+    free_rows(&x);
+    ts_statreader_close(r, &err);
+}
+
 static void test_sniff(void)
 {
     T_CHECK(ts_statreader_sniff("$FL2xxxx", 8, NULL) == TS_STAT_SAV);
@@ -561,6 +584,7 @@ int main(void)
     test_por();
     test_damaged();
     test_sniff();
+    test_string_codes();
     test_vls_nul_segment();
     test_expect_fields();
     test_contractor();
