@@ -1568,8 +1568,8 @@ ts_status ts_statreader_codebook_csv(const ts_statreader *r, ts_strbuf *out, ts_
     for (size_t i = 0; i < n && id < 0; i++)
         if (p[i].kind != P_SKIP && id_like(r->vars[i].name) && p[i].st.id_ok)
             id = (long)i;
-    if (id < 0 && n > 0 && p[0].kind != P_SKIP && p[0].st.id_ok)
-        id = 0;
+    if (id < 0 && n > 0 && p[0].kind != P_SKIP && p[0].st.id_ok && r->vars[0].nlabels == 0)
+        id = 0; /* (a first variable with value labels is a question, whatever its values) */
     if (id >= 0)
         p[id].kind = P_ID;
     /* the rest */

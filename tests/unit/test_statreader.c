@@ -507,6 +507,26 @@ static void test_string_codes(void)
     ts_statreader_close(r, &err);
 }
 
+/* No variable is an id: the codebook names one for --id row, as tsunagari-codebook draft does. */
+static void test_no_id(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_statreader *r = ts_statreader_open(FIX "no-id.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (!r)
+        return;
+    char *text = NULL;
+    ts_codebook *cb = embedded(r, &text);
+    const ts_cbvar *v;
+    T_CHECK(cb && (v = cbvar(cb, "id")) && v->kind == TS_CB_ID && strcmp(v->column, "(data row number: --id row)") == 0);
+    T_CHECK(cb && (v = cbvar(cb, "q1")) && v->kind == TS_CB_SINGLE);
+    T_CHECK(cb && (v = cbvar(cb, "score")) && v->kind == TS_CB_INTEGER);
+    T_CHECK(text && strstr(text, "--id row"));
+    free(text);
+    ts_codebook_free(cb);
+    ts_statreader_close(r, &err);
+}
+
 static void test_sniff(void)
 {
     T_CHECK(ts_statreader_sniff("$FL2xxxx", 8, NULL) == TS_STAT_SAV);
@@ -585,6 +605,7 @@ int main(void)
     test_damaged();
     test_sniff();
     test_string_codes();
+    test_no_id();
     test_vls_nul_segment();
     test_expect_fields();
     test_contractor();
