@@ -24,8 +24,8 @@ enum {
     MAX_SST_BYTES = 1 << 29,               /* all shared strings together (offsets are 32-bit) */
     MAX_SST_COUNT = 1 << 24,               /* 64 MiB of offsets */
     MAX_STYLES = 1 << 16,                  /* cell formats (Excel allows 64,000) */
-    MAX_RELS = 1 << 16,
-    MAX_SHEETS = 1 << 16,
+    MAX_RELS = 1 << 13,                    /* a workbook's parts; sheets are looked up among */
+    MAX_SHEETS = 1 << 12,                  /* them one by one, so both stay small */
     MAX_MERGES = 1 << 20,                  /* 16 MiB of ranges */
     MAX_ROW_BYTES = 16 * TS_CSV_MAX_FIELD, /* one row's cells together */
     ATTR_CAP = 32                          /* a cell's r, t or s attribute */
