@@ -178,6 +178,8 @@ static ts_status part_fail(part *p, ts_err *err)
     if (p->too_big)
         return ts_err_set(err, TS_E_DATA, "%s: %s: more than 4 GiB of XML once unpacked: no spreadsheet export is that big (a zip bomb?)",
                           p->book, p->path);
+    if (p->nread == 0)
+        return ts_err_set(err, TS_E_DATA, "%s: %s: the part is empty: damaged workbook", p->book, p->path);
     if (p->doctype)
         return ts_err_set(err, TS_E_DATA, "%s: %s: a DOCTYPE, which no Excel part has: refused", p->book, p->path);
     if (p->xml_failed)
@@ -1059,7 +1061,7 @@ static int scan_merges(ts_xlsxreader *r, const char *path, ts_err *err)
             rc = -1;
             break;
         }
-    if (n < 0) {
+    if (n < 0 || (rc == 0 && p.nread == 0)) { /* a damaged part, or an empty one */
         part_fail(&p, err);
         rc = -1;
     }

@@ -319,6 +319,7 @@ static void test_damaged(void)
     check_refused("truncated.xlsx", NULL, TS_E_DATA, "truncated?");
     check_refused("no-workbook.xlsx", NULL, TS_E_DATA, "no workbook part (xl/workbook.xml)");
     check_refused("crc.xlsx", NULL, TS_E_DATA, "xl/worksheets/sheet1.xml: CRC error");
+    check_refused("empty-sheet.xlsx", NULL, TS_E_DATA, "xl/worksheets/sheet1.xml: the part is empty");
     check_refused("nonexistent.xlsx", NULL, TS_E_NOINPUT, "cannot open");
 
     /* a sheet whose XML breaks after three rows: an error, never an end (libxml2 parses
