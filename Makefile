@@ -39,6 +39,8 @@ EXPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/export/*.c))
 CODEBOOK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard ingest/codebook/*.c))
 WEIGHT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/weight/*.c))
 TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
+# tsunagari-model fits survey-weighted regression models (stats/model/, lib/glm).
+MODEL_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/model/*.c))
 PLOT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/*.c))
 # Charts draw with cairo and find Japanese fonts with fontconfig (cairo-ft).
 PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
@@ -46,7 +48,7 @@ PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
 REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/report/*.c))
 
 PROGRAMS := $(BIN)/tsunagari-ingest $(BIN)/tsunagari-export $(if $(CODEBOOK_OBJ),$(BIN)/tsunagari-codebook) \
-            $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab \
+            $(BIN)/tsunagari-weight $(BIN)/tsunagari-tab $(if $(MODEL_OBJ),$(BIN)/tsunagari-model) \
             $(if $(PLOT_OBJ),$(BIN)/tsunagari-plot) $(if $(REPORT_OBJ),$(BIN)/tsunagari-report)
 
 .DEFAULT_GOAL := all
@@ -81,6 +83,10 @@ $(BIN)/tsunagari-weight: $(WEIGHT_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BIN)/tsunagari-tab: $(TAB_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BIN)/tsunagari-model: $(MODEL_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -170,12 +176,14 @@ check-oracle: $(PROGRAMS)
 	@tests/oracle/weight/run-c.sh $(BIN)
 	@tests/oracle/tab/run-c.sh $(BIN)
 	@tests/oracle/matrix/run-c.sh $(BIN)
+	@tests/oracle/model/run-c.sh $(BIN)
 
 # ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
 check-oracle-live:
 	@sh tests/oracle/weight/check-live.sh
 	@sh tests/oracle/tab/check-live.sh
 	@sh tests/oracle/matrix/check-live.sh
+	@sh tests/oracle/model/check-live.sh
 	@sh tests/oracle/cases-live.sh
 
 # The Monte Carlo coverage test: 1,000 Saitama samples drawn from the synthetic population,
@@ -273,4 +281,4 @@ include install.mk
 clean:
 	rm -rf build build-san bin bin-san out
 
--include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d) $(PLOT_OBJ:.o=.d) $(REPORT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(INGEST_OBJ:.o=.d) $(EXPORT_OBJ:.o=.d) $(WEIGHT_OBJ:.o=.d) $(TAB_OBJ:.o=.d) $(MODEL_OBJ:.o=.d) $(PLOT_OBJ:.o=.d) $(REPORT_OBJ:.o=.d)

@@ -14,6 +14,7 @@
 #define T TS_STAGE_TAB
 #define P TS_STAGE_PLOT
 #define R TS_STAGE_REPORT
+#define M TS_STAGE_MODEL
 /* ranges (ts_schema_range), as `values` writes them */
 #define GT(a) {1, 0, 1, 0, a, 0}
 #define GE(a) {1, 0, 0, 0, a, 0}
@@ -112,6 +113,14 @@ static const ts_schema_key SCHEMA[] = {
     K("table.", "weighted", TS_VAL_YESNO, NULL, "yes", T, "no: respondents as counted"),
     K("table.", "test", TS_VAL_ENUM, "rao-scott, none", NULL, T, "none leaves out the Rao-Scott tests"),
 
+    K("model.", "outcome", TS_VAL_VARIABLE, NULL, NULL, M, "the outcome: a number (linear) or a single choice (logistic)"),
+    K("model.", "predictors", TS_VAL_LIST, NULL, NULL, M, "numbers as they are, single choices as factors (first code the reference)"),
+    K("model.", "family", TS_VAL_ENUM, "linear, logistic", "linear", M, "linear (svyglm gaussian) or logistic (quasibinomial)"),
+    K("model.", "outcome_codes", TS_VAL_LIST, NULL, NULL, M, "logistic: the codes of the outcome that count as 1"),
+    K("model.", "domain", TS_VAL_TEXT, "VAR: CODE, CODE, ...", NULL, M, "fit within the respondents whose VAR is one of the codes"),
+    K("model.", "weighted", TS_VAL_YESNO, NULL, "yes", M, "no: respondents as counted"),
+    KR("model.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", M, "confidence level of the intervals", OPEN(0, 1)),
+
     K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare", NULL, P | R, "the kind of chart"),
     K("chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"),
     K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up"),
@@ -137,6 +146,7 @@ static const ts_schema_key SCHEMA[] = {
 #undef T
 #undef P
 #undef R
+#undef M
 #undef GT
 #undef GE
 #undef OPEN

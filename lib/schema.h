@@ -18,7 +18,8 @@ enum {
     TS_STAGE_TAB = 1u << 2,
     TS_STAGE_PLOT = 1u << 3,
     TS_STAGE_REPORT = 1u << 4,
-    TS_STAGE_ALL = (1u << 5) - 1
+    TS_STAGE_MODEL = 1u << 5,
+    TS_STAGE_ALL = (1u << 6) - 1
 };
 
 typedef enum {

@@ -1,0 +1,503 @@
+/* glm.c — see glm.h. The fit is R's glm.fit (R 4.2, src/library/stats/R/glm.R) step for step,
+ * so that it stops on the same iterate as R: the same starting values (binomial's
+ * mustart = (w·y + 0.5)/(w + 1), gaussian's mustart = y), the same working responses and
+ * weights, the same clamped logit (R's C logit_linkinv and logit_mu_eta, family.c), the same
+ * test |dev − dev_old|/(|dev| + 0.1) < epsilon. The prior weights are the survey weights scaled
+ * to mean 1 over the design's rows, as svyglm(rescale = TRUE) does (survey 4.1,
+ * svyglm.survey.design: (1/prob)/mean(1/prob)) — the scale moves the starting values, so the
+ * iterates, and so the last digits, depend on it.
+ * The variance is survey's svy.varcoef: the estimating-function influences
+ * x_i · r_i · w_i (r the working residual at the fitted values, w the working weights of the
+ * last iteration) times (X'WX)^-1 (summary.glm's cov.unscaled from the same QR), then
+ * svyrecvar (ts_sample_vcov) — Binder (1983), Lumley (2010) §5.2. */
+#include "glm.h"
+
+#include <float.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+void ts_glm_fit_free(ts_glm_fit *f)
+{
+    if (!f)
+        return;
+    free(f->col_pred);
+    free(f->col_level);
+    free(f->beta);
+    free(f->se);
+    free(f->t);
+    free(f->pval);
+    free(f->lo);
+    free(f->hi);
+    free(f->vcov);
+    free(f->ref_level);
+    free(f->tests);
+    free(f);
+}
+
+/* R's logit link in family.c: eta beyond ±30 is clamped so that mu stays inside (0, 1). */
+static double logit_linkinv(double eta)
+{
+    double tmp = eta < -30 ? DBL_EPSILON : eta > 30 ? 1 / DBL_EPSILON : exp(eta);
+    return tmp / (1 + tmp);
+}
+
+static double logit_mu_eta(double eta)
+{
+    double opexp = 1 + exp(eta);
+    return eta > 30 || eta < -30 ? DBL_EPSILON : exp(eta) / (opexp * opexp);
+}
+
+static double ylogy(double y, double mu) { return y != 0 ? y * log(y / mu) : 0; }
+
+/* The deviance of the fit: binomial's 2·Σ w (y log(y/mu) + (1−y) log((1−y)/(1−mu))), gaussian's
+ * Σ w (y − mu)². */
+static double deviance(ts_glm_family fam, const double *y, const double *mu, const double *pw, size_t n)
+{
+    double dev = 0;
+    for (size_t i = 0; i < n; i++)
+        dev += fam == TS_GLM_LOGISTIC ? 2 * pw[i] * (ylogy(y[i], mu[i]) + ylogy(1 - y[i], 1 - mu[i]))
+                                      : pw[i] * (y[i] - mu[i]) * (y[i] - mu[i]);
+    return dev;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The outcome of row I as 0..1 (logistic) or a number; NaN when missing. */
+static double outcome_value(const ts_glm_spec *s, size_t i)
+{
+    const ts_var *v = s->outcome;
+    if (ts_var_is_missing(v, i))
+        return NAN;
+    if (v->type == TS_VAR_SINGLE) {
+        int64_t c = ts_var_int(v, i);
+        for (size_t k = 0; k < s->noutcome_codes; k++)
+            if (c == s->outcome_codes[k])
+                return 1;
+        return 0;
+    }
+    return ts_var_num(v, i);
+}
+
+/* Everything one fit allocates, freed in one place. */
+typedef struct work {
+    unsigned char *used;
+    size_t *row;        /* used rows, in order */
+    double *x, *y, *pw, *eta, *mu, *wt, *beta, *u, *z;
+    int32_t **levels;   /* per factor predictor: its levels */
+    size_t *nlevels;
+    gsl_matrix *a;
+    gsl_vector *tau, *b, *coef, *res;
+} work;
+
+static void work_free(work *w, size_t npred)
+{
+    free(w->used);
+    free(w->row);
+    free(w->x);
+    free(w->y);
+    free(w->pw);
+    free(w->eta);
+    free(w->mu);
+    free(w->wt);
+    free(w->beta);
+    free(w->u);
+    free(w->z);
+    for (size_t k = 0; w->levels && k < npred; k++)
+        free(w->levels[k]);
+    free(w->levels);
+    free(w->nlevels);
+    if (w->a)
+        gsl_matrix_free(w->a);
+    if (w->tau)
+        gsl_vector_free(w->tau);
+    if (w->b)
+        gsl_vector_free(w->b);
+    if (w->coef)
+        gsl_vector_free(w->coef);
+    if (w->res)
+        gsl_vector_free(w->res);
+}
+
+static ts_status fail_about(int *about, int what, ts_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static ts_status fail_about(int *about, int what, ts_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ts_err_vset(err, TS_E_DATA, fmt, ap);
+    va_end(ap);
+    if (about)
+        *about = what;
+    return TS_E_DATA;
+}
+
+static const char *level_label(const ts_var *v, int32_t code)
+{
+    long i = ts_var_code_index(v, code);
+    return i >= 0 ? v->codes[i].label : "";
+}
+
+/* One weighted least-squares step (R's Cdqrls): the QR of diag(sw)·X and the coefficients of
+ * diag(sw)·z on it into W->coef. Returns the first column whose R_jj is negligible (rank
+ * deficiency at Cdqrls's tolerance min(1e-7, epsilon/1000) relative to the column's norm, no
+ * pivoting: R would pivot it out and give NA), or P when X has full rank. */
+static size_t wls(work *w, size_t n, size_t p, const double *sw, const double *zz)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p; j++)
+            gsl_matrix_set(w->a, i, j, sw[i] * w->x[i * p + j]);
+        gsl_vector_set(w->b, i, sw[i] * zz[i]);
+    }
+    double *norm = w->beta; /* scratch: the column norms */
+    for (size_t j = 0; j < p; j++) {
+        gsl_vector_view c = gsl_matrix_column(w->a, j);
+        norm[j] = gsl_blas_dnrm2(&c.vector);
+    }
+    if (gsl_linalg_QR_decomp(w->a, w->tau) != GSL_SUCCESS)
+        return 0;
+    double tol = fmin(1e-7, TS_GLM_EPSILON / 1000);
+    for (size_t j = 0; j < p; j++)
+        if (!(fabs(gsl_matrix_get(w->a, j, j)) > tol * norm[j]))
+            return j;
+    if (gsl_linalg_QR_lssolve(w->a, w->tau, w->b, w->coef, w->res) != GSL_SUCCESS)
+        return 0;
+    return p;
+}
+
+ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about, ts_err *err)
+{
+    size_t N = d->n, np = s->npredictors;
+    work w = {0};
+    ts_glm_fit *f = calloc(1, sizeof *f);
+    ts_status st = TS_OK;
+    if (about)
+        *about = TS_GLM_ABOUT_MODEL;
+    if (!f || !(w.used = calloc(N ? N : 1, 1)) || !(w.levels = calloc(np ? np : 1, sizeof *w.levels)) ||
+        !(w.nlevels = calloc(np ? np : 1, sizeof *w.nlevels))) {
+        st = nomem(err);
+        goto done;
+    }
+    /* the rows of the model: in the design and the domain, every variable answered */
+    double sum_dom = 0;
+    size_t n_design = 0, n_dom = 0, n = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (!(d->w[i] > 0))
+            continue;
+        n_design++;
+        if (s->in && !s->in[i])
+            continue;
+        n_dom++;
+        sum_dom += d->w[i];
+        int ok = !isnan(outcome_value(s, i));
+        for (size_t k = 0; k < np && ok; k++)
+            ok = !ts_var_is_missing(s->predictors[k], i);
+        w.used[i] = (unsigned char)ok;
+        n += ok;
+    }
+    if (n == 0) {
+        st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "no respondent left: %s",
+                        n_dom == 0 ? "nobody is in the domain" : "every respondent in it has the outcome or a predictor missing");
+        goto done;
+    }
+    if (!(w.row = malloc(n * sizeof *w.row))) {
+        st = nomem(err);
+        goto done;
+    }
+    for (size_t i = 0, r = 0; i < N; i++)
+        if (w.used[i])
+            w.row[r++] = i;
+    /* factor levels: the codes present among the rows, sorted (R's factor() of the codes,
+     * unused levels dropped as glm's model frame drops them) */
+    size_t p = 1;
+    for (size_t k = 0; k < np; k++) {
+        const ts_var *v = s->predictors[k];
+        if (v->type != TS_VAR_SINGLE) {
+            p++;
+            continue;
+        }
+        int32_t *lv = malloc((v->ncodes ? v->ncodes : 1) * sizeof *lv);
+        if (!lv) {
+            st = nomem(err);
+            goto done;
+        }
+        w.levels[k] = lv;
+        size_t nl = 0;
+        for (size_t c = 0; c < v->ncodes; c++) {
+            if (v->codes[c].missing)
+                continue;
+            for (size_t r = 0; r < n; r++)
+                if (ts_var_int(v, w.row[r]) == v->codes[c].code) {
+                    lv[nl++] = v->codes[c].code;
+                    break;
+                }
+        }
+        qsort(lv, nl, sizeof *lv, cmp_i32);
+        w.nlevels[k] = nl;
+        if (nl < 2) {
+            st = fail_about(about, (int)k, err,
+                            "%s (%s) has one level among the %zu respondents of the model (%d %s): nothing to compare it with",
+                            v->name, v->label, n, nl ? lv[0] : 0, nl ? level_label(v, lv[0]) : "");
+            goto done;
+        }
+        p += nl - 1;
+    }
+    if (n < p) {
+        st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "%zu respondents for %zu coefficients: too few to fit the model", n, p);
+        goto done;
+    }
+    f->p = p;
+    if (!(f->col_pred = malloc(p * sizeof *f->col_pred)) || !(f->col_level = calloc(p, sizeof *f->col_level)) ||
+        !(f->ref_level = calloc(np ? np : 1, sizeof *f->ref_level)) || !(f->tests = calloc(np ? np : 1, sizeof *f->tests)) ||
+        !(w.x = malloc(n * p * sizeof *w.x)) || !(w.y = malloc(n * sizeof *w.y)) || !(w.pw = malloc(n * sizeof *w.pw)) ||
+        !(w.eta = malloc(n * sizeof *w.eta)) || !(w.mu = malloc(n * sizeof *w.mu)) || !(w.wt = malloc(n * sizeof *w.wt)) ||
+        !(w.z = malloc(n * sizeof *w.z)) || !(w.beta = malloc(p * sizeof *w.beta)) ||
+        !(w.a = gsl_matrix_alloc(n, p)) || !(w.tau = gsl_vector_alloc(p)) || !(w.b = gsl_vector_alloc(n)) ||
+        !(w.coef = gsl_vector_alloc(p)) || !(w.res = gsl_vector_alloc(n))) {
+        st = nomem(err);
+        goto done;
+    }
+    /* the model matrix: intercept, numbers as they are, factors as treatment contrasts */
+    f->col_pred[0] = -1;
+    for (size_t k = 0, j = 1; k < np; k++) {
+        f->tests[k].first = j;
+        size_t nc = s->predictors[k]->type == TS_VAR_SINGLE ? w.nlevels[k] - 1 : 1;
+        f->tests[k].ncol = nc;
+        if (s->predictors[k]->type == TS_VAR_SINGLE)
+            f->ref_level[k] = w.levels[k][0];
+        for (size_t c = 0; c < nc; c++, j++) {
+            f->col_pred[j] = (int)k;
+            if (s->predictors[k]->type == TS_VAR_SINGLE)
+                f->col_level[j] = w.levels[k][c + 1];
+        }
+    }
+    double sum_w = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t i = w.row[r];
+        double *xr = &w.x[r * p];
+        xr[0] = 1;
+        for (size_t j = 1; j < p; j++) {
+            const ts_var *v = s->predictors[f->col_pred[j]];
+            xr[j] = v->type == TS_VAR_SINGLE ? (ts_var_int(v, i) == f->col_level[j]) : ts_var_num(v, i);
+        }
+        w.y[r] = outcome_value(s, i);
+        sum_w += d->w[i];
+    }
+    f->n = n;
+    f->weighted_n = sum_w;
+    /* svyglm's rescaled weights: over the design's rows — a subset of an uncalibrated design
+     * keeps only the domain's rows, a calibrated one keeps every row with weight 0 outside
+     * (survey's [.survey.design2); rows with a missing variable count, as in R the mean is
+     * taken before glm drops them */
+    double scale = sum_dom / (double)(d->cal == TS_SAMPLE_UNCALIBRATED ? n_dom : n_design);
+    for (size_t r = 0; r < n; r++)
+        w.pw[r] = d->w[w.row[r]] / scale;
+    int ymin = 0, ymax = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (s->family == TS_GLM_LOGISTIC && !(w.y[r] >= 0 && w.y[r] <= 1)) {
+            st = fail_about(about, TS_GLM_ABOUT_OUTCOME, err,
+                            "%s (%s) is %.15g for respondent %zu: a logistic model needs an outcome between 0 and 1 "
+                            "(name the codes that are 1 in outcome_codes)",
+                            s->outcome->name, s->outcome->label, w.y[r], w.row[r] + 1);
+            goto done;
+        }
+        ymin |= w.y[r] != w.y[0];
+        ymax |= w.y[r] > 0;
+    }
+    if (s->family == TS_GLM_LOGISTIC && (!ymin)) {
+        st = fail_about(about, TS_GLM_ABOUT_OUTCOME, err,
+                        "%s (%s) is %s for all %zu respondents of the model: a logistic model needs both outcomes",
+                        s->outcome->name, s->outcome->label, ymax ? "1 (one of outcome_codes)" : "0 (none of outcome_codes)", n);
+        goto done;
+    }
+    /* glm.fit */
+    ts_glm_family fam = s->family;
+    for (size_t r = 0; r < n; r++) {
+        w.mu[r] = fam == TS_GLM_LOGISTIC ? (w.pw[r] * w.y[r] + 0.5) / (w.pw[r] + 1) : w.y[r];
+        w.eta[r] = fam == TS_GLM_LOGISTIC ? log(w.mu[r] / (1 - w.mu[r])) : w.mu[r];
+        if (fam == TS_GLM_LOGISTIC)
+            w.mu[r] = logit_linkinv(w.eta[r]);
+    }
+    double devold = deviance(fam, w.y, w.mu, w.pw, n), dev = devold;
+    int conv = 0, iter;
+    double *sw = w.wt; /* sqrt of the working weights of the current iteration */
+    for (iter = 1; iter <= TS_GLM_MAXIT; iter++) {
+        for (size_t r = 0; r < n; r++) {
+            double me = fam == TS_GLM_LOGISTIC ? logit_mu_eta(w.eta[r]) : 1;
+            double var = fam == TS_GLM_LOGISTIC ? w.mu[r] * (1 - w.mu[r]) : 1;
+            w.z[r] = w.eta[r] + (w.y[r] - w.mu[r]) / me;
+            sw[r] = sqrt(w.pw[r] * me * me / var);
+        }
+        size_t rank = wls(&w, n, p, sw, w.z);
+        if (rank < p) {
+            int k = f->col_pred[rank];
+            if (k < 0)
+                st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "the model matrix has no full rank");
+            else
+                st = fail_about(about, k, err,
+                                "%s (%s)%s%s is a linear combination of the other predictors among the %zu respondents "
+                                "of the model (collinear): leave it or another out",
+                                s->predictors[k]->name, s->predictors[k]->label,
+                                s->predictors[k]->type == TS_VAR_SINGLE ? " = " : "",
+                                s->predictors[k]->type == TS_VAR_SINGLE ? level_label(s->predictors[k], f->col_level[rank]) : "",
+                                n);
+            goto done;
+        }
+        for (size_t j = 0; j < p; j++)
+            w.beta[j] = gsl_vector_get(w.coef, j);
+        for (size_t r = 0; r < n; r++) {
+            double e = 0;
+            for (size_t j = 0; j < p; j++)
+                e += w.x[r * p + j] * w.beta[j];
+            w.eta[r] = e;
+            w.mu[r] = fam == TS_GLM_LOGISTIC ? logit_linkinv(e) : e;
+        }
+        dev = deviance(fam, w.y, w.mu, w.pw, n);
+        if (!isfinite(dev)) {
+            st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "the deviance is not finite after %d iterations", iter);
+            goto done;
+        }
+        if (fabs(dev - devold) / (fabs(dev) + 0.1) < TS_GLM_EPSILON) {
+            conv = 1;
+            break;
+        }
+        devold = dev;
+    }
+    f->iterations = conv ? iter : TS_GLM_MAXIT;
+    if (fam == TS_GLM_LOGISTIC) {
+        /* glm.fit's test for fitted probabilities numerically 0 or 1 (10 × machine epsilon) */
+        double eps = 10 * DBL_EPSILON;
+        size_t at = 0;
+        for (size_t r = 0; r < n; r++)
+            at += w.mu[r] > 1 - eps || w.mu[r] < eps;
+        if (at) {
+            st = fail_about(about, TS_GLM_ABOUT_MODEL, err,
+                            "the fitted probability of %s is 0 or 1 for %zu of the %zu respondents after %d iterations: "
+                            "the predictors separate the outcome completely (some level or range has only 0s or only 1s), "
+                            "so the odds ratios are infinite and the model has no estimate; merge or leave out that "
+                            "predictor's levels",
+                            s->outcome->name, at, n, f->iterations);
+            goto done;
+        }
+    }
+    if (!conv) {
+        st = fail_about(about, TS_GLM_ABOUT_MODEL, err,
+                        "the model did not converge in %d iterations (R glm.fit's maxit; deviance change above %g)",
+                        TS_GLM_MAXIT, TS_GLM_EPSILON);
+        goto done;
+    }
+    /* (X'WX)^-1 = R^-1 R^-T from the last QR (W: the last iteration's working weights) */
+    double *rinv = calloc(p * p, sizeof *rinv), *ainv = calloc(p * p, sizeof *ainv);
+    if (!rinv || !ainv || !(f->vcov = calloc(p * p, sizeof *f->vcov)) || !(w.u = calloc((N ? N : 1) * p, sizeof *w.u))) {
+        free(rinv);
+        free(ainv);
+        st = nomem(err);
+        goto done;
+    }
+    for (size_t c = p; c-- > 0;) { /* column c of R^-1 by back substitution */
+        for (size_t r = c + 1; r-- > 0;) {
+            double s2 = r == c ? 1 : 0;
+            for (size_t k = r + 1; k <= c; k++)
+                s2 -= gsl_matrix_get(w.a, r, k) * rinv[k * p + c];
+            rinv[r * p + c] = s2 / gsl_matrix_get(w.a, r, r);
+        }
+    }
+    for (size_t a = 0; a < p; a++)
+        for (size_t b = 0; b < p; b++) {
+            double s2 = 0;
+            for (size_t k = 0; k < p; k++)
+                s2 += rinv[a * p + k] * rinv[b * p + k];
+            ainv[a * p + b] = s2;
+        }
+    free(rinv);
+    /* influences: x_i · r_i · w_i · (X'WX)^-1, r = (y − mu)/mu.eta at the fitted values */
+    for (size_t r = 0; r < n; r++) {
+        double me = fam == TS_GLM_LOGISTIC ? logit_mu_eta(w.eta[r]) : 1;
+        double e = (w.y[r] - w.mu[r]) / me * sw[r] * sw[r];
+        double *ur = &w.u[w.row[r] * p];
+        for (size_t b = 0; b < p; b++) {
+            double s2 = 0;
+            for (size_t a = 0; a < p; a++)
+                s2 += w.x[r * p + a] * e * ainv[a * p + b];
+            ur[b] = s2;
+        }
+    }
+    free(ainv);
+    if ((st = ts_sample_vcov(d, w.u, p, f->vcov, err)) != TS_OK) {
+        if (about)
+            *about = TS_GLM_ABOUT_MODEL;
+        goto done;
+    }
+    f->df = ts_sample_df(d, w.used) + 1 - (double)p;
+    if (!(f->beta = malloc(p * sizeof *f->beta)) || !(f->se = malloc(p * sizeof *f->se)) ||
+        !(f->t = malloc(p * sizeof *f->t)) || !(f->pval = malloc(p * sizeof *f->pval)) ||
+        !(f->lo = malloc(p * sizeof *f->lo)) || !(f->hi = malloc(p * sizeof *f->hi))) {
+        st = nomem(err);
+        goto done;
+    }
+    double q = f->df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - s->level) / 2, f->df) : NAN;
+    for (size_t j = 0; j < p; j++) {
+        f->beta[j] = w.beta[j];
+        f->se[j] = sqrt(f->vcov[j * p + j]);
+        f->t[j] = f->beta[j] / f->se[j];
+        f->pval[j] = f->df > 0 ? 2 * gsl_cdf_tdist_P(-fabs(f->t[j]), f->df) : NAN;
+        f->lo[j] = f->beta[j] - q * f->se[j];
+        f->hi[j] = f->beta[j] + q * f->se[j];
+    }
+    /* Wald tests of each predictor: X² = b' V^-1 b over its columns (regTermTest) */
+    for (size_t k = 0; k < np; k++) {
+        ts_glm_test *t = &f->tests[k];
+        size_t m = t->ncol;
+        gsl_matrix *v = gsl_matrix_alloc(m, m);
+        gsl_vector *bb = gsl_vector_alloc(m), *xx = gsl_vector_alloc(m);
+        if (!v || !bb || !xx) {
+            if (v)
+                gsl_matrix_free(v);
+            if (bb)
+                gsl_vector_free(bb);
+            if (xx)
+                gsl_vector_free(xx);
+            st = nomem(err);
+            goto done;
+        }
+        for (size_t a = 0; a < m; a++) {
+            gsl_vector_set(bb, a, f->beta[t->first + a]);
+            for (size_t b = 0; b < m; b++)
+                gsl_matrix_set(v, a, b, f->vcov[(t->first + a) * p + t->first + b]);
+        }
+        t->chisq = t->chisq_p = t->f = t->f_p = NAN;
+        if (gsl_linalg_cholesky_decomp1(v) == GSL_SUCCESS && gsl_linalg_cholesky_solve(v, bb, xx) == GSL_SUCCESS) {
+            double x2 = 0;
+            for (size_t a = 0; a < m; a++)
+                x2 += gsl_vector_get(bb, a) * gsl_vector_get(xx, a);
+            t->chisq = x2;
+            t->chisq_p = gsl_cdf_chisq_Q(x2, (double)m);
+            t->f = x2 / (double)m;
+            t->f_p = f->df > 0 ? gsl_cdf_fdist_Q(t->f, (double)m, f->df) : NAN;
+        }
+        gsl_matrix_free(v);
+        gsl_vector_free(bb);
+        gsl_vector_free(xx);
+    }
+done:
+    work_free(&w, np);
+    if (st != TS_OK) {
+        ts_glm_fit_free(f);
+        return NULL;
+    }
+    return f;
+}

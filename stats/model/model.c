@@ -1,0 +1,403 @@
+/* model.c — tsunagari-model's run: every [model.NAME] of the manifest read and checked against
+ * the dataset (each setting's problem named by the manifest's file:line), fitted by lib/glm on
+ * the design recorded in the dataset, and written as one CSV (docs/models-format.md): a row per
+ * coefficient, a row for each factor's reference level, and the Wald tests of each predictor.
+ * Every model is fitted before anything is written, so a failing model leaves no file. */
+#include "model.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "csvwrite.h"
+#include "dataset.h"
+#include "design.h"
+#include "glm.h"
+#include "manifest.h"
+#include "numparse.h"
+#include "sample.h"
+#include "schema.h"
+#include "strbuf.h"
+
+#define PROG "tsunagari-model"
+
+typedef struct model_spec {
+    const char *section;       /* "model.NAME" (borrowed from the manifest) */
+    ts_glm_spec glm;
+    const ts_var **pred;
+    int32_t *codes;            /* outcome_codes */
+    unsigned char *in;         /* the domain; NULL: everyone */
+    int weighted;
+    ts_glm_fit *fit;
+} model_spec;
+
+static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
+
+/* "FILE:LINE: [SECTION] KEY = VALUE: REASON" (KEY NULL: "FILE:LINE: [SECTION] REASON", at the
+ * section's outcome line). */
+static ts_status bad(const ts_manifest *m, const char *sec, const char *key, ts_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static ts_status bad(const ts_manifest *m, const char *sec, const char *key, ts_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ts_err_vset(err, TS_E_DATA, fmt, ap);
+    va_end(ap);
+    unsigned long line = ts_manifest_line(m, sec, key ? key : "outcome");
+    if (!line && !key)
+        line = ts_manifest_line(m, sec, "predictors");
+    const char *v = key ? ts_manifest_get(m, sec, key) : NULL;
+    if (line && key)
+        ts_err_prefix(err, "%s:%lu: [%s] %s = %s", ts_manifest_path(m), line, sec, key, v ? v : "");
+    else if (line)
+        ts_err_prefix(err, "%s:%lu: [%s]", ts_manifest_path(m), line, sec);
+    else if (key)
+        ts_err_prefix(err, "%s: [%s] %s", ts_manifest_path(m), sec, key);
+    else
+        ts_err_prefix(err, "%s: [%s]", ts_manifest_path(m), sec);
+    return TS_E_DATA;
+}
+
+static const char *type_name(ts_vartype t)
+{
+    switch (t) {
+    case TS_VAR_ID: return "the respondent id";
+    case TS_VAR_SINGLE: return "a single-choice variable";
+    case TS_VAR_MULTI: return "a multiple answer";
+    case TS_VAR_INTEGER: return "an integer";
+    case TS_VAR_NUMERIC: return "a number";
+    case TS_VAR_TEXT: return "free text";
+    }
+    return "?";
+}
+
+/* The codes of V for messages: "1 男性, 2 女性". */
+static void list_codes(const ts_var *v, ts_strbuf *b)
+{
+    for (size_t k = 0, n = 0; k < v->ncodes; k++)
+        if (!v->codes[k].missing)
+            ts_strbuf_printf(b, "%s%d %s", n++ ? ", " : "", v->codes[k].code, v->codes[k].label);
+}
+
+/* The codes of the list TEXT into *OUT (each a valid, non-missing code of V). */
+static ts_status parse_codes(const ts_manifest *m, const char *sec, const char *key, const char *text, const ts_var *v,
+                             int32_t **out, size_t *nout, ts_err *err)
+{
+    char **items = NULL;
+    long n = ts_manifest_split_list(text, &items);
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    *out = calloc(n ? (size_t)n : 1, sizeof **out);
+    *nout = 0;
+    if (!*out)
+        st = nomem(err);
+    for (long k = 0; k < n && st == TS_OK; k++) {
+        int64_t c;
+        long idx = -1;
+        if (ts_parse_int64(items[k], strlen(items[k]), &c) != 0 || c < INT32_MIN || c > INT32_MAX)
+            st = bad(m, sec, key, err, "expected codes of %s, e.g. 3, 4; got \"%s\"", v->name, items[k]);
+        else if ((idx = ts_var_code_index(v, c)) < 0 || v->codes[idx].missing) {
+            ts_strbuf codes = TS_STRBUF_INIT;
+            list_codes(v, &codes);
+            st = bad(m, sec, key, err, "%s (%s) has no %scode %s (its codes: %s)", v->name, v->label,
+                     idx >= 0 ? "valid " : "", items[k], codes.data ? codes.data : "none");
+            ts_strbuf_free(&codes);
+        } else
+            (*out)[(*nout)++] = (int32_t)c;
+    }
+    if (st == TS_OK && n == 0)
+        st = bad(m, sec, key, err, "expected at least one code of %s", v->name);
+    ts_manifest_free_list(items, (size_t)(n > 0 ? n : 0));
+    return st;
+}
+
+static const ts_var *find(const ts_manifest *m, const ts_dataset *ds, const char *input, const char *sec,
+                          const char *key, const char *name, ts_err *err)
+{
+    const ts_var *v = ts_dataset_find(ds, name);
+    if (!v)
+        bad(m, sec, key, err, "%s has no variable \"%s\"", input, name);
+    return v;
+}
+
+/* [model.NAME] into S, every setting checked against the dataset. */
+static ts_status parse_model(const ts_manifest *m, const ts_dataset *ds, const char *input, const char *sec,
+                             model_spec *s, ts_err *err)
+{
+    s->section = sec;
+    const char *fam = ts_schema_get(m, sec, "family");
+    s->glm.family = strcmp(fam, "logistic") == 0 ? TS_GLM_LOGISTIC : TS_GLM_LINEAR;
+    const char *w = ts_schema_get(m, sec, "weighted");
+    s->weighted = !(w && strcmp(w, "no") == 0);
+    const char *lv = ts_schema_get(m, sec, "level");
+    if (ts_parse_double(lv, strlen(lv), &s->glm.level) != 0)
+        s->glm.level = NAN; /* ts_schema_check refused it already */
+    const char *out = ts_manifest_get(m, sec, "outcome");
+    if (!out || !*out)
+        return ts_err_set(err, TS_E_DATA, "%s: [%s]: no outcome = VARIABLE: name the variable the model explains",
+                          ts_manifest_path(m), sec);
+    const ts_var *y = find(m, ds, input, sec, "outcome", out, err);
+    if (!y)
+        return TS_E_DATA;
+    s->glm.outcome = y;
+    int numeric = y->type == TS_VAR_INTEGER || y->type == TS_VAR_NUMERIC;
+    const char *oc = ts_manifest_get(m, sec, "outcome_codes");
+    if (s->glm.family == TS_GLM_LINEAR && !numeric)
+        return bad(m, sec, "outcome", err, "%s (%s) is %s: a linear model needs a number (for a share of answers: "
+                   "family = logistic with outcome_codes)", y->name, y->label, type_name(y->type));
+    if (s->glm.family == TS_GLM_LOGISTIC && !numeric && y->type != TS_VAR_SINGLE)
+        return bad(m, sec, "outcome", err, "%s (%s) is %s: a logistic model needs a single choice (with outcome_codes) "
+                   "or a 0/1 number", y->name, y->label, type_name(y->type));
+    if (oc && *oc && (s->glm.family != TS_GLM_LOGISTIC || y->type != TS_VAR_SINGLE))
+        return bad(m, sec, "outcome_codes", err, "only a logistic model of a single-choice outcome has outcome codes");
+    if (s->glm.family == TS_GLM_LOGISTIC && y->type == TS_VAR_SINGLE) {
+        if (!oc || !*oc) {
+            ts_strbuf codes = TS_STRBUF_INIT;
+            list_codes(y, &codes);
+            ts_status st = bad(m, sec, "outcome", err, "a logistic model of %s (%s) needs outcome_codes: the codes "
+                               "that count as 1 (its codes: %s)", y->name, y->label, codes.data ? codes.data : "none");
+            ts_strbuf_free(&codes);
+            return st;
+        }
+        ts_status st = parse_codes(m, sec, "outcome_codes", oc, y, &s->codes, &s->glm.noutcome_codes, err);
+        if (st != TS_OK)
+            return st;
+        s->glm.outcome_codes = s->codes;
+    }
+    const char *pr = ts_manifest_get(m, sec, "predictors");
+    char **items = NULL;
+    long n = pr ? ts_manifest_split_list(pr, &items) : 0;
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    if (n == 0)
+        st = pr ? bad(m, sec, "predictors", err, "expected the predictors, comma-separated: sex, age_band")
+                : ts_err_set(err, TS_E_DATA, "%s: [%s]: no predictors = VAR, VAR, ...: name what explains %s",
+                             ts_manifest_path(m), sec, y->name);
+    if (st == TS_OK && !(s->pred = calloc((size_t)n, sizeof *s->pred)))
+        st = nomem(err);
+    for (long k = 0; k < n && st == TS_OK; k++) {
+        const ts_var *v = find(m, ds, input, sec, "predictors", items[k], err);
+        if (!v)
+            st = TS_E_DATA;
+        else if (v->type != TS_VAR_SINGLE && v->type != TS_VAR_INTEGER && v->type != TS_VAR_NUMERIC)
+            st = bad(m, sec, "predictors", err, "%s (%s) is %s: a predictor is a number or a single choice", v->name,
+                     v->label, type_name(v->type));
+        else if (v == y)
+            st = bad(m, sec, "predictors", err, "%s is the outcome", v->name);
+        for (long j = 0; j < k && st == TS_OK; j++)
+            if (s->pred[j] == v)
+                st = bad(m, sec, "predictors", err, "%s is named twice", v->name);
+        if (st == TS_OK)
+            s->pred[k] = v;
+    }
+    ts_manifest_free_list(items, (size_t)(n > 0 ? n : 0));
+    if (st != TS_OK)
+        return st;
+    s->glm.predictors = s->pred;
+    s->glm.npredictors = (size_t)n;
+    /* domain = VAR: CODE, CODE */
+    const char *dom = ts_manifest_get(m, sec, "domain");
+    if (dom && *dom) {
+        const char *colon = strchr(dom, ':');
+        if (!colon)
+            return bad(m, sec, "domain", err, "expected VARIABLE: CODE, CODE, ... (e.g. sex: 2)");
+        const char *nm = dom;
+        size_t nl = (size_t)(colon - dom);
+        ts_trim(&nm, &nl);
+        char *name = ts_strndup(nm, nl);
+        if (!name)
+            return nomem(err);
+        const ts_var *v = find(m, ds, input, sec, "domain", name, err);
+        free(name);
+        if (!v)
+            return TS_E_DATA;
+        if (v->type != TS_VAR_SINGLE)
+            return bad(m, sec, "domain", err, "%s (%s) is %s: a domain variable must be coded (single choice)", v->name,
+                       v->label, type_name(v->type));
+        int32_t *codes = NULL;
+        size_t nc = 0;
+        if ((st = parse_codes(m, sec, "domain", colon + 1, v, &codes, &nc, err)) != TS_OK) {
+            free(codes);
+            return st;
+        }
+        if (!(s->in = calloc(ds->nrows ? ds->nrows : 1, 1))) {
+            free(codes);
+            return nomem(err);
+        }
+        for (size_t i = 0; i < ds->nrows; i++)
+            for (size_t k = 0; k < nc && !ts_var_is_missing(v, i); k++)
+                s->in[i] |= ts_var_int(v, i) == codes[k];
+        free(codes);
+        s->glm.in = s->in;
+    }
+    return TS_OK;
+}
+
+static void put_num(FILE *fp, double x)
+{
+    if (isnan(x) || isinf(x))
+        return;
+    fprintf(fp, "%.17g", x);
+}
+
+static const char *code_label(const ts_var *v, int32_t code)
+{
+    long i = ts_var_code_index(v, code);
+    return i >= 0 ? v->codes[i].label : "";
+}
+
+/* One row: the text columns, then the numbers (NaN: empty). */
+static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *statistic, const char *term, const char *level,
+                const char *label, const double *num, size_t *rows)
+{
+    ts_csv_put_text_str(fp, s->section + 6, mode);
+    fprintf(fp, ",%s,%s,", s->glm.family == TS_GLM_LOGISTIC ? "logistic" : "linear", statistic);
+    ts_csv_put_text_str(fp, term, mode);
+    putc(',', fp);
+    ts_csv_put_text_str(fp, level, mode);
+    putc(',', fp);
+    ts_csv_put_text_str(fp, label, mode);
+    for (int k = 0; k < 11; k++) {
+        putc(',', fp);
+        put_num(fp, num[k]);
+    }
+    fprintf(fp, ",%.15g,", s->glm.level);
+    put_num(fp, (double)s->fit->n);
+    putc(',', fp);
+    put_num(fp, s->fit->weighted_n);
+    putc('\n', fp);
+    (*rows)++;
+}
+
+/* Columns after label: estimate se t df df2 p_value ci_low ci_high odds_ratio or_low or_high */
+static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t *rows)
+{
+    const ts_glm_fit *f = s->fit;
+    int logit = s->glm.family == TS_GLM_LOGISTIC;
+    for (long k = -1; k < (long)s->glm.npredictors; k++) {
+        const ts_var *v = k >= 0 ? s->pred[k] : NULL;
+        char code[24];
+        if (v && v->type == TS_VAR_SINGLE) { /* the reference level: odds ratio 1 by definition */
+            snprintf(code, sizeof code, "%d", f->ref_level[k]);
+            double num[11] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, logit ? 1 : NAN, NAN, NAN};
+            row(fp, mode, s, "reference", v->name, code, code_label(v, f->ref_level[k]), num, rows);
+        }
+        for (size_t j = 0; j < f->p; j++) {
+            if (f->col_pred[j] != k)
+                continue;
+            code[0] = '\0';
+            if (v && v->type == TS_VAR_SINGLE)
+                snprintf(code, sizeof code, "%d", f->col_level[j]);
+            double num[11] = {f->beta[j], f->se[j], f->t[j], f->df, NAN, f->pval[j], f->lo[j], f->hi[j],
+                              logit ? exp(f->beta[j]) : NAN, logit ? exp(f->lo[j]) : NAN, logit ? exp(f->hi[j]) : NAN};
+            row(fp, mode, s, "coefficient", v ? v->name : "(Intercept)", code, v && *code ? code_label(v, f->col_level[j]) : "",
+                num, rows);
+        }
+        if (v) {
+            const ts_glm_test *t = &f->tests[k];
+            double nf[11] = {t->f, NAN, NAN, (double)t->ncol, f->df, t->f_p, NAN, NAN, NAN, NAN, NAN};
+            row(fp, mode, s, "wald_f", v->name, "", "", nf, rows);
+            double nc[11] = {t->chisq, NAN, NAN, (double)t->ncol, NAN, t->chisq_p, NAN, NAN, NAN, NAN, NAN};
+            row(fp, mode, s, "wald_chisq", v->name, "", "", nc, rows);
+        }
+    }
+}
+
+static void spec_free(model_spec *s)
+{
+    free(s->pred);
+    free(s->codes);
+    free(s->in);
+    ts_glm_fit_free(s->fit);
+}
+
+ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
+{
+    ts_manifest *m = NULL;
+    ts_dataset *ds = NULL;
+    ts_sample *d = NULL, *unweighted = NULL;
+    model_spec *specs = NULL;
+    size_t nspecs = 0, rows = 0;
+    ts_atomicfile *out = NULL;
+    ts_status st;
+    if (!(m = ts_manifest_read(opt->manifest, err)))
+        return err->status;
+    if (ts_schema_check(m, TS_STAGE_MODEL, err) != TS_OK) {
+        st = TS_E_DATA;
+        goto done;
+    }
+    if (!(ds = ts_dataset_read(opt->input, err))) {
+        st = err->status;
+        goto done;
+    }
+    ts_design design;
+    st = ts_design_read(ds, &design, err);
+    if (st == TS_OK && opt->lonely >= 0)
+        design.lonely_psu = (ts_lonely_psu)opt->lonely;
+    if (st == TS_OK && (!(d = ts_sample_new(ds, &design, err)) || !(unweighted = ts_sample_unweighted(ds, &design, err))))
+        st = err->status;
+    ts_design_clear(&design);
+    if (st != TS_OK) {
+        if (st == TS_E_DATA)
+            ts_err_prefix(err, "%s", opt->input);
+        goto done;
+    }
+    size_t ns = ts_manifest_section_count(m);
+    if (!(specs = calloc(ns ? ns : 1, sizeof *specs))) {
+        st = nomem(err);
+        goto done;
+    }
+    for (size_t k = 0; k < ns && st == TS_OK; k++) {
+        const char *sec = ts_manifest_section(m, k);
+        if (strncmp(sec, "model.", 6) != 0)
+            continue;
+        model_spec *s = &specs[nspecs++];
+        if ((st = parse_model(m, ds, opt->input, sec, s, err)) != TS_OK)
+            break;
+        int about;
+        if (!(s->fit = ts_glm_fit_new(s->weighted ? d : unweighted, &s->glm, &about, err))) {
+            st = err->status;
+            char *msg = st == TS_E_DATA ? ts_strdup(err->msg ? err->msg : "") : NULL;
+            if (msg)
+                bad(m, sec, about == TS_GLM_ABOUT_OUTCOME ? "outcome" : about >= 0 ? "predictors" : NULL, err, "%s", msg);
+            free(msg);
+        }
+    }
+    if (st != TS_OK)
+        goto done;
+    if (nspecs == 0) {
+        st = ts_err_set(err, TS_E_DATA, "%s: no [model.NAME] section: nothing to fit", ts_manifest_path(m));
+        goto done;
+    }
+    if (!(out = ts_atomicfile_open(opt->output, err))) {
+        st = err->status;
+        goto done;
+    }
+    FILE *fp = ts_atomicfile_stream(out);
+    ts_csv_mode mode = opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE;
+    if (opt->bom)
+        ts_csv_put_bom(fp);
+    fputs("model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,ci_high,odds_ratio,or_low,"
+          "or_high,ci_level,n,weighted_n\n", fp);
+    for (size_t k = 0; k < nspecs; k++)
+        write_model(fp, mode, &specs[k], &rows);
+    st = ts_atomicfile_commit(out, err);
+    out = NULL;
+    if (st == TS_OK && !opt->quiet)
+        fprintf(summary, "%s: %s: %zu model%s, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs,
+                nspecs == 1 ? "" : "s", rows, opt->output, d->summary);
+done:
+    ts_atomicfile_abort(out);
+    for (size_t k = 0; k < nspecs; k++)
+        spec_free(&specs[k]);
+    free(specs);
+    ts_sample_free(d);
+    ts_sample_free(unweighted);
+    ts_dataset_free(ds);
+    ts_manifest_free(m);
+    return st;
+}
