@@ -69,15 +69,20 @@ void ts_design_init(ts_design *d)
     d->type = TS_DESIGN_SRS;
     d->lonely_psu = TS_LONELY_FAIL;
     d->calibration = TS_CAL_NONE;
+    d->nest = 1;
 }
 
 void ts_design_clear(ts_design *d)
 {
     char **fields[] = {&d->strata, &d->cluster, &d->fpc, &d->weight, &d->design_weight, &d->calibrated_weight,
                        &d->calibration_variables, &d->base_weight, &d->fpc_variable, &d->frame, &d->frame_population, &d->frame_sample,
-                       &d->method, &d->tool, &d->manifest};
+                       &d->method, &d->tool, &d->manifest, &d->psu_frame};
     for (size_t k = 0; k < COUNT(fields); k++)
         free(*fields[k]);
+    for (size_t s = 0; s < TS_DESIGN_MAX_STAGES - 1; s++) {
+        free(d->subcluster[s]);
+        free(d->subfpc[s]);
+    }
     for (size_t k = 0; k < d->ncalibration_columns; k++)
         free(d->calibration_columns[k]);
     free(d->calibration_columns);
@@ -190,6 +195,98 @@ static const char *nonprobability_contradiction(const ts_manifest *m)
     return NULL;
 }
 
+/* "survey.ini:12: [design] KEY: " + the formatted rest, as TS_E_DATA. */
+static ts_status refuse(const ts_manifest *m, const char *key, ts_err *err, const char *fmt, const char *a,
+                        const char *b)
+{
+    ts_strbuf at = TS_STRBUF_INIT, msg = TS_STRBUF_INIT;
+    ts_manifest_where(m, "design", key, &at);
+    ts_strbuf_printf(&msg, fmt, a ? a : "", b ? b : "");
+    ts_err_set(err, TS_E_DATA, "%s: %s", at.data ? at.data : "", msg.data ? msg.data : "");
+    ts_strbuf_free(&at);
+    ts_strbuf_free(&msg);
+    return TS_E_DATA;
+}
+
+static const char *const STAGE_WORD[] = {"first", "second", "third", "fourth"};
+
+/* [design] cluster = PSU[, SSU, ...]: one variable per sampling stage, each a variable of DS. */
+static ts_status take_stages(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *v = get(m, "cluster");
+    if (!v)
+        return TS_OK;
+    char **items = NULL;
+    long n = ts_manifest_split_list(v, &items);
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    if (n > TS_DESIGN_MAX_STAGES)
+        st = refuse(m, "cluster", err, "%s: more than 4 sampling stages%s", v, NULL);
+    for (long k = 0; st == TS_OK && k < n; k++) {
+        if (!*items[k] || !ts_dataset_find(ds, items[k]))
+            st = refuse(m, "cluster", err, "%s (the %s stage's units) is not a variable of the dataset", items[k],
+                        STAGE_WORD[k]);
+        else if (ts_design_set(k == 0 ? &d->cluster : &d->subcluster[k - 1], items[k]) != 0)
+            st = nomem(err);
+    }
+    if (st == TS_OK)
+        d->nsub = n > 0 ? (size_t)n - 1 : 0;
+    ts_manifest_free_list(items, n > 0 ? (size_t)n : 0);
+    return st;
+}
+
+/* fpc = yes (from the frames), no, a numeric variable holding N_h (R: fpc = ~VAR), or one
+ * numeric variable per stage (R: fpc = ~N1 + N2). A multistage design with a population size
+ * for its first stage only is refused: R's multistage variance needs one per stage, and the
+ * first stage's correction alone gives a variance below the true two-stage one. */
+static ts_status take_fpc(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *fpc = get(m, "fpc");
+    size_t stages = d->cluster ? 1 + d->nsub : 1;
+    d->fpc_from_frame = fpc && strcasecmp(fpc, "yes") == 0;
+    if (!fpc || strcasecmp(fpc, "no") == 0)
+        return TS_OK;
+    if (d->fpc_from_frame) {
+        if (d->nsub > 1)
+            return refuse(m, "fpc", err, "yes: population sizes from frames serve two stages at most; give one "
+                          "variable per stage (fpc = N1, N2, N3)%s%s", NULL, NULL);
+        if (d->nsub == 1 && !get(m, "psu_frame"))
+            return refuse(m, "fpc", err, "yes with two stages (cluster = %s, %s) needs [design] psu_frame, the "
+                          "frame of the drawn PSUs with each one's population size", d->cluster, d->subcluster[0]);
+        return TS_OK;
+    }
+    char **items = NULL;
+    long n = ts_manifest_split_list(fpc, &items);
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    if ((size_t)n != stages && !(stages > 1 && n == 1)) {
+        ts_strbuf c = TS_STRBUF_INIT;
+        ts_strbuf_printf(&c, "%zu", stages);
+        st = refuse(m, "fpc", err, "%s: one population size per sampling stage is needed, but [design] cluster "
+                    "names %s stage(s)", fpc, c.data ? c.data : "?");
+        ts_strbuf_free(&c);
+    } else if ((size_t)n != stages)
+        st = refuse(m, "fpc", err, "%s gives the first stage's population size only, but [design] cluster names "
+                    "later stages too (%s): with it alone the variance would leave out the later stages' "
+                    "sampling and be too small; give one per stage (fpc = N1, N2: as R's fpc = ~N1 + N2), or "
+                    "fpc = no for the ultimate-cluster variance (with replacement at the first stage)",
+                    fpc, d->subcluster[0]);
+    for (long k = 0; st == TS_OK && k < n; k++) {
+        const ts_var *fv = ts_dataset_find(ds, items[k]);
+        if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER)) {
+            st = n == 1 ? bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err)
+                        : refuse(m, "fpc", err, "%s (the %s stage's population size) is not a numeric variable of "
+                                 "the dataset", items[k], STAGE_WORD[k]);
+        } else if (k == 0 ? ts_design_set(&d->fpc, items[k]) != 0 || ts_design_set(&d->fpc_variable, items[k]) != 0
+                          : ts_design_set(&d->subfpc[k - 1], items[k]) != 0)
+            st = nomem(err);
+    }
+    ts_manifest_free_list(items, (size_t)n);
+    return st;
+}
+
 ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
 {
     ts_design_init(d);
@@ -198,19 +295,20 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
         return bad_setting(m, "type", "srs, stratified, cluster or nonprobability", err);
     ts_status st = take_variable(m, ds, "strata", &d->strata, err);
     if (st == TS_OK)
-        st = take_variable(m, ds, "cluster", &d->cluster, err);
+        st = take_stages(m, ds, d, err);
+    if (st == TS_OK)
+        st = take_fpc(m, ds, d, err);
     if (st != TS_OK)
         return st;
-    /* fpc = yes (from the frame), no, or a numeric variable holding N_h (R: fpc = ~VAR) */
-    const char *fpc = get(m, "fpc");
-    d->fpc_from_frame = fpc && strcasecmp(fpc, "yes") == 0;
-    if (fpc && !d->fpc_from_frame && strcasecmp(fpc, "no") != 0) {
-        const ts_var *fv = ts_dataset_find(ds, fpc);
-        if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER))
-            return bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err);
-        if (ts_design_set(&d->fpc, fpc) != 0 || ts_design_set(&d->fpc_variable, fpc) != 0)
-            return nomem(err);
-    }
+    const char *nest = get(m, "nest");
+    if (nest && strcmp(nest, "yes") != 0 && strcmp(nest, "no") != 0)
+        return bad_setting(m, "nest", "yes or no", err);
+    d->nest = !nest || strcmp(nest, "yes") == 0;
+    if (ts_design_set(&d->psu_frame, get(m, "psu_frame")) != 0)
+        return nomem(err);
+    if (d->psu_frame && d->nsub != 1)
+        return refuse(m, "psu_frame", err, "%s: a frame of the drawn PSUs serves a two-stage design (cluster = PSU, "
+                      "SSU)%s", d->psu_frame, NULL);
     const char *lonely = get(m, "lonely_psu");
     if (!lonely || ts_lonely_psu_parse(lonely, &d->lonely_psu) != 0)
         return bad_setting(m, "lonely_psu", "fail, remove, certainty or adjust", err);
@@ -261,6 +359,11 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
 #define K_FRAME_SAMPLE "design.frame_sample"
 #define K_DROPPED "weight.dropped"
 #define K_MANIFEST "weight.manifest"
+/* written only for what a one-stage design does not have, so that its record stays as it was */
+#define K_SUBCLUSTERS "design.later_stages"
+#define K_SUBFPC "design.later_fpc"
+#define K_NEST "design.nest"
+#define K_PSU_FRAME "design.psu_frame"
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
@@ -290,6 +393,21 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
              ts_dataset_set_meta(ds, K_DROPPED, dropped) ||
              (d->manifest && ts_dataset_set_meta(ds, K_MANIFEST, d->manifest));
     ts_strbuf_free(&cols);
+    if (!rc && d->nsub > 0) {
+        ts_strbuf sub = TS_STRBUF_INIT, fpc = TS_STRBUF_INIT;
+        for (size_t s = 0; s < d->nsub; s++) {
+            ts_strbuf_printf(&sub, "%s%s", s ? ";" : "", d->subcluster[s]);
+            ts_strbuf_printf(&fpc, "%s%s", s ? ";" : "", or_empty(d->subfpc[s]));
+        }
+        rc = ts_dataset_set_meta(ds, K_SUBCLUSTERS, or_empty(sub.data)) ||
+             ts_dataset_set_meta(ds, K_SUBFPC, d->fpc ? or_empty(fpc.data) : "");
+        ts_strbuf_free(&sub);
+        ts_strbuf_free(&fpc);
+    }
+    if (!rc && !d->nest)
+        rc = ts_dataset_set_meta(ds, K_NEST, "no");
+    if (!rc && d->psu_frame)
+        rc = ts_dataset_set_meta(ds, K_PSU_FRAME, d->psu_frame);
     return rc ? nomem(err) : TS_OK;
 }
 
@@ -331,6 +449,50 @@ static ts_status read_calibration_columns(const ts_dataset *ds, ts_design *d, ts
         if (rc != 0)
             return nomem(err);
         p += len + (p[len] == ';');
+    }
+    return TS_OK;
+}
+
+/* The later stages' variables and their population-size columns ("ssu;id", "N2;N3"): each a
+ * column of DS; a later stage without the PSU's cluster is no design tsunagari-weight writes. */
+static ts_status read_stages(const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *subs = meta(ds, K_SUBCLUSTERS), *fpcs = meta(ds, K_SUBFPC), *nest = meta(ds, K_NEST);
+    if (nest && strcmp(nest, "yes") != 0 && strcmp(nest, "no") != 0)
+        return ts_err_set(err, TS_E_DATA, "dataset: design.nest \"%s\" is not yes or no", nest);
+    d->nest = !nest || strcmp(nest, "yes") == 0;
+    if (ts_design_set(&d->psu_frame, meta(ds, K_PSU_FRAME)) != 0)
+        return nomem(err);
+    if (!subs)
+        return TS_OK;
+    if (!d->cluster)
+        return ts_err_set(err, TS_E_DATA, "dataset: design.later_stages %s without a first-stage cluster "
+                                          "(design.cluster)", subs);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = pass ? fpcs : subs;
+        for (size_t s = 0; p && *p; s++) {
+            size_t len = strcspn(p, ";");
+            if (s >= TS_DESIGN_MAX_STAGES - 1 || (pass && s >= d->nsub))
+                return ts_err_set(err, TS_E_DATA, "dataset: %s \"%s\" has more stages than this tsunagari knows",
+                                  pass ? K_SUBFPC : K_SUBCLUSTERS, pass ? fpcs : subs);
+            char *name = ts_strndup(p, len);
+            if (!name)
+                return nomem(err);
+            if (*name && !ts_dataset_find(ds, name)) {
+                ts_err_set(err, TS_E_DATA, "the design's %s variable %s is not in the dataset",
+                           pass ? "later-stage fpc" : "later-stage cluster", name);
+                free(name);
+                return TS_E_DATA;
+            }
+            if (ts_design_set(pass ? &d->subfpc[s] : &d->subcluster[s], name) != 0) {
+                free(name);
+                return nomem(err);
+            }
+            free(name);
+            if (!pass)
+                d->nsub = s + 1;
+            p += len + (p[len] == ';');
+        }
     }
     return TS_OK;
 }
@@ -378,6 +540,8 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
                                           "it would be estimated as simple random sampling");
     if (d->calibration != TS_CAL_NONE && (st = read_calibration_columns(ds, d, err)) != TS_OK)
         return st;
+    if ((st = read_stages(ds, d, err)) != TS_OK)
+        return st;
     const char *dropped = meta(ds, K_DROPPED);
     d->dropped = dropped ? strtoul(dropped, NULL, 10) : 0;
     const char *fpc_source = meta(ds, K_FPC_SOURCE);
@@ -395,6 +559,8 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
 
 const char *ts_design_describe_ja(const ts_design *d)
 {
+    if (d->cluster && d->nsub > 0 && d->type != TS_DESIGN_NONPROBABILITY)
+        return d->nsub == 1 ? (d->strata ? "層化二段抽出" : "二段抽出") : (d->strata ? "層化多段抽出" : "多段抽出");
     if (d->cluster && d->strata && d->type != TS_DESIGN_NONPROBABILITY)
         return "層化多段（集落）抽出";
     switch (d->type) {

@@ -14,6 +14,9 @@
 #include "manifest.h"
 #include "status.h"
 
+/* The most sampling stages a design may have ([design] cluster lists one variable per stage). */
+#define TS_DESIGN_MAX_STAGES 4
+
 /* [design] type. */
 typedef enum ts_design_type {
     TS_DESIGN_SRS,            /* simple random sampling (possibly with base weights) */
@@ -54,6 +57,18 @@ typedef struct ts_design {
     char *strata;              /* the stratum variable */
     char *cluster;             /* the PSU variable; NULL: every respondent is its own PSU */
     char *fpc;                 /* the column with each row's stratum population N_h */
+    /* Later sampling stages ([design] cluster = psu, ssu, ...): the variable of the units
+     * drawn at stage 2, 3, ... within the unit above, and the column holding the number of
+     * such units in the population of the unit above (R: svydesign(id = ~psu + ssu,
+     * fpc = ~N1 + N2)). NSUB = 0 for a one-stage design; SUBFPC[s] NULL without fpc (the
+     * variance is then the ultimate-cluster one: the later stages do not enter it). */
+    size_t nsub;
+    char *subcluster[TS_DESIGN_MAX_STAGES - 1];
+    char *subfpc[TS_DESIGN_MAX_STAGES - 1];
+    int nest;                  /* 1 (default): PSU ids are unique only within their stratum (R's
+                                * nest = TRUE); 0: a PSU id in two strata is refused (R's check) */
+    char *psu_frame;           /* the frame of the drawn PSUs (N_hi, n_hi per PSU) as the
+                                * manifest names it; NULL: none */
     ts_lonely_psu lonely_psu;
     char *weight;              /* the final weight column; NULL: unweighted (every weight 1) */
     char *design_weight;       /* the weight before calibration (base × nonresponse) */
@@ -78,7 +93,7 @@ typedef struct ts_design {
     char *manifest;            /* the manifest the design came from; NULL: none */
 } ts_design;
 
-/* An empty record: srs, unweighted, uncalibrated, lonely PSUs fail. */
+/* An empty record: srs, unweighted, uncalibrated, lonely PSUs fail, PSUs nested in strata. */
 void ts_design_init(ts_design *d);
 /* Frees what D owns and leaves it as ts_design_init made it. */
 void ts_design_clear(ts_design *d);

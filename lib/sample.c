@@ -1,4 +1,4 @@
-/* design.c — see design.h. R survey 4.1: svyrecvar, onestage, onestrat, degf. */
+/* sample.c — see sample.h. R survey 4.1: svyrecvar, multistage, onestage, onestrat, degf. */
 #include "sample.h"
 
 #include <gsl/gsl_linalg.h>
@@ -28,6 +28,15 @@ void ts_sample_free(ts_sample *d)
     free(d->cal_cell);
     free(d->cal_ncells);
     free(d->calx);
+    for (size_t s = 0; s < TS_DESIGN_MAX_STAGES - 1; s++) {
+        free(d->unit[s]);
+        free(d->unit_up[s]);
+        free(d->sub_count[s]);
+        free(d->sub_pop[s]);
+        free(d->up_id[s]);
+    }
+    for (size_t s = 0; s < TS_DESIGN_MAX_STAGES; s++)
+        free(d->stage_name[s]);
     free(d->summary);
     free(d);
 }
@@ -159,7 +168,8 @@ static ts_status take_strata(ts_sample *d, const ts_var *sv, int64_t *key, ts_st
 
 /* PSUs: the cluster variable within strata, else every respondent; and how many PSUs of each
  * stratum are in the sample (R's fpcs$sampsize). */
-static ts_status take_psus(ts_sample *d, const ts_var *cv, int64_t *key, ts_strbuf *sum, ts_err *err)
+static ts_status take_psus(ts_sample *d, const ts_dataset *ds, const ts_var *cv, int nest, int64_t *key,
+                           ts_strbuf *sum, ts_err *err)
 {
     size_t n = d->n;
     /* a PSU is a (stratum, cluster) pair: the clusters numbered densely first, so that any
@@ -167,8 +177,37 @@ static ts_status take_psus(ts_sample *d, const ts_var *cv, int64_t *key, ts_strb
     if (cv) {
         for (size_t i = 0; i < n; i++)
             key[i] = ts_var_int(cv, i);
-        if (densify(key, n, d->psu) == SIZE_MAX)
+        size_t nc = densify(key, n, d->psu);
+        if (nc == SIZE_MAX)
             return nomem(err);
+        /* nest = no: the ids are the PSUs themselves, so one id in two strata is a mistake in
+         * the data (R: "Clusters not nested in strata at top level; you may want nest=TRUE") */
+        size_t *first = !nest && d->stratum_name ? malloc((nc ? nc : 1) * sizeof *first) : NULL;
+        if (!nest && d->stratum_name && !first)
+            return nomem(err);
+        for (size_t c = 0; first && c < nc; c++)
+            first[c] = SIZE_MAX;
+        for (size_t i = 0; first && i < n; i++) {
+            if (!(d->w[i] > 0))
+                continue;
+            size_t c = d->psu[i];
+            if (first[c] == SIZE_MAX)
+                first[c] = i;
+            else if (d->stratum[first[c]] != d->stratum[i]) {
+                ts_strbuf w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
+                row_name(ds, first[c], &w1);
+                row_name(ds, i, &w2);
+                ts_err_set(err, TS_E_DATA, "cluster %s = %lld is in two strata (%s: %s; %s: %s), and the design has "
+                           "nest = no (R: \"Clusters not nested in strata at top level\"); with PSU ids numbered "
+                           "within each stratum, say nest = yes", cv->name, (long long)key[i], w1.data ? w1.data : "?",
+                           d->stratum_name[d->stratum[first[c]]], w2.data ? w2.data : "?", d->stratum_name[d->stratum[i]]);
+                ts_strbuf_free(&w1);
+                ts_strbuf_free(&w2);
+                free(first);
+                return TS_E_DATA;
+            }
+        }
+        free(first);
     }
     for (size_t i = 0; i < n; i++)
         key[i] = cv ? (int64_t)d->stratum[i] * (int64_t)(n + 1) + (int64_t)d->psu[i] : (int64_t)i;
@@ -247,6 +286,133 @@ static ts_status take_fpc(ts_sample *d, const ts_dataset *ds, const ts_var *fv, 
     return st;
 }
 
+/* "PSU dnum = 83 (stratum area = 2 (南))" or "unit snum = 4402": the unit above stage S's
+ * units, for messages. */
+static void up_name(const ts_sample *d, size_t s, size_t p, size_t psu_stratum, ts_strbuf *out)
+{
+    ts_strbuf_printf(out, "%s %s = %lld", s == 0 ? "PSU" : "unit", d->stage_name[s] ? d->stage_name[s] : "?",
+                     (long long)d->up_id[s][p]);
+    if (s == 0 && d->stratum_name)
+        ts_strbuf_printf(out, " (stratum %s)", d->stratum_name[psu_stratum]);
+}
+
+/* The later sampling stages ([design] cluster = psu, ssu, ...): each row's unit at every
+ * stage, a unit being a (unit above, id) pair as R's svydesign makes it (its ids are pasted
+ * onto the ids above; its strata are the units above); how many units each unit above has
+ * in the sample (R's fpcs$sampsize) and, from the stage's fpc column, in the population. They
+ * enter the variance only with an fpc at every stage, as in R's multistage(): without one
+ * the first stage's ultimate-cluster variance is the whole of it. */
+static ts_status take_later_stages(ts_sample *d, const ts_dataset *ds, const ts_design *design, int64_t *key,
+                                   ts_strbuf *sum, ts_err *err)
+{
+    size_t n = d->n;
+    if (design->nsub == 0)
+        return TS_OK;
+    int all_fpc = design->fpc != NULL;
+    for (size_t s = 0; s < design->nsub; s++)
+        all_fpc = all_fpc && design->subfpc[s];
+    ts_strbuf_printf(sum, ", %zu stages", design->nsub + 1);
+    if (!all_fpc) {
+        ts_strbuf_append_str(sum, " (ultimate-cluster variance: no fpc at every stage)");
+        return TS_OK;
+    }
+    if (!(d->stage_name[0] = ts_strdup(design->cluster)))
+        return nomem(err);
+    ts_status st = TS_OK;
+    for (size_t s = 0; st == TS_OK && s < design->nsub; s++) {
+        const ts_var *uv = find(ds, design->subcluster[s]), *fv = find(ds, design->subfpc[s]);
+        if (!uv || !fv)
+            return ts_err_set(err, TS_E_DATA, "dataset: the design's stage %zu variable %s is missing", s + 2,
+                              !uv ? design->subcluster[s] : design->subfpc[s]);
+        if (!(d->stage_name[s + 1] = ts_strdup(uv->name)))
+            return nomem(err);
+        const size_t *up = s == 0 ? d->psu : d->unit[s - 1];
+        size_t nup = s == 0 ? d->npsu : d->nunit[s - 1];
+        if (!(d->unit[s] = malloc((n ? n : 1) * sizeof *d->unit[s])))
+            return nomem(err);
+        for (size_t i = 0; i < n; i++)
+            key[i] = ts_var_int(uv, i);
+        if (densify(key, n, d->unit[s]) == SIZE_MAX)
+            return nomem(err);
+        for (size_t i = 0; i < n; i++)
+            key[i] = (int64_t)up[i] * (int64_t)(n + 1) + (int64_t)d->unit[s][i];
+        if ((d->nunit[s] = densify(key, n, d->unit[s])) == SIZE_MAX)
+            return nomem(err);
+        d->unit_up[s] = malloc((d->nunit[s] ? d->nunit[s] : 1) * sizeof *d->unit_up[s]);
+        d->sub_count[s] = calloc(nup ? nup : 1, sizeof *d->sub_count[s]);
+        d->sub_pop[s] = malloc((nup ? nup : 1) * sizeof *d->sub_pop[s]);
+        d->up_id[s] = malloc((nup ? nup : 1) * sizeof *d->up_id[s]);
+        unsigned char *seen = calloc(d->nunit[s] ? d->nunit[s] : 1, 1);
+        size_t *first = malloc((nup ? nup : 1) * sizeof *first), *psu_of = malloc((nup ? nup : 1) * sizeof *psu_of);
+        if (!d->unit_up[s] || !d->sub_count[s] || !d->sub_pop[s] || !d->up_id[s] || !seen || !first || !psu_of) {
+            free(seen);
+            free(first);
+            free(psu_of);
+            return nomem(err);
+        }
+        const ts_var *upv = s == 0 ? find(ds, design->cluster) : find(ds, design->subcluster[s - 1]);
+        for (size_t p = 0; p < nup; p++) {
+            first[p] = SIZE_MAX;
+            d->sub_pop[s][p] = NAN;
+            d->up_id[s][p] = 0;
+        }
+        for (size_t i = 0; st == TS_OK && i < n; i++) {
+            size_t u = d->unit[s][i], p = up[i];
+            d->unit_up[s][u] = p;
+            if (!(d->w[i] > 0))
+                continue;
+            if (!seen[u]) {
+                seen[u] = 1;
+                d->sub_count[s][p]++;
+            }
+            double f = ts_var_num(fv, i);
+            if (first[p] == SIZE_MAX) {
+                first[p] = i;
+                psu_of[p] = d->stratum[i];
+                d->up_id[s][p] = upv ? ts_var_int(upv, i) : 0;
+            }
+            if (isnan(f) || !(f > 0)) {
+                ts_strbuf who = TS_STRBUF_INIT;
+                row_name(ds, i, &who);
+                st = ts_err_set(err, TS_E_DATA, "%s: the stage %zu population size %s is %s", who.data ? who.data : "?",
+                                s + 2, fv->name, isnan(f) ? "missing" : "not positive");
+                ts_strbuf_free(&who);
+            } else if (isnan(d->sub_pop[s][p]))
+                d->sub_pop[s][p] = f;
+            else if (f != d->sub_pop[s][p]) {
+                ts_strbuf w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT, where = TS_STRBUF_INIT;
+                row_name(ds, first[p], &w1);
+                row_name(ds, i, &w2);
+                up_name(d, s, p, psu_of[p], &where);
+                st = ts_err_set(err, TS_E_DATA, "the stage %zu population size %s differs within %s: %s has %.17g, "
+                                "%s has %.17g", s + 2, fv->name, where.data ? where.data : "?", w1.data ? w1.data : "?",
+                                d->sub_pop[s][p], w2.data ? w2.data : "?", f);
+                ts_strbuf_free(&w1);
+                ts_strbuf_free(&w2);
+                ts_strbuf_free(&where);
+            }
+        }
+        /* a population smaller than the sample drawn from it (R: "FPC implies >100% sampling") */
+        for (size_t p = 0; st == TS_OK && p < nup; p++)
+            if (first[p] != SIZE_MAX && d->sub_pop[s][p] < (double)d->sub_count[s][p]) {
+                ts_strbuf where = TS_STRBUF_INIT;
+                up_name(d, s, p, psu_of[p], &where);
+                st = ts_err_set(err, TS_E_DATA, "the stage %zu population size %s of %s is %.17g, fewer than the %zu "
+                                "units %s sampled from it", s + 2, fv->name, where.data ? where.data : "?",
+                                d->sub_pop[s][p], d->sub_count[s][p], uv->name);
+                ts_strbuf_free(&where);
+            }
+        free(seen);
+        free(first);
+        free(psu_of);
+    }
+    if (st == TS_OK) {
+        d->nlater = design->nsub;
+        ts_strbuf_append_str(sum, " with fpc at each (multistage variance)");
+    }
+    return st;
+}
+
 /* The calibration: the columns tsunagari-weight wrote for the residuals — each margin's
  * cell per row (post-stratification, raking) or the GREG model matrix. */
 static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_design *design, ts_strbuf *sum,
@@ -319,12 +485,16 @@ ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *
     }
     if (st == TS_OK)
         st = check_ids(ds, d->w, cv, "cluster", err);
+    for (size_t s = 0; st == TS_OK && cv && s < design->nsub; s++)
+        st = check_ids(ds, d->w, find(ds, design->subcluster[s]), "sampling unit", err);
     if (st == TS_OK)
         st = take_strata(d, sv, key, &sum, err);
     if (st == TS_OK)
-        st = take_psus(d, cv, key, &sum, err);
+        st = take_psus(d, ds, cv, design->nest, key, &sum, err);
     if (st == TS_OK)
         st = take_fpc(d, ds, fv, cv != NULL, &sum, err);
+    if (st == TS_OK && cv)
+        st = take_later_stages(d, ds, design, key, &sum, err);
     if (st == TS_OK)
         st = take_calibration(d, ds, design, &sum, err);
     free(key);
@@ -348,6 +518,7 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
     d->cal = TS_SAMPLE_UNCALIBRATED;
     for (size_t h = 0; h < d->nstrata; h++)
         d->popsize[h] = INFINITY;
+    d->nlater = 0;
     return d;
 }
 
@@ -545,6 +716,92 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
     return 0;
 }
 
+/* The later stages of R's multistage(): within each unit p above stage S (a PSU for the
+ * second stage), the variance of its units' totals of Z as onestrat() computes it for one
+ * stratum — centred on their mean, times f·n_p/(n_p − 1) with f = 1 − n_p/N_p, a census
+ * (f < 1e-7) adding nothing — weighted by the product of the sampling fractions above it,
+ * (n_h/N_h)·(n_p/N_p)·…, which is R's recursion's factor nPSUs/fpcs at every level. A unit
+ * with one sampled unit in it follows the lonely-PSU rule, as R applies it at every stage.
+ * PSU_STRATUM and HAS: each PSU's stratum and whether it has rows (ts_sample_vcov's). */
+static ts_status later_stages_vcov(const ts_sample *d, const double *z, size_t k, const size_t *psu_stratum,
+                                   const unsigned char *has, double *v, ts_err *err)
+{
+    double *frac = malloc((d->npsu ? d->npsu : 1) * sizeof *frac);
+    if (!frac)
+        return nomem(err);
+    for (size_t u = 0; u < d->npsu; u++) {
+        size_t h = has[u] ? psu_stratum[u] : 0;
+        frac[u] = has[u] ? (double)d->psu_count[h] / d->popsize[h] : 0;
+    }
+    ts_status st = TS_OK;
+    for (size_t s = 0; st == TS_OK && s < d->nlater; s++) {
+        size_t nu = d->nunit[s], nup = s == 0 ? d->npsu : d->nunit[s - 1];
+        double *tot = calloc((nu ? nu : 1) * k, sizeof *tot), *mean = calloc((nup ? nup : 1) * k, sizeof *mean);
+        double *next = malloc((nu ? nu : 1) * sizeof *next);
+        unsigned char *in = calloc(nu ? nu : 1, 1);
+        size_t *stratum_of = malloc((nup ? nup : 1) * sizeof *stratum_of);
+        if (!tot || !mean || !next || !in || !stratum_of) {
+            free(tot);
+            free(mean);
+            free(next);
+            free(in);
+            free(stratum_of);
+            free(frac);
+            return nomem(err);
+        }
+        for (size_t i = 0; i < d->n; i++) {
+            if (d->w[i] <= 0)
+                continue;
+            size_t u = d->unit[s][i];
+            in[u] = 1;
+            stratum_of[d->unit_up[s][u]] = d->stratum[i];
+            for (size_t j = 0; j < k; j++)
+                tot[u * k + j] += z[i * k + j];
+        }
+        for (size_t u = 0; u < nu; u++)
+            if (in[u]) {
+                size_t p = d->unit_up[s][u];
+                for (size_t j = 0; j < k; j++)
+                    mean[p * k + j] += tot[u * k + j] / (double)d->sub_count[s][p];
+            }
+        for (size_t u = 0; u < nu && st == TS_OK; u++) {
+            size_t p = d->unit_up[s][u];
+            double np = (double)d->sub_count[s][p], big = d->sub_pop[s][p];
+            next[u] = 0;
+            if (!in[u] || !(np > 0))
+                continue;
+            next[u] = frac[p] * np / big;
+            double f = (big - np) / big;
+            if (f < 1e-7)
+                continue; /* every unit of p was taken: no sampling variance at this stage */
+            if (np == 1 && d->lonely == TS_LONELY_FAIL) {
+                ts_strbuf where = TS_STRBUF_INIT;
+                up_name(d, s, p, stratum_of[p], &where);
+                st = ts_err_set(err, TS_E_DATA, "%s has only one unit %s sampled at stage %zu: its variance cannot be "
+                                "estimated; choose [design] lonely_psu (or --lonely-psu) remove, certainty or adjust "
+                                "(R applies it at every stage)", where.data ? where.data : "?", d->stage_name[s + 1],
+                                s + 2);
+                ts_strbuf_free(&where);
+                break;
+            }
+            double scale = frac[p] * (np > 1 ? f * np / (np - 1) : f);
+            int centre = !(np == 1 && d->lonely == TS_LONELY_ADJUST);
+            for (size_t a = 0; a < k; a++)
+                for (size_t b = 0; b < k; b++)
+                    v[a * k + b] += scale * (tot[u * k + a] - (centre ? mean[p * k + a] : 0)) *
+                                    (tot[u * k + b] - (centre ? mean[p * k + b] : 0));
+        }
+        free(tot);
+        free(mean);
+        free(in);
+        free(stratum_of);
+        free(frac);
+        frac = next;
+    }
+    free(frac);
+    return st;
+}
+
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
 {
     int rc = calibration_residuals(d, z, k);
@@ -620,6 +877,8 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
                     for (size_t b = 0; b < k; b++)
                         v[a * k + b] += scale * mean[a] * mean[b];
     }
+    if (st == TS_OK && d->nlater > 0)
+        st = later_stages_vcov(d, z, k, psu_stratum, has, v, err);
     free(tot);
     free(psu_stratum);
     free(has);

@@ -2,11 +2,13 @@
  * against the dataset's rows into weights, stratum and PSU indices, finite population
  * corrections and the calibration that produced the weights; and the Taylor-linearisation
  * variance of estimators given their influence values (R survey's svyrecvar / onestage /
- * onestrat, ultimate-cluster form). */
+ * onestrat and multistage: the ultimate-cluster form, and with an fpc at every stage the
+ * recursion over the sampling stages). */
 #ifndef TS_LIB_SAMPLE_H
 #define TS_LIB_SAMPLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dataset.h"
 #include "design.h"
@@ -30,6 +32,17 @@ typedef struct ts_sample {
     size_t npsu;
     size_t *psu_count;    /* per stratum: PSUs in the whole sample (R's fpcs$sampsize) */
     double *popsize;      /* per stratum: N_h, or INFINITY without fpc */
+    /* Later sampling stages, in the variance only with an fpc at every stage (R's multistage:
+     * without fpc the ultimate-cluster variance above is the whole of it). Stage s = 0 is the
+     * second stage. A unit is a (unit above, id) pair; the units above stage 0 are the PSUs. */
+    size_t nlater;
+    size_t *unit[TS_DESIGN_MAX_STAGES - 1];        /* per row: its unit at the stage */
+    size_t nunit[TS_DESIGN_MAX_STAGES - 1];
+    size_t *unit_up[TS_DESIGN_MAX_STAGES - 1];     /* per unit: the unit above it */
+    size_t *sub_count[TS_DESIGN_MAX_STAGES - 1];   /* per unit above: its units in the sample */
+    double *sub_pop[TS_DESIGN_MAX_STAGES - 1];     /* per unit above: N, its units in the population */
+    int64_t *up_id[TS_DESIGN_MAX_STAGES - 1];      /* per unit above: its id, for messages */
+    char *stage_name[TS_DESIGN_MAX_STAGES];        /* each stage's variable, for messages */
     int weighted;         /* the dataset had a weight column */
     ts_sample_cal cal;
     size_t ncal;          /* post/rake: margins; greg: model columns */
@@ -53,8 +66,9 @@ void ts_sample_free(ts_sample *d);
 ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, ts_err *err);
 
 /* Covariance matrix (K × K, row-major, into V) of estimators whose influence values are the
- * K columns of Z (n × K, row-major; overwritten: calibration residuals). R: svyrecvar.
- * Returns TS_OK, or TS_E_DATA for a stratum with one PSU under TS_LONELY_FAIL. */
+ * K columns of Z (n × K, row-major; overwritten: calibration residuals). R: svyrecvar, with
+ * its multistage recursion when every stage has an fpc. Returns TS_OK, or TS_E_DATA for a
+ * stratum (at a later stage: a unit) with one PSU (one sampled unit) under TS_LONELY_FAIL. */
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err);
 
 /* Degrees of freedom of the design restricted to the rows where IN is nonzero (and the

@@ -25,6 +25,8 @@
 #define K(s, k, t, v, d, st, doc) {s, k, t, v, d, st, doc, ANY, NULL, 0, 0}
 #define KR(s, k, t, v, d, st, doc, r) {s, k, t, v, d, st, doc, r, NULL, 0, 0}
 #define KA(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold, 0}
+/* a comma-separated list of variable names (KL) */
+#define KL(s, k, t, v, d, st, doc) {s, k, t, v, d, st, doc, ANY, NULL, 0, 1}
 /* a list of enum values, with other spellings (KAL) */
 #define KAL(s, k, t, v, d, st, doc, al, fold) {s, k, t, v, d, st, doc, ANY, al, fold, 1}
 
@@ -65,12 +67,16 @@ static const ts_schema_key SCHEMA[] = {
 
     K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,
      "how respondents were selected (not given: follows from cluster and strata)"),
-    K("design", "cluster", TS_VAL_VARIABLE, NULL, NULL, W, "the primary sampling unit of a clustered design"),
+    KL("design", "cluster", TS_VAL_VARIABLE, NULL, NULL, W,
+       "the primary sampling unit of a clustered design; a list for later stages: psu, ssu"),
     K("design", "strata", TS_VAL_VARIABLE, NULL, NULL, W, "the variable identifying the stratum"),
     K("design", "frame", TS_VAL_FILE, NULL, NULL, W, "a CSV with one row per stratum"),
     K("design", "frame_population", TS_VAL_TEXT, NULL, "population", W, "the frame's column holding N_h"),
     K("design", "frame_sample", TS_VAL_TEXT, NULL, "sample", W, "the frame's column holding n_h"),
-    K("design", "fpc", TS_VAL_TEXT, "yes, no or a numeric variable", "no", W, "finite population correction"),
+    K("design", "fpc", TS_VAL_TEXT, "yes, no, a numeric variable, or one per stage", "no", W,
+      "finite population correction (N1, N2: population sizes per stage)"),
+    K("design", "nest", TS_VAL_YESNO, NULL, "yes", W, "PSU ids are unique only within strata (R's nest = TRUE)"),
+    K("design", "psu_frame", TS_VAL_FILE, NULL, NULL, W, "two stages: a CSV with one row per drawn PSU"),
     K("design", "weight", TS_VAL_TEXT, "base, a variable name or empty", "", W, "the design weight (empty: all 1)"),
     K("design", "lonely_psu", TS_VAL_ENUM, "fail, remove, certainty, adjust", "fail", W,
      "a stratum with one PSU (R's survey.lonely.psu); recorded, tab --lonely-psu overrides"),
@@ -316,6 +322,17 @@ int ts_schema_valid(const ts_schema_key *k, const char *value)
         }
         return in_list(k->values, v, n, k->fold_case) || in_list(k->aliases, v, n, k->fold_case);
     case TS_VAL_VARIABLE:
+        for (const char *p = v, *end = v + n; k->list;) { /* every item a name */
+            const char *e = memchr(p, ',', (size_t)(end - p));
+            const char *a = p;
+            size_t len = (size_t)((e ? e : end) - p);
+            ts_trim(&a, &len);
+            if (!plausible_name(a, len))
+                return 0;
+            if (!e)
+                return 1;
+            p = e + 1;
+        }
         return plausible_name(v, n);
     default:
         return 1;
@@ -370,6 +387,8 @@ void ts_schema_expected(const ts_schema_key *k, ts_strbuf *out)
     }
     case TS_VAL_VARIABLE:
         ts_strbuf_append_str(out, "a variable name (ASCII letters, digits and _)");
+        if (k->list)
+            ts_strbuf_append_str(out, ", or a comma-separated list of them (one per sampling stage)");
         break;
     default:
         ts_strbuf_append_str(out, "a value");

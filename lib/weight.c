@@ -44,7 +44,8 @@ ts_status ts_weight_store(ts_dataset *ds, ts_design *design, const ts_weights *w
     const char *src = w->source ? w->source : "libtsunagari";
     int rc = ts_design_set(&design->weight, "weight") || ts_design_set(&design->design_weight, "design_weight") ||
              ts_design_set(&design->calibrated_weight, w->calibrated ? "calibrated_weight" : NULL) ||
-             ts_design_set(&design->fpc, w->fpc ? "fpc_population" : NULL);
+             ts_design_set(&design->fpc, w->fpc ? "fpc_population" : NULL) ||
+             (w->subfpc && ts_design_set(&design->subfpc[0], "fpc_population_2"));
     for (size_t k = 0; k < design->ncalibration_columns; k++)
         free(design->calibration_columns[k]);
     design->ncalibration_columns = 0;
@@ -61,6 +62,8 @@ ts_status ts_weight_store(ts_dataset *ds, ts_design *design, const ts_weights *w
                         w->design_weight ? w->design_weight : w->weight);
     if (!rc && w->fpc)
         rc = put_column(ds, "fpc_population", "層の母集団数", "Stratum population (fpc)", src, w->fpc);
+    if (!rc && w->subfpc)
+        rc = put_column(ds, "fpc_population_2", "第二段の母集団数", "Second-stage population (fpc)", src, w->subfpc);
     if (!rc && w->calibrated)
         rc = put_column(ds, "calibrated_weight", "較正ウェイト（トリミング前）", "Calibrated weight (before trimming)", src,
                         w->calibrated);
@@ -259,7 +262,7 @@ ts_status ts_weight_rake(ts_dataset *ds, ts_design *design, const ts_weight_marg
     for (size_t i = 0; fpc && i < s.n; i++)
         fpc[i] = ts_var_num(fv, i);
     if (st == TS_OK) {
-        ts_weights w = {s.w, s.d, NULL, fpc, s.calname, (const double *const *)s.calcol, nm, "libtsunagari"};
+        ts_weights w = {s.w, s.d, NULL, fpc, s.calname, (const double *const *)s.calcol, nm, "libtsunagari", NULL};
         st = ts_weight_store(ds, design, &w, err);
     }
     free(fpc);

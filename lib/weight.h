@@ -22,6 +22,8 @@ typedef struct ts_weights {
     const double *const *calibration_columns;
     size_t ncalibration;
     const char *source;              /* who made them, for the columns' source ("tsunagari-weight") */
+    const double *subfpc;            /* two stages: each row's PSU population N_hi (the column
+                                      * fpc_population_2, the design's second-stage fpc); NULL: none */
 } ts_weights;
 
 /* Store W in DS as the columns weight, design_weight, fpc_population, calibrated_weight and the

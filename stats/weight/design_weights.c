@@ -17,9 +17,13 @@
  * the variance and the degrees of freedom without a word. */
 static ts_status check_design_ids(const wctx *c, ts_err *err)
 {
-    const char *keys[2] = {"strata", "cluster"};
-    const ts_var *vars[2] = {c->strata, c->cluster};
-    for (int k = 0; k < 2; k++) {
+    const char *keys[2 + TS_DESIGN_MAX_STAGES - 1] = {"strata", "cluster"};
+    const ts_var *vars[2 + TS_DESIGN_MAX_STAGES - 1] = {c->strata, c->cluster};
+    for (size_t s = 0; c->cluster && s < c->design.nsub; s++) {
+        keys[2 + s] = "cluster";
+        vars[2 + s] = ts_dataset_find(c->ds, c->design.subcluster[s]);
+    }
+    for (size_t k = 0; k < 2 + c->design.nsub; k++) {
         if (!vars[k])
             continue;
         for (size_t i = 0; i < c->n; i++) {
@@ -30,7 +34,7 @@ static ts_status check_design_ids(const wctx *c, ts_err *err)
             wctx_row_name(c, i, &who);
             ts_err_set(err, TS_E_DATA, "%s: %s: %s %s is missing; every respondent needs one (drop the row, or "
                        "give it its own value)", at.data ? at.data : "", who.data ? who.data : "",
-                       k ? "cluster" : "stratum", vars[k]->name);
+                       k == 0 ? "stratum" : k == 1 ? "cluster" : "sampling unit", vars[k]->name);
             ts_strbuf_free(&at);
             ts_strbuf_free(&who);
             return TS_E_DATA;
@@ -242,5 +246,7 @@ ts_status design_weights(wctx *c, ts_err *err)
         return st;
     if (fpc_var && (st = fpc_column(c, fpc_var, err)) != TS_OK)
         return st;
-    return TS_OK;
+    if ((st = later_stages(c, base_from_frame, want_fpc, err)) != TS_OK)
+        return st;
+    return later_stages_check(c, err);
 }

@@ -71,7 +71,7 @@ static ts_status record(wctx *c, ts_err *err)
     if (rc)
         return wctx_nomem(err);
     ts_weights w = {c->w, c->design_w, c->calibrated, c->fpc, c->calnames, (const double *const *)c->calcols,
-                    c->ncalcols, PROG};
+                    c->ncalcols, PROG, c->subfpc};
     ts_status st = ts_weight_store(c->ds, d, &w, err);
     if (st == TS_E_DATA)
         ts_err_prefix(err, "%s", c->opt->input);
@@ -234,6 +234,7 @@ out:
     free(c.design_w);
     free(c.in);
     free(c.fpc);
+    free(c.subfpc);
     free(c.calibrated);
     free(c.before);
     wmargins_free(c.margins, c.nmargins);

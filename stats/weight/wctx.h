@@ -40,6 +40,8 @@ typedef struct wctx {
                            * [design], then the weights and the calibration that made them */
     ts_var *strata, *cluster; /* the design's variables */
     double *fpc;          /* per row: the stratum's population N_h, or NULL */
+    double *subfpc;       /* two stages, fpc = yes: per row, its PSU's population N_hi from
+                           * [design] psu_frame; NULL otherwise */
     ts_strbuf text;       /* the report */
     FILE *csv;            /* the report as CSV rows (a memory stream) */
     char *csvbuf;
@@ -97,6 +99,15 @@ ts_var *wctx_get_var(const wctx *c, const char *section, const char *key, ts_err
 /* design_weights.c: the design ([design], through ts_design_from_manifest) into C->design
  * and the base weights into C->w; sets C->strata, C->cluster, C->fpc. */
 ts_status design_weights(wctx *c, ts_err *err);
+
+/* stages.c: a two-stage design's base-weight factor N_hi/n_hi from [design] psu_frame (BASE)
+ * and its second-stage population sizes into C->subfpc (WANT_FPC); refuses weight = base
+ * without the frame. Nothing for a one-stage design. */
+ts_status later_stages(wctx *c, int base, int want_fpc, ts_err *err);
+
+/* stages.c: a multistage design's population sizes of the first two stages against the
+ * sample (one per unit above, no fewer than the units sampled), naming [design] fpc. */
+ts_status later_stages_check(wctx *c, ts_err *err);
 
 /* nonresponse.c: C->w adjusted within the [nonresponse] classes (nothing without them). */
 ts_status nonresponse_adjust(wctx *c, ts_err *err);

@@ -133,7 +133,8 @@ static void test_values(void)
                 "--set weighting.trim_relative_to: expected mean or absolute, got \"median\"");
     T_CHECK_STR(message("weighting", "base_scale", "sample", &st), "--set weighting.base_scale: expected population, got \"sample\"");
     T_CHECK_STR(message("design", "cluster", "1psu", &st),
-                "--set design.cluster: expected a variable name (ASCII letters, digits and _), got \"1psu\"");
+                "--set design.cluster: expected a variable name (ASCII letters, digits and _), or a comma-separated "
+                "list of them (one per sampling stage), got \"1psu\"");
     T_CHECK_STR(message("weighting", "tolerance", "", &st), ""); /* empty: not given, the default applies */
     T_CHECK(st == TS_OK);
     T_CHECK_STR(message("weighting", "methd", "x", &st), /* an unknown key is said first */

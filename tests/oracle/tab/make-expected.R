@@ -70,7 +70,7 @@ build_design <- function(name, ini, sdir) {
                "nonresponse_frame", "nonresponse_sample", "missing", "missing_codes",
                "item_missing", "method", "margins", "totals", "bounds", "epsilon", "maxit",
                "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
-               "trim_strict")
+               "trim_strict", "nest", "psu_frame")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -87,7 +87,7 @@ build_design <- function(name, ini, sdir) {
     totals <- if (key(s, "totals") == "") NULL else read_commented(file.path(sdir, key(s, "totals")))
     # missing = drop: rows with an empty cell or a missing code in a design variable are out.
     if (key(s, "missing", "drop") != "drop") stop(name, ": only missing = drop")
-    used <- unique(c(key(s, "strata"), key(s, "cluster"), split_list(key(s, "nonresponse")),
+    used <- unique(c(key(s, "strata"), split_list(key(s, "cluster")), split_list(key(s, "nonresponse")),
                      unlist(lapply(margins, `[[`, "vars")), totals$variable))
     used <- used[used != ""]
     keep <- rep(TRUE, nrow(d))
@@ -103,6 +103,17 @@ build_design <- function(name, ini, sdir) {
         w <- frame[[key(s, "frame_population", "population")]][k] /
             frame[[key(s, "frame_sample", "sample")]][k]
     } else w <- d[[bw]]
+    # Two stages (issue #15): the PSU frame's N_hi/n_hi times the strata frame's M_h/m_h, each
+    # PSU matched by its stratum and id; with fpc = population the PSU frame also gives N_hi.
+    psuf <- if (key(s, "psu_frame") == "") NULL else read_commented(file.path(sdir, key(s, "psu_frame")))
+    psu_key <- function(df) paste(df[[key(s, "strata")]], df[[split_list(key(s, "cluster"))[1]]])
+    if (!is.null(psuf)) {
+        pk <- match(psu_key(d), psu_key(psuf))
+        stopifnot(!anyNA(pk))
+        if (bw == "frame") w <- w * psuf[[key(s, "frame_population", "population")]][pk] /
+            psuf[[key(s, "frame_sample", "sample")]][pk]
+        d$.fpc2 <- psuf[[key(s, "frame_population", "population")]][pk]
+    }
     keep <- keep & !is.na(w) & w > 0
     dk <- d[keep, , drop = FALSE]
     wk <- w[keep]
@@ -152,12 +163,15 @@ build_design <- function(name, ini, sdir) {
     if (key(s, "fpc") != "") {
         if (!is.null(frame) && key(s, "fpc") %in% names(frame)) {
             dk$.fpc <- frame[[key(s, "fpc")]][match(dk[[key(s, "strata")]], frame[[key(s, "strata")]])]
-            fpcf <- ~.fpc
-        } else fpcf <- as.formula(paste("~", key(s, "fpc")))
+            fpcf <- if (is.null(psuf)) ~.fpc else ~.fpc + .fpc2
+        } else fpcf <- as.formula(paste("~", paste(split_list(key(s, "fpc")), collapse = " + ")))
     }
-    idsf <- if (key(s, "cluster") == "") ~1 else as.formula(paste("~", key(s, "cluster")))
+    # cluster = psu, ssu: R's id = ~psu + ssu (multistage); nest = yes: nest = TRUE
+    idsf <- if (key(s, "cluster") == "") ~1 else
+        as.formula(paste("~", paste(split_list(key(s, "cluster")), collapse = " + ")))
     stf <- if (key(s, "strata") == "") NULL else as.formula(paste("~", key(s, "strata")))
-    des <- svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk)
+    des <- if (key(s, "nest") == "") svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk) else
+        svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk, nest = key(s, "nest") == "yes")
     mform <- function(m) as.formula(paste("~", paste0(".m_", m$vars, collapse = "+")))
     pop_df <- function(m) {
         p <- m$table

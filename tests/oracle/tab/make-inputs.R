@@ -41,3 +41,17 @@ stopifnot(!anyNA(rg))
 l[h] <- paste0(l[h], ",region")
 l[-(1:h)] <- paste0(l[-(1:h)], ",", rg)
 writeLines(l, file.path(here, "data", "apiclus1.csv"))
+# apiclus2: a two-stage sample — 40 of 757 districts (dnum, fpc1), then up to 5 schools (id =
+# snum) of each district's fpc2 — for scenario 12 (svydesign(id = ~dnum + snum,
+# fpc = ~fpc1 + fpc2)). enroll is missing for 6 schools.
+stopifnot(!anyDuplicated(apiclus2$snum))
+d2 <- data.frame(id = apiclus2$snum, stype = match(as.character(apiclus2$stype), c("E", "H", "M")),
+                 sch_wide = yn(apiclus2$sch.wide), awards = yn(apiclus2$awards), both = yn(apiclus2$both),
+                 pw = apiclus2$pw, fpc1 = apiclus2$fpc1, fpc2 = as.vector(apiclus2$fpc2),
+                 dnum = apiclus2$dnum, cnum = apiclus2$cnum, api00 = apiclus2$api00,
+                 api99 = apiclus2$api99, enroll = apiclus2$enroll)
+d2 <- d2[order(d2$id), ]
+writeLines(c("# apiclus2: 126 schools in 40 of 757 districts (dnum, fpc1), schools within districts (fpc2).",
+             "# R data(api) of survey: id = snum; stype 1=E 2=H 3=M; sch_wide/awards/both 1=No 2=Yes.",
+             paste(names(d2), collapse = ","), do.call(paste, c(lapply(d2, num), sep = ","))),
+           file.path(here, "data", "apiclus2.csv"))

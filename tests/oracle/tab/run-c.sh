@@ -79,9 +79,10 @@ for dir in "$root"/*/; do
         frame) set_args+=(--set design.weight=base) ;;
         *) set_args+=(--set "design.weight=$bw") ;;
     esac
-    for k in strata cluster; do
+    for k in strata cluster nest; do
         v=${cfg[design.$k]:-}; [ -n "$v" ] && set_args+=(--set "design.$k=$v")
     done
+    v=${cfg[design.psu_frame]:-}; [ -n "$v" ] && set_args+=(--set "design.psu_frame=$(rel "$v")")
     fpc=${cfg[design.fpc]:-}
     case $fpc in "") ;; population) set_args+=(--set design.fpc=yes) ;; *) set_args+=(--set "design.fpc=$fpc") ;; esac
     nr=${cfg[design.nonresponse]:-}
