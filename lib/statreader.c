@@ -852,6 +852,10 @@ int ts_statreader_next(ts_statreader *r, ts_record *rec, ts_err *err)
     ts_strbuf_reset(&r->text);
     ts_strbuf_reset(&r->raw);
     memset(rec, 0, sizeof *rec);
+    /* text.data is used below even when every field is empty: never NULL */
+    if (ts_strbuf_reserve(&r->text, 1) != 0 || ts_strbuf_reserve(&r->raw, 1) != 0)
+        goto nomem;
+    r->text.data[0] = r->raw.data[0] = '\0';
     size_t *offs = ts_grow(r->offs, &r->cap_offs, nf + 1, sizeof *offs, 16);
     if (!offs)
         goto nomem;
