@@ -527,6 +527,34 @@ static void test_no_id(void)
     ts_statreader_close(r, &err);
 }
 
+/* Which runs of 0/1 variables become one multi, and where their option labels come from. */
+static void test_multi_names(void)
+{
+    ts_err err = TS_ERR_INIT;
+    ts_statreader *r = ts_statreader_open(FIX "multi-names.sav", NULL, &err);
+    T_CHECK(r != NULL);
+    if (!r)
+        return;
+    static rows x;
+    read_all(r, &x);
+    ts_codebook *cb = embedded(r, NULL);
+    const ts_cbvar *v;
+    if (cb) {
+        T_CHECK((v = cbvar(cb, "Q5")) && v->kind == TS_CB_MULTI && v->def->ncodes == 2 &&
+                strcmp(v->def->codes[0].label, "家族") == 0 && strcmp(v->def->codes[1].column, "Q5.2") == 0);
+        T_CHECK((v = cbvar(cb, "q6")) && v->kind == TS_CB_MULTI && v->def->ncodes == 3 &&
+                strcmp(v->def->label, "Q6 利用したもの") == 0 && strcmp(v->def->codes[2].label, "SNS") == 0);
+        T_CHECK((v = cbvar(cb, "q7")) && v->kind == TS_CB_MULTI && v->def->ncodes == 2);
+        T_CHECK((v = cbvar(cb, "x1")) && v->kind == TS_CB_INTEGER); /* no separator: separate questions */
+        T_CHECK((v = cbvar(cb, "z_1")) && v->kind == TS_CB_INTEGER); /* z_2 holds a 2 */
+        T_CHECK((v = cbvar(cb, "z_2")) && v->kind == TS_CB_INTEGER);
+        check_rows_against(cb, &x);
+    }
+    ts_codebook_free(cb);
+    free_rows(&x);
+    ts_statreader_close(r, &err);
+}
+
 static void test_sniff(void)
 {
     T_CHECK(ts_statreader_sniff("$FL2xxxx", 8, NULL) == TS_STAT_SAV);
@@ -606,6 +634,7 @@ int main(void)
     test_sniff();
     test_string_codes();
     test_no_id();
+    test_multi_names();
     test_vls_nul_segment();
     test_expect_fields();
     test_contractor();
