@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "ratio.h"
 #include "strbuf.h"
 
 ts_status tab_nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
@@ -81,7 +82,8 @@ static ts_status one_domain(const run *r, const table_spec *t, table_result *res
     dom->ncell = -1;
     dom->by_code[0] = ca;
     dom->by_code[1] = cb;
-    dom->k = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : res->ncat;
+    dom->k = t->stat == TAB_QUANTILE ? t->nprobs
+             : t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER ? 1 : res->ncat;
     dom->e = calloc(dom->k ? dom->k : 1, sizeof *dom->e);
     dom->cell = malloc((dom->k ? dom->k : 1) * sizeof *dom->cell);
     dom->codes = ts_strdup(codes);
@@ -91,8 +93,13 @@ static ts_status one_domain(const run *r, const table_spec *t, table_result *res
         return tab_nomem(err);
     for (size_t c = 0; c < dom->k; c++)
         dom->cell[c] = -1;
-    ts_status st = ts_estimate_domain(d, t->var, t->kind, res->cats, res->ncat, in, t->ci, t->level, dom->e,
-                                      &dom->missing, err);
+    ts_status st = t->stat == TAB_QUANTILE
+                       ? ts_quantile_domain(d, t->var, in, t->probs, t->nprobs, t->qrule, t->qci, t->level, dom->e,
+                                            &dom->missing, err)
+                   : t->stat == TAB_RATIO
+                       ? ts_ratio_domain(d, t->var, t->den, in, t->level, t->ci != TS_CI_NONE, dom->e, &dom->missing, err)
+                       : ts_estimate_domain(d, t->var, t->kind, res->cats, res->ncat, in, t->ci, t->level, dom->e,
+                                            &dom->missing, err);
     /* 非該当 (not asked: skip logic) is part of the missing count but is no nonresponse:
      * said apart, so that a reader does not take a filter question's skips for refusals. */
     for (size_t i = 0; i < d->n && dom->missing > 0; i++)
@@ -144,6 +151,18 @@ ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
     ts_status st = one_domain(r, t, res, in, "", "全体", 0, 0, err);
+    /* Nothing to estimate for everyone is an error (R stops too); a domain without one keeps
+     * its row, without numbers. */
+    const ts_estimate *all = st == TS_OK ? &res->dom[0].e[0] : NULL;
+    if (all && t->stat == TAB_QUANTILE && all->n == 0)
+        st = ts_err_set(err, TS_E_DATA, "%s: %s (%s): no respondent answered it (%.0f missing): no quantile to estimate",
+                        t->where, t->var->name, t->var->label, res->dom[0].missing);
+    else if (all && t->stat == TAB_RATIO && all->n == 0)
+        st = ts_err_set(err, TS_E_DATA, "%s: no respondent answered both %s (%s) and %s (%s): no ratio to estimate",
+                        t->where, t->var->name, t->var->label, t->den->name, t->den->label);
+    else if (all && t->stat == TAB_RATIO && isnan(all->estimate))
+        st = ts_err_set(err, TS_E_DATA, "%s: the denominator %s (%s) sums to 0 over the %.0f respondents: no ratio %s / %s",
+                        t->where, t->den->name, t->den->label, all->n, t->var->name, t->den->name);
     if (t->nby > 0 && st == TS_OK)
         st = domains(r, t, res, in, err);
     free(in);

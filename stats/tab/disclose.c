@@ -46,12 +46,16 @@ static long cell(run *r, const table_spec *t, const char *domain, const char *wh
     return c;
 }
 
-/* The name of a table's column J: a category "c=3", the domain's "n", or "v" (the estimate of
- * a table of means or totals). */
-static void column_name(const table_result *res, const domain_result *dom, size_t j, char *out, size_t len)
+/* The name of a table's column J: a category "c=3", the domain's "n", "v" (the estimate of a
+ * table of means or totals, and every quantile: they rest on the same respondents), or
+ * "v/DEN" (a ratio: the respondents who answered both). */
+static void column_name(const table_spec *t, const table_result *res, const domain_result *dom, size_t j, char *out,
+                        size_t len)
 {
     if (j == dom->k)
         snprintf(out, len, "n");
+    else if (t->stat == TAB_RATIO)
+        snprintf(out, len, "v/%s", t->den->name);
     else if (res->ncat)
         snprintf(out, len, "c=%d", (int)dom->e[j].code);
     else
@@ -73,9 +77,9 @@ static ts_status domain_cells(run *r, const table_spec *t, table_result *res, ts
             domain_key(t, dom->by_code, t->nby, &dk);
         const char *dkey = dk.data ? dk.data : "";
         int all = j == 0;
-        char what[32];
+        char what[256];
         for (size_t c = 0; c < dom->k && st == TS_OK; c++) {
-            column_name(res, dom, c, what, sizeof what);
+            column_name(t, res, dom, c, what, sizeof what);
             double count = share_table(res) ? dom->e[c].n_cat : dom->e[c].n;
             if ((dom->cell[c] = cell(r, t, dkey, what, count, all, 1)) < 0)
                 st = tab_nomem(err);
@@ -147,11 +151,12 @@ static ts_status sum_relation(run *r, const table_spec *t, const table_result *r
                               const char *total_domain, int total_is_all, const char *other_domain, double other,
                               ts_err *err)
 {
-    size_t ncol = res->dom[0].k + share_table(res);
+    /* a table of quantiles has one cell per domain, whatever the number of quantiles */
+    size_t ncol = share_table(res) ? res->dom[0].k + 1 : 1;
     size_t *terms = malloc((n + 2) * sizeof *terms);
     double *coef = malloc((n + 2) * sizeof *coef);
     ts_status st = terms && coef ? TS_OK : tab_nomem(err);
-    char what[32];
+    char what[256];
     for (size_t j = 0; j < ncol && st == TS_OK; j++) {
         size_t m = 0;
         for (size_t q = 0; q < n; q++) {
@@ -159,7 +164,7 @@ static ts_status sum_relation(run *r, const table_spec *t, const table_result *r
             terms[m] = (size_t)(j == dom->k ? dom->ncell : dom->cell[j]);
             coef[m++] = 1;
         }
-        column_name(res, &res->dom[0], j, what, sizeof what);
+        column_name(t, res, &res->dom[0], j, what, sizeof what);
         long tot = total_is_all ? (j == res->dom[0].k ? res->dom[0].ncell : res->dom[0].cell[j])
                                 : cell(r, t, total_domain, what, 0, 1, 0);
         long oth = other > 0 ? cell(r, t, other_domain, what, 0, 0, 0) : 0;

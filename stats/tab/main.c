@@ -15,9 +15,9 @@ static const char USAGE[] =
     "\n"
     "Weighted estimates from a dataset made by tsunagari-weight (or tsunagari-ingest: then\n"
     "unweighted): for every table of the manifest ([table.NAME]: var, by, statistic, ci, level,\n"
-    "weighted, test) or one ad hoc table, the whole population (全体) and each domain of the\n"
-    "`by` variables — shares of each answer (single choice), of each option (multiple answer),\n"
-    "means or totals — with Taylor-linearised standard errors that respect strata, clusters,\n"
+    "weighted, test, quantiles, qrule, quantile_ci, denominator) or one ad hoc table, the whole\n"
+    "population (全体) and each domain of the `by` variables — shares of each answer (single\n"
+    "choice), of each option (multiple answer), means, totals, quantiles or ratios — with Taylor-linearised standard errors that respect strata, clusters,\n"
     "finite population corrections and the calibration of the weights, confidence intervals,\n"
     "design effects, unweighted and weighted counts, and the Rao–Scott test of association.\n"
     "Results agree with R's survey package (docs/estimation.md). Free text is never tabulated.\n"
@@ -27,7 +27,12 @@ static const char USAGE[] =
     "      --text FILE       the tables as text for reading (\"-\": standard output)\n"
     "      --var VAR         an ad hoc table of VAR ...\n"
     "      --by A[,B]        ... by one or two domain variables\n"
-    "      --stat S          share (coded variables; default), mean (numbers; default), total\n"
+    "      --stat S          share (coded variables; default), mean (numbers; default), total,\n"
+    "                        quantile (numbers, as R's svyquantile), ratio (R's svyratio)\n"
+    "      --quantiles P,... quantile: the probabilities (default 0.5; e.g. 0.25,0.5,0.75)\n"
+    "      --qrule R         quantile: math (default), school, shahvaish, hf1 ... hf9\n"
+    "      --quantile-ci M   quantile: mean (Woodruff, default) or beta, the CDF's interval\n"
+    "      --denominator V   ratio: the total of VAR divided by the total of V\n"
     "      --ci M            for shares: logit (default, as svyciprop), beta (Korn–Graubard),\n"
     "                        wald, xlogit, wilson, none; means and totals use t on the design df\n"
     "      --level L         confidence level (default 0.95)\n"
@@ -48,7 +53,8 @@ static const char USAGE[] =
     "Exit status: 0 success; 64 usage; 65 bad table settings or a design that cannot give a\n"
     "variance (a lonely PSU under --lonely-psu fail); 66 input missing; 73 cannot create output.\n";
 
-enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION };
+enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION,
+       OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -66,6 +72,8 @@ int main(int argc, char **argv)
         {"min-cell", required_argument, NULL, OPT_MINCELL}, {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"bom", no_argument, NULL, OPT_BOM},          {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"quiet", no_argument, NULL, 'q'},
+        {"quantiles", required_argument, NULL, OPT_QUANTILES}, {"qrule", required_argument, NULL, OPT_QRULE},
+        {"quantile-ci", required_argument, NULL, OPT_QCI}, {"denominator", required_argument, NULL, OPT_DENOMINATOR},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -91,6 +99,10 @@ int main(int argc, char **argv)
         case OPT_BY: opt.by = optarg; break;
         case OPT_STAT: opt.stat = optarg; break;
         case OPT_CI: opt.ci = optarg; break;
+        case OPT_QUANTILES: opt.quantiles = optarg; break;
+        case OPT_QRULE: opt.qrule = optarg; break;
+        case OPT_QCI: opt.quantile_ci = optarg; break;
+        case OPT_DENOMINATOR: opt.denominator = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LEVEL:

@@ -71,9 +71,89 @@ static const ts_var *find_var(run *r, const origin *o, const char *key, const ch
     return v;
 }
 
+/* The settings of quantile and ratio tables (NULL: not given). */
+typedef struct more_keys {
+    const char *quantiles, *qrule, *quantile_ci, *denominator;
+} more_keys;
+
+/* "0.25, 0.5, 0.75" into T's probabilities: numbers in [0, 1], at most TAB_MAX_QUANTILES. */
+static ts_status parse_probs(const origin *o, table_spec *t, const char *list, ts_err *err)
+{
+    t->nprobs = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",;");
+        const char *s = p;
+        size_t sl = len;
+        ts_trim(&s, &sl);
+        double x;
+        if (sl == 0 || ts_parse_double(s, sl, &x) != 0 || !(x >= 0 && x <= 1))
+            return bad_setting(o, "quantiles", "--quantiles", list, err,
+                               "expected probabilities from 0 to 1, comma-separated (0.25, 0.5, 0.75)");
+        if (t->nprobs == TAB_MAX_QUANTILES)
+            return bad_setting(o, "quantiles", "--quantiles", list, err, "at most %d quantiles", TAB_MAX_QUANTILES);
+        t->probs[t->nprobs++] = x;
+        p += len + (p[len] != '\0');
+    }
+    if (t->nprobs == 0)
+        return bad_setting(o, "quantiles", "--quantiles", list, err,
+                           "expected probabilities from 0 to 1, comma-separated (0.25, 0.5, 0.75)");
+    return TS_OK;
+}
+
+/* statistic = quantile or ratio: their keys, and the variables they need. */
+static ts_status parse_more(run *r, const origin *o, table_spec *t, const char *stat, const more_keys *mk,
+                            ts_err *err)
+{
+    int numeric = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER;
+    const char *only = NULL, *key = NULL, *option = NULL, *value = NULL;
+    if (t->stat != TAB_QUANTILE && mk->quantiles)
+        only = "quantile", key = "quantiles", option = "--quantiles", value = mk->quantiles;
+    else if (t->stat != TAB_QUANTILE && mk->qrule)
+        only = "quantile", key = "qrule", option = "--qrule", value = mk->qrule;
+    else if (t->stat != TAB_QUANTILE && mk->quantile_ci)
+        only = "quantile", key = "quantile_ci", option = "--quantile-ci", value = mk->quantile_ci;
+    else if (t->stat != TAB_RATIO && mk->denominator)
+        only = "ratio", key = "denominator", option = "--denominator", value = mk->denominator;
+    if (only)
+        return bad_setting(o, key, option, value, err, "only for %s %s", o->m ? "statistic =" : "--stat", only);
+    if (t->stat == TAB_ESTIMATE)
+        return TS_OK;
+    if (!numeric)
+        return bad_setting(o, "statistic", "--stat", stat, err, "%s (%s) is %s: a %s needs numbers (an integer or numeric variable)",
+                           t->var->name, t->var->label, type_name(t->var->type), stat);
+    t->kind = TS_STAT_MEAN;
+    if (t->stat == TAB_QUANTILE) {
+        const char *q = mk->quantiles ? mk->quantiles : ts_schema_default("table.", "quantiles");
+        const char *rule = mk->qrule ? mk->qrule : ts_schema_default("table.", "qrule");
+        const char *qci = mk->quantile_ci ? mk->quantile_ci : ts_schema_default("table.", "quantile_ci");
+        if (parse_probs(o, t, q, err) != TS_OK)
+            return err->status;
+        if (ts_qrule_parse(rule, &t->qrule) != 0)
+            return bad_setting(o, "qrule", "--qrule", rule, err,
+                               "expected math, school, shahvaish or hf1 ... hf9 (R's svyquantile qrule)");
+        if (ts_quantile_ci_parse(qci, &t->qci) != 0)
+            return bad_setting(o, "quantile_ci", "--quantile-ci", qci, err,
+                               "expected mean (Woodruff, the default) or beta (R's interval.type)");
+        return TS_OK;
+    }
+    if (!mk->denominator || !*mk->denominator) {
+        if (o->m)
+            return ts_err_set(err, TS_E_DATA, "%s: [%s]: statistic = ratio needs denominator = VARIABLE",
+                              ts_manifest_path(o->m), o->section);
+        return ts_err_set(err, TS_E_USAGE, "--stat ratio needs --denominator VAR");
+    }
+    if (!(t->den = find_var(r, o, "denominator", "--denominator", mk->denominator, mk->denominator, err)))
+        return err->status;
+    if (t->den->type != TS_VAR_NUMERIC && t->den->type != TS_VAR_INTEGER)
+        return bad_setting(o, "denominator", "--denominator", mk->denominator, err,
+                           "%s (%s) is %s: a ratio's denominator must be a number (an integer or numeric variable)",
+                           t->den->name, t->den->label, type_name(t->den->type));
+    return TS_OK;
+}
+
 static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *id, const char *var, const char *by,
                             const char *stat, const char *ci, double level, const char *level_text, int weighted,
-                            ts_err *err)
+                            const more_keys *mk, ts_err *err)
 {
     memset(t, 0, sizeof *t);
     t->id = ts_strdup(id);
@@ -90,6 +170,14 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
     }
     if (!(t->var = find_var(r, o, "var", "--var", var, var, err)))
         return err->status;
+    ts_strbuf where = TS_STRBUF_INIT;
+    unsigned long vline = o->m ? ts_manifest_line(o->m, o->section, "var") : 0;
+    int bad = o->m ? vline ? ts_strbuf_printf(&where, "%s:%lu: [%s] var = %s", ts_manifest_path(o->m), vline, o->section, var)
+                           : ts_strbuf_printf(&where, "%s: [%s] var = %s", ts_manifest_path(o->m), o->section, var)
+                   : ts_strbuf_printf(&where, "--var %s", var);
+    t->where = where.data;
+    if (bad != 0 || !t->where)
+        return tab_nomem(err);
     if (t->var->type == TS_VAR_TEXT || t->var->type == TS_VAR_ID)
         return bad_setting(o, "var", "--var", var, err, "%s (%s) is %s, which is never tabulated", t->var->name,
                            t->var->label, type_name(t->var->type));
@@ -117,7 +205,13 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
     }
     int numeric = t->var->type == TS_VAR_NUMERIC || t->var->type == TS_VAR_INTEGER;
     t->kind = numeric ? TS_STAT_MEAN : TS_STAT_SHARE;
-    if (stat && *stat) {
+    if (stat && (strcmp(stat, "quantile") == 0 || strcmp(stat, "ratio") == 0))
+        t->stat = strcmp(stat, "quantile") == 0 ? TAB_QUANTILE : TAB_RATIO;
+    if (parse_more(r, o, t, stat, mk, err) != TS_OK)
+        return err->status;
+    if (t->stat != TAB_ESTIMATE)
+        ;
+    else if (stat && *stat) {
         if (strcmp(stat, "share") == 0 && !numeric)
             t->kind = TS_STAT_SHARE;
         else if (strcmp(stat, "mean") == 0 && numeric)
@@ -128,7 +222,8 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
             return bad_setting(o, "statistic", "--stat", stat, err, "%s (%s) is %s: expected %s", t->var->name,
                                t->var->label, type_name(t->var->type), numeric ? "mean or total" : "share or total");
         else
-            return bad_setting(o, "statistic", "--stat", stat, err, "expected share (coded variables), mean (numbers) or total");
+            return bad_setting(o, "statistic", "--stat", stat, err,
+                               "expected share (coded variables), mean (numbers), total, quantile or ratio");
     }
     t->ci = TS_CI_T; /* a share's default interval: [table.NAME] ci's default (lib/schema.c) */
     if (!numeric && t->kind == TS_STAT_SHARE)
@@ -167,7 +262,10 @@ static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out,
         const char *test = ts_manifest_get(m, sec, "test");
         st = parse_spec(r, &o, &t[n], sec + 6, ts_manifest_get(m, sec, "var"), ts_manifest_get(m, sec, "by"),
                         ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level, lv,
-                        !(w && strcmp(w, "no") == 0), err);
+                        !(w && strcmp(w, "no") == 0),
+                        &(more_keys){ts_manifest_get(m, sec, "quantiles"), ts_manifest_get(m, sec, "qrule"),
+                                     ts_manifest_get(m, sec, "quantile_ci"), ts_manifest_get(m, sec, "denominator")},
+                        err);
         if (st == TS_OK && w && *w && strcmp(w, "yes") != 0 && strcmp(w, "no") != 0)
             st = bad_setting(&o, "weighted", "", w, err, "expected yes or no");
         if (st == TS_OK && test && *test && strcmp(test, "none") != 0 && strcmp(test, "rao-scott") != 0)
@@ -228,7 +326,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         }
         nspecs = 1;
         origin o = {NULL, NULL, opt->input};
-        st = parse_spec(&r, &o, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, NULL, 1, err);
+        st = parse_spec(&r, &o, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, NULL, 1,
+                        &(more_keys){opt->quantiles, opt->qrule, opt->quantile_ci, opt->denominator}, err);
     } else if (m) {
         st = manifest_tables(&r, m, &specs, &nspecs, err);
     }
@@ -301,6 +400,7 @@ done:
     ts_atomicfile_abort(txt);
     for (size_t k = 0; k < nspecs; k++) {
         free(specs[k].id);
+        free(specs[k].where);
         if (results)
             table_result_free(&results[k]);
     }

@@ -14,7 +14,11 @@ typedef struct tab_options {
     const char *output;      /* -o: tables CSV */
     const char *text;        /* --text: the tables as text ("-": stdout) */
     const char *var, *by;    /* ad hoc table: --var, --by A[,B] */
-    const char *stat;        /* --stat share|mean|total */
+    const char *stat;        /* --stat share|mean|total|quantile|ratio */
+    const char *quantiles;   /* --quantiles P,P,...; NULL: [table.NAME] quantiles' default */
+    const char *qrule;       /* --qrule */
+    const char *quantile_ci; /* --quantile-ci mean|beta */
+    const char *denominator; /* --denominator VAR (ratio) */
     const char *ci;          /* --ci */
     double level;            /* --level */
     long min_cell;           /* --min-cell; -1: the manifest's, else 10 */

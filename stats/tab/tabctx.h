@@ -10,6 +10,7 @@
 
 #include "dataset.h"
 #include "estimate.h"
+#include "quantile.h"
 #include "sample.h"
 #include "status.h"
 #include "suppress.h"
@@ -17,12 +18,25 @@
 
 #define PROG "tsunagari-tab"
 
+/* Which estimator a table uses: lib/estimate (shares, means, totals: KIND), lib/quantile or
+ * lib/ratio. */
+typedef enum { TAB_ESTIMATE, TAB_QUANTILE, TAB_RATIO } tab_stat;
+
+#define TAB_MAX_QUANTILES 99
+
 typedef struct table_spec {
     char *id;
+    char *where;            /* for messages about its data: "survey.ini:2: [table.NAME] var = X" or "--var X" */
     const ts_var *var;
     const ts_var *by[2];
     size_t nby;
-    ts_stat_kind kind;
+    tab_stat stat;
+    ts_stat_kind kind;      /* TAB_ESTIMATE; TS_STAT_MEAN for the others */
+    double probs[TAB_MAX_QUANTILES]; /* quantile: the probabilities, in the order given */
+    size_t nprobs;
+    ts_qrule qrule;
+    ts_quantile_ci qci;
+    const ts_var *den;      /* ratio: the denominator */
     ts_ci_method ci;
     double level;
     int weighted;

@@ -25,6 +25,28 @@ static const char *code_label(const ts_var *v, int32_t code)
     return i >= 0 ? v->codes[i].label : "";
 }
 
+/* A quantile's label: 中央値, 第1四分位, 第3四分位, else "10%点" (P as a percentage). */
+static void quantile_label(double p, char *out, size_t len)
+{
+    if (p == 0.5)
+        snprintf(out, len, "中央値");
+    else if (p == 0.25)
+        snprintf(out, len, "第1四分位");
+    else if (p == 0.75)
+        snprintf(out, len, "第3四分位");
+    else
+        snprintf(out, len, "%.15g%%点", 100 * p);
+}
+
+static const char *statistic_name(const table_spec *t, int numeric)
+{
+    if (t->stat == TAB_QUANTILE)
+        return "quantile";
+    if (t->stat == TAB_RATIO)
+        return "ratio";
+    return t->kind == TS_STAT_SHARE && !numeric ? "share" : t->kind == TS_STAT_TOTAL ? "total" : "mean";
+}
+
 static const char *suppression_name(ts_cell_state s)
 {
     return s == TS_CELL_PRIMARY ? "primary" : s == TS_CELL_SECONDARY ? "secondary" : "";
@@ -71,7 +93,8 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
             put_num(fp, shown[k]);
     }
     int is_test = strncmp(statistic, "rao_scott", 9) == 0;
-    fprintf(fp, ",%s,", is_test ? "" : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
+    fprintf(fp, ",%s,", is_test ? "" : t->stat == TAB_QUANTILE ? ts_quantile_ci_name(t->qci)
+                        : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
     if (!is_test)
         fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
     putc(',', fp);
@@ -141,14 +164,29 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
         const ts_estimate *e = &dom->e[c];
         int numeric = dom->k == 1 && !e->has_code;
         ts_cell_state state = cell_state(r, dom, c);
-        char code[24] = "";
-        if (!numeric)
+        char code[32] = "", qlabel[48] = "";
+        const char *label = numeric ? "" : code_label(t->var, e->code);
+        if (t->stat == TAB_QUANTILE) {
+            /* the probability is the row's code (docs/tables-format.md) */
+            snprintf(code, sizeof code, "%.15g", t->probs[c]);
+            quantile_label(t->probs[c], qlabel, sizeof qlabel);
+            label = qlabel;
+        } else if (t->stat == TAB_RATIO) {
+            label = t->den->name; /* the denominator */
+        } else if (!numeric)
             snprintf(code, sizeof code, "%d", e->code);
-        csv_row(r, t, dom->codes, dom->labels, code, numeric ? "" : code_label(t->var, e->code),
-                t->kind == TS_STAT_SHARE && !numeric ? "share" : t->kind == TS_STAT_TOTAL ? "total" : "mean", e,
-                dom->missing, dom->skipped, NAN, NAN, state, n_shown);
+        csv_row(r, t, dom->codes, dom->labels, code, label, statistic_name(t, numeric), e, dom->missing, dom->skipped,
+                NAN, NAN, state, n_shown);
         if (state != TS_CELL_PUBLISHED)
             ts_strbuf_append_str(text, "        *");
+        else if (t->stat != TAB_ESTIMATE && isnan(e->estimate)) {
+            /* no number: no answer, or a denominator summing to 0 (right-aligned as a number) */
+            const char *why = t->stat == TAB_RATIO && e->n > 0 ? "(分母0)" : "—";
+            ts_strbuf_append_char(text, ' ');
+            for (size_t w = display_width(why); w < 15; w++)
+                ts_strbuf_append_char(text, ' ');
+            ts_strbuf_printf(text, "%s      ", why);
+        }
         else if (t->kind == TS_STAT_SHARE && !numeric)
             ts_strbuf_printf(text, " %7.1f%%", 100 * e->estimate);
         else {
@@ -172,7 +210,10 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
 void write_table(run *r, const table_spec *t, const table_result *res)
 {
     ts_strbuf text = TS_STRBUF_INIT;
-    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s%s%s\n", t->id, t->var->label, t->var->name, t->nby ? " by " : "",
+    ts_strbuf_printf(&text, "\n[%s] %s (%s)%s%s%s%s%s%s%s%s\n", t->id, t->var->label, t->var->name,
+                     t->stat == TAB_RATIO ? " / " : "", t->stat == TAB_RATIO ? t->den->label : "",
+                     t->stat == TAB_QUANTILE ? ", quantiles, qrule " : "",
+                     t->stat == TAB_QUANTILE ? ts_qrule_name(t->qrule) : "", t->nby ? " by " : "",
                      t->nby ? t->by[0]->label : "", t->nby > 1 ? " × " : "", t->nby > 1 ? t->by[1]->label : "");
     /* Japanese labels do not fit a column: list them, head the columns with codes. */
     if (res->ncat) {
@@ -184,7 +225,15 @@ void write_table(run *r, const table_spec *t, const table_result *res)
     ts_strbuf_printf(&text, "  %-22s %7s", "", "n");
     for (size_t c = 0; c < res->ncat; c++)
         ts_strbuf_printf(&text, " %8d", res->cats[c]);
-    if (!res->ncat)
+    if (t->stat == TAB_QUANTILE)
+        for (size_t c = 0; c < t->nprobs; c++) {
+            char p[48];
+            snprintf(p, sizeof p, "q%.15g", t->probs[c]);
+            ts_strbuf_printf(&text, " %15s (±se)", p);
+        }
+    else if (t->stat == TAB_RATIO)
+        ts_strbuf_printf(&text, " %15s (±se)", "ratio");
+    else if (!res->ncat)
         ts_strbuf_printf(&text, " %15s (±se)", t->kind == TS_STAT_TOTAL ? "total" : "mean");
     ts_strbuf_append_char(&text, '\n');
     int dec = -1;

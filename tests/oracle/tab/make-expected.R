@@ -233,7 +233,10 @@ trim_design <- function(name, ini, des) {
 
 ## ---- one estimate ---------------------------------------------------------------------------
 # Rows of expected.csv for [estimate.NAME] ES on design DES.
+# statistic = quantile, ratio (issue #15); HERE is the caller's folder when source()d
+source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "quantile-ratio.R")))
 run_estimate <- function(ename, es, des) {
+    if (key(es, "statistic") %in% c("quantile", "ratio")) return(run_quantile_ratio(ename, es, des))
     known <- c("var", "var_type", "codes", "by", "statistic", "ci", "level", "lonely_psu",
                "test", "deff", "expect", "r_call")
     if (any(!names(es) %in% known))

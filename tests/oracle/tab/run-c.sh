@@ -142,6 +142,10 @@ for dir in "$root"/*/; do
         fi
         by=${cfg[$sec.by]:-}; [ -n "$by" ] && args+=(--by "${by//;/,}")
         ci=${cfg[$sec.ci]:-}; [ "$ci" != t ] && args+=(--ci "$ci")
+        # quantiles and ratios (quantile-ratio.R)
+        for k in quantiles:--quantiles qrule:--qrule quantile_ci:--quantile-ci denominator:--denominator; do
+            v=${cfg[$sec.${k%%:*}]:-}; [ -n "$v" ] && args+=("${k#*:}" "${v// /}")
+        done
         label="$oname oracle $name/$est"
         [ "$via" = design ] && label="$label ([design] lonely_psu = $lonely)"
         if [ "${cfg[$sec.expect]:-}" = r-fails ]; then

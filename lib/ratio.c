@@ -1,0 +1,64 @@
+/* ratio.c — see ratio.h. R survey 4.1's svyratio.survey.design2: the totals by svytotal,
+ * R̂ = Ŷ/X̂, and the variance of the linearised variable r = (y − R̂x)/X̂ weighted by 1/π
+ * through svyrecvar — here ts_sample_vcov, which also takes the calibration residuals as
+ * R's postStrata argument does (Cochran 1977, §6.11; Binder 1983). */
+#include "ratio.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+
+ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *den, const unsigned char *in,
+                          double level, int ci, ts_estimate *out, double *missing, ts_err *err)
+{
+    size_t n = d->n;
+    unsigned char *dom = calloc(n ? n : 1, 1), *use = calloc(n ? n : 1, 1);
+    double *z = calloc(n ? n : 1, sizeof *z);
+    if (!dom || !use || !z) {
+        free(dom);
+        free(use);
+        free(z);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    long double ty = 0, tx = 0, tw = 0;
+    double nobs = 0, nmiss = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((in && !in[i]) || d->w[i] <= 0)
+            continue;
+        dom[i] = 1;
+        if (ts_var_is_missing(num, i) || ts_var_is_missing(den, i)) {
+            nmiss++;
+            continue;
+        }
+        use[i] = 1;
+        nobs++;
+        tw += d->w[i];
+        ty += d->w[i] * ts_var_num(num, i);
+        tx += d->w[i] * ts_var_num(den, i);
+    }
+    *missing = nmiss;
+    /* df as for means: the domain's PSUs minus strata, answered or not */
+    double df = ts_sample_df(d, dom), X = (double)tx, ratio = (double)ty / X;
+    *out = (ts_estimate){0, 0, nobs, NAN, (double)tw, NAN, NAN, NAN, NAN, df, NAN};
+    ts_status st = TS_OK;
+    if (nobs > 0 && X != 0 && isfinite(ratio)) {
+        for (size_t i = 0; i < n; i++)
+            if (use[i])
+                z[i] = d->w[i] * (ts_var_num(num, i) - ratio * ts_var_num(den, i)) / X;
+        double v;
+        if ((st = ts_sample_vcov(d, z, 1, &v, err)) == TS_OK) {
+            out->estimate = ratio;
+            out->se = sqrt(v > 0 ? v : 0);
+            if (ci) {
+                double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df)
+                                                  : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
+                out->lo = ratio - t * out->se;
+                out->hi = ratio + t * out->se;
+            }
+        }
+    }
+    free(dom);
+    free(use);
+    free(z);
+    return st;
+}
