@@ -234,7 +234,7 @@ ts_status design_weights(wctx *c, ts_err *err)
     int want_fpc = c->design.fpc_from_frame;
     /* fpc = VAR (checked to be a numeric variable by ts_design_from_manifest) */
     const ts_var *fpc_var = c->design.fpc ? ts_dataset_find(c->ds, c->design.fpc) : NULL;
-    if ((st = check_design_ids(c, err)) != TS_OK)
+    if ((st = check_design_ids(c, err)) != TS_OK || (st = nest_check(c, err)) != TS_OK)
         return st;
     for (size_t i = 0; i < c->n; i++)
         c->w[i] = 1;

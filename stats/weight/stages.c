@@ -230,3 +230,40 @@ ts_status later_stages_check(wctx *c, ts_err *err)
     free(r);
     return st;
 }
+
+/* nest = no: the PSU ids are the PSUs themselves, so one id in two strata is a mistake in the
+ * data or in the manifest (R: "Clusters not nested in strata at top level; you may want
+ * nest=TRUE"); ids numbered within each stratum need nest = yes. */
+ts_status nest_check(wctx *c, ts_err *err)
+{
+    if (c->design.nest || !c->strata || !c->cluster)
+        return TS_OK;
+    unit_row *r = malloc((c->n ? c->n : 1) * sizeof *r);
+    if (!r)
+        return wctx_nomem(err);
+    size_t m = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->in[i])
+            r[m++] = (unit_row){ts_var_int(c->cluster, i), 0, ts_var_int(c->strata, i), i};
+    qsort(r, m, sizeof *r, cmp_unit_row);
+    ts_status st = TS_OK;
+    for (size_t j = 1; j < m && st == TS_OK; j++) {
+        if (r[j].stratum != r[j - 1].stratum || r[j].id == r[j - 1].id)
+            continue;
+        ts_strbuf at = TS_STRBUF_INIT, w1 = TS_STRBUF_INIT, w2 = TS_STRBUF_INIT;
+        where(c, "nest", &at);
+        wctx_row_name(c, r[j - 1].row, &w1);
+        wctx_row_name(c, r[j].row, &w2);
+        long a = ts_var_code_index(c->strata, r[j - 1].id), b = ts_var_code_index(c->strata, r[j].id);
+        st = ts_err_set(err, TS_E_DATA, "%sno, but %s %lld is in two strata: %s in %s, %s in %s (R: \"Clusters not "
+                        "nested in strata at top level\"); PSU ids numbered within each stratum need nest = yes",
+                        at.data, c->cluster->name, (long long)r[j].stratum, w1.data ? w1.data : "",
+                        a >= 0 ? c->strata->codes[a].label : "?", w2.data ? w2.data : "",
+                        b >= 0 ? c->strata->codes[b].label : "?");
+        ts_strbuf_free(&at);
+        ts_strbuf_free(&w1);
+        ts_strbuf_free(&w2);
+    }
+    free(r);
+    return st;
+}

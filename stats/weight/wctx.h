@@ -109,6 +109,9 @@ ts_status later_stages(wctx *c, int base, int want_fpc, ts_err *err);
  * sample (one per unit above, no fewer than the units sampled), naming [design] fpc. */
 ts_status later_stages_check(wctx *c, ts_err *err);
 
+/* stages.c: with [design] nest = no, a PSU id in two strata is refused, naming the setting. */
+ts_status nest_check(wctx *c, ts_err *err);
+
 /* nonresponse.c: C->w adjusted within the [nonresponse] classes (nothing without them). */
 ts_status nonresponse_adjust(wctx *c, ts_err *err);
 
