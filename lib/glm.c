@@ -18,12 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glpk.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+
+#include "strbuf.h"
 
 static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
 
@@ -179,6 +182,71 @@ static size_t wls(work *w, size_t n, size_t p, const double *sw, const double *z
     return p;
 }
 
+/* Whether the 0/1 outcome Y of the N rows of X (N × P) is separated by the predictors: a
+ * direction b ≠ 0 with x_i'b ≥ 0 wherever y = 1 and ≤ 0 wherever y = 0 (= 0 for a fractional
+ * y), complete or quasi-complete separation, under which the likelihood has no maximum and
+ * IRLS only walks off towards infinite coefficients (Albert & Anderson 1984). The linear
+ * program of Konis (2007, R's safeBinaryRegression / detectseparation): maximise
+ * Σ s_i x_i'b subject to s_i x_i'b ≥ 0 and −1 ≤ b_j ≤ 1 (s = ±1); the optimum is 0 exactly
+ * when there is no such direction. Returns 1 separated (the direction in DIR), 0 not,
+ * -1 when GLPK fails or memory runs out (then IRLS decides). R's glm.fit has no such test:
+ * it may converge on the walk off (deviance changes below epsilon) and report coefficients
+ * of 20 with standard errors of 1000s. */
+static int separated(const double *x, const double *y, size_t n, size_t p, double *dir)
+{
+    glp_prob *lp = glp_create_prob();
+    int *ia = malloc((n * p + 1) * sizeof *ia), *ja = malloc((n * p + 1) * sizeof *ja);
+    double *ar = malloc((n * p + 1) * sizeof *ar);
+    int rc = -1;
+    if (!lp || !ia || !ja || !ar)
+        goto out;
+    glp_set_obj_dir(lp, GLP_MAX);
+    glp_add_rows(lp, (int)n);
+    glp_add_cols(lp, (int)p);
+    double scale = 0;
+    for (size_t j = 0; j < p; j++) {
+        double c = 0;
+        for (size_t i = 0; i < n; i++) {
+            double si = y[i] >= 1 ? 1 : y[i] <= 0 ? -1 : 0;
+            c += si * x[i * p + j];
+            scale += fabs(x[i * p + j]);
+        }
+        glp_set_col_bnds(lp, (int)j + 1, GLP_DB, -1, 1);
+        glp_set_obj_coef(lp, (int)j + 1, c);
+    }
+    size_t nz = 0;
+    for (size_t i = 0; i < n; i++) {
+        double si = y[i] >= 1 ? 1 : y[i] <= 0 ? -1 : 0;
+        glp_set_row_bnds(lp, (int)i + 1, si != 0 ? GLP_LO : GLP_FX, 0, 0);
+        for (size_t j = 0; j < p; j++)
+            if (x[i * p + j] != 0) {
+                nz++;
+                ia[nz] = (int)i + 1;
+                ja[nz] = (int)j + 1;
+                ar[nz] = (si != 0 ? si : 1) * x[i * p + j];
+            }
+    }
+    glp_load_matrix(lp, (int)nz, ia, ja, ar);
+    glp_smcp parm;
+    glp_init_smcp(&parm);
+    parm.msg_lev = GLP_MSG_OFF;
+    parm.presolve = GLP_ON;
+    if (glp_simplex(lp, &parm) != 0 || glp_get_status(lp) != GLP_OPT)
+        goto out;
+    /* 0 up to rounding when nothing separates; a separating direction gains at least the
+     * margin of the rows it separates, far above this */
+    rc = glp_get_obj_val(lp) > 1e-9 * (scale / (double)n + 1);
+    for (size_t j = 0; j < p && rc == 1; j++)
+        dir[j] = glp_get_col_prim(lp, (int)j + 1);
+out:
+    if (lp)
+        glp_delete_prob(lp);
+    free(ia);
+    free(ja);
+    free(ar);
+    return rc;
+}
+
 ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about, ts_err *err)
 {
     size_t N = d->n, np = s->npredictors;
@@ -210,8 +278,24 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
         n += ok;
     }
     if (n == 0) {
-        st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "no respondent left: %s",
-                        n_dom == 0 ? "nobody is in the domain" : "every respondent in it has the outcome or a predictor missing");
+        /* say which variables emptied it: the count of the domain's rows each is missing for */
+        ts_strbuf why = TS_STRBUF_INIT;
+        for (long k = -1; k < (long)np && n_dom; k++) {
+            const ts_var *v = k < 0 ? s->outcome : s->predictors[k];
+            size_t miss = 0;
+            for (size_t i = 0; i < N; i++)
+                miss += d->w[i] > 0 && (!s->in || s->in[i]) && (k < 0 ? isnan(outcome_value(s, i)) : ts_var_is_missing(v, i));
+            if (miss)
+                ts_strbuf_printf(&why, "%s%s (%s) for %zu", why.data ? ", " : "", v->name, v->label, miss);
+        }
+        if (n_dom == 0)
+            st = fail_about(about, TS_GLM_ABOUT_MODEL, err, "no respondent left for the model: nobody is in the domain");
+        else
+            st = fail_about(about, TS_GLM_ABOUT_MODEL, err,
+                            "no respondent left for the model after leaving out missing values: of the %zu respondents%s, "
+                            "each has the outcome or a predictor missing (missing: %s)",
+                            n_dom, s->in ? " in the domain" : "", why.data ? why.data : "");
+        ts_strbuf_free(&why);
         goto done;
     }
     if (!(w.row = malloc(n * sizeof *w.row))) {
@@ -324,8 +408,28 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
                         s->outcome->name, s->outcome->label, ymax ? "1 (one of outcome_codes)" : "0 (none of outcome_codes)", n);
         goto done;
     }
-    /* glm.fit */
     ts_glm_family fam = s->family;
+    if (fam == TS_GLM_LOGISTIC && separated(w.x, w.y, n, p, w.beta) == 1) {
+        /* name the predictors of the separating direction */
+        ts_strbuf names = TS_STRBUF_INIT;
+        int last = -2, named = 0;
+        for (size_t j = 1; j < p; j++)
+            if (fabs(w.beta[j]) > 1e-9 && f->col_pred[j] != last) {
+                last = f->col_pred[j];
+                named++;
+                ts_strbuf_printf(&names, "%s%s (%s)", names.data ? ", " : "", s->predictors[last]->name,
+                                 s->predictors[last]->label);
+            }
+        st = fail_about(about, TS_GLM_ABOUT_MODEL, err,
+                        "the model cannot converge: %s separate%s the outcome %s completely among the %zu "
+                        "respondents (some level or range has only 0s or only 1s), so the likelihood has no "
+                        "maximum and the odds ratios are infinite; merge that predictor's levels or leave it out",
+                        names.data ? names.data : "the intercept", named > 1 ? "" : "s",
+                        s->outcome->name, n);
+        ts_strbuf_free(&names);
+        goto done;
+    }
+    /* glm.fit */
     for (size_t r = 0; r < n; r++) {
         w.mu[r] = fam == TS_GLM_LOGISTIC ? (w.pw[r] * w.y[r] + 0.5) / (w.pw[r] + 1) : w.y[r];
         w.eta[r] = fam == TS_GLM_LOGISTIC ? log(w.mu[r] / (1 - w.mu[r])) : w.mu[r];
