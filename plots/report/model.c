@@ -229,6 +229,10 @@ rp_stat rp_stat_of(const char *statistic)
         return RP_MEAN;
     if (strcmp(statistic, "total") == 0)
         return RP_TOTAL;
+    if (strcmp(statistic, "quantile") == 0)
+        return RP_QUANTILE;
+    if (strcmp(statistic, "ratio") == 0)
+        return RP_RATIO;
     return RP_TEST;
 }
 
@@ -253,7 +257,7 @@ int rp_tab_decimals(const rp_ctx *c, const rp_tab *t)
     for (size_t r = t->first; r < t->first + t->count; r++) {
         const char *se = rp_csv_get(c->tables, r, "se");
         double v = *se ? strtod(se, NULL) : NAN;
-        if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) == RP_MEAN && isfinite(v) && v > 0 && v < se_min)
+        if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) == k && isfinite(v) && v > 0 && v < se_min)
             se_min = v;
     }
     if (!isfinite(se_min))
@@ -266,6 +270,8 @@ const char *rp_stat_caption(rp_stat k)
     switch (k) {
     case RP_MEAN: return "平均値";
     case RP_TOTAL: return "推定総数";
+    case RP_QUANTILE: return "分位数";
+    case RP_RATIO: return "比";
     default: return "割合（%）";
     }
 }

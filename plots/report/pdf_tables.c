@@ -100,7 +100,10 @@ static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
             ;
         if (k == g->ncat) {
             g->cat_code[k] = code;
-            g->cat_label[k] = *code ? rp_csv_get(T, r, "label") : strcmp(stat, "mean") == 0 ? "平均" : "合計";
+            g->cat_label[k] = *code                          ? rp_csv_get(T, r, "label")
+                              : strcmp(stat, "mean") == 0  ? "平均"
+                              : strcmp(stat, "ratio") == 0 ? "比"
+                                                           : "合計";
             g->ncat++;
         }
         gcell *x = &g->cell[d * cap + k];
@@ -387,6 +390,9 @@ void pdf_draw_table(writer *w, item *it)
     ts_strbuf_printf(&b, "%sと [%g%%信頼区間]。%s", rp_stat_caption(kind), 100 * level,
                      kind == RP_TOTAL ? (weighted ? "ウェイトの合計による母集団の推定値（整数に丸めた）。" : "回答者の数の合計。")
                      : kind == RP_MEAN ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の平均。")
+                     : kind == RP_QUANTILE ? (weighted ? "ウェイト付け集計。区間は Woodruff 法（分布関数の区間から）。"
+                                                       : "ウェイトを付けない回答者の分位数。区間は Woodruff 法。")
+                     : kind == RP_RATIO ? (weighted ? "ウェイト付き合計の比。" : "ウェイトを付けない合計の比。")
                      : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
     pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
     ts_strbuf_reset(&b);

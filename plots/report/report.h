@@ -100,17 +100,18 @@ int rp_sources_ja(const rp_ctx *c, ts_strbuf *b);
 const char *rp_id_ja(const rp_ctx *c);
 
 /* ---- how an estimate is printed ------------------------------------------------------- */
-typedef enum { RP_SHARE, RP_MEAN, RP_TOTAL, RP_TEST } rp_stat;
+typedef enum { RP_SHARE, RP_MEAN, RP_TOTAL, RP_QUANTILE, RP_RATIO, RP_TEST } rp_stat;
 
 /* The kind of a tables.csv `statistic` value. */
 rp_stat rp_stat_of(const char *statistic);
 /* The kind of table T's estimates (its first row that is not a test; RP_SHARE when none). */
 rp_stat rp_tab_stat(const rp_ctx *c, const rp_tab *t);
 /* Decimals for T's estimates, standard errors and interval bounds: shares 1 (in percent),
- * totals 0 (whole numbers), means as many as give the smallest standard error of the table
- * two significant digits (0..4; 2 when there is no standard error). */
+ * totals 0 (whole numbers), means, quantiles and ratios as many as give the smallest
+ * standard error of the table two significant digits (0..4; 2 when there is no standard error). */
 int rp_tab_decimals(const rp_ctx *c, const rp_tab *t);
-/* What T's estimates are called in a caption or column header: 割合（%）, 平均値, 推定総数. */
+/* What T's estimates are called in a caption or column header: 割合（%）, 平均値, 推定総数,
+ * 分位数, 比. */
 const char *rp_stat_caption(rp_stat k);
 
 /* The value given to OPTION (e.g. "--lonely-psu") in the recorded command of stage PROG

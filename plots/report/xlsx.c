@@ -116,7 +116,11 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     int dec = rp_tab_decimals(c, t);
     lxw_format *vf = kind == RP_SHARE ? F->pct : F->fixed[dec];
     lxw_format *sf = kind == RP_SHARE ? F->se : F->fixed[dec];
-    const char *est_head = kind == RP_MEAN ? "平均値" : kind == RP_TOTAL ? "推定総数" : "割合(%)";
+    const char *est_head = kind == RP_MEAN       ? "平均値"
+                           : kind == RP_TOTAL    ? "推定総数"
+                           : kind == RP_QUANTILE ? "分位数"
+                           : kind == RP_RATIO    ? "比"
+                                                 : "割合(%)";
     const char *head[] = {"表", "区分", "回答", "n", "該当数", est_head, "標準誤差", lo, hi, "設計効果", "非表示"};
     const int ncol = (int)(sizeof head / sizeof head[0]);
     for (int i = 0; i < ncol; i++)
@@ -130,7 +134,10 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
         int supp = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
         worksheet_write_string(ws, (lxw_row_t)row, 0, t->id, F->text);
         worksheet_write_string(ws, (lxw_row_t)row, 1, rp_csv_get(T, r, "by_labels"), F->text);
-        const char *label = share ? rp_csv_get(T, r, "label") : strcmp(stat, "mean") == 0 ? "平均" : "合計";
+        const char *label = share || strcmp(stat, "quantile") == 0 ? rp_csv_get(T, r, "label")
+                            : strcmp(stat, "mean") == 0                   ? "平均"
+                            : strcmp(stat, "ratio") == 0                  ? "比"
+                                                                          : "合計";
         worksheet_write_string(ws, (lxw_row_t)row, 2, label, F->text);
         write_num(ws, row, 3, rp_csv_get(T, r, "n"), F->count);
         write_num(ws, row, 4, rp_csv_get(T, r, "n_category"), F->count);
@@ -173,6 +180,8 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     worksheet_write_string(ws, (lxw_row_t)row++, 0,
                            kind == RP_MEAN    ? "平均値・標準誤差・信頼区間は変数の単位。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
                            : kind == RP_TOTAL ? "推定総数（母集団の推定値）・標準誤差・信頼区間は人数または変数の合計。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
+                           : kind == RP_QUANTILE ? "分位数・信頼区間は変数の単位。区間は Woodruff 法（分布関数の区間を分位数に戻す）、標準誤差は区間の幅から（R の svyquantile と同じ）。"
+                           : kind == RP_RATIO ? "比（分子の合計 ÷ 分母の合計）・標準誤差・信頼区間。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
                                               : "割合・標準誤差・信頼区間はパーセント。標準誤差はテイラー線形化による（方法は report.pdf 参照）。",
                            F->note);
     if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
