@@ -9,7 +9,8 @@
 #               regTermTest(m, ~x, df = Inf) (chi-square)
 # Single-choice variables are factor() of their codes with the codebook's missing codes NA;
 # domain = VAR: CODES is svyglm(..., design = subset(des, VAR %in% CODES)). glm.control as R's
-# default (epsilon 1e-8, maxit 25). Part of tests/oracle/model/ (README.md).
+# default (epsilon 1e-8, maxit 25); weighted = no uses [oracle] r_design_unweighted (every weight 1,
+# the same strata and clusters, no fpc). Part of tests/oracle/model/ (README.md).
 suppressPackageStartupMessages(library(survey))
 args <- commandArgs(TRUE)
 here <- local({
@@ -61,8 +62,7 @@ for (dir in sort(list.dirs(here, recursive = FALSE))) {
         s <- ini[[sec]]; name <- sub("^model\\.", "", sec)
         fam <- if (is.null(s$family) || !nzchar(s$family)) "linear" else s$family
         preds <- split_list(s$predictors)
-        dd <- des
-        for (v in preds) if (cb[[v]]$type == "single") dd$variables[[v]] <- factor(dd$variables[[v]])
+        dd <- if (!is.null(s$weighted) && s$weighted == "no") eval(parse(text = o$r_design_unweighted)) else des
         y <- s$outcome
         if (fam == "logistic" && cb[[y]]$type == "single") {
             codes <- as.integer(split_list(s$outcome_codes))
@@ -74,13 +74,21 @@ for (dir in sort(list.dirs(here, recursive = FALSE))) {
             dv <- trimws(sub(":.*", "", s$domain)); dc <- as.integer(split_list(sub("^[^:]*:", "", s$domain)))
             dd <- subset(dd, !is.na(dd$variables[[dv]]) & dd$variables[[dv]] %in% dc)
         }
+        # factors of the codes present among the rows of positive weight: a subset of a
+        # calibrated design keeps the other rows with weight 0, and their levels would stay
+        # (glm then aliases a column and the reference level moves; Finding 1 of README.md)
+        pos <- weights(dd, "sampling") > 0
+        for (v in preds) if (cb[[v]]$type == "single") {
+            x <- dd$variables[[v]]
+            dd$variables[[v]] <- factor(x, levels = sort(unique(x[pos & !is.na(x)])))
+        }
         f <- as.formula(paste(y, "~", paste(preds, collapse = " + ")))
         m <- svyglm(f, design = dd, family = if (fam == "logistic") quasibinomial() else gaussian())
         level <- if (is.null(s$level) || !nzchar(s$level)) 0.95 else as.numeric(s$level)
         cf <- summary(m)$coefficients
         ci <- confint(m, level = level)
         asg <- attr(model.matrix(m), "assign"); tl <- attr(terms(m), "term.labels")
-        nused <- length(m$y)
+        nused <- sum(m$prior.weights > 0)
         for (j in seq_len(nrow(cf))) {
             term <- if (asg[j] == 0) "(Intercept)" else tl[asg[j]]
             level_code <- if (asg[j] > 0 && term %in% names(m$xlevels)) substring(rownames(cf)[j], nchar(term) + 1) else ""

@@ -25,7 +25,8 @@ for dir in "$root"/*/; do
     [ -f "$sc" ] || continue
     name=$(basename "$dir")
     grep -v '^#' "$dir/$(ini_get "$sc" oracle data)" > "$work/data.csv"
-    read -r -a wargs <<< "$(ini_get "$sc" oracle weight)"
+    wline=$(ini_get "$sc" oracle weight)
+    read -r -a wargs <<< "${wline//@DIR@/${dir%/}}"   # @DIR@: the scenario's folder (margin files)
     if ! "$bin/tsunagari-ingest" -q --max-reject-rate 0 -c "$dir/$(ini_get "$sc" oracle codebook)" -o "$work/in.tsd" \
             "$work/data.csv" 2> "$work/err" ||
        ! "$bin/tsunagari-weight" -q --set weighting.missing=drop "${wargs[@]}" -o "$work/w.tsd" "$work/in.tsd" 2> "$work/err" ||
