@@ -250,6 +250,15 @@ static const char *code_label(const ts_var *v, int32_t code)
     return i >= 0 ? v->codes[i].label : "";
 }
 
+/* The predictor of S named NAME (the outcome is never a term). */
+static const ts_var *find_predictor(const model_spec *s, const char *name)
+{
+    for (size_t k = 0; k < s->glm.npredictors; k++)
+        if (strcmp(s->pred[k]->name, name) == 0)
+            return s->pred[k];
+    return NULL;
+}
+
 /* One row: the text columns, then the numbers (NaN: empty). */
 static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *statistic, const char *term, const char *level,
                 const char *label, const double *num, size_t *rows)
@@ -269,6 +278,9 @@ static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *sta
     put_num(fp, (double)s->fit->n);
     putc(',', fp);
     put_num(fp, s->fit->weighted_n);
+    putc(',', fp);
+    const ts_var *v = strcmp(term, "(Intercept)") == 0 ? NULL : find_predictor(s, term);
+    ts_csv_put_text_str(fp, v ? v->label : "", mode);
     putc('\n', fp);
     (*rows)++;
 }
@@ -382,7 +394,7 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(fp);
     fputs("model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,ci_high,odds_ratio,or_low,"
-          "or_high,ci_level,n,weighted_n\n", fp);
+          "or_high,ci_level,n,weighted_n,term_label\n", fp);
     for (size_t k = 0; k < nspecs; k++)
         write_model(fp, mode, &specs[k], &rows);
     st = ts_atomicfile_commit(out, err);
