@@ -497,8 +497,6 @@ static ts_status add_variables(writing *W, const ts_dataset *ds, const export_op
                                                      v->type == TS_VAR_TEXT
                                                  ? READSTAT_MEASURE_NOMINAL
                                                  : READSTAT_MEASURE_SCALE);
-        if (c->type == READSTAT_TYPE_STRING && opt->format != EXPORT_DTA)
-            readstat_variable_set_display_width(c->rv, c->width < 40 ? (int)c->width : 40);
         if (opt->format != EXPORT_DTA)
             sav_missing(c->rv, v, ds, W->miss[i], W->nmiss[i], c->name, opt);
         else {
