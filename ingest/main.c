@@ -12,7 +12,7 @@
 
 static const char USAGE[] =
     "Usage: tsunagari-ingest -c CODEBOOK -o DATASET [options] RAW...\n"
-    "       tsunagari-ingest --embedded-codebook [-c DERIVED.csv] -o DATASET [options] RAW.sav...\n"
+    "   or: tsunagari-ingest --embedded-codebook [-c DERIVED.csv] -o DATASET [options] RAW.sav...\n"
     "\n"
     "Read a raw survey export described by a codebook, check every row and item, and write a\n"
     "validated, self-describing dataset for the later stages (weight, tab, plot).\n"
