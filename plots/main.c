@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "numparse.h"
+#include "forest.h"
 #include "plot.h"
 
 static const char USAGE[] =
     "Usage: tsunagari-plot -s SURVEY.ini -o OUTDIR [options] TABLES.csv\n"
     "   or: tsunagari-plot --type TYPE --table ID -o OUTDIR [-s SURVEY.ini] [options] TABLES.csv\n"
+    "   or: tsunagari-plot --forest MODEL -o OUTDIR [-s SURVEY.ini] [options] MODELS.csv\n"
     "\n"
     "Print-ready Japanese charts of the weighted tables made by tsunagari-tab: every\n"
     "[chart.NAME] of the manifest (or one ad hoc chart) drawn with cairo to OUTDIR/NAME.png,\n"
@@ -43,6 +45,12 @@ static const char USAGE[] =
     "      --reference FILE   compare: a CSV of published percentages\n"
     "      --reference-row R  compare: its row (e.g. R4)\n"
     "\n"
+    "A forest chart of a logistic model of tsunagari-model (MODELS.csv instead of TABLES.csv):\n"
+    "      --forest MODEL     the odds ratio of every level of every predictor of [model.MODEL]\n"
+    "                         with its confidence interval, on a log axis, each reference level\n"
+    "                         at 1; to OUTDIR/forest_MODEL.png/.pdf/.svg (--name, --title as\n"
+    "                         above; -s gives [survey] title and synthetic)\n"
+    "\n"
     "  -q, --quiet            no progress on stdout\n"
     "  -h, --help             this help\n"
     "      --version          print the version\n"
@@ -51,7 +59,7 @@ static const char USAGE[] =
     "TABLES.csv, a bad manifest key, no Japanese font, a character the font lacks); 66 input\n"
     "missing; 73 cannot create output; 74 I/O error.\n";
 
-enum { OPT_DPI = 256, OPT_TYPE, OPT_TABLE, OPT_CODES, OPT_TITLE, OPT_NAME, OPT_STYLE, OPT_REF, OPT_REFROW, OPT_VERSION };
+enum { OPT_DPI = 256, OPT_FOREST, OPT_TYPE, OPT_TABLE, OPT_CODES, OPT_TITLE, OPT_NAME, OPT_STYLE, OPT_REF, OPT_REFROW, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -95,10 +103,11 @@ int main(int argc, char **argv)
         {"table", required_argument, NULL, OPT_TABLE}, {"codes", required_argument, NULL, OPT_CODES},
         {"title", required_argument, NULL, OPT_TITLE}, {"name", required_argument, NULL, OPT_NAME},
         {"style", required_argument, NULL, OPT_STYLE}, {"reference", required_argument, NULL, OPT_REF},
-        {"reference-row", required_argument, NULL, OPT_REFROW},
+        {"reference-row", required_argument, NULL, OPT_REFROW}, {"forest", required_argument, NULL, OPT_FOREST},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
     ts_plot_options o = {.render = {.formats = TS_RENDER_PNG | TS_RENDER_PDF | TS_RENDER_SVG, .width_mm = 170, .dpi = 300}};
+    const char *forest = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "s:o:c:f:W:H:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -124,6 +133,7 @@ int main(int argc, char **argv)
             o.render.dpi = (int)v;
             break;
         }
+        case OPT_FOREST: forest = optarg; break;
         case OPT_TYPE: o.type = optarg; break;
         case OPT_TABLE: o.table = optarg; break;
         case OPT_CODES: o.codes = optarg; break;
@@ -143,6 +153,26 @@ int main(int argc, char **argv)
             fputs("Try 'tsunagari-plot --help'.\n", stderr);
             return 64;
         }
+    }
+    if (forest) { /* the forest chart of a model: its own path, over MODELS.csv (plots/forest.c) */
+        if (optind + 1 != argc)
+            return usage_error(optind == argc ? "no MODELS.csv given" : "more than one MODELS.csv given", NULL);
+        if (!o.outdir)
+            return usage_error("no output folder: give -o OUTDIR", NULL);
+        if (o.type || o.table || o.codes || o.style || o.reference || o.reference_row || o.only)
+            return usage_error("--forest draws a model: --type, --table, --codes, --style, --reference and --chart are for tables", NULL);
+        ts_forest_options fo = {argv[optind], forest, o.survey, o.outdir, o.title, o.name, o.render, o.quiet};
+        ts_err ferr = TS_ERR_INIT;
+        ts_status fst = ts_forest_run(&fo, &ferr);
+        int frc = 0;
+        if (fst != TS_OK) {
+            fprintf(stderr, "tsunagari-plot: %s\n", ferr.msg ? ferr.msg : ts_strerror(fst));
+            frc = ts_status_exit_code(fst);
+        }
+        ts_err_clear(&ferr);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return frc ? frc : 74;
+        return frc;
     }
     if (optind + 1 != argc)
         return usage_error(optind == argc ? "no TABLES.csv given" : "more than one TABLES.csv given", NULL);

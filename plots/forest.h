@@ -1,0 +1,29 @@
+/* forest.h — the forest chart of a logistic model: the odds ratio of every level of every
+ * predictor of one model of models.csv (tsunagari-model; docs/models-format.md) as a point
+ * with its confidence interval on a log scale, each factor's reference level at 1 — the
+ * figure national reports give 「孤独感と関連する要因」. tsunagari-plot --forest draws it
+ * (docs/charts.md). Self-contained: it reads models.csv itself, and shares with the other
+ * charts only the canvas, the fonts, the frame (title, footnotes) and the palette. */
+#ifndef TS_FOREST_H
+#define TS_FOREST_H
+
+#include "render.h"
+#include "status.h"
+
+typedef struct ts_forest_options {
+    const char *models;   /* models.csv */
+    const char *model;    /* the [model.NAME] to draw */
+    const char *survey;   /* the manifest, for [survey] title and synthetic; may be NULL */
+    const char *outdir;   /* made when missing */
+    const char *title;    /* NULL: "NAME：オッズ比と95%信頼区間" */
+    const char *name;     /* output file stem; NULL: forest_NAME */
+    ts_render_opts render;
+    int quiet;
+} ts_forest_options;
+
+/* Read the model, draw it into OUTDIR/NAME.png, .pdf, .svg (as render.c does: measured once,
+ * each file written to a temporary name and renamed). TS_E_DATA for a model that is not in
+ * the file or not logistic, a row without an odds ratio, a glyph the font lacks. */
+ts_status ts_forest_run(const ts_forest_options *o, ts_err *err);
+
+#endif
