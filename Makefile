@@ -159,6 +159,8 @@ check-report: all
 	 else echo "FAIL report-form-exports" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-microdata-formats.sh $(BIN); then echo "PASS report-microdata-formats" >> $(RESULTS); \
 	 else echo "FAIL report-microdata-formats" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-twostage.sh $(BIN); then echo "PASS report-twostage" >> $(RESULTS); \
+	 else echo "FAIL report-twostage" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-progress.sh $(BIN); then echo "PASS report-progress" >> $(RESULTS); \
 	 else echo "FAIL report-progress" >> $(RESULTS); exit 1; fi
 

@@ -34,6 +34,8 @@ static ts_status read_weighted(rp_ctx *c, const char *path, ts_err *err)
     if (!ds)
         return err->status ? err->status : TS_E_INTERNAL;
     ts_status st = ts_design_read(ds, &c->design, err);
+    if (st == TS_OK)
+        st = rp_response_load(c, ds, err);
     if (st != TS_OK) {
         ts_dataset_free(ds);
         return st;
@@ -66,7 +68,8 @@ static double wstat(const rp_ctx *c, const char *level)
 static long frame_drawn(const rp_ctx *c)
 {
     const char *frame = c->design.frame, *col = c->design.frame_sample;
-    if (!frame || !col)
+    /* a cluster design's frame counts PSUs, not persons (response.c has the PSU frame's) */
+    if (!frame || !col || c->design.cluster)
         return -1;
     char *path = ts_manifest_resolve(c->m, frame);
     FILE *fp = path ? fopen(path, "rb") : NULL;
@@ -132,7 +135,7 @@ ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
     c->wmin = wstat(c, "min");
     c->wmax = wstat(c, "max");
     c->wsum = wstat(c, "sum");
-    c->drawn = frame_drawn(c);
+    c->drawn = c->drawn_given >= 0 ? c->drawn_given : frame_drawn(c);
     /* The tables, in file order (which is manifest order), each a run of rows. */
     for (size_t r = 0; r < c->tables->nrows; r++) {
         const char *id = rp_csv_get(c->tables, r, "table");
@@ -162,6 +165,7 @@ void rp_ctx_free(rp_ctx *c)
         free(c->varlabel[i].key), free(c->varlabel[i].value);
     free(c->varlabel);
     ts_design_clear(&c->design);
+    rp_response_free(c);
     rp_csv_free(c->tables);
     rp_csv_free(c->wreport);
     free(c->tabs);

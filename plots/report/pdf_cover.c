@@ -99,6 +99,21 @@ static void cover_facts(writer *w)
     }
     pdf_kv(w, "標本と回答", b.data);
     ts_strbuf_reset(&b);
+    /* [design] drawn_frame: the response rate of each domain (stratum, school level ...) */
+    for (size_t k = 0; k < c->nrates; k++) {
+        pdf_comma(c->rates[k].drawn, n2);
+        pdf_comma(c->rates[k].answered, n1);
+        ts_strbuf_printf(&b, "%s%s 抽出 %s 人・有効回答 %s 人", k ? "、" : "", c->rates[k].label, n2, n1);
+        if (c->rates[k].drawn > 0)
+            ts_strbuf_printf(&b, "（%.1f%%）", 100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn);
+    }
+    if (c->nrates) {
+        ts_strbuf cap = TS_STRBUF_INIT;
+        ts_strbuf_printf(&cap, "%s別の回収率", rp_varlabel(c, c->rates_var));
+        pdf_kv(w, cap.data, b.data);
+        ts_strbuf_free(&cap);
+    }
+    ts_strbuf_reset(&b);
     pdf_comma(c->rows_read, n1);
     pdf_comma(c->rows_rejected, n2);
     ts_strbuf_printf(&b, "読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（一覧は個票を含むため非公開）", n1,

@@ -52,6 +52,8 @@ static void ci_text(writer *w, ts_strbuf *b)
     } g[MAXG];
     size_t ng = 0;
     int any_test = 0;
+    /* quantile and ratio tables (issue #15): their own sentences, by table */
+    ts_strbuf qtabs = TS_STRBUF_INIT, rtabs = TS_STRBUF_INIT;
     memset(g, 0, sizeof g);
     for (size_t i = 0; i < w->nitems; i++) {
         if (w->items[i].kind != ITEM_TABLE)
@@ -62,6 +64,12 @@ static void ci_text(writer *w, ts_strbuf *b)
         rp_tab_ci(c, t, &m, &level);
         for (size_t r = t->first; r < t->first + t->count; r++)
             any_test |= strncmp(rp_csv_get(c->tables, r, "statistic"), "rao_scott", 9) == 0;
+        rp_stat kind = rp_tab_stat(c, t);
+        if (kind == RP_QUANTILE || kind == RP_RATIO) {
+            ts_strbuf *tb = kind == RP_QUANTILE ? &qtabs : &rtabs;
+            ts_strbuf_printf(tb, "%s表%d", tb->len ? "・" : "", w->items[i].number);
+            continue;
+        }
         if (!*m)
             continue;
         size_t k = 0;
@@ -105,8 +113,17 @@ static void ci_text(writer *w, ts_strbuf *b)
             snprintf(lv, sizeof lv, "%g%% ", 100 * g[k].level);
         ts_strbuf_printf(b, "平均値・推定総数（%s）の %s信頼区間は 推定値 ± t × 標準誤差 です。", g[k].tables.data, lv);
     }
-    if (ng > 0)
+    if (rtabs.len)
+        ts_strbuf_printf(b, "比（%s）は分子の合計 ÷ 分母の合計で、標準誤差は (分子 − 比 × 分母) ÷ 分母の合計 の線形化により、"
+                         "信頼区間は 推定値 ± t × 標準誤差 です（R の svyratio と同じ）。", rtabs.data);
+    if (ng > 0 || rtabs.len)
         ts_strbuf_append_str(b, "t はデザインの自由度（第1次抽出単位の数 − 層の数）による t 分布の値です。");
+    if (qtabs.len)
+        ts_strbuf_printf(b, "分位数（%s）の信頼区間は Woodruff の方法によります：分位数での分布関数の推定値に区間を求め"
+                         "（デザインによる標準誤差で）、その両端を分位数に戻したものです。標準誤差は区間の幅 ÷ (2t) です"
+                         "（R の svyquantile と同じ）。", qtabs.data);
+    ts_strbuf_free(&qtabs);
+    ts_strbuf_free(&rtabs);
     if (any_test)
         ts_strbuf_append_str(b, "区分による違いは Rao–Scott の補正をしたカイ二乗検定（二次補正 F 検定、R の svychisq と同じ）で調べました。");
     for (size_t k = 0; k < ng; k++)
@@ -246,6 +263,16 @@ static void methods_variance(writer *w, ts_strbuf *b)
                          rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
     else if (c->design.type != TS_DESIGN_NONPROBABILITY)
         ts_strbuf_append_str(b, "有限母集団修正は行わず（復元抽出とみなし）、");
+    if (clustered && c->design.nsub > 0) { /* multistage (issue #15): as tsunagari-tab computed it */
+        int every = c->design.fpc != NULL;
+        for (size_t s = 0; s < c->design.nsub; s++)
+            every = every && c->design.subfpc[s];
+        if (every)
+            ts_strbuf_printf(b, "第2次抽出単位（%s）の抽出によるばらつきも段ごとの有限母集団修正とともに加え（多段抽出の分散）、",
+                             rp_varlabel(c, c->design.subcluster[0]));
+        else
+            ts_strbuf_append_str(b, "第2次以降の抽出によるばらつきは第1次抽出単位の間のばらつきに含めて（究極集落法）、");
+    }
     char lonely[64];
     const char *lp = rp_stage_option(c, "tsunagari-tab", "--lonely-psu", lonely, sizeof lonely);
     if (strata || clustered) {

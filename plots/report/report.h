@@ -52,6 +52,11 @@ typedef struct rp_tab {     /* one [table.NAME] as tsunagari-tab wrote it */
     int shown;
 } rp_tab;
 
+typedef struct rp_rate {    /* one domain of [design] drawn_frame (response.c) */
+    char *label;            /* the domain's code label */
+    long drawn, answered;   /* persons drawn; respondents in the weighted dataset */
+} rp_rate;
+
 typedef struct rp_ctx {
     const ts_report_options *opt;
     ts_manifest *m;         /* read from MANIFEST_REL, so paths resolve from the work folder */
@@ -68,6 +73,10 @@ typedef struct rp_ctx {
     size_t ntabs;
     long rows_read, rows_rejected, item_warnings, weighted_n, drawn; /* rows_read: rows with data */
     long rows_blank;        /* rows whose every cell was empty, skipped by ingest (not in rows_read) */
+    long drawn_given;       /* [design] drawn, drawn_frame's or the PSU frame's sum; -1: none */
+    rp_rate *rates;         /* per domain of [design] drawn_frame; NULL: none */
+    size_t nrates;
+    char *rates_var;        /* the domain variable of drawn_frame */
     double deff, n_eff, wmin, wmax, wsum;
     long suppressed;        /* suppressed estimate cells over all tables */
     char *stage_cmd[8];     /* the stage commands, as run (for the record) */
@@ -75,6 +84,11 @@ typedef struct rp_ctx {
 } rp_ctx;
 
 const char *rp_prov(const rp_ctx *c, const char *key);
+/* response.c: the numbers drawn that [design] drawn, drawn_frame or a two-stage design's PSU
+ * frame give, with each domain's respondents counted in DS (C->design read already). TS_E_DATA
+ * naming the file and line for a frame that cannot be read. rp_response_free frees them. */
+ts_status rp_response_load(rp_ctx *c, const ts_dataset *ds, ts_err *err);
+void rp_response_free(rp_ctx *c);
 /* The Japanese label of variable NAME, or NAME. */
 const char *rp_varlabel(const rp_ctx *c, const char *name);
 /* SEC.KEY's value: the manifest's when set and not empty, else the key's default in lib/schema.c

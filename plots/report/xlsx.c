@@ -250,6 +250,17 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
         worksheet_write_number(ws, (lxw_row_t)row++, 1,
                                100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn, F->pct);
     }
+    for (size_t k = 0; k < c->nrates; k++) { /* [design] drawn_frame: per domain */
+        ts_strbuf lab = TS_STRBUF_INIT;
+        ts_strbuf_printf(&lab, "回収率(%%)：%s %s（抽出 %ld、有効回答 %ld）", rp_varlabel(c, c->rates_var),
+                         c->rates[k].label, c->rates[k].drawn, c->rates[k].answered);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, lab.data ? lab.data : "", F->head);
+        if (c->rates[k].drawn > 0)
+            worksheet_write_number(ws, (lxw_row_t)row, 1,
+                                   100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn, F->pct);
+        row++;
+        ts_strbuf_free(&lab);
+    }
     worksheet_write_string(ws, (lxw_row_t)row, 0, "設計効果（ウェイト, Kish）", F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, c->deff, F->deff);
     worksheet_write_string(ws, (lxw_row_t)row, 0, "有効標本サイズ", F->head);
