@@ -44,6 +44,8 @@ void ts_glm_fit_free(ts_glm_fit *f)
     free(f->hi);
     free(f->vcov);
     free(f->ref_level);
+    free(f->col_n);
+    free(f->ref_n);
     free(f->tests);
     free(f);
 }
@@ -346,7 +348,8 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
     }
     f->p = p;
     if (!(f->col_pred = malloc(p * sizeof *f->col_pred)) || !(f->col_level = calloc(p, sizeof *f->col_level)) ||
-        !(f->ref_level = calloc(np ? np : 1, sizeof *f->ref_level)) || !(f->tests = calloc(np ? np : 1, sizeof *f->tests)) ||
+        !(f->ref_level = calloc(np ? np : 1, sizeof *f->ref_level)) || !(f->col_n = calloc(p, sizeof *f->col_n)) ||
+        !(f->ref_n = calloc(np ? np : 1, sizeof *f->ref_n)) || !(f->tests = calloc(np ? np : 1, sizeof *f->tests)) ||
         !(w.x = malloc(n * p * sizeof *w.x)) || !(w.y = malloc(n * sizeof *w.y)) || !(w.pw = malloc(n * sizeof *w.pw)) ||
         !(w.eta = malloc(n * sizeof *w.eta)) || !(w.mu = malloc(n * sizeof *w.mu)) || !(w.wt = malloc(n * sizeof *w.wt)) ||
         !(w.z = malloc(n * sizeof *w.z)) || !(w.beta = malloc(p * sizeof *w.beta)) ||
@@ -380,6 +383,13 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
         }
         w.y[r] = outcome_value(s, i);
         sum_w += d->w[i];
+        for (size_t j = 1; j < p; j++)
+            f->col_n[j] += s->predictors[f->col_pred[j]]->type == TS_VAR_SINGLE && xr[j] != 0;
+    }
+    for (size_t k = 0; k < np; k++) {
+        f->ref_n[k] = s->predictors[k]->type == TS_VAR_SINGLE ? n : 0;
+        for (size_t j = f->tests[k].first; j < f->tests[k].first + f->tests[k].ncol && f->ref_n[k]; j++)
+            f->ref_n[k] -= f->col_n[j];
     }
     f->n = n;
     f->weighted_n = sum_w;

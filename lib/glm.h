@@ -54,6 +54,8 @@ typedef struct ts_glm_fit {
     double weighted_n;               /* Σ w over them */
     int iterations;
     int32_t *ref_level;              /* per predictor: the reference level of a factor */
+    size_t *col_n;                   /* per column of a factor: respondents of the fit in its level */
+    size_t *ref_n;                   /* per factor predictor: respondents in the reference level */
     ts_glm_test *tests;              /* per predictor */
 } ts_glm_fit;
 

@@ -261,7 +261,7 @@ static const ts_var *find_predictor(const model_spec *s, const char *name)
 
 /* One row: the text columns, then the numbers (NaN: empty). */
 static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *statistic, const char *term, const char *level,
-                const char *label, const double *num, size_t *rows)
+                const char *label, const double *num, double level_n, size_t *rows)
 {
     ts_csv_put_text_str(fp, s->section + 6, mode);
     fprintf(fp, ",%s,%s,", s->glm.family == TS_GLM_LOGISTIC ? "logistic" : "linear", statistic);
@@ -281,6 +281,8 @@ static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *sta
     putc(',', fp);
     const ts_var *v = strcmp(term, "(Intercept)") == 0 ? NULL : find_predictor(s, term);
     ts_csv_put_text_str(fp, v ? v->label : "", mode);
+    putc(',', fp);
+    put_num(fp, level_n);
     putc('\n', fp);
     (*rows)++;
 }
@@ -296,7 +298,7 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
         if (v && v->type == TS_VAR_SINGLE) { /* the reference level: odds ratio 1 by definition */
             snprintf(code, sizeof code, "%d", f->ref_level[k]);
             double num[11] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, logit ? 1 : NAN, NAN, NAN};
-            row(fp, mode, s, "reference", v->name, code, code_label(v, f->ref_level[k]), num, rows);
+            row(fp, mode, s, "reference", v->name, code, code_label(v, f->ref_level[k]), num, (double)f->ref_n[k], rows);
         }
         for (size_t j = 0; j < f->p; j++) {
             if (f->col_pred[j] != k)
@@ -307,14 +309,14 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
             double num[11] = {f->beta[j], f->se[j], f->t[j], f->df, NAN, f->pval[j], f->lo[j], f->hi[j],
                               logit ? exp(f->beta[j]) : NAN, logit ? exp(f->lo[j]) : NAN, logit ? exp(f->hi[j]) : NAN};
             row(fp, mode, s, "coefficient", v ? v->name : "(Intercept)", code, v && *code ? code_label(v, f->col_level[j]) : "",
-                num, rows);
+                num, *code ? (double)f->col_n[j] : NAN, rows);
         }
         if (v) {
             const ts_glm_test *t = &f->tests[k];
             double nf[11] = {t->f, NAN, NAN, (double)t->ncol, f->df, t->f_p, NAN, NAN, NAN, NAN, NAN};
-            row(fp, mode, s, "wald_f", v->name, "", "", nf, rows);
+            row(fp, mode, s, "wald_f", v->name, "", "", nf, NAN, rows);
             double nc[11] = {t->chisq, NAN, NAN, (double)t->ncol, NAN, t->chisq_p, NAN, NAN, NAN, NAN, NAN};
-            row(fp, mode, s, "wald_chisq", v->name, "", "", nc, rows);
+            row(fp, mode, s, "wald_chisq", v->name, "", "", nc, NAN, rows);
         }
     }
 }
@@ -394,7 +396,7 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(fp);
     fputs("model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,ci_high,odds_ratio,or_low,"
-          "or_high,ci_level,n,weighted_n,term_label\n", fp);
+          "or_high,ci_level,n,weighted_n,term_label,level_n\n", fp);
     for (size_t k = 0; k < nspecs; k++)
         write_model(fp, mode, &specs[k], &rows);
     st = ts_atomicfile_commit(out, err);

@@ -73,6 +73,7 @@ int main(void)
         T_CHECK(same(f->se[0], 0.48834999158975556, 1e-12) && same(f->se[1], 0.15394804318340646, 1e-12) &&
                 same(f->se[2], 0.67990545561234350, 1e-12));
         T_CHECK(f->col_pred[2] == 1 && f->col_level[2] == 2 && f->ref_level[1] == 1);
+        T_CHECK(f->col_n[2] == 4 && f->ref_n[1] == 4 && f->ref_n[0] == 0);
         T_CHECK(f->tests[1].ncol == 1 && same(f->tests[1].f, 0.77876324979140155, 1e-12));
     }
     ts_glm_fit_free(f);
