@@ -26,6 +26,8 @@ static const char USAGE[] =
     "\n"
     "  -s, --survey FILE     the manifest with the [model.NAME] sections\n"
     "  -o, --output FILE     the models as CSV (docs/models-format.md), written atomically\n"
+    "      --text FILE       the models as text for reading (\"-\": standard output): odds\n"
+    "                        ratios or coefficients with intervals, p-values, each level's n\n"
     "      --lonely-psu P    a stratum with one PSU: fail, remove, certainty, adjust\n"
     "                        (default: the design's [design] lonely_psu, else fail)\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
@@ -40,7 +42,7 @@ static const char USAGE[] =
     "convergence, a lonely PSU under fail), each naming the manifest's file:line; 66 input\n"
     "missing; 73 cannot create output; 74 write error.\n";
 
-enum { OPT_LONELY = 256, OPT_BOM, OPT_RAW_CSV, OPT_VERSION };
+enum { OPT_LONELY = 256, OPT_TEXT, OPT_BOM, OPT_RAW_CSV, OPT_VERSION };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -52,7 +54,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"survey", required_argument, NULL, 's'},  {"output", required_argument, NULL, 'o'},
-        {"lonely-psu", required_argument, NULL, OPT_LONELY},
+        {"lonely-psu", required_argument, NULL, OPT_LONELY}, {"text", required_argument, NULL, OPT_TEXT},
         {"bom", no_argument, NULL, OPT_BOM},       {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
         case 'q': opt.quiet = 1; break;
         case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
         case OPT_VERSION: printf("tsunagari-model %s\n", TS_VERSION); return 0;
+        case OPT_TEXT: opt.text = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LONELY: {

@@ -321,6 +321,102 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
     }
 }
 
+/* Columns S takes on a terminal: East Asian wide characters two, the rest one (as
+ * tsunagari-tab's text output counts them), so that Japanese labels keep the numbers aligned. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp = *p;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1)
+            cp &= 0x3F >> (len - 1);
+        for (int k = 1; k < len; k++)
+            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
+                 ? 2
+                 : 1;
+    }
+    return w;
+}
+
+/* "  LABEL" padded to WIDTH columns. */
+static void put_padded(FILE *fp, int indent, const char *label, size_t width)
+{
+    fprintf(fp, "%*s%s", indent, "", label);
+    for (size_t w = display_width(label) + (size_t)indent; w < width; w++)
+        putc(' ', fp);
+}
+
+static void put_p(FILE *fp, double p)
+{
+    if (isnan(p))
+        fputs("      ", fp);
+    else if (p < 0.001)
+        fputs("<0.001", fp);
+    else
+        fprintf(fp, "%6.3f", p);
+}
+
+/* One model as text: odds ratios with their interval (logistic) or coefficients with SE and
+ * interval (linear), a line per predictor with its Wald F test, levels indented under it. */
+static void text_model(FILE *fp, const model_spec *s)
+{
+    const ts_glm_fit *f = s->fit;
+    const ts_var *y = s->glm.outcome;
+    int logit = s->glm.family == TS_GLM_LOGISTIC;
+    fprintf(fp, "\n[%s] %s (%s)", s->section + 6, y->label, y->name);
+    for (size_t k = 0; k < s->glm.noutcome_codes; k++)
+        fprintf(fp, "%s「%s」", k ? "" : " = ", code_label(y, s->codes[k]));
+    fprintf(fp, ": %s, n = %zu, df = %g%s\n", logit ? "ロジスティック回帰" : "線形回帰", f->n, f->df,
+            s->weighted ? "" : " (weighted = no)");
+    const size_t W = 30;
+    put_padded(fp, 2, "", W);
+    fprintf(fp, logit ? "オッズ比  [%g%%信頼区間]\n" : "        係数  (標準誤差)  [%g%%信頼区間]\n",
+            round(s->glm.level * 1000) / 10);
+    for (long k = -1; k < (long)s->glm.npredictors; k++) {
+        const ts_var *v = k >= 0 ? s->pred[k] : NULL;
+        int factor = v && v->type == TS_VAR_SINGLE;
+        if (v) {
+            ts_strbuf head = TS_STRBUF_INIT;
+            ts_strbuf_printf(&head, "%s (%s)", v->label, v->name);
+            put_padded(fp, 2, head.data ? head.data : v->name, W);
+            ts_strbuf_free(&head);
+            const ts_glm_test *t = &f->tests[k];
+            if (factor) {
+                fprintf(fp, "F = %.2f (%zu, %g df), p = ", t->f, t->ncol, f->df);
+                put_p(fp, t->f_p);
+                fputc('\n', fp);
+                put_padded(fp, 4, code_label(v, f->ref_level[k]), W);
+                fprintf(fp, logit ? "       1 (基準)" : "       0 (基準)");
+                fprintf(fp, "   n = %zu\n", f->ref_n[k]);
+            }
+        } else if (!logit) {
+            put_padded(fp, 2, "(切片)", W);
+        } else
+            continue; /* the intercept's odds are the reference group's, not a ratio */
+        for (size_t j = 0; j < f->p; j++) {
+            if (f->col_pred[j] != k)
+                continue;
+            if (factor)
+                put_padded(fp, 4, code_label(v, f->col_level[j]), W);
+            if (logit)
+                fprintf(fp, "%8.2f  [%.2f, %.2f]", exp(f->beta[j]), exp(f->lo[j]), exp(f->hi[j]));
+            else
+                fprintf(fp, "%12.4g  (%.4g)  [%.4g, %.4g]", f->beta[j], f->se[j], f->lo[j], f->hi[j]);
+            fputs("   p = ", fp);
+            put_p(fp, f->pval[j]);
+            if (factor)
+                fprintf(fp, "   n = %zu", f->col_n[j]);
+            fputc('\n', fp);
+        }
+    }
+}
+
 static void spec_free(model_spec *s)
 {
     free(s->pred);
@@ -336,7 +432,7 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
     ts_sample *d = NULL, *unweighted = NULL;
     model_spec *specs = NULL;
     size_t nspecs = 0, rows = 0;
-    ts_atomicfile *out = NULL;
+    ts_atomicfile *out = NULL, *txt = NULL;
     ts_status st;
     if (!(m = ts_manifest_read(opt->manifest, err)))
         return err->status;
@@ -399,6 +495,20 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
           "or_high,ci_level,n,weighted_n,term_label,level_n\n", fp);
     for (size_t k = 0; k < nspecs; k++)
         write_model(fp, mode, &specs[k], &rows);
+    if (opt->text) {
+        if (!(txt = ts_atomicfile_open(opt->text, err))) {
+            st = err->status;
+            goto done;
+        }
+        FILE *tp = ts_atomicfile_stream(txt);
+        fprintf(tp, "%s: %s — %s\n", PROG, opt->input, d->summary);
+        for (size_t k = 0; k < nspecs; k++)
+            text_model(tp, &specs[k]);
+        st = ts_atomicfile_commit(txt, err);
+        txt = NULL;
+        if (st != TS_OK)
+            goto done;
+    }
     st = ts_atomicfile_commit(out, err);
     out = NULL;
     if (st == TS_OK && !opt->quiet)
@@ -406,6 +516,7 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
                 nspecs == 1 ? "" : "s", rows, opt->output, d->summary);
 done:
     ts_atomicfile_abort(out);
+    ts_atomicfile_abort(txt);
     for (size_t k = 0; k < nspecs; k++)
         spec_free(&specs[k]);
     free(specs);

@@ -11,6 +11,7 @@ typedef struct model_options {
     const char *manifest;    /* -s: its [model.NAME] sections */
     const char *input;       /* the weighted dataset */
     const char *output;      /* -o: models CSV */
+    const char *text;        /* --text: the models as text for reading ("-": stdout); NULL: none */
     int lonely;              /* --lonely-psu: a ts_lonely_psu; -1: the design's */
     int bom;                 /* --bom */
     int raw_csv;             /* --raw-csv */
