@@ -564,6 +564,72 @@ static void test_describe(void)
     ts_dataset_free(ds);
 }
 
+/* Multistage designs (issue #15): [design] cluster = school, id with fpc = popn, dw (one per
+ * stage) decided from the manifest, written and read back; a one-stage record writes none of
+ * the new keys; a first-stage fpc alone, a wrong count and an unknown stage are refused. */
+static void test_stages(void)
+{
+    ts_dataset *ds = dataset();
+    ts_design d, r;
+    ts_err err = TS_ERR_INIT;
+    ts_manifest *m = ts_manifest_new(".");
+    ts_manifest_set(m, "design", "strata", "area");
+    ts_manifest_set(m, "design", "cluster", "school, id");
+    ts_manifest_set(m, "design", "fpc", "popn, dw");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_OK && d.type == TS_DESIGN_CLUSTER && d.nsub == 1 && d.nest);
+    T_CHECK_STR(d.cluster, "school");
+    T_CHECK_STR(d.subcluster[0], "id");
+    T_CHECK_STR(d.fpc, "popn");
+    T_CHECK_STR(d.subfpc[0], "dw");
+    T_CHECK(ts_design_write(ds, &d, &err) == TS_OK && ts_design_read(ds, &r, &err) == TS_OK);
+    T_CHECK(r.nsub == 1 && r.nest);
+    T_CHECK_STR(r.subcluster[0], "id");
+    T_CHECK_STR(r.subfpc[0], "dw");
+    T_CHECK_STR(ts_design_describe_ja(&r), "層化二段抽出");
+    ts_design_clear(&r);
+    ts_design_clear(&d);
+    /* nest = no is recorded; no fpc: the later stage without one */
+    ts_manifest_set(m, "design", "fpc", "no");
+    ts_manifest_set(m, "design", "nest", "no");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_OK && !d.nest && d.nsub == 1 && !d.subfpc[0]);
+    T_CHECK(ts_design_write(ds, &d, &err) == TS_OK && ts_design_read(ds, &r, &err) == TS_OK);
+    T_CHECK(!r.nest && r.nsub == 1 && !r.subfpc[0]);
+    ts_design_clear(&r);
+    ts_design_clear(&d);
+    /* refusals, each naming the setting */
+    ts_manifest_set(m, "design", "nest", "yes");
+    ts_manifest_set(m, "design", "fpc", "popn");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_E_DATA && has(err.msg, "--set design.fpc") &&
+            has(err.msg, "first stage's population size only"));
+    ts_design_clear(&d);
+    ts_manifest_set(m, "design", "fpc", "popn, dw, dw");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_E_DATA && has(err.msg, "one population size per sampling stage"));
+    ts_design_clear(&d);
+    ts_manifest_set(m, "design", "fpc", "popn, note");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_E_DATA && has(err.msg, "note (the second stage's population size)"));
+    ts_design_clear(&d);
+    ts_manifest_set(m, "design", "fpc", "no");
+    ts_manifest_set(m, "design", "cluster", "school, pupil");
+    T_CHECK(ts_design_from_manifest(m, ds, &d, &err) == TS_E_DATA && has(err.msg, "--set design.cluster") &&
+            has(err.msg, "pupil (the second stage's units)"));
+    ts_design_clear(&d);
+    ts_manifest_free(m);
+    /* a one-stage record has none of the multistage keys (its dataset is as before) */
+    ts_dataset *one = dataset();
+    full_design(&d);
+    T_CHECK(ts_design_write(one, &d, &err) == TS_OK);
+    T_CHECK(!ts_dataset_get_meta(one, "design.later_stages") && !ts_dataset_get_meta(one, "design.nest") &&
+            !ts_dataset_get_meta(one, "design.psu_frame"));
+    ts_design_clear(&d);
+    /* a recorded later stage that is not a column is refused */
+    ts_dataset_set_meta(one, "design.later_stages", "pupil");
+    T_CHECK(ts_design_read(one, &r, &err) == TS_E_DATA && has(err.msg, "pupil"));
+    ts_design_clear(&r);
+    ts_err_clear(&err);
+    ts_dataset_free(one);
+    ts_dataset_free(ds);
+}
+
 int main(void)
 {
     test_names();
@@ -573,5 +639,6 @@ int main(void)
     test_from_manifest_set();
     test_from_manifest_file();
     test_describe();
+    test_stages();
     T_DONE();
 }
