@@ -1346,26 +1346,54 @@ static void describe_missing(ts_strbuf *b, const ts_stat_var *v)
     }
 }
 
-/* Whether the labels of V's codes (and the ALIASES to come) stay distinct after folding,
- * as answers=either needs. */
-static int labels_distinct(const ts_stat_var *v)
+/* Whether the code rows write_numeric writes for V — its labelled codes, the missing codes
+ * MISS that have no label, the Stata missing values TAGS with their aliases .a — have labels
+ * and aliases that stay distinct after folding, as answers=either needs. */
+static int labels_distinct(const ts_stat_var *v, unsigned long tags, const double *miss, size_t nmiss)
 {
-    size_t n = v->nlabels;
-    char **f = calloc(n ? n : 1, sizeof *f);
+    size_t cap = v->nlabels + nmiss + 2 * 26, n = 0;
+    char **f = calloc(cap, sizeof *f);
     int ok = f != NULL;
-    for (size_t i = 0; i < n && ok; i++) {
-        size_t len = strlen(v->labels[i].text);
-        if (!(f[i] = malloc(len + 1)))
-            ok = 0;
-        else
-            ts_text_fold(v->labels[i].text, len, f[i]);
-        for (size_t j = 0; j < i && ok; j++)
-            if (strcmp(f[i], f[j]) == 0)
+    char buf[64], alias[4];
+    for (size_t i = 0; i < v->nlabels + nmiss + 26 && ok; i++) {
+        const char *texts[2] = {NULL, NULL};
+        if (i < v->nlabels) {
+            const ts_stat_vlabel *l = &v->labels[i];
+            if (l->svalue || l->tag || !is_whole_code(l->value) || label_of_value(v, l->value) != l)
+                continue;
+            texts[0] = l->text[0] ? l->text : "(no label)";
+        } else if (i < v->nlabels + nmiss) {
+            double m = miss[i - v->nlabels];
+            if (label_of_value(v, m))
+                continue;
+            char num[32];
+            format_number(m, 0, num, sizeof num);
+            snprintf(buf, sizeof buf, "欠損値 %s", num);
+            texts[0] = buf;
+        } else {
+            char t = (char)('a' + (i - v->nlabels - nmiss));
+            if (!(tags & (1ul << (t - 'a'))))
+                continue;
+            const ts_stat_vlabel *l = label_of_tag(v, t);
+            snprintf(buf, sizeof buf, "欠損値 .%c", t);
+            texts[0] = l && l->text[0] ? l->text : buf;
+            alias[0] = '.', alias[1] = t, alias[2] = 0;
+            texts[1] = alias;
+        }
+        for (int k = 0; k < 2 && texts[k] && ok; k++) {
+            size_t len = strlen(texts[k]);
+            if (!(f[n] = malloc(len + 1))) {
                 ok = 0;
-        if (ok && f[i][0] == '.' && f[i][1] >= 'a' && f[i][1] <= 'z' && !f[i][2])
-            ok = 0; /* a label that is itself ".a" */
+                break;
+            }
+            ts_text_fold(texts[k], len, f[n]);
+            for (size_t j = 0; j < n && ok; j++)
+                if (strcmp(f[n], f[j]) == 0)
+                    ok = 0;
+            n++;
+        }
     }
-    for (size_t i = 0; i < n && f; i++)
+    for (size_t i = 0; i < n; i++)
         free(f[i]);
     free(f);
     return ok;
@@ -1410,7 +1438,7 @@ static void write_numeric(cbw *w, size_t i)
         p->kind = P_SINGLE;
         type = "single";
         ts_strbuf_printf(&why, "single: %zu value label%s, every value in the data labelled", ncodes, ncodes == 1 ? "" : "s");
-        either = tags && !r->tag_codes && labels_distinct(v);
+        either = tags && !r->tag_codes && labels_distinct(v, tags, miss, nmiss);
     } else {
         p->kind = s->whole ? P_INTEGER : P_NUMERIC;
         type = s->whole ? "integer" : "numeric";
