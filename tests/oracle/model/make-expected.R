@@ -56,6 +56,7 @@ for (dir in sort(list.dirs(here, recursive = FALSE))) {
     for (v in names(cb)) if (v %in% names(d) && cb[[v]]$type == "single") {
         x <- d[[v]]; x[x %in% cb[[v]]$missing] <- NA; d[[v]] <- x
     }
+    if (!is.null(o$r_prepare)) eval(parse(text = o$r_prepare))   # e.g. the frames' columns into d
     des <- eval(parse(text = o$r_design))
     rows <- list()
     for (sec in grep("^model\\.", names(ini), value = TRUE)) {
