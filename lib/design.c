@@ -2,11 +2,13 @@
  * written into the dataset's provenance and read back, with every refusal in this file. */
 #include "design.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "numparse.h"
 #include "schema.h"
 #include "strbuf.h"
 
@@ -275,8 +277,19 @@ static ts_status take_fpc(const ts_manifest *m, const ts_dataset *ds, ts_design 
                     fpc, d->subcluster[0]);
     for (long k = 0; st == TS_OK && k < n; k++) {
         const ts_var *fv = ts_dataset_find(ds, items[k]);
+        double x;
+        if (!fv && k < 2 && ts_parse_double(items[k], strlen(items[k]), &x) == 0) {
+            /* a number: the same population size for every unit above (the unstratified
+             * sample's PSUs in the population, or the persons at every point) */
+            if (!(x >= 1) || !isfinite(x))
+                st = refuse(m, "fpc", err, "%s: a population size is a number >= 1 (the %s stage's)", items[k],
+                            STAGE_WORD[k]);
+            else
+                d->fpc_value[k] = x;
+            continue;
+        }
         if (!fv || !(fv->type == TS_VAR_NUMERIC || fv->type == TS_VAR_INTEGER)) {
-            st = n == 1 ? bad_setting(m, "fpc", "yes (from the frame), no, or a numeric variable holding N_h", err)
+            st = n == 1 ? bad_setting(m, "fpc", "yes (from the frame), no, a numeric variable holding N_h, or a number", err)
                         : refuse(m, "fpc", err, "%s (the %s stage's population size) is not a numeric variable of "
                                  "the dataset", items[k], STAGE_WORD[k]);
         } else if (k == 0 ? ts_design_set(&d->fpc, items[k]) != 0 || ts_design_set(&d->fpc_variable, items[k]) != 0
@@ -372,8 +385,9 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
     ts_strbuf cols = TS_STRBUF_INIT;
     for (size_t j = 0; j < d->ncalibration_columns; j++)
         ts_strbuf_printf(&cols, "%s%s", j ? ";" : "", d->calibration_columns[j]);
-    char dropped[32];
+    char dropped[32], fpc_text[32];
     snprintf(dropped, sizeof dropped, "%lu", d->dropped);
+    snprintf(fpc_text, sizeof fpc_text, "%.17g", d->fpc_value[0]);
     int rc = ts_dataset_set_meta(ds, K_TOOL, or_empty(d->tool)) || ts_dataset_set_meta(ds, K_WEIGHT, or_empty(d->weight)) ||
              ts_dataset_set_meta(ds, K_DESIGN_WEIGHT, or_empty(d->design_weight)) ||
              ts_dataset_set_meta(ds, K_CALIBRATED, or_empty(d->calibrated_weight)) ||
@@ -386,7 +400,8 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
              ts_dataset_set_meta(ds, K_CLUSTER, or_empty(d->cluster)) || ts_dataset_set_meta(ds, K_FPC, or_empty(d->fpc)) ||
              ts_dataset_set_meta(ds, K_LONELY, ts_lonely_psu_name(d->lonely_psu)) ||
              ts_dataset_set_meta(ds, K_BASE, or_empty(d->base_weight)) ||
-             ts_dataset_set_meta(ds, K_FPC_SOURCE, d->fpc_from_frame ? "frame" : or_empty(d->fpc_variable)) ||
+             ts_dataset_set_meta(ds, K_FPC_SOURCE, d->fpc_from_frame ? "frame" : d->fpc_value[0] > 0 ? fpc_text
+                                                                                       : or_empty(d->fpc_variable)) ||
              ts_dataset_set_meta(ds, K_FRAME, or_empty(d->frame)) ||
              ts_dataset_set_meta(ds, K_FRAME_POPULATION, d->frame ? or_empty(d->frame_population) : "") ||
              ts_dataset_set_meta(ds, K_FRAME_SAMPLE, d->frame ? or_empty(d->frame_sample) : "") ||
@@ -546,6 +561,12 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
     d->dropped = dropped ? strtoul(dropped, NULL, 10) : 0;
     const char *fpc_source = meta(ds, K_FPC_SOURCE);
     d->fpc_from_frame = fpc_source && strcmp(fpc_source, "frame") == 0;
+    /* a number (fpc = 757) is no variable: variable names start with a letter */
+    double x;
+    if (fpc_source && !d->fpc_from_frame && ts_parse_double(fpc_source, strlen(fpc_source), &x) == 0) {
+        d->fpc_value[0] = x;
+        fpc_source = NULL;
+    }
     if (ts_design_set(&d->fpc_variable, d->fpc_from_frame ? NULL : fpc_source) ||
         ts_design_set(&d->base_weight, meta(ds, K_BASE)) || ts_design_set(&d->frame, meta(ds, K_FRAME)) ||
         ts_design_set(&d->frame_population, meta(ds, K_FRAME_POPULATION)) ||

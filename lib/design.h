@@ -67,6 +67,9 @@ typedef struct ts_design {
     char *subfpc[TS_DESIGN_MAX_STAGES - 1];
     int nest;                  /* 1 (default): PSU ids are unique only within their stratum (R's
                                 * nest = TRUE); 0: a PSU id in two strata is refused (R's check) */
+    double fpc_value[2];       /* fpc = 757 (or N1, 40): a population size given as a number for
+                                * the first (second) stage, the same for every row; 0: none. The
+                                * weighting stage makes its column (fpc_population, _2) */
     char *psu_frame;           /* the frame of the drawn PSUs (N_hi, n_hi per PSU) as the
                                 * manifest names it; NULL: none */
     ts_lonely_psu lonely_psu;

@@ -261,6 +261,9 @@ static void methods_variance(writer *w, ts_strbuf *b)
     else if (fpc)
         ts_strbuf_printf(b, "調査データの変数 %s（%s）が示す母集団%sから求めた有限母集団修正（1 − 抽出率）を掛け、", fpc,
                          rp_varlabel(c, fpc), clustered ? "の第1次抽出単位の数" : "の人数");
+    else if (c->design.fpc_value[0] > 0) /* fpc = 757 */
+        ts_strbuf_printf(b, "母集団%s %.15g から求めた有限母集団修正（1 − 抽出率）を掛け、",
+                         clustered ? "の第1次抽出単位の数" : "の人数", c->design.fpc_value[0]);
     else if (c->design.type != TS_DESIGN_NONPROBABILITY)
         ts_strbuf_append_str(b, "有限母集団修正は行わず（復元抽出とみなし）、");
     if (clustered && c->design.nsub > 0) { /* multistage (issue #15): as tsunagari-tab computed it */

@@ -148,8 +148,13 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
     fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
     fprintf(fp, "  design.weight          %s\n", d->base_weight ? d->base_weight : "(none: all 1)");
+    for (size_t s = 0; s < d->nsub; s++) /* multistage (issue #15) */
+        fprintf(fp, "  design.stage%zu          %s (fpc: %s)\n", s + 2, d->subcluster[s],
+                d->subfpc[s] ? d->subfpc[s] : "none");
     if (d->fpc_from_frame)
         fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", d->frame ? d->frame : "?");
+    else if (d->fpc_value[0] > 0)
+        fprintf(fp, "  design.fpc             %.15g (N_h, the same on every row)\n", d->fpc_value[0]);
     else if (!d->fpc_variable)
         fprintf(fp, "  design.fpc             no\n");
     else
@@ -205,6 +210,8 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     }
     put_manifest_file(fp, c, "input.expected_rejects", "input", "expected_rejects");
     put_manifest_file(fp, c, "design.frame", "design", "frame");
+    put_manifest_file(fp, c, "design.psu_frame", "design", "psu_frame");
+    put_manifest_file(fp, c, "design.drawn_frame", "design", "drawn_frame");
     put_manifest_file(fp, c, "nonresponse.frame", "nonresponse", "frame");
     for (size_t i = 0; i < ns; i++) {
         const char *sec = ts_manifest_section(c->m, i);

@@ -248,5 +248,17 @@ ts_status design_weights(wctx *c, ts_err *err)
         return st;
     if ((st = later_stages(c, base_from_frame, want_fpc, err)) != TS_OK)
         return st;
+    /* fpc = 757 (or N1, 40): a number, the same population size on every row */
+    for (int s = 0; s < 2; s++) {
+        double x = c->design.fpc_value[s];
+        double **col = s == 0 ? &c->fpc : &c->subfpc;
+        if (!(x > 0))
+            continue;
+        if (!*col && !(*col = malloc((c->n ? c->n : 1) * sizeof **col)))
+            return wctx_nomem(err);
+        for (size_t i = 0; i < c->n; i++)
+            (*col)[i] = c->in[i] ? x : NAN;
+        ts_strbuf_printf(&c->method, ", fpc %s %.15g", s == 0 ? "N" : "N2", x);
+    }
     return later_stages_check(c, err);
 }
