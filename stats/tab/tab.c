@@ -91,6 +91,9 @@ static ts_status parse_probs(const origin *o, table_spec *t, const char *list, t
                                "expected probabilities from 0 to 1, comma-separated (0.25, 0.5, 0.75)");
         if (t->nprobs == TAB_MAX_QUANTILES)
             return bad_setting(o, "quantiles", "--quantiles", list, err, "at most %d quantiles", TAB_MAX_QUANTILES);
+        for (size_t k = 0; k < t->nprobs; k++)
+            if (t->probs[k] == x) /* two rows with one code */
+                return bad_setting(o, "quantiles", "--quantiles", list, err, "%.15g is given twice", x);
         t->probs[t->nprobs++] = x;
         p += len + (p[len] != '\0');
     }
