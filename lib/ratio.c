@@ -45,8 +45,22 @@ ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *d
         for (size_t i = 0; i < n; i++)
             if (use[i])
                 z[i] = d->w[i] * (ts_var_num(num, i) - ratio * ts_var_num(den, i)) / X;
+        /* deff (R: svyratio(deff = TRUE), i.e. deff(svytotal(r, design, deff = TRUE)) of
+         * r = (y − R̂x)/X̂): its variance against SRS without replacement of n from Σw,
+         * svyvar(r)·W²(W − n)/(W n). Before ts_sample_vcov, which overwrites Z. */
+        double W = (double)tw, rbar = 0, s2 = 0;
+        for (size_t i = 0; i < n; i++)
+            if (use[i])
+                rbar += z[i] / W; /* z = w r */
+        for (size_t i = 0; i < n; i++)
+            if (use[i]) {
+                double e = z[i] / d->w[i] - rbar;
+                s2 += d->w[i] * e * e;
+            }
+        double vsrs = s2 / W * nobs / (nobs - 1) * W * W * (W - nobs) / (W * nobs);
         double v;
         if ((st = ts_sample_vcov(d, z, 1, &v, err)) == TS_OK) {
+            out->deff = v / vsrs;
             out->estimate = ratio;
             out->se = sqrt(v > 0 ? v : 0);
             if (ci) {

@@ -11,7 +11,7 @@
 /* The ratio of the totals of the numeric NUM and DEN over the rows where IN is nonzero (IN
  * NULL: every row) that answered both (rows with weight 0 left out; rows with either missing
  * counted in *MISSING): estimate, se, the interval R̂ ± t·se on the domain's design df at LEVEL
- * (CI: 0 for none), n (respondents with both), weighted_n (their Σw); deff NaN. A domain
+ * (CI: 0 for none), n (respondents with both), weighted_n (their Σw), deff (R's). A domain
  * whose denominator total is 0 (or without an answer) gets NaN estimates: there is no ratio.
  * Returns TS_OK, TS_E_NOMEM, or ts_sample_vcov's error. */
 ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *den, const unsigned char *in,

@@ -11,10 +11,11 @@
 #   svyquantile(~var, sub, quantiles, alpha = 1 - level, interval.type = quantile_ci,
 #               qrule = qrule, ci = TRUE, na.rm = TRUE)  -> estimate, ci, se as R gives them;
 #               df = degf() of the domain's answers (svyquantile subsets to them first)
-#   svyratio(~var, ~denominator, sub, na.rm = TRUE)       -> coef, SE;
+#   svyratio(~var, ~denominator, sub, na.rm = TRUE, deff = TRUE) -> coef, SE, deff;
 #               confint(r, level = level, df = degf(sub)): t on the domain's design df,
 #               counted over the domain's rows answered or not, as for means.
-# expected.csv: code = the probability ("%.15g"; empty for a ratio), deff and df2 empty.
+# expected.csv: code = the probability ("%.15g"; empty for a ratio), df2 empty, deff empty
+# for a quantile (svyquantile has none).
 run_quantile_ratio <- function(ename, es, des) {
     known <- c("var", "var_type", "codes", "by", "statistic", "ci", "level", "lonely_psu",
                "test", "deff", "expect", "quantiles", "qrule", "quantile_ci", "denominator")
@@ -76,12 +77,12 @@ run_quantile_ratio <- function(ename, es, des) {
         fd <- as.formula(paste("~", den))
         for (i in seq_along(dom_idx)) {
             sub <- des[dom_idx[[i]], ]
-            r <- svyratio(fo, fd, sub, na.rm = TRUE)
+            r <- svyratio(fo, fd, sub, na.rm = TRUE, deff = TRUE)
             df <- degf(sub)
             ci <- confint(r, level = level, df = df)
             answered <- dom_idx[[i]] & !is.na(dv[[var]]) & !is.na(dv[[den]]) & w > 0
             rows[[length(rows) + 1]] <- c(ename, doms$.key[i], "", "ratio", num(coef(r)), num(SE(r)),
-                                          num(ci[1]), num(ci[2]), df, "", "", "", sum(answered))
+                                          num(ci[1]), num(ci[2]), df, "", num(deff(r)), "", sum(answered))
         }
         if (!is.null(byf)) {
             b <- svyby(fo, byf, des, svyratio, denominator = fd, na.rm = TRUE, covmat = FALSE)
