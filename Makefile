@@ -163,6 +163,8 @@ check-report: all
 	 else echo "FAIL report-twostage" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-progress.sh $(BIN); then echo "PASS report-progress" >> $(RESULTS); \
 	 else echo "FAIL report-progress" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-models.sh $(BIN); then echo "PASS report-models" >> $(RESULTS); \
+	 else echo "FAIL report-models" >> $(RESULTS); exit 1; fi
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).

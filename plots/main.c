@@ -11,7 +11,7 @@
 static const char USAGE[] =
     "Usage: tsunagari-plot -s SURVEY.ini -o OUTDIR [options] TABLES.csv\n"
     "   or: tsunagari-plot --type TYPE --table ID -o OUTDIR [-s SURVEY.ini] [options] TABLES.csv\n"
-    "   or: tsunagari-plot --forest MODEL -o OUTDIR [-s SURVEY.ini] [options] MODELS.csv\n"
+    "   or: tsunagari-plot --forest MODEL[,MODEL] -o OUTDIR [-s SURVEY.ini] [options] MODELS.csv\n"
     "\n"
     "Print-ready Japanese charts of the weighted tables made by tsunagari-tab: every\n"
     "[chart.NAME] of the manifest (or one ad hoc chart) drawn with cairo to OUTDIR/NAME.png,\n"
@@ -47,6 +47,7 @@ static const char USAGE[] =
     "\n"
     "A forest chart of a logistic model of tsunagari-model (MODELS.csv instead of TABLES.csv):\n"
     "      --forest MODEL     the odds ratio of every level of every predictor of [model.MODEL]\n"
+    "                         (MODEL,MODEL,...: one chart each)\n"
     "                         with its confidence interval, on a log axis, each reference level\n"
     "                         at 1; to OUTDIR/forest_MODEL.png/.pdf/.svg (--name, --title as\n"
     "                         above; -s gives [survey] title and synthetic)\n"
@@ -161,9 +162,27 @@ int main(int argc, char **argv)
             return usage_error("no output folder: give -o OUTDIR", NULL);
         if (o.type || o.table || o.codes || o.style || o.reference || o.reference_row || o.only)
             return usage_error("--forest draws a model: --type, --table, --codes, --style, --reference and --chart are for tables", NULL);
-        ts_forest_options fo = {argv[optind], forest, o.survey, o.outdir, o.title, o.name, o.render, o.quiet};
+        if ((o.name || o.title) && strchr(forest, ','))
+            return usage_error("--name and --title name one chart: give one model to --forest", NULL);
         ts_err ferr = TS_ERR_INIT;
-        ts_status fst = ts_forest_run(&fo, &ferr);
+        ts_status fst = TS_OK;
+        /* --forest A,B: one chart per model, in the order given */
+        for (const char *p = forest; *p && fst == TS_OK;) {
+            size_t len = strcspn(p, ",");
+            char model[256];
+            const char *a = p;
+            size_t n = len;
+            ts_trim(&a, &n);
+            if (n == 0 || n >= sizeof model) {
+                ts_err_clear(&ferr);
+                return usage_error("--forest: expected model names separated by commas, got ", forest);
+            }
+            memcpy(model, a, n);
+            model[n] = '\0';
+            ts_forest_options fo = {argv[optind], model, o.survey, o.outdir, o.title, o.name, o.render, o.quiet};
+            fst = ts_forest_run(&fo, &ferr);
+            p += len + (p[len] == ',');
+        }
         int frc = 0;
         if (fst != TS_OK) {
             fprintf(stderr, "tsunagari-plot: %s\n", ferr.msg ? ferr.msg : ts_strerror(fst));

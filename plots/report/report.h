@@ -79,7 +79,7 @@ typedef struct rp_ctx {
     char *rates_var;        /* the domain variable of drawn_frame */
     double deff, n_eff, wmin, wmax, wsum;
     long suppressed;        /* suppressed estimate cells over all tables */
-    char *stage_cmd[8];     /* the stage commands, as run (for the record) */
+    char *stage_cmd[12];    /* the stage commands, as run (for the record) */
     size_t nstages;
 } rp_ctx;
 

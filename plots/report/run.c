@@ -259,6 +259,8 @@ static int make_workdir(run *R, const ts_report_options *o)
 /* The stage programs, in order, from the work folder. Returns 0 or the exit status. */
 static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
 {
+    ts_strbuf logistic = TS_STRBUF_INIT; /* the logistic [model.NAME]s, for their forest charts */
+    int has_models = 0;
     /* [input] raw is a list: each file resolved against the manifest's folder */
     char *raw[RP_MAX_RAW] = {NULL};
     size_t nraw = 0;
@@ -292,6 +294,16 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     /* --raw-csv goes last: when not given, its NULL ends the list where it stands */
     const char *raw_csv = ctx->opt->raw_csv ? "--raw-csv" : NULL;
     const char *title = rp_get(ctx, "survey", "title", NULL);
+    /* [model.NAME] sections: tsunagari-model, then a forest chart of each logistic model */
+    for (size_t i = 0; i < ts_manifest_section_count(ctx->m); i++) {
+        const char *sec = ts_manifest_section(ctx->m, i);
+        if (strncmp(sec, "model.", 6) != 0)
+            continue;
+        has_models = 1;
+        const char *fam = ts_schema_get(ctx->m, sec, "family");
+        if (fam && strcmp(fam, "logistic") == 0)
+            ts_strbuf_printf(&logistic, "%s%s", logistic.data ? "," : "", sec + 6);
+    }
     rp_stage stages[] = {
         {"ingest", "tsunagari-ingest",
          {"-c", embedded ? "" : codebook, "-o", RP_RESTRICTED "/dataset.tsd", "--rejects", RP_RESTRICTED "/rejects.csv", "--encoding",
@@ -305,6 +317,12 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
          {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", RP_RESTRICTED "/weighted.tsd", raw_csv, NULL},
          ".log/tab",NULL, 0},
         {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot",NULL, 0},
+        {"model", "tsunagari-model",
+         {"-s", mf, "-o", "models.csv", "--text", "models.txt", RP_RESTRICTED "/weighted.tsd", raw_csv, NULL},
+         ".log/model", NULL, 0},
+        {"forest", "tsunagari-plot",
+         {"-q", "-s", mf, "--forest", logistic.data ? logistic.data : "", "-o", "charts", "models.csv", NULL},
+         ".log/forest", NULL, 0},
         {"export", "tsunagari-export",
          {"--labels", "--bom", "-o", RP_RESTRICTED "/answers-labelled.csv", RP_RESTRICTED "/weighted.tsd", raw_csv,
           NULL},
@@ -358,6 +376,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
         const char *format = strcmp(stages[i].name, "export") == 0      ? "csv"
                              : strncmp(stages[i].name, "export-", 7) == 0 ? stages[i].name + 7
                                                                           : NULL;
+        if ((strcmp(stages[i].name, "model") == 0 && !has_models) || (strcmp(stages[i].name, "forest") == 0 && !logistic.data))
+            continue;
         if (!format || (ctx->opt->with_microdata && rp_microdata_wants(ctx, format)))
             run_list[nstages++] = &stages[i];
     }
@@ -374,6 +394,7 @@ done:
     for (size_t i = 0; i < nraw; i++)
         free(raw[i]);
     free(codebook);
+    ts_strbuf_free(&logistic);
     return rc;
 }
 

@@ -3,6 +3,7 @@
  * answers read, accepted and rejected (and the response rate when a frame gives the number
  * drawn), the weighting, the headline indicator and any warnings (docs/report.md, Progress). */
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,11 @@ void rp_summary(rp_ctx *c, const char *outdir)
     fprintf(fp, "  open first: %s/report.pdf\n", outdir);
     fprintf(fp, "  tables:     %s/tables.xlsx (Excel), tables.csv (UTF-8 BOM), tables.txt\n", outdir);
     fprintf(fp, "  charts:     %s/charts/ (PNG, PDF, SVG)\n", outdir);
+    char models[4096];
+    snprintf(models, sizeof models, "%s/models.csv", outdir);
+    if (access(models, R_OK) == 0) /* [model.NAME]: tsunagari-model ran (run.c) */
+        fprintf(fp, "  models:     %s/models.csv, models.txt; sheet 回帰分析 of tables.xlsx; forest_*.png in charts/ "
+                    "(not in report.pdf yet)\n", outdir);
     fprintf(fp, "  record:     %s/reproducibility.txt; weighting-report.txt\n", outdir);
     if (c->opt->with_microdata) {
         /* and the answers in the formats [report] microdata_formats asks for */

@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "privacy.h"
+#include "regression.h"
 #include "report.h"
 #include "schema.h"
 #include "strbuf.h"
@@ -358,6 +359,13 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     if (over)
         write_overview(c, over, &F, names);
     free(names);
+    /* [model.NAME]: the regression sheet from tsunagari-model's models.csv (regression.c) */
+    ts_status rst = rp_regression_xlsx(wb, "models.csv", err);
+    if (rst != TS_OK) {
+        workbook_close(wb);
+        remove(path);
+        return rst;
+    }
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         remove(path);
