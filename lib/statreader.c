@@ -931,6 +931,7 @@ typedef struct vstat {
     int id_ok;              /* every cell a whole number 1..2^53-1, all distinct */
     size_t nunlabelled;     /* valid values that have no value label */
     double unlabelled[3];   /* the first few of them, for the comment */
+    double unl_lo, unl_hi;  /* the smallest and largest of them (when nunlabelled > 0) */
     size_t nseen;
     double seen[MAX_MISSING_SEEN]; /* whole values inside a missing range, distinct */
 } vstat;
@@ -1042,6 +1043,10 @@ static int stat_var(const ts_statreader *r, size_t col, vstat *s)
         if (d != 0 && d != 1)
             s->only01 = 0;
         if (!bsearch(&d, lv, nlv, sizeof *lv, cmp_double)) {
+            if (s->nunlabelled == 0 || d < s->unl_lo)
+                s->unl_lo = d;
+            if (s->nunlabelled == 0 || d > s->unl_hi)
+                s->unl_hi = d;
             if (s->nunlabelled < 3) {
                 int dup = 0;
                 for (size_t i = 0; i < s->nunlabelled; i++)
@@ -1409,6 +1414,34 @@ static double tag_code(const ts_stat_var *v, char t)
     return c;
 }
 
+/* Whether V's value labels name points of a scale rather than the codes of a single choice:
+ * the data's unlabelled values all lie strictly between the
+ * smallest and largest labelled code and the labels name at most half of the whole numbers
+ * there (1 不満 … 5 満足, 0 まったく … 10 とても). A value outside the labelled codes (a 3 of a
+ * 1 男性 / 2 女性 item) or a gap in a mostly labelled list stays a single choice, so that ingest
+ * flags it as an item warning instead of taking it as a valid number. */
+static int anchored_scale(const ts_stat_var *v, const vstat *s, size_t ncodes)
+{
+    /* not SPSS's measure: haven and most syntax leave every numeric variable "scale" */
+    if (s->nunlabelled == 0)
+        return 0;
+    double lo = 0, hi = 0;
+    int any = 0;
+    for (size_t j = 0; j < v->nlabels; j++) {
+        const ts_stat_vlabel *l = &v->labels[j];
+        if (l->svalue || l->tag || !is_whole_code(l->value) || is_user_missing(v, l->value))
+            continue;
+        if (!any || l->value < lo)
+            lo = l->value;
+        if (!any || l->value > hi)
+            hi = l->value;
+        any = 1;
+    }
+    if (!any || !(s->unl_lo > lo && s->unl_hi < hi))
+        return 0;
+    return (double)ncodes * 2 <= hi - lo + 1;
+}
+
 static void write_numeric(cbw *w, size_t i)
 {
     const ts_statreader *r = w->r;
@@ -1434,17 +1467,30 @@ static void write_numeric(cbw *w, size_t i)
     ts_strbuf why = TS_STRBUF_INIT;
     const char *type;
     int either = 0, tagcodes = tags && r->tag_codes;
-    if (ncodes > 0 && ncodes <= MAX_CODES && nfrac == 0 && s->nunlabelled == 0 && s->whole) {
+    /* labels of valid answers, not only of missing codes (999 無回答 on an age) */
+    size_t nanswer = 0;
+    for (size_t j = 0; j < v->nlabels; j++)
+        nanswer += !v->labels[j].svalue && !v->labels[j].tag && is_whole_code(v->labels[j].value) &&
+                   !is_user_missing(v, v->labels[j].value);
+    int anchors = ncodes > 0 && anchored_scale(v, s, ncodes);
+    if (ncodes > 0 && ncodes <= MAX_CODES && nfrac == 0 && s->whole && !anchors &&
+        (s->nunlabelled == 0 || nanswer > 0)) {
         p->kind = P_SINGLE;
         type = "single";
-        ts_strbuf_printf(&why, "single: %zu value label%s, every value in the data labelled", ncodes, ncodes == 1 ? "" : "s");
+        if (s->nunlabelled == 0)
+            ts_strbuf_printf(&why, "single: %zu value label%s, every value in the data labelled", ncodes,
+                             ncodes == 1 ? "" : "s");
+        else /* the file's labels are the codes; a value without one is what ingest must flag */
+            ts_strbuf_printf(&why, "single: %zu value label%s; values in the data without a label are item warnings "
+                                   "(e.g. %.15g): add a code row if they are valid answers",
+                             ncodes, ncodes == 1 ? "" : "s", s->unlabelled[0]);
         either = tags && !r->tag_codes && labels_distinct(v, tags, miss, nmiss);
     } else {
         p->kind = s->whole ? P_INTEGER : P_NUMERIC;
         type = s->whole ? "integer" : "numeric";
         ts_strbuf_printf(&why, "%s: %s", type, s->whole ? "every value in the data is a whole number" : "values with decimals in the data");
         if (ncodes > 0 && s->nunlabelled > 0) {
-            ts_strbuf_printf(&why, "; the value labels cover only some values (not ");
+            ts_strbuf_printf(&why, "; a scale labelled at its anchors only, the values between them unlabelled (not ");
             for (size_t j = 0; j < s->nunlabelled && j < 3; j++) {
                 char b[32];
                 format_number(s->unlabelled[j], 0, b, sizeof b);
@@ -1532,6 +1578,17 @@ static void write_multi(cbw *w, size_t first)
                    "option labels from %s",
                 p->name, k, r->vars[first].name, r->vars[end - 1].name,
                 pre ? "the variable labels after their common part" : "the value label of 1 or the variable labels");
+    /* The options' codes: the numbers after the stem when they are distinct codes 1..99 (q5_1,
+     * q5_2, q5_8, q5_9 — a tsunagari-export of a multiple answer names its columns VAR_CODE,
+     * so it reads back with its own codes), else 1..k in order. */
+    int suffix_codes = 1;
+    for (size_t i = first; i < end && suffix_codes; i++) {
+        const char *d = r->vars[i].name + stem_len(r->vars[i].name);
+        long c = strlen(d) <= 2 ? atol(d) : 0;
+        suffix_codes = c >= 1 && c <= 99 && d[0] != '0';
+        for (size_t j = first; j < i && suffix_codes; j++)
+            suffix_codes = atol(r->vars[j].name + stem_len(r->vars[j].name)) != c;
+    }
     const char *f[NF] = {0};
     f[F_VARIABLE] = p->name;
     f[F_TYPE] = "multi";
@@ -1553,7 +1610,8 @@ static void write_multi(cbw *w, size_t first)
         }
         if (!opt[0])
             opt = label_or(v);
-        put_code(w, (double)(i - first + 1), opt, NULL, v->name, NULL);
+        put_code(w, suffix_codes ? (double)atol(r->vars[i].name + stem_len(r->vars[i].name)) : (double)(i - first + 1), opt,
+                 NULL, v->name, NULL);
     }
     free(q);
 }
