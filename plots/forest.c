@@ -35,21 +35,23 @@ typedef struct frow {
     double or, lo, hi;
 } frow;
 
-typedef struct forest {
+struct ts_forest {
     frow rows[MAX_ROWS];
     size_t n;
     long nresp;
     double df, level;
     char *survey_title;   /* owned; "" when none */
     int synthetic;
-    const char *model;
-} forest;
+    char *model;          /* owned */
+};
+typedef struct ts_forest forest;
 
 static void forest_free(forest *f)
 {
     for (size_t i = 0; i < f->n; i++)
         free(f->rows[i].label);
     free(f->survey_title);
+    free(f->model);
 }
 
 static double num(const char *s)
@@ -75,8 +77,11 @@ static ts_status add_row(forest *f, const char *label, int header, int ref, doub
 }
 
 /* The model's rows of models.csv into F. */
-static ts_status load(const ts_forest_options *o, forest *f, ts_err *err)
+static ts_status load(const char *models, const char *model_name, forest *f, ts_err *err)
 {
+    const struct {
+        const char *models, *model;
+    } oo = {models, model_name}, *o = &oo;
     ts_csvtable_opts copt = {.keep_rows = 1, .max_rows = 1000000};
     ts_csvtable *t = ts_csvtable_read(o->models, TS_ENC_UTF8, &copt, err);
     if (!t)
@@ -303,13 +308,56 @@ static ts_status make_outdir(const char *dir, ts_err *err)
     return TS_OK;
 }
 
+ts_forest *ts_forest_load(const char *models_csv, const char *model, ts_err *err)
+{
+    forest *f = calloc(1, sizeof *f);
+    if (!f || !(f->model = ts_strdup(model)) || !(f->survey_title = ts_strdup(""))) {
+        if (f)
+            forest_free(f);
+        free(f);
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    f->df = NAN;
+    f->level = 0.95;
+    if (load(models_csv, model, f, err) != TS_OK) {
+        forest_free(f);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void ts_forest_free(ts_forest *f)
+{
+    if (!f)
+        return;
+    forest_free(f);
+    free(f);
+}
+
+double ts_forest_body(ts_pen *p, const ts_forest *f, ts_rect area, int dry) { return body(p, f, area, dry); }
+
+void ts_forest_notes(const ts_forest *f, const char *survey_title, int synthetic, ts_notes *nt)
+{
+    forest g = *f; /* the notes read the survey's title and synthetic flag from the forest */
+    g.survey_title = (char *)(survey_title ? survey_title : "");
+    g.synthetic = synthetic;
+    notes(&g, nt);
+}
+
+long ts_forest_n(const ts_forest *f) { return f->nresp; }
+double ts_forest_level(const ts_forest *f) { return f->level; }
+
 ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
 {
-    forest f = {.model = o->model, .df = NAN, .level = 0.95};
+    forest f = {.df = NAN, .level = 0.95};
+    if (!(f.model = ts_strdup(o->model)))
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
     ts_fonts *fonts = NULL;
     ts_notes nt = {0};
     ts_strbuf title = TS_STRBUF_INIT, sub = TS_STRBUF_INIT, stem = TS_STRBUF_INIT;
-    ts_status st = load(o, &f, err);
+    ts_status st = load(o->models, o->model, &f, err);
     if (st == TS_OK && o->survey) {
         ts_manifest *m = ts_manifest_read(o->survey, err);
         if (!m)

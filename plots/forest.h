@@ -7,6 +7,7 @@
 #ifndef TS_FOREST_H
 #define TS_FOREST_H
 
+#include "frame.h"
 #include "render.h"
 #include "status.h"
 
@@ -20,6 +21,17 @@ typedef struct ts_forest_options {
     ts_render_opts render;
     int quiet;
 } ts_forest_options;
+
+/* The parts, for a caller that draws into its own page (tsunagari-report's report.pdf):
+ * the rows of MODEL of MODELS_CSV (NULL with ERR set: TS_E_DATA as for ts_forest_run), the
+ * body drawn into AREA (with DRY only its height), its footnotes, its n and level. */
+typedef struct ts_forest ts_forest;
+ts_forest *ts_forest_load(const char *models_csv, const char *model, ts_err *err);
+void ts_forest_free(ts_forest *f);
+double ts_forest_body(ts_pen *p, const ts_forest *f, ts_rect area, int dry);
+void ts_forest_notes(const ts_forest *f, const char *survey_title, int synthetic, ts_notes *notes);
+long ts_forest_n(const ts_forest *f);
+double ts_forest_level(const ts_forest *f);
 
 /* Read the model, draw it into OUTDIR/NAME.png, .pdf, .svg (as render.c does: measured once,
  * each file written to a temporary name and renamed). TS_E_DATA for a model that is not in

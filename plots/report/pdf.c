@@ -38,6 +38,8 @@ static void layout(writer *w)
             pdf_draw_table(w, &w->items[i]);
     }
     if (!w->failed)
+        pdf_models(w);
+    if (!w->failed)
         pdf_methods(w);
 }
 

@@ -99,6 +99,9 @@ void pdf_cover(writer *w);
  * drawn only when !w->pages_only: once per report. */
 void pdf_draw_chart(writer *w, item *it);
 void pdf_draw_table(writer *w, item *it);
+/* 回帰分析: the models of models.csv with their tables and forest charts, on a new page;
+ * nothing when there is no models.csv (pdf_models.c). */
+void pdf_models(writer *w);
 /* The methods on a new page, recording it in w->methods_page (pdf_methods.c). */
 void pdf_methods(writer *w);
 

@@ -52,8 +52,8 @@ void rp_summary(rp_ctx *c, const char *outdir)
     char models[4096];
     snprintf(models, sizeof models, "%s/models.csv", outdir);
     if (access(models, R_OK) == 0) /* [model.NAME]: tsunagari-model ran (run.c) */
-        fprintf(fp, "  models:     %s/models.csv, models.txt; sheet 回帰分析 of tables.xlsx; forest_*.png in charts/ "
-                    "(not in report.pdf yet)\n", outdir);
+        fprintf(fp, "  models:     %s/models.csv, models.txt; 回帰分析 in report.pdf and tables.xlsx; forest_*.png in "
+                    "charts/\n", outdir);
     fprintf(fp, "  record:     %s/reproducibility.txt; weighting-report.txt\n", outdir);
     if (c->opt->with_microdata) {
         /* and the answers in the formats [report] microdata_formats asks for */

@@ -4,7 +4,8 @@
 # forest chart of the logistic model as stages; the output folder has models.csv (equal to
 # tsunagari-model's own run on the weighted dataset), models.txt, charts/forest_lonely.*, the
 # sheet 回帰分析 in tables.xlsx (openpyxl: the odds ratios of models.csv), both stages in
-# reproducibility.txt; a rerun gives the same bytes; a model that cannot be fitted stops the
+# reproducibility.txt, the section 回帰分析 of report.pdf (each model's table and the forest
+# chart, no text over other text); a rerun gives the same bytes; a model that cannot be fitted stops the
 # report with its manifest line (exit 65) and no output folder; the demo without models has none
 # of these files. Prints ok / not ok lines and "N passed, N failed".
 set -u
@@ -48,8 +49,8 @@ check "reproducibility.txt: models.csv's SHA-256" grep -q ' models.csv$' "$T/out
 "$BIN/tsunagari-report" -q --with-microdata "$T/survey.ini" -o "$T/micro" > /dev/null 2>&1
 check "models.csv equals tsunagari-model on restricted/weighted.tsd" \
     sh -c "'$BIN/tsunagari-model' -q -s '$T/survey.ini' -o '$T/own.csv' '$T/micro/restricted/weighted.tsd' && cmp -s '$T/own.csv' '$T/out/models.csv'"
-check "a rerun: the same models.csv, models.txt, tables.xlsx and forest chart" \
-    sh -c "'$BIN/tsunagari-report' -q '$T/survey.ini' -o '$T/again' && for f in models.csv models.txt tables.xlsx charts/forest_lonely.png charts/forest_lonely.pdf; do cmp -s '$T/out/'\$f '$T/again/'\$f || exit 1; done"
+check "a rerun: the same models.csv, models.txt, tables.xlsx, report.pdf and forest chart" \
+    sh -c "'$BIN/tsunagari-report' -q '$T/survey.ini' -o '$T/again' && for f in models.csv models.txt tables.xlsx report.pdf charts/forest_lonely.png charts/forest_lonely.pdf; do cmp -s '$T/out/'\$f '$T/again/'\$f || exit 1; done"
 PY3=
 for p in python3 /usr/bin/python3; do
     if "$p" -c 'import openpyxl' 2>/dev/null; then PY3=$p; break; fi
@@ -68,6 +69,17 @@ PY
 else
     ok "skipped: no python3 with openpyxl for the workbook"
 fi
+# report.pdf: the section, each model's table, the forest chart; no text over other text
+if command -v pdftotext > /dev/null; then
+    pdftotext "$T/out/report.pdf" "$T/r.txt"
+    check "report.pdf: the section 回帰分析" grep -q '^回帰分析$' "$T/r.txt"
+    check "report.pdf: both models' headings" sh -c "grep -q 'モデル lonely：ロジスティック回帰（n = ' '$T/r.txt' && grep -q 'モデル ucla：線形回帰（n = ' '$T/r.txt'"
+    check "report.pdf: the forest chart's title" grep -q 'lonely：オッズ比と95%信頼区間' "$T/r.txt"
+    pdftotext -bbox "$T/out/report.pdf" "$T/r.html"
+    check "report.pdf: no text overprints other text" python3 tests/report/overprint.py "$T/r.html"
+else
+    ok "skipped: no pdftotext for report.pdf"
+fi
 # a model that cannot be fitted stops the report, naming the manifest's line
 sed 's/^outcome_codes = 4, 5$/outcome_codes = 4, 7/' "$T/survey.ini" > "$T/bad.ini"
 "$BIN/tsunagari-report" -q "$T/bad.ini" -o "$T/bad" > "$T/bad.out" 2> "$T/bad.err"
@@ -77,7 +89,7 @@ check "... the message names bad.ini's line" grep -q 'bad.ini:[0-9]*: \[model.lo
 check "... and no output folder" test ! -e "$T/bad"
 # the demo without models: none of it
 "$BIN/tsunagari-report" -q "$D/survey.ini" -o "$T/demo" > /dev/null 2>&1
-check "the demo without [model.NAME]: no models.csv, no forest chart, no sheet" \
-    sh -c "test ! -e '$T/demo/models.csv' && ! ls '$T/demo/charts' | grep -q forest && ! grep -q tsunagari-model '$T/demo/reproducibility.txt'"
+check "the demo without [model.NAME]: no models.csv, no forest chart, no sheet, no section" \
+    sh -c "test ! -e '$T/demo/models.csv' && ! ls '$T/demo/charts' | grep -q forest && ! grep -q tsunagari-model '$T/demo/reproducibility.txt' && { ! command -v pdftotext > /dev/null || ! pdftotext '$T/demo/report.pdf' - | grep -q '^回帰分析$'; }"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,154 @@
+/* pdf_models.c — report.pdf's 回帰分析 section: when tsunagari-model ran ([model.NAME] in the
+ * manifest; models.csv in the work folder), after the tables and before the methods, each model
+ * with its table — per predictor its Wald F, per level the odds ratio (logistic) or the
+ * coefficient and SE (linear), the interval, p and the level's n — and, for a logistic model,
+ * its forest chart drawn by plots/forest.c straight into the page (the same drawing as
+ * charts/forest_NAME.pdf). Nothing without models.csv, so a report without models is unchanged.
+ * Not in the cover's contents. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../forest.h"
+#include "csvtable.h"
+#include "numparse.h"
+#include "pdf.h"
+
+static double num(const char *s)
+{
+    double x;
+    return s && *s && ts_parse_double(s, strlen(s), &x) == 0 ? x : NAN;
+}
+
+/* The forest chart of MODEL, as pdf_draw_chart draws a chart: title, subtitle, body, notes. */
+static void forest(writer *w, const char *model)
+{
+    ts_forest *f = ts_forest_load("models.csv", model, w->err);
+    if (!f) {
+        w->failed = 1;
+        return;
+    }
+    ts_notes notes = {0};
+    ts_forest_notes(f, rp_get(w->c, "survey", "title", ""), w->synthetic, &notes);
+    char title[600], sub[600], n[32];
+    snprintf(title, sizeof title, "%s：オッズ比と%g%%信頼区間", model, round(ts_forest_level(f) * 1000) / 10);
+    ts_frame_count(ts_forest_n(f), n);
+    snprintf(sub, sizeof sub, "n=%s、ウェイト付け推定", n);
+    w->y += 10;
+    double body = ts_forest_body(&w->pen, f, (ts_rect){X0, 0, CW, 1e6}, 1);
+    double head = ts_frame_header_height(&w->pen, title, sub, CW), foot = ts_frame_footer_height(&w->pen, &notes, CW);
+    double total = head + body + 8 + foot;
+    pdf_need(w, total);
+    ts_frame_draw(&w->pen, (ts_rect){X0, w->y, CW, total}, title, sub, &notes);
+    if (!w->pages_only)
+        ts_forest_body(&w->pen, f, (ts_rect){X0, w->y + head, CW, body}, 0);
+    w->y += total + 16;
+    ts_notes_free(&notes);
+    ts_forest_free(f);
+}
+
+/* One row of a model's table at the cursor: text at the columns' left edges. */
+static void row(writer *w, const char *const cell[6], int bold)
+{
+    static const double col[6] = {0, 150, 235, 330, 385, 440};
+    pdf_need(w, 13);
+    ts_text_font(&w->pen, bold, 8);
+    ts_frame_color(&w->pen, INK);
+    for (int k = 0; k < 6; k++)
+        if (cell[k] && *cell[k])
+            ts_text_draw(&w->pen, X0 + col[k], w->y + 9, cell[k], TS_ALIGN_LEFT);
+    w->y += 13;
+}
+
+void pdf_models(writer *w)
+{
+    if (access("models.csv", R_OK) != 0)
+        return;
+    ts_csvtable_opts opt = {.keep_rows = 1, .max_rows = 1000000};
+    ts_csvtable *t = ts_csvtable_read("models.csv", TS_ENC_UTF8, &opt, w->err);
+    if (!t) {
+        w->failed = 1;
+        return;
+    }
+    pdf_new_page(w);
+    pdf_heading(w, "回帰分析");
+    pdf_para(w, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
+                "標本設計（層・集落・有限母集団修正・ウェイトの較正）に基づく。ロジスティック回帰はオッズ比で示し、"
+                "各変数の（基準）カテゴリーのオッズ比は1。p値は自由度（PSU数−層数＋1−係数の数）の t 検定、"
+                "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数"
+                "（小さいセルの非表示はモデルには適用していない）。");
+    const char *cur = NULL;
+    for (size_t r = 0; r < t->nrows && !w->failed; r++) {
+        const char *model = ts_csvtable_get(t, r, "model"), *stat = ts_csvtable_get(t, r, "statistic");
+        const char *term = ts_csvtable_get(t, r, "term"), *tl = ts_csvtable_get(t, r, "term_label");
+        int logit = strcmp(ts_csvtable_get(t, r, "family"), "logistic") == 0;
+        char a[160], b[64], c[96], d[32], e[32];
+        if (!cur || strcmp(cur, model) != 0) {
+            if (cur && strcmp(ts_csvtable_get(t, r - 1, "family"), "logistic") == 0)
+                forest(w, cur);
+            cur = model;
+            snprintf(a, sizeof a, "モデル %s：%s（n = %s、自由度 %s）", model, logit ? "ロジスティック回帰" : "線形回帰",
+                     ts_csvtable_get(t, r, "n"), ts_csvtable_get(t, r, "df"));
+            pdf_subheading(w, a);
+            snprintf(c, sizeof c, "%g%%信頼区間", round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
+            const char *h[6] = {"変数・カテゴリー", logit ? "オッズ比" : "係数（標準誤差）", c, "p値", "n", ""};
+            row(w, h, 1);
+        }
+        const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
+        if (strcmp(stat, "wald_chisq") == 0)
+            continue;
+        if (strcmp(stat, "wald_f") == 0) {
+            snprintf(a, sizeof a, "　F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
+                     ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"), num(ts_csvtable_get(t, r, "p_value")));
+            const char *cells[6] = {a, "", "", "", "", ""};
+            row(w, cells, 0);
+            continue;
+        }
+        if (logit && strcmp(term, "(Intercept)") == 0)
+            continue; /* the intercept's odds are the reference group's, not a ratio */
+        int ref = strcmp(stat, "reference") == 0, level = *ts_csvtable_get(t, r, "level") != '\0';
+        if (ref || !level) {
+            const char *cells[6] = {name, "", "", "", "", ""};
+            if (!level) {
+                /* a number (or the intercept): its one row */
+                snprintf(a, sizeof a, "%s", name);
+                cells[0] = a;
+            } else {
+                row(w, cells, 1);
+            }
+            if (level) {
+                snprintf(a, sizeof a, "　%s（基準）", ts_csvtable_get(t, r, "label"));
+                snprintf(b, sizeof b, "%s", logit ? "1" : "0");
+                snprintf(e, sizeof e, "%s", ts_csvtable_get(t, r, "level_n"));
+                const char *cr[6] = {a, b, "", "", e, ""};
+                row(w, cr, 0);
+                continue;
+            }
+        } else {
+            snprintf(a, sizeof a, "　%s", ts_csvtable_get(t, r, "label"));
+        }
+        double est = num(ts_csvtable_get(t, r, "estimate")), se = num(ts_csvtable_get(t, r, "se"));
+        if (logit) {
+            snprintf(b, sizeof b, "%.2f", num(ts_csvtable_get(t, r, "odds_ratio")));
+            snprintf(c, sizeof c, "[%.2f, %.2f]", num(ts_csvtable_get(t, r, "or_low")), num(ts_csvtable_get(t, r, "or_high")));
+        } else {
+            snprintf(b, sizeof b, "%.4g（%.3g）", est, se);
+            snprintf(c, sizeof c, "[%.4g, %.4g]", num(ts_csvtable_get(t, r, "ci_low")), num(ts_csvtable_get(t, r, "ci_high")));
+        }
+        double p = num(ts_csvtable_get(t, r, "p_value"));
+        if (isnan(p))
+            d[0] = '\0';
+        else if (p < 0.001)
+            snprintf(d, sizeof d, "<0.001");
+        else
+            snprintf(d, sizeof d, "%.3f", p);
+        snprintf(e, sizeof e, "%s", ts_csvtable_get(t, r, "level_n"));
+        const char *cells[6] = {a, b, c, d, e, ""};
+        row(w, cells, 0);
+    }
+    if (cur && !w->failed && t->nrows && strcmp(ts_csvtable_get(t, t->nrows - 1, "family"), "logistic") == 0)
+        forest(w, cur);
+    ts_csvtable_free(t);
+}
