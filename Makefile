@@ -134,10 +134,13 @@ check-export: all
 	 else echo "FAIL export-statfiles" >> $(RESULTS); exit 1; fi
 
 # SPSS and Stata files read as R's haven reads them: every value and value label of the
-# synthetic .sav, .zsav, .por and .dta fixtures, ingested with their embedded codebook (tests/stat/).
+# synthetic .sav, .zsav, .por and .dta fixtures, ingested with their embedded codebook; the
+# Saitama demo as a haven-written .sav and as an .xlsx, tables byte-identical to the CSV route (tests/stat/).
 check-read: all
 	@if tests/stat/check-read-stat.sh $(BIN); then echo "PASS read-stat" >> $(RESULTS); \
 	 else echo "FAIL read-stat" >> $(RESULTS); exit 1; fi
+	@if tests/stat/check-saitama.sh $(BIN); then echo "PASS read-saitama" >> $(RESULTS); \
+	 else echo "FAIL read-saitama" >> $(RESULTS); exit 1; fi
 
 # The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
 # fonts, a failing stage leaving no output folder (tests/report/).

@@ -1199,6 +1199,23 @@ static size_t sep_at(const char *s)
     return 0;
 }
 
+/* Whether the K bytes at S + N - K close a bracket opened in S[0..N - K): 「相談相手(複数回答)」
+ * keeps its ")" when the question part is cut back to a separator. */
+static int closes_bracket(const char *s, size_t n, size_t k)
+{
+    static const char *const pairs[][2] = {{"(", ")"}, {"[", "]"}, {"（", "）"}, {"【", "】"}, {"「", "」"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        size_t cl = strlen(pairs[i][1]);
+        if (cl != k || strncmp(s + n - k, pairs[i][1], k) != 0)
+            continue;
+        char *head = ts_strndup(s, n - k);
+        int open = head && strstr(head, pairs[i][0]) != NULL;
+        free(head);
+        return open;
+    }
+    return 0;
+}
+
 static size_t trim_seps_end(const char *s, size_t n)
 {
     for (;;) {
@@ -1208,7 +1225,7 @@ static size_t trim_seps_end(const char *s, size_t n)
                 k = back;
                 break;
             }
-        if (!k)
+        if (!k || closes_bracket(s, n, k))
             return n;
         n -= k;
     }
