@@ -17,6 +17,7 @@
 static const char *const TYPE_NAMES[] = {"srs", "stratified", "cluster", "nonprobability"};
 static const char *const CAL_NAMES[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
 static const char *const LONELY_NAMES[] = {"fail", "remove", "certainty", "adjust"};
+static const char *const RAKE_RESIDUAL_NAMES[] = {"r", "exact"};
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
@@ -32,6 +33,10 @@ static int parse_name(const char *s, const char *const *names, size_t n, int *ou
 
 const char *ts_design_type_name(ts_design_type t) { return (size_t)t < COUNT(TYPE_NAMES) ? TYPE_NAMES[t] : "?"; }
 const char *ts_calibration_name(ts_calibration c) { return (size_t)c < COUNT(CAL_NAMES) ? CAL_NAMES[c] : "?"; }
+const char *ts_rake_residuals_name(ts_rake_residuals r)
+{
+    return (size_t)r < COUNT(RAKE_RESIDUAL_NAMES) ? RAKE_RESIDUAL_NAMES[r] : "?";
+}
 const char *ts_lonely_psu_name(ts_lonely_psu l) { return (size_t)l < COUNT(LONELY_NAMES) ? LONELY_NAMES[l] : "?"; }
 
 int ts_design_type_parse(const char *s, ts_design_type *out)
@@ -49,6 +54,15 @@ int ts_calibration_parse(const char *s, ts_calibration *out)
     if (parse_name(s, CAL_NAMES, COUNT(CAL_NAMES), &k) != 0)
         return -1;
     *out = (ts_calibration)k;
+    return 0;
+}
+
+int ts_rake_residuals_parse(const char *s, ts_rake_residuals *out)
+{
+    int k;
+    if (parse_name(s, RAKE_RESIDUAL_NAMES, COUNT(RAKE_RESIDUAL_NAMES), &k) != 0)
+        return -1;
+    *out = (ts_rake_residuals)k;
     return 0;
 }
 
@@ -377,6 +391,8 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
 #define K_SUBFPC "design.later_fpc"
 #define K_NEST "design.nest"
 #define K_PSU_FRAME "design.psu_frame"
+/* written only for rake_residuals = exact: a dataset without it (every older one) reads as r */
+#define K_RAKE_RESIDUALS "weight.rake_residuals"
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
@@ -423,6 +439,10 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
         rc = ts_dataset_set_meta(ds, K_NEST, "no");
     if (!rc && d->psu_frame)
         rc = ts_dataset_set_meta(ds, K_PSU_FRAME, d->psu_frame);
+    if (!rc && d->rake_residuals != TS_RAKE_RESIDUALS_R)
+        rc = ts_dataset_set_meta(ds, K_RAKE_RESIDUALS, ts_rake_residuals_name(d->rake_residuals));
+    else if (!rc && ts_dataset_get_meta(ds, K_RAKE_RESIDUALS)) /* a dataset weighted again */
+        rc = ts_dataset_set_meta(ds, K_RAKE_RESIDUALS, "");
     return rc ? nomem(err) : TS_OK;
 }
 
@@ -515,7 +535,8 @@ static ts_status read_stages(const ts_dataset *ds, ts_design *d, ts_err *err)
 ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
 {
     ts_design_init(d);
-    const char *type = meta(ds, K_TYPE), *cal = meta(ds, K_CALIBRATION), *lonely = meta(ds, K_LONELY);
+    const char *type = meta(ds, K_TYPE), *cal = meta(ds, K_CALIBRATION), *lonely = meta(ds, K_LONELY),
+               *rres = meta(ds, K_RAKE_RESIDUALS);
     if (type && ts_design_type_parse(type, &d->type) != 0)
         return ts_err_set(err, TS_E_DATA, "dataset: design.type \"%s\" is not a design this tsunagari knows "
                                           "(srs, stratified, cluster, nonprobability)", type);
@@ -525,6 +546,8 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
     if (lonely && ts_lonely_psu_parse(lonely, &d->lonely_psu) != 0)
         return ts_err_set(err, TS_E_DATA, "dataset: design.lonely_psu \"%s\" is not fail, remove, certainty or adjust",
                           lonely);
+    if (rres && ts_rake_residuals_parse(rres, &d->rake_residuals) != 0)
+        return ts_err_set(err, TS_E_DATA, "dataset: weight.rake_residuals \"%s\" is not r or exact", rres);
     ts_status st = TS_OK;
     /* The weight columns: a dataset without its final weight is unweighted (weight 1); a
      * weight column that is not a number would read as weight 0 everywhere. */

@@ -36,6 +36,12 @@ typedef enum ts_calibration {
     TS_CAL_LOGIT
 } ts_calibration;
 
+/* [weighting] rake_residuals: the calibration residuals a raked design's variance uses —
+ * R's (svyrecvar: 10 back-fitting sweeps over the margins, unweighted cell means) or the
+ * exact GREG residuals of the margins' indicators (what R's calibrate(calfun = "raking")
+ * uses; lib/sample.c). */
+typedef enum ts_rake_residuals { TS_RAKE_RESIDUALS_R, TS_RAKE_RESIDUALS_EXACT } ts_rake_residuals;
+
 /* A stratum with a single PSU (R's options(survey.lonely.psu)). */
 typedef enum ts_lonely_psu { TS_LONELY_FAIL, TS_LONELY_REMOVE, TS_LONELY_CERTAINTY, TS_LONELY_ADJUST } ts_lonely_psu;
 
@@ -47,6 +53,8 @@ const char *ts_calibration_name(ts_calibration c);
 int ts_calibration_parse(const char *s, ts_calibration *out);
 /* Nonzero for the GREG distances (linear, raking, logit): a model matrix, bounds on g. */
 int ts_calibration_is_greg(ts_calibration c);
+const char *ts_rake_residuals_name(ts_rake_residuals r);
+int ts_rake_residuals_parse(const char *s, ts_rake_residuals *out);
 const char *ts_lonely_psu_name(ts_lonely_psu l);
 int ts_lonely_psu_parse(const char *s, ts_lonely_psu *out);
 
@@ -77,6 +85,7 @@ typedef struct ts_design {
     char *design_weight;       /* the weight before calibration (base × nonresponse) */
     char *calibrated_weight;   /* the calibration's weight before trimming; NULL: not trimmed */
     ts_calibration calibration;
+    ts_rake_residuals rake_residuals; /* raking's variance residuals (rake only; default r) */
     char *calibration_variables; /* the margins' variables, "age_band*sex;area", for people */
     char **calibration_columns;  /* post/rake: each margin's cell per row; GREG: the model matrix */
     size_t ncalibration_columns;

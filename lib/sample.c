@@ -451,7 +451,9 @@ static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_d
                 d->cal_ncells[k] = (size_t)c + 1;
         }
     }
+    d->rake_exact = d->cal == TS_SAMPLE_RAKED && design->rake_residuals == TS_RAKE_RESIDUALS_EXACT;
     ts_strbuf_printf(sum, ", %s", d->cal == TS_SAMPLE_POSTSTRATIFIED ? "post-stratified"
+                                  : d->rake_exact                    ? "raked (exact GREG residuals)"
                                   : d->cal == TS_SAMPLE_RAKED        ? "raked"
                                                                      : "calibrated (GREG)");
     return TS_OK;
@@ -618,11 +620,152 @@ out:
     return rc;
 }
 
+/* [weighting] rake_residuals = exact: the residuals of a raked design as the calibration
+ * estimator's linearisation defines them (Deville & Särndal 1992, section 3; Lumley 2010,
+ * "Complex Surveys", 7.3): with u = z/w (w the calibrated weight), e = u − Xβ, β the
+ * d-weighted least-squares fit of u on X, the indicators of every margin's cells (d the
+ * weight before calibration), and z ← w·e. That is R's svyrecvar on calibrate(design,
+ * ~m1 + m2, calfun = "raking"): qr.resid(qr(X√d), z/(g√d))·g√d with g = w/d, the same as the
+ * GREG branch of calibration_residuals. R's rake() instead back-fits 10 times with unweighted
+ * cell means of z/w, whose limit is the unweighted projection — equal to this one only when d
+ * is constant (an equal-probability sample).
+ * Solved directly rather than by back-fitting to convergence: sweeps converge linearly at a
+ * rate set by how strongly the margins are associated in the sample (the angle between their
+ * spaces), so strongly associated margins need thousands of sweeps and a stopping rule cannot
+ * bound the error left without knowing that rate; a least-squares solve is exact to rounding
+ * whatever the association. The fit is on the rows grouped by their joint cell (each group's
+ * Σd and Σd·u: the same normal equations), so its size is the joint cells that occur × the
+ * margins' cells, not the respondents. Column-pivoted QR (GSL's QRPT; R's qr pivots too)
+ * because the full set of indicators is rank-deficient by construction (each margin's
+ * indicators sum to 1) and more so when the sample confounds two margins' cells; the fitted
+ * values Xβ are the same for every basic solution. Returns 1 when done, -1 when memory runs
+ * out, -2 when GSL fails. */
+static int rake_residuals_exact(const ts_sample *d, double *z, size_t k)
+{
+    size_t n = d->n, nm = d->ncal, p = 0, J = 1, G = 0;
+    int joint = 1;
+    for (size_t m = 0; m < nm; m++) {
+        p += d->cal_ncells[m];
+        if (d->cal_ncells[m] == 0 || J > 1000000 / d->cal_ncells[m])
+            joint = 0;
+        else
+            J *= d->cal_ncells[m];
+    }
+    if (p == 0)
+        return 1;
+    for (size_t i = 0; joint && i < n; i++)
+        for (size_t m = 0; m < nm; m++)
+            if (d->w[i] != 0 && d->cal_cell[m][i] == SIZE_MAX)
+                joint = 0;
+    /* each row's group: its joint cell when the joint table is small, else the row itself */
+    size_t *group = malloc((n ? n : 1) * sizeof *group), *map = joint ? malloc(J * sizeof *map) : NULL;
+    if (!group || (joint && !map)) {
+        free(group);
+        free(map);
+        return -1;
+    }
+    for (size_t j = 0; joint && j < J; j++)
+        map[j] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        group[i] = SIZE_MAX;
+        if (d->w[i] == 0)
+            continue;
+        if (!joint) {
+            group[i] = G++;
+            continue;
+        }
+        size_t j = 0;
+        for (size_t m = 0, st = 1; m < nm; m++) {
+            j += d->cal_cell[m][i] * st;
+            st *= d->cal_ncells[m];
+        }
+        if (map[j] == SIZE_MAX)
+            map[j] = G++;
+        group[i] = map[j];
+    }
+    free(map);
+    /* at least p rows for the QR (zero rows change no fit) */
+    size_t rows = G > p ? G : p;
+    gsl_matrix *a = gsl_matrix_calloc(rows, p);
+    gsl_vector *tau = gsl_vector_alloc(p), *b = gsl_vector_alloc(rows), *res = gsl_vector_alloc(rows),
+               *beta = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
+    gsl_permutation *perm = gsl_permutation_alloc(p);
+    double *dsum = calloc(G ? G : 1, sizeof *dsum), *usum = calloc((G ? G : 1) * k, sizeof *usum);
+    size_t *first = malloc((G ? G : 1) * sizeof *first);
+    int rc = -1, signum;
+    if (!a || !tau || !b || !res || !beta || !work || !perm || !dsum || !usum || !first)
+        goto out;
+    for (size_t g = 0; g < G; g++)
+        first[g] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        size_t g = group[i];
+        if (g == SIZE_MAX)
+            continue;
+        if (first[g] == SIZE_MAX)
+            first[g] = i;
+        dsum[g] += d->d[i];
+        for (size_t c = 0; c < k; c++)
+            usum[g * k + c] += d->d[i] * z[i * k + c] / d->wcal[i];
+    }
+    /* row g: √(Σd) times its cells' indicators */
+    for (size_t g = 0; g < G; g++)
+        for (size_t m = 0, off = 0; m < nm; off += d->cal_ncells[m], m++) {
+            size_t cell = d->cal_cell[m][first[g]];
+            if (cell != SIZE_MAX)
+                gsl_matrix_set(a, g, off + cell, sqrt(dsum[g]));
+        }
+    rc = -2;
+    if (gsl_linalg_QRPT_decomp(a, tau, perm, &signum, work) != 0)
+        goto out;
+    /* R's qr() drops a column whose remainder is below 1e-7 of its norm; the indicators'
+     * structural dependencies leave ~1e-16, any real column far more */
+    double r00 = fabs(gsl_matrix_get(a, 0, 0));
+    size_t rank = gsl_linalg_QRPT_rank(a, 1e-9 * r00);
+    for (size_t c = 0; c < k; c++) {
+        gsl_vector_set_zero(b);
+        for (size_t g = 0; g < G; g++)
+            if (dsum[g] > 0)
+                gsl_vector_set(b, g, usum[g * k + c] / sqrt(dsum[g]));
+        if (rank == 0)
+            gsl_vector_set_zero(beta);
+        else if (gsl_linalg_QRPT_lssolve2(a, tau, perm, b, rank, beta, res) != 0)
+            goto out;
+        /* z ← w·(u − Xβ) = z − w·Xβ, row by row (Xβ is the sum of its cells' coefficients) */
+        for (size_t i = 0; i < n; i++) {
+            if (group[i] == SIZE_MAX)
+                continue;
+            double fit = 0;
+            for (size_t m = 0, off = 0; m < nm; off += d->cal_ncells[m], m++)
+                if (d->cal_cell[m][i] != SIZE_MAX)
+                    fit += gsl_vector_get(beta, off + d->cal_cell[m][i]);
+            z[i * k + c] -= d->wcal[i] * fit;
+        }
+    }
+    rc = 1;
+out:
+    gsl_matrix_free(a);
+    gsl_vector_free(tau);
+    gsl_vector_free(b);
+    gsl_vector_free(res);
+    gsl_vector_free(beta);
+    gsl_vector_free(work);
+    gsl_permutation_free(perm);
+    free(dsum);
+    free(usum);
+    free(first);
+    free(group);
+    return rc;
+}
+
 /* Residuals of Z (n × k) after calibration, as R's svyrecvar does before the variance.
  * Returns 0, -1 when memory runs out, -2 when a GREG model cannot be fitted. */
 static int calibration_residuals(const ts_sample *d, double *z, size_t k)
 {
     size_t n = d->n;
+    if (d->cal == TS_SAMPLE_RAKED && d->rake_exact) {
+        int done = rake_residuals_exact(d, z, k);
+        return done < 0 ? done : 0;
+    }
     if (d->cal == TS_SAMPLE_RAKED) {
         int done = rake_residuals_joint(d, z, k);
         if (done != 0)
@@ -805,6 +948,9 @@ static ts_status later_stages_vcov(const ts_sample *d, const double *z, size_t k
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
 {
     int rc = calibration_residuals(d, z, k);
+    if (rc == -2 && d->rake_exact)
+        return ts_err_set(err, TS_E_DATA, "the exact raking residuals (rake_residuals = exact): the least-squares "
+                                          "fit on the %zu margins' cells failed", d->ncal);
     if (rc == -2)
         return ts_err_set(err, TS_E_DATA, "the GREG calibration's model (%zu columns) cannot be fitted to the "
                                           "respondents with a weight (too few of them, or a degenerate fit): "

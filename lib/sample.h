@@ -45,6 +45,8 @@ typedef struct ts_sample {
     char *stage_name[TS_DESIGN_MAX_STAGES];        /* each stage's variable, for messages */
     int weighted;         /* the dataset had a weight column */
     ts_sample_cal cal;
+    int rake_exact;       /* raked: the exact GREG residuals ([weighting] rake_residuals = exact)
+                           * instead of R's 10 back-fitting sweeps */
     size_t ncal;          /* post/rake: margins; greg: model columns */
     size_t **cal_cell;    /* post/rake: per margin, each row's cell (SIZE_MAX: none) */
     size_t *cal_ncells;
@@ -67,7 +69,8 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
 
 /* Covariance matrix (K × K, row-major, into V) of estimators whose influence values are the
  * K columns of Z (n × K, row-major; overwritten: calibration residuals). R: svyrecvar, with
- * its multistage recursion when every stage has an fpc. Returns TS_OK, or TS_E_DATA for a
+ * its multistage recursion when every stage has an fpc; a raked sample with rake_exact takes
+ * the exact GREG residuals of its margins instead of R's sweeps. Returns TS_OK, or TS_E_DATA for a
  * stratum (at a later stage: a unit) with one PSU (one sampled unit) under TS_LONELY_FAIL. */
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err);
 

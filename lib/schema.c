@@ -97,6 +97,8 @@ static const ts_schema_key SCHEMA[] = {
     KR("weighting", "max_iter", TS_VAL_INTEGER, "1..1000000", NULL, W, "sweeps (default 1000 rake) or Newton steps (100)",
        CLOSED(1, 1000000)),
     K("weighting", "bounds", TS_VAL_TEXT, "LOWER, UPPER", NULL, W, "bounds on the g-weights of linear, raking, logit"),
+    K("weighting", "rake_residuals", TS_VAL_ENUM, "r, exact", "r", W,
+      "a raked design's variance: R's 10 back-fitting sweeps, or the exact GREG residuals (R's calibrate, raking)"),
     K("weighting", "base_scale", TS_VAL_ENUM, "population", NULL, W, "scale design weights to the population first"),
     K("weighting", "trim_lower", TS_VAL_NUMBER, NULL, NULL, W, "lower bound on the final weight"),
     K("weighting", "trim_upper", TS_VAL_NUMBER, NULL, NULL, W, "upper bound on the final weight"),

@@ -675,9 +675,27 @@ ts_status calibrate(wctx *c, ts_err *err)
         ts_strbuf_free(&at);
         return TS_E_DATA;
     }
+    /* rake_residuals chooses between two residuals of raking's variance (lib/sample.c); the
+     * other methods have one: post-stratification's single margin and the GREG distances are
+     * exact already, so exact there is refused rather than quietly meaning nothing. */
+    ts_rake_residuals rres;
+    if (ts_rake_residuals_parse(wctx_get(c, "weighting", "rake_residuals", NULL), &rres) != 0)
+        return wctx_bad_setting(c, "weighting", "rake_residuals", "r or exact", err);
+    if (rres == TS_RAKE_RESIDUALS_EXACT && method != TS_CAL_RAKE) {
+        ts_strbuf at = TS_STRBUF_INIT;
+        wctx_where(c, "weighting", "rake_residuals", &at);
+        ts_err_set(err, TS_E_DATA, "%s: exact applies only to method = rake, not to method = %s (%s)",
+                   at.data ? at.data : "", name,
+                   method == TS_CAL_NONE ? "no calibration, no calibration residuals"
+                   : method == TS_CAL_POSTSTRATIFY ? "one margin: its residuals are exact already"
+                                                   : "the GREG residuals are exact already");
+        ts_strbuf_free(&at);
+        return TS_E_DATA;
+    }
     if (method == TS_CAL_NONE)
         return TS_OK;
     c->design.calibration = method;
+    c->design.rake_residuals = rres;
 
     calrun r = {.method = method, .first_total = NAN, .colnames = TS_STRBUF_INIT};
     ts_status st = collapse_read(c, "weighting", count_overall, NULL, &r.rules, &r.nrules, err);

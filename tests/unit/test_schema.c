@@ -139,7 +139,7 @@ static void test_values(void)
     T_CHECK(st == TS_OK);
     T_CHECK_STR(message("weighting", "methd", "x", &st), /* an unknown key is said first */
                 "--set weighting.methd: unknown key of [weighting] (known: method, margins, tolerance, max_iter, bounds, "
-                "base_scale, trim_lower, trim_upper, trim_relative_to, trim_strict, collapse_below, collapse, missing, "
+                "rake_residuals, base_scale, trim_lower, trim_upper, trim_relative_to, trim_strict, collapse_below, collapse, missing, "
                 "illustrative_targets)");
 
     /* from a file: its name and line */
