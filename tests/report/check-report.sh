@@ -199,8 +199,9 @@ fi
 # 6. Saitama: a frame, so a response rate; progress on stderr and the summary.
 "$R" "$S" -o "$T/s" >"$T/s.out" 2>"$T/s.err"
 check "saitama: exit 0" test $? -eq 0
+# (its [model.lonely_factors] adds tsunagari-model and the forest chart: 7 steps)
 check "saitama: progress for each stage (no export without --with-microdata)" \
-    sh -c "grep -q '\[1/5\] ingest' '$T/s.err' && grep -q '\[4/5\] plot' '$T/s.err' && ! grep -q 'export' '$T/s.err'"
+    sh -c "grep -q '\[1/7\] ingest' '$T/s.err' && grep -q '\[4/7\] plot' '$T/s.err' && grep -q '\[5/7\] model' '$T/s.err' && grep -q '\[6/7\] forest' '$T/s.err' && ! grep -q 'export' '$T/s.err'"
 check "saitama: the summary says the microdata were not written" grep -q "microdata:  not written" "$T/s.err"
 check "saitama: summary names report.pdf" grep -q "open first: $T/s/report.pdf" "$T/s.err"
 check "saitama: summary gives the response rate" grep -q "response rate 51.1%" "$T/s.err"
