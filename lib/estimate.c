@@ -219,6 +219,90 @@ nomem:
     goto done;
 }
 
+/* The influence values of VAR's K estimates in the domain IN (NULL: every row) into columns
+ * COL..COL+K-1 of Z (row stride LD), as ts_estimate_domain forms them (means and shares
+ * w (y − θ)/Σw, totals w y), and the estimates into THETA. Returns the respondents counted. */
+static double domain_influence(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes, size_t k,
+                               const long *bit, const unsigned char *in, double *z, size_t ld, size_t col, double *theta)
+{
+    int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
+#define Y(i, c) (numeric ? ts_var_num(var, i)                                                   \
+                 : multi ? (double)((ts_var_mask(var, i) >> bit[c]) & 1)                        \
+                         : (double)(ts_var_int(var, i) == codes[c]))
+#define USE(i) ((!in || in[i]) && d->w[i] > 0 && !ts_var_is_missing(var, i))
+    double psum = 0, nobs = 0;
+    for (size_t c = 0; c < k; c++)
+        theta[c] = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (USE(i)) {
+            psum += d->w[i];
+            nobs++;
+            for (size_t c = 0; c < k; c++)
+                theta[c] += d->w[i] * Y(i, c);
+        }
+    for (size_t c = 0; c < k; c++)
+        theta[c] = nobs == 0 ? NAN : kind == TS_STAT_TOTAL ? theta[c] : theta[c] / psum;
+    for (size_t i = 0; i < d->n && nobs > 0; i++)
+        if (USE(i))
+            for (size_t c = 0; c < k; c++)
+                z[i * ld + col + c] = kind == TS_STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
+#undef USE
+#undef Y
+    return nobs;
+}
+
+ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes,
+                                 size_t ncodes, const unsigned char *in_a, const unsigned char *in_b, int ci,
+                                 double level, ts_estimate *out, double *p, ts_err *err)
+{
+    size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != TS_STAT_SHARE ? 1 : ncodes;
+    if (k == 0)
+        return TS_OK;
+    int numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
+    size_t m = 2 * k;
+    ts_status st = TS_OK;
+    double *z = calloc(n * m > 0 ? n * m : 1, sizeof *z), *v = malloc(m * m * sizeof *v), *theta = malloc(m * sizeof *theta);
+    long *bit = malloc(k * sizeof *bit);
+    if (!z || !v || !theta || !bit) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t c = 0; c < k; c++)
+        bit[c] = var->type == TS_VAR_MULTI ? ts_var_code_index(var, codes[c]) : 0;
+    double na = domain_influence(d, var, kind, codes, k, bit, in_a, z, m, 0, theta);
+    double nb = domain_influence(d, var, kind, codes, k, bit, in_b, z, m, k, theta + k);
+    /* the whole design's df: both domains are estimated on it (svyby hands FUN subsets of one design) */
+    double df = ts_sample_df(d, NULL);
+    if (na > 0 && nb > 0 && (st = ts_sample_vcov(d, z, m, v, err)) != TS_OK)
+        goto done;
+    double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
+    for (size_t c = 0; c < k; c++) {
+        ts_estimate *e = &out[c];
+        *e = (ts_estimate){numeric ? 0 : codes[c], !numeric, NAN, NAN, NAN, NAN, NAN, NAN, NAN, df, NAN};
+        p[c] = NAN;
+        if (!(na > 0 && nb > 0))
+            continue;
+        double var_d = v[c * m + c] + v[(k + c) * m + k + c] - 2 * v[c * m + k + c];
+        e->estimate = theta[c] - theta[k + c];
+        e->se = sqrt(var_d > 0 ? var_d : 0);
+        if (ci) {
+            e->lo = e->estimate - t * e->se;
+            e->hi = e->estimate + t * e->se;
+        }
+        /* t = estimate / se on the design df, two-sided (R: 2 * pt(-|t|, degf(design))) */
+        if (e->se > 0) {
+            double tt = fabs(e->estimate) / e->se;
+            p[c] = 2 * (df > 0 && isfinite(df) ? gsl_cdf_tdist_Q(tt, df) : gsl_cdf_ugaussian_Q(tt));
+        }
+    }
+done:
+    free(z);
+    free(v);
+    free(theta);
+    free(bit);
+    return st;
+}
+
 /* Sorted distinct non-missing codes of V among rows in the design. */
 static size_t levels_of(const ts_sample *d, const ts_var *v, int32_t **out)
 {

@@ -33,6 +33,18 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
                           const unsigned char *in, ts_ci_method ci, double level, ts_estimate *out, double *missing,
                           ts_err *err);
 
+/* The differences θ_A − θ_B of the estimates of VAR (KIND, CODES as for ts_estimate_domain)
+ * between the domains IN_A and IN_B of one design (NULL: every row; they may overlap, e.g. a
+ * domain minus 全体): both domains' influence values through ts_sample_vcov together, so the
+ * variance is V_AA + V_BB − 2 V_AB (R: svycontrast on the domain estimates with their full
+ * covariance, docs/estimation.md). OUT[c]: estimate, se, df (the whole design's), the interval
+ * estimate ± t·se at LEVEL (CI 0: none); P[c] the two-sided t-test p of no difference on df.
+ * n, n_cat, weighted_n and deff are NaN. A domain without an answer gives NaN estimates. OUT
+ * and P must have room for max(ncodes, 1). Returns TS_OK, TS_E_NOMEM or ts_sample_vcov's error. */
+ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes,
+                                 size_t ncodes, const unsigned char *in_a, const unsigned char *in_b, int ci,
+                                 double level, ts_estimate *out, double *p, ts_err *err);
+
 typedef struct ts_rao_scott {
     double chisq;          /* Rao–Scott first-order X²: Pearson X² (weighted table scaled to n) / mean δ */
     double chisq_df, chisq_p;   /* first-order: X² / mean eigenvalue on (r-1)(c-1) df */

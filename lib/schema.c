@@ -130,6 +130,11 @@ static const ts_schema_key SCHEMA[] = {
     K("table.", "quantile_ci", TS_VAL_ENUM, "mean, beta", "mean", T,
       "statistic = quantile: the CDF's interval (R's interval.type; mean = Woodruff)"),
     K("table.", "denominator", TS_VAL_VARIABLE, NULL, NULL, T, "statistic = ratio: the denominator variable"),
+    K("table.", "differences", TS_VAL_TEXT, "DOMAIN - DOMAIN, ...", NULL, T,
+      "differences of two domains each (男性 - 女性, 20～29歳 - 全体), with SE, CI and p"),
+    K("table.", "previous", TS_VAL_FILE, NULL, NULL, T, "an earlier survey's tables.csv: each estimate minus its"),
+    K("table.", "previous_table", TS_VAL_TEXT, NULL, NULL, T, "previous: its table (default: this table's NAME)"),
+    K("table.", "previous_label", TS_VAL_TEXT, NULL, "前回調査", T, "previous: what the difference rows call it"),
 
     K("model.", "outcome", TS_VAL_VARIABLE, NULL, NULL, M, "the outcome: a number (linear) or a single choice (logistic)"),
     K("model.", "predictors", TS_VAL_LIST, NULL, NULL, M, "numbers as they are, single choices as factors (first code the reference)"),

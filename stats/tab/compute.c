@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "numparse.h"
 #include "ratio.h"
 #include "strbuf.h"
 
@@ -29,6 +30,14 @@ void table_result_free(table_result *res)
         free(res->dom[j].e);
         free(res->dom[j].cell);
     }
+    for (size_t j = 0; j < res->ndiff; j++) {
+        free(res->diff[j].codes);
+        free(res->diff[j].labels);
+        free(res->diff[j].e);
+        free(res->diff[j].p);
+        free(res->diff[j].prev);
+    }
+    free(res->diff);
     free(res->dom);
     free(res->cats);
     memset(res, 0, sizeof *res);
@@ -137,6 +146,100 @@ static ts_status domains(const run *r, const table_spec *t, table_result *res, u
     return st;
 }
 
+/* The domain of RES a side of a difference names (S, LEN: trimmed text): 全体 or all, else a
+ * domain's labels or codes as its rows show them ("20～29歳", "2"; two by variables
+ * "70歳以上;男性", "7;1"). SIZE_MAX: none. */
+static size_t find_domain(const table_result *res, const char *s, size_t len)
+{
+    if ((len == strlen("全体") && memcmp(s, "全体", len) == 0) || (len == 3 && memcmp(s, "all", 3) == 0))
+        return 0;
+    for (size_t j = 1; j < res->ndom; j++)
+        if ((strlen(res->dom[j].labels) == len && memcmp(res->dom[j].labels, s, len) == 0) ||
+            (strlen(res->dom[j].codes) == len && memcmp(res->dom[j].codes, s, len) == 0))
+            return j;
+    return SIZE_MAX;
+}
+
+/* The rows of domain J of T (NULL for 全体: every row) into IN. */
+static const unsigned char *domain_rows(const table_spec *t, const table_result *res, size_t j, unsigned char *in,
+                                        size_t n)
+{
+    if (j == 0)
+        return NULL;
+    const ts_var *b = t->nby > 1 ? t->by[1] : NULL;
+    for (size_t i = 0; i < n; i++)
+        in[i] = (unsigned char)in_domain(t->by[0], res->dom[j].by_code[0], b, res->dom[j].by_code[1], i);
+    return in;
+}
+
+/* Every difference T names ("A - B, C - D"; tab.c checked the shape), each side a domain of
+ * RES, estimated with both domains' covariance (lib/estimate). */
+static ts_status differences(const run *r, const table_spec *t, table_result *res, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    size_t items = 1;
+    for (const char *p = t->differences; *p; p++)
+        items += *p == ',';
+    if (!(res->diff = calloc(items, sizeof *res->diff)))
+        return tab_nomem(err);
+    unsigned char *ina = malloc(d->n ? d->n : 1), *inb = malloc(d->n ? d->n : 1);
+    ts_status st = ina && inb ? TS_OK : tab_nomem(err);
+    for (const char *p = t->differences; *p && st == TS_OK;) {
+        size_t len = strcspn(p, ",");
+        const char *item = p, *minus = NULL;
+        for (const char *q = p; q + 3 <= p + len && !minus; q++)
+            if (memcmp(q, " - ", 3) == 0)
+                minus = q;
+        p += len + (p[len] != '\0');
+        if (!minus)
+            continue; /* tab.c refused it */
+        size_t side[2];
+        const char *s[2] = {item, minus + 3};
+        size_t sl[2] = {(size_t)(minus - item), (size_t)(item + len - (minus + 3))};
+        for (int k = 0; k < 2 && st == TS_OK; k++) {
+            ts_trim(&s[k], &sl[k]);
+            if ((side[k] = find_domain(res, s[k], sl[k])) == SIZE_MAX) {
+                ts_strbuf known = TS_STRBUF_INIT;
+                for (size_t j = 0; j < res->ndom; j++)
+                    ts_strbuf_printf(&known, "%s%s", j ? ", " : "", res->dom[j].labels);
+                st = ts_err_set(err, TS_E_DATA,
+                                "%s: no domain \"%.*s\" in this table (a domain with respondents, by its label or code: %s)",
+                                t->diff_where, (int)sl[k], s[k], known.data ? known.data : "");
+                ts_strbuf_free(&known);
+            }
+        }
+        if (st != TS_OK)
+            break;
+        if (side[0] == side[1]) {
+            st = ts_err_set(err, TS_E_DATA, "%s: %s - %s is a domain minus itself", t->diff_where,
+                            res->dom[side[0]].labels, res->dom[side[1]].labels);
+            break;
+        }
+        diff_result *df = &res->diff[res->ndiff++];
+        size_t k = res->dom[0].k;
+        df->a = side[0];
+        df->b = side[1];
+        ts_strbuf codes = TS_STRBUF_INIT, labels = TS_STRBUF_INIT;
+        int rc = ts_strbuf_printf(&codes, "%s - %s", side[0] ? res->dom[side[0]].codes : "all",
+                                  side[1] ? res->dom[side[1]].codes : "all") |
+                 ts_strbuf_printf(&labels, "%s - %s", res->dom[side[0]].labels, res->dom[side[1]].labels);
+        df->codes = codes.data;
+        df->labels = labels.data;
+        df->e = calloc(k ? k : 1, sizeof *df->e);
+        df->p = calloc(k ? k : 1, sizeof *df->p);
+        if (rc != 0 || !df->codes || !df->labels || !df->e || !df->p) {
+            st = tab_nomem(err);
+            break;
+        }
+        st = ts_estimate_difference(d, t->var, t->kind, res->cats, res->ncat, domain_rows(t, res, side[0], ina, d->n),
+                                    domain_rows(t, res, side[1], inb, d->n), t->ci != TS_CI_NONE, t->level, df->e,
+                                    df->p, err);
+    }
+    free(ina);
+    free(inb);
+    return st;
+}
+
 ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *err)
 {
     const ts_sample *d = table_sample(r, t);
@@ -166,6 +269,10 @@ ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *
     if (t->nby > 0 && st == TS_OK)
         st = domains(r, t, res, in, err);
     free(in);
+    if (st == TS_OK && t->differences && *t->differences)
+        st = differences(r, t, res, err);
+    if (st == TS_OK && t->previous)
+        st = previous_differences(t, res, err);
     if (st == TS_OK && t->test && t->nby == 1 && t->var->type == TS_VAR_SINGLE && t->by[0]->type == TS_VAR_SINGLE) {
         st = ts_estimate_rao_scott(d, t->var, t->by[0], &res->rs, err);
         res->has_test = st == TS_OK && !isnan(res->rs.f);

@@ -15,7 +15,7 @@ static const char USAGE[] =
     "\n"
     "Weighted estimates from a dataset made by tsunagari-weight (or tsunagari-ingest: then\n"
     "unweighted): for every table of the manifest ([table.NAME]: var, by, statistic, ci, level,\n"
-    "weighted, test, quantiles, qrule, quantile_ci, denominator) or one ad hoc table, the whole\n"
+    "weighted, test, quantiles, qrule, quantile_ci, denominator, differences, previous) or one ad hoc table, the whole\n"
     "population (全体) and each domain of the `by` variables — shares of each answer (single\n"
     "choice), of each option (multiple answer), means, totals, quantiles or ratios — with\n"
     "Taylor-linearised standard errors that respect strata, clusters, finite population\n"
@@ -34,6 +34,12 @@ static const char USAGE[] =
     "      --qrule R         quantile: math (default), school, shahvaish, hf1 ... hf9\n"
     "      --quantile-ci M   quantile: mean (Woodruff, default) or beta, the CDF's interval\n"
     "      --denominator V   ratio: the total of VAR divided by the total of V\n"
+    "      --differences L   differences of two domains each, \"A - B, C - D\" (with --by): a\n"
+    "                        domain's label or code, or 全体; SE from their covariance, t test\n"
+    "      --previous F      each estimate minus the same row of an earlier survey's tables.csv\n"
+    "                        (independent samples: se = sqrt(se1^2 + se2^2), Satterthwaite df)\n"
+    "      --previous-table N  its table (default: this table's name, adhoc)\n"
+    "      --previous-label T  what the rows call it (default 前回調査)\n"
     "      --ci M            for shares: logit (default, as svyciprop), beta (Korn–Graubard),\n"
     "                        wald, xlogit, wilson, none; means and totals use t on the design df\n"
     "      --level L         confidence level (default 0.95)\n"
@@ -55,7 +61,8 @@ static const char USAGE[] =
     "variance (a lonely PSU under --lonely-psu fail); 66 input missing; 73 cannot create output.\n";
 
 enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION,
-       OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR };
+       OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR, OPT_DIFFERENCES,
+       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -75,6 +82,9 @@ int main(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"quantiles", required_argument, NULL, OPT_QUANTILES}, {"qrule", required_argument, NULL, OPT_QRULE},
         {"quantile-ci", required_argument, NULL, OPT_QCI}, {"denominator", required_argument, NULL, OPT_DENOMINATOR},
+        {"differences", required_argument, NULL, OPT_DIFFERENCES}, {"previous", required_argument, NULL, OPT_PREVIOUS},
+        {"previous-table", required_argument, NULL, OPT_PREVIOUS_TABLE},
+        {"previous-label", required_argument, NULL, OPT_PREVIOUS_LABEL},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -104,6 +114,10 @@ int main(int argc, char **argv)
         case OPT_QRULE: opt.qrule = optarg; break;
         case OPT_QCI: opt.quantile_ci = optarg; break;
         case OPT_DENOMINATOR: opt.denominator = optarg; break;
+        case OPT_DIFFERENCES: opt.differences = optarg; break;
+        case OPT_PREVIOUS: opt.previous = optarg; break;
+        case OPT_PREVIOUS_TABLE: opt.previous_table = optarg; break;
+        case OPT_PREVIOUS_LABEL: opt.previous_label = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LEVEL:

@@ -73,8 +73,80 @@ static const ts_var *find_var(run *r, const origin *o, const char *key, const ch
 
 /* The settings of quantile and ratio tables (NULL: not given). */
 typedef struct more_keys {
-    const char *quantiles, *qrule, *quantile_ci, *denominator;
+    const char *quantiles, *qrule, *quantile_ci, *denominator, *differences;
+    const char *previous, *previous_table, *previous_label;
 } more_keys;
+
+/* previous = FILE (relative to the manifest), previous_table, previous_label: the previous
+ * survey's tables.csv, read once the estimates are known (previous.c). */
+static ts_status parse_previous(const origin *o, table_spec *t, const more_keys *mk, ts_err *err)
+{
+    if (!mk->previous || !*mk->previous) {
+        if (mk->previous_table && *mk->previous_table)
+            return bad_setting(o, "previous_table", "--previous-table", mk->previous_table, err,
+                               "only with %s", o->m ? "previous = FILE" : "--previous FILE");
+        if (mk->previous_label && *mk->previous_label)
+            return bad_setting(o, "previous_label", "--previous-label", mk->previous_label, err,
+                               "only with %s", o->m ? "previous = FILE" : "--previous FILE");
+        return TS_OK;
+    }
+    t->previous = o->m ? ts_manifest_resolve(o->m, mk->previous) : ts_strdup(mk->previous);
+    t->previous_table = mk->previous_table && *mk->previous_table ? mk->previous_table : t->id;
+    t->previous_label = mk->previous_label && *mk->previous_label ? mk->previous_label
+                                                                  : ts_schema_default("table.", "previous_label");
+    ts_strbuf where = TS_STRBUF_INIT;
+    unsigned long line = o->m ? ts_manifest_line(o->m, o->section, "previous") : 0;
+    int bad = o->m ? line ? ts_strbuf_printf(&where, "%s:%lu: [%s] previous = %s", ts_manifest_path(o->m), line,
+                                              o->section, mk->previous)
+                          : ts_strbuf_printf(&where, "%s: [%s] previous = %s", ts_manifest_path(o->m), o->section,
+                                             mk->previous)
+                   : ts_strbuf_printf(&where, "--previous %s", mk->previous);
+    t->prev_where = where.data;
+    return bad != 0 || !t->prev_where || !t->previous ? tab_nomem(err) : TS_OK;
+}
+
+/* differences = A - B, C - D: the shape only (each side is matched to a domain once the
+ * domains are known, compute.c); by variables and shares, means or totals. */
+static ts_status parse_differences(const origin *o, table_spec *t, const char *list, ts_err *err)
+{
+    const char *shape = "expected DOMAIN - DOMAIN, comma-separated, each side a domain's label or code or 全体 "
+                        "(男性 - 女性, 20～29歳 - 全体)";
+    if (t->nby == 0)
+        return bad_setting(o, "differences", "--differences", list, err, "differences of domains need %s",
+                           o->m ? "by = VARIABLE" : "--by VAR");
+    if (t->stat != TAB_ESTIMATE)
+        return bad_setting(o, "differences", "--differences", list, err,
+                           "differences are of shares, means and totals, not of %ss", t->stat == TAB_QUANTILE ? "quantile" : "ratio");
+    size_t items = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        const char *minus = NULL;
+        for (const char *q = p; q + 3 <= p + len && !minus; q++)
+            if (memcmp(q, " - ", 3) == 0)
+                minus = q;
+        const char *a = p, *b = minus ? minus + 3 : NULL;
+        size_t al = minus ? (size_t)(minus - p) : 0, bl = minus ? (size_t)(p + len - b) : 0;
+        if (minus) {
+            ts_trim(&a, &al);
+            ts_trim(&b, &bl);
+        }
+        if (!minus || al == 0 || bl == 0)
+            return bad_setting(o, "differences", "--differences", list, err, "%s", shape);
+        items++;
+        p += len + (p[len] != '\0');
+    }
+    if (items == 0)
+        return bad_setting(o, "differences", "--differences", list, err, "%s", shape);
+    t->differences = list;
+    ts_strbuf where = TS_STRBUF_INIT;
+    unsigned long line = o->m ? ts_manifest_line(o->m, o->section, "differences") : 0;
+    int bad = o->m ? line ? ts_strbuf_printf(&where, "%s:%lu: [%s] differences = %s", ts_manifest_path(o->m), line,
+                                              o->section, list)
+                          : ts_strbuf_printf(&where, "%s: [%s] differences = %s", ts_manifest_path(o->m), o->section, list)
+                   : ts_strbuf_printf(&where, "--differences %s", list);
+    t->diff_where = where.data;
+    return bad != 0 || !t->diff_where ? tab_nomem(err) : TS_OK;
+}
 
 /* "0.25, 0.5, 0.75" into T's probabilities: numbers in [0, 1], at most TAB_MAX_QUANTILES. */
 static ts_status parse_probs(const origin *o, table_spec *t, const char *list, ts_err *err)
@@ -235,7 +307,9 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
         return bad_setting(o, "ci", "--ci", ci, err, "expected logit, beta, wald, xlogit, wilson or none");
     if (!(level > 0 && level < 1))
         return bad_setting(o, "level", "--level", level_text, err, "expected a value between 0 and 1, e.g. 0.95");
-    return TS_OK;
+    if (mk->differences && *mk->differences && parse_differences(o, t, mk->differences, err) != TS_OK)
+        return err->status;
+    return parse_previous(o, t, mk, err);
 }
 
 /* The keys of [table.NAME] and [privacy] (lib/schema.c; docs/manifest.md: an unknown key is an
@@ -267,7 +341,9 @@ static ts_status manifest_tables(run *r, const ts_manifest *m, table_spec **out,
                         ts_manifest_get(m, sec, "statistic"), ts_manifest_get(m, sec, "ci"), level, lv,
                         !(w && strcmp(w, "no") == 0),
                         &(more_keys){ts_manifest_get(m, sec, "quantiles"), ts_manifest_get(m, sec, "qrule"),
-                                     ts_manifest_get(m, sec, "quantile_ci"), ts_manifest_get(m, sec, "denominator")},
+                                     ts_manifest_get(m, sec, "quantile_ci"), ts_manifest_get(m, sec, "denominator"),
+                                     ts_manifest_get(m, sec, "differences"), ts_manifest_get(m, sec, "previous"),
+                                     ts_manifest_get(m, sec, "previous_table"), ts_manifest_get(m, sec, "previous_label")},
                         err);
         if (st == TS_OK && w && *w && strcmp(w, "yes") != 0 && strcmp(w, "no") != 0)
             st = bad_setting(&o, "weighted", "", w, err, "expected yes or no");
@@ -330,7 +406,9 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         nspecs = 1;
         origin o = {NULL, NULL, opt->input};
         st = parse_spec(&r, &o, &specs[0], "adhoc", opt->var, opt->by, opt->stat, opt->ci, opt->level, NULL, 1,
-                        &(more_keys){opt->quantiles, opt->qrule, opt->quantile_ci, opt->denominator}, err);
+                        &(more_keys){opt->quantiles, opt->qrule, opt->quantile_ci, opt->denominator, opt->differences,
+                                     opt->previous, opt->previous_table, opt->previous_label},
+                        err);
     } else if (m) {
         st = manifest_tables(&r, m, &specs, &nspecs, err);
     }
@@ -404,6 +482,9 @@ done:
     for (size_t k = 0; k < nspecs; k++) {
         free(specs[k].id);
         free(specs[k].where);
+        free(specs[k].diff_where);
+        free(specs[k].previous);
+        free(specs[k].prev_where);
         if (results)
             table_result_free(&results[k]);
     }

@@ -19,6 +19,9 @@ typedef struct tab_options {
     const char *qrule;       /* --qrule */
     const char *quantile_ci; /* --quantile-ci mean|beta */
     const char *denominator; /* --denominator VAR (ratio) */
+    const char *differences; /* --differences "A - B, C - D": differences of domains */
+    const char *previous;    /* --previous TABLES.csv: each estimate minus the previous survey's */
+    const char *previous_table, *previous_label; /* --previous-table NAME, --previous-label TEXT */
     const char *ci;          /* --ci */
     double level;            /* --level */
     long min_cell;           /* --min-cell; -1: the manifest's, else 10 */

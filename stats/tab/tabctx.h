@@ -37,6 +37,11 @@ typedef struct table_spec {
     ts_qrule qrule;
     ts_quantile_ci qci;
     const ts_var *den;      /* ratio: the denominator */
+    const char *differences; /* "男性 - 女性, 20～29歳 - 全体" (NULL: none); resolved by compute.c */
+    char *diff_where;       /* for messages about them: "survey.ini:5: [table.NAME] differences = ..." */
+    char *previous;         /* the previous survey's tables.csv (NULL: none), resolved; previous.c */
+    const char *previous_table, *previous_label; /* its table (default: this table's id); 「前回調査」 */
+    char *prev_where;       /* for messages: "survey.ini:6: [table.NAME] previous = ..." */
     ts_ci_method ci;
     double level;
     int weighted;
@@ -54,9 +59,21 @@ typedef struct domain_result {
     long ncell;             /* the domain's n, a cell of its own in share tables; -1: none */
 } domain_result;
 
+/* One difference of two of the table's domains (differences = A - B): per estimate A − B. */
+typedef struct diff_result {
+    size_t a, b;            /* the domains, indices into table_result.dom (0: 全体) */
+    char *codes, *labels;   /* "2 - all", "20～29歳 - 全体" (docs/tables-format.md) */
+    ts_estimate *e;         /* one per estimate of a domain, as domain_result.e */
+    double *p;              /* per estimate: the t-test p of no difference */
+    int previous;           /* the domain a (= b) now minus in the previous survey (previous.c) */
+    unsigned char *prev;    /* previous: per estimate 0 no such row there, 1 found, 2 withheld there */
+} diff_result;
+
 typedef struct table_result {
     domain_result *dom;     /* dom[0] is 全体 */
     size_t ndom, capdom;
+    diff_result *diff;      /* in the order given */
+    size_t ndiff;
     int32_t *cats;          /* the categories a share table reports */
     size_t ncat;
     int has_test;
@@ -83,6 +100,14 @@ void table_result_free(table_result *res);
 const ts_sample *table_sample(const run *r, const table_spec *t);
 /* Nonzero when row I is in domain (A = CA, B = CB) of T (B NULL: A alone). */
 int in_domain(const ts_var *a, int32_t ca, const ts_var *b, int32_t cb, size_t i);
+
+/* previous.c: per domain of RES, its estimates minus those of the previous survey's tables.csv
+ * (T->previous), appended to RES->diff; an error when that file lacks the table or has it of
+ * another variable, domains or statistic. */
+ts_status previous_differences(const table_spec *t, table_result *res, ts_err *err);
+
+/* write.c: the statistic of T's rows as tables.csv names it (share, mean, total, quantile, ratio). */
+const char *tab_statistic_name(const table_spec *t, int numeric);
 
 /* disclose.c: every cell of the N tables into R->sdc with the relations a reader has, then
  * primary and secondary suppression (lib/suppress). */

@@ -38,7 +38,7 @@ static void quantile_label(double p, char *out, size_t len)
         snprintf(out, len, "%.15g%%点", 100 * p);
 }
 
-static const char *statistic_name(const table_spec *t, int numeric)
+const char *tab_statistic_name(const table_spec *t, int numeric)
 {
     if (t->stat == TAB_QUANTILE)
         return "quantile";
@@ -92,8 +92,8 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
         if (!suppressed)
             put_num(fp, shown[k]);
     }
-    int is_test = strncmp(statistic, "rao_scott", 9) == 0;
-    fprintf(fp, ",%s,", is_test ? "" : t->stat == TAB_QUANTILE ? ts_quantile_ci_name(t->qci)
+    int is_test = strncmp(statistic, "rao_scott", 9) == 0, is_diff = strcmp(statistic, "difference") == 0;
+    fprintf(fp, ",%s,", is_test ? "" : is_diff ? (t->ci == TS_CI_NONE ? "none" : "t") : t->stat == TAB_QUANTILE ? ts_quantile_ci_name(t->qci)
                         : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
     if (!is_test)
         fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
@@ -105,7 +105,7 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
     if (!suppressed)
         put_num(fp, e->deff);
     putc(',', fp);
-    if (!suppressed && e->estimate != 0 && !is_test)
+    if (!suppressed && e->estimate != 0 && !is_test && !is_diff) /* a difference has no cv: it may be 0 */
         put_num(fp, e->se / e->estimate);
     putc(',', fp);
     put_num(fp, pval);
@@ -175,7 +175,7 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
             label = t->den->name; /* the denominator */
         } else if (!numeric)
             snprintf(code, sizeof code, "%d", e->code);
-        csv_row(r, t, dom->codes, dom->labels, code, label, statistic_name(t, numeric), e, dom->missing, dom->skipped,
+        csv_row(r, t, dom->codes, dom->labels, code, label, tab_statistic_name(t, numeric), e, dom->missing, dom->skipped,
                 NAN, NAN, state, n_shown);
         if (state != TS_CELL_PUBLISHED)
             ts_strbuf_append_str(text, "        *");
@@ -205,6 +205,79 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
     if (dom->skipped > 0)
         ts_strbuf_printf(text, "   (非該当 %.0f)", dom->skipped);
     ts_strbuf_append_char(text, '\n');
+}
+
+/* The state of a difference's estimate C: withheld when either domain's cell is (a published
+ * difference and one published estimate would give the other away), the stronger state; a
+ * difference from a previous survey's withheld cell is withheld too (secondary: it would give
+ * that cell away). */
+static ts_cell_state diff_state(const run *r, const table_result *res, const diff_result *df, size_t c)
+{
+    ts_cell_state a = cell_state(r, &res->dom[df->a], c), b = cell_state(r, &res->dom[df->b], c);
+    if (a == TS_CELL_PRIMARY || b == TS_CELL_PRIMARY)
+        return TS_CELL_PRIMARY;
+    if (a == TS_CELL_PUBLISHED && b == TS_CELL_PUBLISHED && df->previous && df->prev[c] == 2)
+        return TS_CELL_SECONDARY;
+    return a != TS_CELL_PUBLISHED ? a : b;
+}
+
+/* The differences of T (differences = A - B, previous = FILE): CSV rows with statistic
+ * difference, and a line each in the text — shares in percentage points, the others as the
+ * domains' estimates are. */
+static void write_differences(run *r, const table_spec *t, const table_result *res, int dec, ts_strbuf *text)
+{
+    int share = res->ncat > 0 && t->kind == TS_STAT_SHARE && t->stat == TAB_ESTIMATE;
+    int heading[2] = {0, 0};
+    for (size_t j = 0; j < res->ndiff; j++) {
+        const diff_result *df = &res->diff[j];
+        if (!heading[df->previous]) {
+            heading[df->previous] = 1;
+            if (df->previous)
+                ts_strbuf_printf(text, "  %sとの差 (%s; independent samples: se = √(se₁² + se₂²), Satterthwaite df, * p < 0.05)\n",
+                                 t->previous_label, share ? "percentage points" : "now - then");
+            else
+                ts_strbuf_printf(text, "  差 (%s; t test on %.0f df, * p < 0.05)\n", share ? "percentage points" : "A - B",
+                                 df->e[0].df);
+        }
+        ts_strbuf_append_str(text, "  ");
+        append_padded(text, df->labels, 30);
+        for (size_t c = 0; c < res->dom[0].k; c++) {
+            const ts_estimate *e = &df->e[c];
+            int numeric = res->dom[0].k == 1 && !e->has_code;
+            char code[48] = "", qlabel[48] = "";
+            const char *label = numeric ? "" : code_label(t->var, e->code);
+            if (t->stat == TAB_QUANTILE) {
+                snprintf(code, sizeof code, "%.15g", t->probs[c]);
+                quantile_label(t->probs[c], qlabel, sizeof qlabel);
+                label = qlabel;
+            } else if (t->stat == TAB_RATIO)
+                label = t->den->name;
+            else if (!numeric)
+                snprintf(code, sizeof code, "%d", e->code);
+            if (df->previous && df->prev[c] == 0) {
+                ts_strbuf_append_str(text, "        —"); /* not in the previous survey: no row */
+                continue;
+            }
+            ts_cell_state state = diff_state(r, res, df, c);
+            csv_row(r, t, df->codes, df->labels, code, label, "difference", e, NAN, NAN, NAN,
+                    state == TS_CELL_PUBLISHED ? df->p[c] : NAN, state, 0);
+            const char *mark = df->p[c] < 0.05 ? "*" : " ";
+            if (state != TS_CELL_PUBLISHED)
+                ts_strbuf_append_str(text, "        *");
+            else if (isnan(e->estimate))
+                ts_strbuf_append_str(text, "        —");
+            else if (share)
+                ts_strbuf_printf(text, " %+7.1f%s", 100 * e->estimate, mark);
+            else {
+                char val[64], se[64];
+                int dd = dec >= 0 ? dec : ts_numformat_se_decimals(e->se);
+                ts_numformat_grouped(e->estimate, dd, val, sizeof val);
+                ts_numformat_grouped(e->se, dd, se, sizeof se);
+                ts_strbuf_printf(text, " %15s (±%s)%s p = %.3g", val, se, mark, df->p[c]);
+            }
+        }
+        ts_strbuf_append_char(text, '\n');
+    }
 }
 
 void write_table(run *r, const table_spec *t, const table_result *res)
@@ -239,6 +312,8 @@ void write_table(run *r, const table_spec *t, const table_result *res)
     int dec = -1;
     for (size_t j = 0; j < res->ndom; j++)
         write_domain(r, t, &res->dom[j], &dec, &text);
+    if (res->ndiff)
+        write_differences(r, t, res, dec, &text);
     if (res->has_test) {
         const ts_rao_scott *rs = &res->rs;
         ts_estimate e = {0, 0, NAN, NAN, NAN, rs->f, NAN, NAN, NAN, rs->f_df1, NAN};
