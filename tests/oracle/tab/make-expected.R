@@ -70,7 +70,7 @@ build_design <- function(name, ini, sdir) {
                "nonresponse_frame", "nonresponse_sample", "missing", "missing_codes",
                "item_missing", "method", "margins", "totals", "bounds", "epsilon", "maxit",
                "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
-               "trim_strict", "nest", "psu_frame")
+               "trim_strict", "nest", "psu_frame", "rake_residuals")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -179,6 +179,18 @@ build_design <- function(name, ini, sdir) {
         p[c(paste0(".m_", m$vars), "Freq")]
     }
     method <- key(s, "method", "none")
+    # rake_residuals = exact (issue #15): the raked weights with the exact GREG residuals in
+    # the variance, i.e. calibrate(calfun = "raking") to the same margins (its weights are
+    # rake()'s: both are the raking ratio solution), not rake()'s 10 back-fitting sweeps.
+    rres <- key(s, "rake_residuals", "r")
+    if (rres == "exact") {
+        if (method != "rake") stop(name, ": rake_residuals = exact needs method = rake")
+        # calibrate's list form takes rake()'s margins (margins2totals: ~m1 + a*b); its
+        # epsilon is a relative misfit, bounded below at 1e-13 where Newton's steps stall
+        return(calibrate(des, lapply(margins, mform), lapply(margins, pop_df), calfun = "raking",
+                         epsilon = max(as.numeric(key(s, "epsilon", "1e-7")), 1e-13),
+                         maxit = as.numeric(key(s, "maxit", "50"))))
+    } else if (rres != "r") stop(name, ": rake_residuals must be r or exact")
     if (method == "none") {
         des
     } else if (method == "poststratify") {

@@ -111,7 +111,7 @@ for dir in "$root"/*/; do
             set_args+=(--set "margin.$m.file=$(rel "$file")" --set "margin.$m.vars=${cfg[margin.$m.vars]:-}"
                        --set "margin.$m.count=${cfg[margin.$m.count]:-}")
         done
-        for k in bounds:bounds epsilon:tolerance maxit:max_iter; do
+        for k in bounds:bounds epsilon:tolerance maxit:max_iter rake_residuals:rake_residuals; do
             v=${cfg[design.${k%%:*}]:-}; [ -n "$v" ] && set_args+=(--set "weighting.${k#*:}=$v")
         done
     fi
