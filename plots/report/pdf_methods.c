@@ -208,6 +208,10 @@ static void methods_weights(writer *w, ts_strbuf *b)
         if (strcmp(method, "rake") == 0)
             ts_strbuf_append_str(b, "レイキングは、各変数の合計に合うようウェイトを順に比例調整することを、"
                                      "変化がなくなるまで繰り返す方法です（R の survey パッケージの rake と同じ計算）。");
+        /* [weighting] rake_residuals = exact: the SEs are calibrate(calfun = "raking")'s, not rake()'s */
+        if (strcmp(method, "rake") == 0 && strcmp(rp_get(c, "weighting", "rake_residuals", NULL), "exact") == 0)
+            ts_strbuf_append_str(b, "標準誤差は、調整に使った区分への一般化回帰の残差から厳密に計算しました"
+                                     "（R の calibrate(calfun = \"raking\") と同じ計算。rake の既定の 10 回の繰り返しによる近似ではありません）。");
         else if (strcmp(method, "poststratify") == 0)
             ts_strbuf_append_str(b, "事後層化は、区分ごとにウェイトの合計が母集団の人数になるよう比例調整する方法です"
                                      "（R の postStratify と同じ計算）。");
