@@ -247,7 +247,13 @@ trim_design <- function(name, ini, des) {
 # Rows of expected.csv for [estimate.NAME] ES on design DES.
 # statistic = quantile, ratio (issue #15); HERE is the caller's folder when source()d
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "quantile-ratio.R")))
+# differences of domains (issue #15)
+source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "difference.R")))
 run_estimate <- function(ename, es, des) {
+    if (key(es, "differences") != "") {
+        plain_es <- es[names(es) != "differences"]
+        return(c(run_estimate(ename, plain_es, des), run_differences(ename, es, des)))
+    }
     if (key(es, "statistic") %in% c("quantile", "ratio")) return(run_quantile_ratio(ename, es, des))
     known <- c("var", "var_type", "codes", "by", "statistic", "ci", "level", "lonely_psu",
                "test", "deff", "expect", "r_call")
@@ -440,7 +446,7 @@ run_scenario <- function(name) {
                             error = function(e) conditionMessage(e))
             if (is.null(msg)) stop(name, ": ", ename, ": expected R to fail, it did not")
             fails <- c(fails, paste0(ename, ": ", gsub("\n", " ", msg)))
-        } else rows <- c(rows, quiet_glm(run_estimate(ename, es, des)))
+        } else rows <- c(rows, quiet_glm(run_with_previous(ename, es, des, sdir)))
         options(old)
     }
     out <- c("estimate_name,by_codes,code,statistic,estimate,se,ci_low,ci_high,df,df2,deff,p_value,n",

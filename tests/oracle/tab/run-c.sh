@@ -120,6 +120,7 @@ for dir in "$root"/*/; do
         fail=$((fail + 1)); echo "not ok - $oname oracle $name: the design could not be built"; sed 's/^/#   /' "$work/err"
         echo "FAIL oracle-$oname $name" >> "$results"; rm -rf "$work"; continue
     fi
+    cp "$work/w.tsd" "$cache/w-$name.tsd" # for a later scenario's previous = ../NAME
     for est in $(grep -o '^\[estimate\.[^]]*\]' "$sc" | sed 's/^\[estimate\.//; s/\]$//'); do
         sec="estimate.$est"
         lonely=${cfg[$sec.lonely_psu]:-}
@@ -146,6 +147,19 @@ for dir in "$root"/*/; do
         for k in quantiles:--quantiles qrule:--qrule quantile_ci:--quantile-ci denominator:--denominator; do
             v=${cfg[$sec.${k%%:*}]:-}; [ -n "$v" ] && args+=("${k#*:}" "${v// /}")
         done
+        # differences of domains (difference.R): the pairs keep their " - "
+        v=${cfg[$sec.differences]:-}; [ -n "$v" ] && args+=(--differences "$v")
+        # two waves (difference.R): the same table on the earlier scenario's weighted data (run
+        # before this one: folders in order), its tables.csv given as --previous
+        v=${cfg[$sec.previous]:-}
+        if [ -n "$v" ]; then
+            ptsd=$cache/w-$(basename "$v").tsd
+            if [ ! -f "$ptsd" ] || ! "$bin/tsunagari-tab" -q "${args[@]}" -o "$work/prev.csv" "$ptsd" 2> "$work/err"; then
+                fail=$((fail + 1)); echo "not ok - $oname oracle $name/$est: the previous scenario $v is not run before it or fails: $(cat "$work/err" 2>/dev/null)"
+                echo "FAIL oracle-$oname $name/$est" >> "$results"; continue
+            fi
+            args+=(--previous "$work/prev.csv" --previous-label "${cfg[$sec.previous_label]:-前回調査}")
+        fi
         label="$oname oracle $name/$est"
         [ "$via" = design ] && label="$label ([design] lonely_psu = $lonely)"
         if [ "${cfg[$sec.expect]:-}" = r-fails ]; then
