@@ -144,9 +144,9 @@ static const ts_schema_key SCHEMA[] = {
     K("model.", "weighted", TS_VAL_YESNO, NULL, "yes", M, "no: respondents as counted"),
     KR("model.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", M, "confidence level of the intervals", OPEN(0, 1)),
 
-    K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare", NULL, P | R, "the kind of chart"),
+    K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare, difference", NULL, P | R, "the kind of chart"),
     K("chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"),
-    K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up"),
+    K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up; difference: its one category"),
     K("chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare: a CSV of published shares"),
     K("chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare: the row of reference to use"),
     K("chart.", "title", TS_VAL_TEXT, NULL, NULL, P | R, "the chart title (drawn)"),

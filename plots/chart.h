@@ -18,7 +18,7 @@
 #include "tables.h"
 #include "text.h"
 
-typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE } ts_chart_type;
+typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE, TS_CHART_DIFFERENCE } ts_chart_type;
 
 typedef struct ts_chart {
     const char *name;              /* [chart.NAME]; output file stem */
@@ -86,6 +86,8 @@ double ts_chart_stacked(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
 double ts_chart_indicator(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+/* The table's difference rows (chart_difference.c): dots with intervals about a zero line. */
+double ts_chart_difference(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 /* The one above that draws C's type (the charts stage and the report both draw through it). */
 double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 

@@ -51,6 +51,7 @@ double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
     case TS_CHART_INDICATOR: return ts_chart_indicator(p, c, area, notes, dry, err);
     case TS_CHART_MULTI: return ts_chart_multi(p, c, area, notes, dry, err);
     case TS_CHART_COMPARE: return ts_chart_compare(p, c, area, notes, dry, err);
+    case TS_CHART_DIFFERENCE: return ts_chart_difference(p, c, area, notes, dry, err);
     }
     return ts_chart_stacked(p, c, area, notes, dry, err);
 }

@@ -71,7 +71,7 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         return bad(m, sec, "type", err, "the chart name must be ASCII letters, digits, '_', '-' or '.' (it names the output files)");
     const char *type = ts_manifest_get(m, sec, "type");
     if (!type || !*type)
-        return bad(m, sec, "type", err, "missing: give stacked, indicator, multi or compare");
+        return bad(m, sec, "type", err, "missing: give stacked, indicator, multi, compare or difference");
     if (strcmp(type, "stacked") == 0)
         c->type = TS_CHART_STACKED;
     else if (strcmp(type, "indicator") == 0)
@@ -80,12 +80,18 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         c->type = TS_CHART_MULTI;
     else if (strcmp(type, "compare") == 0)
         c->type = TS_CHART_COMPARE;
+    else if (strcmp(type, "difference") == 0)
+        c->type = TS_CHART_DIFFERENCE;
     else
-        return bad(m, sec, "type", err, "expected stacked, indicator, multi or compare");
+        return bad(m, sec, "type", err, "expected stacked, indicator, multi, compare or difference");
     const char *table = ts_manifest_get(m, sec, "table");
     if (!table || !*table)
         return bad(m, sec, "table", err, "missing: the [table.NAME] this chart draws");
-    if (!(c->table = ts_tables_find(t, table))) {
+    /* a table with difference rows only (means) is in the model for the difference chart */
+    c->table = ts_tables_find(t, table);
+    if (c->table && c->type != TS_CHART_DIFFERENCE && c->table->ndomains == 0)
+        c->table = NULL;
+    if (!c->table) {
         char msg[600];
         if (*ts_tables_ids(t))
             snprintf(msg, sizeof msg, "table %.100s has no share rows in %.200s (it has: %.250s)", table, tables_path,
@@ -117,7 +123,9 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
     if (c->type == TS_CHART_INDICATOR && c->ncodes == 0)
         return bad(m, sec, "codes", err, "missing: an indicator adds up these categories' shares (codes = 3, 4, 5)");
     if ((c->type == TS_CHART_STACKED || c->type == TS_CHART_MULTI) && c->ncodes)
-        return bad(m, sec, "codes", err, "only indicator and compare charts take codes");
+        return bad(m, sec, "codes", err, "only indicator, compare and difference charts take codes");
+    if (c->type == TS_CHART_DIFFERENCE && c->ncodes > 1)
+        return bad(m, sec, "codes", err, "a difference chart shows one category (codes = 5): a sum of categories has no difference row");
     const char *style = ts_schema_get(m, sec, "style"); /* or the default */
     if (strcmp(style, "dots") == 0)
         c->dots = 1;

@@ -36,7 +36,7 @@ static const char USAGE[] =
     "      --dpi N            PNG resolution (default 300; the PNG records it)\n"
     "\n"
     "One ad hoc chart (with or without -s; -s still gives the survey title and min_cell):\n"
-    "      --type TYPE        stacked, indicator, multi or compare\n"
+    "      --type TYPE        stacked, indicator, multi, compare or difference\n"
     "      --table ID         the rows of TABLES.csv with this `table` value\n"
     "      --codes LIST       indicator, compare: the categories added up (e.g. 3,4,5)\n"
     "      --title TEXT       the title (default: the name)\n"

@@ -13,12 +13,12 @@
 
 enum { COL_TABLE, COL_BY, COL_BY_CODES, COL_BY_LABELS, COL_VARIABLE, COL_CODE, COL_LABEL, COL_STATISTIC,
        COL_N, COL_N_CATEGORY, COL_ESTIMATE, COL_CI_LOW, COL_CI_HIGH, COL_CI_LEVEL, COL_SUPPRESSED,
-       COL_MISSING_N, NCOLS };
+       COL_MISSING_N, COL_P_VALUE, NCOLS };
 static const char *const COLUMN[NCOLS] = {"table", "by", "by_codes", "by_labels", "variable", "code", "label",
                                           "statistic", "n", "n_category", "estimate", "ci_low", "ci_high",
-                                          "ci_level", "suppressed", "missing_n"};
+                                          "ci_level", "suppressed", "missing_n", "p_value"};
 /* Columns a chart cannot do without; the others may be absent (older or hand-made files). */
-static const int REQUIRED[NCOLS] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0};
+static const int REQUIRED[NCOLS] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0};
 
 /* A cap on what one file may hold: tables CSVs are small; a huge one is not a tables CSV. */
 enum { MAX_CELLS = 1000000 };
@@ -130,6 +130,13 @@ void ts_tables_free(ts_tables *t)
         for (size_t j = 0; j < tb->ndomains; j++)
             free_domain(&tb->domains[j]);
         free(tb->domains);
+        for (size_t j = 0; j < tb->ndiffs; j++) {
+            free(tb->diffs[j].codes);
+            free(tb->diffs[j].label);
+            free(tb->diffs[j].code);
+            free(tb->diffs[j].cat_label);
+        }
+        free(tb->diffs);
         free(tb->id);
         free(tb->by);
         free(tb->variable);
@@ -187,13 +194,9 @@ static void *push(void **v, size_t *n, size_t size)
     return nv + (*n)++ * size;
 }
 
-static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
+/* The table of the current row: the last one, or a new one (the file is sorted by table). */
+static ts_status row_table(reader *p, ts_tables *t, ts_ttable **out)
 {
-    if (!same(p, COL_STATISTIC, "share"))
-        return TS_OK;
-    if (++*ncells > MAX_CELLS)
-        return ts_err_set(p->err, TS_E_DATA, "%s:%lu: more than %d shares: not a tables CSV", p->path,
-                          p->rec->line, MAX_CELLS);
     size_t idlen;
     (void)cell(p, COL_TABLE, &idlen);
     if (idlen == 0)
@@ -210,6 +213,51 @@ static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
             !(tb->by = dup_cell(p, COL_BY)) || !(tb->variable = dup_cell(p, COL_VARIABLE)))
             return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
     }
+    *out = tb;
+    return TS_OK;
+}
+
+/* A difference row (tsunagari-tab's differences = A - B, previous = FILE). */
+static ts_status read_diff(reader *p, ts_tables *t)
+{
+    ts_ttable *tb;
+    ts_status st = row_table(p, t, &tb);
+    if (st != TS_OK)
+        return st;
+    ts_tdiff *x = push((void **)&tb->diffs, &tb->ndiffs, sizeof *x);
+    if (!x || !(x->codes = dup_cell(p, COL_BY_CODES)) || !(x->label = dup_cell(p, COL_BY_LABELS)) ||
+        !(x->code = dup_cell(p, COL_CODE)) || !(x->cat_label = dup_cell(p, COL_LABEL)))
+        return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+    x->line = p->rec->line;
+    if ((st = get_double(p, COL_ESTIMATE, NAN, &x->estimate)) != TS_OK ||
+        (st = get_double(p, COL_CI_LOW, NAN, &x->ci_low)) != TS_OK ||
+        (st = get_double(p, COL_CI_HIGH, NAN, &x->ci_high)) != TS_OK ||
+        (st = get_double(p, COL_P_VALUE, NAN, &x->p_value)) != TS_OK)
+        return st;
+    x->suppressed = same(p, COL_SUPPRESSED, "yes");
+    if (x->suppressed)
+        x->estimate = x->ci_low = x->ci_high = x->p_value = NAN;
+    return TS_OK;
+}
+
+static ts_status read_row(reader *p, ts_tables *t, size_t *ncells)
+{
+    if (same(p, COL_STATISTIC, "difference")) {
+        if (++*ncells > MAX_CELLS)
+            return ts_err_set(p->err, TS_E_DATA, "%s:%lu: more than %d rows: not a tables CSV", p->path,
+                              p->rec->line, MAX_CELLS);
+        return read_diff(p, t);
+    }
+    if (!same(p, COL_STATISTIC, "share"))
+        return TS_OK;
+    if (++*ncells > MAX_CELLS)
+        return ts_err_set(p->err, TS_E_DATA, "%s:%lu: more than %d shares: not a tables CSV", p->path,
+                          p->rec->line, MAX_CELLS);
+    ts_ttable *tb;
+    ts_status st0 = row_table(p, t, &tb);
+    if (st0 != TS_OK)
+        return st0;
+    tb->share = 1;
     ts_tdomain *d = tb->ndomains ? &tb->domains[tb->ndomains - 1] : NULL;
     if (!d || !same(p, COL_BY_CODES, d->codes) || !same(p, COL_BY_LABELS, d->label)) {
         if (!(d = push((void **)&tb->domains, &tb->ndomains, sizeof *d)) || !(d->codes = dup_cell(p, COL_BY_CODES)) ||

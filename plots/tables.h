@@ -1,7 +1,8 @@
 /* tables.h — the tables CSV of tsunagari-tab (docs/tables-format.md) as an in-memory model
  * for the charts: for each table id, its domains (全体 first, as the file has them) and in
  * each domain the share of every category with its interval, counts and suppression flag.
- * Only `share` rows are kept; means, totals and tests are skipped. */
+ * Only `share` rows are kept as domains; `difference` rows (of any statistic) are kept apart,
+ * for the difference chart; means, totals and tests are skipped. */
 #ifndef TS_TABLES_H
 #define TS_TABLES_H
 
@@ -29,12 +30,26 @@ typedef struct ts_tdomain {
     unsigned long line;   /* line of the domain's first row, for messages */
 } ts_tdomain;
 
+/* One `difference` row: two domains, or a domain now and in the previous survey. */
+typedef struct ts_tdiff {
+    char *codes;          /* by_codes: "1 - 2", "2 - all", "all - previous" */
+    char *label;          /* by_labels: "男性 - 女性" */
+    char *code;           /* the category ("" for a mean or total); a quantile's probability */
+    char *cat_label;      /* its label */
+    double estimate, ci_low, ci_high, p_value; /* NAN when suppressed or not given */
+    int suppressed;
+    unsigned long line;
+} ts_tdiff;
+
 typedef struct ts_ttable {
     char *id;             /* the `table` column */
     char *by;             /* domain variable(s); "" when none */
     char *variable;
     ts_tdomain *domains;  /* in file order: 全体 first */
     size_t ndomains;
+    ts_tdiff *diffs;      /* its difference rows, in file order */
+    size_t ndiffs;
+    int share;            /* 1: the differences are of shares (the table has share rows) */
 } ts_ttable;
 
 typedef struct ts_tables ts_tables;

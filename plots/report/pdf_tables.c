@@ -83,7 +83,7 @@ static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
         return -1;
     for (size_t r = t->first; r < t->first + t->count; r++) {
         const char *stat = rp_csv_get(T, r, "statistic");
-        if (strncmp(stat, "rao_scott", 9) == 0)
+        if (strncmp(stat, "rao_scott", 9) == 0 || strcmp(stat, "difference") == 0) /* under the grid */
             continue;
         const char *dc = rp_csv_get(T, r, "by_codes"), *code = rp_csv_get(T, r, "code");
         size_t d, k;
@@ -352,6 +352,55 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     ts_strbuf_free(&b);
 }
 
+/* The differences of table T (tsunagari-tab's rows statistic = difference: two domains, or a
+ * domain now and in the previous survey), one paragraph under its grid: each with its
+ * interval and p; a share's in percentage points. DEC: the decimals of other values. */
+static void table_differences(writer *w, const rp_tab *t, int dec)
+{
+    const rp_csv *T = w->c->tables;
+    ts_strbuf b = TS_STRBUF_INIT;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0)
+            continue;
+        const char *code = rp_csv_get(T, r, "code"), *label = rp_csv_get(T, r, "label");
+        int share = *code && !strchr(code, '.'); /* a category's share; a quantile's code is its probability */
+        if (!b.data)
+            ts_strbuf_append_str(&b, "差（割合はポイント、[信頼区間]、p は差がないとする t 検定）：");
+        else
+            ts_strbuf_append_str(&b, "　");
+        ts_strbuf_printf(&b, "%s%s%s%s ", rp_csv_get(T, r, "by_labels"), *label ? "（" : "", label, *label ? "）" : "");
+        if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0) {
+            ts_strbuf_append_str(&b, "＊。");
+            continue;
+        }
+        double v[3] = {pdf_fnum(rp_csv_get(T, r, "estimate")), pdf_fnum(rp_csv_get(T, r, "ci_low")),
+                       pdf_fnum(rp_csv_get(T, r, "ci_high"))};
+        char txt[3][64];
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(v[k]))
+                snprintf(txt[k], sizeof txt[k], "—");
+            else if (share)
+                snprintf(txt[k], sizeof txt[k], "%+.1f", 100 * v[k]);
+            else {
+                char g[60];
+                ts_numformat_grouped(v[k], dec, g, sizeof g);
+                snprintf(txt[k], sizeof txt[k], "%s%s", v[k] > 0 ? "+" : "", g);
+            }
+        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
+        char ps[32];
+        if (!isfinite(p))
+            snprintf(ps, sizeof ps, "p —");
+        else if (p < 0.001)
+            snprintf(ps, sizeof ps, "p < 0.001");
+        else
+            snprintf(ps, sizeof ps, "p = %.3f", p);
+        ts_strbuf_printf(&b, "%s%s [%s–%s]、%s。", txt[0], share ? "ポイント" : "", txt[1], txt[2], ps);
+    }
+    if (b.data)
+        pdf_para_at(w, X0, CW, b.data, 7, 0, INK, 18);
+    ts_strbuf_free(&b);
+}
+
 void pdf_draw_table(writer *w, item *it)
 {
     rp_ctx *c = w->c;
@@ -404,6 +453,7 @@ void pdf_draw_table(writer *w, item *it)
     snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
     table_grids(w, &g, corner);
     table_notes(w, t, &g, missing, by);
+    table_differences(w, t, g.dec);
     ts_strbuf_free(&b);
     free(tt);
     grid_free(&g);

@@ -129,7 +129,7 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
     int row = 4, any_suppressed = 0;
     for (size_t r = t->first; r < t->first + t->count; r++) {
         const char *stat = rp_csv_get(T, r, "statistic");
-        if (strncmp(stat, "rao_scott", 9) == 0)
+        if (strncmp(stat, "rao_scott", 9) == 0 || strcmp(stat, "difference") == 0) /* below */
             continue;
         int share = strcmp(stat, "share") == 0;
         int supp = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
@@ -170,6 +170,38 @@ static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmt
         worksheet_write_string(ws, (lxw_row_t)row, 5, "自由度", F->text);
         write_num(ws, row, 6, rp_csv_get(T, r, "df"), F->deff);
         write_num(ws, row, 7, rp_csv_get(T, r, "df2"), F->deff);
+        row++;
+    }
+    /* The differences (statistic = difference: two domains, or now and the previous survey),
+     * under the tests: a share's in percentage points as its estimates are in percent. */
+    int diff_head = 0;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0)
+            continue;
+        if (!diff_head) {
+            const char *dh[] = {"差", "区分", "回答", "差", "標準誤差", lo, hi, "p 値", "自由度", "非表示"};
+            row++;
+            for (int i = 0; i < (int)(sizeof dh / sizeof dh[0]); i++)
+                worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, dh[i], F->head);
+            row++;
+            diff_head = 1;
+        }
+        const char *code = rp_csv_get(T, r, "code");
+        int share = *code && !strchr(code, '.');
+        worksheet_write_string(ws, (lxw_row_t)row, 0, t->id, F->text);
+        worksheet_write_string(ws, (lxw_row_t)row, 1, rp_csv_get(T, r, "by_labels"), F->text);
+        worksheet_write_string(ws, (lxw_row_t)row, 2, rp_csv_get(T, r, "label"), F->text);
+        if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") != 0) {
+            write_pct(ws, row, 3, rp_csv_get(T, r, "estimate"), share ? F->pct : vf, share);
+            write_pct(ws, row, 4, rp_csv_get(T, r, "se"), share ? F->se : sf, share);
+            write_pct(ws, row, 5, rp_csv_get(T, r, "ci_low"), share ? F->pct : vf, share);
+            write_pct(ws, row, 6, rp_csv_get(T, r, "ci_high"), share ? F->pct : vf, share);
+            write_num(ws, row, 7, rp_csv_get(T, r, "p_value"), F->p);
+            write_num(ws, row, 8, rp_csv_get(T, r, "df"), F->deff);
+        } else {
+            worksheet_write_string(ws, (lxw_row_t)row, 9, "＊", F->text);
+            any_suppressed = 1;
+        }
         row++;
     }
     if (any_suppressed) {
