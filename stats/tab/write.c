@@ -273,7 +273,10 @@ static void write_differences(run *r, const table_spec *t, const table_result *r
                 int dd = dec >= 0 ? dec : ts_numformat_se_decimals(e->se);
                 ts_numformat_grouped(e->estimate, dd, val, sizeof val);
                 ts_numformat_grouped(e->se, dd, se, sizeof se);
-                ts_strbuf_printf(text, " %15s (±%s)%s p = %.3g", val, se, mark, df->p[c]);
+                if (isnan(df->p[c])) /* no variance: no test */
+                    ts_strbuf_printf(text, " %15s (±%s)%s p = —", val, se, mark);
+                else
+                    ts_strbuf_printf(text, " %15s (±%s)%s p = %.3g", val, se, mark, df->p[c]);
             }
         }
         ts_strbuf_append_char(text, '\n');
