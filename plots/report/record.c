@@ -222,6 +222,9 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
         } else if (strncmp(sec, "chart.", 6) == 0) {
             snprintf(role, sizeof role, "%s.reference", sec);
             put_manifest_file(fp, c, role, sec, "reference");
+        } else if (strncmp(sec, "table.", 6) == 0) { /* previous = the earlier survey's tables.csv */
+            snprintf(role, sizeof role, "%s.previous", sec);
+            put_manifest_file(fp, c, role, sec, "previous");
         }
     }
     const char *v;
