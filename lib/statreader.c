@@ -2,6 +2,7 @@
  * callbacks into memory (cells and metadata), handing out the rows as text, and writing the
  * metadata as a codebook (docs/spss-stata.md). */
 #include "statreader.h"
+#include "timestamp.h"
 
 #include <errno.h>
 #include <float.h>
@@ -748,22 +749,6 @@ static void format_number(double d, int is_float, char *buf, size_t len)
     snprintf(buf, len, "%.15g", d);
 }
 
-/* Days since 1970-01-01 → civil date (Hinnant's days_from_civil inverted, proleptic
- * Gregorian, as SPSS and Stata count). */
-static void civil(long long z, int *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long yy = (long long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (*m <= 2));
-}
-
 enum {
     SPSS_EPOCH_DAYS = 141428, /* 1582-10-14 → 1970-01-01 */
     STATA_EPOCH_DAYS = 3653   /* 1960-01-01 → 1970-01-01 */
@@ -786,13 +771,12 @@ static int format_date(const ts_stat_var *v, ts_stat_format f, double x, char *b
     long long t = (long long)s;
     long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     long long rem = t - days * 86400;
-    int y;
-    unsigned m, d;
-    civil(days, &y, &m, &d);
+    int y, m, d;
+    ts_civil_from_days(days, &y, &m, &d);
     if (v->date == TS_STAT_DATE)
-        snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
+        snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
     else
-        snprintf(buf, len, "%04d-%02u-%02u %02d:%02d:%02d", y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+        snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
     return 1;
 }
 

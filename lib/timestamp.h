@@ -25,6 +25,12 @@ typedef struct ts_timestamp {
  * below 2^53 —, hours 0..23, minutes and seconds 0..59). */
 int ts_timestamp_parse(const char *s, size_t n, ts_timestamp *out);
 
+/* Days since 1970-01-01 of the proleptic Gregorian date Y-M-D, and back (Howard Hinnant's
+ * days_from_civil and civil_from_days, exact for every date): the one calendar arithmetic of
+ * the readers that turn day counts into ISO dates (SPSS, Stata, Excel serial dates). */
+long long ts_days_from_civil(long long y, unsigned m, unsigned d);
+void ts_civil_from_days(long long days, int *y, int *m, int *d);
+
 /* The timestamp as the number YYYYMMDDhhmmss (20261102090000): orders as time does. */
 int64_t ts_timestamp_number(const ts_timestamp *t);
 

@@ -4,6 +4,7 @@
  * number as a date), sharedStrings.xml (into one arena), then the sheet: once raw for its
  * merged ranges, once through xmlTextReader for its rows, one row per ts_xlsxreader_next. */
 #include "xlsxreader.h"
+#include "timestamp.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -1320,31 +1321,6 @@ ts_status ts_xlsxreader_close(ts_xlsxreader *r, ts_err *err)
 
 /* ---- values ---------------------------------------------------------------------------- */
 
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    /* Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long yy = (long long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
 /* A serial date V (days since the workbook's epoch, the fraction the time of day) as ISO
  * text: KIND FMT_DATE a date, with FMT_TIME a date and time, FMT_TIME alone a time of day
  * (HH:MM:SS) when V is under a day. Excel's 1900 system counts a 29 February 1900 (serial 60,
@@ -1368,13 +1344,13 @@ static int format_serial(double v, int kind, int date1904, char *out, size_t cap
     }
     int y, m, d;
     if (date1904) {
-        civil_from_days(days_from_civil(1904, 1, 1) + days, &y, &m, &d);
+        ts_civil_from_days(ts_days_from_civil(1904, 1, 1) + days, &y, &m, &d);
     } else if (days == 60) {
         y = 1900, m = 2, d = 29;
     } else if (days == 0) {
         y = 1900, m = 1, d = 0;
     } else {
-        civil_from_days(days_from_civil(1899, 12, days < 60 ? 31 : 30) + days, &y, &m, &d);
+        ts_civil_from_days(ts_days_from_civil(1899, 12, days < 60 ? 31 : 30) + days, &y, &m, &d);
     }
     if (kind & FMT_TIME)
         snprintf(out, cap, "%04d-%02d-%02d %02lld:%02lld:%02lld", y, m, d, sod / 3600, sod / 60 % 60, sod % 60);

@@ -65,6 +65,19 @@ int main(void)
     T_CHECK(reads_as("2026/11/02 9:00:00 extra", 0));
     T_CHECK(reads_as("20261102", 0));
     T_CHECK(reads_as("2026/11/02 9:00:00 GMT+9 x", 0));
+    /* the calendar arithmetic: known days, and every day of 1582..2400 there and back */
+    T_CHECK(ts_days_from_civil(1970, 1, 1) == 0 && ts_days_from_civil(2000, 3, 1) == 11017);
+    T_CHECK(ts_days_from_civil(1582, 10, 14) == -141428 && ts_days_from_civil(1899, 12, 30) == -25569);
+    int yy, mm, dd, roundtrip = 1;
+    for (long long z = ts_days_from_civil(1582, 1, 1); z <= ts_days_from_civil(2400, 12, 31); z++) {
+        ts_civil_from_days(z, &yy, &mm, &dd);
+        roundtrip &= ts_days_from_civil(yy, (unsigned)mm, (unsigned)dd) == z && mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+    }
+    T_CHECK(roundtrip);
+    ts_civil_from_days(-1, &yy, &mm, &dd);
+    T_CHECK(yy == 1969 && mm == 12 && dd == 31);
+    ts_civil_from_days(ts_days_from_civil(2024, 2, 29) + 1, &yy, &mm, &dd);
+    T_CHECK(yy == 2024 && mm == 3 && dd == 1);
     /* a NUL inside the cell is not the end */
     ts_timestamp t;
     T_CHECK(ts_timestamp_parse("2026/11/02\0 9:00", 15, &t) != 0);
