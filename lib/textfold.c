@@ -146,3 +146,24 @@ size_t ts_text_fold(const char *s, size_t n, char *out)
     out[w] = '\0';
     return w;
 }
+
+size_t ts_text_display_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp = *p;
+        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
+        if (len > 1)
+            cp &= 0x3F >> (len - 1);
+        for (int k = 1; k < len; k++)
+            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
+        for (int k = 0; k < len && *p; k++)
+            p++;
+        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
+                 ? 2
+                 : 1;
+    }
+    return w;
+}

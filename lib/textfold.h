@@ -17,4 +17,10 @@
  * Bytes that are not valid UTF-8 are copied as they are. Letter case is kept. */
 size_t ts_text_fold(const char *s, size_t n, char *out);
 
+/* Columns the UTF-8 text S takes on a terminal: East Asian wide characters (kanji, kana,
+ * full-width forms) two, the rest one. printf's %-22s counts bytes, so a Japanese label of 6
+ * bytes would push its row's numbers out of line; the text outputs of tsunagari-tab and
+ * tsunagari-model pad by this. */
+size_t ts_text_display_width(const char *s);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfold.h"
 #include "atomicfile.h"
 #include "csvwrite.h"
 #include "dataset.h"
@@ -321,34 +322,11 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
     }
 }
 
-/* Columns S takes on a terminal: East Asian wide characters two, the rest one (as
- * tsunagari-tab's text output counts them), so that Japanese labels keep the numbers aligned. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned long cp = *p;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1)
-            cp &= 0x3F >> (len - 1);
-        for (int k = 1; k < len; k++)
-            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
-        for (int k = 0; k < len && *p; k++)
-            p++;
-        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
-                 ? 2
-                 : 1;
-    }
-    return w;
-}
-
 /* "  LABEL" padded to WIDTH columns. */
 static void put_padded(FILE *fp, int indent, const char *label, size_t width)
 {
     fprintf(fp, "%*s%s", indent, "", label);
-    for (size_t w = display_width(label) + (size_t)indent; w < width; w++)
+    for (size_t w = ts_text_display_width(label) + (size_t)indent; w < width; w++)
         putc(' ', fp);
 }
 

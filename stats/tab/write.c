@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfold.h"
 #include "csvwrite.h"
 #include "numformat.h"
 #include "strbuf.h"
@@ -117,35 +118,11 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
     r->rows++;
 }
 
-/* Columns S takes on a terminal: East Asian wide characters (kanji, kana, full-width forms)
- * take two, the rest one. printf's %-22s counts bytes, and a Japanese label of 6 bytes would
- * push its row's numbers out of line with the header. */
-static size_t display_width(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned long cp = *p;
-        int len = cp < 0x80 ? 1 : cp < 0xE0 ? 2 : cp < 0xF0 ? 3 : 4;
-        if (len > 1)
-            cp &= 0x3F >> (len - 1);
-        for (int k = 1; k < len; k++)
-            cp = p[k] ? (cp << 6) | (p[k] & 0x3F) : cp;
-        for (int k = 0; k < len && *p; k++)
-            p++;
-        w += (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                     (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                     (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000
-                 ? 2
-                 : 1;
-    }
-    return w;
-}
-
 /* Append S left-aligned in WIDTH terminal columns (longer text is kept whole). */
 static void append_padded(ts_strbuf *b, const char *s, size_t width)
 {
     ts_strbuf_append_str(b, s);
-    for (size_t w = display_width(s); w < width; w++)
+    for (size_t w = ts_text_display_width(s); w < width; w++)
         ts_strbuf_append_char(b, ' ');
 }
 
@@ -183,7 +160,7 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
             /* no number: no answer, or a denominator summing to 0 (right-aligned as a number) */
             const char *why = t->stat == TAB_RATIO && e->n > 0 ? "(分母0)" : "—";
             ts_strbuf_append_char(text, ' ');
-            for (size_t w = display_width(why); w < 15; w++)
+            for (size_t w = ts_text_display_width(why); w < 15; w++)
                 ts_strbuf_append_char(text, ' ');
             ts_strbuf_printf(text, "%s      ", why);
         }
