@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grid.h"
 #include "numformat.h"
 #include "pdf.h"
 #include "schema.h"
@@ -44,78 +45,10 @@ void pdf_draw_chart(writer *w, item *it)
 
 /* ---- a table as a grid -------------------------------------------------------------- */
 
-typedef struct gcell {
-    const char *est, *lo, *hi;   /* "" when none */
-    int suppressed, present;
-    int share;
-} gcell;
-
-typedef struct grid {
-    const char **dom_label, **dom_codes;  /* domains in file order */
-    long *dom_n;
-    size_t ndom;
-    const char **cat_label, **cat_code;   /* categories in file order */
-    size_t ncat;
-    gcell *cell;                          /* cell[d * stride + k] */
-    size_t stride;
-    int dec;                              /* decimals of values that are not shares (rp_tab_decimals) */
-} grid;
-
-static void grid_free(grid *g)
-{
-    free(g->dom_label), free(g->dom_codes), free(g->dom_n);
-    free(g->cat_label), free(g->cat_code), free(g->cell);
-}
-
-static int grid_build(rp_ctx *c, const rp_tab *t, grid *g)
-{
-    const rp_csv *T = c->tables;
-    size_t cap = t->count;
-    memset(g, 0, sizeof *g);
-    g->dom_label = calloc(cap, sizeof *g->dom_label);
-    g->dom_codes = calloc(cap, sizeof *g->dom_codes);
-    g->dom_n = calloc(cap, sizeof *g->dom_n);
-    g->cat_label = calloc(cap, sizeof *g->cat_label);
-    g->cat_code = calloc(cap, sizeof *g->cat_code);
-    g->cell = calloc(cap * cap, sizeof *g->cell);
-    g->stride = cap;
-    if (!g->dom_label || !g->dom_codes || !g->dom_n || !g->cat_label || !g->cat_code || !g->cell)
-        return -1;
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *stat = rp_csv_get(T, r, "statistic");
-        if (strncmp(stat, "rao_scott", 9) == 0 || strcmp(stat, "difference") == 0) /* under the grid */
-            continue;
-        const char *dc = rp_csv_get(T, r, "by_codes"), *code = rp_csv_get(T, r, "code");
-        size_t d, k;
-        for (d = 0; d < g->ndom && strcmp(g->dom_codes[d], dc) != 0; d++)
-            ;
-        if (d == g->ndom) {
-            g->dom_codes[d] = dc;
-            g->dom_label[d] = rp_csv_get(T, r, "by_labels");
-            const char *n = rp_csv_get(T, r, "n");
-            g->dom_n[d] = *n ? atol(n) : -1; /* empty: the domain's n is withheld (＊) */
-            g->ndom++;
-        }
-        for (k = 0; k < g->ncat && strcmp(g->cat_code[k], code) != 0; k++)
-            ;
-        if (k == g->ncat) {
-            g->cat_code[k] = code;
-            g->cat_label[k] = *code                          ? rp_csv_get(T, r, "label")
-                              : strcmp(stat, "mean") == 0  ? "平均"
-                              : strcmp(stat, "ratio") == 0 ? "比"
-                                                           : "合計";
-            g->ncat++;
-        }
-        gcell *x = &g->cell[d * cap + k];
-        x->present = 1;
-        x->share = strcmp(stat, "share") == 0;
-        x->suppressed = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
-        x->est = rp_csv_get(T, r, "estimate");
-        x->lo = rp_csv_get(T, r, "ci_low");
-        x->hi = rp_csv_get(T, r, "ci_high");
-    }
-    return 0;
-}
+/* The table as domains × categories: plots/report/grid.c (shared with tables.xlsx's
+ * cross-tab sheets, so the workbook and the PDF lay a table out the same way). */
+typedef rp_gcell gcell;
+typedef rp_grid grid;
 
 /* A share in percent with one decimal; a mean or total with DEC decimals and thousands
  * separators (20,313,812), never %.2f of a count. */
@@ -406,8 +339,8 @@ void pdf_draw_table(writer *w, item *it)
     rp_ctx *c = w->c;
     const rp_tab *t = it->tab;
     grid g;
-    if (grid_build(c, t, &g) != 0) {
-        grid_free(&g);
+    if (rp_grid_build(c, t, &g) != 0) {
+        rp_grid_free(&g);
         ts_err_set(w->err, TS_E_NOMEM, "out of memory");
         w->failed = 1;
         return;
@@ -456,5 +389,5 @@ void pdf_draw_table(writer *w, item *it)
     table_differences(w, t, g.dec);
     ts_strbuf_free(&b);
     free(tt);
-    grid_free(&g);
+    rp_grid_free(&g);
 }

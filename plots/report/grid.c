@@ -1,0 +1,61 @@
+/* grid.c — a table of tables.csv as domains × categories (grid.h). */
+#include "grid.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void rp_grid_free(rp_grid *g)
+{
+    free(g->dom_label), free(g->dom_codes), free(g->dom_n);
+    free(g->cat_label), free(g->cat_code), free(g->cell);
+}
+
+int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g)
+{
+    const rp_csv *T = c->tables;
+    size_t cap = t->count;
+    memset(g, 0, sizeof *g);
+    g->dom_label = calloc(cap, sizeof *g->dom_label);
+    g->dom_codes = calloc(cap, sizeof *g->dom_codes);
+    g->dom_n = calloc(cap, sizeof *g->dom_n);
+    g->cat_label = calloc(cap, sizeof *g->cat_label);
+    g->cat_code = calloc(cap, sizeof *g->cat_code);
+    g->cell = calloc(cap * cap, sizeof *g->cell);
+    g->stride = cap;
+    if (!g->dom_label || !g->dom_codes || !g->dom_n || !g->cat_label || !g->cat_code || !g->cell)
+        return -1;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        const char *stat = rp_csv_get(T, r, "statistic");
+        if (strncmp(stat, "rao_scott", 9) == 0 || strcmp(stat, "difference") == 0) /* under the grid */
+            continue;
+        const char *dc = rp_csv_get(T, r, "by_codes"), *code = rp_csv_get(T, r, "code");
+        size_t d, k;
+        for (d = 0; d < g->ndom && strcmp(g->dom_codes[d], dc) != 0; d++)
+            ;
+        if (d == g->ndom) {
+            g->dom_codes[d] = dc;
+            g->dom_label[d] = rp_csv_get(T, r, "by_labels");
+            const char *n = rp_csv_get(T, r, "n");
+            g->dom_n[d] = *n ? atol(n) : -1; /* empty: the domain's n is withheld (＊) */
+            g->ndom++;
+        }
+        for (k = 0; k < g->ncat && strcmp(g->cat_code[k], code) != 0; k++)
+            ;
+        if (k == g->ncat) {
+            g->cat_code[k] = code;
+            g->cat_label[k] = *code                          ? rp_csv_get(T, r, "label")
+                              : strcmp(stat, "mean") == 0  ? "平均"
+                              : strcmp(stat, "ratio") == 0 ? "比"
+                                                           : "合計";
+            g->ncat++;
+        }
+        rp_gcell *x = &g->cell[d * cap + k];
+        x->present = 1;
+        x->share = strcmp(stat, "share") == 0;
+        x->suppressed = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
+        x->est = rp_csv_get(T, r, "estimate");
+        x->lo = rp_csv_get(T, r, "ci_low");
+        x->hi = rp_csv_get(T, r, "ci_high");
+    }
+    return 0;
+}
