@@ -48,6 +48,9 @@ static const char USAGE[] =
     "                        cells are flagged, never dropped\n"
     "      --lonely-psu P    a stratum with one PSU: fail, remove, certainty, adjust\n"
     "                        (default: the design's [design] lonely_psu, else fail)\n"
+    "      --rake-residuals R  a raked design's variance: r (as R's rake(): 10 sweeps) or\n"
+    "                        exact (the exact GREG residuals, as R's calibrate(calfun =\n"
+    "                        \"raking\")); default: the design's [weighting] rake_residuals, else r\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
     "      --raw-csv         write labels starting with = + - @, TAB or CR as they are; by\n"
     "                        default such a text cell gets a leading ' (and quotes) so that a\n"
@@ -58,11 +61,12 @@ static const char USAGE[] =
     "      --version         print the version\n"
     "\n"
     "Exit status: 0 success; 64 usage; 65 bad table settings or a design that cannot give a\n"
-    "variance (a lonely PSU under --lonely-psu fail); 66 input missing; 73 cannot create output.\n";
+    "variance (a lonely PSU under --lonely-psu fail, --rake-residuals exact on weights that were\n"
+    "not raked); 66 input missing; 73 cannot create output.\n";
 
 enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION,
        OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR, OPT_DIFFERENCES,
-       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL };
+       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL, OPT_RAKE_RESIDUALS };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -85,6 +89,7 @@ int main(int argc, char **argv)
         {"differences", required_argument, NULL, OPT_DIFFERENCES}, {"previous", required_argument, NULL, OPT_PREVIOUS},
         {"previous-table", required_argument, NULL, OPT_PREVIOUS_TABLE},
         {"previous-label", required_argument, NULL, OPT_PREVIOUS_LABEL},
+        {"rake-residuals", required_argument, NULL, OPT_RAKE_RESIDUALS},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -95,6 +100,7 @@ int main(int argc, char **argv)
     opt.level = ts_schema_default_number("table.", "level"); /* --level: as in a manifest */
     opt.min_cell = -1;
     opt.lonely = -1;
+    opt.rake_residuals = -1;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":s:o:qh", longopts, NULL)) != -1) {
@@ -138,6 +144,14 @@ int main(int argc, char **argv)
                 if (ts_lonely_psu_parse(optarg, &l) != 0)
                     return usage_error("--lonely-psu: expected fail, remove, certainty or adjust, got ", optarg);
                 opt.lonely = (int)l;
+            }
+            break;
+        case OPT_RAKE_RESIDUALS:
+            {
+                ts_rake_residuals r;
+                if (ts_rake_residuals_parse(optarg, &r) != 0)
+                    return usage_error("--rake-residuals: expected r or exact, got ", optarg);
+                opt.rake_residuals = (int)r;
             }
             break;
         case ':': return usage_error("option needs a value: ", argv[optind - 1]);

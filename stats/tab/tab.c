@@ -382,6 +382,13 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     st = ts_design_read(r.ds, &design, err);
     if (st == TS_OK && opt->lonely >= 0)
         design.lonely_psu = (ts_lonely_psu)opt->lonely;
+    /* --rake-residuals overrides the recorded residuals; exact means something only after
+     * raking (every other calibration's residuals are exact already), as tsunagari-weight says */
+    if (st == TS_OK && opt->rake_residuals == TS_RAKE_RESIDUALS_EXACT && design.calibration != TS_CAL_RAKE)
+        st = ts_err_set(err, TS_E_DATA, "--rake-residuals exact: the weights were not raked (calibration: %s); "
+                        "exact residuals are for [weighting] method = rake only", ts_calibration_name(design.calibration));
+    else if (st == TS_OK && opt->rake_residuals >= 0)
+        design.rake_residuals = (ts_rake_residuals)opt->rake_residuals;
     if (st == TS_OK && (!(r.d = ts_sample_new(r.ds, &design, err)) ||
                         !(r.unweighted = ts_sample_unweighted(r.ds, &design, err))))
         st = err->status;

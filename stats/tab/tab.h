@@ -26,6 +26,7 @@ typedef struct tab_options {
     double level;            /* --level */
     long min_cell;           /* --min-cell; -1: the manifest's, else 10 */
     int lonely;              /* --lonely-psu: a ts_lonely_psu; -1: the design's ([design] lonely_psu) */
+    int rake_residuals;      /* --rake-residuals: a ts_rake_residuals; -1: the design's ([weighting] rake_residuals) */
     int bom;                 /* --bom */
     int raw_csv;             /* --raw-csv: text cells as they are, formula-like or not */
     int quiet;
