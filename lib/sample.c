@@ -37,6 +37,7 @@ void ts_sample_free(ts_sample *d)
     }
     for (size_t s = 0; s < TS_DESIGN_MAX_STAGES; s++)
         free(d->stage_name[s]);
+    ts_replicates_free((ts_replicates *)d->rep);
     free(d->summary);
     free(d);
 }
@@ -1034,6 +1035,8 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
 
 double ts_sample_df(const ts_sample *d, const unsigned char *in)
 {
+    if (d->rep)
+        return in ? ts_replicate_df(d->rep, d->n, d->w, in) : d->rep->df;
     unsigned char *psu = calloc(d->npsu ? d->npsu : 1, 1), *str = calloc(d->nstrata ? d->nstrata : 1, 1);
     if (!psu || !str) {
         free(psu);

@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "design.h"
+#include "replicate.h"
 #include "status.h"
 
 /* How the calibration residuals are formed: none, per post-stratum, raking sweeps, GREG. */
@@ -52,6 +53,8 @@ typedef struct ts_sample {
     size_t *cal_ncells;
     double *calx;         /* greg: n × ncal model matrix, row-major */
     ts_lonely_psu lonely;
+    const ts_replicates *rep; /* replicate weights ([design] variance other than linearization;
+                               * owned by the sample); NULL: Taylor linearisation */
     char *summary;        /* one line: "stratified by area, fpc; raked (age_band; sex)" */
 } ts_sample;
 
@@ -75,7 +78,9 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err);
 
 /* Degrees of freedom of the design restricted to the rows where IN is nonzero (and the
- * weight positive): PSUs minus strata among them (R: degf of a subset design). */
+ * weight positive): PSUs minus strata among them (R: degf of a subset design); with replicate
+ * weights the rank of those rows' replicate weights minus 1 (R's degf.svyrep.design, which
+ * R's `[` recomputes for a domain's subset; IN NULL: rep->df). */
 double ts_sample_df(const ts_sample *d, const unsigned char *in);
 
 #endif
