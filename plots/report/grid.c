@@ -1,8 +1,12 @@
 /* grid.c — a table of tables.csv as domains × categories (grid.h). */
 #include "grid.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../frame.h"
 
 void rp_grid_free(rp_grid *g)
 {
@@ -58,4 +62,26 @@ int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g)
         x->hi = rp_csv_get(T, r, "ci_high");
     }
     return 0;
+}
+
+static double fnum(const char *s) { return s && *s ? strtod(s, NULL) : NAN; }
+
+void rp_grid_test_sentence(const rp_ctx *c, const rp_tab *t, const char *by, ts_strbuf *b)
+{
+    const rp_csv *T = c->tables;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        if (strcmp(rp_csv_get(T, r, "statistic"), "rao_scott_f") != 0)
+            continue;
+        char d2[32];
+        ts_frame_count(lround(fnum(rp_csv_get(T, r, "df2"))), d2);
+        double p = fnum(rp_csv_get(T, r, "p_value"));
+        char ps[32];
+        if (p < 0.001)
+            snprintf(ps, sizeof ps, "p < 0.001");
+        else
+            snprintf(ps, sizeof ps, "p = %.3f", p);
+        ts_strbuf_printf(b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
+                         by ? rp_varlabel(c, by) : "区分", fnum(rp_csv_get(T, r, "estimate")),
+                         fnum(rp_csv_get(T, r, "df")), d2, ps);
+    }
 }

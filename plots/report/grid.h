@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "report.h"
+#include "strbuf.h"
 
 typedef struct rp_gcell {
     const char *est, *lo, *hi;   /* borrowed from tables.csv; "" when none */
@@ -33,5 +34,9 @@ typedef struct rp_grid {
 int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g);
 /* Frees what G holds (not the strings). */
 void rp_grid_free(rp_grid *g);
+/* Appends to B the one sentence per Rao–Scott F test of table T (BY its by variable, NULL:
+ * none): "年齢との関連（Rao–Scott 二次補正 F 検定）：F = 1.37（自由度 12.7, 9,455）、p = 0.166。"
+ * — the same words under the PDF's table and the workbook's cross-tab sheet. */
+void rp_grid_test_sentence(const rp_ctx *c, const rp_tab *t, const char *by, ts_strbuf *b);
 
 #endif

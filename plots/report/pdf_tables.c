@@ -248,7 +248,6 @@ static void table_grids(writer *w, const grid *g, const char *corner)
 static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing, const char *by)
 {
     rp_ctx *c = w->c;
-    const rp_csv *T = c->tables;
     ts_strbuf b = TS_STRBUF_INIT;
     int any_supp = 0, any_absent = 0;
     for (size_t d = 0; d < g->ndom; d++)
@@ -266,21 +265,7 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
         ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため、または他の数値から逆算されないよう非表示。", rp_get(c, "privacy", "min_cell", NULL));
     if (any_absent)
         ts_strbuf_append_str(&b, "・ 該当なし。");
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        if (strcmp(rp_csv_get(T, r, "statistic"), "rao_scott_f") != 0)
-            continue;
-        char d2[32];
-        pdf_comma(lround(pdf_fnum(rp_csv_get(T, r, "df2"))), d2);
-        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
-        char ps[32];
-        if (p < 0.001)
-            snprintf(ps, sizeof ps, "p < 0.001");
-        else
-            snprintf(ps, sizeof ps, "p = %.3f", p);
-        ts_strbuf_printf(&b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
-                         by ? rp_varlabel(c, by) : "区分", pdf_fnum(rp_csv_get(T, r, "estimate")),
-                         pdf_fnum(rp_csv_get(T, r, "df")), d2, ps);
-    }
+    rp_grid_test_sentence(c, t, by, &b);
     pdf_para_at(w, X0, CW, b.data, 7, 0, GREY, 18);
     ts_strbuf_free(&b);
 }
