@@ -14,7 +14,7 @@
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-static const char *const TYPE_NAMES[] = {"srs", "stratified", "cluster", "nonprobability"};
+static const char *const TYPE_NAMES[] = {"srs", "stratified", "cluster", "nonprobability", "census"};
 static const char *const CAL_NAMES[] = {"none", "poststratify", "rake", "linear", "raking", "logit"};
 static const char *const LONELY_NAMES[] = {"fail", "remove", "certainty", "adjust"};
 static const char *const RAKE_RESIDUAL_NAMES[] = {"r", "exact"};
@@ -145,6 +145,12 @@ static const char *contradiction(ts_design_type type, int has_strata, int has_cl
         if (has_cluster)
             return "contradicts [design] cluster: a self-selected sample has no sampling units";
         return has_strata ? "contradicts [design] strata: a self-selected sample was not drawn by strata" : NULL;
+    case TS_DESIGN_CENSUS:
+        if (has_cluster)
+            return "contradicts [design] cluster: a census counts every unit, none was drawn in clusters";
+        return has_strata ? "contradicts [design] strata: a census counts every unit, none was drawn by strata "
+                            "(tabulate by the groups instead: [table.NAME] by)"
+                          : NULL;
     case TS_DESIGN_SRS:
         if (has_cluster)
             return "contradicts [design] cluster: a clustered sample is type = cluster";
@@ -208,6 +214,26 @@ static const char *nonprobability_contradiction(const ts_manifest *m)
     if (get_in(m, "nonresponse", "classes"))
         return "contradicts [nonresponse]: nobody was drawn for a self-selected sample, so there is no "
                "response rate to adjust for (calibrate it in [weighting] instead)";
+    return NULL;
+}
+
+/* What a census cannot have: selection probabilities or a sampling fraction (every unit was
+ * taken: base weights from a frame, an fpc or a weight column would say otherwise), nonresponse
+ * classes or calibration that would make its counts estimates. */
+static const char *census_contradiction(const ts_manifest *m)
+{
+    const char *w = get(m, "weight"), *f = get(m, "fpc");
+    if ((w && *w) || (f && strcasecmp(f, "no") != 0))
+        return "contradicts weight and fpc: a census counts every unit once, so it has no weights and no "
+               "sampling fraction (its tables are exact counts)";
+    if (get(m, "frame") || get(m, "psu_frame"))
+        return "contradicts [design] frame: nobody was drawn from a frame in a census (give the population per "
+               "group as drawn_frame for the response rates)";
+    if (get_in(m, "nonresponse", "classes"))
+        return "contradicts [nonresponse]: a census's tables count the units that answered, unadjusted";
+    const char *cal = get_in(m, "weighting", "method");
+    if (cal && strcmp(cal, "none") != 0)
+        return "contradicts [weighting] method: a census's tables count the units that answered, uncalibrated";
     return NULL;
 }
 
@@ -319,7 +345,7 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
     ts_design_init(d);
     const char *type = get(m, "type");
     if (!type || ts_design_type_parse(type, &d->type) != 0)
-        return bad_setting(m, "type", "srs, stratified, cluster or nonprobability", err);
+        return bad_setting(m, "type", "srs, stratified, cluster, nonprobability or census", err);
     ts_status st = take_variable(m, ds, "strata", &d->strata, err);
     if (st == TS_OK)
         st = take_stages(m, ds, d, err);
@@ -354,6 +380,8 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
     const char *why = contradiction(d->type, d->strata != NULL, d->cluster != NULL);
     if (!why && d->type == TS_DESIGN_NONPROBABILITY)
         why = nonprobability_contradiction(m);
+    if (!why && d->type == TS_DESIGN_CENSUS)
+        why = census_contradiction(m);
     if (!why)
         return TS_OK;
     ts_strbuf at = TS_STRBUF_INIT;
@@ -539,7 +567,7 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
                *rres = meta(ds, K_RAKE_RESIDUALS);
     if (type && ts_design_type_parse(type, &d->type) != 0)
         return ts_err_set(err, TS_E_DATA, "dataset: design.type \"%s\" is not a design this tsunagari knows "
-                                          "(srs, stratified, cluster, nonprobability)", type);
+                                          "(srs, stratified, cluster, nonprobability, census)", type);
     if (cal && ts_calibration_parse(cal, &d->calibration) != 0)
         return ts_err_set(err, TS_E_DATA, "dataset: weight.calibration \"%s\" is not a calibration this tsunagari "
                                           "knows (none, poststratify, rake, linear, raking, logit)", cal);
@@ -616,6 +644,8 @@ const char *ts_design_describe_ja(const ts_design *d)
         return "多段（集落）抽出";
     case TS_DESIGN_NONPROBABILITY:
         return "非確率標本（自発的な回答）";
+    case TS_DESIGN_CENSUS:
+        return "全数調査";
     }
     return "?";
 }

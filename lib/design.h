@@ -22,7 +22,8 @@ typedef enum ts_design_type {
     TS_DESIGN_SRS,            /* simple random sampling (possibly with base weights) */
     TS_DESIGN_STRATIFIED,     /* stratified: [design] strata */
     TS_DESIGN_CLUSTER,        /* clustered (possibly stratified): [design] cluster, the PSU */
-    TS_DESIGN_NONPROBABILITY  /* self-selected: no design variance (SEs as if SRS, said so) */
+    TS_DESIGN_NONPROBABILITY, /* self-selected: no design variance (SEs as if SRS, said so) */
+    TS_DESIGN_CENSUS          /* every unit of the population: exact counts, no sampling error */
 } ts_design_type;
 
 /* [weighting] method: post-stratification and raking meet table margins exactly; linear,
@@ -136,7 +137,7 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err);
 ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err);
 
 /* The design in Japanese for report covers: 単純無作為抽出, 層化無作為抽出, 多段（集落）抽出,
- * 層化多段（集落）抽出, 非確率標本（自発的な回答）. Static storage. */
+ * 層化多段（集落）抽出, 非確率標本（自発的な回答）, 全数調査. Static storage. */
 const char *ts_design_describe_ja(const ts_design *d);
 
 #endif

@@ -65,8 +65,8 @@ static const ts_schema_key SCHEMA[] = {
        CLOSED(0, 100)),
     K("input", "expected_rejects", TS_VAL_FILE, NULL, NULL, 0, "the records expected to be rejected (tests only)"),
 
-    K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability", "srs", W,
-     "how respondents were selected (not given: follows from cluster and strata)"),
+    K("design", "type", TS_VAL_ENUM, "srs, stratified, cluster, nonprobability, census", "srs", W,
+     "how respondents were selected (not given: follows from cluster and strata); census: every unit, no sampling error"),
     KL("design", "cluster", TS_VAL_VARIABLE, NULL, NULL, W,
        "the primary sampling unit of a clustered design; a list for later stages: psu, ssu"),
     K("design", "strata", TS_VAL_VARIABLE, NULL, NULL, W, "the variable identifying the stratum"),
@@ -155,6 +155,8 @@ static const ts_schema_key SCHEMA[] = {
 
     KR("privacy", "min_cell", TS_VAL_INTEGER, "0..1000000", "10", T | P | R,
      "an estimate on fewer respondents is suppressed (0: none)", CLOSED(0, 1000000)),
+    K("privacy", "units", TS_VAL_ENUM, "persons, organisations", "persons", T | P | R,
+      "what the respondents are: persons, or organisations (min_cell may then be 0; the cover says which)"),
     K("privacy", "free_text", TS_VAL_ENUM, "drop", "drop", T, "free text is never shown"),
 
     K("report", "title", TS_VAL_TEXT, NULL, NULL, R, "report title (default: [survey] title, else 集計結果)"),

@@ -27,6 +27,7 @@ struct ts_suppress {
     double *term_coef;
     unsigned char *rule;        /* per relation: 1 for a rule (ts_suppress_rule): not audited */
     size_t caprule;
+    int zero_safe;              /* ts_suppress_zero_safe: a count of 0 is never primary */
 };
 
 ts_suppress *ts_suppress_new(void)
@@ -555,11 +556,17 @@ done:
     return added;
 }
 
+void ts_suppress_zero_safe(ts_suppress *s, int safe)
+{
+    s->zero_safe = safe != 0;
+}
+
 ts_status ts_suppress_run(ts_suppress *s, long min_cell, ts_err *err)
 {
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     for (size_t c = 0; c < s->ncells; c++)
-        if (s->state[c] == TS_CELL_PUBLISHED && min_cell > 0 && s->count[c] < (double)min_cell)
+        if (s->state[c] == TS_CELL_PUBLISHED && min_cell > 0 && s->count[c] < (double)min_cell &&
+            !(s->zero_safe && s->count[c] == 0))
             s->state[c] = TS_CELL_PRIMARY;
     ts_status st = TS_OK;
     if (ts_suppress_count(s, TS_CELL_PRIMARY) > 0)

@@ -50,6 +50,11 @@ int ts_suppress_relation(ts_suppress *s, const size_t *cells, const double *coef
  * is published, so one withheld share is 1 − the others even when the counts are safe. */
 int ts_suppress_rule(ts_suppress *s, const size_t *cells, size_t n);
 
+/* SAFE nonzero: a cell counting 0 is never a primary cell (a census's category that no unit
+ * chose is a fact about the whole population, resting on no respondent: τ-ARGUS's "zero cells
+ * safe"); it still takes part in the relations. Default 0: a 0 below min_cell is primary. */
+void ts_suppress_zero_safe(ts_suppress *s, int safe);
+
 /* Primary suppression (count < MIN_CELL; MIN_CELL 0: none) and secondary suppression as
  * above. TS_E_NOMEM only. */
 ts_status ts_suppress_run(ts_suppress *s, long min_cell, ts_err *err);

@@ -243,6 +243,8 @@ ts_status disclose(run *r, const table_spec *t, table_result *res, size_t n, ts_
         st = domain_cells(r, &t[k], &res[k], err);
     for (size_t k = 0; k < n && st == TS_OK; k++)
         st = domain_relations(r, &t[k], &res[k], err);
+    /* a census's 0 is shown as 0: nobody in that group chose it, so it rests on no unit */
+    ts_suppress_zero_safe(r->sdc, r->census);
     return st == TS_OK ? ts_suppress_run(r->sdc, r->min_cell, err) : st;
 }
 

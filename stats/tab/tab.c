@@ -312,6 +312,21 @@ static ts_status parse_spec(run *r, const origin *o, table_spec *t, const char *
     return parse_previous(o, t, mk, err);
 }
 
+/* A census's estimates have no sampling error: no SE, interval, df or design effect (the
+ * variance formulas would give those of a sample drawn with replacement from the census). */
+static void census_exact(table_result *res)
+{
+    for (size_t j = 0; j < res->ndom + res->ndiff; j++) {
+        ts_estimate *e = j < res->ndom ? res->dom[j].e : res->diff[j - res->ndom].e;
+        size_t k = j < res->ndom ? res->dom[j].k : res->dom[0].k;
+        for (size_t c = 0; c < k; c++)
+            e[c].se = e[c].lo = e[c].hi = e[c].df = e[c].deff = NAN;
+        if (j >= res->ndom)
+            for (size_t c = 0; c < k; c++)
+                res->diff[j - res->ndom].p[c] = NAN;
+    }
+}
+
 /* The keys of [table.NAME] and [privacy] (lib/schema.c; docs/manifest.md: an unknown key is an
  * error for the stage that reads it — a misspelt `statistc = total` must not give shares silently). */
 static ts_status check_keys(const ts_manifest *m, ts_err *err)
@@ -382,6 +397,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     st = ts_design_read(r.ds, &design, err);
     if (st == TS_OK && opt->lonely >= 0)
         design.lonely_psu = (ts_lonely_psu)opt->lonely;
+    r.census = st == TS_OK && design.type == TS_DESIGN_CENSUS;
     /* --rake-residuals overrides the recorded residuals; exact means something only after
      * raking (every other calibration's residuals are exact already), as tsunagari-weight says */
     if (st == TS_OK && opt->rake_residuals == TS_RAKE_RESIDUALS_EXACT && design.calibration != TS_CAL_RAKE)
@@ -425,6 +441,12 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         st = ts_err_set(err, TS_E_USAGE, "no tables: give --var (and --by), or a manifest with [table.NAME] sections");
         goto done;
     }
+    /* A census counted every unit: its shares, means and totals are exact, so no table gets an
+     * interval or a test (docs/tables-format.md: the columns are left empty). */
+    for (size_t k = 0; r.census && k < nspecs; k++) {
+        specs[k].ci = TS_CI_NONE;
+        specs[k].test = 0;
+    }
     if (!(out = ts_atomicfile_open(opt->output, err))) {
         st = err->status;
         goto done;
@@ -436,12 +458,16 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
             goto done;
         }
         r.text = ts_atomicfile_stream(txt);
+        /* a census's weights are all 1 and its estimates exact: say that, not "weighted" */
+        const char *what = r.census ? "a census: every unit counted once, so the estimates are exact (no standard "
+                                      "errors, intervals or tests)"
+                                    : r.d->summary;
         if (r.min_cell > 1)
             fprintf(r.text, "tsunagari-tab: %s — %s; cells with fewer than %ld respondents are suppressed (*), "
-                    "and the cells that would give them away\n", opt->input, r.d->summary, r.min_cell);
+                    "and the cells that would give them away\n", opt->input, what, r.min_cell);
         else
-            fprintf(r.text, "tsunagari-tab: %s — %s; no cell is suppressed (min_cell %ld)\n", opt->input,
-                    r.d->summary, r.min_cell);
+            fprintf(r.text, "tsunagari-tab: %s — %s; no cell is suppressed (min_cell %ld)\n", opt->input, what,
+                    r.min_cell);
     }
     if (opt->bom)
         ts_csv_put_bom(r.csv);
@@ -455,6 +481,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     }
     for (size_t k = 0; k < nspecs && st == TS_OK; k++)
         st = compute_table(&r, &specs[k], &results[k], err);
+    for (size_t k = 0; r.census && k < nspecs && st == TS_OK; k++)
+        census_exact(&results[k]);
     if (st == TS_OK)
         st = disclose(&r, specs, results, nspecs, err);
     if (st != TS_OK)

@@ -85,6 +85,7 @@ typedef struct run {
     ts_dataset *ds;
     ts_sample *d, *unweighted;
     long min_cell;
+    int census;             /* [design] type = census: exact counts, no SE, interval, deff or test */
     FILE *csv, *text;
     size_t rows;
     ts_suppress *sdc;       /* the cells of every table and how they relate */

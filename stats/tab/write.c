@@ -94,9 +94,9 @@ static void csv_row(run *r, const table_spec *t, const char *by_codes, const cha
             put_num(fp, shown[k]);
     }
     int is_test = strncmp(statistic, "rao_scott", 9) == 0, is_diff = strcmp(statistic, "difference") == 0;
-    fprintf(fp, ",%s,", is_test ? "" : is_diff ? (t->ci == TS_CI_NONE ? "none" : "t") : t->stat == TAB_QUANTILE ? ts_quantile_ci_name(t->qci)
+    fprintf(fp, ",%s,", is_test ? "" : r->census || (is_diff && t->ci == TS_CI_NONE) ? "none" : is_diff ? "t" : t->stat == TAB_QUANTILE ? ts_quantile_ci_name(t->qci)
                         : (t->kind == TS_STAT_SHARE && t->var->type != TS_VAR_NUMERIC ? ts_ci_method_name(t->ci) : t->ci == TS_CI_NONE ? "none" : "t"));
-    if (!is_test)
+    if (!is_test && !r->census) /* a census has no interval, so no level */
         fprintf(fp, "%.15g", t->level); /* 0.95, not 0.94999999999999996 */
     putc(',', fp);
     put_num(fp, e->df);
@@ -170,11 +170,17 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
             /* totals as whole numbers, means with the decimals their SE supports: never
              * 2.031e+07 for a count of people */
             char val[64], se[64];
-            if (*dec < 0) /* one for the table, from the whole population's (smallest) SE */
-                *dec = t->kind == TS_STAT_TOTAL ? 0 : ts_numformat_se_decimals(e->se);
+            if (*dec < 0) /* one for the table, from the whole population's (smallest) SE; a
+                           * census's exact mean of whole numbers one decimal, of others two */
+                *dec = t->kind == TS_STAT_TOTAL ? 0
+                     : r->census ? (t->var->type == TS_VAR_INTEGER && t->stat != TAB_RATIO ? 1 : 2)
+                                 : ts_numformat_se_decimals(e->se);
             ts_numformat_grouped(e->estimate, *dec, val, sizeof val);
             ts_numformat_grouped(e->se, *dec, se, sizeof se);
-            ts_strbuf_printf(text, " %15s (±%s)", val, se);
+            if (r->census)
+                ts_strbuf_printf(text, " %15s", val);
+            else
+                ts_strbuf_printf(text, " %15s (±%s)", val, se);
         }
     }
     if (dom->missing > dom->skipped)
@@ -212,6 +218,8 @@ static void write_differences(run *r, const table_spec *t, const table_result *r
             if (df->previous)
                 ts_strbuf_printf(text, "  %sとの差 (%s; independent samples: se = √(se₁² + se₂²), Satterthwaite df, * p < 0.05)\n",
                                  t->previous_label, share ? "percentage points" : "now - then");
+            else if (r->census)
+                ts_strbuf_printf(text, "  差 (%s; a census: exact, no test)\n", share ? "percentage points" : "A - B");
             else
                 ts_strbuf_printf(text, "  差 (%s; t test on %.0f df, * p < 0.05)\n", share ? "percentage points" : "A - B",
                                  df->e[0].df);
@@ -250,7 +258,9 @@ static void write_differences(run *r, const table_spec *t, const table_result *r
                 int dd = dec >= 0 ? dec : ts_numformat_se_decimals(e->se);
                 ts_numformat_grouped(e->estimate, dd, val, sizeof val);
                 ts_numformat_grouped(e->se, dd, se, sizeof se);
-                if (isnan(df->p[c])) /* no variance: no test */
+                if (r->census) /* exact: no variance, no test */
+                    ts_strbuf_printf(text, " %15s", val);
+                else if (isnan(df->p[c])) /* no variance: no test */
                     ts_strbuf_printf(text, " %15s (±%s)%s p = —", val, se, mark);
                 else
                     ts_strbuf_printf(text, " %15s (±%s)%s p = %.3g", val, se, mark, df->p[c]);
@@ -278,16 +288,17 @@ void write_table(run *r, const table_spec *t, const table_result *res)
     ts_strbuf_printf(&text, "  %-22s %7s", "", "n");
     for (size_t c = 0; c < res->ncat; c++)
         ts_strbuf_printf(&text, " %8d", res->cats[c]);
+    const char *pm = r->census ? "" : " (±se)"; /* a census's estimates are exact */
     if (t->stat == TAB_QUANTILE)
         for (size_t c = 0; c < t->nprobs; c++) {
             char p[48];
             snprintf(p, sizeof p, "q%.15g", t->probs[c]);
-            ts_strbuf_printf(&text, " %15s (±se)", p);
+            ts_strbuf_printf(&text, " %15s%s", p, pm);
         }
     else if (t->stat == TAB_RATIO)
-        ts_strbuf_printf(&text, " %15s (±se)", "ratio");
+        ts_strbuf_printf(&text, " %15s%s", "ratio", pm);
     else if (!res->ncat)
-        ts_strbuf_printf(&text, " %15s (±se)", t->kind == TS_STAT_TOTAL ? "total" : "mean");
+        ts_strbuf_printf(&text, " %15s%s", t->kind == TS_STAT_TOTAL ? "total" : "mean", pm);
     ts_strbuf_append_char(&text, '\n');
     int dec = -1;
     for (size_t j = 0; j < res->ndom; j++)

@@ -51,7 +51,7 @@ static int has(const char *haystack, const char *needle) { return haystack && st
 static void test_names(void)
 {
     /* every value: a name of its own that parses back to it */
-    for (int t = TS_DESIGN_SRS; t <= TS_DESIGN_NONPROBABILITY; t++) {
+    for (int t = TS_DESIGN_SRS; t <= TS_DESIGN_CENSUS; t++) {
         ts_design_type back = (ts_design_type)-1;
         const char *name = ts_design_type_name((ts_design_type)t);
         T_CHECK(strcmp(name, "?") != 0);
@@ -78,6 +78,7 @@ static void test_names(void)
     /* the manifest's spellings (docs/manifest.md) */
     T_CHECK_STR(ts_design_type_name(TS_DESIGN_SRS), "srs");
     T_CHECK_STR(ts_design_type_name(TS_DESIGN_NONPROBABILITY), "nonprobability");
+    T_CHECK_STR(ts_design_type_name(TS_DESIGN_CENSUS), "census");
     T_CHECK_STR(ts_calibration_name(TS_CAL_POSTSTRATIFY), "poststratify");
     T_CHECK_STR(ts_calibration_name(TS_CAL_RAKE), "rake");
     T_CHECK_STR(ts_calibration_name(TS_CAL_RAKING), "raking");
@@ -483,6 +484,20 @@ static void test_from_manifest_file(void)
     T_CHECK(from_file("[design]\ntype = nonprobability\n[nonresponse]\nclasses = sex\n", &d, msg, sizeof msg) ==
                 TS_E_DATA &&
             has(msg, "[nonresponse]"));
+    ts_design_clear(&d);
+
+    /* a census: every unit once, so no weights, fpc, frame, nonresponse or calibration */
+    T_CHECK(from_file("[design]\ntype = census\nweight = w\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, "type = census") && has(msg, "no weights"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\ntype = census\n[weighting]\nmethod = rake\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, "[weighting] method"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\ntype = census\nstrata = sex\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, "strata"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\ntype = census\n", &d, msg, sizeof msg) == TS_OK && d.type == TS_DESIGN_CENSUS);
+    T_CHECK_STR(ts_design_describe_ja(&d), "全数調査");
     ts_design_clear(&d);
 
     /* what goes together is accepted */

@@ -208,8 +208,37 @@ static void test_rule_needs_a_category_partner(void)
     ts_suppress_free(s);
 }
 
+/* A census's zeros (ts_suppress_zero_safe): a 0 below min_cell is published, a 1 is not; by
+ * default a 0 is primary like any small count. */
+static void test_zero_safe(void)
+{
+    const double v[MAXR][MAXC] = {{0, 30, 40}, {20, 1, 50}, {25, 35, 45}};
+    /* and with no small count besides it, a safe 0 is published */
+    const double w[MAXR][MAXC] = {{0, 30}, {20, 50}};
+    grid g0;
+    ts_suppress *s0 = model(w, 2, 2, &g0);
+    ts_err e0 = TS_ERR_INIT;
+    ts_suppress_zero_safe(s0, 1);
+    T_CHECK(ts_suppress_run(s0, 5, &e0) == TS_OK && ts_suppress_count(s0, TS_CELL_PUBLISHED) == 9);
+    ts_suppress_free(s0);
+    for (int safe = 0; safe <= 1; safe++) {
+        grid g;
+        ts_suppress *s = model(v, 3, 3, &g);
+        ts_err err = TS_ERR_INIT;
+        ts_suppress_zero_safe(s, safe);
+        T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
+        /* (safe, the 0 may still be a partner of the 1: secondary, not primary) */
+        T_CHECK(safe ? state(s, &g, 0, 0) != TS_CELL_PRIMARY : state(s, &g, 0, 0) == TS_CELL_PRIMARY);
+        T_CHECK(state(s, &g, 1, 1) == TS_CELL_PRIMARY);
+        T_CHECK(ts_suppress_count(s, TS_CELL_PRIMARY) == (safe ? 1u : 2u));
+        T_CHECK(no_single(s, &g));
+        ts_suppress_free(s);
+    }
+}
+
 int main(void)
 {
+    test_zero_safe();
     test_nothing_small();
     test_one_small_cell_gets_a_rectangle();
     test_min_cell_zero_suppresses_nothing();
