@@ -86,6 +86,12 @@ void ts_design_init(ts_design *d)
     d->lonely_psu = TS_LONELY_FAIL;
     d->calibration = TS_CAL_NONE;
     d->nest = 1;
+    d->variance = TS_REP_NONE;
+    d->replicate_scale = NAN;
+    d->combined_weights = 1;
+    d->replicates = 50;
+    d->seed = 1;
+    d->fay_rho = 0.5;
 }
 
 void ts_design_clear(ts_design *d)
@@ -102,6 +108,10 @@ void ts_design_clear(ts_design *d)
     for (size_t k = 0; k < d->ncalibration_columns; k++)
         free(d->calibration_columns[k]);
     free(d->calibration_columns);
+    for (size_t k = 0; k < d->nreplicate_columns; k++)
+        free(d->replicate_columns[k]);
+    free(d->replicate_columns);
+    free(d->replicate_rscales);
     ts_design_init(d);
 }
 
@@ -124,6 +134,18 @@ int ts_design_add_calibration_column(ts_design *d, const char *name)
     if (!(grown[d->ncalibration_columns] = ts_strdup(name)))
         return -1;
     d->ncalibration_columns++;
+    return 0;
+}
+
+int ts_design_add_replicate_column(ts_design *d, const char *name)
+{
+    char **grown = realloc(d->replicate_columns, (d->nreplicate_columns + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    d->replicate_columns = grown;
+    if (!(grown[d->nreplicate_columns] = ts_strdup(name)))
+        return -1;
+    d->nreplicate_columns++;
     return 0;
 }
 
@@ -340,6 +362,207 @@ static ts_status take_fpc(const ts_manifest *m, const ts_dataset *ds, ts_design 
     return st;
 }
 
+/* ---- replicate weights ([design] variance) ---------------------------------------------- */
+
+static int yesno(const char *v, int dflt) { return v ? strcmp(v, "yes") == 0 : dflt; }
+
+/* replicate_weights = rw1, rw2, ... or a prefix with a star (rw*: every variable whose name
+ * starts with it, in dataset order), each a numeric variable of DS. */
+static ts_status take_replicate_columns(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *v = get(m, "replicate_weights");
+    char **items = NULL;
+    long n = ts_manifest_split_list(v, &items);
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    for (long k = 0; st == TS_OK && k < n; k++) {
+        size_t len = strlen(items[k]);
+        if (len > 0 && items[k][len - 1] == '*') {
+            size_t found = 0;
+            for (size_t j = 0; st == TS_OK && j < ds->nvars; j++) {
+                const ts_var *x = ds->vars[j];
+                if (strncmp(x->name, items[k], len - 1) != 0)
+                    continue;
+                found++;
+                if (x->type != TS_VAR_NUMERIC && x->type != TS_VAR_INTEGER)
+                    st = refuse(m, "replicate_weights", err, "%s matches %s, which is not a number", items[k], x->name);
+                else if (ts_design_add_replicate_column(d, x->name) != 0)
+                    st = nomem(err);
+            }
+            if (st == TS_OK && !found)
+                st = refuse(m, "replicate_weights", err, "%s matches no variable of the dataset%s", items[k], NULL);
+            continue;
+        }
+        const ts_var *x = ts_dataset_find(ds, items[k]);
+        if (!x)
+            st = refuse(m, "replicate_weights", err, "%s is not a variable of the dataset%s", items[k], NULL);
+        else if (x->type != TS_VAR_NUMERIC && x->type != TS_VAR_INTEGER)
+            st = refuse(m, "replicate_weights", err, "%s is %s, not a number", items[k], ts_vartype_name(x->type));
+        else if (ts_design_add_replicate_column(d, items[k]) != 0)
+            st = nomem(err);
+    }
+    ts_manifest_free_list(items, n > 0 ? (size_t)n : 0);
+    for (size_t a = 0; st == TS_OK && a < d->nreplicate_columns; a++)
+        for (size_t b = a + 1; st == TS_OK && b < d->nreplicate_columns; b++)
+            if (strcmp(d->replicate_columns[a], d->replicate_columns[b]) == 0)
+                st = refuse(m, "replicate_weights", err, "%s is listed twice%s", d->replicate_columns[a], NULL);
+    if (st == TS_OK && d->nreplicate_columns < 2)
+        st = refuse(m, "replicate_weights", err, "%s: at least 2 replicate weights are needed%s", v, NULL);
+    return st;
+}
+
+/* replicate_rscales = one number (for every replicate) or one per replicate, each >= 0. */
+static ts_status take_rscales(const ts_manifest *m, ts_design *d, ts_err *err)
+{
+    const char *v = get(m, "replicate_rscales");
+    if (!v)
+        return TS_OK;
+    char **items = NULL;
+    long n = ts_manifest_split_list(v, &items);
+    if (n < 0)
+        return nomem(err);
+    ts_status st = TS_OK;
+    if (!(d->replicate_rscales = malloc((n ? (size_t)n : 1) * sizeof *d->replicate_rscales)))
+        st = nomem(err);
+    for (long k = 0; st == TS_OK && k < n; k++) {
+        double x;
+        if (ts_parse_double(items[k], strlen(items[k]), &x) != 0 || !(x >= 0))
+            st = refuse(m, "replicate_rscales", err, "%s: expected a number >= 0%s", items[k], NULL);
+        else
+            d->replicate_rscales[d->nreplicate_rscales++] = x;
+    }
+    ts_manifest_free_list(items, n > 0 ? (size_t)n : 0);
+    return st;
+}
+
+/* [design] variance and the keys that go with it. A key that the chosen variance does not use
+ * is refused rather than ignored (R warns and ignores some, e.g. scale with BRR). */
+static ts_status take_variance(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *v = get(m, "variance");
+    if (!v || strcmp(v, "linearization") == 0) {
+        static const char *const keys[] = {"replicate_weights", "replicate_type", "replicate_scale", "replicate_rscales",
+                                           "mse", "combined_weights", "replicates", "seed", "fay_rho"};
+        for (size_t k = 0; k < COUNT(keys); k++)
+            if (get_in(m, "design", keys[k]))
+                return refuse(m, keys[k], err, "used with replicate weights only, and [design] variance is "
+                              "linearization (set variance = jk1, jkn, bootstrap, brr, fay or supplied)%s%s", NULL, NULL);
+        return TS_OK;
+    }
+    const char *type = get(m, "type");
+    if (type && (strcmp(type, "nonprobability") == 0 || strcmp(type, "census") == 0))
+        return refuse(m, "variance", err, "%s: a %s has no sampling variance to replicate", v,
+                      strcmp(type, "census") == 0 ? "census" : "self-selected sample");
+    int supplied = strcmp(v, "supplied") == 0;
+    ts_rep_type t = TS_REP_NONE;
+    if (!supplied && (ts_rep_type_parse(v, &t) != 0 || t == TS_REP_NONE || t == TS_REP_OTHER))
+        return bad_setting(m, "variance", "linearization, jk1, jkn, bootstrap, brr, fay or supplied", err);
+    d->replicates_supplied = supplied;
+    if (supplied) {
+        const char *rt = get(m, "replicate_type");
+        if (!rt)
+            return refuse(m, "variance", err, "supplied needs [design] replicate_type (jk1, jkn, bootstrap, brr, fay "
+                          "or other: how the replicates were made, which sets their scale; R's svrepdesign would "
+                          "take BRR)%s%s", NULL, NULL);
+        if (ts_rep_type_parse(rt, &t) != 0 || t == TS_REP_NONE)
+            return bad_setting(m, "replicate_type", "jk1, jkn, bootstrap, brr, fay or other", err);
+        if (!get(m, "replicate_weights"))
+            return refuse(m, "variance", err, "supplied needs [design] replicate_weights, the replicate weight "
+                          "variables (rw1, rw2, ... or rw*)%s%s", NULL, NULL);
+        ts_status st = take_replicate_columns(m, ds, d, err);
+        if (st != TS_OK)
+            return st;
+    } else {
+        static const char *const keys[] = {"replicate_weights", "replicate_type", "combined_weights"};
+        for (size_t k = 0; k < COUNT(keys); k++)
+            if (get_in(m, "design", keys[k]))
+                return refuse(m, keys[k], err, "%s is for replicate weights supplied with the data (variance = "
+                              "supplied); variance = %s makes them", keys[k], v);
+    }
+    d->variance = t;
+    if (!supplied && t != TS_REP_BOOTSTRAP) {
+        if (get_in(m, "design", "replicates"))
+            return refuse(m, "replicates", err, "the number of replicates is chosen for bootstrap only; %s makes "
+                          "one per PSU or per row of its Hadamard matrix%s", v, NULL);
+        if (get_in(m, "design", "seed"))
+            return refuse(m, "seed", err, "a seed is for bootstrap replicates only; %s is not random%s", v, NULL);
+    }
+    if (supplied && (get_in(m, "design", "replicates") || get_in(m, "design", "seed")))
+        return refuse(m, get_in(m, "design", "replicates") ? "replicates" : "seed", err, "%s: supplied replicate "
+                      "weights are not made here%s", get_in(m, "design", "replicates") ? "replicates" : "seed", NULL);
+    if (t != TS_REP_FAY && get_in(m, "design", "fay_rho"))
+        return refuse(m, "fay_rho", err, "fay_rho is Fay's ρ, for variance = fay (or supplied Fay replicates)%s%s", NULL,
+                      NULL);
+    if ((t == TS_REP_BRR || t == TS_REP_FAY) && get_in(m, "design", "replicate_scale"))
+        return refuse(m, "replicate_scale", err, "%s replicates have their own scale (R: 1/R for BRR, 1/(R(1 − ρ)²) "
+                      "for Fay)%s", ts_rep_type_name(t), NULL);
+    double x;
+    const char *sc = get(m, "replicate_scale"), *rho = get(m, "fay_rho"), *nrep = get(m, "replicates"),
+               *seed = get(m, "seed");
+    if (sc && (ts_parse_double(sc, strlen(sc), &x) != 0 || !(x > 0)))
+        return bad_setting(m, "replicate_scale", "a number > 0", err);
+    if (sc)
+        d->replicate_scale = x;
+    if (rho && (ts_parse_double(rho, strlen(rho), &x) != 0 || !(x >= 0 && x < 1)))
+        return bad_setting(m, "fay_rho", "a number 0 < ρ < 1", err);
+    if (rho)
+        d->fay_rho = x;
+    int64_t i;
+    if (nrep && (ts_parse_int64(nrep, strlen(nrep), &i) != 0 || i < 2 || i > 100000))
+        return bad_setting(m, "replicates", "a whole number 2..100000", err);
+    if (nrep)
+        d->replicates = (size_t)i;
+    if (seed && (ts_parse_int64(seed, strlen(seed), &i) != 0 || i < 0 || i > 4294967295LL))
+        return bad_setting(m, "seed", "a whole number 0..4294967295", err);
+    if (seed)
+        d->seed = (unsigned long)i;
+    const char *mse = get(m, "mse"), *cw = get(m, "combined_weights");
+    if (mse && strcmp(mse, "yes") != 0 && strcmp(mse, "no") != 0)
+        return bad_setting(m, "mse", "yes or no", err);
+    if (cw && strcmp(cw, "yes") != 0 && strcmp(cw, "no") != 0)
+        return bad_setting(m, "combined_weights", "yes or no", err);
+    d->replicate_mse = yesno(mse, 0);
+    d->combined_weights = yesno(cw, 1);
+    ts_status st = take_rscales(m, d, err);
+    if (st != TS_OK)
+        return st;
+    if (supplied && d->nreplicate_rscales > 1 && d->nreplicate_rscales != d->nreplicate_columns) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%zu", d->nreplicate_rscales);
+        snprintf(b, sizeof b, "%zu", d->nreplicate_columns);
+        return refuse(m, "replicate_rscales", err, "%s values for %s replicate weights (give one for all, or one per "
+                      "replicate)", a, b);
+    }
+    if (!supplied && d->nreplicate_rscales)
+        return refuse(m, "replicate_rscales", err, "the rscales of %s replicates follow from the design (R's "
+                      "as.svrepdesign)%s", v, NULL);
+    if (supplied && t == TS_REP_JKN && !d->nreplicate_rscales)
+        return refuse(m, "replicate_type", err, "jkn needs [design] replicate_rscales, each replicate's (n_h − 1)/n_h "
+                      "for the stratum it drops a PSU of (R: \"Must provide rscales for combined JKn weights\")%s%s",
+                      NULL, NULL);
+    if (supplied && t == TS_REP_JK1 && !d->combined_weights && !sc)
+        return refuse(m, "replicate_type", err, "jk1 with combined_weights = no needs [design] replicate_scale, "
+                      "(n − 1)/n (R would guess it from the weights)%s%s", NULL, NULL);
+    /* Supplied replicates: their number is known, so the defaults are settled now and the
+     * record holds the values the variance uses. */
+    if (supplied) {
+        size_t R = d->nreplicate_columns;
+        if (isnan(d->replicate_scale))
+            d->replicate_scale = ts_replicate_default_scale(t, R, d->fay_rho);
+        if (d->nreplicate_rscales == 1 && R > 1) {
+            double *grown = realloc(d->replicate_rscales, R * sizeof *grown);
+            if (!grown)
+                return nomem(err);
+            for (size_t r = 1; r < R; r++)
+                grown[r] = grown[0];
+            d->replicate_rscales = grown;
+            d->nreplicate_rscales = R;
+        }
+    }
+    return TS_OK;
+}
+
 ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts_design *d, ts_err *err)
 {
     ts_design_init(d);
@@ -370,6 +593,8 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
         ts_design_set(&d->frame_population, get(m, "frame_population")) ||
         ts_design_set(&d->frame_sample, get(m, "frame_sample")))
         return nomem(err);
+    if ((st = take_variance(m, ds, d, err)) != TS_OK)
+        return st;
     const char *stated = ts_manifest_get(m, "design", "type");
     if (!stated || !*stated) {
         /* Without `type`, the type follows from the variables given, so what is recorded is
@@ -421,8 +646,51 @@ ts_status ts_design_from_manifest(const ts_manifest *m, const ts_dataset *ds, ts
 #define K_PSU_FRAME "design.psu_frame"
 /* written only for rake_residuals = exact: a dataset without it (every older one) reads as r */
 #define K_RAKE_RESIDUALS "weight.rake_residuals"
+/* written only with replicate weights ([design] variance other than linearization) */
+#define K_VARIANCE "design.variance"
+#define K_REP_WEIGHTS "design.replicate_weights"
+#define K_REP_TYPE "design.replicate_type"
+#define K_REP_SCALE "design.replicate_scale"
+#define K_REP_RSCALES "design.replicate_rscales"
+#define K_REP_MSE "design.replicate_mse"
+#define K_REP_COMBINED "design.replicate_combined"
+#define K_REP_SEED "design.replicate_seed"
+#define K_REP_RHO "design.fay_rho"
+static const char *const REP_KEYS[] = {K_VARIANCE, K_REP_WEIGHTS, K_REP_TYPE, K_REP_SCALE, K_REP_RSCALES,
+                                       K_REP_MSE, K_REP_COMBINED, K_REP_SEED, K_REP_RHO};
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
+
+/* The replicate keys of D (none for linearization; a dataset weighted again loses old ones). */
+static int write_replicates(ts_dataset *ds, const ts_design *d)
+{
+    int rc = 0;
+    for (size_t k = 0; k < COUNT(REP_KEYS); k++)
+        if (ts_dataset_get_meta(ds, REP_KEYS[k]))
+            rc = rc || ts_dataset_set_meta(ds, REP_KEYS[k], "");
+    if (rc || d->variance == TS_REP_NONE)
+        return rc;
+    ts_strbuf cols = TS_STRBUF_INIT, rs = TS_STRBUF_INIT;
+    for (size_t j = 0; j < d->nreplicate_columns; j++)
+        ts_strbuf_printf(&cols, "%s%s", j ? ";" : "", d->replicate_columns[j]);
+    for (size_t j = 0; j < d->nreplicate_rscales; j++)
+        ts_strbuf_printf(&rs, "%s%.17g", j ? ";" : "", d->replicate_rscales[j]);
+    char scale[32], seed[32], rho[32];
+    snprintf(scale, sizeof scale, "%.17g", d->replicate_scale);
+    snprintf(seed, sizeof seed, "%lu", d->seed);
+    snprintf(rho, sizeof rho, "%.17g", d->fay_rho);
+    rc = ts_dataset_set_meta(ds, K_VARIANCE, d->replicates_supplied ? "supplied" : ts_rep_type_name(d->variance)) ||
+         ts_dataset_set_meta(ds, K_REP_WEIGHTS, or_empty(cols.data)) ||
+         ts_dataset_set_meta(ds, K_REP_TYPE, ts_rep_type_name(d->variance)) ||
+         ts_dataset_set_meta(ds, K_REP_SCALE, scale) || ts_dataset_set_meta(ds, K_REP_RSCALES, or_empty(rs.data)) ||
+         ts_dataset_set_meta(ds, K_REP_MSE, d->replicate_mse ? "yes" : "no") ||
+         (!d->combined_weights && ts_dataset_set_meta(ds, K_REP_COMBINED, "no")) ||
+         (!d->replicates_supplied && d->variance == TS_REP_BOOTSTRAP && ts_dataset_set_meta(ds, K_REP_SEED, seed)) ||
+         (d->variance == TS_REP_FAY && ts_dataset_set_meta(ds, K_REP_RHO, rho));
+    ts_strbuf_free(&cols);
+    ts_strbuf_free(&rs);
+    return rc;
+}
 
 ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
 {
@@ -471,6 +739,8 @@ ts_status ts_design_write(ts_dataset *ds, const ts_design *d, ts_err *err)
         rc = ts_dataset_set_meta(ds, K_RAKE_RESIDUALS, ts_rake_residuals_name(d->rake_residuals));
     else if (!rc && ts_dataset_get_meta(ds, K_RAKE_RESIDUALS)) /* a dataset weighted again */
         rc = ts_dataset_set_meta(ds, K_RAKE_RESIDUALS, "");
+    if (!rc)
+        rc = write_replicates(ds, d);
     return rc ? nomem(err) : TS_OK;
 }
 
@@ -560,6 +830,71 @@ static ts_status read_stages(const ts_dataset *ds, ts_design *d, ts_err *err)
     return TS_OK;
 }
 
+/* The replicate record: the variance, its columns (each a numeric column of DS), type, scale,
+ * rscales (none or one per replicate), mse, combined weights, seed, ρ. */
+static ts_status read_replicates(const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    const char *v = meta(ds, K_VARIANCE);
+    if (!v)
+        return TS_OK;
+    const char *type = meta(ds, K_REP_TYPE), *cols = meta(ds, K_REP_WEIGHTS), *scale = meta(ds, K_REP_SCALE),
+               *rs = meta(ds, K_REP_RSCALES), *mse = meta(ds, K_REP_MSE), *cw = meta(ds, K_REP_COMBINED),
+               *seed = meta(ds, K_REP_SEED), *rho = meta(ds, K_REP_RHO);
+    ts_rep_type t;
+    d->replicates_supplied = strcmp(v, "supplied") == 0;
+    if ((!d->replicates_supplied && (ts_rep_type_parse(v, &t) != 0 || t == TS_REP_NONE)) || !type ||
+        ts_rep_type_parse(type, &t) != 0 || t == TS_REP_NONE)
+        return ts_err_set(err, TS_E_DATA, "dataset: design.variance \"%s\" (replicate type \"%s\") is not a variance "
+                          "this tsunagari knows", v, type ? type : "");
+    d->variance = t;
+    for (const char *p = cols; p && *p;) {
+        size_t len = strcspn(p, ";");
+        char *name = ts_strndup(p, len);
+        if (!name)
+            return nomem(err);
+        const ts_var *x = ts_dataset_find(ds, name);
+        if (!x || (x->type != TS_VAR_NUMERIC && x->type != TS_VAR_INTEGER)) {
+            ts_err_set(err, TS_E_DATA, "dataset: the replicate weight %s is %s", name,
+                       x ? "not a number" : "not in the dataset");
+            free(name);
+            return TS_E_DATA;
+        }
+        int rc = ts_design_add_replicate_column(d, name);
+        free(name);
+        if (rc != 0)
+            return nomem(err);
+        p += len + (p[len] == ';');
+    }
+    double x;
+    if (d->nreplicate_columns < 2 || !scale || ts_parse_double(scale, strlen(scale), &x) != 0 || !(x > 0))
+        return ts_err_set(err, TS_E_DATA, "dataset: the replicate weights' record is incomplete (design.replicate_weights "
+                          "\"%s\", design.replicate_scale \"%s\")", cols ? cols : "", scale ? scale : "");
+    d->replicate_scale = x;
+    size_t R = d->nreplicate_columns;
+    if (rs) {
+        if (!(d->replicate_rscales = malloc(R * sizeof *d->replicate_rscales)))
+            return nomem(err);
+        for (const char *p = rs; *p;) {
+            size_t len = strcspn(p, ";");
+            if (d->nreplicate_rscales >= R || ts_parse_double(p, len, &x) != 0 || !(x >= 0))
+                return ts_err_set(err, TS_E_DATA, "dataset: design.replicate_rscales \"%s\" is not one number >= 0 "
+                                  "per replicate weight (%zu)", rs, R);
+            d->replicate_rscales[d->nreplicate_rscales++] = x;
+            p += len + (p[len] == ';');
+        }
+        if (d->nreplicate_rscales != R)
+            return ts_err_set(err, TS_E_DATA, "dataset: design.replicate_rscales \"%s\" is not one number >= 0 per "
+                              "replicate weight (%zu)", rs, R);
+    }
+    d->replicate_mse = mse && strcmp(mse, "yes") == 0;
+    d->combined_weights = !(cw && strcmp(cw, "no") == 0);
+    if (seed)
+        d->seed = strtoul(seed, NULL, 10);
+    if (rho && ts_parse_double(rho, strlen(rho), &x) == 0)
+        d->fay_rho = x;
+    return TS_OK;
+}
+
 ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
 {
     ts_design_init(d);
@@ -606,7 +941,7 @@ ts_status ts_design_read(const ts_dataset *ds, ts_design *d, ts_err *err)
                                           "it would be estimated as simple random sampling");
     if (d->calibration != TS_CAL_NONE && (st = read_calibration_columns(ds, d, err)) != TS_OK)
         return st;
-    if ((st = read_stages(ds, d, err)) != TS_OK)
+    if ((st = read_stages(ds, d, err)) != TS_OK || (st = read_replicates(ds, d, err)) != TS_OK)
         return st;
     const char *dropped = meta(ds, K_DROPPED);
     d->dropped = dropped ? strtoul(dropped, NULL, 10) : 0;

@@ -12,6 +12,7 @@
 
 #include "dataset.h"
 #include "manifest.h"
+#include "replicate.h"
 #include "status.h"
 
 /* The most sampling stages a design may have ([design] cluster lists one variable per stage). */
@@ -104,6 +105,24 @@ typedef struct ts_design {
     unsigned long dropped;     /* respondents left out of the weighting (weight 0) */
     char *tool;                /* "tsunagari-weight 0.9" (or the library client) */
     char *manifest;            /* the manifest the design came from; NULL: none */
+    /* Replicate weights ([design] variance; docs/estimation.md "Replicate weights"). VARIANCE
+     * TS_REP_NONE: Taylor linearisation and none of the rest applies. Otherwise the replicates'
+     * type (R's as.svrepdesign / svrepdesign type); REPLICATES_SUPPLIED: the columns came with
+     * the data (variance = supplied, R's svrepdesign), else tsunagari-weight makes them. */
+    ts_rep_type variance;
+    int replicates_supplied;
+    char **replicate_columns;  /* the replicate weight columns, in replicate order (supplied: as
+                                * the manifest lists them; made: repw_1 .. repw_R) */
+    size_t nreplicate_columns;
+    double replicate_scale;    /* R's scale; NaN: R's default for the type */
+    double *replicate_rscales; /* R's rscales: one value for all, or one per replicate */
+    size_t nreplicate_rscales; /* 0: R's default (1 each) */
+    int replicate_mse;         /* R's mse (default no: getOption("survey.replicates.mse")) */
+    int combined_weights;      /* 1 (R's default): the columns are the replicates' weights; 0: they
+                                * multiply the full-sample weight */
+    size_t replicates;         /* to make (bootstrap): how many (default 50, R's) */
+    unsigned long seed;        /* bootstrap: the seed of tsunagari's own generator */
+    double fay_rho;            /* fay: ρ (default 0.5) */
 } ts_design;
 
 /* An empty record: srs, unweighted, uncalibrated, lonely PSUs fail, PSUs nested in strata. */
@@ -114,6 +133,8 @@ void ts_design_clear(ts_design *d);
 int ts_design_set(char **field, const char *value);
 /* Appends a calibration column name; -1 when memory runs out. */
 int ts_design_add_calibration_column(ts_design *d, const char *name);
+/* Appends a replicate weight column name; -1 when memory runs out. */
+int ts_design_add_replicate_column(ts_design *d, const char *name);
 
 /* The design of M's [design] section for dataset DS into D (initialised by the call): the
  * type as stated (or, when not stated, as the strata and cluster imply), the variables it

@@ -45,10 +45,78 @@ static double tq(double p, double df)
 
 static double expit(double x) { return 1 / (1 + exp(-x)); }
 
+/* ---- replicate weights ------------------------------------------------------------------
+ * Means, shares and totals over the rows of one or two masks, re-estimated with each
+ * replicate's weights (R's svymean / svytotal on a svyrep.design: colSums(w_r x)/sum(w_r)
+ * over the rows of the domain, svyby subsetting the design to it), then R's svrVar
+ * (ts_replicate_vcov). Y holds the K values of every row in a mask (n × K). */
+typedef struct {
+    const double *y;
+    size_t k, nblock;
+    const unsigned char *use[2];
+    int total;
+    int logit;          /* also logit θ of every estimate (the replicate fits of svyciprop's
+                         * intercept-only svyglm, whose coefficient is exactly logit p_r) */
+    long double *num;   /* k scratch sums */
+} rep_lin;
+
+static ts_status rep_lin_estimate(const ts_sample *view, void *ctx, double *theta, ts_err *err)
+{
+    (void)err;
+    rep_lin *c = ctx;
+    size_t k = c->k;
+    for (size_t b = 0; b < c->nblock; b++) {
+        long double den = 0;
+        for (size_t j = 0; j < k; j++)
+            c->num[j] = 0;
+        for (size_t i = 0; i < view->n; i++) {
+            if (!c->use[b][i] || view->w[i] == 0)
+                continue;
+            den += view->w[i];
+            for (size_t j = 0; j < k; j++)
+                c->num[j] += (long double)view->w[i] * c->y[i * k + j];
+        }
+        for (size_t j = 0; j < k; j++) {
+            double t = c->total ? (double)c->num[j] : den > 0 ? (double)(c->num[j] / den) : NAN;
+            theta[b * k + j] = t;
+            if (c->logit)
+                theta[c->nblock * k + b * k + j] = log(t / (1 - t));
+        }
+    }
+    return TS_OK;
+}
+
+/* V (M × M, M = K·NBLOCK, or 2M with LOGIT: the logits' after the estimates') of the
+ * estimates THETA_HAT by the replicates. */
+static ts_status rep_lin_vcov(const ts_sample *d, const double *y, size_t k, const unsigned char *use_a,
+                              const unsigned char *use_b, int total, int logit, const double *theta_hat, double *v,
+                              ts_err *err)
+{
+    rep_lin c = {y, k, use_b ? 2 : 1, {use_a, use_b}, total, logit, malloc((k ? k : 1) * sizeof(long double))};
+    size_t m = k * c.nblock * (logit ? 2 : 1);
+    double *hat = malloc((m ? m : 1) * sizeof *hat);
+    if (!c.num || !hat) {
+        free(c.num);
+        free(hat);
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < k * c.nblock; j++) {
+        hat[j] = theta_hat[j];
+        if (logit)
+            hat[k * c.nblock + j] = log(theta_hat[j] / (1 - theta_hat[j]));
+    }
+    ts_status st = ts_replicate_vcov(d, rep_lin_estimate, &c, hat, m, v, err);
+    free(c.num);
+    free(hat);
+    return st;
+}
+
 /* Confidence interval of a proportion P with standard error SE (R: svyciprop). N_DESIGN is
- * nrow(design) for the Korn–Graubard effective sample size. */
-static void prop_ci(ts_ci_method m, double p, double se, double df, double level, double n_design, double *lo,
-                    double *hi)
+ * nrow(design) for the Korn–Graubard effective sample size. SE_LOGIT, when not NaN, is the
+ * standard error of logit P itself (replicate weights: svyglm's replicate fits), which the
+ * logit interval then uses instead of the delta method's SE/(P(1−P)). */
+static void prop_ci(ts_ci_method m, double p, double se, double se_logit, double df, double level, double n_design,
+                    double *lo, double *hi)
 {
     double a = 1 - level, t = tq(1 - a / 2, df);
     *lo = *hi = NAN;
@@ -62,7 +130,7 @@ static void prop_ci(ts_ci_method m, double p, double se, double df, double level
                 *lo = *hi = p;
             return;
         }
-        double l = log(p / (1 - p)), s = se / (p * (1 - p));
+        double l = log(p / (1 - p)), s = m == TS_CI_LOGIT && !isnan(se_logit) ? se_logit : se / (p * (1 - p));
         *lo = expit(l - t * s);
         *hi = expit(l + t * s);
         return;
@@ -115,7 +183,7 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
     ts_status st = TS_OK;
     long *bit = NULL;
     double *z = calloc(n * k, sizeof *z), *v = malloc(k * k * sizeof *v), *sum = calloc(k, sizeof *sum);
-    double *sum2 = calloc(k, sizeof *sum2), *ncat = calloc(k, sizeof *ncat);
+    double *sum2 = calloc(k, sizeof *sum2), *ncat = calloc(k, sizeof *ncat), *vlogit = NULL;
     unsigned char *use = calloc(n ? n : 1, 1), *dom = calloc(n ? n : 1, 1);
     if (!z || !v || !sum || !sum2 || !ncat || !use || !dom)
         goto nomem;
@@ -158,14 +226,32 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
     double *theta = sum2; /* reuse: the estimates */
     for (size_t c = 0; c < k; c++)
         theta[c] = kind == TS_STAT_TOTAL ? sum[c] : sum[c] / psum;
-    /* influence values: means and shares w (y - θ) / Σw; totals w y */
-    for (size_t i = 0; i < n; i++)
-        if (use[i])
-            for (size_t c = 0; c < k; c++)
-                z[i * k + c] = kind == TS_STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
-    st = ts_sample_vcov(d, z, k, v, err);
-    if (st != TS_OK)
-        goto done;
+    int rep_logit = d->rep && kind == TS_STAT_SHARE && !numeric && ci == TS_CI_LOGIT;
+    if (d->rep) {
+        /* replicate weights: the values themselves, re-estimated under every replicate */
+        for (size_t i = 0; i < n; i++)
+            if (use[i])
+                for (size_t c = 0; c < k; c++)
+                    z[i * k + c] = Y(i, c);
+        if (rep_logit && !(vlogit = malloc(4 * k * k * sizeof *vlogit)))
+            goto nomem;
+        st = rep_lin_vcov(d, z, k, use, NULL, kind == TS_STAT_TOTAL, rep_logit, theta, rep_logit ? vlogit : v, err);
+        if (st != TS_OK)
+            goto done;
+        if (rep_logit)
+            for (size_t a = 0; a < k; a++)
+                for (size_t b = 0; b < k; b++)
+                    v[a * k + b] = vlogit[a * 2 * k + b];
+    } else {
+        /* influence values: means and shares w (y - θ) / Σw; totals w y */
+        for (size_t i = 0; i < n; i++)
+            if (use[i])
+                for (size_t c = 0; c < k; c++)
+                    z[i * k + c] = kind == TS_STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
+        st = ts_sample_vcov(d, z, k, v, err);
+        if (st != TS_OK)
+            goto done;
+    }
     for (size_t c = 0; c < k; c++) {
         /* deff: variance against SRS without replacement of nobs from psum (R: deff = TRUE) */
         double mean = sum[c] / psum, s2 = 0;
@@ -191,11 +277,13 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         e->deff = v[c * k + c] / vsrs;
         if (kind == TS_STAT_SHARE && !numeric) {
             /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design),
-             * or every row of a calibrated design (R keeps them with zero weight). */
+             * or every row of a calibrated design (R keeps them with zero weight) — but
+             * a replicate design's `[` always subsets. */
             double nrow = 0;
             for (size_t i = 0; i < n; i++)
-                nrow += d->cal != TS_SAMPLE_UNCALIBRATED ? d->w[i] > 0 : dom[i];
-            prop_ci(ci, e->estimate, e->se, df, level, nrow, &e->lo, &e->hi);
+                nrow += d->cal != TS_SAMPLE_UNCALIBRATED && !d->rep ? d->w[i] > 0 : dom[i];
+            double vl = rep_logit ? vlogit[(k + c) * 2 * k + k + c] : NAN;
+            prop_ci(ci, e->estimate, e->se, rep_logit ? sqrt(vl > 0 ? vl : 0) : NAN, df, level, nrow, &e->lo, &e->hi);
         } else if (ci != TS_CI_NONE) {
             double t = tq(1 - (1 - level) / 2, df);
             e->lo = e->estimate - t * e->se;
@@ -210,6 +298,7 @@ done:
     free(sum);
     free(sum2);
     free(ncat);
+    free(vlogit);
     free(use);
     free(dom);
     free(bit);
@@ -273,7 +362,31 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
     double nb = domain_influence(d, var, kind, codes, k, bit, in_b, z, m, k, theta + k);
     /* the whole design's df: both domains are estimated on it (svyby hands FUN subsets of one design) */
     double df = ts_sample_df(d, NULL);
-    if (na > 0 && nb > 0 && (st = ts_sample_vcov(d, z, m, v, err)) != TS_OK)
+    if (na > 0 && nb > 0 && d->rep) {
+        /* replicate weights: both domains' estimates under every replicate (R: svyby(...,
+         * covmat = TRUE) on a svyrep.design, whose covariance comes from the replicates) */
+        unsigned char *ua = calloc(n ? n : 1, 1), *ub = calloc(n ? n : 1, 1);
+        double *y = calloc(n && k ? n * k : 1, sizeof *y);
+        if (!ua || !ub || !y)
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        for (size_t i = 0; st == TS_OK && i < n; i++) {
+            if (!(d->w[i] > 0) || ts_var_is_missing(var, i))
+                continue;
+            ua[i] = !in_a || in_a[i];
+            ub[i] = !in_b || in_b[i];
+            for (size_t c = 0; c < k; c++)
+                y[i * k + c] = numeric ? ts_var_num(var, i)
+                               : var->type == TS_VAR_MULTI ? (double)((ts_var_mask(var, i) >> bit[c]) & 1)
+                                                          : (double)(ts_var_int(var, i) == codes[c]);
+        }
+        if (st == TS_OK)
+            st = rep_lin_vcov(d, y, k, ua, ub, kind == TS_STAT_TOTAL, 0, theta, v, err);
+        free(ua);
+        free(ub);
+        free(y);
+        if (st != TS_OK)
+            goto done;
+    } else if (na > 0 && nb > 0 && (st = ts_sample_vcov(d, z, m, v, err)) != TS_OK)
         goto done;
     double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
     for (size_t c = 0; c < k; c++) {
@@ -370,11 +483,28 @@ static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var
     }
     for (size_t j = 0; j < K; j++)
         p[j] /= W;
-    for (size_t i = 0; i < n; i++)
-        if (cell[i] != SIZE_MAX)
-            for (size_t j = 0; j < K; j++)
-                z[i * K + j] = d->w[i] * ((cell[i] == j) - p[j]) / W;
-    ts_status st = ts_sample_vcov(d, z, K, v, err);
+    ts_status st = TS_OK;
+    if (d->rep) {
+        /* replicate weights: the cell indicators over the rows answering both (R's
+         * svychisq.svyrep.design: svymean(mm, design, na.rm = TRUE)) */
+        unsigned char *use = calloc(n ? n : 1, 1);
+        if (!use)
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        for (size_t i = 0; st == TS_OK && i < n; i++)
+            if (cell[i] != SIZE_MAX) {
+                use[i] = 1;
+                z[i * K + cell[i]] = 1;
+            }
+        if (st == TS_OK)
+            st = rep_lin_vcov(d, z, K, use, NULL, 0, 0, p, v, err);
+        free(use);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            if (cell[i] != SIZE_MAX)
+                for (size_t j = 0; j < K; j++)
+                    z[i * K + j] = d->w[i] * ((cell[i] == j) - p[j]) / W;
+        st = ts_sample_vcov(d, z, K, v, err);
+    }
     free(z);
     free(cell);
     *n_design = N;

@@ -460,6 +460,60 @@ static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_d
     return TS_OK;
 }
 
+/* The replicate weights the design record names ([design] variance): n × R analysis weights
+ * (combined_weights = no: the columns times the final weight, as R's svrepdesign), the scale
+ * and rscales as recorded (R's defaults for a record without them), R's degf. A respondent
+ * in the design with a missing or negative replicate weight is refused (R's svrepdesign:
+ * "Missing values not allowed in 'repweights'"); rows outside the design get 0. */
+static ts_status take_replicates(ts_sample *d, const ts_dataset *ds, const ts_design *design, ts_strbuf *sum,
+                                 ts_err *err)
+{
+    size_t n = d->n, R = design->nreplicate_columns;
+    if (design->variance == TS_REP_NONE)
+        return TS_OK;
+    if (R < 2)
+        return ts_err_set(err, TS_E_DATA, "dataset: variance = %s but no replicate weights are recorded",
+                          ts_rep_type_name(design->variance));
+    ts_replicates *rep = ts_replicates_new(design->variance, n, R);
+    if (!rep)
+        return nomem(err);
+    d->rep = rep;
+    for (size_t r = 0; r < R; r++) {
+        const ts_var *v = find(ds, design->replicate_columns[r]);
+        if (!v)
+            return ts_err_set(err, TS_E_DATA, "dataset: the replicate weight %s is not in the dataset",
+                              design->replicate_columns[r]);
+        for (size_t i = 0; i < n; i++) {
+            if (!(d->w[i] > 0))
+                continue;
+            double x = ts_var_num(v, i);
+            if (isnan(x) || x < 0) {
+                ts_strbuf who = TS_STRBUF_INIT;
+                row_name(ds, i, &who);
+                ts_err_set(err, TS_E_DATA, "%s: replicate weight %s is %s; every respondent in the design needs one "
+                           ">= 0 (%s)", who.data ? who.data : "?", v->name, isnan(x) ? "missing" : "negative",
+                           isnan(x) ? "R's svrepdesign: \"Missing values not allowed in 'repweights'\""
+                                    : "a replicate leaves a respondent out with 0, never below");
+                ts_strbuf_free(&who);
+                return TS_E_DATA;
+            }
+            rep->w[r * n + i] = design->combined_weights ? x : x * d->w[i];
+        }
+    }
+    rep->scale = isnan(design->replicate_scale) ? ts_replicate_default_scale(design->variance, R, design->fay_rho)
+                                                : design->replicate_scale;
+    for (size_t r = 0; r < R; r++)
+        rep->rscales[r] = design->nreplicate_rscales == R ? design->replicate_rscales[r]
+                          : design->nreplicate_rscales == 1 ? design->replicate_rscales[0] : 1;
+    rep->mse = design->replicate_mse;
+    rep->df = ts_replicate_df(rep, n, d->w, NULL);
+    if (isnan(rep->df))
+        return nomem(err);
+    ts_strbuf_printf(sum, "; replicate weights (%s, %zu replicates%s)", ts_rep_type_name(design->variance), R,
+                     rep->mse ? ", mse" : "");
+    return TS_OK;
+}
+
 ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *err)
 {
     ts_sample *d = calloc(1, sizeof *d);
@@ -500,6 +554,8 @@ ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *
         st = take_later_stages(d, ds, design, key, &sum, err);
     if (st == TS_OK)
         st = take_calibration(d, ds, design, &sum, err);
+    if (st == TS_OK)
+        st = take_replicates(d, ds, design, &sum, err);
     free(key);
     if (st == TS_OK && !(d->summary = ts_strbuf_take(&sum)))
         st = nomem(err);
@@ -522,6 +578,8 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
     for (size_t h = 0; h < d->nstrata; h++)
         d->popsize[h] = INFINITY;
     d->nlater = 0;
+    ts_replicates_free((ts_replicates *)d->rep); /* counts have no replicates */
+    d->rep = NULL;
     return d;
 }
 

@@ -185,6 +185,19 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if ((st = drop_incomplete(&c, err)) != TS_OK || (st = design_weights(&c, err)) != TS_OK ||
         (st = nonresponse_adjust(&c, err)) != TS_OK)
         goto out;
+    if (c.design.variance != TS_REP_NONE && !c.design.replicates_supplied) {
+        st = ts_err_set(err, TS_E_DATA, "[design] variance = %s: replicates made from the design are not available "
+                        "yet; supply them (variance = supplied)", ts_rep_type_name(c.design.variance));
+        goto out;
+    }
+    if (c.design.replicates_supplied &&
+        (wctx_get(&c, "nonresponse", "classes", NULL) || strcmp(wctx_get(&c, "weighting", "method", NULL), "none") != 0 ||
+         wctx_get(&c, "weighting", "trim_lower", NULL) || wctx_get(&c, "weighting", "trim_upper", NULL))) {
+        st = ts_err_set(err, TS_E_DATA, "[design] variance = supplied: the replicate weights would need the same "
+                        "nonresponse adjustment, calibration and trimming, which is not available yet; give the "
+                        "adjusted weights and their replicates as they are ([weighting] method = none)");
+        goto out;
+    }
     const char *scale = wctx_get(&c, "weighting", "base_scale", NULL);
     if (scale && strcmp(scale, "population") != 0) {
         st = wctx_bad_setting(&c, "weighting", "base_scale", "population (or nothing)", err);
