@@ -167,6 +167,8 @@ static const ts_schema_key SCHEMA[] = {
     K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare, difference", NULL, P | R, "the kind of chart"),
     K("chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"),
     K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up; difference: its one category"),
+    K("model.", "title", TS_VAL_TEXT, NULL, NULL, M | R,
+      "the model's name for readers (forest chart, report; default: NAME)"),
     K("chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare: a CSV of published shares"),
     K("chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare: the row of reference to use"),
     K("chart.", "title", TS_VAL_TEXT, NULL, NULL, P | R, "the chart title (drawn)"),

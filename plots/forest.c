@@ -32,17 +32,20 @@
 typedef struct frow {
     char *label;          /* owned */
     int header, ref;      /* a predictor's name line; its reference level */
+    int hidden;           /* withheld by [privacy] min_cell (models.csv suppressed = yes): ＊, no point */
     double or, lo, hi;
 } frow;
 
 struct ts_forest {
     frow rows[MAX_ROWS];
     size_t n;
-    long nresp;
+    long nresp;           /* -1: withheld */
+    int nhidden;          /* rows withheld */
     double df, level;
     char *survey_title;   /* owned; "" when none */
     int synthetic;
     char *model;          /* owned */
+    char *title;          /* owned: models.csv's model_title ([model.NAME] title); NULL or "" when none */
 };
 typedef struct ts_forest forest;
 
@@ -52,6 +55,7 @@ static void forest_free(forest *f)
         free(f->rows[i].label);
     free(f->survey_title);
     free(f->model);
+    free(f->title);
 }
 
 static double num(const char *s)
@@ -60,7 +64,8 @@ static double num(const char *s)
     return s && *s && ts_parse_double(s, strlen(s), &x) == 0 ? x : NAN;
 }
 
-static ts_status add_row(forest *f, const char *label, int header, int ref, double or, double lo, double hi, ts_err *err)
+static ts_status add_row(forest *f, const char *label, int header, int ref, int hidden, double or, double lo, double hi,
+                         ts_err *err)
 {
     if (f->n == MAX_ROWS)
         return ts_err_set(err, TS_E_DATA, "model %s: more than %d rows: too many to draw", f->model, MAX_ROWS);
@@ -69,6 +74,8 @@ static ts_status add_row(forest *f, const char *label, int header, int ref, doub
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     r->header = header;
     r->ref = ref;
+    r->hidden = hidden;
+    f->nhidden += hidden;
     r->or = or;
     r->lo = lo;
     r->hi = hi;
@@ -103,6 +110,10 @@ static ts_status load(const char *models, const char *model_name, forest *f, ts_
             continue;
         }
         found++;
+        if (!f->title && !(f->title = ts_strdup(ts_csvtable_get(t, r, "model_title")))) {
+            st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+            break;
+        }
         if (strcmp(ts_csvtable_get(t, r, "family"), "logistic") != 0) {
             st = ts_err_set(err, TS_E_DATA, "%s: model %s is %s: a forest chart shows the odds ratios of a logistic model",
                             o->models, o->model, ts_csvtable_get(t, r, "family"));
@@ -112,7 +123,8 @@ static ts_status load(const char *models, const char *model_name, forest *f, ts_
         int ref = strcmp(stat, "reference") == 0;
         if ((!ref && strcmp(stat, "coefficient") != 0) || strcmp(term, "(Intercept)") == 0)
             continue;
-        f->nresp = (long)num(ts_csvtable_get(t, r, "n"));
+        double nr = num(ts_csvtable_get(t, r, "n"));
+        f->nresp = isnan(nr) ? -1 : (long)nr;
         f->level = num(ts_csvtable_get(t, r, "ci_level"));
         if (!ref)
             f->df = num(ts_csvtable_get(t, r, "df"));
@@ -120,11 +132,13 @@ static ts_status load(const char *models, const char *model_name, forest *f, ts_
         const char *tname = *tl ? tl : term;
         int factor = *label != '\0';
         if (factor && (!last_term || strcmp(last_term, term) != 0))
-            st = add_row(f, tname, 1, 0, NAN, NAN, NAN, err);
+            st = add_row(f, tname, 1, 0, 0, NAN, NAN, NAN, err);
         last_term = term;
-        double or = ref ? 1 : num(ts_csvtable_get(t, r, "odds_ratio"));
-        double lo = ref ? NAN : num(ts_csvtable_get(t, r, "or_low")), hi = ref ? NAN : num(ts_csvtable_get(t, r, "or_high"));
-        if (st == TS_OK && !(or > 0 && isfinite(or)))
+        int hidden = strcmp(ts_csvtable_get(t, r, "suppressed"), "yes") == 0;
+        double or = hidden ? NAN : ref ? 1 : num(ts_csvtable_get(t, r, "odds_ratio"));
+        double lo = ref || hidden ? NAN : num(ts_csvtable_get(t, r, "or_low"));
+        double hi = ref || hidden ? NAN : num(ts_csvtable_get(t, r, "or_high"));
+        if (st == TS_OK && !hidden && !(or > 0 && isfinite(or)))
             st = ts_err_set(err, TS_E_DATA, "%s:%lu: model %s, %s %s: no odds ratio to draw", o->models, t->line[r],
                             o->model, term, label);
         if (st != TS_OK)
@@ -134,7 +148,7 @@ static ts_status load(const char *models, const char *model_name, forest *f, ts_
             ts_strbuf_printf(&lb, "%s%s", label, ref ? "（基準）" : "");
         else
             ts_strbuf_printf(&lb, "%s（1増えるごと）", tname);
-        st = lb.data ? add_row(f, lb.data, 0, ref, or, lo, hi, err) : ts_err_set(err, TS_E_NOMEM, "out of memory");
+        st = lb.data ? add_row(f, lb.data, 0, ref, hidden, or, lo, hi, err) : ts_err_set(err, TS_E_NOMEM, "out of memory");
         ts_strbuf_free(&lb);
     }
     if (st == TS_OK && !found)
@@ -155,7 +169,7 @@ static void axis(const forest *f, double *a, double *b)
     double lo = 1, hi = 1;
     for (size_t i = 0; i < f->n; i++) {
         const frow *r = &f->rows[i];
-        if (r->header)
+        if (r->header || r->hidden)
             continue;
         lo = fmin(lo, isnan(r->lo) ? r->or : r->lo);
         hi = fmax(hi, isnan(r->hi) ? r->or : r->hi);
@@ -241,6 +255,12 @@ static double body(ts_pen *p, const forest *f, ts_rect area, int dry)
         free(fit);
         if (r->header)
             continue;
+        if (r->hidden) { /* withheld: no point, no interval, as a table's ＊ */
+            ts_text_font(p, 0, TS_FONT_VALUE);
+            ts_frame_color(p, TS_INK);
+            ts_text_draw(p, x1 + 6, ym + TS_FONT_VALUE * 0.36, "＊ 非表示", TS_ALIGN_LEFT);
+            continue;
+        }
         double x = XOF(r->or);
         if (r->ref) {
             ts_frame_color(p, TS_INK);
@@ -293,6 +313,8 @@ static void notes(const forest *f, ts_notes *nt)
                  round(f->level * 1000) / 10, f->df);
     ts_notes_add(nt, "ウェイト付けしたロジスティック回帰（R survey の svyglm, quasibinomial に等しい）。"
                      "nは欠測のない回答者数。");
+    if (f->nhidden)
+        ts_notes_add(nt, "＊ 回答者が少ないため、または他の数値から逆算されないよう非表示（[privacy] min_cell）。");
     ts_notes_add(nt, "資料：%s（モデル %s、tsunagari による推定）", f->survey_title[0] ? f->survey_title : "本調査", f->model);
     if (f->synthetic)
         ts_notes_add(nt, "※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。");
@@ -347,6 +369,7 @@ void ts_forest_notes(const ts_forest *f, const char *survey_title, int synthetic
 }
 
 long ts_forest_n(const ts_forest *f) { return f->nresp; }
+const char *ts_forest_title(const ts_forest *f) { return f->title && *f->title ? f->title : f->model; }
 double ts_forest_level(const ts_forest *f) { return f->level; }
 
 ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
@@ -375,12 +398,14 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
         goto done;
     if (o->title)
         ts_strbuf_append_str(&title, o->title);
-    else
-        ts_strbuf_printf(&title, "%s：オッズ比と%g%%信頼区間", o->model, round(f.level * 1000) / 10);
+    else /* [model.NAME] title, else NAME */
+        ts_strbuf_printf(&title, "%s：オッズ比と%g%%信頼区間", f.title && *f.title ? f.title : o->model,
+                         round(f.level * 1000) / 10);
     if (f.survey_title[0])
         ts_strbuf_printf(&sub, "%s　", f.survey_title);
-    char n[32];
-    ts_frame_count(f.nresp, n);
+    char n[32] = "＊";
+    if (f.nresp >= 0)
+        ts_frame_count(f.nresp, n);
     ts_strbuf_printf(&sub, "n=%s、ウェイト付け推定", n);
     ts_strbuf_printf(&stem, "%s/%s", o->outdir, o->name ? o->name : "");
     if (!o->name)

@@ -16,7 +16,7 @@ typedef struct ts_forest_options {
     const char *model;    /* the [model.NAME] to draw */
     const char *survey;   /* the manifest, for [survey] title and synthetic; may be NULL */
     const char *outdir;   /* made when missing */
-    const char *title;    /* NULL: "NAME：オッズ比と95%信頼区間" */
+    const char *title;    /* NULL: "TITLE：オッズ比と95%信頼区間", TITLE the model's title, else NAME */
     const char *name;     /* output file stem; NULL: forest_NAME */
     ts_render_opts render;
     int quiet;
@@ -30,7 +30,9 @@ ts_forest *ts_forest_load(const char *models_csv, const char *model, ts_err *err
 void ts_forest_free(ts_forest *f);
 double ts_forest_body(ts_pen *p, const ts_forest *f, ts_rect area, int dry);
 void ts_forest_notes(const ts_forest *f, const char *survey_title, int synthetic, ts_notes *notes);
-long ts_forest_n(const ts_forest *f);
+long ts_forest_n(const ts_forest *f); /* -1: withheld ([privacy] min_cell) */
+/* The model's name for readers: its [model.NAME] title (models.csv model_title), else NAME. */
+const char *ts_forest_title(const ts_forest *f);
 double ts_forest_level(const ts_forest *f);
 
 /* Read the model, draw it into OUTDIR/NAME.png, .pdf, .svg (as render.c does: measured once,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../chartspec.h"
 #include "../fonts.h"
@@ -120,7 +121,10 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
     }
     writer w = {.c = c, .synthetic = strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0,
                 .title = rp_get(c, "report", "title", rp_get(c, "survey", "title", "集計結果")),
-                .items = items, .nitems = nitems, .err = err};
+                .items = items, .nitems = nitems, .err = err,
+                /* the contents list 回帰分析 in the first pass too (its page learnt there), so that
+                 * both passes lay the cover out alike */
+                .models_page = access("models.csv", R_OK) == 0 ? -1 : 0};
 
     /* Pass 1: learn the pages, drawing into a PDF that goes nowhere (the chart bodies only
      * measured). */

@@ -59,6 +59,7 @@ typedef struct writer {
     ts_err *err;
     int failed;
     int methods_page;
+    int models_page;  /* where 回帰分析 starts (0: no models), for the contents */
     int pages_only;   /* the first pass: learn the pages; chart bodies are measured, not drawn */
 } writer;
 

@@ -160,13 +160,27 @@ static void cover_facts(writer *w)
     ts_strbuf_free(&b);
 }
 
-/* 目次: each item with the page the first pass found it on, then the methods page. */
+/* A line of the contents without a number: TEXT and its PAGE. */
+static void contents_line(writer *w, const char *text, int page)
+{
+    pdf_need(w, 14);
+    ts_text_font(&w->pen, 0, 9);
+    ts_frame_color(&w->pen, INK);
+    ts_text_draw(&w->pen, X0 + 8, w->y + 9, text, TS_ALIGN_LEFT);
+    char pg[16];
+    snprintf(pg, sizeof pg, "%d", page);
+    ts_text_draw(&w->pen, X0 + CW, w->y + 9, pg, TS_ALIGN_RIGHT);
+    w->y += 13.5;
+}
+
+/* 目次: each item with the page the first pass found it on, then 回帰分析 (when the report
+ * has models) and the methods page. */
 static void cover_contents(writer *w)
 {
     rp_ctx *c = w->c;
     ts_strbuf b = TS_STRBUF_INIT;
     /* The contents stay together: on the cover when they fit, else on a page of their own. */
-    pdf_need(w, 40 + 13.5 * (double)(w->nitems + 1));
+    pdf_need(w, 40 + 13.5 * (double)(w->nitems + 1 + (w->models_page != 0)));
     pdf_heading(w, "目次");
     for (size_t i = 0; i < w->nitems; i++) {
         item *it = &w->items[i];
@@ -186,14 +200,9 @@ static void cover_contents(writer *w)
         w->y += 13.5;
         ts_strbuf_reset(&b);
     }
-    pdf_need(w, 14);
-    ts_text_font(&w->pen, 0, 9);
-    ts_frame_color(&w->pen, INK);
-    ts_text_draw(&w->pen, X0 + 8, w->y + 9, "集計の方法", TS_ALIGN_LEFT);
-    char mp[16];
-    snprintf(mp, sizeof mp, "%d", w->methods_page);
-    ts_text_draw(&w->pen, X0 + CW, w->y + 9, mp, TS_ALIGN_RIGHT);
-    w->y += 13.5;
+    if (w->models_page != 0)
+        contents_line(w, "回帰分析", w->models_page);
+    contents_line(w, "集計の方法", w->methods_page);
     ts_strbuf_free(&b);
 }
 

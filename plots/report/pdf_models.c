@@ -4,7 +4,9 @@
  * coefficient and SE (linear), the interval, p and the level's n — and, for a logistic model,
  * its forest chart drawn by plots/forest.c straight into the page (the same drawing as
  * charts/forest_NAME.pdf). Nothing without models.csv, so a report without models is unchanged.
- * Not in the cover's contents. */
+ * Listed in the cover's contents (w->models_page). A model is named by its [model.NAME] title
+ * when it has one; what [privacy] min_cell withheld (models.csv suppressed = yes, an empty
+ * level_n) is ＊, with the rule under the model's table. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,113 @@ static double num(const char *s)
     return s && *s && ts_parse_double(s, strlen(s), &x) == 0 ? x : NAN;
 }
 
+/* Whether a line may not start with the character at S (kinsoku: closing brackets and
+ * punctuation) or end with the one at S (opening brackets). */
+static int no_start(const char *s)
+{
+    static const char *const close[] = {"、", "。", "，", "．", "）", "」", "』", "】", "・", "ー", "％", "：", ")", ",", ".", ":", ";"};
+    for (size_t k = 0; k < sizeof close / sizeof close[0]; k++)
+        if (strncmp(s, close[k], strlen(close[k])) == 0)
+            return 1;
+    return 0;
+}
+static int no_end(const char *s, size_t len)
+{
+    static const char *const open[] = {"（", "「", "『", "【", "("};
+    for (size_t k = 0; k < sizeof open / sizeof open[0]; k++) {
+        size_t n = strlen(open[k]);
+        if (len >= n && strncmp(s + len - n, open[k], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The end of the unit that starts at S: an ASCII word (letters, digits, - _ . / +) is never
+ * split, any other character is a unit of its own. */
+static const char *unit_end(const char *s)
+{
+    const char *e = s;
+    while ((*e >= 'A' && *e <= 'Z') || (*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '-' || *e == '_' ||
+           *e == '/' || *e == '+' || (*e == '.' && e > s && e[1] > ' ' && !(e[1] & 0x80)))
+        e++;
+    if (e > s)
+        return e;
+    e = s + 1;
+    while ((*e & 0xC0) == 0x80)
+        e++;
+    return e;
+}
+
+/* A paragraph of prose at the cursor, each line filled as far as it goes: ts_text_wrap prefers
+ * to end a line after 、 or a space even half-way across (right for chart labels), which
+ * leaves a paragraph of Japanese mixed with R's names ragged. Here a line ends at the last
+ * unit that fits, kinsoku held (a closing bracket or 、 pulled up, an opening one pushed down). */
+static void prose(writer *w, const char *s, double size, ts_rgb color, double after)
+{
+    double lead = size * 1.6;
+    size_t len = strlen(s);
+    char *line = malloc(len + 1);
+    if (!line) {
+        pdf_para_at(w, X0, CW, s, size, 0, color, after);
+        return;
+    }
+    const char *p = s;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        ts_text_font(&w->pen, 0, size);
+        const char *end = unit_end(p), *q = end;
+        while (*q) {
+            const char *e = unit_end(q);
+            memcpy(line, p, (size_t)(e - p));
+            line[e - p] = '\0';
+            if (ts_text_width(&w->pen, line) > CW)
+                break;
+            q = end = e;
+        }
+        /* kinsoku: a closing mark that would start the next line stays on this one (it hangs
+         * a little past the column), an opening one at the end goes down */
+        while (*end && no_start(end))
+            end = unit_end(end);
+        while (*end && end > unit_end(p) && no_end(p, (size_t)(end - p))) {
+            const char *b = p, *last = p;
+            while (b < end) {
+                last = b;
+                b = unit_end(b);
+            }
+            end = last;
+        }
+        size_t n = (size_t)(end - p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        pdf_need(w, lead);
+        ts_text_font(&w->pen, 0, size);
+        ts_frame_color(&w->pen, color);
+        ts_text_draw(&w->pen, X0, w->y + size, line, TS_ALIGN_LEFT);
+        w->y += lead;
+        p = end;
+    }
+    free(line);
+    w->y += after;
+}
+
+
+/* The note under a model's table when something of it was withheld. */
+static void hidden_note(writer *w)
+{
+    ts_strbuf b = TS_STRBUF_INIT;
+    ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のカテゴリー、またはその人数・係数が他の数値から逆算されないよう非表示"
+                         "（表と同じ [privacy] min_cell の規則）。",
+                     rp_get(w->c, "privacy", "min_cell", NULL));
+    w->y += 2;
+    prose(w, b.data ? b.data : "＊", 7.5, GREY, 2);
+    ts_strbuf_free(&b);
+}
+
 /* The forest chart of MODEL, as pdf_draw_chart draws a chart: title, subtitle, body, notes. */
 static void forest(writer *w, const char *model)
 {
@@ -33,8 +142,10 @@ static void forest(writer *w, const char *model)
     ts_notes notes = {0};
     ts_forest_notes(f, rp_get(w->c, "survey", "title", ""), w->synthetic, &notes);
     char title[600], sub[600], n[32];
-    snprintf(title, sizeof title, "%s：オッズ比と%g%%信頼区間", model, round(ts_forest_level(f) * 1000) / 10);
-    ts_frame_count(ts_forest_n(f), n);
+    snprintf(title, sizeof title, "%s：オッズ比と%g%%信頼区間", ts_forest_title(f), round(ts_forest_level(f) * 1000) / 10);
+    snprintf(n, sizeof n, "＊");
+    if (ts_forest_n(f) >= 0)
+        ts_frame_count(ts_forest_n(f), n);
     snprintf(sub, sizeof sub, "n=%s、ウェイト付け推定", n);
     w->y += 10;
     double body = ts_forest_body(&w->pen, f, (ts_rect){X0, 0, CW, 1e6}, 1);
@@ -73,24 +184,48 @@ void pdf_models(writer *w)
         return;
     }
     pdf_new_page(w);
+    w->models_page = w->page;
     pdf_heading(w, "回帰分析");
-    pdf_para(w, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
+    prose(w, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
                 "標本設計（層・集落・有限母集団修正・ウェイトの較正）に基づく。ロジスティック回帰はオッズ比で示し、"
                 "各変数の（基準）カテゴリーのオッズ比は1。p値は自由度（PSU数−層数＋1−係数の数）の t 検定、"
-                "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数"
-                "（小さいセルの非表示はモデルには適用していない）。");
+                "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数。"
+                "回答者の少ないカテゴリーは表と同じ規則で非表示（＊）にした。", 9.5, INK, 5);
     const char *cur = NULL;
+    int hidden = 0; /* the current model withheld something */
     for (size_t r = 0; r < t->nrows && !w->failed; r++) {
         const char *model = ts_csvtable_get(t, r, "model"), *stat = ts_csvtable_get(t, r, "statistic");
         const char *term = ts_csvtable_get(t, r, "term"), *tl = ts_csvtable_get(t, r, "term_label");
         int logit = strcmp(ts_csvtable_get(t, r, "family"), "logistic") == 0;
         char a[160], b[64], c[96], d[32], e[32];
         if (!cur || strcmp(cur, model) != 0) {
+            if (hidden)
+                hidden_note(w);
+            hidden = 0;
             if (cur && strcmp(ts_csvtable_get(t, r - 1, "family"), "logistic") == 0)
                 forest(w, cur);
             cur = model;
-            snprintf(a, sizeof a, "モデル %s：%s（n = %s、自由度 %s）", model, logit ? "ロジスティック回帰" : "線形回帰",
-                     ts_csvtable_get(t, r, "n"), ts_csvtable_get(t, r, "df"));
+            /* the table stays on one page when it fits on one (a table run over a page break
+             * has no header over its rest) */
+            size_t lines = 1;
+            for (size_t q = r; q < t->nrows && strcmp(ts_csvtable_get(t, q, "model"), model) == 0; q++) {
+                const char *sq = ts_csvtable_get(t, q, "statistic");
+                if (strcmp(sq, "wald_chisq") == 0 || (logit && strcmp(ts_csvtable_get(t, q, "term"), "(Intercept)") == 0))
+                    continue;
+                lines += strcmp(sq, "reference") == 0 ? 2 : 1;
+            }
+            if (13.0 * (double)lines + 40 < BOTTOM - TOP)
+                pdf_need(w, 13.0 * (double)lines + 40);
+            const char *mt = ts_csvtable_get(t, r, "model_title"), *nn = ts_csvtable_get(t, r, "n");
+            if (!*mt) /* no [model.NAME] title */
+                mt = model;
+            /* the df of a withheld row is empty: the model's is in every coefficient it publishes */
+            const char *df = "";
+            for (size_t q = r; q < t->nrows && !*df && strcmp(ts_csvtable_get(t, q, "model"), model) == 0; q++)
+                if (strcmp(ts_csvtable_get(t, q, "statistic"), "coefficient") == 0)
+                    df = ts_csvtable_get(t, q, "df");
+            snprintf(a, sizeof a, "%s%s：%s（n = %s、自由度 %s）", mt == model ? "モデル " : "", mt,
+                     logit ? "ロジスティック回帰" : "線形回帰", *nn ? nn : "＊", *df ? df : "＊");
             pdf_subheading(w, a);
             snprintf(c, sizeof c, "%g%%信頼区間", round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
             const char *h[6] = {"変数・カテゴリー", logit ? "オッズ比" : "係数（標準誤差）", c, "p値", "n", ""};
@@ -99,15 +234,22 @@ void pdf_models(writer *w)
         const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
         if (strcmp(stat, "wald_chisq") == 0)
             continue;
+        int supp = strcmp(ts_csvtable_get(t, r, "suppressed"), "yes") == 0;
+        hidden |= supp || *ts_csvtable_get(t, r, "suppression");
         if (strcmp(stat, "wald_f") == 0) {
-            snprintf(a, sizeof a, "　F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
-                     ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"), num(ts_csvtable_get(t, r, "p_value")));
+            if (supp)
+                snprintf(a, sizeof a, "　F = ＊");
+            else
+                snprintf(a, sizeof a, "　F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
+                         ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"), num(ts_csvtable_get(t, r, "p_value")));
             const char *cells[6] = {a, "", "", "", "", ""};
             row(w, cells, 0);
             continue;
         }
-        if (logit && strcmp(term, "(Intercept)") == 0)
-            continue; /* the intercept's odds are the reference group's, not a ratio */
+        if (logit && strcmp(term, "(Intercept)") == 0) {
+            hidden &= !supp; /* not shown: nothing to mark */
+            continue;        /* the intercept's odds are the reference group's, not a ratio */
+        }
         int ref = strcmp(stat, "reference") == 0, level = *ts_csvtable_get(t, r, "level") != '\0';
         if (ref || !level) {
             const char *cells[6] = {name, "", "", "", "", ""};
@@ -120,8 +262,8 @@ void pdf_models(writer *w)
             }
             if (level) {
                 snprintf(a, sizeof a, "　%s（基準）", ts_csvtable_get(t, r, "label"));
-                snprintf(b, sizeof b, "%s", logit ? "1" : "0");
-                snprintf(e, sizeof e, "%s", ts_csvtable_get(t, r, "level_n"));
+                snprintf(b, sizeof b, "%s", supp ? "＊" : logit ? "1" : "0");
+                snprintf(e, sizeof e, "%s", *ts_csvtable_get(t, r, "level_n") ? ts_csvtable_get(t, r, "level_n") : "＊");
                 const char *cr[6] = {a, b, "", "", e, ""};
                 row(w, cr, 0);
                 continue;
@@ -130,7 +272,10 @@ void pdf_models(writer *w)
             snprintf(a, sizeof a, "　%s", ts_csvtable_get(t, r, "label"));
         }
         double est = num(ts_csvtable_get(t, r, "estimate")), se = num(ts_csvtable_get(t, r, "se"));
-        if (logit) {
+        if (supp) {
+            snprintf(b, sizeof b, "＊");
+            c[0] = '\0';
+        } else if (logit) {
             snprintf(b, sizeof b, "%.2f", num(ts_csvtable_get(t, r, "odds_ratio")));
             snprintf(c, sizeof c, "[%.2f, %.2f]", num(ts_csvtable_get(t, r, "or_low")), num(ts_csvtable_get(t, r, "or_high")));
         } else {
@@ -144,10 +289,13 @@ void pdf_models(writer *w)
             snprintf(d, sizeof d, "<0.001");
         else
             snprintf(d, sizeof d, "%.3f", p);
-        snprintf(e, sizeof e, "%s", ts_csvtable_get(t, r, "level_n"));
+        const char *ln = ts_csvtable_get(t, r, "level_n");
+        snprintf(e, sizeof e, "%s", *ln || !level ? ln : "＊");
         const char *cells[6] = {a, b, c, d, e, ""};
         row(w, cells, 0);
     }
+    if (hidden && !w->failed)
+        hidden_note(w);
     if (cur && !w->failed && t->nrows && strcmp(ts_csvtable_get(t, t->nrows - 1, "family"), "logistic") == 0)
         forest(w, cur);
     ts_csvtable_free(t);

@@ -70,7 +70,7 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
                            "p値は自由度（PSU数−層数＋1−係数の数）の t 検定、変数ごとの F は Wald 検定（regTermTest）。",
                            note);
     static const char *const cols[] = {"変数", "カテゴリー", "係数", "標準誤差", "オッズ比", "下限", "上限", "p値", "n"};
-    int row = 3;
+    int row = 3, any_hidden = 0;
     const char *cur = NULL;
     for (size_t r = 0; r < t->nrows; r++) {
         const char *model = ts_csvtable_get(t, r, "model"), *stat = ts_csvtable_get(t, r, "statistic");
@@ -79,8 +79,12 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
         if (!cur || strcmp(cur, model) != 0) {
             cur = model;
             ts_strbuf h = TS_STRBUF_INIT;
-            ts_strbuf_printf(&h, "モデル %s（%s、n = %s、自由度 %s、%g%%信頼区間）", model,
-                             logit ? "ロジスティック回帰" : "線形回帰", ts_csvtable_get(t, r, "n"), ts_csvtable_get(t, r, "df"),
+            const char *mt = ts_csvtable_get(t, r, "model_title"), *nn = ts_csvtable_get(t, r, "n"), *df = "";
+            for (size_t q = r; q < t->nrows && !*df && strcmp(ts_csvtable_get(t, q, "model"), model) == 0; q++)
+                if (strcmp(ts_csvtable_get(t, q, "statistic"), "coefficient") == 0)
+                    df = ts_csvtable_get(t, q, "df");
+            ts_strbuf_printf(&h, "%s%s（%s、n = %s、自由度 %s、%g%%信頼区間）", *mt ? "" : "モデル ", *mt ? mt : model,
+                             logit ? "ロジスティック回帰" : "線形回帰", *nn ? nn : "＊", *df ? df : "＊",
                              round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
             row++;
             worksheet_write_string(ws, (lxw_row_t)row++, 0, h.data ? h.data : model, bold);
@@ -90,10 +94,16 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             row++;
         }
         const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
+        int supp = strcmp(ts_csvtable_get(t, r, "suppressed"), "yes") == 0, why = *ts_csvtable_get(t, r, "suppression");
+        any_hidden |= supp || why;
         if (strcmp(stat, "wald_f") == 0) {
             ts_strbuf h = TS_STRBUF_INIT;
-            ts_strbuf_printf(&h, "F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
-                             ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"), num(ts_csvtable_get(t, r, "p_value")));
+            if (supp)
+                ts_strbuf_append_str(&h, "F = ＊");
+            else
+                ts_strbuf_printf(&h, "F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
+                                 ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"),
+                                 num(ts_csvtable_get(t, r, "p_value")));
             worksheet_write_string(ws, (lxw_row_t)row++, 1, h.data ? h.data : "", note);
             ts_strbuf_free(&h);
             continue;
@@ -109,6 +119,10 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             worksheet_write_string(ws, (lxw_row_t)row, 1, l.data ? l.data : "", text);
             ts_strbuf_free(&l);
         }
+        if (supp) /* withheld by [privacy] min_cell: ＊ where the numbers would be */
+            worksheet_write_string(ws, (lxw_row_t)row, 2, "＊", text);
+        if (*ts_csvtable_get(t, r, "level") && !*ts_csvtable_get(t, r, "level_n"))
+            worksheet_write_string(ws, (lxw_row_t)row, 8, "＊", text);
         put(ws, row, 2, num(ts_csvtable_get(t, r, "estimate")), f4);
         put(ws, row, 3, num(ts_csvtable_get(t, r, "se")), f4);
         put(ws, row, 4, num(ts_csvtable_get(t, r, "odds_ratio")), f2);
@@ -118,6 +132,11 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
         put(ws, row, 8, num(ts_csvtable_get(t, r, "level_n")), cnt);
         row++;
     }
+    if (any_hidden)
+        worksheet_write_string(ws, (lxw_row_t)row + 1, 0,
+                               "＊ 回答者の少ない（[privacy] min_cell 人未満の）カテゴリー、またはその人数・係数が他の数値から逆算されないよう"
+                               "非表示（表と同じ規則）。",
+                               note);
     ts_csvtable_free(t);
     return TS_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "design.h"
 #include "model.h"
+#include "privacy.h"
 
 static const char USAGE[] =
     "Usage: tsunagari-model -s SURVEY.ini -o MODELS.csv [options] WEIGHTED.tsd\n"
@@ -28,6 +29,10 @@ static const char USAGE[] =
     "  -o, --output FILE     the models as CSV (docs/models-format.md), written atomically\n"
     "      --text FILE       the models as text for reading (\"-\": standard output): odds\n"
     "                        ratios or coefficients with intervals, p-values, each level's n\n"
+    "      --min-cell K      withhold a factor's level with fewer than K respondents in the fit\n"
+    "                        (its n and coefficient; the partners that keep it from being\n"
+    "                        worked out, as tsunagari-tab does; default: the manifest's\n"
+    "                        [privacy] min_cell, else 10; 0: none)\n"
     "      --lonely-psu P    a stratum with one PSU: fail, remove, certainty, adjust\n"
     "                        (default: the design's [design] lonely_psu, else fail)\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
@@ -42,7 +47,7 @@ static const char USAGE[] =
     "convergence, a lonely PSU under fail), each naming the manifest's file:line; 66 input\n"
     "missing; 73 cannot create output; 74 write error.\n";
 
-enum { OPT_LONELY = 256, OPT_TEXT, OPT_BOM, OPT_RAW_CSV, OPT_VERSION };
+enum { OPT_LONELY = 256, OPT_TEXT, OPT_BOM, OPT_RAW_CSV, OPT_VERSION, OPT_MINCELL };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -57,12 +62,14 @@ int main(int argc, char **argv)
         {"lonely-psu", required_argument, NULL, OPT_LONELY}, {"text", required_argument, NULL, OPT_TEXT},
         {"bom", no_argument, NULL, OPT_BOM},       {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, OPT_VERSION}, {"min-cell", required_argument, NULL, OPT_MINCELL},
+        {NULL, 0, NULL, 0},
     };
     /* GSL's default handler aborts: a singular covariance must leave NaN, not kill the run */
     gsl_set_error_handler_off();
     model_options opt = {0};
     opt.lonely = -1;
+    opt.min_cell = -1;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":s:o:qh", longopts, NULL)) != -1) {
@@ -75,6 +82,13 @@ int main(int argc, char **argv)
         case OPT_TEXT: opt.text = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
+        case OPT_MINCELL:
+            if (ts_privacy_parse_min_cell(optarg, &opt.min_cell) != 0) {
+                fprintf(stderr, "tsunagari-model: --min-cell '%s': %s\nTry 'tsunagari-model --help'.\n", optarg,
+                        TS_PRIVACY_MIN_CELL_RULE);
+                return 64;
+            }
+            break;
         case OPT_LONELY: {
             ts_lonely_psu l;
             if (ts_lonely_psu_parse(optarg, &l) != 0)

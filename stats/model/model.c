@@ -18,21 +18,32 @@
 #include "glm.h"
 #include "manifest.h"
 #include "numparse.h"
+#include "privacy.h"
 #include "sample.h"
 #include "schema.h"
 #include "strbuf.h"
+#include "suppress.h"
 
 #define PROG "tsunagari-model"
 
 typedef struct model_spec {
     const char *section;       /* "model.NAME" (borrowed from the manifest) */
+    const char *title;         /* [model.NAME] title (borrowed); "" when none */
     ts_glm_spec glm;
     const ts_var **pred;
     int32_t *codes;            /* outcome_codes */
     unsigned char *in;         /* the domain; NULL: everyone */
     int weighted;
     ts_glm_fit *fit;
+    /* [privacy] min_cell on the published numbers (protect()): each a HIDE_* */
+    unsigned char n_hide;      /* the fit's n (and weighted_n) */
+    unsigned char *ref_hide;   /* per predictor: its reference level's n (a factor) */
+    unsigned char *col_hide;   /* per column: its level's n (a factor's column) */
+    unsigned char *coef_hide;  /* per column: its coefficient's numbers */
+    unsigned char *test_hide;  /* per predictor: its Wald tests */
 } model_spec;
+
+enum { HIDE_NONE, HIDE_PRIMARY, HIDE_SECONDARY };
 
 static ts_status nomem(ts_err *err) { return ts_err_set(err, TS_E_NOMEM, "out of memory"); }
 
@@ -129,6 +140,9 @@ static ts_status parse_model(const ts_manifest *m, const ts_dataset *ds, const c
                              model_spec *s, ts_err *err)
 {
     s->section = sec;
+    s->title = ts_manifest_get(m, sec, "title");
+    if (!s->title)
+        s->title = "";
     const char *fam = ts_schema_get(m, sec, "family");
     s->glm.family = strcmp(fam, "logistic") == 0 ? TS_GLM_LOGISTIC : TS_GLM_LINEAR;
     const char *w = ts_schema_get(m, sec, "weighted");
@@ -238,6 +252,126 @@ static ts_status parse_model(const ts_manifest *m, const ts_dataset *ds, const c
     return TS_OK;
 }
 
+/* [privacy] min_cell on model S, as tsunagari-tab applies it to tables (docs/estimation.md,
+ * "Disclosure control"; the levels of a factor are the categories of a domain):
+ * - a level with fewer than MIN_CELL respondents in the fit is withheld whole (primary): its n
+ *   and its coefficient, whose estimate is those few people's outcome against the reference
+ *   and whose SE grows as 1/sqrt(their number);
+ * - the levels' counts of each factor add up to the fit's n, which every row publishes: one
+ *   withheld count would be n minus the others, so lib/suppress adds partners (secondary:
+ *   their n only — no relation ties a coefficient to another level's) by the same rule and
+ *   audit as a table's categories, n the margin; and then every other count of that factor,
+ *   since tables.csv may publish the partner this audit chose (its own choice can differ);
+ * - a reference level withheld: every coefficient of its factor is a contrast with those few
+ *   people, and the intercept their (adjusted) outcome: withheld too (secondary);
+ * - a predictor with a withheld level: its Wald tests go (secondary; for two levels F is the
+ *   withheld t squared);
+ * - a fit of fewer than MIN_CELL respondents: everything but the rows' names. */
+static ts_status protect(model_spec *s, long min_cell, ts_err *err)
+{
+    const ts_glm_fit *f = s->fit;
+    size_t np = s->glm.npredictors;
+    if (!(s->ref_hide = calloc(np ? np : 1, 1)) || !(s->test_hide = calloc(np ? np : 1, 1)) ||
+        !(s->col_hide = calloc(f->p, 1)) || !(s->coef_hide = calloc(f->p, 1)))
+        return nomem(err);
+    if (min_cell <= 0)
+        return TS_OK;
+    ts_suppress *sp = ts_suppress_new();
+    size_t *cells = calloc(f->p + 2, sizeof *cells), *refc = calloc(np ? np : 1, sizeof *refc);
+    size_t *colc = calloc(f->p, sizeof *colc);
+    double *coef = calloc(f->p + 2, sizeof *coef);
+    ts_status st = sp && cells && refc && colc && coef ? TS_OK : nomem(err);
+    long ncell = st == TS_OK ? ts_suppress_cell(sp, "n", (double)f->n, 1, 1) : -1;
+    if (st == TS_OK && ncell < 0)
+        st = nomem(err);
+    char key[48];
+    for (size_t k = 0; k < np && st == TS_OK; k++) {
+        if (s->pred[k]->type != TS_VAR_SINGLE)
+            continue;
+        size_t m = 0;
+        snprintf(key, sizeof key, "%zu:ref", k);
+        long c = ts_suppress_cell(sp, key, (double)f->ref_n[k], 0, 1);
+        refc[k] = (size_t)c;
+        cells[m] = (size_t)c;
+        coef[m++] = 1;
+        for (size_t j = 0; j < f->p && c >= 0; j++) {
+            if (f->col_pred[j] != (int)k)
+                continue;
+            snprintf(key, sizeof key, "%zu:%zu", k, j);
+            if ((c = ts_suppress_cell(sp, key, (double)f->col_n[j], 0, 1)) >= 0) {
+                colc[j] = (size_t)c;
+                cells[m] = (size_t)c;
+                coef[m++] = 1;
+            }
+        }
+        cells[m] = (size_t)ncell;
+        coef[m++] = -1;
+        if (c < 0 || ts_suppress_relation(sp, cells, coef, m) != 0)
+            st = nomem(err);
+    }
+    if (st == TS_OK)
+        st = ts_suppress_run(sp, min_cell, err);
+#define HIDE(cell) (ts_suppress_state(sp, cell) == TS_CELL_PRIMARY     ? HIDE_PRIMARY \
+                    : ts_suppress_state(sp, cell) == TS_CELL_SECONDARY ? HIDE_SECONDARY : HIDE_NONE)
+    if (st == TS_OK) {
+        s->n_hide = (unsigned char)HIDE((size_t)ncell);
+        for (size_t k = 0; k < np; k++)
+            if (s->pred[k]->type == TS_VAR_SINGLE)
+                s->ref_hide[k] = (unsigned char)HIDE(refc[k]);
+        for (size_t j = 0; j < f->p; j++) {
+            int k = f->col_pred[j];
+            if (k < 0 || s->pred[k]->type != TS_VAR_SINGLE)
+                continue;
+            s->col_hide[j] = (unsigned char)HIDE(colc[j]);
+            if (s->col_hide[j] == HIDE_PRIMARY)
+                s->coef_hide[j] = HIDE_PRIMARY;
+            if (s->col_hide[j] == HIDE_PRIMARY || s->ref_hide[k] == HIDE_PRIMARY)
+                s->test_hide[k] = HIDE_SECONDARY;
+        }
+        /* every other count of a factor with a withheld level goes too: tables.csv publishes
+         * the variable's counts among all respondents, equal to the fit's when nobody is
+         * missing, and its partners need not be the ones chosen here */
+        for (size_t k = 0; k < np; k++)
+            if (s->test_hide[k]) {
+                if (!s->ref_hide[k])
+                    s->ref_hide[k] = HIDE_SECONDARY;
+                for (size_t j = 0; j < f->p; j++)
+                    if (f->col_pred[j] == (int)k && !s->col_hide[j])
+                        s->col_hide[j] = HIDE_SECONDARY;
+            }
+        for (size_t j = 0; j < f->p; j++) {
+            int k = f->col_pred[j];
+            for (size_t q = 0; q < np; q++)
+                if (s->ref_hide[q] == HIDE_PRIMARY && (k < 0 || k == (int)q) && !s->coef_hide[j])
+                    s->coef_hide[j] = HIDE_SECONDARY;
+        }
+        if (s->n_hide == HIDE_PRIMARY) { /* the whole fit rests on too few */
+            memset(s->coef_hide, HIDE_PRIMARY, f->p);
+            memset(s->col_hide, HIDE_PRIMARY, f->p);
+            memset(s->ref_hide, HIDE_PRIMARY, np);
+            memset(s->test_hide, HIDE_PRIMARY, np);
+        }
+    }
+#undef HIDE
+    ts_suppress_free(sp);
+    free(cells);
+    free(refc);
+    free(colc);
+    free(coef);
+    return st;
+}
+
+/* The rows a model withholds, for the summary. */
+static size_t hidden_rows(const model_spec *s)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < s->fit->p; j++)
+        n += s->coef_hide[j] || s->col_hide[j];
+    for (size_t k = 0; k < s->glm.npredictors; k++)
+        n += (s->ref_hide[k] != 0) + 2 * (s->test_hide[k] != 0);
+    return n;
+}
+
 static void put_num(FILE *fp, double x)
 {
     if (isnan(x) || isinf(x))
@@ -261,8 +395,10 @@ static const ts_var *find_predictor(const model_spec *s, const char *name)
 }
 
 /* One row: the text columns, then the numbers (NaN: empty). */
+/* NUM_HIDE withholds the numbers (suppressed = yes), N_HIDE the level's n; the stronger reason
+ * is the row's suppression. */
 static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *statistic, const char *term, const char *level,
-                const char *label, const double *num, double level_n, size_t *rows)
+                const char *label, const double *num, double level_n, int num_hide, int n_hide, size_t *rows)
 {
     ts_csv_put_text_str(fp, s->section + 6, mode);
     fprintf(fp, ",%s,%s,", s->glm.family == TS_GLM_LOGISTIC ? "logistic" : "linear", statistic);
@@ -273,17 +409,24 @@ static void row(FILE *fp, ts_csv_mode mode, const model_spec *s, const char *sta
     ts_csv_put_text_str(fp, label, mode);
     for (int k = 0; k < 11; k++) {
         putc(',', fp);
-        put_num(fp, num[k]);
+        if (!num_hide)
+            put_num(fp, num[k]);
     }
     fprintf(fp, ",%.15g,", s->glm.level);
-    put_num(fp, (double)s->fit->n);
+    if (!s->n_hide)
+        put_num(fp, (double)s->fit->n);
     putc(',', fp);
-    put_num(fp, s->fit->weighted_n);
+    if (!s->n_hide)
+        put_num(fp, s->fit->weighted_n);
     putc(',', fp);
     const ts_var *v = strcmp(term, "(Intercept)") == 0 ? NULL : find_predictor(s, term);
     ts_csv_put_text_str(fp, v ? v->label : "", mode);
     putc(',', fp);
-    put_num(fp, level_n);
+    if (!n_hide)
+        put_num(fp, level_n);
+    int why = num_hide == HIDE_PRIMARY || n_hide == HIDE_PRIMARY ? HIDE_PRIMARY : num_hide ? num_hide : n_hide;
+    fprintf(fp, ",%s,%s,", num_hide ? "yes" : "", why == HIDE_PRIMARY ? "primary" : why ? "secondary" : "");
+    ts_csv_put_text_str(fp, s->title, mode);
     putc('\n', fp);
     (*rows)++;
 }
@@ -299,7 +442,8 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
         if (v && v->type == TS_VAR_SINGLE) { /* the reference level: odds ratio 1 by definition */
             snprintf(code, sizeof code, "%d", f->ref_level[k]);
             double num[11] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, logit ? 1 : NAN, NAN, NAN};
-            row(fp, mode, s, "reference", v->name, code, code_label(v, f->ref_level[k]), num, (double)f->ref_n[k], rows);
+            row(fp, mode, s, "reference", v->name, code, code_label(v, f->ref_level[k]), num, (double)f->ref_n[k],
+                s->ref_hide[k] == HIDE_PRIMARY ? HIDE_PRIMARY : HIDE_NONE, s->ref_hide[k], rows);
         }
         for (size_t j = 0; j < f->p; j++) {
             if (f->col_pred[j] != k)
@@ -310,14 +454,14 @@ static void write_model(FILE *fp, ts_csv_mode mode, const model_spec *s, size_t 
             double num[11] = {f->beta[j], f->se[j], f->t[j], f->df, NAN, f->pval[j], f->lo[j], f->hi[j],
                               logit ? exp(f->beta[j]) : NAN, logit ? exp(f->lo[j]) : NAN, logit ? exp(f->hi[j]) : NAN};
             row(fp, mode, s, "coefficient", v ? v->name : "(Intercept)", code, v && *code ? code_label(v, f->col_level[j]) : "",
-                num, *code ? (double)f->col_n[j] : NAN, rows);
+                num, *code ? (double)f->col_n[j] : NAN, s->coef_hide[j], s->col_hide[j], rows);
         }
         if (v) {
             const ts_glm_test *t = &f->tests[k];
             double nf[11] = {t->f, NAN, NAN, (double)t->ncol, f->df, t->f_p, NAN, NAN, NAN, NAN, NAN};
-            row(fp, mode, s, "wald_f", v->name, "", "", nf, NAN, rows);
+            row(fp, mode, s, "wald_f", v->name, "", "", nf, NAN, s->test_hide[k], HIDE_NONE, rows);
             double nc[11] = {t->chisq, NAN, NAN, (double)t->ncol, NAN, t->chisq_p, NAN, NAN, NAN, NAN, NAN};
-            row(fp, mode, s, "wald_chisq", v->name, "", "", nc, NAN, rows);
+            row(fp, mode, s, "wald_chisq", v->name, "", "", nc, NAN, s->test_hide[k], HIDE_NONE, rows);
         }
     }
 }
@@ -350,8 +494,12 @@ static void text_model(FILE *fp, const model_spec *s)
     fprintf(fp, "\n[%s] %s (%s)", s->section + 6, y->label, y->name);
     for (size_t k = 0; k < s->glm.noutcome_codes; k++)
         fprintf(fp, "%s「%s」", k ? "" : " = ", code_label(y, s->codes[k]));
-    fprintf(fp, ": %s, n = %zu, df = %g%s\n", logit ? "ロジスティック回帰" : "線形回帰", f->n, f->df,
-            s->weighted ? "" : " (weighted = no)");
+    fprintf(fp, ": %s, n = ", logit ? "ロジスティック回帰" : "線形回帰");
+    if (s->n_hide)
+        fputs("＊", fp);
+    else
+        fprintf(fp, "%zu", f->n);
+    fprintf(fp, ", df = %g%s\n", f->df, s->weighted ? "" : " (weighted = no)");
     const size_t W = 30;
     put_padded(fp, 2, "", W);
     fprintf(fp, logit ? "オッズ比  [%g%%信頼区間]\n" : "        係数  (標準誤差)  [%g%%信頼区間]\n",
@@ -366,12 +514,22 @@ static void text_model(FILE *fp, const model_spec *s)
             ts_strbuf_free(&head);
             const ts_glm_test *t = &f->tests[k];
             if (factor) {
-                fprintf(fp, "F = %.2f (%zu, %g df), p = ", t->f, t->ncol, f->df);
-                put_p(fp, t->f_p);
+                if (s->test_hide[k])
+                    fputs("F = ＊", fp);
+                else {
+                    fprintf(fp, "F = %.2f (%zu, %g df), p = ", t->f, t->ncol, f->df);
+                    put_p(fp, t->f_p);
+                }
                 fputc('\n', fp);
                 put_padded(fp, 4, code_label(v, f->ref_level[k]), W);
-                fprintf(fp, logit ? "       1 (基準)" : "       0 (基準)");
-                fprintf(fp, "   n = %zu\n", f->ref_n[k]);
+                if (s->ref_hide[k] == HIDE_PRIMARY)
+                    fputs("       ＊ (基準)", fp);
+                else
+                    fprintf(fp, logit ? "       1 (基準)" : "       0 (基準)");
+                if (s->ref_hide[k])
+                    fputs("   n = ＊\n", fp);
+                else
+                    fprintf(fp, "   n = %zu\n", f->ref_n[k]);
             }
         } else if (!logit) {
             put_padded(fp, 2, "(切片)", W);
@@ -382,13 +540,19 @@ static void text_model(FILE *fp, const model_spec *s)
                 continue;
             if (factor)
                 put_padded(fp, 4, code_label(v, f->col_level[j]), W);
-            if (logit)
+            if (s->coef_hide[j])
+                fputs(logit ? "       ＊" : "           ＊", fp);
+            else if (logit)
                 fprintf(fp, "%8.2f  [%.2f, %.2f]", exp(f->beta[j]), exp(f->lo[j]), exp(f->hi[j]));
             else
                 fprintf(fp, "%12.4g  (%.4g)  [%.4g, %.4g]", f->beta[j], f->se[j], f->lo[j], f->hi[j]);
-            fputs("   p = ", fp);
-            put_p(fp, f->pval[j]);
-            if (factor)
+            if (!s->coef_hide[j]) {
+                fputs("   p = ", fp);
+                put_p(fp, f->pval[j]);
+            }
+            if (factor && s->col_hide[j])
+                fputs("   n = ＊", fp);
+            else if (factor)
                 fprintf(fp, "   n = %zu", f->col_n[j]);
             fputc('\n', fp);
         }
@@ -400,6 +564,10 @@ static void spec_free(model_spec *s)
     free(s->pred);
     free(s->codes);
     free(s->in);
+    free(s->ref_hide);
+    free(s->col_hide);
+    free(s->coef_hide);
+    free(s->test_hide);
     ts_glm_fit_free(s->fit);
 }
 
@@ -418,6 +586,9 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
         st = TS_E_DATA;
         goto done;
     }
+    long min_cell = opt->min_cell;
+    if (min_cell < 0 && (st = ts_privacy_min_cell(m, &min_cell, err)) != TS_OK)
+        goto done;
     if (!(ds = ts_dataset_read(opt->input, err))) {
         st = err->status;
         goto done;
@@ -453,7 +624,8 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
             if (msg)
                 bad(m, sec, about == TS_GLM_ABOUT_OUTCOME ? "outcome" : about >= 0 ? "predictors" : NULL, err, "%s", msg);
             free(msg);
-        }
+        } else
+            st = protect(s, min_cell, err);
     }
     if (st != TS_OK)
         goto done;
@@ -470,9 +642,12 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
     if (opt->bom)
         ts_csv_put_bom(fp);
     fputs("model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,ci_high,odds_ratio,or_low,"
-          "or_high,ci_level,n,weighted_n,term_label,level_n\n", fp);
-    for (size_t k = 0; k < nspecs; k++)
+          "or_high,ci_level,n,weighted_n,term_label,level_n,suppressed,suppression,model_title\n", fp);
+    size_t hidden = 0;
+    for (size_t k = 0; k < nspecs; k++) {
         write_model(fp, mode, &specs[k], &rows);
+        hidden += hidden_rows(&specs[k]);
+    }
     if (opt->text) {
         if (!(txt = ts_atomicfile_open(opt->text, err))) {
             st = err->status;
@@ -490,8 +665,14 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
     st = ts_atomicfile_commit(out, err);
     out = NULL;
     if (st == TS_OK && !opt->quiet)
-        fprintf(summary, "%s: %s: %zu model%s, %zu rows written to %s (%s)\n", PROG, opt->input, nspecs,
+    {
+        fprintf(summary, "%s: %s: %zu model%s, %zu rows written to %s (%s)", PROG, opt->input, nspecs,
                 nspecs == 1 ? "" : "s", rows, opt->output, d->summary);
+        if (hidden)
+            fprintf(summary, "; %zu row%s withheld in part or whole (min_cell %ld)", hidden, hidden == 1 ? "" : "s",
+                    min_cell);
+        fputc('\n', summary);
+    }
 done:
     ts_atomicfile_abort(out);
     ts_atomicfile_abort(txt);

@@ -13,6 +13,7 @@ typedef struct model_options {
     const char *output;      /* -o: models CSV */
     const char *text;        /* --text: the models as text for reading ("-": stdout); NULL: none */
     int lonely;              /* --lonely-psu: a ts_lonely_psu; -1: the design's */
+    long min_cell;           /* --min-cell; -1: the manifest's [privacy] min_cell, else its default */
     int bom;                 /* --bom */
     int raw_csv;             /* --raw-csv */
     int quiet;

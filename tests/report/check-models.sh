@@ -7,7 +7,11 @@
 # reproducibility.txt, the section 回帰分析 of report.pdf (each model's table and the forest
 # chart, no text over other text); a rerun gives the same bytes; a model that cannot be fitted stops the
 # report with its manifest line (exit 65) and no output folder; the demo without models has none
-# of these files. Prints ok / not ok lines and "N passed, N failed".
+# of these files. Issue #15's gaps: [model.NAME] title names the model in the forest chart, the
+# PDF and the sheet; 回帰分析 is in the contents with its page; the intro paragraph's lines are
+# filled (none ends early); [privacy] min_cell withholds a small level (＊ in the PDF, the sheet
+# and the forest chart, suppressed rows in models.csv, the rule under the table); the Saitama
+# demo's forest chart carries its title. Prints ok / not ok lines and "N passed, N failed".
 set -u
 BIN=${1:-bin}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
@@ -28,6 +32,7 @@ sed -e "s|^raw      = raw.csv|raw      = $D/raw.csv|; s|^codebook = codebook.csv
 cat >> "$T/survey.ini" <<'INI'
 
 [model.lonely]
+title         = 孤独感と年代・性別
 outcome       = lonely
 predictors    = age_band, sex
 family        = logistic
@@ -73,12 +78,88 @@ fi
 if command -v pdftotext > /dev/null; then
     pdftotext "$T/out/report.pdf" "$T/r.txt"
     check "report.pdf: the section 回帰分析" grep -q '^回帰分析$' "$T/r.txt"
-    check "report.pdf: both models' headings" sh -c "grep -q 'モデル lonely：ロジスティック回帰（n = ' '$T/r.txt' && grep -q 'モデル ucla：線形回帰（n = ' '$T/r.txt'"
-    check "report.pdf: the forest chart's title" grep -q 'lonely：オッズ比と95%信頼区間' "$T/r.txt"
+    check "report.pdf: both models' headings (the title, else モデル NAME)" sh -c "grep -q '^孤独感と年代・性別：ロジスティック回帰（n = ' '$T/r.txt' && grep -q 'モデル ucla：線形回帰（n = ' '$T/r.txt' && ! grep -q 'モデル lonely：' '$T/r.txt'"
+    check "report.pdf: the forest chart's title is the model's title" sh -c "grep -q '^孤独感と年代・性別：オッズ比と95%信頼区間' '$T/r.txt' && ! grep -q 'lonely：オッズ比' '$T/r.txt'"
+    check "charts/forest_lonely.pdf: the model's title" sh -c "pdftotext '$T/out/charts/forest_lonely.pdf' - | grep -q '^孤独感と年代・性別：オッズ比と95%信頼区間'"
+    # the contents: 回帰分析 between the last item and 集計の方法, with the page the section is on
+    sec=$(for i in $(seq 1 "$(pdfinfo "$T/out/report.pdf" | awk '/^Pages:/ {print $2}')"); do pdftotext -f "$i" -l "$i" "$T/out/report.pdf" - | grep -qx '回帰分析' && [ "$i" -gt 1 ] && echo "$i"; done | tail -1)
+    check "report.pdf: the contents list 回帰分析 with its page ($sec)" python3 - "$T/out/report.pdf" "$sec" <<'PY'
+import subprocess, sys
+pdf, page = sys.argv[1], sys.argv[2]
+cover = "".join(subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), pdf, "-"], capture_output=True, text=True).stdout
+                for p in (1, 2))
+lines = [l.split() for l in cover.splitlines() if "目次" in cover]
+assert any(l[:1] == ["回帰分析"] and l[-1] == page for l in lines), "回帰分析 " + page
+order = [l[0] for l in lines if l and l[0] in ("回帰分析", "集計の方法")]
+assert order == ["回帰分析", "集計の方法"], order
+PY
+    # the intro paragraph: every line but its last reaches the right edge of the column (the
+    # old wrap broke after a space or 、 half-way across)
+    check "report.pdf: the 回帰分析 intro paragraph's lines are full" python3 - "$T/out/report.pdf" "$sec" <<'PY'
+import re, subprocess, sys
+pdf, page = sys.argv[1], sys.argv[2]
+html = subprocess.run(["pdftotext", "-bbox-layout", "-f", page, "-l", page, pdf, "-"], capture_output=True, text=True).stdout
+lines = []
+for m in re.finditer(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</line>', html, re.S):
+    words = "".join(re.findall(r'>([^<]*)</word>', m.group(4)))
+    lines.append((float(m.group(2)), float(m.group(1)), float(m.group(3)), words))
+lines.sort()
+i = next(k for k, l in enumerate(lines) if l[3] == "回帰分析")
+para = []
+for l in lines[i + 1:]:
+    if l[3].startswith("モデル") or l[3].startswith("孤独感と年代"):
+        break
+    para.append(l)
+assert len(para) >= 3, para
+right = max(l[2] for l in para)
+short = [l[3] for l in para[:-1] if l[2] < right - 20]
+assert not short, short
+PY
+    pdftoppm -r 60 -png -f "$sec" -l "$sec" "$T/out/report.pdf" "$T/models-page" 2> /dev/null
     pdftotext -bbox "$T/out/report.pdf" "$T/r.html"
     check "report.pdf: no text overprints other text" python3 tests/report/overprint.py "$T/r.html"
 else
     ok "skipped: no pdftotext for report.pdf"
+fi
+# [privacy] min_cell on the models: 160 withholds 16～19歳 (157 respondents, the reference of
+# age_band) — its row and every age_band coefficient, the other age bands' n, the test
+sed 's/^min_cell  = 10$/min_cell  = 160/' "$T/survey.ini" > "$T/small.ini"
+check "min_cell 160: the report runs" "$BIN/tsunagari-report" -q "$T/small.ini" -o "$T/small"
+check "min_cell 160: models.csv withholds 16～19歳 (primary), the other age bands (secondary), keeps sex" python3 - "$T/small/models.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if r["model"] == "lonely"]
+ref = [r for r in rows if r["term"] == "age_band" and r["statistic"] == "reference"][0]
+assert ref["suppressed"] == "yes" and ref["suppression"] == "primary" and ref["level_n"] == "" and ref["odds_ratio"] == ""
+coef = [r for r in rows if r["term"] == "age_band" and r["statistic"] == "coefficient"]
+assert coef and all(r["suppressed"] == "yes" and r["estimate"] == "" and r["level_n"] == "" for r in coef)
+assert all(r["suppressed"] == "yes" for r in rows if r["term"] == "age_band" and r["statistic"].startswith("wald"))
+sex = [r for r in rows if r["term"] == "sex"]
+assert all(r["suppressed"] == "" and r["suppression"] == "" for r in sex) and all(r["level_n"] for r in sex if r["level"])
+PY
+if command -v pdftotext > /dev/null; then
+    pdftotext "$T/small/report.pdf" "$T/s.txt"
+    check "min_cell 160: report.pdf shows ＊ and the rule under the model's table" sh -c "grep -q '^＊ 回答者が 160 人未満のカテゴリー' '$T/s.txt' && grep -q '＊ 非表示' '$T/s.txt'"
+    check "min_cell 160: the forest chart draws ＊ 非表示 and its footnote" sh -c "pdftotext '$T/small/charts/forest_lonely.pdf' - | grep -q '＊ 非表示' && pdftotext '$T/small/charts/forest_lonely.pdf' - | grep -q '^＊ 回答者が少ないため'"
+    pdftotext -bbox "$T/small/report.pdf" "$T/s.html"
+    check "min_cell 160: no text overprints other text" python3 tests/report/overprint.py "$T/s.html"
+fi
+if [ -n "$PY3" ]; then
+    check "min_cell 160: the sheet 回帰分析 has ＊ for the withheld rows" "$PY3" - "$T/small/tables.xlsx" <<'PY'
+import sys, openpyxl
+cells = list(openpyxl.load_workbook(sys.argv[1])["回帰分析"].iter_rows(values_only=True))
+assert any(c[1] == "16～19歳（基準）" and c[2] == "＊" and c[8] == "＊" for c in cells), "reference row"
+assert any(isinstance(c[0], str) and c[0].startswith("＊ 回答者の少ない") for c in cells), "the rule"
+assert any(isinstance(c[0], str) and c[0].startswith("孤独感と年代・性別（ロジスティック回帰") for c in cells), "title"
+PY
+fi
+# the Saitama demo: its model's title in the forest chart and report.pdf
+S=$ROOT/data/saitama-2022
+sed -e "s|^raw      = raw.csv|raw      = $S/raw.csv|; s|^codebook = codebook.csv|codebook = $S/codebook.csv|" \
+    -e "s|= frame_|= $S/frame_|; s|= \.\./reference/|= $S/../reference/|" "$S/survey.ini" > "$T/saitama.ini"
+if (cd "$S" && "$BIN/tsunagari-report" -q survey.ini -o "$T/saitama") > /dev/null 2>&1 && command -v pdftotext > /dev/null; then
+    check "the Saitama demo: the forest chart is titled 孤独感と関連する要因" sh -c "pdftotext '$T/saitama/charts/forest_lonely_factors.pdf' - | grep -q '^孤独感と関連する要因：オッズ比と95%信頼区間' && pdftotext '$T/saitama/report.pdf' - | grep -q '^孤独感と関連する要因：ロジスティック回帰（n = '"
+else
+    check "the Saitama demo's report runs" false
 fi
 # a model that cannot be fitted stops the report, naming the manifest's line
 sed 's/^outcome_codes = 4, 5$/outcome_codes = 4, 7/' "$T/survey.ini" > "$T/bad.ini"
