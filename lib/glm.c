@@ -9,7 +9,12 @@
  * The variance is survey's svy.varcoef: the estimating-function influences
  * x_i · r_i · w_i (r the working residual at the fitted values, w the working weights of the
  * last iteration) times (X'WX)^-1 (summary.glm's cov.unscaled from the same QR), then
- * svyrecvar (ts_sample_vcov) — Binder (1983), Lumley (2010) §5.2. */
+ * svyrecvar (ts_sample_vcov) — Binder (1983), Lumley (2010) §5.2.
+ * With replicate weights it is svyglm.svyrep.design's: the model refitted under each
+ * replicate's weights (scaled to sum 1, IRLS started from the full-sample coefficients, as
+ * glm.fit(weights = wi/sum(wi), start = beta0)) and svrVar of the replicate coefficients
+ * (ts_replicate_vcov); the full fit's weights are rescaled over the domain's rows (a subset
+ * of a svyrep.design drops the others) and its df is the replicates' (degf of the domain). */
 #include "glm.h"
 
 #include <float.h>
@@ -249,6 +254,120 @@ out:
     return rc;
 }
 
+/* One replicate's refit: the model matrix and outcome of the full fit (borrowed), its own
+ * buffers for IRLS. */
+typedef struct rep_fit {
+    work w;                  /* x, y borrowed from the full fit; the rest owned */
+    const size_t *row;       /* the fit's rows */
+    size_t n, p;
+    ts_glm_family fam;
+    const double *beta0;     /* the full-sample coefficients: every refit starts there */
+    const ts_glm_spec *spec;
+    size_t calls;            /* replicates fitted, for messages */
+} rep_fit;
+
+/* R's glm.fit(XX, YY, weights = wi/sum(wi), start = beta0, family, control) for replicate
+ * weights WI (the view's, over the fit's rows): eta = X·start, then IRLS as in the full fit.
+ * Rows the replicate gives weight 0 drop out of the least squares, as glm.fit's `good`. A
+ * rank-deficient replicate (a level with no weight left) gets NaN coefficients, which R's glm
+ * gives as NA and svrVar leaves out; a replicate that does not converge, or whose fitted
+ * probabilities reach 0 or 1, stops the fit (TS_E_DATA): R would carry on with warnings and
+ * coefficients that are not estimates. */
+static ts_status rep_refit(const ts_sample *view, void *vctx, double *theta, ts_err *err)
+{
+    rep_fit *c = vctx;
+    work *w = &c->w;
+    size_t n = c->n, p = c->p, r = ++c->calls;
+    ts_glm_family fam = c->fam;
+    long double sum = 0;
+    for (size_t k = 0; k < n; k++)
+        sum += view->w[c->row[k]];
+    for (size_t k = 0; k < n; k++)
+        w->pw[k] = view->w[c->row[k]] / (double)sum;
+    for (size_t k = 0; k < n; k++) {
+        double e = 0;
+        for (size_t j = 0; j < p; j++)
+            e += w->x[k * p + j] * c->beta0[j];
+        w->eta[k] = e;
+        w->mu[k] = fam == TS_GLM_LOGISTIC ? logit_linkinv(e) : e;
+    }
+    double devold = deviance(fam, w->y, w->mu, w->pw, n), dev;
+    double *sw = w->wt, *beta = theta;
+    int conv = 0, iter;
+    for (iter = 1; iter <= TS_GLM_MAXIT; iter++) {
+        for (size_t k = 0; k < n; k++) {
+            double me = fam == TS_GLM_LOGISTIC ? logit_mu_eta(w->eta[k]) : 1;
+            double var = fam == TS_GLM_LOGISTIC ? w->mu[k] * (1 - w->mu[k]) : 1;
+            w->z[k] = w->eta[k] + (w->y[k] - w->mu[k]) / me;
+            sw[k] = sqrt(w->pw[k] * me * me / var);
+        }
+        if (wls(w, n, p, sw, w->z) < p) {
+            for (size_t j = 0; j < p; j++)
+                theta[j] = NAN;
+            return TS_OK;
+        }
+        for (size_t j = 0; j < p; j++)
+            beta[j] = gsl_vector_get(w->coef, j);
+        for (size_t k = 0; k < n; k++) {
+            double e = 0;
+            for (size_t j = 0; j < p; j++)
+                e += w->x[k * p + j] * beta[j];
+            w->eta[k] = e;
+            w->mu[k] = fam == TS_GLM_LOGISTIC ? logit_linkinv(e) : e;
+        }
+        dev = deviance(fam, w->y, w->mu, w->pw, n);
+        if (!isfinite(dev))
+            return ts_err_set(err, TS_E_DATA, "replicate %zu: the deviance is not finite after %d iterations", r, iter);
+        if (fabs(dev - devold) / (fabs(dev) + 0.1) < TS_GLM_EPSILON) {
+            conv = 1;
+            break;
+        }
+        devold = dev;
+    }
+    if (fam == TS_GLM_LOGISTIC) {
+        double eps = 10 * DBL_EPSILON;
+        size_t at = 0;
+        for (size_t k = 0; k < n; k++)
+            at += w->pw[k] > 0 && (w->mu[k] > 1 - eps || w->mu[k] < eps);
+        if (at)
+            return ts_err_set(err, TS_E_DATA,
+                              "replicate %zu of the replicate weights: the fitted probability of %s is 0 or 1 for %zu "
+                              "respondents (the predictors separate the outcome among the respondents that replicate "
+                              "keeps), so its refit has no estimate and the replicate variance none; merge or leave out "
+                              "that predictor's levels",
+                              r, c->spec->outcome->name, at);
+    }
+    if (!conv)
+        return ts_err_set(err, TS_E_DATA,
+                          "replicate %zu of the replicate weights: the model refitted with its weights did not converge "
+                          "in %d iterations (R glm.fit's maxit; deviance change above %g), so the replicate variance "
+                          "has no estimate there (R would go on with a warning)",
+                          r, TS_GLM_MAXIT, TS_GLM_EPSILON);
+    return TS_OK;
+}
+
+/* The covariance of the coefficients BETA0 (P) of the fit W (N rows ROW) from its refits
+ * under every replicate (svyglm.svyrep.design). */
+static ts_status rep_vcov(const ts_sample *d, const ts_glm_spec *s, work *full, const size_t *row, size_t n, size_t p,
+                          const double *beta0, double *v, ts_err *err)
+{
+    rep_fit c = {{0}, row, n, p, s->family, beta0, s, 0};
+    c.w.x = full->x;
+    c.w.y = full->y;
+    ts_status st;
+    if (!(c.w.pw = malloc(n * sizeof *c.w.pw)) || !(c.w.eta = malloc(n * sizeof *c.w.eta)) ||
+        !(c.w.mu = malloc(n * sizeof *c.w.mu)) || !(c.w.wt = malloc(n * sizeof *c.w.wt)) ||
+        !(c.w.z = malloc(n * sizeof *c.w.z)) || !(c.w.beta = malloc(p * sizeof *c.w.beta)) ||
+        !(c.w.a = gsl_matrix_alloc(n, p)) || !(c.w.tau = gsl_vector_alloc(p)) || !(c.w.b = gsl_vector_alloc(n)) ||
+        !(c.w.coef = gsl_vector_alloc(p)) || !(c.w.res = gsl_vector_alloc(n)))
+        st = nomem(err);
+    else
+        st = ts_replicate_vcov(d, rep_refit, &c, beta0, p, v, err);
+    c.w.x = c.w.y = NULL; /* the full fit's */
+    work_free(&c.w, 0);
+    return st;
+}
+
 ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about, ts_err *err)
 {
     size_t N = d->n, np = s->npredictors;
@@ -397,7 +516,7 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
      * keeps only the domain's rows, a calibrated one keeps every row with weight 0 outside
      * (survey's [.survey.design2); rows with a missing variable count, as in R the mean is
      * taken before glm drops them */
-    double scale = sum_dom / (double)(d->cal == TS_SAMPLE_UNCALIBRATED ? n_dom : n_design);
+    double scale = sum_dom / (double)(d->cal == TS_SAMPLE_UNCALIBRATED || d->rep ? n_dom : n_design);
     for (size_t r = 0; r < n; r++)
         w.pw[r] = d->w[w.row[r]] / scale;
     int ymin = 0, ymax = 0;
@@ -551,12 +670,37 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
         }
     }
     free(ainv);
-    if ((st = ts_sample_vcov(d, w.u, p, f->vcov, err)) != TS_OK) {
+    if (d->rep) {
+        double *beta0 = malloc(p * sizeof *beta0);
+        if (!beta0) {
+            st = nomem(err);
+            goto done;
+        }
+        for (size_t j = 0; j < p; j++) /* wls() used w.beta as scratch since: the last fit's */
+            beta0[j] = gsl_vector_get(w.coef, j);
+        st = rep_vcov(d, s, &w, w.row, n, p, beta0, f->vcov, err);
+        free(beta0);
+    } else
+        st = ts_sample_vcov(d, w.u, p, f->vcov, err);
+    if (st != TS_OK) {
         if (about)
             *about = TS_GLM_ABOUT_MODEL;
         goto done;
     }
-    f->df = ts_sample_df(d, w.used) + 1 - (double)p;
+    if (d->rep) {
+        /* svyglm.svyrep.design: degf of the domain's design, before glm drops the rows with a
+         * missing value, + 1 − p */
+        unsigned char *dom = NULL;
+        if (s->in && !(dom = calloc(N ? N : 1, 1))) {
+            st = nomem(err);
+            goto done;
+        }
+        for (size_t i = 0; dom && i < N; i++)
+            dom[i] = d->w[i] > 0 && s->in[i];
+        f->df = ts_sample_df(d, dom) + 1 - (double)p;
+        free(dom);
+    } else
+        f->df = ts_sample_df(d, w.used) + 1 - (double)p;
     if (!(f->beta = malloc(p * sizeof *f->beta)) || !(f->se = malloc(p * sizeof *f->se)) ||
         !(f->t = malloc(p * sizeof *f->t)) || !(f->pval = malloc(p * sizeof *f->pval)) ||
         !(f->lo = malloc(p * sizeof *f->lo)) || !(f->hi = malloc(p * sizeof *f->hi))) {

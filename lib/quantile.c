@@ -29,17 +29,22 @@ int ts_qrule_parse(const char *s, ts_qrule *out)
     return -1;
 }
 
-const char *ts_quantile_ci_name(ts_quantile_ci m) { return m == TS_QCI_BETA ? "beta" : "mean"; }
+static const char *const QCIS[] = {"mean", "beta", "xlogit", "asin", "quantile"};
+
+const char *ts_quantile_ci_name(ts_quantile_ci m) { return QCIS[m]; }
 
 int ts_quantile_ci_parse(const char *s, ts_quantile_ci *out)
 {
-    if (strcmp(s, "mean") == 0 || strcmp(s, "woodruff") == 0)
+    if (strcmp(s, "woodruff") == 0) {
         *out = TS_QCI_MEAN;
-    else if (strcmp(s, "beta") == 0)
-        *out = TS_QCI_BETA;
-    else
-        return -1;
-    return 0;
+        return 0;
+    }
+    for (int i = 0; i < (int)(sizeof QCIS / sizeof *QCIS); i++)
+        if (strcmp(s, QCIS[i]) == 0) {
+            *out = (ts_quantile_ci)i;
+            return 0;
+        }
+    return -1;
 }
 
 typedef struct pair {
@@ -276,6 +281,70 @@ static double qcrit(double p, double df)
     return df > 0 ? gsl_cdf_tdist_Pinv(p, df) : NAN;
 }
 
+/* What the replicate estimators see: the domain's answers in row order. */
+typedef struct rep_ctx {
+    const unsigned char *use; /* per row: an answer of the domain */
+    const double *xs;         /* the answers, in the order of the rows */
+    size_t n, nobs, np;
+    const double *qhat;       /* the full-sample quantiles */
+    const double *probs;
+    ts_qrule rule;
+    double *wr;               /* work: NOBS replicate weights */
+    size_t calls;             /* replicates seen, for the message */
+} rep_ctx;
+
+/* The CDF at each full-sample quantile under one replicate's weights, Σ w_r [x ≤ q̂] / Σ w_r over
+ * the domain's answers (R: woodruffCI's svymean(x <= qhat) on the svyrep.design, whose
+ * replicate means are colSums / sum); NaN where the replicate gives the domain no weight,
+ * which svrVar leaves out. */
+static ts_status rep_cdf(const ts_sample *view, void *vctx, double *theta, ts_err *err)
+{
+    (void)err;
+    const rep_ctx *c = vctx;
+    for (size_t j = 0; j < c->np; j++) {
+        long double num = 0, den = 0;
+        for (size_t i = 0, k = 0; i < c->n; i++)
+            if (c->use[i]) {
+                num += view->w[i] * (double)(c->xs[k++] <= c->qhat[j]);
+                den += view->w[i];
+            }
+        theta[j] = (double)num / (double)den;
+    }
+    return TS_OK;
+}
+
+/* The quantiles by the rule under one replicate's weights (R: repCI's qrule(x, wi, p)). A
+ * replicate that leaves the domain no answer has no quantile: R's rules stop there
+ * ("missing value where TRUE/FALSE needed"), and so does this (TS_E_DATA). */
+static ts_status rep_quantile(const ts_sample *view, void *vctx, double *theta, ts_err *err)
+{
+    rep_ctx *c = vctx;
+    size_t r = ++c->calls;
+    for (size_t i = 0, k = 0; i < c->n; i++)
+        if (c->use[i])
+            c->wr[k++] = view->w[i];
+    size_t m;
+    pair *pr = sorted_pairs(c->xs, c->wr, c->nobs, &m);
+    double *buf = malloc((5 * m + 1) * sizeof *buf);
+    ts_status st = TS_OK;
+    if (!pr || !buf)
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    else if (m == 0)
+        st = ts_err_set(err, TS_E_DATA,
+                        "replicate %zu gives none of the domain's %zu answers a weight, so it has no quantile: "
+                        "quantile_ci = quantile needs one in every replicate (R's svyquantile stops there too); "
+                        "quantile_ci = mean does not",
+                        r, c->nobs);
+    for (size_t j = 0; j < c->np && st == TS_OK; j++)
+        theta[j] = rule_pairs(c->rule, pr, m, c->probs[j], buf);
+    free(pr);
+    free(buf);
+    return st;
+}
+
+/* R survey's expit. */
+static double expit(double x) { return exp(x) / (1 + exp(x)); }
+
 ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsigned char *in, const double *probs,
                              size_t np, ts_qrule rule, ts_quantile_ci ci, double level, ts_estimate *out,
                              double *missing, ts_err *err)
@@ -285,10 +354,17 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
     double nmiss = 0, psum = 0, nrow_cal = 0;
     unsigned char *use = calloc(n ? n : 1, 1);
     double *xs = malloc((n ? n : 1) * sizeof *xs), *ws = malloc((n ? n : 1) * sizeof *ws);
-    double *z = NULL, *v = NULL, *buf = NULL, *qhat = NULL, *F = NULL;
+    double *z = NULL, *v = NULL, *buf = NULL, *qhat = NULL, *F = NULL, *wr = NULL;
     pair *pr = NULL;
     if (!use || !xs || !ws)
         goto nomem;
+    if (ci == TS_QCI_QUANTILE && !d->rep) {
+        st = ts_err_set(err, TS_E_DATA,
+                        "quantile_ci = quantile needs replicate weights ([design] variance): without them the "
+                        "quantile has no variance of its own (R: svyquantile's interval.type = \"quantile\" is "
+                        "for a svyrep.design); use mean, beta, xlogit or asin");
+        goto done;
+    }
     for (size_t i = 0; i < n; i++) {
         nrow_cal += d->w[i] > 0;
         if ((in && !in[i]) || d->w[i] <= 0)
@@ -301,8 +377,9 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
         xs[nobs] = ts_var_num(var, i);
         /* R holds a design's weights as sampling probabilities and gives back 1/(1/w), which
          * may differ from w in the last bit; a rule that asks whether the CDF hits p exactly
-         * (math, school, hf3: equal weights within a stratum, p·n whole) must see R's. */
-        ws[nobs++] = 1 / (1 / d->w[i]);
+         * (math, school, hf3: equal weights within a stratum, p·n whole) must see R's. A
+         * svrepdesign keeps the weights it is given. */
+        ws[nobs++] = d->rep ? d->w[i] : 1 / (1 / d->w[i]);
     }
     *missing = nmiss;
     /* R: svyquantile(na.rm = TRUE) subsets the design to the answers before degf() */
@@ -328,36 +405,73 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
     for (size_t j = 0; j < np; j++) {
         qhat[j] = rule_pairs(rule, pr, m, probs[j], buf);
         long double s = 0;
-        for (size_t k = 0; k < nobs; k++)
-            s += (xs[k] <= qhat[j]) * ws[k] / psum;
-        F[j] = (double)s;
-    }
-    for (size_t i = 0, k = 0; i < n; i++)
-        if (use[i]) {
-            for (size_t j = 0; j < np; j++)
-                z[i * np + j] = ((xs[k] <= qhat[j]) - F[j]) * ws[k] / psum;
-            k++;
+        if (d->rep) { /* svymean.svyrep.design: colSums(pweights * x) / sum(pweights) */
+            for (size_t k = 0; k < nobs; k++)
+                s += ws[k] * (double)(xs[k] <= qhat[j]);
+            F[j] = (double)s / psum;
+        } else {
+            for (size_t k = 0; k < nobs; k++)
+                s += (xs[k] <= qhat[j]) * ws[k] / psum;
+            F[j] = (double)s;
         }
-    if ((st = ts_sample_vcov(d, z, np, v, err)) != TS_OK)
-        goto done;
-    double a = 1 - level;
+    }
+    if (d->rep) {
+        /* svrVar of the replicates' CDFs (woodruffCI) or of their quantiles (repCI) */
+        if (!(wr = malloc(nobs * sizeof *wr)))
+            goto nomem;
+        rep_ctx c = {use, xs, n, nobs, np, qhat, probs, rule, wr, 0};
+        if (ci == TS_QCI_QUANTILE)
+            st = ts_replicate_vcov(d, rep_quantile, &c, qhat, np, v, err);
+        else
+            st = ts_replicate_vcov(d, rep_cdf, &c, F, np, v, err);
+        if (st != TS_OK)
+            goto done;
+    } else {
+        for (size_t i = 0, k = 0; i < n; i++)
+            if (use[i]) {
+                for (size_t j = 0; j < np; j++)
+                    z[i * np + j] = ((xs[k] <= qhat[j]) - F[j]) * ws[k] / psum;
+                k++;
+            }
+        if ((st = ts_sample_vcov(d, z, np, v, err)) != TS_OK)
+            goto done;
+    }
+    double a = 1 - level, t = qcrit(1 - a / 2, df);
     /* nrow(design) of Korn–Graubard: the answers in the domain, or every row of a calibrated
      * design (R keeps them with zero weight) */
     double nrow = d->cal != TS_SAMPLE_UNCALIBRATED ? nrow_cal : (double)nobs;
+    /* svyquantile.svyrep.design calls woodruffCI without its method: the mean interval */
+    ts_quantile_ci method = d->rep && ci != TS_QCI_QUANTILE ? TS_QCI_MEAN : ci;
     for (size_t j = 0; j < np; j++) {
         double var_f = v[j * np + j], se_f = sqrt(var_f > 0 ? var_f : 0), lo, hi;
-        if (ci == TS_QCI_MEAN) {
-            double t = qcrit(1 - a / 2, df);
+        ts_estimate *e = &out[j];
+        e->estimate = qhat[j];
+        if (method == TS_QCI_QUANTILE) { /* repCI: qhat ± t·√v, se = width / 2t */
+            e->lo = qhat[j] + -1 * sqrt(var_f) * t;
+            e->hi = qhat[j] + 1 * sqrt(var_f) * t;
+            e->se = (e->hi - e->lo) / (2 * t);
+            continue;
+        }
+        if (method == TS_QCI_MEAN) {
             lo = F[j] - t * se_f;
             hi = F[j] + t * se_f;
+        } else if (method == TS_QCI_XLOGIT) {
+            /* svycontrast(m, log(pmed/(1 − pmed))): the delta method, then expit of its interval */
+            double l = log(F[j] / (1 - F[j])), sl = se_f / (F[j] * (1 - F[j]));
+            lo = expit(l - t * sl);
+            hi = expit(l + t * sl);
+        } else if (method == TS_QCI_ASIN) {
+            /* svycontrast(m, asin(sqrt(pmed))): deriv()'s 0.5 p^-0.5 / sqrt(1 − sqrt(p)²), then sin² */
+            double s2 = asin(sqrt(F[j])), g = 0.5 * pow(F[j], -0.5) / sqrt(1 - sqrt(F[j]) * sqrt(F[j]));
+            double sa = fabs(g) * se_f, l1 = sin(s2 - t * sa), h1 = sin(s2 + t * sa);
+            lo = l1 * l1;
+            hi = h1 * h1;
         } else {
             double neff = F[j] * (1 - F[j]) / var_f, r = qcrit(a / 2, nrow - 1) / qcrit(a / 2, df);
             neff *= r * r;
             lo = ts_betaquant_solve(a / 2, neff * F[j], neff * (1 - F[j]) + 1);
             hi = ts_betaquant_solve(1 - a / 2, neff * F[j] + 1, neff * (1 - F[j]));
         }
-        ts_estimate *e = &out[j];
-        e->estimate = qhat[j];
         e->lo = isnan(lo) || lo < 0 ? NAN : rule_pairs(rule, pr, m, lo, buf);
         e->hi = isnan(hi) || hi > 1 ? NAN : rule_pairs(rule, pr, m, hi, buf);
         e->se = (e->hi - e->lo) / (2 * qcrit(1 - a / 2, df));
@@ -372,6 +486,7 @@ done:
     free(buf);
     free(qhat);
     free(pr);
+    free(wr);
     return st;
 nomem:
     st = ts_err_set(err, TS_E_NOMEM, "out of memory");

@@ -20,9 +20,13 @@ typedef enum {
     TS_QRULE_HF5, TS_QRULE_HF6, TS_QRULE_HF7, TS_QRULE_HF8, TS_QRULE_HF9
 } ts_qrule;
 
-/* How the interval of the CDF at the quantile is formed (R's interval.type): "mean" Wald on
- * the design df, "beta" Korn–Graubard. */
-typedef enum { TS_QCI_MEAN, TS_QCI_BETA } ts_quantile_ci;
+/* How the interval is formed (R's interval.type): of the CDF at the quantile, mapped back
+ * through the rule — "mean" Wald on the design df, "beta" Korn–Graubard, "xlogit" Wald on the
+ * logit of the CDF, "asin" Wald on its arcsine square root; or, with replicate weights only,
+ * "quantile": Wald on the quantile's own replicate variance (R's repCI). Under replicate
+ * weights R 4.1's svyquantile.svyrep.design hands none of beta, xlogit, asin on to woodruffCI,
+ * so they give the mean interval there, and here too (docs/estimation.md). */
+typedef enum { TS_QCI_MEAN, TS_QCI_BETA, TS_QCI_XLOGIT, TS_QCI_ASIN, TS_QCI_QUANTILE } ts_quantile_ci;
 
 const char *ts_qrule_name(ts_qrule r);
 /* 0 and *OUT set, or -1 for a name that is none of them. */
@@ -39,7 +43,12 @@ double ts_quantile_rule(ts_qrule rule, const double *x, const double *w, size_t 
  * *MISSING: OUT[j] gets the quantile, its interval at LEVEL, the SE R derives from it
  * (interval width / 2 t), df, n and Σw; deff NaN. A domain without an answer gets NaN
  * estimates (n = 0). An end of the interval outside the CDF's range is NaN, as in R.
- * Returns TS_OK, TS_E_NOMEM, or ts_sample_vcov's error. */
+ * With replicate weights (D->rep) the variances are the replicates' (ts_replicate_vcov): the
+ * CDF's over each replicate's weights (R: svymean on the svyrep.design), or for CI =
+ * TS_QCI_QUANTILE the replicate quantiles' (R: repCI), df that of the replicates among the
+ * answers. Returns TS_OK, TS_E_NOMEM, ts_sample_vcov's or ts_replicate_vcov's error, or
+ * TS_E_DATA for TS_QCI_QUANTILE without replicate weights or with a replicate in which the
+ * domain has no answer (R stops there too). */
 ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsigned char *in, const double *probs,
                              size_t np, ts_qrule rule, ts_quantile_ci ci, double level, ts_estimate *out,
                              double *missing, ts_err *err);

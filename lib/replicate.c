@@ -82,7 +82,10 @@ void ts_replicate_vcov_theta(const ts_replicates *rep, const double *theta, cons
     size_t R = rep->nrep, kept = 0, npos = 0, nd = 0;
     for (size_t a = 0; a < k * k; a++)
         v[a] = 0;
-    double *c = calloc(k ? k : 1, sizeof *c);
+    /* the centre in long double, as R's mean() and colMeans() sum: replicates that all agree
+     * (a domain whose CDF no replicate moves) then centre exactly, and the variance is 0 as in
+     * R, not a few ulps that move a Woodruff interval across a step of the CDF */
+    long double *c = calloc(k ? k : 1, sizeof *c);
     unsigned char *ok = malloc(R ? R : 1);
     if (!c || !ok) {
         for (size_t a = 0; a < k * k; a++)
@@ -117,7 +120,7 @@ void ts_replicate_vcov_theta(const ts_replicates *rep, const double *theta, cons
         return;
     }
     for (size_t a = 0; a < k; a++)
-        c[a] = rep->mse ? theta_hat[a] : c[a] / (double)npos; /* npos 0: NaN, as R's colMeans of none */
+        c[a] = rep->mse ? theta_hat[a] : (double)(c[a] / npos); /* npos 0: NaN, as R's colMeans of none */
     /* Long double accumulation: R's crossprod is a BLAS dgemm in double; the sums here are
      * of R (≤ a few thousand) terms, so either agrees far inside 1e-12. */
     for (size_t a = 0; a < k; a++)

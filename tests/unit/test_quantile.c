@@ -64,6 +64,10 @@ int main(void)
     T_CHECK(ts_qrule_parse("hf10", &rule) != 0 && ts_qrule_parse("", &rule) != 0);
     T_CHECK(ts_quantile_ci_parse("beta", &ci) == 0 && ci == TS_QCI_BETA);
     T_CHECK(ts_quantile_ci_parse("mean", &ci) == 0 && ci == TS_QCI_MEAN);
-    T_CHECK(ts_quantile_ci_parse("xlogit", &ci) != 0);
+    T_CHECK(ts_quantile_ci_parse("xlogit", &ci) == 0 && ci == TS_QCI_XLOGIT);
+    T_CHECK(ts_quantile_ci_parse("asin", &ci) == 0 && ci == TS_QCI_ASIN);
+    T_CHECK(ts_quantile_ci_parse("quantile", &ci) == 0 && ci == TS_QCI_QUANTILE);
+    T_CHECK_STR(ts_quantile_ci_name(TS_QCI_QUANTILE), "quantile");
+    T_CHECK(ts_quantile_ci_parse("score", &ci) != 0);
     T_DONE();
 }
