@@ -24,7 +24,8 @@ for dir in "$root"/*/; do
     sc=$dir/scenario.ini
     [ -f "$sc" ] || continue
     name=$(basename "$dir")
-    grep -v '^#' "$dir/$(ini_get "$sc" oracle data)" > "$work/data.csv"
+    data=$dir/$(ini_get "$sc" oracle data)
+    case $data in *.gz) gzip -dc "$data" ;; *) cat "$data" ;; esac | grep -v '^#' > "$work/data.csv"
     wline=$(ini_get "$sc" oracle weight)
     read -r -a wargs <<< "${wline//@DIR@/${dir%/}}"   # @DIR@: the scenario's folder (margin files)
     if ! "$bin/tsunagari-ingest" -q --max-reject-rate 0 -c "$dir/$(ini_get "$sc" oracle codebook)" -o "$work/in.tsd" \

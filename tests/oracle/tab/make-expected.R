@@ -70,7 +70,8 @@ build_design <- function(name, ini, sdir) {
                "nonresponse_frame", "nonresponse_sample", "missing", "missing_codes",
                "item_missing", "method", "margins", "totals", "bounds", "epsilon", "maxit",
                "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
-               "trim_strict", "nest", "psu_frame", "rake_residuals")
+               "trim_strict", "nest", "psu_frame", "rake_residuals", "variance", "replicate_weights",
+               "replicate_type", "replicate_scale", "replicate_rscales", "mse", "combined_weights")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -159,6 +160,8 @@ build_design <- function(name, ini, sdir) {
     im <- code_list(key(s, "item_missing"))
     for (v in names(im)) dk[[v]][dk[[v]] %in% im[[v]]] <- NA
     dk$.w <- wk
+    # variance = supplied (issue #15): R's svrepdesign over the replicate columns (replicate.R)
+    if (key(s, "variance", "linearization") == "supplied") return(supplied_design(name, s, dk))
     fpcf <- NULL
     if (key(s, "fpc") != "") {
         if (!is.null(frame) && key(s, "fpc") %in% names(frame)) {
@@ -247,6 +250,8 @@ trim_design <- function(name, ini, des) {
 # Rows of expected.csv for [estimate.NAME] ES on design DES.
 # statistic = quantile, ratio (issue #15); HERE is the caller's folder when source()d
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "quantile-ratio.R")))
+# replicate weights supplied with the data (issue #15)
+source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "replicate.R")))
 # differences of domains (issue #15)
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "difference.R")))
 run_estimate <- function(ename, es, des) {

@@ -73,16 +73,19 @@ run_quantile_ratio <- function(ename, es, des) {
             }
         }
     } else if (stat == "ratio") {
+        # svyratio.svyrep.design fails with deff = TRUE (survey 4.1: rval[i, j] of a list), and
+        # tsunagari gives no deff there
+        rep <- inherits(des, "svyrep.design")
         den <- key(es, "denominator")
         fd <- as.formula(paste("~", den))
         for (i in seq_along(dom_idx)) {
             sub <- des[dom_idx[[i]], ]
-            r <- svyratio(fo, fd, sub, na.rm = TRUE, deff = TRUE)
+            r <- svyratio(fo, fd, sub, na.rm = TRUE, deff = !rep)
             df <- degf(sub)
             ci <- confint(r, level = level, df = df)
             answered <- dom_idx[[i]] & !is.na(dv[[var]]) & !is.na(dv[[den]]) & w > 0
             rows[[length(rows) + 1]] <- c(ename, doms$.key[i], "", "ratio", num(coef(r)), num(SE(r)),
-                                          num(ci[1]), num(ci[2]), df, "", num(deff(r)), "", sum(answered))
+                                          num(ci[1]), num(ci[2]), df, "", if (rep) "" else num(deff(r)), "", sum(answered))
         }
         if (!is.null(byf)) {
             b <- svyby(fo, byf, des, svyratio, denominator = fd, na.rm = TRUE, covmat = FALSE)

@@ -61,7 +61,7 @@ for dir in "$root"/*/; do
     if [ -z "${tsds[$data|$cbfile]:-}" ]; then
         ntsd=$((ntsd + 1)); tsds[$data|$cbfile]=$cache/$ntsd.tsd
         tsd=${tsds[$data|$cbfile]}
-        grep -v '^#' "$data" > "$work/data.csv"
+        case $data in *.gz) gzip -dc "$data" ;; *) cat "$data" ;; esac | grep -v '^#' > "$work/data.csv"
         "$bin/tsunagari-ingest" -q --max-reject-rate 0 -c "$cbfile" -o "$tsd" "$work/data.csv" 2> "$work/err" || rm -f "$tsd"
     fi
     tsd=${tsds[$data|$cbfile]}
@@ -83,6 +83,11 @@ for dir in "$root"/*/; do
         v=${cfg[design.$k]:-}; [ -n "$v" ] && set_args+=(--set "design.$k=$v")
     done
     v=${cfg[design.psu_frame]:-}; [ -n "$v" ] && set_args+=(--set "design.psu_frame=$(rel "$v")")
+    # replicate weights (issue #15): the [design] keys as they are
+    for k in variance replicate_weights replicate_type replicate_scale replicate_rscales mse combined_weights \
+             replicates seed fay_rho; do
+        v=${cfg[design.$k]:-}; [ -n "$v" ] && set_args+=(--set "design.$k=$v")
+    done
     fpc=${cfg[design.fpc]:-}
     case $fpc in "") ;; population) set_args+=(--set design.fpc=yes) ;; *) set_args+=(--set "design.fpc=$fpc") ;; esac
     nr=${cfg[design.nonresponse]:-}
