@@ -75,9 +75,9 @@ ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *d
             /* no deff: R 4.1's svyratio.svyrep.design fails with deff = TRUE */
             out->estimate = ratio;
             out->se = v < 0 ? 0 : sqrt(v);
-            if (ci) {
-                double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df)
-                                                  : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
+            if (ci) { /* confint(r, df = degf(sub)): qt, NaN on 0 df (a domain in one PSU) */
+                double t = isinf(df) ? gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2)
+                                     : df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : NAN;
                 out->lo = ratio - t * out->se;
                 out->hi = ratio + t * out->se;
             }

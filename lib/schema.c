@@ -46,10 +46,6 @@ static const ts_schema_key SCHEMA[] = {
       "the raw export, or several read as one dataset (a source variable says which)"),
     K("input", "codebook", TS_VAL_LIST, "FILE, or embedded, or embedded, FILE", NULL, I | R,
       "the codebook (docs/codebook.md); embedded: an SPSS/Stata raw file's own metadata, then FILE's derived variables"),
-    K("input", "counts", TS_VAL_FILE, NULL, NULL, T | R,
-      "a counts file (docs/counts.md): pre-aggregated counts instead of raw answers; no codebook, weights or SEs"),
-    K("input", "counts_columns", TS_VAL_LIST, "NAME, NAME, ...", NULL, T | R,
-      "counts: a name for each column of the counts file, in order (default: its header)"),
     K("input", "sheet", TS_VAL_TEXT, NULL, NULL, I | R, "an .xlsx raw file's sheet (default: the first)"),
     KAL("input", "encoding", TS_VAL_ENUM, "utf-8, cp932, auto", "auto", I | R,
       "the raw file's encoding: one for all raw files, or one per file", "utf8, sjis, shift_jis, shift-jis, windows-31j, ms932", 1),
@@ -159,7 +155,6 @@ static const ts_schema_key SCHEMA[] = {
     K("table.", "previous", TS_VAL_FILE, NULL, NULL, T, "an earlier survey's tables.csv: each estimate minus its"),
     K("table.", "previous_table", TS_VAL_TEXT, NULL, NULL, T, "previous: its table (default: this table's NAME)"),
     K("table.", "previous_label", TS_VAL_TEXT, NULL, "前回調査", T, "previous: what the difference rows call it"),
-    K("table.", "count", TS_VAL_VARIABLE, NULL, NULL, T, "[input] counts: the count column (default: the last column)"),
 
     K("model.", "outcome", TS_VAL_VARIABLE, NULL, NULL, M, "the outcome: a number (linear) or a single choice (logistic)"),
     K("model.", "predictors", TS_VAL_LIST, NULL, NULL, M, "numbers as they are, single choices as factors (first code the reference)"),
@@ -168,20 +163,17 @@ static const ts_schema_key SCHEMA[] = {
     K("model.", "domain", TS_VAL_TEXT, "VAR: CODE, CODE, ...", NULL, M, "fit within the respondents whose VAR is one of the codes"),
     K("model.", "weighted", TS_VAL_YESNO, NULL, "yes", M, "no: respondents as counted"),
     KR("model.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", M, "confidence level of the intervals", OPEN(0, 1)),
-    K("model.", "title", TS_VAL_TEXT, NULL, NULL, M | R,
-      "the model's name for readers (forest chart, report; default: NAME)"),
 
-    K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare, difference, line, grouped", NULL, P | R,
-      "the kind of chart"),
+    K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare, difference", NULL, P | R, "the kind of chart"),
     K("chart.", "table", TS_VAL_TEXT, NULL, NULL, P | R, "the [table.NAME] it draws"),
     K("chart.", "codes", TS_VAL_LIST, NULL, NULL, P | R, "indicator: the codes added up; difference: its one category"),
-    K("chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare, grouped: a CSV of published shares"),
-    K("chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare, grouped: the row of reference to use"),
+    K("model.", "title", TS_VAL_TEXT, NULL, NULL, M | R,
+      "the model's name for readers (forest chart, report; default: NAME)"),
+    K("chart.", "reference", TS_VAL_FILE, NULL, NULL, P | R, "compare: a CSV of published shares"),
+    K("chart.", "reference_row", TS_VAL_TEXT, NULL, NULL, P | R, "compare: the row of reference to use"),
     K("chart.", "title", TS_VAL_TEXT, NULL, NULL, P | R, "the chart title (drawn)"),
     K("chart.", "title_en", TS_VAL_TEXT, NULL, NULL, P | R, "the English chart title"),
     K("chart.", "style", TS_VAL_ENUM, "bars, dots", "bars", P | R, "indicator: bars or dots"),
-    K("chart.", "value", TS_VAL_ENUM, "share, count", "share", P | R,
-      "line, grouped: the shares, or the counts (n_category: a counts file's counts)"),
 
     KR("privacy", "min_cell", TS_VAL_INTEGER, "0..1000000", "10", T | P | R,
      "an estimate on fewer respondents is suppressed (0: none)", CLOSED(0, 1000000)),
@@ -194,6 +186,8 @@ static const ts_schema_key SCHEMA[] = {
     K("report", "caveat", TS_VAL_TEXT, NULL, "合成データによるデモです。実際の調査結果ではありません。", R, "a sentence printed under the title"),
     KAL("report", "microdata_formats", TS_VAL_ENUM, "csv, sav, dta", "csv", R,
         "with --with-microdata: restricted/answers-labelled.csv, answers.sav (SPSS), answers.dta (Stata)", NULL, 0),
+    K("report", "xlsx_ci", TS_VAL_ENUM, "under, block", "under", R,
+      "tables.xlsx's cross-tab sheets: each interval under its estimate, or two blocks (下限, 上限) below"),
 };
 
 #undef I

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../frame.h"
+#include "numformat.h"
 
 void rp_grid_free(rp_grid *g)
 {
@@ -65,6 +66,30 @@ int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g)
 }
 
 static double fnum(const char *s) { return s && *s ? strtod(s, NULL) : NAN; }
+
+/* A share in percent with one decimal; a mean or total with DEC decimals and thousands
+ * separators (20,313,812), never %.2f of a count. */
+static void fmt_value(const rp_gcell *x, int dec, double v, char *buf, size_t len)
+{
+    if (!isfinite(v))
+        snprintf(buf, len, "—");
+    else if (x->share)
+        snprintf(buf, len, "%.1f", 100 * v);
+    else
+        ts_numformat_grouped(v, dec, buf, len);
+}
+
+void rp_grid_cell_text(const rp_gcell *x, int dec, char val[64], char ci[140])
+{
+    char a[64], b[64];
+    fmt_value(x, dec, fnum(x->est), val, 64);
+    ci[0] = '\0';
+    if (*x->lo && *x->hi) {
+        fmt_value(x, dec, fnum(x->lo), a, sizeof a);
+        fmt_value(x, dec, fnum(x->hi), b, sizeof b);
+        snprintf(ci, 140, "[%s–%s]", a, b);
+    }
+}
 
 void rp_grid_test_sentence(const rp_ctx *c, const rp_tab *t, const char *by, ts_strbuf *b)
 {

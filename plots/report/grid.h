@@ -34,6 +34,10 @@ typedef struct rp_grid {
 int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g);
 /* Frees what G holds (not the strings). */
 void rp_grid_free(rp_grid *g);
+/* Cell X as the report prints it: VAL its value (a share in percent with one decimal, other
+ * values with DEC decimals and thousands separators, "—" when not a number), CI its interval
+ * "[17.5–21.9]" ("" when it has none). */
+void rp_grid_cell_text(const rp_gcell *x, int dec, char val[64], char ci[140]);
 /* Appends to B the one sentence per Rao–Scott F test of table T (BY its by variable, NULL:
  * none): "年齢との関連（Rao–Scott 二次補正 F 検定）：F = 1.37（自由度 12.7, 9,455）、p = 0.166。"
  * — the same words under the PDF's table and the workbook's cross-tab sheet. */

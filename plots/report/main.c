@@ -50,6 +50,9 @@ static void usage(FILE *fp)
           "                     gets a leading ' (and quotes) so that a spreadsheet shows it as\n"
           "                     text and never runs it as a formula: for R or pandas (tables.xlsx\n"
           "                     is safe either way: its cells are strings, never formulas)\n"
+          "      --xlsx-ci under|block  the intervals on tables.xlsx's cross-tab sheets: under\n"
+          "                     each estimate, or two blocks (下限, 上限) below the estimates\n"
+          "                     (overrides [report] xlsx_ci; default under)\n"
           "  -q, --quiet        print nothing unless a stage fails\n"
           "  -h, --help         this help\n"
           "      --version      print the version\n"
@@ -66,11 +69,12 @@ static void usage(FILE *fp)
 int main(int argc, char **argv)
 {
     ts_report_options o = {.argc = argc, .argv = argv};
-    enum { OPT_VERSION = 256, OPT_FORCE, OPT_MICRODATA, OPT_RAW_CSV };
+    enum { OPT_VERSION = 256, OPT_FORCE, OPT_MICRODATA, OPT_RAW_CSV, OPT_XLSX_CI };
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
         {"force", no_argument, NULL, OPT_FORCE},  {"help", no_argument, NULL, 'h'},
         {"with-microdata", no_argument, NULL, OPT_MICRODATA}, {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
+        {"xlsx-ci", required_argument, NULL, OPT_XLSX_CI},
         {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
     int ch;
     while ((ch = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
@@ -80,6 +84,13 @@ int main(int argc, char **argv)
         case OPT_FORCE: o.force = 1; break;
         case OPT_MICRODATA: o.with_microdata = 1; break;
         case OPT_RAW_CSV: o.raw_csv = 1; break;
+        case OPT_XLSX_CI:
+            if (strcmp(optarg, "under") != 0 && strcmp(optarg, "block") != 0) {
+                fprintf(stderr, "tsunagari-report: --xlsx-ci %s: expected under or block\nTry 'tsunagari-report --help'.\n", optarg);
+                return 64;
+            }
+            o.xlsx_ci = optarg;
+            break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("tsunagari-report %s\n", TS_VERSION); return 0;
         default:

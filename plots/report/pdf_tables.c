@@ -50,31 +50,6 @@ void pdf_draw_chart(writer *w, item *it)
 typedef rp_gcell gcell;
 typedef rp_grid grid;
 
-/* A share in percent with one decimal; a mean or total with DEC decimals and thousands
- * separators (20,313,812), never %.2f of a count. */
-static void fmt_value(const gcell *x, int dec, double v, char *buf, size_t len)
-{
-    if (!isfinite(v))
-        snprintf(buf, len, "—");
-    else if (x->share)
-        snprintf(buf, len, "%.1f", 100 * v);
-    else
-        ts_numformat_grouped(v, dec, buf, len);
-}
-
-/* The value and the interval text of cell X; CI is "" when it has none. */
-static void gcell_text(const gcell *x, int dec, char val[64], char ci[140])
-{
-    char a[64], b[64];
-    fmt_value(x, dec, pdf_fnum(x->est), val, 64);
-    ci[0] = '\0';
-    if (*x->lo && *x->hi) {
-        fmt_value(x, dec, pdf_fnum(x->lo), a, sizeof a);
-        fmt_value(x, dec, pdf_fnum(x->hi), b, sizeof b);
-        snprintf(ci, 140, "[%s–%s]", a, b);
-    }
-}
-
 /* The width the widest cell of G needs (value in bold 9 pt, interval in 6.5 pt), padding
  * included, so that neighbouring cells never overprint. */
 static double cells_width(writer *w, const grid *g)
@@ -86,7 +61,7 @@ static double cells_width(writer *w, const grid *g)
             if (!x->present || x->suppressed)
                 continue;
             char val[64], ci[140];
-            gcell_text(x, g->dec, val, ci);
+            rp_grid_cell_text(x, g->dec, val, ci);
             ts_text_font(&w->pen, 1, 9);
             need = fmax(need, ts_text_width(&w->pen, val));
             ts_text_font(&w->pen, 0, 6.5);
@@ -111,7 +86,7 @@ static void draw_gcell(writer *w, const gcell *x, int dec, double cx, double y)
         ts_text_draw(&w->pen, cx, y + 12, "＊", TS_ALIGN_CENTER);
         return;
     }
-    gcell_text(x, dec, a, ci);
+    rp_grid_cell_text(x, dec, a, ci);
     ts_text_font(&w->pen, 1, 9);
     ts_frame_color(&w->pen, INK);
     ts_text_draw(&w->pen, cx, y + 11, a, TS_ALIGN_CENTER);

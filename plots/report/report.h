@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 
-#include "counts.h"
 #include "csvtable.h"
 #include "design.h"
 #include "manifest.h"
@@ -24,6 +23,7 @@ typedef struct ts_report_options {
     int force;            /* --force: replace an OUTDIR that is not a report's */
     int with_microdata;   /* --with-microdata: keep the respondent-level files in restricted/ */
     int raw_csv;          /* --raw-csv: tab and export write text cells as they are (lib/csvwrite) */
+    const char *xlsx_ci;  /* --xlsx-ci under|block: overrides [report] xlsx_ci; NULL: the manifest's */
     int argc;             /* the command line, for the reproducibility record */
     char **argv;
 } ts_report_options;
@@ -81,8 +81,6 @@ typedef struct rp_ctx {
     double deff, n_eff, wmin, wmax, wsum;
     long suppressed;        /* suppressed estimate cells over all tables */
     char *stage_cmd[12];    /* the stage commands, as run (for the record) */
-    ts_counts *counts;      /* [input] counts: the counts file, read again for its labels and
-                               rows (docs/counts.md); NULL for a survey of respondents */
     size_t nstages;
 } rp_ctx;
 

@@ -1,6 +1,7 @@
-/* xlsx.c — tables.xlsx: one formatted worksheet per table of tables.csv, with Japanese
- * headers and numbers stored as numbers (percentages with a 0.0 format, not text), written
- * with libxlsxwriter. A first sheet 概要 says what the workbook is.
+/* xlsx.c — tables.xlsx, written with libxlsxwriter: a cover sheet 概要 (what the workbook is,
+ * with a link to every sheet), one cross-tab sheet per table of tables.csv as the report lays
+ * it out (xlsx_crosstab.c), the long sheet `data` (tables.csv, numbers as numbers) and the
+ * regression sheet (regression.c). Every sheet prints on A4, one page wide.
  *
  * Same input, same bytes: libxlsxwriter stamps docProps/core.xml with the creation time, so
  * we give it a fixed one (SOURCE_DATE_EPOCH when set, else 2000-01-01, as the charts' PDFs). */
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "privacy.h"
@@ -16,6 +18,7 @@
 #include "report.h"
 #include "schema.h"
 #include "strbuf.h"
+#include "xlsx.h"
 
 static time_t fixed_time(void)
 {
@@ -63,176 +66,24 @@ static void sheet_name(const char *id, char out[128], char used[][128], size_t n
     }
 }
 
-typedef struct fmts {
-    lxw_format *title, *head, *text, *count, *pct, *se, *deff, *note, *num, *p;
-    lxw_format *fixed[5];    /* #,##0 with 0..4 decimals: totals and means (rp_tab_decimals) */
-} fmts;
+typedef rp_xfmts fmts;
 
-static void write_num(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f)
+/* A link in column A of the cover, row ROW, to sheet NAME (its quotes doubled, as Excel's
+ * references need). */
+static void sheet_link(lxw_worksheet *ws, int row, const char *name, const fmts *F)
 {
-    if (s && *s) {
-        double v = strtod(s, NULL);
-        if (isfinite(v))
-            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, f);
+    char url[300];
+    size_t o = (size_t)snprintf(url, sizeof url, "internal:'");
+    for (const char *p = name; *p && o < sizeof url - 8; p++) {
+        if (*p == '\'')
+            url[o++] = '\'';
+        url[o++] = *p;
     }
+    snprintf(url + o, sizeof url - o, "'!A1");
+    worksheet_write_url_opt(ws, (lxw_row_t)row, 0, url, F->link, name, NULL);
 }
 
-static void write_pct(lxw_worksheet *ws, int row, int col, const char *s, lxw_format *f, int share)
-{
-    if (s && *s) {
-        double v = strtod(s, NULL);
-        if (isfinite(v))
-            worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, share ? 100 * v : v, f);
-    }
-}
-
-static void write_table(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const fmts *F)
-{
-    const rp_csv *T = c->tables;
-    char *title = rp_table_title(c, t);
-    char sec[300];
-    snprintf(sec, sizeof sec, "table.%s", t->id);
-    double level = ts_schema_default_number("table.", "level"); /* unless tab recorded one */
-    const char *ci_method = "";
-    for (size_t r = t->first; r < t->first + t->count; r++)
-        if (*rp_csv_get(T, r, "ci_level")) {
-            level = strtod(rp_csv_get(T, r, "ci_level"), NULL);
-            ci_method = rp_csv_get(T, r, "ci_method");
-            break;
-        }
-    worksheet_write_string(ws, 0, 0, title, F->title);
-    ts_strbuf b = TS_STRBUF_INIT;
-    ts_strbuf_printf(&b, "%s｜%s｜表ID %s｜信頼区間 %s 法", rp_get(c, "survey", "title", ""),
-                     strcmp(rp_get(c, sec, "weighted", NULL), "no") == 0 ? "ウェイトなし（回答者数そのまま）"
-                                                                           : "ウェイト付き推定",
-                     t->id, *ci_method ? ci_method : "なし");
-    worksheet_write_string(ws, 1, 0, b.data, F->note);
-    ts_strbuf_reset(&b);
-    char lo[64], hi[64];
-    snprintf(lo, sizeof lo, "%g%%信頼区間 下限", 100 * level);
-    snprintf(hi, sizeof hi, "%g%%信頼区間 上限", 100 * level);
-    /* The estimate column says what the numbers are: a share in percent, a mean, a total;
-     * totals and means are stored as numbers with a #,##0 format of their own decimals. */
-    rp_stat kind = rp_tab_stat(c, t);
-    int dec = rp_tab_decimals(c, t);
-    lxw_format *vf = kind == RP_SHARE ? F->pct : F->fixed[dec];
-    lxw_format *sf = kind == RP_SHARE ? F->se : F->fixed[dec];
-    const char *est_head = kind == RP_MEAN       ? "平均値"
-                           : kind == RP_TOTAL    ? "推定総数"
-                           : kind == RP_QUANTILE ? "分位数"
-                           : kind == RP_RATIO    ? "比"
-                                                 : "割合(%)";
-    const char *head[] = {"表", "区分", "回答", "n", "該当数", est_head, "標準誤差", lo, hi, "設計効果", "非表示"};
-    const int ncol = (int)(sizeof head / sizeof head[0]);
-    for (int i = 0; i < ncol; i++)
-        worksheet_write_string(ws, 3, (lxw_col_t)i, head[i], F->head);
-    int row = 4, any_suppressed = 0;
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *stat = rp_csv_get(T, r, "statistic");
-        if (strncmp(stat, "rao_scott", 9) == 0 || strcmp(stat, "difference") == 0) /* below */
-            continue;
-        int share = strcmp(stat, "share") == 0;
-        int supp = strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0;
-        worksheet_write_string(ws, (lxw_row_t)row, 0, t->id, F->text);
-        worksheet_write_string(ws, (lxw_row_t)row, 1, rp_csv_get(T, r, "by_labels"), F->text);
-        const char *label = share || strcmp(stat, "quantile") == 0 ? rp_csv_get(T, r, "label")
-                            : strcmp(stat, "mean") == 0                   ? "平均"
-                            : strcmp(stat, "ratio") == 0                  ? "比"
-                                                                          : "合計";
-        worksheet_write_string(ws, (lxw_row_t)row, 2, label, F->text);
-        write_num(ws, row, 3, rp_csv_get(T, r, "n"), F->count);
-        write_num(ws, row, 4, rp_csv_get(T, r, "n_category"), F->count);
-        if (!supp) {
-            write_pct(ws, row, 5, rp_csv_get(T, r, "estimate"), share ? F->pct : vf, share);
-            write_pct(ws, row, 6, rp_csv_get(T, r, "se"), share ? F->se : sf, share);
-            write_pct(ws, row, 7, rp_csv_get(T, r, "ci_low"), share ? F->pct : vf, share);
-            write_pct(ws, row, 8, rp_csv_get(T, r, "ci_high"), share ? F->pct : vf, share);
-            write_num(ws, row, 9, rp_csv_get(T, r, "deff"), F->deff);
-        } else {
-            worksheet_write_string(ws, (lxw_row_t)row, 10, "＊", F->text);
-            any_suppressed = 1;
-        }
-        row++;
-    }
-    /* The Rao–Scott tests of association, under the table. */
-    row++;
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *stat = rp_csv_get(T, r, "statistic");
-        if (strncmp(stat, "rao_scott", 9) != 0)
-            continue;
-        int f = strcmp(stat, "rao_scott_f") == 0;
-        worksheet_write_string(ws, (lxw_row_t)row, 0,
-                               f ? "Rao–Scott 検定（二次補正 F）" : "Rao–Scott 検定（一次補正 χ²）", F->text);
-        worksheet_write_string(ws, (lxw_row_t)row, 1, f ? "F 値" : "χ² 値", F->text);
-        write_num(ws, row, 2, rp_csv_get(T, r, "estimate"), F->deff);
-        worksheet_write_string(ws, (lxw_row_t)row, 3, "p 値", F->text);
-        write_num(ws, row, 4, rp_csv_get(T, r, "p_value"), F->p);
-        worksheet_write_string(ws, (lxw_row_t)row, 5, "自由度", F->text);
-        write_num(ws, row, 6, rp_csv_get(T, r, "df"), F->deff);
-        write_num(ws, row, 7, rp_csv_get(T, r, "df2"), F->deff);
-        row++;
-    }
-    /* The differences (statistic = difference: two domains, or now and the previous survey),
-     * under the tests: a share's in percentage points as its estimates are in percent. */
-    int diff_head = 0;
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        if (strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0)
-            continue;
-        if (!diff_head) {
-            const char *dh[] = {"差", "区分", "回答", "差", "標準誤差", lo, hi, "p 値", "自由度", "非表示"};
-            row++;
-            for (int i = 0; i < (int)(sizeof dh / sizeof dh[0]); i++)
-                worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, dh[i], F->head);
-            row++;
-            diff_head = 1;
-        }
-        const char *code = rp_csv_get(T, r, "code");
-        int share = *code && !strchr(code, '.');
-        worksheet_write_string(ws, (lxw_row_t)row, 0, t->id, F->text);
-        worksheet_write_string(ws, (lxw_row_t)row, 1, rp_csv_get(T, r, "by_labels"), F->text);
-        worksheet_write_string(ws, (lxw_row_t)row, 2, rp_csv_get(T, r, "label"), F->text);
-        if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") != 0) {
-            write_pct(ws, row, 3, rp_csv_get(T, r, "estimate"), share ? F->pct : vf, share);
-            write_pct(ws, row, 4, rp_csv_get(T, r, "se"), share ? F->se : sf, share);
-            write_pct(ws, row, 5, rp_csv_get(T, r, "ci_low"), share ? F->pct : vf, share);
-            write_pct(ws, row, 6, rp_csv_get(T, r, "ci_high"), share ? F->pct : vf, share);
-            write_num(ws, row, 7, rp_csv_get(T, r, "p_value"), F->p);
-            write_num(ws, row, 8, rp_csv_get(T, r, "df"), F->deff);
-        } else {
-            worksheet_write_string(ws, (lxw_row_t)row, 9, "＊", F->text);
-            any_suppressed = 1;
-        }
-        row++;
-    }
-    if (any_suppressed) {
-        ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のため、またはそのセルを他の数値から逆算できないようにするため、人数と推定値を示していません（空欄）。",
-                         rp_get(c, "privacy", "min_cell", NULL));
-        worksheet_write_string(ws, (lxw_row_t)row++, 0, b.data, F->note);
-        ts_strbuf_reset(&b);
-    }
-    worksheet_write_string(ws, (lxw_row_t)row++, 0,
-                           kind == RP_MEAN    ? "平均値・標準誤差・信頼区間は変数の単位。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
-                           : kind == RP_TOTAL ? "推定総数（母集団の推定値）・標準誤差・信頼区間は人数または変数の合計。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
-                           : kind == RP_QUANTILE ? "分位数・信頼区間は変数の単位。区間は Woodruff 法（分布関数の区間を分位数に戻す）、標準誤差は区間の幅から（R の svyquantile と同じ）。"
-                           : kind == RP_RATIO ? "比（分子の合計 ÷ 分母の合計）・標準誤差・信頼区間。標準誤差はテイラー線形化による（方法は report.pdf 参照）。"
-                                              : "割合・標準誤差・信頼区間はパーセント。標準誤差はテイラー線形化による（方法は report.pdf 参照）。",
-                           F->note);
-    if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
-        worksheet_write_string(ws, (lxw_row_t)row++, 0, "合成データ：実際の調査結果ではありません。", F->note);
-    worksheet_freeze_panes(ws, 4, 3);
-    worksheet_set_column(ws, 0, 0, 14, NULL);
-    worksheet_set_column(ws, 1, 1, 14, NULL);
-    worksheet_set_column(ws, 2, 2, 34, NULL);
-    worksheet_set_column(ws, 3, 4, 8, NULL);
-    /* A total of millions needs room: "20,313,812" is 10 characters. */
-    worksheet_set_column(ws, 5, 6, kind == RP_SHARE ? 10 : 14, NULL);
-    worksheet_set_column(ws, 7, 8, kind == RP_SHARE ? 17 : 18, NULL);
-    worksheet_set_column(ws, 9, 10, 9, NULL);
-    ts_strbuf_free(&b);
-    free(title);
-}
-
-static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char names[][128])
+static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char names[][128], int regression)
 {
     int row = 0;
     worksheet_write_string(ws, (lxw_row_t)row++, 0, rp_get(c, "report", "title", rp_get(c, "survey", "title", "")),
@@ -307,15 +158,24 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     }
     row++;
     worksheet_write_string(ws, (lxw_row_t)row, 0, "シート", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, "表", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, "内容", F->head);
     for (size_t i = 0; i < c->ntabs; i++) {
         char *title = rp_table_title(c, &c->tabs[i]);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, names[i], F->text);
-        worksheet_write_string(ws, (lxw_row_t)row++, 1, title ? title : c->tabs[i].id, F->text);
+        sheet_link(ws, row, names[i], F);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1, title ? title : c->tabs[i].id, F->wrap);
         free(title);
     }
+    sheet_link(ws, row, "data", F);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1,
+                           "すべての推定値（標準誤差・信頼区間・設計効果・n を含む）を1行1推定値で。tables.csv と同じ内容", F->wrap);
+    if (regression) {
+        sheet_link(ws, row, "回帰分析", F);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1, "回帰分析（models.csv の係数・オッズ比）", F->wrap);
+    }
+    /* Labels and values side by side on one portrait page: the pairs never part. */
     worksheet_set_column(ws, 0, 0, 26, NULL);
-    worksheet_set_column(ws, 1, 1, 60, NULL);
+    worksheet_set_column(ws, 1, 1, 64, NULL);
+    rp_xlsx_print_setup(ws, 90, row, -1, -1, rp_get(c, "survey", "title", ""));
 }
 
 ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
@@ -356,40 +216,86 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     for (int i = 0; i < 5; i++) {
         F.fixed[i] = workbook_add_format(wb);
         format_set_num_format(F.fixed[i], fixed[i]);
+        format_set_align(F.fixed[i], LXW_ALIGN_CENTER);
         format_set_font_name(F.fixed[i], "Noto Sans CJK JP");
     }
     F.note = workbook_add_format(wb);
     format_set_italic(F.note);
     format_set_font_color(F.note, 0x555555);
+    F.share = workbook_add_format(wb);
+    format_set_num_format(F.share, "0.0%");
+    format_set_align(F.share, LXW_ALIGN_CENTER);
+    F.share_diff = workbook_add_format(wb);
+    format_set_num_format(F.share_diff, "+0.0%;-0.0%;0.0%");
+    format_set_align(F.share_diff, LXW_ALIGN_CENTER);
+    static const char *const fixed_diff[5] = {"+#,##0;-#,##0;0", "+#,##0.0;-#,##0.0;0.0", "+#,##0.00;-#,##0.00;0.00",
+                                              "+#,##0.000;-#,##0.000;0.000", "+#,##0.0000;-#,##0.0000;0.0000"};
+    for (int i = 0; i < 5; i++) {
+        F.fixed_diff[i] = workbook_add_format(wb);
+        format_set_num_format(F.fixed_diff[i], fixed_diff[i]);
+        format_set_align(F.fixed_diff[i], LXW_ALIGN_CENTER);
+    }
+    F.rowhead = workbook_add_format(wb);
+    format_set_bold(F.rowhead);
+    F.colhead = workbook_add_format(wb);
+    format_set_bold(F.colhead);
+    format_set_bg_color(F.colhead, 0xE8EEF4);
+    format_set_bottom(F.colhead, LXW_BORDER_THIN);
+    format_set_text_wrap(F.colhead);
+    format_set_align(F.colhead, LXW_ALIGN_CENTER);
+    format_set_align(F.colhead, LXW_ALIGN_VERTICAL_CENTER);
+    F.cell_text = workbook_add_format(wb);
+    format_set_align(F.cell_text, LXW_ALIGN_CENTER);
+    F.ci = workbook_add_format(wb);
+    format_set_font_size(F.ci, 8);
+    format_set_font_color(F.ci, 0x666666);
+    format_set_align(F.ci, LXW_ALIGN_CENTER);
+    F.link = workbook_add_format(wb);
+    format_set_underline(F.link, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(F.link, 0x1F4E9A);
+    F.wrap = workbook_add_format(wb);
+    format_set_text_wrap(F.wrap);
     const char *font = "Noto Sans CJK JP";
-    lxw_format *all[] = {F.title, F.head, F.text, F.count, F.pct, F.se, F.deff, F.num, F.p, F.note};
+    lxw_format *all[] = {F.title,   F.head,       F.text,    F.count,   F.pct,     F.se,        F.deff,
+                         F.num,     F.p,          F.note,    F.share,   F.share_diff, F.rowhead, F.colhead,
+                         F.cell_text, F.ci,       F.link,    F.wrap};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         format_set_font_name(all[i], font);
+    for (int i = 0; i < 5; i++)
+        format_set_font_name(F.fixed_diff[i], font);
 
-    char (*names)[128] = calloc(c->ntabs + 1, sizeof *names);
+    /* Sheet names: the cover, data and 回帰分析 first, so that no table's id can take them. */
+    enum { RESERVED = 3 };
+    char (*names)[128] = calloc(c->ntabs + RESERVED, sizeof *names);
     if (!names) {
         workbook_close(wb);
         remove(path);
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     }
-    snprintf(names[c->ntabs], 128, "概要");
-    lxw_worksheet *over = workbook_add_worksheet(wb, "概要");
+    snprintf(names[0], 128, "概要");
+    snprintf(names[1], 128, "data");
+    snprintf(names[2], 128, "回帰分析");
     for (size_t i = 0; i < c->ntabs; i++)
-        sheet_name(c->tabs[i].id, names[i], names, i);
-    /* sheet_name checked only the earlier tables: 概要 is not an ASCII id, so no clash. */
+        sheet_name(c->tabs[i].id, names[RESERVED + i], names, RESERVED + i);
+    const char *ci_opt = c->opt->xlsx_ci ? c->opt->xlsx_ci : rp_get(c, "report", "xlsx_ci", NULL);
+    rp_xlsx_ci ci = strcmp(ci_opt, "block") == 0 ? RP_XLSX_CI_BLOCK : RP_XLSX_CI_UNDER;
+    lxw_worksheet *over = workbook_add_worksheet(wb, names[0]);
     for (size_t i = 0; i < c->ntabs; i++) {
-        lxw_worksheet *ws = workbook_add_worksheet(wb, names[i]);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, names[RESERVED + i]);
         if (!ws) {
-            ts_err_set(err, TS_E_INTERNAL, "%s: cannot add the sheet %s", path, names[i]);
+            ts_err_set(err, TS_E_INTERNAL, "%s: cannot add the sheet %s", path, names[RESERVED + i]);
             free(names);
             workbook_close(wb);
             remove(path);
             return TS_E_INTERNAL;
         }
-        write_table(c, ws, &c->tabs[i], &F);
+        rp_xlsx_crosstab(c, ws, &c->tabs[i], &F, ci);
     }
+    lxw_worksheet *data = workbook_add_worksheet(wb, names[1]);
+    if (data)
+        rp_xlsx_data(c, data, &F);
     if (over)
-        write_overview(c, over, &F, names);
+        write_overview(c, over, &F, names + RESERVED, access("models.csv", R_OK) == 0);
     free(names);
     /* [model.NAME]: the regression sheet from tsunagari-model's models.csv (regression.c) */
     ts_status rst = rp_regression_xlsx(wb, "models.csv", err);
@@ -398,6 +304,9 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
         remove(path);
         return rst;
     }
+    lxw_worksheet *reg = workbook_get_worksheet_by_name(wb, "回帰分析");
+    if (reg) /* its columns (variable, level, coefficient, SE, odds ratio, interval, p, n) are wide */
+        rp_xlsx_print_setup(reg, 140, 40, -1, -1, "回帰分析");
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         remove(path);

@@ -171,26 +171,30 @@ for p in python3 /usr/bin/python3; do
     if "$p" -c 'import openpyxl' 2>/dev/null; then PY3=$p; break; fi
 done
 if [ -n "$PY3" ]; then
-    check "tables.xlsx opens in openpyxl with one sheet per table, numbers as numbers" "$PY3" - "$T/a/out/tables.xlsx" <<'PY'
+    check "tables.xlsx opens in openpyxl: a cross-tab sheet per table, then data" "$PY3" - "$T/a/out/tables.xlsx" <<'PY'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 want = ["lonely_age", "lonely_sex", "lonely_consult", "ucla_age", "goout_age", "events", "help_age", "channel"]
 missing = [s for s in want if s not in wb.sheetnames]
 assert not missing, ("missing sheets", missing, wb.sheetnames)
-assert wb.sheetnames[0] == "概要", wb.sheetnames
+assert wb.sheetnames[0] == "概要" and wb.sheetnames[-1] == "data", wb.sheetnames
 ws = wb["lonely_age"]
 head = [c.value for c in ws[4]]
-for h in ("表", "区分", "回答", "n", "割合(%)", "標準誤差", "95%信頼区間 下限", "95%信頼区間 上限", "設計効果", "非表示"):
-    assert h in head, (h, head)
-col = head.index("割合(%)")
+assert head[:3] == ["年齢(8区分)", "n", "決してない"], head
 row = [c.value for c in ws[5]]
-assert row[1] == "全体", row
-assert isinstance(row[col], float) and 0 < row[col] < 100, row
-assert isinstance(row[head.index("n")], (int, float)), row
-assert ws.freeze_panes == "D5", ws.freeze_panes
-# a suppressed cell: empty estimate, ＊ in 非表示
-supp = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[head.index("非表示")] == "＊"]
-assert supp and all(r[col] is None for r in supp), supp[:2]
+assert row[0] == "全体" and isinstance(row[1], int), row
+assert isinstance(row[2], float) and 0 < row[2] < 1 and ws.cell(row=5, column=3).number_format == "0.0%", row
+assert ws.cell(row=6, column=3).value.startswith("["), ws.cell(row=6, column=3).value  # the interval under it
+assert ws.freeze_panes == "B5", ws.freeze_panes
+assert ws.page_setup.paperSize in (9, "9") and ws.sheet_properties.pageSetUpPr.fitToPage, ws.page_setup.paperSize
+assert ws.page_setup.fitToWidth in (None, 1, "1"), ws.page_setup.fitToWidth  # absent: Excel's default 1
+# a suppressed cell: ＊, with the footnote under the table
+assert any(c.value == "＊" for r in ws.iter_rows(min_row=5) for c in r)
+assert any(isinstance(c.value, str) and c.value.startswith("＊ 回答者が 10 人未満") for r in ws.iter_rows() for c in r)
+d = wb["data"]
+dh = [c.value for c in d[1]]
+assert dh[:2] == ["table", "by"] and "estimate" in dh, dh
+assert isinstance(d.cell(row=2, column=dh.index("estimate") + 1).value, float)
 PY
 else
     notok "python3-openpyxl is not installed (apt-get install python3-openpyxl)"
@@ -301,22 +305,19 @@ check "record: fpc from the frame" grep -q 'design.fpc  *yes (N_h from the frame
 check "record: lonely_beta with ci=beta level=0.9" grep -q 'table.lonely_beta .* ci=beta level=0.9 ' "$erec"
 check "record: ucla_mean with statistic=mean ci=t (what tab computed)" grep -q 'table.ucla_mean .* statistic=mean ci=t level=0.95 ' "$erec"
 if [ -n "$PY3" ]; then
-    check "tables.xlsx: totals and means as numbers with their own header and #,##0 formats" "$PY3" - "$T/eo/tables.xlsx" <<'PY'
+    check "tables.xlsx: totals and means as numbers with their own caption and #,##0 formats" "$PY3" - "$T/eo/tables.xlsx" <<'PY'
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-for sheet, head, fmt in (("lonely_total", "推定総数", "#,##0"), ("ucla_total", "推定総数", "#,##0"),
-                         ("ucla_mean", "平均値", "#,##0.00"), ("lonely_beta", "割合(%)", "0.0")):
+for sheet, caption, fmt, col in (("lonely_total", "推定総数", "#,##0", 3), ("ucla_total", "推定総数", "#,##0", 3),
+                                 ("ucla_mean", "平均値", "#,##0.00", 3), ("lonely_beta", "割合（%）と [90%信頼区間]", "0.0%", 3)):
     ws = wb[sheet]
-    h = [c.value for c in ws[4]]
-    assert head in h and "推定値（%）" not in h, (sheet, h)
-    col = h.index(head)
-    cell = ws.cell(row=5, column=col + 1)
+    cap = ws.cell(row=2, column=1).value
+    assert cap.startswith(caption) and "推定値（%）" not in cap, (sheet, cap)
+    cell = ws.cell(row=5, column=col)
     assert isinstance(cell.value, float), (sheet, cell.value)
     assert cell.number_format == fmt, (sheet, cell.number_format)
-    lo = ws.cell(row=5, column=h.index("90%信頼区間 下限" if sheet == "lonely_beta" else "95%信頼区間 下限") + 1)
-    assert lo.number_format == fmt, (sheet, "ci", lo.number_format)
 ws = wb["lonely_total"]
-assert ws.cell(row=5, column=6).value > 100000, ws.cell(row=5, column=6).value
+assert ws.cell(row=5, column=3).value > 100000, ws.cell(row=5, column=3).value
 PY
 fi
 
