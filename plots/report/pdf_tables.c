@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../palette.h"
 #include "grid.h"
 #include "numformat.h"
 #include "pdf.h"
@@ -245,53 +246,191 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     ts_strbuf_free(&b);
 }
 
+/* A difference for a cell: signed, a share in percentage points with one decimal, other
+ * values with DEC decimals; "—" when not a number. */
+static void fmt_diff(double v, int share, int dec, char buf[64])
+{
+    if (!isfinite(v))
+        snprintf(buf, 64, "—");
+    else if (share)
+        snprintf(buf, 64, "%+.1f", 100 * v);
+    else {
+        char g[60];
+        ts_numformat_grouped(v, dec, g, sizeof g);
+        snprintf(buf, 64, "%s%s", v > 0 ? "+" : "", g);
+    }
+    /* a difference that rounds to zero has no sign: "0.0", not "-0.0" */
+    if ((buf[0] == '-' || buf[0] == '+') && strspn(buf + 1, "0.,") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+/* The three lines of a difference's cell (tables.csv row R): the difference, its interval
+ * "[−4.5, +4.5]" and "p = 0.986"; SIG whether the interval leaves out 0. */
+static void diff_text(const rp_csv *T, size_t r, int dec, char val[64], char ci[140], char ps[32], int *sig)
+{
+    const char *code = rp_csv_get(T, r, "code");
+    int share = *code && !strchr(code, '.'); /* a category's share; a quantile's code is its probability */
+    double v = pdf_fnum(rp_csv_get(T, r, "estimate")), lo = pdf_fnum(rp_csv_get(T, r, "ci_low")),
+           hi = pdf_fnum(rp_csv_get(T, r, "ci_high")), p = pdf_fnum(rp_csv_get(T, r, "p_value"));
+    char a[64], b[64];
+    fmt_diff(v, share, dec, val);
+    ci[0] = '\0';
+    if (isfinite(lo) && isfinite(hi)) {
+        fmt_diff(lo, share, dec, a);
+        fmt_diff(hi, share, dec, b);
+        snprintf(ci, 140, "[%s, %s]", a, b);
+    }
+    if (!isfinite(p))
+        ps[0] = '\0';
+    else if (p < 0.001)
+        snprintf(ps, 32, "p < 0.001");
+    else
+        snprintf(ps, 32, "p = %.3f", p);
+    *sig = isfinite(lo) && isfinite(hi) && (lo > 0 || hi < 0);
+}
+
+#define DIFF_ROW_H 31.0
+#define DIFF_LW (GRID_LW(0) + GRID_NW(0)) /* the comparisons' labels: the grid's columns above line up */
+
 /* The differences of table T (tsunagari-tab's rows statistic = difference: two domains, or a
- * domain now and in the previous survey), one paragraph under its grid: each with its
- * interval and p; a share's in percentage points. DEC: the decimals of other values. */
-static void table_differences(writer *w, const rp_tab *t, int dec)
+ * domain now and in the previous survey) as a table under its grid, drawn as the grid is:
+ * the comparisons down, the categories across (one column 差 for a mean, total, ...), each
+ * cell the difference (a share's in percentage points) over its interval and p, in colour
+ * where the interval leaves out 0 (as the difference chart), ＊ when withheld. DEC: the
+ * decimals of values that are not shares; NUMBER: the table's 表 number, for the caption. */
+static void table_differences(writer *w, const rp_tab *t, int dec, int number)
 {
     const rp_csv *T = w->c->tables;
-    ts_strbuf b = TS_STRBUF_INIT;
+    size_t n = 0;
+    for (size_t r = t->first; r < t->first + t->count; r++)
+        n += strcmp(rp_csv_get(T, r, "statistic"), "difference") == 0;
+    if (n == 0)
+        return;
+    /* comparisons and categories in the order of the file; CELL the row of each pair */
+    size_t *cmp = calloc(n, sizeof *cmp), *cat = calloc(n, sizeof *cat), ncmp = 0, ncat = 0;
+    long *cell = malloc(n * n * sizeof *cell);
+    const char **cat_label = calloc(n, sizeof *cat_label);
+    if (!cmp || !cat || !cell || !cat_label) {
+        free(cmp), free(cat), free(cell), free(cat_label);
+        ts_err_set(w->err, TS_E_NOMEM, "out of memory");
+        w->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < n * n; i++)
+        cell[i] = -1;
     for (size_t r = t->first; r < t->first + t->count; r++) {
         if (strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0)
             continue;
-        const char *code = rp_csv_get(T, r, "code"), *label = rp_csv_get(T, r, "label");
-        int share = *code && !strchr(code, '.'); /* a category's share; a quantile's code is its probability */
-        if (!b.data)
-            ts_strbuf_append_str(&b, "差（割合はポイント、[信頼区間]、p は差がないとする t 検定）：");
-        else
-            ts_strbuf_append_str(&b, "　");
-        ts_strbuf_printf(&b, "%s%s%s%s ", rp_csv_get(T, r, "by_labels"), *label ? "（" : "", label, *label ? "）" : "");
-        if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0) {
-            ts_strbuf_append_str(&b, "＊。");
-            continue;
+        size_t a = 0, k = 0;
+        while (a < ncmp && strcmp(rp_csv_get(T, cmp[a], "by_codes"), rp_csv_get(T, r, "by_codes")) != 0)
+            a++;
+        if (a == ncmp)
+            cmp[ncmp++] = r;
+        while (k < ncat && strcmp(rp_csv_get(T, cat[k], "code"), rp_csv_get(T, r, "code")) != 0)
+            k++;
+        if (k == ncat) {
+            cat[ncat] = r;
+            const char *l = rp_csv_get(T, r, "label");
+            cat_label[ncat++] = *l ? l : "差";
         }
-        double v[3] = {pdf_fnum(rp_csv_get(T, r, "estimate")), pdf_fnum(rp_csv_get(T, r, "ci_low")),
-                       pdf_fnum(rp_csv_get(T, r, "ci_high"))};
-        char txt[3][64];
-        for (int k = 0; k < 3; k++)
-            if (!isfinite(v[k]))
-                snprintf(txt[k], sizeof txt[k], "—");
-            else if (share)
-                snprintf(txt[k], sizeof txt[k], "%+.1f", 100 * v[k]);
-            else {
-                char g[60];
-                ts_numformat_grouped(v[k], dec, g, sizeof g);
-                snprintf(txt[k], sizeof txt[k], "%s%s", v[k] > 0 ? "+" : "", g);
-            }
-        double p = pdf_fnum(rp_csv_get(T, r, "p_value"));
-        char ps[32];
-        if (!isfinite(p))
-            snprintf(ps, sizeof ps, "p —");
-        else if (p < 0.001)
-            snprintf(ps, sizeof ps, "p < 0.001");
-        else
-            snprintf(ps, sizeof ps, "p = %.3f", p);
-        ts_strbuf_printf(&b, "%s%s [%s–%s]、%s。", txt[0], share ? "ポイント" : "", txt[1], txt[2], ps);
+        cell[a * n + k] = (long)r;
     }
-    if (b.data)
-        pdf_para_at(w, X0, CW, b.data, 7, 0, INK, 18);
-    ts_strbuf_free(&b);
+    /* columns as the grid's: the width shared out, at most 80 pt, never narrower than the
+     * widest cell; as many as fit */
+    double need = 0;
+    for (size_t i = 0; i < ncmp * ncat; i++) {
+        long r = cell[(i / ncat) * n + i % ncat];
+        if (r < 0 || strcmp(rp_csv_get(T, (size_t)r, "suppressed"), "yes") == 0)
+            continue;
+        char val[64], ci[140], ps[32];
+        int sig;
+        diff_text(T, (size_t)r, dec, val, ci, ps, &sig);
+        ts_text_font(&w->pen, 1, 9);
+        need = fmax(need, ts_text_width(&w->pen, val));
+        ts_text_font(&w->pen, 0, 6.5);
+        need = fmax(need, fmax(ts_text_width(&w->pen, ci), ts_text_width(&w->pen, ps)));
+    }
+    double cellw = need + 8;
+    size_t chunk = (size_t)fmax(1, floor((CW - DIFF_LW) / cellw));
+    int any_share = 0;
+    for (size_t k = 0; k < ncat; k++) {
+        const char *code = rp_csv_get(T, cat[k], "code");
+        any_share |= *code && !strchr(code, '.');
+    }
+    char cap[300];
+    snprintf(cap, sizeof cap, "表%dの差%sと [%g%%信頼区間]、p は差がないとする t 検定。色付きは区間が 0 を含まない差。",
+             number, any_share ? "（割合はポイント）" : "", 100 * pdf_fnum(rp_csv_get(T, cmp[0], "ci_level")));
+    pdf_need(w, 16 + 40 + DIFF_ROW_H * (double)(ncmp < 3 ? ncmp : 3));
+    pdf_para_at(w, X0, CW, cap, 7.5, 0, GREY, 3);
+    ts_rgb blue = ts_palette_qualitative(0);
+    for (size_t k0 = 0; k0 < ncat; k0 += chunk) {
+        size_t kn = ncat - k0 < chunk ? ncat - k0 : chunk;
+        double colw = fmin((CW - DIFF_LW) / (double)kn, fmax(80, cellw));
+        double gx = X0 + DIFF_LW, right = gx + colw * (double)kn;
+        double hh = col_headers(w, cat_label + k0, NULL, kn, gx, colw, 0);
+        for (size_t a = 0; a < ncmp; a++) {
+            if (a == 0 || w->y + DIFF_ROW_H > BOTTOM) {
+                if (a > 0)
+                    pdf_new_page(w);
+                pdf_need(w, hh + DIFF_ROW_H * (ncmp - a < 3 ? (double)(ncmp - a) : 3));
+                ts_frame_fill(&w->pen, X0, w->y, right - X0, hh, SHADE);
+                col_headers(w, cat_label + k0, NULL, kn, gx, colw, 1);
+                ts_text_font(&w->pen, 1, 7.5);
+                ts_frame_color(&w->pen, INK);
+                ts_text_draw(&w->pen, X0 + 4, w->y + 10, a == 0 ? "差" : "差（続き）", TS_ALIGN_LEFT);
+                w->y += hh;
+                ts_frame_line(&w->pen, X0, w->y, right, w->y, 0.8, INK);
+            }
+            ts_text_font(&w->pen, 0, 8.5);
+            ts_frame_color(&w->pen, INK);
+            char **lines;
+            long nl = ts_text_wrap(&w->pen, rp_csv_get(T, cmp[a], "by_labels"), DIFF_LW - 8, 2, &lines);
+            for (long i = 0; i < nl; i++)
+                ts_text_draw(&w->pen, X0 + 4, w->y + (nl == 1 ? 18 : 13 + 10.0 * i), lines[i], TS_ALIGN_LEFT);
+            if (nl > 0)
+                ts_text_free_lines(lines, nl);
+            for (size_t j = 0; j < kn; j++) {
+                long r = cell[a * n + k0 + j];
+                double cx = gx + colw * ((double)j + 0.5);
+                if (r < 0) {
+                    ts_text_font(&w->pen, 0, 8.5);
+                    ts_frame_color(&w->pen, GREY);
+                    ts_text_draw(&w->pen, cx, w->y + 17, "・", TS_ALIGN_CENTER);
+                    continue;
+                }
+                if (strcmp(rp_csv_get(T, (size_t)r, "suppressed"), "yes") == 0) {
+                    ts_text_font(&w->pen, 1, 9);
+                    ts_frame_color(&w->pen, RED);
+                    ts_text_draw(&w->pen, cx, w->y + 18, "＊", TS_ALIGN_CENTER);
+                    continue;
+                }
+                char val[64], ci[140], ps[32];
+                int sig;
+                diff_text(T, (size_t)r, dec, val, ci, ps, &sig);
+                ts_text_font(&w->pen, 1, 9);
+                ts_frame_color(&w->pen, sig ? blue : INK);
+                ts_text_draw(&w->pen, cx, w->y + 11, val, TS_ALIGN_CENTER);
+                ts_text_font(&w->pen, 0, 6.5);
+                ts_frame_color(&w->pen, GREY);
+                if (*ci)
+                    ts_text_draw(&w->pen, cx, w->y + 20, ci, TS_ALIGN_CENTER);
+                if (*ps)
+                    ts_text_draw(&w->pen, cx, w->y + 28, ps, TS_ALIGN_CENTER);
+            }
+            w->y += DIFF_ROW_H;
+            ts_frame_line(&w->pen, X0, w->y, right, w->y, 0.3, RULE);
+        }
+        w->y += 6;
+    }
+    int any_supp = 0;
+    for (size_t i = 0; i < ncmp * ncat; i++) {
+        long r = cell[(i / ncat) * n + i % ncat];
+        any_supp |= r >= 0 && strcmp(rp_csv_get(T, (size_t)r, "suppressed"), "yes") == 0;
+    }
+    if (any_supp)
+        pdf_para_at(w, X0, CW, "＊ 比べるどちらかのセルが非表示のため非表示。", 7, 0, GREY, 0);
+    w->y += 18;
+    free(cmp), free(cat), free(cell), free(cat_label);
 }
 
 void pdf_draw_table(writer *w, item *it)
@@ -346,7 +485,7 @@ void pdf_draw_table(writer *w, item *it)
     snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
     table_grids(w, &g, corner);
     table_notes(w, t, &g, missing, by);
-    table_differences(w, t, g.dec);
+    table_differences(w, t, g.dec, it->number);
     ts_strbuf_free(&b);
     free(tt);
     rp_grid_free(&g);

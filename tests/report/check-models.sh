@@ -11,7 +11,8 @@
 # PDF and the sheet; 回帰分析 is in the contents with its page; the intro paragraph's lines are
 # filled (none ends early); [privacy] min_cell withholds a small level (＊ in the PDF, the sheet
 # and the forest chart, suppressed rows in models.csv, the rule under the table); the Saitama
-# demo's forest chart carries its title. Prints ok / not ok lines and "N passed, N failed".
+# demo's forest chart carries its title; a table's differences are a table under its grid.
+# Prints ok / not ok lines and "N passed, N failed".
 set -u
 BIN=${1:-bin}
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
@@ -116,6 +117,19 @@ short = [l[3] for l in para[:-1] if l[2] < right - 20]
 assert not short, short
 PY
     pdftoppm -r 60 -png -f "$sec" -l "$sec" "$T/out/report.pdf" "$T/models-page" 2> /dev/null
+    # the demo's differences (lonely_sex: 男性 - 女性) as a table under 表2, not a paragraph:
+    # its caption, a header row of the five answers, the comparison's row with five intervals
+    check "report.pdf: 表2の差 is a table (header, 男性 - 女性 with five intervals and p)" python3 - "$T/out/report.pdf" <<'PY'
+import re, subprocess, sys
+txt = subprocess.run(["pdftotext", "-layout", sys.argv[1], "-"], capture_output=True, text=True).stdout.splitlines()
+i = next(k for k, l in enumerate(txt) if l.startswith("表2の差（割合はポイント）と [95%信頼区間]"))
+head = next(l for l in txt[i + 1:i + 4] if l.startswith("差 "))
+assert all(a in head for a in ("決してない", "ほとんどない", "たまにある", "時々ある")), head
+row = next(k for k in range(i, i + 12) if txt[k].startswith("男性 - 女性"))
+assert len(re.findall(r"\[[-+]?[\d.]+, [-+]?[\d.]+\]", txt[row])) == 5, txt[row]
+assert len(re.findall(r"p = [\d.]+|p < 0\.001", txt[row + 1])) == 5, txt[row + 1]
+assert not any("差（割合はポイント、[信頼区間]" in l for l in txt), "the old paragraph"
+PY
     pdftotext -bbox "$T/out/report.pdf" "$T/r.html"
     check "report.pdf: no text overprints other text" python3 tests/report/overprint.py "$T/r.html"
 else
