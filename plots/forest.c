@@ -308,8 +308,9 @@ static double body(ts_pen *p, const forest *f, ts_rect area, int dry)
 
 static void notes(const forest *f, ts_notes *nt)
 {
+    /* no bracket or 、 late in the line: the wrap would take the break there */
     ts_notes_add(nt, "■はオッズ比、線は%g%%信頼区間（デザインに基づく標準誤差、自由度%g の t 分布）。"
-                     "基準のカテゴリー（○）のオッズ比は1。ほかの変数を調整した値。",
+                     "○は基準のカテゴリーでオッズ比は1。ほかの変数を調整した値。",
                  round(f->level * 1000) / 10, f->df);
     ts_notes_add(nt, "ウェイト付けしたロジスティック回帰（R survey の svyglm, quasibinomial に等しい）。"
                      "nは欠測のない回答者数。");
