@@ -172,6 +172,8 @@ check-report: all
 	 else echo "FAIL report-differences" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-xlsx.sh $(BIN); then echo "PASS report-xlsx" >> $(RESULTS); \
 	 else echo "FAIL report-xlsx" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-counts.sh $(BIN); then echo "PASS report-counts" >> $(RESULTS); \
+	 else echo "FAIL report-counts" >> $(RESULTS); exit 1; fi
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).

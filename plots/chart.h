@@ -18,7 +18,8 @@
 #include "tables.h"
 #include "text.h"
 
-typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE, TS_CHART_DIFFERENCE } ts_chart_type;
+typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE, TS_CHART_DIFFERENCE,
+               TS_CHART_LINE, TS_CHART_GROUPED } ts_chart_type;
 
 typedef struct ts_chart {
     const char *name;              /* [chart.NAME]; output file stem */
@@ -32,7 +33,9 @@ typedef struct ts_chart {
     int synthetic;                 /* [survey] synthetic = yes */
     long min_cell;                 /* [privacy] min_cell (default 10) */
     int weighted;                  /* [table.NAME] weighted (default yes) */
-    const ts_reference *reference; /* compare; borrowed */
+    const ts_reference *reference; /* compare, grouped; borrowed */
+    int value_count;               /* line, grouped: value = count (n_category), not the share */
+    int counts;                    /* [input] counts: the table holds counts, not respondents (docs/counts.md) */
 } ts_chart;
 
 /* Stacked bars can show this many answer categories; more would not be legible. */
@@ -88,6 +91,10 @@ double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *note
 double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 /* The table's difference rows (chart_difference.c): dots with intervals about a zero line. */
 double ts_chart_difference(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+/* A share or count over waves or years (chart_line.c); side-by-side bars of several series
+ * (chart_grouped.c). */
+double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 /* The one above that draws C's type (the charts stage and the report both draw through it). */
 double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 

@@ -21,6 +21,14 @@ char *ts_chart_subtitle(const ts_chart *c)
     char n[32];
     if (c->survey_title[0])
         ts_strbuf_printf(&b, "%s　", c->survey_title);
+    if (c->counts) { /* docs/counts.md: counted cases, not respondents, and nothing weighted */
+        if (d) {
+            ts_frame_count(d->n, n);
+            ts_strbuf_printf(&b, "合計 %s 件、", n);
+        }
+        ts_strbuf_append_str(&b, "集計済みの件数");
+        return ts_strbuf_take(&b);
+    }
     if (d) {
         ts_frame_count(d->n, n);
         ts_strbuf_printf(&b, "n=%s、", n);
@@ -32,6 +40,14 @@ char *ts_chart_subtitle(const ts_chart *c)
 void ts_chart_common_notes(const ts_chart *c, ts_notes *notes)
 {
     const ts_tdomain *d = ts_chart_total(c);
+    if (c->counts) {
+        ts_notes_add(notes, "件数は数えた件数そのもので、標本調査ではないため標本誤差はない。");
+        ts_notes_add(notes, "資料：%s（表 %s、tsunagari による集計）", c->survey_title[0] ? c->survey_title : "集計済みの件数",
+                     c->table->id);
+        if (c->synthetic)
+            ts_notes_add(notes, "※ 合成データ（synthetic data）によるデモ。実際の統計ではない。");
+        return;
+    }
     if (d && d->missing_n > 0) {
         char n[32];
         ts_frame_count(d->missing_n, n);
@@ -52,6 +68,8 @@ double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
     case TS_CHART_MULTI: return ts_chart_multi(p, c, area, notes, dry, err);
     case TS_CHART_COMPARE: return ts_chart_compare(p, c, area, notes, dry, err);
     case TS_CHART_DIFFERENCE: return ts_chart_difference(p, c, area, notes, dry, err);
+    case TS_CHART_LINE: return ts_chart_line(p, c, area, notes, dry, err);
+    case TS_CHART_GROUPED: return ts_chart_grouped(p, c, area, notes, dry, err);
     }
     return ts_chart_stacked(p, c, area, notes, dry, err);
 }

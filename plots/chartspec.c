@@ -82,8 +82,12 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         c->type = TS_CHART_COMPARE;
     else if (strcmp(type, "difference") == 0)
         c->type = TS_CHART_DIFFERENCE;
+    else if (strcmp(type, "line") == 0)
+        c->type = TS_CHART_LINE;
+    else if (strcmp(type, "grouped") == 0)
+        c->type = TS_CHART_GROUPED;
     else
-        return bad(m, sec, "type", err, "expected stacked, indicator, multi, compare or difference");
+        return bad(m, sec, "type", err, "expected stacked, indicator, multi, compare, difference, line or grouped");
     const char *table = ts_manifest_get(m, sec, "table");
     if (!table || !*table)
         return bad(m, sec, "table", err, "missing: the [table.NAME] this chart draws");
@@ -131,11 +135,18 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         c->dots = 1;
     else if (strcmp(style, "bars") != 0)
         return bad(m, sec, "style", err, "expected bars or dots");
+    /* value = count: line and grouped draw n_category (a counts file's counts) */
+    const char *value = ts_manifest_get(m, sec, "value");
+    if (value && *value && c->type != TS_CHART_LINE && c->type != TS_CHART_GROUPED)
+        return bad(m, sec, "value", err, "only line and grouped charts take value (share or count)");
+    c->value_count = value && strcmp(value, "count") == 0;
+    const char *counts = ts_manifest_get(m, "input", "counts");
+    c->counts = counts && *counts;
     const char *title = ts_manifest_get(m, sec, "title");
     c->title = title && *title ? title : c->name;
     const char *reference = ts_manifest_get(m, sec, "reference");
     const char *row = ts_manifest_get(m, sec, "reference_row");
-    if (c->type == TS_CHART_COMPARE) {
+    if (c->type == TS_CHART_COMPARE || (c->type == TS_CHART_GROUPED && reference && *reference)) {
         if (!reference || !*reference)
             return bad(m, sec, "reference", err, "missing: the CSV of published shares to compare with");
         if (!row || !*row)
@@ -152,7 +163,7 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         }
         c->reference = *ref;
     } else if ((reference && *reference) || (row && *row)) {
-        return bad(m, sec, reference ? "reference" : "reference_row", err, "only compare charts take a reference");
+        return bad(m, sec, reference ? "reference" : "reference_row", err, "only compare and grouped charts take a reference");
     }
     /* [table.NAME] weighted = no: counted respondents, and the subtitle must say so. */
     char tsec[300];

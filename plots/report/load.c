@@ -115,8 +115,36 @@ static long count_warnings(const char *rejects)
     return n;
 }
 
+/* [input] counts: no dataset; the counts file itself, for its columns' labels (the header's
+ * text) and its rows (the cover). */
+static ts_status read_counts(rp_ctx *c, ts_err *err)
+{
+    char *path = ts_manifest_resolve(c->m, ts_manifest_get(c->m, "input", "counts"));
+    ts_encoding enc = TS_ENC_AUTO;
+    const char *e = ts_manifest_get(c->m, "input", "encoding"), *names = ts_manifest_get(c->m, "input", "counts_columns");
+    if (e && *e)
+        ts_encoding_parse(e, &enc);
+    c->counts = path ? ts_counts_read(path, enc, names && *names ? names : NULL, err) : NULL;
+    free(path);
+    if (!c->counts)
+        return err->status ? err->status : ts_err_set(err, TS_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < c->counts->ncols; i++)
+        if (add_kv(&c->varlabel, &c->nvarlabel, c->counts->col[i], c->counts->col_label[i]) != 0)
+            return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    return TS_OK;
+}
+
 ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
 {
+    const char *counts = ts_manifest_get(c->m, "input", "counts");
+    if (counts && *counts) {
+        c->drawn_given = -1;
+        if (read_counts(c, err) != TS_OK)
+            return err->status;
+        if (!(c->tables = rp_csv_read("tables.csv", err)))
+            return err->status;
+        goto tables;
+    }
     if (read_weighted(c, RP_RESTRICTED "/weighted.tsd", err) != TS_OK)
         return err->status;
     if (!(c->tables = rp_csv_read("tables.csv", err)))
@@ -136,6 +164,7 @@ ts_status rp_load_outputs(rp_ctx *c, ts_err *err)
     c->wmax = wstat(c, "max");
     c->wsum = wstat(c, "sum");
     c->drawn = c->drawn_given >= 0 ? c->drawn_given : frame_drawn(c);
+tables:
     /* The tables, in file order (which is manifest order), each a run of rows. */
     for (size_t r = 0; r < c->tables->nrows; r++) {
         const char *id = rp_csv_get(c->tables, r, "table");
@@ -165,6 +194,7 @@ void rp_ctx_free(rp_ctx *c)
         free(c->varlabel[i].key), free(c->varlabel[i].value);
     free(c->varlabel);
     ts_design_clear(&c->design);
+    ts_counts_free(c->counts);
     rp_response_free(c);
     rp_csv_free(c->tables);
     rp_csv_free(c->wreport);

@@ -120,6 +120,12 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
     snprintf(sec, sizeof sec, "table.%s", t->id);
     const char *var = rp_get(c, sec, "var", t->id);
     const char *by = rp_get(c, sec, "by", NULL);
+    if (c->counts) { /* docs/counts.md: what was counted, by what — 相談件数（年代別） */
+        const char *count = rp_get(c, sec, "count", c->counts->ncols ? c->counts->col[c->counts->ncols - 1] : var);
+        ts_strbuf_printf(&b, "%s（%s別%s%s）", rp_varlabel(c, count), rp_varlabel(c, var), by ? "・" : "",
+                         by ? rp_varlabel(c, by) : "");
+        return ts_strbuf_take(&b);
+    }
     short_label(&b, rp_varlabel(c, var));
     if (by) {
         char **items = NULL;

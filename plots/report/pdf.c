@@ -35,13 +35,15 @@ static void layout(writer *w)
     for (size_t i = 0; i < w->nitems && !w->failed; i++) {
         if (w->items[i].kind == ITEM_CHART)
             pdf_draw_chart(w, &w->items[i]);
+        else if (w->c->counts)
+            pdf_counts_table(w, &w->items[i]);
         else
             pdf_draw_table(w, &w->items[i]);
     }
-    if (!w->failed)
+    if (!w->failed && !w->c->counts)
         pdf_models(w);
     if (!w->failed)
-        pdf_methods(w);
+        w->c->counts ? pdf_counts_methods(w) : pdf_methods(w);
 }
 
 static cairo_status_t discard(void *closure, const unsigned char *data, unsigned int length)

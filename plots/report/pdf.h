@@ -105,5 +105,10 @@ void pdf_draw_table(writer *w, item *it);
 void pdf_models(writer *w);
 /* The methods on a new page, recording it in w->methods_page (pdf_methods.c). */
 void pdf_methods(writer *w);
+/* [input] counts (pdf_counts.c): the cover's facts (PERIOD in Japanese), a table of counts and
+ * shares, the methods page — in place of the survey's. */
+void pdf_counts_facts(writer *w, const char *period);
+void pdf_counts_table(writer *w, item *it);
+void pdf_counts_methods(writer *w);
 
 #endif

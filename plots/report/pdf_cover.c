@@ -75,6 +75,12 @@ static void cover_facts(writer *w)
     rp_ctx *c = w->c;
     ts_strbuf b = TS_STRBUF_INIT;
     char n1[32], n2[32], n3[32];
+    if (c->counts) { /* [input] counts: no sample, no respondents, no weights (pdf_counts.c) */
+        period_ja(rp_get(c, "survey", "period", ""), &b);
+        pdf_counts_facts(w, b.data);
+        ts_strbuf_free(&b);
+        return;
+    }
     pdf_heading(w, "調査の概要");
     period_ja(rp_get(c, "survey", "period", ""), &b);
     pdf_kv(w, "調査期間", b.data);

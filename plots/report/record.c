@@ -144,23 +144,28 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     }
     /* The design as tsunagari-weight recorded it (stated, or implied by strata and cluster). */
     const ts_design *d = &c->design;
-    fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
-    fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
-    fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
-    fprintf(fp, "  design.weight          %s\n", d->base_weight ? d->base_weight : "(none: all 1)");
-    for (size_t s = 0; s < d->nsub; s++) /* multistage (issue #15) */
-        fprintf(fp, "  design.stage%zu          %s (fpc: %s)\n", s + 2, d->subcluster[s],
-                d->subfpc[s] ? d->subfpc[s] : "none");
-    if (d->fpc_from_frame)
-        fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", d->frame ? d->frame : "?");
-    else if (d->fpc_value[0] > 0)
-        fprintf(fp, "  design.fpc             %.15g (N_h, the same on every row)\n", d->fpc_value[0]);
-    else if (!d->fpc_variable)
-        fprintf(fp, "  design.fpc             no\n");
-    else
-        fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", d->fpc_variable, d->fpc_variable);
-    fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", NULL));
-    fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
+    if (c->counts)
+        fprintf(fp, "  input.counts           %s (counts, not a sample: no design, weights or sampling error)\n",
+                ts_manifest_get(c->m, "input", "counts"));
+    else {
+        fprintf(fp, "  design.type            %s\n", ts_design_type_name(d->type));
+        fprintf(fp, "  design.strata          %s\n", d->strata ? d->strata : "(none)");
+        fprintf(fp, "  design.cluster         %s\n", d->cluster ? d->cluster : "(none)");
+        fprintf(fp, "  design.weight          %s\n", d->base_weight ? d->base_weight : "(none: all 1)");
+        for (size_t s = 0; s < d->nsub; s++) /* multistage (issue #15) */
+            fprintf(fp, "  design.stage%zu          %s (fpc: %s)\n", s + 2, d->subcluster[s],
+                    d->subfpc[s] ? d->subfpc[s] : "none");
+        if (d->fpc_from_frame)
+            fprintf(fp, "  design.fpc             yes (N_h from the frame %s)\n", d->frame ? d->frame : "?");
+        else if (d->fpc_value[0] > 0)
+            fprintf(fp, "  design.fpc             %.15g (N_h, the same on every row)\n", d->fpc_value[0]);
+        else if (!d->fpc_variable)
+            fprintf(fp, "  design.fpc             no\n");
+        else
+            fprintf(fp, "  design.fpc             %s (N_h from the column %s)\n", d->fpc_variable, d->fpc_variable);
+        fprintf(fp, "  weighting.method       %s\n", rp_get(c, "weighting", "method", NULL));
+        fprintf(fp, "  weighting.margins      %s\n", rp_get(c, "weighting", "margins", ""));
+    }
     const char *mc = ts_manifest_get(c->m, "privacy", "min_cell"); /* given, or the default said so */
     fprintf(fp, "  privacy.min_cell       %s%s\n", rp_get(c, "privacy", "min_cell", NULL), mc && *mc ? "" : " (default)");
     /* What tsunagari-tab was actually run with: its recorded command line. */
@@ -198,6 +203,7 @@ ts_status rp_write_record(rp_ctx *c, const char *path, ts_err *err)
     fprintf(fp, "[inputs] SHA-256\n");
     put_file(fp, "manifest", c->manifest_rel);
     put_manifest_files(fp, c, "input.raw", "input", "raw");
+    put_manifest_file(fp, c, "input.counts", "input", "counts");
     /* [input] codebook = embedded, FILE: the embedded part is in the raw file (listed above);
      * FILE, when given, is listed; a plain codebook is listed as always */
     char *derived = NULL;

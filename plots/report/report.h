@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "counts.h"
 #include "csvtable.h"
 #include "design.h"
 #include "manifest.h"
@@ -81,6 +82,8 @@ typedef struct rp_ctx {
     double deff, n_eff, wmin, wmax, wsum;
     long suppressed;        /* suppressed estimate cells over all tables */
     char *stage_cmd[12];    /* the stage commands, as run (for the record) */
+    ts_counts *counts;      /* [input] counts: the counts file, read again for its labels and
+                               rows (docs/counts.md); NULL for a survey of respondents */
     size_t nstages;
 } rp_ctx;
 

@@ -182,6 +182,35 @@ static int check_manifest(const char *survey)
         rc = fail_msg(&err, NULL);
         goto done;
     }
+    /* [input] counts (docs/counts.md): counts in place of answers, so neither raw nor codebook */
+    const char *counts = ts_manifest_get(m, "input", "counts");
+    if (counts && *counts) {
+        static const char *const not_with[] = {"raw", "codebook", "sheet", "header_rows", "id", "ids", "sources"};
+        for (size_t i = 0; i < sizeof not_with / sizeof not_with[0]; i++)
+            if (ts_manifest_get(m, "input", not_with[i])) {
+                fprintf(stderr,
+                        "tsunagari-report: %s:%lu: [input] %s: not with [input] counts: a counts file is the survey's "
+                        "data (docs/counts.md); give one or the other\n",
+                        survey, ts_manifest_line(m, "input", not_with[i]), not_with[i]);
+                rc = 65;
+                goto done;
+            }
+        static const char *const sections[] = {"design", "nonresponse", "weighting", "model."};
+        for (size_t i = 0; i < ts_manifest_section_count(m); i++)
+            for (size_t j = 0; j < sizeof sections / sizeof sections[0]; j++)
+                if (strncmp(ts_manifest_section(m, i), sections[j], strlen(sections[j])) == 0 &&
+                    (sections[j][strlen(sections[j]) - 1] == '.' || strcmp(ts_manifest_section(m, i), sections[j]) == 0)) {
+                    fprintf(stderr,
+                            "tsunagari-report: %s: [%s]: not with [input] counts: counts are not a sample of "
+                            "respondents, so there is no design, weighting or model (docs/counts.md)\n",
+                            survey, ts_manifest_section(m, i));
+                    rc = 65;
+                    goto done;
+                }
+        if (ts_privacy_min_cell(m, &min_cell, &err) != TS_OK)
+            rc = fail_msg(&err, NULL);
+        goto done;
+    }
     const char *need[] = {"raw", "codebook"};
     for (size_t i = 0; i < 2; i++) {
         const char *v = ts_manifest_get(m, "input", need[i]);
@@ -256,9 +285,43 @@ static int make_workdir(run *R, const ts_report_options *o)
     return 0;
 }
 
+/* [input] counts: tsunagari-tab --counts and the charts, nothing respondent-level. Returns 0 or
+ * the exit status. */
+static int run_count_stages(const run *R, rp_ctx *ctx, rp_runner *r)
+{
+    char *counts = ts_manifest_resolve(ctx->m, ts_manifest_get(ctx->m, "input", "counts"));
+    const char *mf = ctx->manifest_rel;
+    const char *raw_csv = ctx->opt->raw_csv ? "--raw-csv" : NULL;
+    int rc = 0;
+    if (mkdir(".log", 0777) != 0 || rp_restricted_make() != 0) {
+        fprintf(stderr, "tsunagari-report: cannot create folders in the work folder: %s\n", strerror(errno));
+        free(counts);
+        return 73;
+    }
+    rp_stage stages[] = {
+        {"tab", "tsunagari-tab",
+         {"-s", mf, "-o", "tables.csv", "--bom", "--text", "tables.txt", "--counts", counts ? counts : "", raw_csv, NULL},
+         ".log/tab", NULL, 0},
+        {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL, 0},
+    };
+    r->bindir = R->bindir;
+    r->nstages = 3;
+    for (size_t i = 0; i < 2; i++)
+        if (rp_signal() || (rc = rp_stage_run(r, ctx, &stages[i])) != 0) {
+            if (!rc)
+                rc = 128 + rp_signal();
+            break;
+        }
+    free(counts);
+    return rc;
+}
+
 /* The stage programs, in order, from the work folder. Returns 0 or the exit status. */
 static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
 {
+    const char *counts = ts_manifest_get(ctx->m, "input", "counts");
+    if (counts && *counts)
+        return run_count_stages(R, ctx, r);
     ts_strbuf logistic = TS_STRBUF_INIT; /* the logistic [model.NAME]s, for their forest charts */
     int has_models = 0;
     /* [input] raw is a list: each file resolved against the manifest's folder */

@@ -54,6 +54,18 @@ void rp_summary(rp_ctx *c, const char *outdir)
     if (access(models, R_OK) == 0) /* [model.NAME]: tsunagari-model ran (run.c) */
         fprintf(fp, "  models:     %s/models.csv, models.txt; 回帰分析 in report.pdf and tables.xlsx; forest_*.png in "
                     "charts/\n", outdir);
+    if (c->counts) { /* [input] counts: no respondents, no weights (docs/counts.md) */
+        fprintf(fp, "  record:     %s/reproducibility.txt\n", outdir);
+        fprintf(fp, "  counts:     %s: %zu rows%s; counts, not a sample: no SE, interval or test\n",
+                ts_manifest_get(c->m, "input", "counts"), c->counts->nrows,
+                c->counts->total_line ? ", its total row checked" : "");
+        if (c->suppressed)
+            fprintf(fp, "  note:       %ld counts withheld (＊; [privacy] min_cell %s)\n", c->suppressed,
+                    rp_get(c, "privacy", "min_cell", NULL));
+        if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
+            fprintf(fp, "  note:       synthetic data (合成データ): every page of the report says so\n");
+        return;
+    }
     fprintf(fp, "  record:     %s/reproducibility.txt; weighting-report.txt\n", outdir);
     if (c->opt->with_microdata) {
         /* and the answers in the formats [report] microdata_formats asks for */

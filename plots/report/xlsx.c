@@ -83,6 +83,30 @@ static void sheet_link(lxw_worksheet *ws, int row, const char *name, const fmts 
     worksheet_write_url_opt(ws, (lxw_row_t)row, 0, url, F->link, name, NULL);
 }
 
+/* [input] counts (docs/counts.md): what was counted and how many, in place of the sample's
+ * facts — no 回答数, weights or design. */
+static void counts_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, int *row)
+{
+    const struct {
+        const char *label, *key;
+    } items[] = {{"対象期間", "period"}, {"対象", "population"}, {"出典", "source"}};
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        worksheet_write_string(ws, (lxw_row_t)*row, 0, items[i].label, F->head);
+        worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, rp_get(c, "survey", items[i].key, ""), F->text);
+    }
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, "データの種類", F->head);
+    worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, "集計済みの件数（標本調査ではない：標準誤差・信頼区間・検定なし）", F->text);
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, "件数のファイル", F->head);
+    worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, ts_manifest_get(c->m, "input", "counts"), F->text);
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, "区分（行）", F->head);
+    worksheet_write_number(ws, (lxw_row_t)(*row)++, 1, (double)c->counts->nrows, F->count);
+    if (c->ntabs && *rp_csv_get(c->tables, c->tabs[0].first, "n")) {
+        worksheet_write_string(ws, (lxw_row_t)*row, 0, "合計（件）", F->head);
+        worksheet_write_number(ws, (lxw_row_t)(*row)++, 1, strtod(rp_csv_get(c->tables, c->tabs[0].first, "n"), NULL),
+                               F->count);
+    }
+}
+
 static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char names[][128], int regression)
 {
     int row = 0;
@@ -92,6 +116,10 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
         worksheet_write_string(ws, (lxw_row_t)row++, 0,
                                rp_get(c, "report", "caveat", NULL), F->note);
     row++;
+    if (c->counts) {
+        counts_overview(c, ws, F, &row);
+        goto sheets;
+    }
     const struct {
         const char *label, *sec, *key;
     } items[] = {{"調査", "survey", "title"},      {"調査期間", "survey", "period"},
@@ -156,6 +184,7 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
                                "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）",
                                F->text);
     }
+sheets:
     row++;
     worksheet_write_string(ws, (lxw_row_t)row, 0, "シート", F->head);
     worksheet_write_string(ws, (lxw_row_t)row++, 1, "内容", F->head);

@@ -12,6 +12,7 @@
 static const char USAGE[] =
     "Usage: tsunagari-tab -s SURVEY.ini -o TABLES.csv [options] WEIGHTED.tsd\n"
     "   or: tsunagari-tab --var VAR [--by A[,B]] -o TABLES.csv [options] WEIGHTED.tsd\n"
+    "   or: tsunagari-tab -s SURVEY.ini -o TABLES.csv --counts COUNTS.csv\n"
     "\n"
     "Weighted estimates from a dataset made by tsunagari-weight (or tsunagari-ingest: then\n"
     "unweighted): for every table of the manifest ([table.NAME]: var, by, statistic, ci, level,\n"
@@ -24,6 +25,11 @@ static const char USAGE[] =
     "Results agree with R's survey package (docs/estimation.md). Free text is never tabulated.\n"
     "\n"
     "  -s, --survey FILE     the manifest: its [table.NAME] sections and [privacy] min_cell\n"
+    "      --counts FILE     tabulate a counts file (docs/counts.md: one row per cell, the\n"
+    "                        labels, then the counts) instead of a dataset: each table's\n"
+    "                        counts and shares of the total ([table.NAME] var, by, count),\n"
+    "                        exact, so no SE, interval or test; [input] encoding and\n"
+    "                        counts_columns apply\n"
     "  -o, --output FILE     the tables as CSV (docs/tables-format.md), written atomically\n"
     "      --text FILE       the tables as text for reading (\"-\": standard output)\n"
     "      --var VAR         an ad hoc table of VAR ...\n"
@@ -66,7 +72,7 @@ static const char USAGE[] =
 
 enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION,
        OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR, OPT_DIFFERENCES,
-       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL, OPT_RAKE_RESIDUALS };
+       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL, OPT_RAKE_RESIDUALS, OPT_COUNTS };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -90,6 +96,7 @@ int main(int argc, char **argv)
         {"previous-table", required_argument, NULL, OPT_PREVIOUS_TABLE},
         {"previous-label", required_argument, NULL, OPT_PREVIOUS_LABEL},
         {"rake-residuals", required_argument, NULL, OPT_RAKE_RESIDUALS},
+        {"counts", required_argument, NULL, OPT_COUNTS},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -124,6 +131,7 @@ int main(int argc, char **argv)
         case OPT_PREVIOUS: opt.previous = optarg; break;
         case OPT_PREVIOUS_TABLE: opt.previous_table = optarg; break;
         case OPT_PREVIOUS_LABEL: opt.previous_label = optarg; break;
+        case OPT_COUNTS: opt.counts = 1, opt.input = optarg; break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LEVEL:
@@ -162,11 +170,14 @@ int main(int argc, char **argv)
         return usage_error("missing -o TABLES.csv", NULL);
     if (!opt.manifest && !opt.var)
         return usage_error("give -s SURVEY.ini or --var VAR", NULL);
-    if (optind != argc - 1)
+    if (opt.counts && optind != argc)
+        return usage_error("--counts: the counts file is the input; no dataset besides it", NULL);
+    if (!opt.counts && optind != argc - 1)
         return usage_error(optind == argc ? "missing the dataset" : "more than one dataset", NULL);
-    opt.input = argv[optind];
+    if (!opt.counts)
+        opt.input = argv[optind];
     ts_err err = TS_ERR_INIT;
-    ts_status st = tab_run(&opt, stdout, &err);
+    ts_status st = opt.counts ? tab_counts_run(&opt, stdout, &err) : tab_run(&opt, stdout, &err);
     if (st != TS_OK)
         fprintf(stderr, "tsunagari-tab: %s\n", err.msg ? err.msg : ts_strerror(st));
     ts_err_clear(&err);

@@ -30,8 +30,11 @@ typedef struct tab_options {
     int bom;                 /* --bom */
     int raw_csv;             /* --raw-csv: text cells as they are, formula-like or not */
     int quiet;
+    int counts;              /* --counts: INPUT is a counts file (docs/counts.md), not a dataset */
 } tab_options;
 
 ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err);
+/* The tables of a counts file (counts.c): exact counts and shares, no sampling error. */
+ts_status tab_counts_run(const tab_options *opt, FILE *summary, ts_err *err);
 
 #endif
