@@ -196,7 +196,7 @@ sheets:
     }
     sheet_link(ws, row, "data", F);
     worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                           "すべての推定値（標準誤差・信頼区間・設計効果・n を含む）を1行1推定値で。tables.csv と同じ内容", F->wrap);
+                           "全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）", F->wrap);
     if (regression) {
         sheet_link(ws, row, "回帰分析", F);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, "回帰分析（models.csv の係数・オッズ比）", F->wrap);
@@ -231,12 +231,17 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     F.text = workbook_add_format(wb);
     F.count = workbook_add_format(wb);
     format_set_num_format(F.count, "#,##0");
+    format_set_align(F.count, LXW_ALIGN_LEFT);
+    F.n = workbook_add_format(wb);
+    format_set_num_format(F.n, "#,##0");
     F.pct = workbook_add_format(wb);
     format_set_num_format(F.pct, "0.0");
+    format_set_align(F.pct, LXW_ALIGN_LEFT);
     F.se = workbook_add_format(wb);
     format_set_num_format(F.se, "0.00");
     F.deff = workbook_add_format(wb);
     format_set_num_format(F.deff, "0.00");
+    format_set_align(F.deff, LXW_ALIGN_LEFT);
     F.num = workbook_add_format(wb);
     format_set_num_format(F.num, "0.000");
     F.p = workbook_add_format(wb);
@@ -285,7 +290,7 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     F.wrap = workbook_add_format(wb);
     format_set_text_wrap(F.wrap);
     const char *font = "Noto Sans CJK JP";
-    lxw_format *all[] = {F.title,   F.head,       F.text,    F.count,   F.pct,     F.se,        F.deff,
+    lxw_format *all[] = {F.n, F.title,   F.head,       F.text,    F.count,   F.pct,     F.se,        F.deff,
                          F.num,     F.p,          F.note,    F.share,   F.share_diff, F.rowhead, F.colhead,
                          F.cell_text, F.ci,       F.link,    F.wrap};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -8,7 +8,9 @@
 #include "report.h"
 
 typedef struct rp_xfmts {
-    lxw_format *title, *head, *text, *count, *pct, *se, *deff, *note, *num, *p;
+    lxw_format *title, *head, *text, *note, *num, *p, *se;
+    lxw_format *count, *pct, *deff; /* the cover's values: left-aligned, beside their labels */
+    lxw_format *n;           /* a cross-tab's n column: #,##0 */
     lxw_format *fixed[5];    /* #,##0 with 0..4 decimals: totals and means (rp_tab_decimals) */
     lxw_format *share;       /* 0.0%: a share stored as the fraction tables.csv holds */
     lxw_format *share_diff;  /* +0.0%: a difference of shares (percentage points) */

@@ -67,7 +67,7 @@ static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g,
     for (size_t d = 0; d < g->ndom; d++) {
         worksheet_write_string(ws, row, 0, g->dom_label[d], F->rowhead);
         if (g->dom_n[d] >= 0)
-            worksheet_write_number(ws, row, 1, (double)g->dom_n[d], F->count);
+            worksheet_write_number(ws, row, 1, (double)g->dom_n[d], F->n);
         else
             worksheet_write_string(ws, row, 1, "＊", F->cell_text);
         for (size_t k = 0; k < g->ncat; k++) {
