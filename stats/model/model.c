@@ -491,7 +491,7 @@ static void text_model(FILE *fp, const model_spec *s)
     const ts_glm_fit *f = s->fit;
     const ts_var *y = s->glm.outcome;
     int logit = s->glm.family == TS_GLM_LOGISTIC;
-    fprintf(fp, "\n[%s] %s (%s)", s->section + 6, y->label, y->name);
+    fprintf(fp, "\n[%s] %s%s%s (%s)", s->section + 6, s->title, *s->title ? " — " : "", y->label, y->name);
     for (size_t k = 0; k < s->glm.noutcome_codes; k++)
         fprintf(fp, "%s「%s」", k ? "" : " = ", code_label(y, s->codes[k]));
     fprintf(fp, ": %s, n = ", logit ? "ロジスティック回帰" : "線形回帰");

@@ -168,8 +168,6 @@ PY
 fi
 # the Saitama demo: its model's title in the forest chart and report.pdf
 S=$ROOT/data/saitama-2022
-sed -e "s|^raw      = raw.csv|raw      = $S/raw.csv|; s|^codebook = codebook.csv|codebook = $S/codebook.csv|" \
-    -e "s|= frame_|= $S/frame_|; s|= \.\./reference/|= $S/../reference/|" "$S/survey.ini" > "$T/saitama.ini"
 if (cd "$S" && "$BIN/tsunagari-report" -q survey.ini -o "$T/saitama") > /dev/null 2>&1 && command -v pdftotext > /dev/null; then
     check "the Saitama demo: the forest chart is titled 孤独感と関連する要因" sh -c "pdftotext '$T/saitama/charts/forest_lonely_factors.pdf' - | grep -q '^孤独感と関連する要因：オッズ比と95%信頼区間' && pdftotext '$T/saitama/report.pdf' - | grep -q '^孤独感と関連する要因：ロジスティック回帰（n = '"
 else
