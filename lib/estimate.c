@@ -282,8 +282,11 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
             double nrow = 0;
             for (size_t i = 0; i < n; i++)
                 nrow += d->cal != TS_SAMPLE_UNCALIBRATED && !d->rep ? d->w[i] > 0 : dom[i];
+            /* A replicate whose share is 0 or 1 has an infinite logit (R's glm stops near ±30,
+             * so its interval is (0, 1) up to 1e-12): the variance is infinite. */
             double vl = rep_logit ? vlogit[(k + c) * 2 * k + k + c] : NAN;
-            prop_ci(ci, e->estimate, e->se, rep_logit ? sqrt(vl > 0 ? vl : 0) : NAN, df, level, nrow, &e->lo, &e->hi);
+            double sl = !rep_logit ? NAN : isnan(vl) || isinf(vl) ? INFINITY : sqrt(vl > 0 ? vl : 0);
+            prop_ci(ci, e->estimate, e->se, sl, df, level, nrow, &e->lo, &e->hi);
         } else if (ci != TS_CI_NONE) {
             double t = tq(1 - (1 - level) / 2, df);
             e->lo = e->estimate - t * e->se;

@@ -51,6 +51,18 @@ ts_status ts_weight_store(ts_dataset *ds, ts_design *design, const ts_weights *w
     design->ncalibration_columns = 0;
     for (size_t j = 0; !rc && j < w->ncalibration; j++)
         rc = ts_design_add_calibration_column(design, w->calibration_names[j]);
+    if (!rc && w->replicates) {
+        /* the replicates as combined weights repw_1 .. repw_R */
+        for (size_t k = 0; k < design->nreplicate_columns; k++)
+            free(design->replicate_columns[k]);
+        design->nreplicate_columns = 0;
+        design->combined_weights = 1;
+        for (size_t r = 0; !rc && r < w->nreplicates; r++) {
+            char name[32];
+            snprintf(name, sizeof name, "repw_%zu", r + 1);
+            rc = ts_design_add_replicate_column(design, name);
+        }
+    }
     if (rc)
         return nomem(err);
     ts_status st = ts_design_write(ds, design, err);
@@ -70,6 +82,12 @@ ts_status ts_weight_store(ts_dataset *ds, ts_design *design, const ts_weights *w
     for (size_t j = 0; !rc && j < w->ncalibration; j++)
         rc = put_column(ds, w->calibration_names[j], "較正用", "Calibration (for variance estimation)", src,
                         w->calibration_columns[j]);
+    for (size_t r = 0; !rc && w->replicates && r < w->nreplicates; r++) {
+        char label[64], label_en[64];
+        snprintf(label, sizeof label, "反復ウェイト %zu", r + 1);
+        snprintf(label_en, sizeof label_en, "Replicate weight %zu", r + 1);
+        rc = put_column(ds, design->replicate_columns[r], label, label_en, src, w->replicates + r * ds->nrows);
+    }
     if (rc == -2)
         return nomem(err);
     if (rc)
@@ -262,7 +280,7 @@ ts_status ts_weight_rake(ts_dataset *ds, ts_design *design, const ts_weight_marg
     for (size_t i = 0; fpc && i < s.n; i++)
         fpc[i] = ts_var_num(fv, i);
     if (st == TS_OK) {
-        ts_weights w = {s.w, s.d, NULL, fpc, s.calname, (const double *const *)s.calcol, nm, "libtsunagari", NULL};
+        ts_weights w = {s.w, s.d, NULL, fpc, s.calname, (const double *const *)s.calcol, nm, "libtsunagari", NULL, NULL, 0};
         st = ts_weight_store(ds, design, &w, err);
     }
     free(fpc);

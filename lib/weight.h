@@ -24,6 +24,10 @@ typedef struct ts_weights {
     const char *source;              /* who made them, for the columns' source ("tsunagari-weight") */
     const double *subfpc;            /* two stages: each row's PSU population N_hi (the column
                                       * fpc_population_2, the design's second-stage fpc); NULL: none */
+    const double *replicates;        /* replicate weights, n × NREPLICATES (replicate r at + r*n):
+                                      * stored as repw_1 .. repw_R and named in the design (combined
+                                      * weights); NULL: the design's replicate columns as they are */
+    size_t nreplicates;
 } ts_weights;
 
 /* Store W in DS as the columns weight, design_weight, fpc_population, calibrated_weight and the

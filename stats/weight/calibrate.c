@@ -259,6 +259,7 @@ typedef struct calrun {
     int maxit;                /* [weighting] max_iter */
     double *x, *tot;          /* GREG: the model matrix of every row (n × p), its totals */
     size_t p;
+    int sweeps;               /* rake: the sweeps the full sample took (its replicates take as many) */
     ts_strbuf colnames;       /* GREG: the model matrix's column names, as R writes them */
 } calrun;
 
@@ -432,8 +433,11 @@ static void scale_to_population(wctx *c, const calrun *r)
         if (r->part[i])
             sum += c->w[i];
     for (size_t i = 0; i < c->n; i++)
-        if (r->part[i])
+        if (r->part[i]) {
             c->w[i] *= r->first_total / sum;
+            for (size_t q = 0; q < c->nrep; q++) /* the replicates start from the same scaled weights */
+                c->repw[q * c->n + i] *= r->first_total / sum;
+        }
     ts_strbuf_printf(&c->method, "; design weights scaled to the population %.17g", r->first_total);
 }
 
@@ -541,6 +545,7 @@ static ts_status cal_rake(wctx *c, calrun *r, ts_err *err)
     for (size_t k = 0; k < r->nm; k++)
         ts_strbuf_printf(&c->method, "%s %s", k ? "," : "", r->m[k].name);
     ts_strbuf_printf(&c->method, " (%d sweeps)", ctl.iterations + 1);
+    r->sweeps = ctl.iterations + 1;
     return st == TS_OK ? cells_status(r, rc, bad_margin, bad_cell, err) : st;
 }
 
@@ -607,6 +612,111 @@ static ts_status cal_greg(wctx *c, calrun *r, ts_err *err)
     if (bounds)
         ts_strbuf_printf(&c->method, ", bounds %s", bounds);
     return TS_OK;
+}
+
+/* Replicate weights ([design] variance): every replicate calibrated to the same margins by the
+ * same method — R's rake, postStratify and calibrate on a svyrep.design. Raking sweeps each
+ * replicate as many times as the full sample took (R's rake tests convergence on the full
+ * sample's table only and post-stratifies the replicates in the same sweeps); GREG
+ * calibration runs each replicate to convergence with the same distance, bounds, tolerance and
+ * iteration limit (R's calibrate.svyrep.design). Rows left out of the calibration (a margin
+ * variable missing) follow missing = drop or stratum_mean with the replicate's own
+ * adjustment. A replicate that leaves a margin cell without respondents (its PSUs were the
+ * cell's) cannot be calibrated: refused, naming the replicate and the cell. */
+static ts_status recalibrate_replicates(wctx *c, calrun *r, ts_err *err)
+{
+    if (!c->repw)
+        return TS_OK;
+    size_t n = c->n;
+    double *wp = malloc((r->np ? r->np : 1) * sizeof *wp), *xp = NULL, *before = malloc((n ? n : 1) * sizeof *before);
+    ts_calib_margin *cm = malloc((r->nm ? r->nm : 1) * sizeof *cm);
+    size_t *joint = NULL, used = 0;
+    ts_status st = wp && cm && before ? TS_OK : wctx_nomem(err);
+    for (size_t k = 0; st == TS_OK && k < r->nm && r->m[k].t; k++)
+        cm[k] = (ts_calib_margin){r->cellp[k], r->m[k].t->ncells, r->m[k].t->total};
+    ts_calib_control gctl = {r->method == TS_CAL_LINEAR ? TS_CALFUN_LINEAR : r->method == TS_CAL_RAKING ? TS_CALFUN_RAKING : TS_CALFUN_LOGIT,
+                             -INFINITY, INFINITY, r->eps, r->maxit, 0, 0, 1, 0};
+    if (st == TS_OK && r->method == TS_CAL_RAKE) {
+        joint = malloc((r->np ? r->np : 1) * sizeof *joint);
+        if (!joint || ts_calib_joint_cells(cm, r->nm, r->np, joint, &used) != 0)
+            st = wctx_nomem(err);
+    }
+    if (st == TS_OK && ts_calibration_is_greg(r->method)) {
+        if (!(xp = malloc((r->np && r->p ? r->np * r->p : 1) * sizeof *xp)))
+            st = wctx_nomem(err);
+        for (size_t i = 0, j = 0; st == TS_OK && i < n; i++)
+            if (r->part[i])
+                memcpy(&xp[(j++) * r->p], &r->x[i * r->p], r->p * sizeof *xp);
+        if (st == TS_OK)
+            st = read_bounds(c, r->method, &gctl, err);
+    }
+    for (size_t q = 0; st == TS_OK && q < c->nrep; q++) {
+        double *w = c->repw + q * n;
+        for (size_t i = 0, j = 0; i < n; i++)
+            if (r->part[i])
+                wp[j++] = w[i];
+        int rc = 0;
+        size_t bad_margin = 0, bad_cell = 0;
+        if (r->method == TS_CAL_POSTSTRATIFY)
+            rc = ts_calib_poststratify(wp, r->np, &cm[0], &bad_cell);
+        else if (r->method == TS_CAL_RAKE) {
+            /* epsilon below every change: exactly the full sample's number of sweeps */
+            ts_rake_control ctl = {-1, r->sweeps, 0, 0, 0};
+            rc = ts_calib_rake(wp, r->np, cm, r->nm, joint, used, &ctl, &bad_margin, &bad_cell);
+        } else {
+            ts_calib_control ctl = gctl;
+            rc = ts_calib_calibrate(wp, r->np, xp, r->p, r->tot, &ctl, NULL);
+            if (rc == -1) {
+                st = ts_err_set(err, TS_E_DATA, "replicate %zu of %zu: calibration (%s) did not converge in %d "
+                                "iterations (worst relative misfit %.3g); widen [weighting] bounds or raise max_iter",
+                                q + 1, c->nrep, ts_calibration_name(r->method), ctl.iterations, ctl.achieved);
+                break;
+            }
+            if (rc == -2) {
+                st = wctx_nomem(err);
+                break;
+            }
+            rc = 0;
+        }
+        if (rc == -1) {
+            ts_strbuf what = TS_STRBUF_INIT;
+            ts_strbuf_printf(&what, "replicate %zu of %zu ([design] variance) leaves no respondent in this cell, so it "
+                             "cannot be calibrated; merge cells with [weighting] collapse", q + 1, c->nrep);
+            st = margin_error(&r->m[bad_margin], bad_cell, what.data ? what.data : "", err);
+            ts_strbuf_free(&what);
+            break;
+        }
+        if (rc != 0) {
+            st = wctx_nomem(err);
+            break;
+        }
+        /* back into the rows; the rows outside the calibration as the full sample's */
+        memcpy(before, w, n * sizeof *before);
+        for (size_t i = 0, j = 0; i < n; i++)
+            if (r->part[i])
+                w[i] = wp[j++];
+        for (size_t i = 0; r->incomplete && i < n; i++)
+            if (c->in[i] && !r->part[i]) {
+                if (!r->stratum_mean) {
+                    w[i] = 0;
+                    continue;
+                }
+                double sa = 0, sb = 0; /* the replicate's mean g in the stratum */
+                for (size_t p = 0; p < n; p++)
+                    if (r->part[p] && (!c->strata || ts_var_int(c->strata, p) == ts_var_int(c->strata, i))) {
+                        sa += w[p];
+                        sb += before[p];
+                    }
+                w[i] *= sb > 0 ? sa / sb : 1;
+            }
+    }
+    c->rep_adjusted = 1;
+    free(wp);
+    free(before);
+    free(xp);
+    free(cm);
+    free(joint);
+    return st;
 }
 
 /* The calibrated weights back into every row; rows left out for a missing margin variable
@@ -721,6 +831,8 @@ ts_status calibrate(wctx *c, ts_err *err)
                                         : cal_greg(c, &r, err);
     if (st == TS_OK)
         st = keep_calibration_columns(c, &r, err);
+    if (st == TS_OK)
+        st = recalibrate_replicates(c, &r, err);
     if (st == TS_OK)
         spread_back(c, &r);
     calrun_done(c, &r);

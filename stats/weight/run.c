@@ -70,8 +70,11 @@ static ts_status record(wctx *c, ts_err *err)
              ts_design_set(&d->manifest, c->opt->manifest ? ts_manifest_path(c->m) : NULL);
     if (rc)
         return wctx_nomem(err);
+    /* replicates made here, or supplied and then recalibrated or trimmed, are stored anew as
+     * repw_1 ..; supplied ones used as they are stay the columns the manifest named */
+    int store_reps = c->repw && (!d->replicates_supplied || c->rep_adjusted);
     ts_weights w = {c->w, c->design_w, c->calibrated, c->fpc, c->calnames, (const double *const *)c->calcols,
-                    c->ncalcols, PROG, c->subfpc};
+                    c->ncalcols, PROG, c->subfpc, store_reps ? c->repw : NULL, store_reps ? c->nrep : 0};
     ts_status st = ts_weight_store(c->ds, d, &w, err);
     if (st == TS_E_DATA)
         ts_err_prefix(err, "%s", c->opt->input);
@@ -185,19 +188,6 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if ((st = drop_incomplete(&c, err)) != TS_OK || (st = design_weights(&c, err)) != TS_OK ||
         (st = nonresponse_adjust(&c, err)) != TS_OK)
         goto out;
-    if (c.design.variance != TS_REP_NONE && !c.design.replicates_supplied) {
-        st = ts_err_set(err, TS_E_DATA, "[design] variance = %s: replicates made from the design are not available "
-                        "yet; supply them (variance = supplied)", ts_rep_type_name(c.design.variance));
-        goto out;
-    }
-    if (c.design.replicates_supplied &&
-        (wctx_get(&c, "nonresponse", "classes", NULL) || strcmp(wctx_get(&c, "weighting", "method", NULL), "none") != 0 ||
-         wctx_get(&c, "weighting", "trim_lower", NULL) || wctx_get(&c, "weighting", "trim_upper", NULL))) {
-        st = ts_err_set(err, TS_E_DATA, "[design] variance = supplied: the replicate weights would need the same "
-                        "nonresponse adjustment, calibration and trimming, which is not available yet; give the "
-                        "adjusted weights and their replicates as they are ([weighting] method = none)");
-        goto out;
-    }
     const char *scale = wctx_get(&c, "weighting", "base_scale", NULL);
     if (scale && strcmp(scale, "population") != 0) {
         st = wctx_bad_setting(&c, "weighting", "base_scale", "population (or nothing)", err);
@@ -206,13 +196,17 @@ ts_status weight_run(const weight_options *opt, FILE *summary, ts_err *err)
     if (c.dropped)
         ts_strbuf_printf(&c.method, "; %lu with a weighting variable missing dropped", c.dropped);
     memcpy(c.design_w, c.w, c.n * sizeof *c.w);
-    if ((st = calibrate(&c, err)) != TS_OK || (st = trim_weights(&c, err)) != TS_OK)
+    /* replicate weights start from the design weights, then go through the same steps */
+    if ((st = replicates_make(&c, err)) != TS_OK || (st = calibrate(&c, err)) != TS_OK ||
+        (st = trim_weights(&c, err)) != TS_OK)
         goto out;
     for (size_t i = 0; i < c.n; i++)
         if (!c.in[i]) {
             c.w[i] = c.design_w[i] = 0;
             if (c.calibrated)
                 c.calibrated[i] = 0;
+            for (size_t q = 0; q < c.nrep; q++)
+                c.repw[q * c.n + i] = 0;
         }
     diagnostics_report(&c);
     if ((st = record(&c, err)) != TS_OK)
@@ -249,6 +243,7 @@ out:
     free(c.fpc);
     free(c.subfpc);
     free(c.calibrated);
+    free(c.repw);
     free(c.before);
     wmargins_free(c.margins, c.nmargins);
     for (size_t j = 0; j < c.ncalcols; j++) {

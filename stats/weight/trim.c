@@ -66,6 +66,25 @@ ts_status trim_weights(wctx *c, ts_err *err)
             outside += wp[j] < lo || wp[j] > hi;
             c->w[i] = wp[j++];
         }
+    /* Replicate weights: each trimmed with the same bounds, as the full sample (R's trimWeights
+     * on a svyrep.design bounds the replicates too; survey 4.1.1's leaves the full-sample
+     * weights themselves untrimmed there, docs/estimation.md) */
+    for (size_t q = 0; q < c->nrep; q++) {
+        double *w = c->repw + q * c->n;
+        for (size_t i = 0, j = 0; i < c->n; i++)
+            if (c->in[i])
+                wp[j++] = w[i];
+        size_t qat = 0;
+        if (ts_calib_trim(wp, np, lo, hi, strict, &qat) < 0) {
+            free(wp);
+            return ts_err_set(err, TS_E_DATA, "replicate %zu of %zu ([design] variance): every weight is outside the "
+                              "trimming bounds %.6g..%.6g; widen the bounds", q + 1, c->nrep, lo, hi);
+        }
+        for (size_t i = 0, j = 0; i < c->n; i++)
+            if (c->in[i])
+                w[i] = wp[j++];
+        c->rep_adjusted = 1;
+    }
     free(wp);
     /* ts_calib_trim counts the weights at or beyond a bound; after one pass (trim_strict = no)
      * some may still be beyond it, and the user must not read them as trimmed. */

@@ -58,7 +58,19 @@ typedef struct wctx {
     size_t ncalcols;      /* what the estimation stage needs for calibration residuals: */
     char **calnames;      /* post/rake: each margin's cell per row; GREG: the model matrix */
     double **calcols;
+    double *repw;         /* [design] variance: the replicate weights (n × NREP, replicate r at
+                           * repw + r*n; 0 outside the design), from the design weights through
+                           * calibration and trimming as the full sample's (replicates.c); NULL: none */
+    size_t nrep;
+    int rep_adjusted;     /* the replicates were recalibrated or trimmed (so they are stored anew) */
 } wctx;
+
+/* ---- replicate weights (replicates.c) ------------------------------------------------------ */
+/* The replicates' design weights: R's as.svrepdesign multipliers of the design's strata and
+ * PSUs (jk1, jkn, bootstrap, brr, fay) times the design weight, or the supplied columns; each
+ * refusal R makes (JK1 on strata, BRR without pairs, a lonely PSU under jkn ...) is TS_E_DATA
+ * with the manifest's [design] variance line. Nothing for linearization. */
+ts_status replicates_make(wctx *c, ts_err *err);
 
 /* ---- helpers (wctx.c) -------------------------------------------------------------------- */
 

@@ -45,11 +45,16 @@ run_differences <- function(ename, es, des) {
             y <- if (vtype == "numeric") dv[[var]] else as.numeric(dv[[var]] == cat)
             y[is.na(y)] <- 0
             d2 <- update(des, .yA = y * ia, .iA = as.numeric(ia), .yB = y * ib, .iB = as.numeric(ib))
+            # a replicate design (issue #15): the totals' replicates, so that svycontrast
+            # applies the contrast to every replicate (svycontrast.svrepstat) and the variance
+            # is the replicates' (svrVar), not the delta method's
+            tot_of <- function(f) if (inherits(d2, "svyrep.design")) svytotal(f, d2, return.replicates = TRUE) else
+                svytotal(f, d2)
             if (stat == "total") {
-                tot <- svytotal(~.yA + .yB, d2)
+                tot <- tot_of(~.yA + .yB)
                 con <- svycontrast(tot, quote(.yA - .yB))
             } else {
-                tot <- svytotal(~.yA + .iA + .yB + .iB, d2)
+                tot <- tot_of(~.yA + .iA + .yB + .iB)
                 con <- svycontrast(tot, quote(.yA / .iA - .yB / .iB))
             }
             est <- unname(coef(con)); se <- unname(SE(con))

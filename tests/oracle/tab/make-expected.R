@@ -71,7 +71,8 @@ build_design <- function(name, ini, sdir) {
                "item_missing", "method", "margins", "totals", "bounds", "epsilon", "maxit",
                "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
                "trim_strict", "nest", "psu_frame", "rake_residuals", "variance", "replicate_weights",
-               "replicate_type", "replicate_scale", "replicate_rscales", "mse", "combined_weights")
+               "replicate_type", "replicate_scale", "replicate_rscales", "mse", "combined_weights",
+               "replicates", "seed", "fay_rho")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -175,6 +176,8 @@ build_design <- function(name, ini, sdir) {
     stf <- if (key(s, "strata") == "") NULL else as.formula(paste("~", key(s, "strata")))
     des <- if (key(s, "nest") == "") svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk) else
         svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk, nest = key(s, "nest") == "yes")
+    # variance = jk1 | jkn | brr | fay (issue #15): R's as.svrepdesign, then calibrated below
+    des <- created_design(name, s, des)
     mform <- function(m) as.formula(paste("~", paste0(".m_", m$vars, collapse = "+")))
     pop_df <- function(m) {
         p <- m$table
@@ -252,6 +255,8 @@ trim_design <- function(name, ini, des) {
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "quantile-ratio.R")))
 # replicate weights supplied with the data (issue #15)
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "replicate.R")))
+# replicate weights made from the design (issue #15)
+source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "created.R")))
 # differences of domains (issue #15)
 source(Find(file.exists, file.path(here, c(".", file.path("..", "tab")), "difference.R")))
 run_estimate <- function(ename, es, des) {
