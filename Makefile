@@ -174,6 +174,8 @@ check-report: all
 	 else echo "FAIL report-xlsx" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-counts.sh $(BIN); then echo "PASS report-counts" >> $(RESULTS); \
 	 else echo "FAIL report-counts" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-trend.sh $(BIN); then echo "PASS report-trend" >> $(RESULTS); \
+	 else echo "FAIL report-trend" >> $(RESULTS); exit 1; fi
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).

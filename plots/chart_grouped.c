@@ -77,6 +77,12 @@ static int make_plan(const ts_chart *c, gplan *P, ts_err *err)
             P->series[P->ns++] = t->domains[d].label;
     }
     const ts_tdomain *d0 = tot ? tot : &t->domains[0];
+    /* a multiple answer's shares add up to more than 1: its reference options are published % /
+     * (100 − 無回答 %); a single choice's answers are renormalised to 100%, as compare does */
+    double sum = 0;
+    for (size_t k = 0; k < d0->ncells; k++)
+        sum += d0->cells[k].suppressed ? 0 : d0->cells[k].estimate;
+    int multiple = sum > 1 + 1e-9;
     size_t ng = c->ncodes ? c->ncodes : d0->ncells;
     for (size_t g = 0; g < ng && P->ng < TS_MAX_BARS; g++) {
         const char *code = c->ncodes ? c->codes[g] : d0->cells[g].code;
@@ -88,10 +94,7 @@ static int make_plan(const ts_chart *c, gplan *P, ts_err *err)
         P->group[P->ng] = e0->label;
         if (P->reference) {
             fill_bar(c, e0, &P->bar[P->ng][0]);
-            /* a multiple answer's options are shares of all who answered; else the renormalised answer */
-            double s = ts_reference_option_share(c->reference, code);
-            if (isnan(s))
-                s = ts_reference_share(c->reference, code);
+            double s = multiple ? ts_reference_option_share(c->reference, code) : ts_reference_share(c->reference, code);
             if (isnan(s)) {
                 ts_err_set(err, TS_E_DATA, "chart %s: the reference has no value for code %s (%s)", c->name, code, e0->label);
                 return -1;

@@ -71,7 +71,7 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
         return bad(m, sec, "type", err, "the chart name must be ASCII letters, digits, '_', '-' or '.' (it names the output files)");
     const char *type = ts_manifest_get(m, sec, "type");
     if (!type || !*type)
-        return bad(m, sec, "type", err, "missing: give stacked, indicator, multi, compare or difference");
+        return bad(m, sec, "type", err, "missing: give stacked, indicator, multi, compare, difference, line or grouped");
     if (strcmp(type, "stacked") == 0)
         c->type = TS_CHART_STACKED;
     else if (strcmp(type, "indicator") == 0)
