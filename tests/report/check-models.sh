@@ -150,6 +150,23 @@ assert all(r["suppressed"] == "yes" for r in rows if r["term"] == "age_band" and
 sex = [r for r in rows if r["term"] == "sex"]
 assert all(r["suppressed"] == "" and r["suppression"] == "" for r in sex) and all(r["level_n"] for r in sex if r["level"])
 PY
+# the attacker's arithmetic: a factor's level counts add up to n, so no factor may have exactly
+# one count withheld; and one with any withheld publishes none (tables.csv publishes the same
+# variable's counts: lonely_age's domain n equal the fit's here, nobody being missing)
+check "min_cell 160: no withheld level count is n minus the published ones" python3 - "$T/small/models.csv" "$T/small/tables.csv" <<'PY'
+import csv, sys
+from collections import defaultdict
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+lv = defaultdict(list)
+for r in rows:
+    if r["level"] and r["statistic"] in ("reference", "coefficient"):
+        lv[(r["model"], r["term"])].append(r["level_n"])
+for key, ns in lv.items():
+    hidden = sum(1 for n in ns if n == "")
+    assert hidden in (0, len(ns)), (key, ns)
+tab = [r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8-sig")) if r["table"] == "lonely_age" and r["by_codes"] and " - " not in r["by_codes"]]
+assert any(r["suppressed"] == "yes" and r["by_codes"] == "1" for r in tab), "tab withholds 16～19歳 as well"
+PY
 if command -v pdftotext > /dev/null; then
     pdftotext "$T/small/report.pdf" "$T/s.txt"
     check "min_cell 160: report.pdf shows ＊ and the rule under the model's table" sh -c "grep -q '^＊ 回答者が 160 人未満のカテゴリー' '$T/s.txt' && grep -q '＊ 非表示' '$T/s.txt'"
