@@ -196,7 +196,8 @@ sheets:
     }
     sheet_link(ws, row, "data", F);
     worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                           "全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）", F->wrap);
+                           c->counts ? "すべての件数と割合を1行1区分で（tables.csv と同じ内容）"
+                                     : "全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）", F->wrap);
     if (regression) {
         sheet_link(ws, row, "回帰分析", F);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, "回帰分析（models.csv の係数・オッズ比）", F->wrap);
@@ -323,7 +324,10 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
             remove(path);
             return TS_E_INTERNAL;
         }
-        rp_xlsx_crosstab(c, ws, &c->tabs[i], &F, ci);
+        if (c->counts) /* [input] counts: counts and shares, no interval (xlsx_counts.c) */
+            rp_xlsx_counts(c, ws, &c->tabs[i], &F);
+        else
+            rp_xlsx_crosstab(c, ws, &c->tabs[i], &F, ci);
     }
     lxw_worksheet *data = workbook_add_worksheet(wb, names[1]);
     if (data)

@@ -33,6 +33,10 @@ typedef enum { RP_XLSX_CI_UNDER, RP_XLSX_CI_BLOCK } rp_xlsx_ci;
  * set up to print on A4, one page wide. */
 void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmts *F, rp_xlsx_ci ci);
 
+/* Table T of a counts file ([input] counts) as its sheet (xlsx_counts.c): the categories down,
+ * 件数 and 割合 of 全体 and each domain across, the total last, ＊ for a withheld count. */
+void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmts *F);
+
 /* The sheet `data`: every row and column of tables.csv, numbers as numbers (for pivot tables,
  * R and pandas). */
 void rp_xlsx_data(rp_ctx *c, lxw_worksheet *ws, const rp_xfmts *F);
