@@ -250,6 +250,32 @@ static void methods_variance(writer *w, ts_strbuf *b)
     rp_ctx *c = w->c;
     const char *method = ts_calibration_name(c->design.calibration);
     pdf_subheading(w, "3. 標準誤差（ばらつき）の求め方");
+    if (c->design.variance != TS_REP_NONE) { /* replicate weights, as weighted.tsd records them */
+        static const char *const how[] = {"", "JK1 ジャックナイフ法（第1次抽出単位を1つずつ除く）",
+                                          "層別ジャックナイフ法（JKn：層ごとに第1次抽出単位を1つずつ除く）",
+                                          "ブートストラップ法（層ごとに第1次抽出単位を復元抽出し直す）",
+                                          "均衡反復複製法（BRR：層の2つの第1次抽出単位の一方ずつを使う）",
+                                          "Fay の均衡反復複製法（BRR の重みを一部だけ変える）", "反復法"};
+        size_t R = c->design.nreplicate_columns;
+        if (c->design.replicates_supplied)
+            ts_strbuf_printf(b, "標準誤差は、調査データに付いた %zu 組の反復ウェイト（%s）で推定をやり直し、そのばらつきから求めました"
+                                "（反復法による分散推定、R の svrepdesign と同じ）。",
+                             R, how[c->design.variance]);
+        else
+            ts_strbuf_printf(b, "標準誤差は、標本設計（層と第1次抽出単位）から作った %zu 組の反復ウェイト（%s）で推定をやり直し、"
+                                "そのばらつきから求めました（反復法による分散推定、R の as.svrepdesign と同じ）。",
+                             R, how[c->design.variance]);
+        if (strcmp(method, "none") != 0)
+            ts_strbuf_append_str(b, "反復ウェイトの一組ずつにも同じ母集団の人数への調整（キャリブレーション）を行ったので、"
+                                    "調整で小さくなるばらつきも反映しています。");
+        if (R > 0)
+            ts_strbuf_printf(b, "反復ウェイトは weighted.tsd に %s … %s として残しています。",
+                             c->design.replicate_columns[0], c->design.replicate_columns[R - 1]);
+        ts_strbuf_append_str(b, "設計効果は、同じ人数の単純無作為抽出と比べた分散の比です。");
+        pdf_para(w, b->data);
+        ts_strbuf_reset(b);
+        return;
+    }
     ts_strbuf_append_str(b, "標準誤差はテイラー線形化法（線形化による分散推定）で求めました。");
     /* The strata and clusters the variance used: as weighted.tsd records them. */
     const char *strata = c->design.strata, *cluster = c->design.cluster;
