@@ -2,6 +2,7 @@
  * record written into a dataset and read back field by field; what ts_design_read refuses;
  * the design decided from a manifest, with every contradiction refused at [design] type and
  * the manifest's file:line; and the Japanese description for report covers. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -645,6 +646,73 @@ static void test_stages(void)
     ts_dataset_free(ds);
 }
 
+/* ---- replicate weights ([design] variance) ---------------------------------------------- */
+
+static void test_replicates(void)
+{
+    ts_design d;
+    char msg[512];
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_design.XXXXXX");
+    if (!mkdtemp(tmpdir))
+        abort();
+    snprintf(ini, sizeof ini, "%s/survey.ini", tmpdir);
+    /* supplied: a prefix with a star, in dataset order; R's default scale and one rscale each */
+    T_CHECK(from_file("[design]\nweight = w\nvariance = supplied\nreplicate_weights = _cal_*\nreplicate_type = jk1\n"
+                      "replicate_rscales = 0.5\nmse = yes\n", &d, msg, sizeof msg) == TS_OK);
+    T_CHECK(d.variance == TS_REP_JK1 && d.replicates_supplied && d.nreplicate_columns == 2 && d.replicate_mse);
+    T_CHECK_STR(d.nreplicate_columns ? d.replicate_columns[0] : NULL, "_cal_1");
+    T_CHECK(d.replicate_scale == 0.5 && d.nreplicate_rscales == 2 && d.replicate_rscales[1] == 0.5);
+    /* written and read back field by field */
+    ts_dataset *ds = dataset();
+    ts_err err = TS_ERR_INIT;
+    ts_design back;
+    T_CHECK(ts_design_write(ds, &d, &err) == TS_OK && ts_design_read(ds, &back, &err) == TS_OK);
+    T_CHECK(back.variance == TS_REP_JK1 && back.replicates_supplied && back.nreplicate_columns == 2 &&
+            back.replicate_scale == 0.5 && back.nreplicate_rscales == 2 && back.replicate_mse && back.combined_weights);
+    T_CHECK_STR(ts_dataset_get_meta(ds, "design.variance"), "supplied");
+    T_CHECK_STR(ts_dataset_get_meta(ds, "design.replicate_weights"), "_cal_1;_cal_2");
+    ts_design_clear(&back);
+    /* linearisation again: the replicate keys are emptied, the record reads as none */
+    ts_design_clear(&d);
+    ts_design_init(&d);
+    T_CHECK(ts_design_write(ds, &d, &err) == TS_OK && ts_design_read(ds, &back, &err) == TS_OK &&
+            back.variance == TS_REP_NONE && back.nreplicate_columns == 0);
+    ts_design_clear(&back);
+    /* a recorded replicate column that is not there is refused */
+    ts_dataset_set_meta(ds, "design.variance", "jkn");
+    ts_dataset_set_meta(ds, "design.replicate_type", "jkn");
+    ts_dataset_set_meta(ds, "design.replicate_weights", "repw_1;repw_2");
+    ts_dataset_set_meta(ds, "design.replicate_scale", "1");
+    T_CHECK(ts_design_read(ds, &back, &err) == TS_E_DATA && has(err.msg, "repw_1 is not in the dataset"));
+    ts_design_clear(&back);
+    ts_err_clear(&err);
+    ts_dataset_free(ds);
+    /* made from the design: bootstrap's defaults, R's */
+    T_CHECK(from_file("[design]\nstrata = area\nvariance = bootstrap\n", &d, msg, sizeof msg) == TS_OK);
+    T_CHECK(d.variance == TS_REP_BOOTSTRAP && !d.replicates_supplied && d.replicates == 50 && d.seed == 1 &&
+            !d.replicate_mse && isnan(d.replicate_scale));
+    ts_design_clear(&d);
+    /* refusals, each at its key's line */
+    T_CHECK(from_file("[design]\nvariance = supplied\nreplicate_weights = w, dw\nreplicate_type = brr\n"
+                      "replicate_scale = 2\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, ":5: [design] replicate_scale"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\nvariance = jk1\nreplicates = 10\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, ":3: [design] replicates"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\nvariance = supplied\nreplicate_weights = w, note\nreplicate_type = other\n", &d, msg,
+                      sizeof msg) == TS_E_DATA && has(msg, "note is text, not a number"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\nvariance = supplied\nreplicate_weights = w, w\nreplicate_type = other\n", &d, msg,
+                      sizeof msg) == TS_E_DATA && has(msg, "listed twice"));
+    ts_design_clear(&d);
+    T_CHECK(from_file("[design]\ntype = nonprobability\nvariance = jk1\n", &d, msg, sizeof msg) == TS_E_DATA &&
+            has(msg, "no sampling variance to replicate"));
+    ts_design_clear(&d);
+    unlink(ini);
+    rmdir(tmpdir);
+}
+
 int main(void)
 {
     test_names();
@@ -655,5 +723,6 @@ int main(void)
     test_from_manifest_file();
     test_describe();
     test_stages();
+    test_replicates();
     T_DONE();
 }
