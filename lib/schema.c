@@ -151,7 +151,7 @@ static const ts_schema_key SCHEMA[] = {
     K("table.", "quantiles", TS_VAL_LIST, "probabilities 0..1", "0.5", T, "statistic = quantile: which quantiles"),
     K("table.", "qrule", TS_VAL_ENUM, "math, school, shahvaish, hf1, hf2, hf3, hf4, hf5, hf6, hf7, hf8, hf9", "math", T,
       "statistic = quantile: R's svyquantile qrule"),
-    K("table.", "quantile_ci", TS_VAL_ENUM, "mean, beta", "mean", T,
+    K("table.", "quantile_ci", TS_VAL_ENUM, "mean, beta, xlogit, asin, quantile", "mean", T,
       "statistic = quantile: the CDF's interval (R's interval.type; mean = Woodruff)"),
     K("table.", "denominator", TS_VAL_VARIABLE, NULL, NULL, T, "statistic = ratio: the denominator variable"),
     K("table.", "differences", TS_VAL_TEXT, "DOMAIN - DOMAIN, ...", NULL, T,
