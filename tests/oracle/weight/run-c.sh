@@ -107,6 +107,30 @@ for dir in "$here"/*/; do
                 else printf "WORST %.3g", worst
             }' "$dir/expected.csv" "$work/got.csv")
         case $problems in WORST*) worst=${problems#WORST }; problems="" ;; esac
+        # Every other value R committed (issue #19): expected-summary.csv recomputed from the
+        # weights and the variables it speaks of, and 06's step files (compare-summary.py).
+        if [ -z "$problems" ] && [ -f "$dir/expected-summary.csv" ]; then
+            vars=id,weight,design_weight
+            for v in $( (sed -n 's/^vars *= *//p' "$ini"; key "$ini" nonresponse
+                         [ -n "$totals" ] && grep -v '^#' "$dir$totals" | tail -n +2 | cut -d, -f1) | tr ',' ' '); do
+                case ",$vars," in *",$v,"*) ;; *) vars=$vars,$v ;; esac
+            done
+            "$bin/tsunagari-export" --vars "$vars" "$work/out.tsd" > "$work/summary-got.csv"
+            base_args=()
+            if [ -f "$dir/expected-base.csv" ]; then
+                # the same run without nonresponse and calibration: the base weights alone
+                "$bin/tsunagari-weight" -q --set "weighting.missing=$(key "$ini" missing)" \
+                    --set design.weight=base --set "design.strata=$(key "$ini" strata)" \
+                    --set "design.frame=$dir$(key "$ini" frame)" \
+                    --set "design.frame_population=$(key "$ini" frame_population)" \
+                    --set "design.frame_sample=$(key "$ini" frame_sample)" --set weighting.method=none \
+                    -o "$work/base.tsd" "$work/in.tsd" 2> "$work/err" &&
+                    "$bin/tsunagari-export" --vars id,weight "$work/base.tsd" > "$work/base.csv"
+                base_args=("$work/base.csv")
+            fi
+            problems=$(python3 "$here/compare-summary.py" "$ini" "$dir/expected-summary.csv" "$work/summary-got.csv" \
+                       "${base_args[@]}" 2>&1) || problems="expected-summary.csv or a step file differs: $problems"
+        fi
     fi
     if [ -z "$problems" ]; then
         pass=$((pass + 1)); echo "ok - weight oracle $name (largest relative difference from R: $worst)"
