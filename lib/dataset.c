@@ -550,3 +550,54 @@ ts_var *ts_var_copy_def(const ts_var *v)
     }
     return c;
 }
+
+/* The label of language LANG that ingest kept as provenance (KEY "label_LANG.VAR" or
+ * "label_LANG.VAR.CODE", docs/dataset-format.md), else the English one, else the Japanese.
+ * Borrowed. */
+static const char *label_in(const ts_dataset *ds, const char *lang, const char *var, const char *code,
+                            const char *ja, const char *en)
+{
+    if (strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0) {
+        char key[512];
+        int k = code ? snprintf(key, sizeof key, "label_%s.%s.%s", lang, var, code)
+                     : snprintf(key, sizeof key, "label_%s.%s", lang, var);
+        const char *s = k > 0 && (size_t)k < sizeof key ? ts_dataset_get_meta(ds, key) : NULL;
+        if (s && *s)
+            return s;
+    }
+    if (strcmp(lang, "ja") != 0 && en && *en)
+        return en;
+    return ja;
+}
+
+/* Replace *DST by a copy of S (S may be *DST itself: nothing to do). */
+static int set_label(char **dst, const char *s)
+{
+    if (s == *dst)
+        return 0;
+    char *c = ts_strdup(s);
+    if (!c)
+        return -1;
+    free(*dst);
+    *dst = c;
+    return 0;
+}
+
+int ts_dataset_use_labels(ts_dataset *ds, const char *lang)
+{
+    if (!lang || strcmp(lang, "ja") == 0)
+        return 0;
+    for (size_t i = 0; i < ds->nvars; i++) {
+        ts_var *v = ds->vars[i];
+        if (set_label(&v->label, label_in(ds, lang, v->name, NULL, v->label, v->label_en)) != 0)
+            return -1;
+        for (size_t k = 0; k < v->ncodes; k++) {
+            char code[16];
+            snprintf(code, sizeof code, "%d", (int)v->codes[k].code);
+            if (set_label(&v->codes[k].label,
+                          label_in(ds, lang, v->name, code, v->codes[k].label, v->codes[k].label_en)) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}

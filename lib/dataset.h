@@ -139,6 +139,13 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err);
  * copies what it keeps). NAME stands for the file in messages. For tests and fuzzing. */
 ts_dataset *ts_dataset_read_mem(const void *data, size_t n, const char *name, ts_err *err);
 
+/* Make the labels of language LANG (ja, en, or a codebook's label_LANG column, kept by ingest
+ * as provenance "label_LANG.VAR" and "label_LANG.VAR.CODE") the `label` of every variable and
+ * code of DS, for stages that print labels (tsunagari-tab --labels). A label LANG lacks falls
+ * back to English (label_en), then to Japanese; "ja" (or NULL) changes nothing. label_en stays.
+ * Returns 0 or -1 (out of memory; DS then partly converted, still valid). */
+int ts_dataset_use_labels(ts_dataset *ds, const char *lang);
+
 /* A new variable with V's name, type, labels, codes and range but no data. NULL on OOM. */
 ts_var *ts_var_copy_def(const ts_var *v);
 

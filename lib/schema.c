@@ -87,7 +87,6 @@ static const ts_schema_key SCHEMA[] = {
     K("design", "weight", TS_VAL_TEXT, "base, a variable name or empty", "", W, "the design weight (empty: all 1)"),
     K("design", "lonely_psu", TS_VAL_ENUM, "fail, remove, certainty, adjust", "fail", W,
      "a stratum with one PSU (R's survey.lonely.psu); recorded, tab --lonely-psu overrides"),
-
     K("design", "variance", TS_VAL_ENUM, "linearization, jk1, jkn, bootstrap, brr, fay, supplied", "linearization", W,
       "Taylor linearisation, replicate weights made from the strata and PSUs (R's as.svrepdesign), or supplied"),
     K("design", "replicate_weights", TS_VAL_LIST, "VAR, VAR, ... or PREFIX*", NULL, W,
@@ -170,6 +169,8 @@ static const ts_schema_key SCHEMA[] = {
     KR("model.", "level", TS_VAL_NUMBER, "(0, 1)", "0.95", M, "confidence level of the intervals", OPEN(0, 1)),
     K("model.", "title", TS_VAL_TEXT, NULL, NULL, M | R,
       "the model's name for readers (forest chart, report; default: NAME)"),
+    K("model.", "title_en", TS_VAL_TEXT, NULL, NULL, M | R,
+      "the model's name in an English report ([report] language = en; default: title)"),
 
     K("chart.", "type", TS_VAL_ENUM, "stacked, indicator, multi, compare, difference, line, grouped", NULL, P | R,
       "the kind of chart"),
@@ -190,6 +191,12 @@ static const ts_schema_key SCHEMA[] = {
     K("privacy", "free_text", TS_VAL_ENUM, "drop", "drop", T, "free text is never shown"),
 
     K("report", "title", TS_VAL_TEXT, NULL, NULL, R, "report title (default: [survey] title, else 集計結果)"),
+    K("report", "title_en", TS_VAL_TEXT, NULL, NULL, R,
+      "the report title in an English report (default: title)"),
+    K("report", "language", TS_VAL_ENUM, "ja, en", "ja", T | P | M | R,
+      "the language of every fixed text: report.pdf, tables.xlsx, tables.txt, the charts"),
+    K("report", "labels", TS_VAL_TEXT, "ja, en or a codebook's label_LANG (vi, pt, zh, ...)", NULL, T | P | M | R,
+      "which labels of variables and codes tables and charts show (default: the language's own: ja label, en label_en)"),
     K("report", "sections", TS_VAL_LIST, NULL, NULL, R, "tables and charts in report order, by NAME"),
     K("report", "caveat", TS_VAL_TEXT, NULL, "合成データによるデモです。実際の調査結果ではありません。", R, "a sentence printed under the title"),
     KAL("report", "microdata_formats", TS_VAL_ENUM, "csv, sav, dta", "csv", R,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "numparse.h"
 #include "privacy.h"
 #include "schema.h"
@@ -142,7 +143,7 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
     c->value_count = value && strcmp(value, "count") == 0;
     const char *counts = ts_manifest_get(m, "input", "counts");
     c->counts = counts && *counts;
-    const char *title = ts_manifest_get(m, sec, "title");
+    const char *title = ts_i18n_get(m, sec, "title"); /* title_en in an English report */
     c->title = title && *title ? title : c->name;
     const char *reference = ts_manifest_get(m, sec, "reference");
     const char *row = ts_manifest_get(m, sec, "reference_row");
@@ -185,7 +186,7 @@ ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const c
     }
     if (check_keys(m, err) != TS_OK)
         goto fail;
-    const char *title = ts_manifest_get(m, "survey", "title");
+    const char *title = ts_i18n_get(m, "survey", "title");
     const char *synth = ts_schema_get(m, "survey", "synthetic");
     long mc; /* the one rule of every stage (lib/privacy.c): 0..1000000, 0 = no suppression */
     if (ts_privacy_min_cell(m, &mc, err) != TS_OK)

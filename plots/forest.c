@@ -15,6 +15,7 @@
 #include "canvas.h"
 #include "csvtable.h"
 #include "frame.h"
+#include "i18n.h"
 #include "manifest.h"
 #include "numparse.h"
 #include "palette.h"
@@ -387,7 +388,10 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
         if (!m)
             st = err->status;
         else {
-            const char *t = ts_manifest_get(m, "survey", "title"), *syn = ts_schema_get(m, "survey", "synthetic");
+            const char *labels; /* [report] language: the chart's fixed texts and title_en */
+            if (ts_i18n_setup(m, NULL, NULL, &labels, err) != TS_OK)
+                st = err->status;
+            const char *t = ts_i18n_get(m, "survey", "title"), *syn = ts_schema_get(m, "survey", "synthetic");
             f.survey_title = ts_strdup(t ? t : "");
             f.synthetic = syn && strcmp(syn, "yes") == 0;
             ts_manifest_free(m);

@@ -11,6 +11,7 @@
 
 #include "chartspec.h"
 #include "fonts.h"
+#include "i18n.h"
 #include "manifest.h"
 #include "strbuf.h"
 #include "tables.h"
@@ -78,6 +79,10 @@ ts_status ts_plot_run(const ts_plot_options *o, ts_err *err)
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
+    /* [report] language: the charts' fixed texts (lib/i18n); the labels come in tables.csv */
+    const char *labels;
+    if ((st = ts_i18n_setup(m, NULL, NULL, &labels, err)) != TS_OK)
+        goto fail;
     if (o->type) {
         if ((st = add_adhoc(m, o, &only, section, err)) != TS_OK)
             goto fail;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "i18n.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -40,7 +41,8 @@ static ts_status read_weighted(rp_ctx *c, const char *path, ts_err *err)
         ts_dataset_free(ds);
         return st;
     }
-    int bad = 0;
+    /* the labels of [report] labels (tab wrote tables.csv in them too) */
+    int bad = ts_dataset_use_labels(ds, ts_i18n_labels()) != 0;
     for (size_t i = 0; i < ds->nmeta && !bad; i++)
         bad = add_kv(&c->prov, &c->nprov, ds->meta[i].key, ds->meta[i].value) != 0;
     for (size_t i = 0; i < ds->nvars && !bad; i++)

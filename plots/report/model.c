@@ -7,6 +7,7 @@
 
 #include "csvtable.h"
 #include "csvwrite.h"
+#include "i18n.h"
 #include "report.h"
 #include "numformat.h"
 #include "numparse.h"
@@ -78,6 +79,10 @@ const char *rp_varlabel(const rp_ctx *c, const char *name)
 
 const char *rp_get(const rp_ctx *c, const char *sec, const char *key, const char *fallback)
 {
+    if (ts_i18n_lang() == TS_LANG_EN) { /* title_en beside title; the fixed fallback's English */
+        const char *v = ts_i18n_get(c->m, sec, key);
+        return v && *v ? v : ts_tr(fallback);
+    }
     const char *v = ts_schema_get(c->m, sec, key);
     return v && *v ? v : fallback;
 }

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "numparse.h"
 #include "privacy.h"
 #include "report.h"
@@ -534,6 +535,10 @@ static int run_in_workdir(run *R, rp_ctx *ctx, const ts_report_options *o)
     ts_err err = TS_ERR_INIT;
     ctx->manifest_rel = relative_to(R->manifest_real, R->tmp_real);
     if (!(ctx->m = ts_manifest_read(ctx->manifest_rel, &err)))
+        return fail_msg(&err, NULL);
+    /* [report] language and labels: the report's own texts (tab and plot read them too) */
+    const char *labels;
+    if (ts_i18n_setup(ctx->m, NULL, NULL, &labels, &err) != TS_OK)
         return fail_msg(&err, NULL);
     rp_runner r = {.quiet = o->quiet, .tty = isatty(2)};
     int rc = run_stages(R, ctx, &r);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "i18n.h"
 #include "numparse.h"
 #include "ratio.h"
 #include "strbuf.h"
@@ -151,7 +152,8 @@ static ts_status domains(const run *r, const table_spec *t, table_result *res, u
  * "70歳以上;男性", "7;1"). SIZE_MAX: none. */
 static size_t find_domain(const table_result *res, const char *s, size_t len)
 {
-    if ((len == strlen("全体") && memcmp(s, "全体", len) == 0) || (len == 3 && memcmp(s, "all", 3) == 0))
+    if ((len == strlen("全体") && memcmp(s, "全体", len) == 0) || (len == 3 && memcmp(s, "all", 3) == 0) ||
+        (len == strlen(TR("全体")) && memcmp(s, TR("全体"), len) == 0))
         return 0;
     for (size_t j = 1; j < res->ndom; j++)
         if ((strlen(res->dom[j].labels) == len && memcmp(res->dom[j].labels, s, len) == 0) ||
@@ -253,7 +255,7 @@ ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *
         return tab_nomem(err);
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
-    ts_status st = one_domain(r, t, res, in, "", "全体", 0, 0, err);
+    ts_status st = one_domain(r, t, res, in, "", TR("全体"), 0, 0, err); /* All in English (lib/i18n) */
     /* Nothing to estimate for everyone is an error (R stops too); a domain without one keeps
      * its row, without numbers. */
     const ts_estimate *all = st == TS_OK ? &res->dom[0].e[0] : NULL;

@@ -7,6 +7,7 @@
 
 #include "privacy.h"
 #include "schema.h"
+#include "i18n.h"
 #include "tab.h"
 
 static const char USAGE[] =
@@ -62,6 +63,13 @@ static const char USAGE[] =
     "      --rake-residuals R  a raked design's variance: r (as R's rake(): 10 sweeps) or\n"
     "                        exact (the exact GREG residuals, as R's calibrate(calfun =\n"
     "                        \"raking\")); default: the design's [weighting] rake_residuals, else r\n"
+    "      --lang L          the fixed texts (全体, tables.txt's words): ja or en (default: the\n"
+    "                        manifest's [report] language, else ja)\n"
+    "      --labels LANG     the labels of variables and codes in tables.csv and tables.txt:\n"
+    "                        ja (the codebook's label), en (label_en) or a codebook column\n"
+    "                        label_LANG kept by ingest (vi, pt, zh, ...); a missing label falls\n"
+    "                        back to English, then Japanese (default: [report] labels, else\n"
+    "                        the language's own: ja label, en label_en)\n"
     "      --bom             start the CSV with a UTF-8 byte-order mark (Excel)\n"
     "      --raw-csv         write labels starting with = + - @, TAB or CR as they are; by\n"
     "                        default such a text cell gets a leading ' (and quotes) so that a\n"
@@ -77,7 +85,8 @@ static const char USAGE[] =
 
 enum { OPT_TEXT = 256, OPT_VAR, OPT_BY, OPT_STAT, OPT_CI, OPT_LEVEL, OPT_MINCELL, OPT_LONELY, OPT_BOM, OPT_RAW_CSV, OPT_VERSION,
        OPT_QUANTILES, OPT_QRULE, OPT_QCI, OPT_DENOMINATOR, OPT_DIFFERENCES,
-       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL, OPT_RAKE_RESIDUALS, OPT_COUNTS };
+       OPT_PREVIOUS, OPT_PREVIOUS_TABLE, OPT_PREVIOUS_LABEL, OPT_RAKE_RESIDUALS, OPT_COUNTS,
+       OPT_LANG, OPT_LABELS };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -102,6 +111,7 @@ int main(int argc, char **argv)
         {"previous-label", required_argument, NULL, OPT_PREVIOUS_LABEL},
         {"rake-residuals", required_argument, NULL, OPT_RAKE_RESIDUALS},
         {"counts", required_argument, NULL, OPT_COUNTS},
+        {"lang", required_argument, NULL, OPT_LANG}, {"labels", required_argument, NULL, OPT_LABELS},
         {"help", no_argument, NULL, 'h'},             {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -137,6 +147,19 @@ int main(int argc, char **argv)
         case OPT_PREVIOUS_TABLE: opt.previous_table = optarg; break;
         case OPT_PREVIOUS_LABEL: opt.previous_label = optarg; break;
         case OPT_COUNTS: opt.counts = 1, opt.input = optarg; break;
+        case OPT_LANG:
+            {
+                ts_lang l;
+                if (ts_lang_parse(optarg, &l) != 0)
+                    return usage_error("--lang: expected ja or en, got ", optarg);
+                opt.lang = optarg;
+            }
+            break;
+        case OPT_LABELS:
+            if (!ts_label_lang_valid(optarg))
+                return usage_error("--labels: expected ja, en or 2-3 lowercase letters (a codebook's label_LANG), got ", optarg);
+            opt.labels = optarg;
+            break;
         case OPT_BOM: opt.bom = 1; break;
         case OPT_RAW_CSV: opt.raw_csv = 1; break;
         case OPT_LEVEL:

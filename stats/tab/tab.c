@@ -12,6 +12,7 @@
 #include "atomicfile.h"
 #include "csvwrite.h"
 #include "dataset.h"
+#include "i18n.h"
 #include "manifest.h"
 #include "schema.h"
 #include "numparse.h"
@@ -389,6 +390,15 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         goto done;
     if (!(r.ds = ts_dataset_read(opt->input, err))) {
         st = err->status;
+        goto done;
+    }
+    /* [report] language and labels (--lang, --labels): the labels tables.csv and tables.txt
+     * carry, and their fixed texts (lib/i18n) */
+    const char *labels = NULL;
+    if ((st = ts_i18n_setup(m, opt->lang, opt->labels, &labels, err)) != TS_OK)
+        goto done;
+    if (ts_dataset_use_labels(r.ds, labels) != 0) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     /* The design that made the weights, as tsunagari-weight recorded it (lib/design.c);

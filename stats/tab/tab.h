@@ -31,6 +31,8 @@ typedef struct tab_options {
     int raw_csv;             /* --raw-csv: text cells as they are, formula-like or not */
     int quiet;
     int counts;              /* --counts: INPUT is a counts file (docs/counts.md), not a dataset */
+    const char *lang;        /* --lang ja|en: the fixed texts (全体, tables.txt); NULL: [report] language */
+    const char *labels;      /* --labels LANG: the labels tables.csv carries; NULL: [report] labels, else the language's */
 } tab_options;
 
 ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err);
