@@ -8,14 +8,15 @@
 #              H the Sylvester–Hadamard matrix of the smallest power-of-2 order above the number
 #              of strata: tsunagari's choice (R's own hadamard() picks other orders), given to
 #              brrweights so that both make the same replicates from it
-# bootstrap replicates are random, from tsunagari's own generator: such a scenario supplies
-# tsunagari's columns instead (variance = supplied).
+#   bootstrap  tsunagari's own replicates (its generator is not R's), their multipliers read from
+#              the scenario's r_replicates file (make-tsunagari-boot.sh), in R's svrepdesign with
+#              the scale R's bootweights gives
 sylvester <- function(m) {
     H <- matrix(1)
     while (nrow(H) < m) H <- rbind(cbind(H, H), cbind(H, -H))
     H
 }
-created_design <- function(name, s, des) {
+created_design <- function(name, s, des, sdir) {
     v <- key(s, "variance", "linearization")
     if (v %in% c("linearization", "supplied")) return(des)
     mse <- switch(key(s, "mse", "no"), yes = TRUE, no = FALSE, stop(name, ": mse must be yes or no"))
@@ -28,5 +29,18 @@ created_design <- function(name, s, des) {
         return(as.svrepdesign(des, type = if (v == "fay") "Fay" else "BRR", fay.rho = rho,
                               hadamard.matrix = sylvester(m), mse = mse))
     }
-    stop(name, ": variance = ", v, ": bootstrap replicates are tsunagari's own; supply its columns")
+    # bootstrap: tsunagari's replicates (its own generator), as make-tsunagari-boot.sh wrote
+    # their multipliers into the file r_replicates; the scale R's bootweights would give,
+    # n̄/((n̄ − 1)(R − 1)) with n̄ the harmonic mean of the PSUs per stratum, computed here
+    if (v == "bootstrap" && key(s, "r_replicates") != "") {
+        f <- read.csv(file.path(sdir, key(s, "r_replicates")), comment.char = "#")
+        m <- as.matrix(f[match(des$variables[[key(s, "id", "id")]], f$id), grep("^m_", names(f))])
+        stopifnot(!anyNA(m), ncol(m) == as.numeric(key(s, "replicates", "50")))
+        npsu <- tapply(des$cluster[, 1], des$strata[, 1], function(p) length(unique(p)))
+        nbar <- 1 / mean(1 / npsu)
+        return(svrepdesign(data = des$variables, weights = ~.w, repweights = m, combined.weights = FALSE,
+                           type = "bootstrap", scale = nbar / ((nbar - 1) * (ncol(m) - 1)),
+                           rscales = rep(1, ncol(m)), mse = mse))
+    }
+    stop(name, ": variance = ", v, ": bootstrap replicates are tsunagari's own: give their file as r_replicates")
 }

@@ -72,7 +72,7 @@ build_design <- function(name, ini, sdir) {
                "r_call", "type", "codebook", "trim_lower", "trim_upper", "trim_relative_to",
                "trim_strict", "nest", "psu_frame", "rake_residuals", "variance", "replicate_weights",
                "replicate_type", "replicate_scale", "replicate_rscales", "mse", "combined_weights",
-               "replicates", "seed", "fay_rho")
+               "replicates", "seed", "fay_rho", "r_replicates")
     if (any(!names(s) %in% known))
         stop(name, ": unknown [design] key ", paste(setdiff(names(s), known), collapse = ", "))
     d <- read_commented(file.path(sdir, key(s, "data")))
@@ -177,7 +177,7 @@ build_design <- function(name, ini, sdir) {
     des <- if (key(s, "nest") == "") svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk) else
         svydesign(ids = idsf, strata = stf, fpc = fpcf, weights = ~.w, data = dk, nest = key(s, "nest") == "yes")
     # variance = jk1 | jkn | brr | fay (issue #15): R's as.svrepdesign, then calibrated below
-    des <- created_design(name, s, des)
+    des <- created_design(name, s, des, sdir)
     mform <- function(m) as.formula(paste("~", paste0(".m_", m$vars, collapse = "+")))
     pop_df <- function(m) {
         p <- m$table
