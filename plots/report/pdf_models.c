@@ -17,6 +17,7 @@
 #include "csvtable.h"
 #include "numparse.h"
 #include "pdf.h"
+#include "privacy.h"
 
 static double num(const char *s)
 {
@@ -186,11 +187,18 @@ void pdf_models(writer *w)
     pdf_new_page(w);
     w->models_page = w->page;
     pdf_heading(w, "回帰分析");
-    prose(w, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
-                "標本設計（層・集落・有限母集団修正・ウェイトの較正）に基づく。ロジスティック回帰はオッズ比で示し、"
-                "各変数の（基準）カテゴリーのオッズ比は1。p値は自由度（PSU数−層数＋1−係数の数）の t 検定、"
-                "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数。"
-                "回答者の少ないカテゴリーは表と同じ規則で非表示（＊）にした。", 9.5, INK, 5);
+    /* min_cell 0 is a choice the cover states too: the models then withhold nothing */
+    long min_cell = -1;
+    int none = ts_privacy_min_cell(w->c->m, &min_cell, NULL) == TS_OK && min_cell == 0;
+    ts_strbuf intro = TS_STRBUF_INIT;
+    ts_strbuf_printf(&intro, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
+                             "標本設計（層・集落・有限母集団修正・ウェイトの較正）に基づく。ロジスティック回帰はオッズ比で示し、"
+                             "各変数の（基準）カテゴリーのオッズ比は1。p値は自由度（PSU数−層数＋1−係数の数）の t 検定、"
+                             "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数。%s",
+                     none ? "回答者の少ないカテゴリーも非表示にしていない（[privacy] min_cell = 0）。"
+                          : "回答者の少ないカテゴリーは表と同じ規則で非表示（＊）にした。");
+    prose(w, intro.data ? intro.data : "", 9.5, INK, 5);
+    ts_strbuf_free(&intro);
     const char *cur = NULL;
     int hidden = 0; /* the current model withheld something */
     for (size_t r = 0; r < t->nrows && !w->failed; r++) {

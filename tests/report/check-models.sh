@@ -183,6 +183,14 @@ assert any(isinstance(c[0], str) and c[0].startswith("＊ 回答者の少ない"
 assert any(isinstance(c[0], str) and c[0].startswith("孤独感と年代・性別（ロジスティック回帰") for c in cells), "title"
 PY
 fi
+# min_cell = 0: the section says nothing is withheld, and nothing is
+sed 's/^min_cell  = 10$/min_cell  = 0/' "$T/survey.ini" > "$T/none.ini"
+if "$BIN/tsunagari-report" -q "$T/none.ini" -o "$T/none" > /dev/null 2>&1 && command -v pdftotext > /dev/null; then
+    check "min_cell 0: 回帰分析 says that nothing is withheld, and models.csv withholds nothing" \
+        sh -c "pdftotext '$T/none/report.pdf' - | tr -d '\n' | grep -q '回答者の少ないカテゴリーも非表示にしていない（\[privacy\] min_cell = 0）' && ! grep -q ',yes,\|,primary,\|,secondary,' '$T/none/models.csv'"
+else
+    check "min_cell 0: the report runs" false
+fi
 # the Saitama demo: its model's title in the forest chart and report.pdf
 S=$ROOT/data/saitama-2022
 if (cd "$S" && "$BIN/tsunagari-report" -q survey.ini -o "$T/saitama") > /dev/null 2>&1 && command -v pdftotext > /dev/null; then
