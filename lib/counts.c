@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +80,7 @@ int ts_counts_parse(const char *s, double *out)
     /* digits with optional thousands separators in groups of three: 1234, 1,234, 12,345,678 */
     size_t n = strlen(s), digits = 0, group = 0;
     int seen_comma = 0;
-    double v = 0;
+    uint64_t v = 0;
     if (n == 0 || n > 24)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -92,15 +93,15 @@ int ts_counts_parse(const char *s, double *out)
         }
         if (!isdigit((unsigned char)s[i]))
             return -1;
-        v = v * 10 + (s[i] - '0');
+        v = v * 10 + (uint64_t)(s[i] - '0'); /* at most 24 characters: no overflow before the cap */
         digits++;
         group++;
+        if (v > ((uint64_t)1 << 53)) /* 2^53: every count and every sum of a few exact in a double */
+            return -1;
     }
     if (seen_comma && group != 3)
         return -1;
-    if (v > 9007199254740992.0) /* 2^53: every count exact */
-        return -1;
-    *out = v;
+    *out = (double)v;
     return 0;
 }
 
