@@ -429,6 +429,11 @@ int ts_calib_trim(double *w, size_t n, double lower, double upper, int strict, s
 {
     int rounds = 0;
     for (;;) {
+        /* Sharing out keeps the total, so bounds the mean weight lies outside can never all
+         * hold, and strict rounds would go on for ever (R's trimWeights recurses until the
+         * stack overflows): a cap, far above the dozen rounds real bounds take. */
+        if (rounds == TS_CALIB_TRIM_MAX_ROUNDS)
+            return -2;
         size_t outside = 0;
         double cut = 0;
         for (size_t i = 0; i < n; i++)

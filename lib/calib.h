@@ -78,7 +78,10 @@ int ts_calib_calibrate(double *w, size_t n, const double *x, size_t p, const dou
  * until no weight is outside. Returns the number of rounds; *TRIMMED gets how many weights
  * were at a bound at the end. Returns -1 (W then holds the last complete round, or is
  * unchanged) when a round finds every weight outside the bounds: the trimmed amount has
- * nowhere to go (R's trimWeights then clamps them all and the total is lost). */
+ * nowhere to go (R's trimWeights then clamps them all and the total is lost); -2 when STRICT
+ * rounds still leave a weight outside after TS_CALIB_TRIM_MAX_ROUNDS (bounds that cannot all
+ * hold with the weights' total: the mean weight outside them; W holds the last round). */
+#define TS_CALIB_TRIM_MAX_ROUNDS 1000
 int ts_calib_trim(double *w, size_t n, double lower, double upper, int strict, size_t *trimmed);
 
 #endif

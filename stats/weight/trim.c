@@ -55,9 +55,17 @@ ts_status trim_weights(wctx *c, ts_err *err)
     if (rounds < 0) {
         free(wp);
         ts_strbuf at_s = TS_STRBUF_INIT;
-        wctx_where(c, "weighting", hi_s ? "trim_upper" : "trim_lower", &at_s);
-        ts_err_set(err, TS_E_DATA, "%s: every weight is outside the trimming bounds %.6g..%.6g, so the trimmed "
-                   "amount has no weight to be shared out among; widen the bounds", at_s.data ? at_s.data : "", lo, hi);
+        /* never settling: the bound the mean lies beyond is the one to name */
+        int name_hi = rounds == -2 ? sum / (double)np > hi : hi_s != NULL;
+        wctx_where(c, "weighting", name_hi ? "trim_upper" : "trim_lower", &at_s);
+        if (rounds == -2) /* trim_strict = yes with bounds the weights' mean lies outside */
+            ts_err_set(err, TS_E_DATA, "%s: trim_strict = yes: the trimming bounds %.6g..%.6g cannot all hold — "
+                       "trimming keeps the weights' total, and their mean %.6g is outside the bounds — so the "
+                       "rounds never end (stopped after %d); widen the bounds or set trim_strict = no",
+                       at_s.data ? at_s.data : "", lo, hi, sum / (double)np, TS_CALIB_TRIM_MAX_ROUNDS);
+        else
+            ts_err_set(err, TS_E_DATA, "%s: every weight is outside the trimming bounds %.6g..%.6g, so the trimmed "
+                       "amount has no weight to be shared out among; widen the bounds", at_s.data ? at_s.data : "", lo, hi);
         ts_strbuf_free(&at_s);
         return TS_E_DATA;
     }
@@ -75,10 +83,12 @@ ts_status trim_weights(wctx *c, ts_err *err)
             if (c->in[i])
                 wp[j++] = w[i];
         size_t qat = 0;
-        if (ts_calib_trim(wp, np, lo, hi, strict, &qat) < 0) {
+        int qr = ts_calib_trim(wp, np, lo, hi, strict, &qat);
+        if (qr < 0) {
             free(wp);
-            return ts_err_set(err, TS_E_DATA, "replicate %zu of %zu ([design] variance): every weight is outside the "
-                              "trimming bounds %.6g..%.6g; widen the bounds", q + 1, c->nrep, lo, hi);
+            return ts_err_set(err, TS_E_DATA, "replicate %zu of %zu ([design] variance): %s the trimming bounds "
+                              "%.6g..%.6g; widen the bounds", q + 1, c->nrep,
+                              qr == -2 ? "trim_strict = yes never settles within" : "every weight is outside", lo, hi);
         }
         for (size_t i = 0, j = 0; i < c->n; i++)
             if (c->in[i])

@@ -66,5 +66,14 @@ int main(void)
     /* Every weight outside: nowhere to share the trimmed amount, refused (issue #10). */
     double all_out[2] = {1, 10};
     T_CHECK(ts_calib_trim(all_out, 2, 2, 5, 0, &at) == -1);
+    /* Strict bounds the mean weight lies outside can never all hold (the total is kept): the
+     * rounds stop at the cap with -2, not for ever (issue #19); one pass is still one pass. */
+    double above[4] = {1, 5, 6, 8}; /* mean 5 < lower 5.5 */
+    T_CHECK(ts_calib_trim(above, 4, 5.5, 7, 1, &at) == -2);
+    T_CHECK(near(above[0] + above[1] + above[2] + above[3], 20));
+    double below[6] = {1, 2, 3, 4, 5, 20}; /* mean 35/6 > upper 5 */
+    T_CHECK(ts_calib_trim(below, 6, 2, 5, 1, &at) == -2);
+    double once[4] = {1, 5, 6, 8};
+    T_CHECK(ts_calib_trim(once, 4, 5.5, 7, 0, &at) == 1);
     T_DONE();
 }
