@@ -42,8 +42,9 @@ TAB_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/tab/*.c))
 # tsunagari-model fits survey-weighted regression models (stats/model/, lib/glm).
 MODEL_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard stats/model/*.c))
 PLOT_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/*.c))
-# Charts draw with cairo and find Japanese fonts with fontconfig (cairo-ft).
-PLOT_PKGS  := cairo cairo-ft fontconfig freetype2
+# Charts draw with cairo; text is set with Pango (HarfBuzz shaping, UAX #14 line breaking) in
+# fonts fontconfig finds (pangofc: the fallback fonts' hinting is switched off too).
+PLOT_PKGS  := pangocairo pangofc cairo cairo-ft fontconfig freetype2
 # The batch report (plots/report/) reuses the chart modules and writes .xlsx with libxlsxwriter.
 REPORT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard plots/report/*.c))
 
@@ -110,6 +111,13 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_A) $(UNIT_STAGE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Itests/unit -Istats/weight $(LDFLAGS) $< $(UNIT_STAGE_OBJ) $(LIB_A) $(LDLIBS) -o $@
 
+# test_text sets text with plots/text.c and fonts.c: Pango and the installed fonts.
+UNIT_TEXT_OBJ := $(BUILD)/plots/text.o $(BUILD)/plots/fonts.o
+$(BUILD)/tests/test_text: tests/unit/test_text.c tests/unit/harness.h $(LIB_A) $(UNIT_TEXT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CPPFLAGS) $(shell $(PKG_CONFIG) --cflags $(PLOT_PKGS)) -Itests/unit -Iplots $(LDFLAGS) $< \
+	    $(UNIT_TEXT_OBJ) $(LIB_A) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(PLOT_PKGS)) -o $@
+
 
 .PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-read check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
@@ -158,6 +166,8 @@ check-report: all
 	 else echo "FAIL report-csv-injection" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-school-census.sh $(BIN); then echo "PASS report-school-census" >> $(RESULTS); \
 	 else echo "FAIL report-school-census" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-census.sh $(BIN); then echo "PASS report-census" >> $(RESULTS); \
+	 else echo "FAIL report-census" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-form-exports.sh $(BIN); then echo "PASS report-form-exports" >> $(RESULTS); \
 	 else echo "FAIL report-form-exports" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-microdata-formats.sh $(BIN); then echo "PASS report-microdata-formats" >> $(RESULTS); \

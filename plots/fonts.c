@@ -1,17 +1,27 @@
-/* fonts.c — fontconfig lookup of the CJK face (see fonts.h). */
+/* fonts.c — the fontconfig lookup of the CJK face and the Pango context (see fonts.h). */
 #include "fonts.h"
 
-#include <cairo-ft.h>
 #include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
 
+/* The fonts Pango falls back on, loaded when first needed (ts_fonts_covers). */
+typedef struct fallback {
+    PangoFontset *fontset;
+} fallback;
+
 struct ts_fonts {
-    FcPattern *pat[2];          /* matched patterns, regular and bold */
-    FcCharSet *charset;         /* borrowed from pat[0] */
-    cairo_font_face_t *face[2];
+    PangoFontMap *map;     /* our own, not Pango's per-thread default, so that it is freed */
+    PangoContext *ctx;
+    PangoLayout *layout;   /* the scratch layout of text.c */
+    PangoFontDescription *desc[2]; /* regular, bold */
+    FcPattern *pat;        /* the primary face as fontconfig matched it */
+    FcCharSet *charset;    /* borrowed from pat */
+    fallback *fb;          /* owned; its contents change behind const ts_fonts * */
+    char *family;
     char *file;
 };
 
@@ -43,11 +53,29 @@ static FcPattern *match_cjk(const char *name)
             FcPatternDestroy(got);
             return NULL;
         }
-    /* Layout must be the same in PNG, PDF and SVG and on every machine: no hinting, no
-     * metric rounding (cairo_font_options on the context say the same). */
-    FcPatternDel(got, FC_HINTING);
-    FcPatternAddBool(got, FC_HINTING, FcFalse);
     return got;
+}
+
+/* Font maps not finalised yet: while one lives, its fonts hold cairo font faces and
+ * fontconfig patterns, and cairo's and fontconfig's teardown would assert and abort. */
+static int maps_alive;
+
+static void map_finalised(gpointer data, GObject *gone)
+{
+    (void)data, (void)gone;
+    maps_alive--;
+}
+
+/* Every pattern Pango asks fontconfig for, primary and fallback: outlines unhinted, so a
+ * glyph is the same shape at 100 dpi, 300 dpi and in a PDF (the cairo font options of the
+ * context say the same; this also overrides a system fonts.conf that turns hinting on). */
+static void no_hinting(FcPattern *pat, gpointer data)
+{
+    (void)data;
+    FcPatternDel(pat, FC_HINTING);
+    FcPatternAddBool(pat, FC_HINTING, FcFalse);
+    FcPatternDel(pat, FC_HINT_STYLE);
+    FcPatternAddInteger(pat, FC_HINT_STYLE, FC_HINT_NONE);
 }
 
 ts_fonts *ts_fonts_open(ts_err *err)
@@ -61,30 +89,55 @@ ts_fonts *ts_fonts_open(ts_err *err)
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         return NULL;
     }
-    f->pat[0] = match_cjk("Noto Sans CJK JP:lang=ja:weight=regular");
-    if (!f->pat[0])
-        f->pat[0] = match_cjk(":lang=ja");
-    if (!f->pat[0]) {
+    FcPattern *pat = match_cjk("Noto Sans CJK JP:lang=ja:weight=regular");
+    if (!pat)
+        pat = match_cjk(":lang=ja");
+    if (!pat) {
         ts_err_set(err, TS_E_DATA, "no Japanese (CJK) font found: install fonts-noto-cjk");
         goto fail;
     }
-    f->pat[1] = match_cjk("Noto Sans CJK JP:lang=ja:weight=bold");
-    if (!f->pat[1])
-        f->pat[1] = FcPatternDuplicate(f->pat[0]);
-    FcPatternGetCharSet(f->pat[0], FC_CHARSET, 0, &f->charset);
-    FcChar8 *file = NULL;
-    FcPatternGetString(f->pat[0], FC_FILE, 0, &file);
-    if (!(f->file = ts_strdup(file ? (const char *)file : "?"))) {
+    FcChar8 *file = NULL, *family = NULL;
+    FcPatternGetString(pat, FC_FILE, 0, &file);
+    FcPatternGetString(pat, FC_FAMILY, 0, &family);
+    f->file = ts_strdup(file ? (const char *)file : "?");
+    f->family = ts_strdup(family ? (const char *)family : "Noto Sans CJK JP");
+    f->pat = pat;
+    FcPatternGetCharSet(pat, FC_CHARSET, 0, &f->charset);
+    f->fb = calloc(1, sizeof *f->fb);
+    if (!f->file || !f->family || !f->fb) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
+
+    /* A font map of cairo's FreeType fonts, so glyphs come from the files fontconfig names. */
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    if (!f->map) {
+        ts_err_set(err, TS_E_DATA, "%s: Pango cannot use cairo's FreeType fonts", f->file);
+        goto fail;
+    }
+    maps_alive++;
+    g_object_weak_ref(G_OBJECT(f->map), map_finalised, NULL);
+    if (PANGO_IS_FC_FONT_MAP(f->map))
+        pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(f->map), no_hinting, NULL, NULL);
+    pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(f->map), 72);
+    f->ctx = pango_font_map_create_context(f->map);
+    pango_cairo_context_set_resolution(f->ctx, 72); /* sizes in points are user units */
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(f->ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(f->ctx, FALSE);
+    pango_context_set_language(f->ctx, pango_language_from_string("ja"));
+    pango_context_set_base_dir(f->ctx, PANGO_DIRECTION_LTR);
+    f->layout = pango_layout_new(f->ctx);
     for (int i = 0; i < 2; i++) {
-        f->face[i] = cairo_ft_font_face_create_for_pattern(f->pat[i]);
-        if (cairo_font_face_status(f->face[i]) != CAIRO_STATUS_SUCCESS) {
-            ts_err_set(err, TS_E_DATA, "%s: cairo cannot use this font: %s", f->file,
-                       cairo_status_to_string(cairo_font_face_status(f->face[i])));
-            goto fail;
-        }
+        f->desc[i] = pango_font_description_new();
+        pango_font_description_set_family(f->desc[i], f->family);
+        pango_font_description_set_weight(f->desc[i], i ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_style(f->desc[i], PANGO_STYLE_NORMAL);
+        pango_font_description_set_stretch(f->desc[i], PANGO_STRETCH_NORMAL);
     }
     return f;
 fail:
@@ -96,28 +149,62 @@ void ts_fonts_free(ts_fonts *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < 2; i++) {
-        if (f->face[i])
-            cairo_font_face_destroy(f->face[i]);
-        if (f->pat[i])
-            FcPatternDestroy(f->pat[i]);
+    if (f->fb && f->fb->fontset)
+        g_object_unref(f->fb->fontset);
+    free(f->fb);
+    for (int i = 0; i < 2; i++)
+        if (f->desc[i])
+            pango_font_description_free(f->desc[i]);
+    if (f->layout)
+        g_object_unref(f->layout);
+    if (f->ctx)
+        g_object_unref(f->ctx);
+    if (f->map) {
+        /* The map's caches of fonts and fontsets hold references back to it: clear them, or
+         * it is never finalised and the cairo fonts it made outlive it (and cairo's
+         * cairo_debug_reset_static_data in ts_fonts_shutdown aborts). */
+        if (PANGO_IS_FC_FONT_MAP(f->map))
+            pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(f->map));
+        g_object_unref(f->map);
     }
+    if (f->pat)
+        FcPatternDestroy(f->pat);
+    free(f->family);
     free(f->file);
     free(f);
 }
 
-cairo_font_face_t *ts_fonts_face(const ts_fonts *f, int bold) { return f->face[bold ? 1 : 0]; }
+PangoLayout *ts_fonts_layout(const ts_fonts *f) { return f->layout; }
 
-int ts_fonts_has(const ts_fonts *f, uint32_t cp)
+const PangoFontDescription *ts_fonts_desc(const ts_fonts *f, int bold) { return f->desc[bold ? 1 : 0]; }
+
+int ts_fonts_covers(const ts_fonts *f, uint32_t cp)
 {
-    /* Spaces and line breaks are layout, not glyphs. */
-    return cp == ' ' || cp == '\n' || FcCharSetHasChar(f->charset, cp);
+    if (f->charset && FcCharSetHasChar(f->charset, cp))
+        return 1; /* nearly every character of a Japanese survey */
+    if (!f->fb->fontset) {
+        PangoFontDescription *d = pango_font_description_copy(f->desc[0]);
+        pango_font_description_set_absolute_size(d, 10 * PANGO_SCALE);
+        f->fb->fontset = pango_font_map_load_fontset(f->map, f->ctx, d, pango_language_from_string("ja"));
+        pango_font_description_free(d);
+        if (!f->fb->fontset)
+            return 0;
+    }
+    PangoFont *font = pango_fontset_get_font(f->fb->fontset, cp);
+    int has = font && pango_font_has_char(font, cp);
+    if (font)
+        g_object_unref(font);
+    return has;
 }
 
 const char *ts_fonts_file(const ts_fonts *f) { return f->file; }
 
+const char *ts_fonts_family(const ts_fonts *f) { return f->family; }
+
 void ts_fonts_shutdown(void)
 {
+    if (maps_alive > 0)
+        return; /* a reference leaked (a bug): leave the caches to the leak checker, never abort */
     cairo_debug_reset_static_data();
     FcFini();
 }

@@ -73,8 +73,9 @@ static ts_status draw_one(const ts_chart *c, const ts_fonts *fonts, const ts_ren
     if (pen.missing) {
         ts_canvas_abort(cv);
         return ts_err_set(err, TS_E_DATA,
-                          "chart %s: \"%s\": the font %s has no glyph for U+%04X; not drawing it as an empty box",
-                          c->name, pen.missing_in, ts_fonts_file(fonts), (unsigned)pen.missing);
+                          "chart %s: \"%s\": no installed font has a glyph for U+%04X (%s, then fontconfig's "
+                          "fallbacks); not drawing it as an empty box",
+                          c->name, pen.missing_in, (unsigned)pen.missing, ts_fonts_file(fonts));
     }
     return ts_canvas_commit(cv, err);
 }

@@ -65,6 +65,40 @@ for c in $CHARTS; do
     for e in png pdf svg; do check "$c.$e identical in a second run" cmp "$tmp/a/$c.$e" "$tmp/b/$c.$e"; done
 done
 
+# ---- ... and the same bytes whatever the fontconfig cache, locale or hinting settings say ------
+# Pango lays text out at 72 dpi without hinting or rounding, in language ja, so a cold font
+# cache (fontconfig rescans every font), a Chinese locale or a user fonts.conf that turns
+# hinting on change nothing.
+mkdir -p "$tmp/fc"
+cat >"$tmp/fc/fonts.conf" <<XML
+<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir><cachedir>$tmp/fc/cache</cachedir>
+<include ignore_missing="yes">/etc/fonts/conf.d</include>
+<match target="font"><edit name="hinting" mode="assign"><bool>true</bool></edit>
+<edit name="hintstyle" mode="assign"><const>hintfull</const></edit></match></fontconfig>
+XML
+env FONTCONFIG_FILE="$tmp/fc/fonts.conf" XDG_CACHE_HOME="$tmp/fc/xdg" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 \
+    "$bin" -q -s "$fx/survey.ini" -o "$tmp/c" "$fx/tables.csv" >/dev/null 2>&1
+check "the cold cache was filled by this run (fontconfig rescanned the fonts)" sh -c "ls '$tmp/fc/cache' | grep -q cache"
+for c in $CHARTS; do
+    for e in png pdf svg; do check "$c.$e identical with a cold font cache, zh_CN locale, hinting on" cmp "$tmp/a/$c.$e" "$tmp/c/$c.$e"; done
+done
+
+# ---- labels in other languages: font fallback, no tofu -------------------------------------
+# The domains renamed in Vietnamese (typed decomposed, as a Mac does), Portuguese and Chinese
+# (label_vi, label_pt, label_zh): every chart renders; a character no installed font has
+# (U+10FFFD, private use) stops the chart with its code point, never an empty box.
+vi=$(printf 'Ngu\314\233o\314\233\314\200i so\314\202\314\201ng mo\314\202\314\243t mi\314\200nh')
+sed "s/16～39歳/$vi/; s/40～69歳/Não sabe (coração)/; s/70歳以上/独居老人，没有人可以倾诉/" "$fx/tables.csv" >"$tmp/intl.csv"
+check "Vietnamese, Portuguese and Chinese labels render (png, pdf, svg)" \
+    "$bin" -q -s "$fx/survey.ini" -o "$tmp/i" "$tmp/intl.csv"
+check "their PDF names the labels as text (pdftotext): Người sống một mình, Não sabe, 独居老人" \
+    sh -c "pdftotext '$tmp/i/stacked.pdf' - | tr -d '\n' | grep 'Người sống một mình' | grep 'Não sabe' | grep -q '独居老人'"
+sed 's/16～39歳/16～39歳\xf4\x8f\xbf\xbd/' "$fx/tables.csv" >"$tmp/tofu.csv"
+"$bin" -q -s "$fx/survey.ini" -c stacked -o "$tmp/t" "$tmp/tofu.csv" >/dev/null 2>"$tmp/tofu.err"; got=$?
+check "a character no font has: exit 65 naming U+10FFFD, no chart written" \
+    sh -c "test $got = 65 && grep -q 'no installed font has a glyph for U+10FFFD' '$tmp/tofu.err' && ! ls '$tmp/t' 2>/dev/null | grep -q ."
+
 # ---- geometry and reference images at 100 dpi (quick to decode) ---------------------------
 check "renders at 100 dpi" "$bin" -q --dpi 100 -f png -s "$fx/survey.ini" -o "$tmp/g" "$fx/tables.csv"
 for c in stacked indicator multi compare; do
