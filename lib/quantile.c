@@ -378,8 +378,8 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
         /* R holds a design's weights as sampling probabilities and gives back 1/(1/w), which
          * may differ from w in the last bit; a rule that asks whether the CDF hits p exactly
          * (math, school, hf3: equal weights within a stratum, p·n whole) must see R's. A
-         * svrepdesign keeps the weights it is given. */
-        ws[nobs++] = d->rep ? d->w[i] : 1 / (1 / d->w[i]);
+         * svrepdesign keeps the weights it is given; as.svrepdesign takes svydesign's. */
+        ws[nobs++] = d->rep && !d->rep->made ? d->w[i] : 1 / (1 / d->w[i]);
     }
     *missing = nmiss;
     /* R: svyquantile(na.rm = TRUE) subsets the design to the answers before degf() */

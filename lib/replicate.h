@@ -24,6 +24,10 @@ typedef struct ts_replicates {
     double *rscales;      /* R values */
     int mse;              /* centre at the full-sample estimate (1) or the replicates' mean (0) */
     double df;            /* R's degf: rank of the replicate weights − 1 */
+    int made;             /* 1: jackknife or BRR replicates made from the design (R:
+                           * as.svrepdesign, whose full-sample weights are 1/prob, i.e. 1/(1/w)
+                           * as svydesign's); 0 (default): supplied, or bootstrap (R: svrepdesign,
+                           * which keeps the weights as given). ts_sample_new sets it. */
 } ts_replicates;
 
 /* An estimator evaluated with other weights: VIEW is a ts_sample whose w is one replicate's
