@@ -74,16 +74,18 @@ ts_status trim_weights(wctx *c, ts_err *err)
             outside += wp[j] < lo || wp[j] > hi;
             c->w[i] = wp[j++];
         }
-    /* Replicate weights: each trimmed with the same bounds, as the full sample (R's trimWeights
-     * on a svyrep.design bounds the replicates too; survey 4.1.1's leaves the full-sample
-     * weights themselves untrimmed there, docs/estimation.md) */
+    /* Replicate weights: each trimmed with the same bounds, as the full sample, the trimmed
+     * amount shared among the replicate's own rows (R's trimWeights on a svyrep.design bounds
+     * the replicates too, but shares among rows a replicate left out, and survey 4.1.1 leaves
+     * the full-sample weights themselves untrimmed there: docs/estimation.md) */
     for (size_t q = 0; q < c->nrep; q++) {
-        double *w = c->repw + q * c->n;
-        for (size_t i = 0, j = 0; i < c->n; i++)
-            if (c->in[i])
-                wp[j++] = w[i];
+        double *w = c->repw + q * c->n; /* only the replicate's own rows: one it left out (0) stays out */
+        size_t nq = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->in[i] && w[i] > 0)
+                wp[nq++] = w[i];
         size_t qat = 0;
-        int qr = ts_calib_trim(wp, np, lo, hi, strict, &qat);
+        int qr = ts_calib_trim(wp, nq, lo, hi, strict, &qat);
         if (qr < 0) {
             free(wp);
             return ts_err_set(err, TS_E_DATA, "replicate %zu of %zu ([design] variance): %s the trimming bounds "
@@ -91,7 +93,7 @@ ts_status trim_weights(wctx *c, ts_err *err)
                               qr == -2 ? "trim_strict = yes never settles within" : "every weight is outside", lo, hi);
         }
         for (size_t i = 0, j = 0; i < c->n; i++)
-            if (c->in[i])
+            if (c->in[i] && w[i] > 0)
                 w[i] = wp[j++];
         c->rep_adjusted = 1;
     }
