@@ -119,12 +119,23 @@ $(BUILD)/tests/test_text: tests/unit/test_text.c tests/unit/harness.h $(LIB_A) $
 	    $(UNIT_TEXT_OBJ) $(LIB_A) $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(PLOT_PKGS)) -o $@
 
 
-.PHONY: all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-read check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
+.PHONY: unit mutation all check check-one check-unit check-cases check-fuzz-replay fuzz-smoke check-plots check-report check-export check-read check-privacy check-docs check-oracle check-oracle-live check-coverage check-valgrind bench demo clean install
 RESULTS = $(BUILD)/results.txt
 export RESULTS
 
 check-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
+
+# The unit tests built, not run (tests/mutation/mutate.py rebuilds them for each mutant).
+unit: $(UNIT_BIN)
+
+# Mutation testing of the statistics code (issue #19; slow, not part of check): MUTANTS seeded
+# single-operator mutants, each built and run against the unit tests, the R oracles and the
+# tab/weight/model cases in a worktree of HEAD; killed / survived / timed out and the survivors.
+MUTANTS ?= 100
+MUTATION_SEED ?= 19
+mutation:
+	@python3 tests/mutation/mutate.py -n $(MUTANTS) --seed $(MUTATION_SEED)
 
 check-cases: $(PROGRAMS)
 	@tests/run-cases.sh $(BIN) tests/cases
