@@ -28,6 +28,8 @@ typedef struct ts_chart {
     char **codes;                  /* indicator, compare: the categories added up; owned */
     size_t ncodes;
     int dots;                      /* indicator: dots instead of bars */
+    int census;                    /* [design] type = census: exact counts, no sampling error */
+    const char *unit;              /* [privacy] units: 団体 (organisations) or 人 */
     const char *title;             /* never NULL */
     const char *survey_title;      /* [survey] title; "" when none */
     int synthetic;                 /* [survey] synthetic = yes */
@@ -109,6 +111,8 @@ int ts_chart_indicator_row(const ts_chart *c, const ts_tdomain *d, ts_valuerow *
 
 /* Footnote lines every chart of C shares: weighting, source, synthetic data. */
 void ts_chart_common_notes(const ts_chart *c, ts_notes *notes);
+/* Who the table's counts are: 回答団体 ([privacy] units = organisations) or 回答者. Static. */
+const char *ts_chart_respondents(const ts_chart *c);
 /* The subtitle: survey title, base n of the whole population, weighted or not. Owned. */
 char *ts_chart_subtitle(const ts_chart *c);
 /* The whole-population domain of C's table (全体), or NULL. */

@@ -14,6 +14,11 @@ const ts_tdomain *ts_chart_total(const ts_chart *c)
     return NULL;
 }
 
+const char *ts_chart_respondents(const ts_chart *c)
+{
+    return c->unit && strcmp(c->unit, "団体") == 0 ? "回答団体" : "回答者";
+}
+
 char *ts_chart_subtitle(const ts_chart *c)
 {
     ts_strbuf b = TS_STRBUF_INIT;
@@ -33,7 +38,10 @@ char *ts_chart_subtitle(const ts_chart *c)
         ts_frame_count(d->n, n);
         ts_strbuf_printf(&b, "n=%s、", n);
     }
-    ts_strbuf_append_str(&b, c->weighted ? "ウェイト付け集計" : "ウェイトなし（回答者数の割合）");
+    if (c->census)
+        ts_strbuf_printf(&b, "全数調査（回答した%sの割合）", c->unit);
+    else
+        ts_strbuf_append_str(&b, c->weighted ? "ウェイト付け集計" : "ウェイトなし（回答者数の割合）");
     return ts_strbuf_take(&b);
 }
 
@@ -51,9 +59,12 @@ void ts_chart_common_notes(const ts_chart *c, ts_notes *notes)
     if (d && d->missing_n > 0) {
         char n[32];
         ts_frame_count(d->missing_n, n);
-        ts_notes_add(notes, "無回答（%s人）は集計から除いた。", n);
+        ts_notes_add(notes, "無回答（%s%s）は集計から除いた。", n, c->unit ? c->unit : "人");
     }
-    ts_notes_add(notes, "nは回答者数（ウェイト付け前）。%s", c->weighted ? "割合はウェイト付けした推定値。" : "割合はウェイトを付けない回答者の割合。");
+    if (c->census)
+        ts_notes_add(notes, "nは回答した%sの数。全数調査のため標本誤差はない。", c->unit);
+    else
+        ts_notes_add(notes, "nは回答者数（ウェイト付け前）。%s", c->weighted ? "割合はウェイト付けした推定値。" : "割合はウェイトを付けない回答者の割合。");
     ts_notes_add(notes, "資料：%s（表 %s、tsunagari による集計）", c->survey_title[0] ? c->survey_title : "本調査",
                  c->table->id);
     if (c->synthetic)

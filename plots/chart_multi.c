@@ -67,7 +67,8 @@ double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *note
         if (any_ci)
             ts_notes_add(notes, "ヒゲは%g%%信頼区間。", (isnan(d->ci_level) ? 0.95 : d->ci_level) * 100);
         if (any_supp)
-            ts_notes_add(notes, "＊ 回答者%ld人未満のため、または他の数値から逆算されないよう非表示。", c->min_cell);
+            ts_notes_add(notes, "＊ %s%ld%s未満のため、または他の数値から逆算されないよう非表示。", ts_chart_respondents(c),
+                         c->min_cell, c->unit ? c->unit : "人");
         ts_chart_common_notes(c, notes);
     }
     free(v.rows);

@@ -232,7 +232,8 @@ double ts_chart_stacked(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
         h = ts_chart_stacked_body(p, &s, area, 1);
         ts_notes_add(notes, "帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。");
         if (any_hidden)
-            ts_notes_add(notes, "＊（斜線）回答者%ld人未満のため、または他の数値から逆算されないよう非表示。斜線の幅は非表示の回答の合計%s。", c->min_cell,
+            ts_notes_add(notes, "＊（斜線）%s%ld%s未満のため、または他の数値から逆算されないよう非表示。斜線の幅は非表示の回答の合計%s。",
+                         ts_chart_respondents(c), c->min_cell, c->unit ? c->unit : "人",
                          any_whole ? "。帯全体が斜線の行は、非表示の回答が離れていて（またはすべてで）内訳の位置を示せないもの" : "");
         ts_chart_common_notes(c, notes);
     } else {

@@ -170,6 +170,10 @@ static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char
     char tsec[300];
     snprintf(tsec, sizeof tsec, "table.%s", table);
     c->weighted = strcmp(ts_schema_get(m, tsec, "weighted"), "no") != 0;
+    /* a census (issue #16): its tables have no sampling error and its units may be organisations */
+    const char *design = ts_manifest_get(m, "design", "type");
+    c->census = design && strcmp(design, "census") == 0;
+    c->unit = strcmp(ts_schema_get(m, "privacy", "units"), "organisations") == 0 ? "団体" : "人";
     return TS_OK;
 }
 

@@ -61,6 +61,7 @@ int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g)
         x->est = rp_csv_get(T, r, "estimate");
         x->lo = rp_csv_get(T, r, "ci_low");
         x->hi = rp_csv_get(T, r, "ci_high");
+        x->ncat = rp_csv_get(T, r, "n_category");
     }
     return 0;
 }

@@ -12,6 +12,7 @@
 
 typedef struct rp_gcell {
     const char *est, *lo, *hi;   /* borrowed from tables.csv; "" when none */
+    const char *ncat;            /* the units in the category (n_category; "" when none) */
     int suppressed, present;
     int share;
 } rp_gcell;

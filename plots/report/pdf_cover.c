@@ -69,6 +69,20 @@ static void cover_title(writer *w)
     }
 }
 
+/* The rows after the weighting: no suppression is a choice ([privacy] min_cell = 0 written in
+ * the manifest: the default is 10) that a reader of the cover must see, not only the methods
+ * page; then the source and notes. */
+static void cover_privacy(writer *w)
+{
+    rp_ctx *c = w->c;
+    long min_cell = -1;
+    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
+        pdf_kv(w, "秘匿", rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
+                                              : "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）");
+    pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
+    pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
+}
+
 /* 調査の概要: the survey facts, one label–value row each (a row with no value is left out). */
 static void cover_facts(writer *w)
 {
@@ -89,33 +103,64 @@ static void cover_facts(writer *w)
     pdf_kv(w, "調査方法", b.data);
     ts_strbuf_reset(&b);
     pdf_kv(w, "調査対象", rp_get(c, "survey", "population", NULL));
+    int census = rp_census(c);
+    const char *unit = rp_unit_ja(c);
     ts_strbuf_append_str(&b, ts_design_describe_ja(&c->design));
     const char *strata = c->design.strata;
     if (strata)
         ts_strbuf_printf(&b, "（層：%s）", rp_varlabel(c, strata));
-    pdf_kv(w, "標本設計", b.data);
+    if (census && c->drawn > 0) {
+        pdf_comma(c->drawn, n2);
+        ts_strbuf_printf(&b, "：対象 %s %sのすべてに依頼（標本抽出なし）", n2, unit);
+    } else if (census)
+        ts_strbuf_append_str(&b, "：対象のすべてに依頼（標本抽出なし）");
+    pdf_kv(w, census ? "調査の設計" : "標本設計", b.data);
     ts_strbuf_reset(&b);
+    /* [privacy] units: what one answer is (the cover says it whenever it is not the default
+     * persons of a sample survey) */
+    if (census || rp_organisations(c))
+        pdf_kv(w, "集計の単位", rp_organisations(c) ? "団体（1 団体 1 回答。表の数は団体の数）"
+                                                    : "人（1 人 1 回答。表の数は回答者の数）");
     long accepted = c->rows_read - c->rows_rejected;
     pdf_comma(accepted, n1);
-    if (c->drawn > 0) {
+    if (census) {
+        /* a census: the population asked, not persons drawn */
+        if (c->drawn > 0) {
+            pdf_comma(c->drawn, n2);
+            ts_strbuf_printf(&b, "対象 %s %s、回答 %s %s、回答率 %.1f%%", n2, unit, n1, unit,
+                             100.0 * accepted / (double)c->drawn);
+        } else
+            ts_strbuf_printf(&b, "回答 %s %s（対象の数が与えられていないため回答率は示していません）", n1, unit);
+    } else if (c->drawn > 0 && rp_organisations(c)) {
+        pdf_comma(c->drawn, n2);
+        ts_strbuf_printf(&b, "抽出 %s 団体、有効回答 %s 団体、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
+    } else if (c->drawn > 0) {
         pdf_comma(c->drawn, n2);
         ts_strbuf_printf(&b, "抽出 %s 人、有効回答 %s 人、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
     } else {
         ts_strbuf_printf(&b, "有効回答 %s 件（抽出枠がないため回収率は定義できません）", n1);
     }
-    pdf_kv(w, "標本と回答", b.data);
+    pdf_kv(w, census ? "対象と回答" : "標本と回答", b.data);
     ts_strbuf_reset(&b);
-    /* [design] drawn_frame: the response rate of each domain (stratum, school level ...) */
+    /* [design] drawn_frame: the response rate of each domain (stratum, school level ...); a
+     * census's frame gives each group's population (the enrolment of a school level) */
     for (size_t k = 0; k < c->nrates; k++) {
         pdf_comma(c->rates[k].drawn, n2);
         pdf_comma(c->rates[k].answered, n1);
-        ts_strbuf_printf(&b, "%s%s 抽出 %s 人・有効回答 %s 人", k ? "、" : "", c->rates[k].label, n2, n1);
+        if (census)
+            ts_strbuf_printf(&b, "%s%s 対象 %s %s・回答 %s %s", k ? "、" : "", c->rates[k].label, n2, unit, n1, unit);
+        else
+            ts_strbuf_printf(&b, "%s%s 抽出 %s 人・有効回答 %s 人", k ? "、" : "", c->rates[k].label, n2, n1);
         if (c->rates[k].drawn > 0)
             ts_strbuf_printf(&b, "（%.1f%%）", 100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn);
     }
     if (c->nrates) {
         ts_strbuf cap = TS_STRBUF_INIT;
-        ts_strbuf_printf(&cap, "%s別の回収率", rp_varlabel(c, c->rates_var));
+        const char *vl = rp_varlabel(c, c->rates_var), *cut = strstr(vl, "（");
+        if (census) /* the label up to its bracket: 「区分（元データのファイル）」 is too long a row label */
+            ts_strbuf_printf(&cap, "%.*s別の回答率", cut ? (int)(cut - vl) : (int)strlen(vl), vl);
+        else
+            ts_strbuf_printf(&cap, "%s別の回収率", vl);
         pdf_kv(w, cap.data, b.data);
         ts_strbuf_free(&cap);
     }
@@ -135,6 +180,16 @@ static void cover_facts(writer *w)
     ts_strbuf_reset(&b);
     if (rp_id_ja(c))
         pdf_kv(w, "回答者ID", rp_id_ja(c));
+    if (census) {
+        /* no weights, no sampling error: the weighting rows would describe weights all 1 */
+        ts_strbuf_printf(&b, "ウェイトなし。表の数と割合は回答した%sの数そのもので、全数調査のため標本誤差はなく、"
+                             "標準誤差・信頼区間・検定は示していません", unit);
+        pdf_kv(w, "集計", b.data);
+        ts_strbuf_reset(&b);
+        cover_privacy(w);
+        ts_strbuf_free(&b);
+        return;
+    }
     ts_strbuf_append_str(&b, rp_method_ja(ts_calibration_name(c->design.calibration)));
     if (rp_get(c, "weighting", "margins", NULL)) {
         ts_strbuf_append_str(&b, "。調整に使った母集団数：");
@@ -156,13 +211,7 @@ static void cover_facts(writer *w)
     ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
     pdf_kv(w, "ウェイトの範囲", b.data);
     ts_strbuf_reset(&b);
-    /* No suppression is a choice ([privacy] min_cell = 0 written in the manifest: the default
-     * is 10) that a reader of the cover must see, not only the methods page. */
-    long min_cell = -1;
-    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
-        pdf_kv(w, "秘匿", "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）");
-    pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
-    pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
+    cover_privacy(w);
     ts_strbuf_free(&b);
 }
 

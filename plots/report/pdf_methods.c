@@ -335,47 +335,105 @@ static void methods_variance(writer *w, ts_strbuf *b)
     ts_strbuf_reset(b);
 }
 
+/* A census (issue #16) in place of sections 2-4: no sample, no weights, no sampling error — what
+ * the numbers are, and what nonresponse still leaves open. */
+static void methods_census(writer *w, ts_strbuf *b)
+{
+    rp_ctx *c = w->c;
+    const char *unit = rp_unit_ja(c);
+    char n1[32], n2[32], n3[32];
+    long answered = c->rows_read - c->rows_rejected;
+    pdf_subheading(w, "2. 全数調査の集計");
+    pdf_comma(answered, n1);
+    if (c->drawn > 0) {
+        pdf_comma(c->drawn, n2);
+        ts_strbuf_printf(b, "この調査は対象の %s %sすべてに依頼した全数調査で、標本を抽出していません。", n2, unit);
+    } else
+        ts_strbuf_append_str(b, "この調査は対象のすべてに依頼した全数調査で、標本を抽出していません。");
+    ts_strbuf_printf(b, "そのため表の数と割合は、回答した %s %sの数とその割合そのものであり、標本抽出による誤差（標本誤差）は"
+                         "ありません。標準誤差・信頼区間・設計効果・検定（区分による違いの検定）は意味を持たないため示していません。"
+                         "ウェイトは付けていません（すべて 1）。", n1, unit);
+    if (c->drawn > answered) {
+        pdf_comma(c->drawn - answered, n3);
+        ts_strbuf_printf(b, "ただし回答しなかった %s %s（対象の %.1f%%）の状況は含まれません。回答した%sと回答しなかった%sとで"
+                             "状況が異なれば、数値はその分だけ対象全体と異なりえます%s。",
+                         n3, unit, 100.0 * (double)(c->drawn - answered) / (double)c->drawn, unit, unit,
+                         c->nrates ? "（区分ごとの回答率は表紙のとおり）" : "");
+    }
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
+    pdf_subheading(w, "3. 割合と平均の求め方");
+    ts_strbuf_printf(b, "割合（%%）は、区分ごとに、その設問に回答した%s（無回答・非該当を除く）の数を分母とした割合で、"
+                         "小数第1位に四捨五入しています。複数回答の設問は選択肢ごとに選んだ%sの割合で、合計は 100%% を超えます。"
+                         "数（%s）は整数、平均値は回答の単純平均、合計は回答の値の合計です。",
+                     unit, unit, unit);
+    pdf_para(w, b->data);
+    ts_strbuf_reset(b);
+}
+
 void pdf_methods(writer *w)
 {
     rp_ctx *c = w->c;
     ts_strbuf b = TS_STRBUF_INIT;
+    int census = rp_census(c), sec = 4;
     pdf_new_page(w);
     w->methods_page = w->page;
     pdf_heading(w, "集計の方法");
     methods_checks(w, &b);
-    methods_weights(w, &b);
-    methods_variance(w, &b);
+    if (census)
+        methods_census(w, &b);
+    else {
+        methods_weights(w, &b);
+        methods_variance(w, &b);
+        pdf_subheading(w, "4. 信頼区間と検定");
+        ci_text(w, &b);
+        pdf_para(w, b.data);
+        ts_strbuf_reset(&b);
+        sec = 5;
+    }
 
-    pdf_subheading(w, "4. 信頼区間と検定");
-    ci_text(w, &b);
-    pdf_para(w, b.data);
-    ts_strbuf_reset(&b);
-
-    pdf_subheading(w, "5. 非表示（秘匿）のルール");
+    char head[64];
+    snprintf(head, sizeof head, "%d. 非表示（秘匿）のルール", sec++);
+    pdf_subheading(w, head);
     long min_cell = -1; /* checked before any stage ran (run.c) */
+    const char *who = rp_respondents_ja(c);
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
-        ts_strbuf_append_str(&b, "この報告では、回答者の少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0）。"
-                                 "自由記述は集計にも図表にも使っていません。");
+        ts_strbuf_printf(&b, "この報告では、%sの少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0%s）。"
+                             "自由記述は集計にも図表にも使っていません。", who,
+                         rp_organisations(c) ? "。集計の単位は団体で、個人の回答ではありません" : "");
+    else if (census)
+        ts_strbuf_printf(&b, "%sが %s %s未満のセル（その回答を選んだ%sの数。0 は除く）は、数と割合を示さず、"
+                             "表では ＊、図では斜線で示しました。そのセルが合計や他の表から逆算されないよう、"
+                             "必要な最小限の別のセルも同じように非表示にしています（二次秘匿：τ-ARGUS のハイパーキューブ法の考え方。"
+                             "表全体で %ld セル）。誰も選ばなかった回答（0）は、特定の%sについて何も明かさないので 0 と示しています。"
+                             "自由記述は集計にも図表にも使っていません。",
+                         who, rp_get(c, "privacy", "min_cell", NULL), rp_unit_ja(c), rp_unit_ja(c), c->suppressed,
+                         rp_unit_ja(c));
     else
-        ts_strbuf_printf(&b, "回答者が %s 人未満のセル（その回答を選んだ人の数）は、人数・推定値・標準誤差・信頼区間を示さず、"
+        ts_strbuf_printf(&b, "%sが %s %s未満のセル（その回答を選んだ%sの数）は、人数・推定値・標準誤差・信頼区間を示さず、"
                              "表では ＊、図では斜線で示しました。そのセルが合計や他の表から逆算されないよう、"
                              "必要な最小限の別のセルも同じように非表示にしています（二次秘匿：τ-ARGUS のハイパーキューブ法の考え方。"
                              "表全体で %ld セル）。自由記述は集計にも図表にも使っていません。",
-                         rp_get(c, "privacy", "min_cell", NULL), c->suppressed);
+                         who, rp_get(c, "privacy", "min_cell", NULL), rp_unit_ja(c), rp_unit_ja(c), c->suppressed);
     pdf_para(w, b.data);
     ts_strbuf_reset(&b);
 
-    pdf_subheading(w, "6. 計算の検証と再現");
-    ts_strbuf_append_str(&b, "ウェイト・推定値・標準誤差・信頼区間・検定は、統計ソフト R の survey パッケージ（svydesign, rake, "
-                             "calibrate, svymean, svyciprop, svychisq）で同じデータを計算した結果と一致することを、"
-                             "自動テストで確認しています（tests/oracle/）。"
-                             "この報告書と同じフォルダの reproducibility.txt に、入力ファイルすべての SHA-256 チェックサム、"
+    snprintf(head, sizeof head, "%d. 計算の検証と再現", sec++);
+    pdf_subheading(w, head);
+    if (census)
+        ts_strbuf_append_str(&b, "数と割合は、検査を通った回答データから直接数えたものです。");
+    else
+        ts_strbuf_append_str(&b, "ウェイト・推定値・標準誤差・信頼区間・検定は、統計ソフト R の survey パッケージ（svydesign, rake, "
+                                 "calibrate, svymean, svyciprop, svychisq）で同じデータを計算した結果と一致することを、"
+                                 "自動テストで確認しています（tests/oracle/）。");
+    ts_strbuf_append_str(&b, "この報告書と同じフォルダの reproducibility.txt に、入力ファイルすべての SHA-256 チェックサム、"
                              "使ったツールの版、設定、各段階のコマンドと、この報告書をもう一度作るためのコマンドを記録しています。"
                              "同じ入力からは同じバイト列の出力が得られます。");
     pdf_para(w, b.data);
     ts_strbuf_reset(&b);
     if (w->synthetic) {
-        pdf_subheading(w, "7. 合成データについて");
+        snprintf(head, sizeof head, "%d. 合成データについて", sec++);
+        pdf_subheading(w, head);
         pdf_para(w, "この報告書の回答データは、実在の調査の設計（期間・回答数・抽出方法など）をまねてプログラム（tsunagari-synth）で"
                 "作った合成データです。実在の回答者は含まれず、数値は実際の調査結果ではありません。");
     }

@@ -117,6 +117,13 @@ int rp_embedded_codebook(const ts_manifest *m, char **derived);
 int rp_sources_ja(const rp_ctx *c, ts_strbuf *b);
 const char *rp_id_ja(const rp_ctx *c);
 
+/* census.c: [design] type = census (exact counts: no SE, interval or test anywhere); [privacy]
+ * units = organisations; the unit's word (団体 or 人) and the respondents' (回答団体 or 回答者). */
+int rp_census(const rp_ctx *c);
+int rp_organisations(const rp_ctx *c);
+const char *rp_unit_ja(const rp_ctx *c);
+const char *rp_respondents_ja(const rp_ctx *c);
+
 /* ---- how an estimate is printed ------------------------------------------------------- */
 typedef enum { RP_SHARE, RP_MEAN, RP_TOTAL, RP_QUANTILE, RP_RATIO, RP_TEST } rp_stat;
 

@@ -324,7 +324,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     if (counts && *counts)
         return run_count_stages(R, ctx, r);
     ts_strbuf logistic = TS_STRBUF_INIT; /* the logistic [model.NAME]s, for their forest charts */
-    int has_models = 0;
+    int has_models = 0, has_charts = 0; /* a tables-only manifest has no plot stage */
     /* [input] raw is a list: each file resolved against the manifest's folder */
     char *raw[RP_MAX_RAW] = {NULL};
     size_t nraw = 0;
@@ -361,6 +361,7 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     /* [model.NAME] sections: tsunagari-model, then a forest chart of each logistic model */
     for (size_t i = 0; i < ts_manifest_section_count(ctx->m); i++) {
         const char *sec = ts_manifest_section(ctx->m, i);
+        has_charts |= strncmp(sec, "chart.", 6) == 0;
         if (strncmp(sec, "model.", 6) != 0)
             continue;
         has_models = 1;
@@ -440,7 +441,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
         const char *format = strcmp(stages[i].name, "export") == 0      ? "csv"
                              : strncmp(stages[i].name, "export-", 7) == 0 ? stages[i].name + 7
                                                                           : NULL;
-        if ((strcmp(stages[i].name, "model") == 0 && !has_models) || (strcmp(stages[i].name, "forest") == 0 && !logistic.data))
+        if ((strcmp(stages[i].name, "model") == 0 && !has_models) || (strcmp(stages[i].name, "forest") == 0 && !logistic.data) ||
+            (strcmp(stages[i].name, "plot") == 0 && !has_charts))
             continue;
         if (!format || (ctx->opt->with_microdata && rp_microdata_wants(ctx, format)))
             run_list[nstages++] = &stages[i];
