@@ -40,8 +40,9 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
     const char *font = "Noto Sans CJK JP";
     lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb), *text = workbook_add_format(wb),
                *bold = workbook_add_format(wb), *f2 = workbook_add_format(wb), *f4 = workbook_add_format(wb),
-               *pf = workbook_add_format(wb), *cnt = workbook_add_format(wb), *note = workbook_add_format(wb);
-    lxw_format *all[] = {title, head, text, bold, f2, f4, pf, cnt, note};
+               *pf = workbook_add_format(wb), *cnt = workbook_add_format(wb), *note = workbook_add_format(wb),
+               *star = workbook_add_format(wb), *headnum = workbook_add_format(wb);
+    lxw_format *all[] = {title, head, text, bold, f2, f4, pf, cnt, note, star, headnum};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         format_set_font_name(all[i], font);
     format_set_bold(title);
@@ -49,11 +50,16 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
     format_set_bold(head);
     format_set_bg_color(head, 0xE8EEF4);
     format_set_bottom(head, LXW_BORDER_THIN);
+    format_set_bold(headnum); /* the numbers' headings stand over them, on the right */
+    format_set_bg_color(headnum, 0xE8EEF4);
+    format_set_bottom(headnum, LXW_BORDER_THIN);
+    format_set_align(headnum, LXW_ALIGN_RIGHT);
     format_set_bold(bold);
     format_set_num_format(f2, "0.00");
     format_set_num_format(f4, "0.0000");
     format_set_num_format(pf, "0.000");
     format_set_num_format(cnt, "#,##0");
+    format_set_align(star, LXW_ALIGN_RIGHT); /* ＊ where a number would stand, aligned as one */
     format_set_italic(note);
     format_set_font_color(note, 0x555555);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "回帰分析");
@@ -90,7 +96,7 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             worksheet_write_string(ws, (lxw_row_t)row++, 0, h.data ? h.data : model, bold);
             ts_strbuf_free(&h);
             for (int c = 0; c < 9; c++)
-                worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, cols[c], head);
+                worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, cols[c], c >= 2 ? headnum : head);
             row++;
         }
         const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
@@ -120,9 +126,9 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             ts_strbuf_free(&l);
         }
         if (supp) /* withheld by [privacy] min_cell: ＊ where the numbers would be */
-            worksheet_write_string(ws, (lxw_row_t)row, 2, "＊", text);
+            worksheet_write_string(ws, (lxw_row_t)row, 2, "＊", star);
         if (*ts_csvtable_get(t, r, "level") && !*ts_csvtable_get(t, r, "level_n"))
-            worksheet_write_string(ws, (lxw_row_t)row, 8, "＊", text);
+            worksheet_write_string(ws, (lxw_row_t)row, 8, "＊", star);
         put(ws, row, 2, num(ts_csvtable_get(t, r, "estimate")), f4);
         put(ws, row, 3, num(ts_csvtable_get(t, r, "se")), f4);
         put(ws, row, 4, num(ts_csvtable_get(t, r, "odds_ratio")), f2);
