@@ -282,6 +282,11 @@ static ts_status rep_refit(const ts_sample *view, void *vctx, double *theta, ts_
     long double sum = 0;
     for (size_t k = 0; k < n; k++)
         sum += view->w[c->row[k]];
+    if (!(sum > 0)) /* R: glm.fit on weights 0/0 stops ("NAs in V(mu)") */
+        return ts_err_set(err, TS_E_DATA,
+                          "replicate %zu of the replicate weights gives none of the model's %zu respondents a weight, "
+                          "so the model has no estimate there (R's svyglm stops too); fit it over a larger domain",
+                          r, n);
     for (size_t k = 0; k < n; k++)
         w->pw[k] = view->w[c->row[k]] / (double)sum;
     for (size_t k = 0; k < n; k++) {
