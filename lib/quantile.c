@@ -289,6 +289,7 @@ typedef struct rep_ctx {
     const double *qhat;       /* the full-sample quantiles */
     const double *probs;
     ts_qrule rule;
+    const ts_var *var;        /* for the message */
     double *wr;               /* work: NOBS replicate weights */
     size_t calls;             /* replicates seen, for the message */
 } rep_ctx;
@@ -323,18 +324,20 @@ static ts_status rep_quantile(const ts_sample *view, void *vctx, double *theta, 
     for (size_t i = 0, k = 0; i < c->n; i++)
         if (c->use[i])
             c->wr[k++] = view->w[i];
-    size_t m;
+    size_t m = 0;
     pair *pr = sorted_pairs(c->xs, c->wr, c->nobs, &m);
     double *buf = malloc((5 * m + 1) * sizeof *buf);
     ts_status st = TS_OK;
     if (!pr || !buf)
         st = ts_err_set(err, TS_E_NOMEM, "out of memory");
-    else if (m == 0)
+    int has_label = c->var->label && *c->var->label;
+    if (st == TS_OK && m == 0)
         st = ts_err_set(err, TS_E_DATA,
-                        "replicate %zu gives none of the domain's %zu answers a weight, so it has no quantile: "
-                        "quantile_ci = quantile needs one in every replicate (R's svyquantile stops there too); "
-                        "quantile_ci = mean does not",
-                        r, c->nobs);
+                        "%s%s%s%s: replicate %zu gives none of the domain's %zu answers a weight, so it has no "
+                        "quantile: quantile_ci = quantile needs one in every replicate (R's svyquantile stops there "
+                        "too); quantile_ci = mean does not",
+                        c->var->name, has_label ? " (" : "", has_label ? c->var->label : "", has_label ? ")" : "", r,
+                        c->nobs);
     for (size_t j = 0; j < c->np && st == TS_OK; j++)
         theta[j] = rule_pairs(c->rule, pr, m, c->probs[j], buf);
     free(pr);
@@ -419,7 +422,7 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
         /* svrVar of the replicates' CDFs (woodruffCI) or of their quantiles (repCI) */
         if (!(wr = malloc(nobs * sizeof *wr)))
             goto nomem;
-        rep_ctx c = {use, xs, n, nobs, np, qhat, probs, rule, wr, 0};
+        rep_ctx c = {use, xs, n, nobs, np, qhat, probs, rule, var, wr, 0};
         if (ci == TS_QCI_QUANTILE)
             st = ts_replicate_vcov(d, rep_quantile, &c, qhat, np, v, err);
         else

@@ -104,7 +104,7 @@ int main(void)
     unsigned char first[N] = {1, 1, 1, 1};
     T_CHECK(ts_quantile_domain(d, vx, first, probs, 1, TS_QRULE_MATH, TS_QCI_QUANTILE, 0.95, q, &missing, &err) ==
             TS_E_DATA);
-    T_CHECK(err.msg && strstr(err.msg, "replicate 1 gives none of the domain's 4 answers a weight"));
+    T_CHECK(err.msg && strstr(err.msg, "x: replicate 1 gives none of the domain's 4 answers a weight"));
     ts_err_clear(&err);
     /* the mean interval leaves that replicate out (svrVar's na.omit) */
     T_CHECK(ts_quantile_domain(d, vx, first, probs, 1, TS_QRULE_MATH, TS_QCI_MEAN, 0.95, q, &missing, &err) == TS_OK);
