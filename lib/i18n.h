@@ -27,6 +27,8 @@ int ts_lang_parse(const char *s, ts_lang *out);
  * conversions in the same order). */
 const char *ts_tr(const char *ja);
 #define TR(s) ts_tr(s)
+/* A catalogue text in static data, where no call may stand: translated with TR() where used. */
+#define N_(s) (s)
 
 /* Whether the label language LANG ([report] labels, --labels) is well formed: ja, en, or 2-3
  * lowercase ASCII letters (a codebook column label_LANG: vi, pt, zh, ...). */

@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 
-static const char SURVEY_LABEL[] = "本調査";
+#define SURVEY_LABEL TR("本調査")
 
 static double compare_stacked(ts_pen *p, const ts_chart *c, const ts_tdomain *d, ts_rect area, int dry, ts_err *err)
 {
@@ -139,7 +140,7 @@ double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
 {
     const ts_tdomain *d = ts_chart_total(c);
     if (!d) {
-        ts_err_set(err, TS_E_DATA, "chart %s: table %s has no 全体 (whole population) rows", c->name, c->table->id);
+        ts_err_set(err, TS_E_DATA, TR("chart %s: table %s has no 全体 (whole population) rows"), c->name, c->table->id);
         return -1;
     }
     int multiple = is_multiple(d);
@@ -155,27 +156,27 @@ double ts_chart_compare(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
     }
     double level = (isnan(d->ci_level) ? 0.95 : d->ci_level) * 100;
     if (multiple)
-        ts_notes_add(notes, "複数回答のため合計は100%%を超える。%s", c->ncodes ? "" : "選択肢は調査票の順。");
+        ts_notes_add(notes, TR("複数回答のため合計は100%%を超える。%s"), c->ncodes ? "" : TR("選択肢は調査票の順。"));
     else if (!c->ncodes)
-        ts_notes_add(notes, "帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。");
+        ts_notes_add(notes, TR("帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。"));
     if (any_supp)
-        ts_notes_add(notes, "＊%s回答者%ld人未満のため、または他の数値から逆算されないよう非表示。", multiple ? " " : "（斜線）", c->min_cell);
-    ts_notes_add(notes, "本調査は%s（全体）。", c->survey_title[0] ? c->survey_title : "この調査");
+        ts_notes_add(notes, TR("＊%s回答者%ld人未満のため、または他の数値から逆算されないよう非表示。"), multiple ? " " : TR("（斜線）"), c->min_cell);
+    ts_notes_add(notes, TR("本調査は%s（全体）。"), c->survey_title[0] ? c->survey_title : TR("この調査"));
     if (multiple)
-        ts_notes_add(notes, "%sは公表値（%%）を無回答%.1f%%を除いた回答者に対する割合に換算。公表値がウェイト付けかは未確認%s%s。",
-                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? "。出典：" : "",
+        ts_notes_add(notes, TR("%sは公表値（%%）を無回答%.1f%%を除いた回答者に対する割合に換算。公表値がウェイト付けかは未確認%s%s。"),
+                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? TR("。出典：") : "",
                      c->reference->source);
     else
-        ts_notes_add(notes, "%sは公表値（%%）から無回答%.1f%%を除いて100%%に換算。公表値がウェイト付けかは未確認%s%s。",
-                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? "。出典：" : "",
+        ts_notes_add(notes, TR("%sは公表値（%%）から無回答%.1f%%を除いて100%%に換算。公表値がウェイト付けかは未確認%s%s。"),
+                     c->reference->label, c->reference->no_answer * 100, c->reference->source[0] ? TR("。出典：") : "",
                      c->reference->source);
     if (multiple && any_ci)
-        ts_notes_add(notes, "ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。", level);
+        ts_notes_add(notes, TR("ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。"), level);
     else if (c->ncodes && !multiple) {
         if (c->ncodes == 1)
-            ts_notes_add(notes, "ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。", level);
+            ts_notes_add(notes, TR("ヒゲは本調査の%g%%信頼区間（全国値は区間の公表がない）。"), level);
         else
-            ts_notes_add(notes, "複数の回答の合計のため信頼区間は示していない。");
+            ts_notes_add(notes, TR("複数の回答の合計のため信頼区間は示していない。"));
     }
     ts_chart_common_notes(c, notes);
     return h;

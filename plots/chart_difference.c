@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 #include "numformat.h"
 
 #define ROW_H 13.0
@@ -87,12 +88,12 @@ double ts_chart_difference(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes 
         if (notes) {
             const ts_tdiff *r0 = rows[0];
             if (*r0->cat_label)
-                ts_notes_add(notes, "「%s」の%s。", r0->cat_label, share ? "割合の差（ポイント）" : "差");
-            ts_notes_add(notes, "点は差（左 − 右）、線は%g%%信頼区間（差がないとする t 検定）。色付きは区間が 0 を含まないもの。",
+                ts_notes_add(notes, TR("「%s」の%s。"), r0->cat_label, share ? TR("割合の差（ポイント）") : TR("差"));
+            ts_notes_add(notes, TR("点は差（左 − 右）、線は%g%%信頼区間（差がないとする t 検定）。色付きは区間が 0 を含まないもの。"),
                          c->table->ndomains && isfinite(c->table->domains[0].ci_level) ? 100 * c->table->domains[0].ci_level : 95.0);
-            ts_notes_add(notes, "同じ調査の区分どうしの差は両者の共分散を、前回調査との差は独立な標本として分散の和を用いた。");
+            ts_notes_add(notes, TR("同じ調査の区分どうしの差は両者の共分散を、前回調査との差は独立な標本として分散の和を用いた。"));
             if (any_supp)
-                ts_notes_add(notes, "＊ どちらかの推定値が非表示（回答者が %ld 人未満など）のため、差も示していない。", c->min_cell);
+                ts_notes_add(notes, TR("＊ どちらかの推定値が非表示（回答者が %ld 人未満など）のため、差も示していない。"), c->min_cell);
             ts_chart_common_notes(c, notes);
         }
         return n * (ROW_H + GAP) + AXIS_H + 4;
@@ -134,7 +135,7 @@ double ts_chart_difference(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes 
         if (r->suppressed || isnan(r->estimate)) {
             ts_text_font(p, 0, TS_FONT_VALUE);
             ts_frame_color(p, TS_INK);
-            ts_text_draw(p, xz + 3, ymid + TS_FONT_VALUE * 0.36, r->suppressed ? "＊ 非表示" : "—", TS_ALIGN_LEFT);
+            ts_text_draw(p, xz + 3, ymid + TS_FONT_VALUE * 0.36, r->suppressed ? TR("＊ 非表示") : "—", TS_ALIGN_LEFT);
             y += row_h + gap;
             continue;
         }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 #include "numformat.h"
 
 #define BAR_H 9.0
@@ -57,7 +58,7 @@ static int make_plan(const ts_chart *c, gplan *P, ts_err *err)
     const ts_tdomain *tot = ts_chart_total(c);
     if (c->reference) {
         if (!tot) {
-            ts_err_set(err, TS_E_DATA, "chart %s: table %s has no 全体 row to set beside the reference", c->name, t->id);
+            ts_err_set(err, TS_E_DATA, TR("chart %s: table %s has no 全体 row to set beside the reference"), c->name, t->id);
             return -1;
         }
         if (P->count) {
@@ -65,7 +66,7 @@ static int make_plan(const ts_chart *c, gplan *P, ts_err *err)
             return -1;
         }
         P->reference = 1;
-        P->series[P->ns++] = "本調査";
+        P->series[P->ns++] = TR("本調査");
         P->series[P->ns++] = c->reference->label;
     } else {
         if (t->ndomains > MAX_SERIES) {
@@ -152,14 +153,14 @@ double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
     double natural = LEGEND_H + (double)P.ng * (group_h + GROUP_GAP) + AXIS_H;
     if (dry) {
         if (notes) {
-            ts_notes_add(notes, P.count ? "値は件数。" : "値は割合（%%）。");
+            ts_notes_add(notes, P.count ? TR("値は件数。") : TR("値は割合（%%）。"));
             if (P.any_whisker)
-                ts_notes_add(notes, "線は%g%%信頼区間。",
+                ts_notes_add(notes, TR("線は%g%%信頼区間。"),
                              isfinite(c->table->domains[0].ci_level) ? 100 * c->table->domains[0].ci_level : 95.0);
             if (P.reference && c->reference->source && *c->reference->source)
-                ts_notes_add(notes, "%s：%s（公表値。信頼区間は公表されていない）", c->reference->label, c->reference->source);
+                ts_notes_add(notes, TR("%s：%s（公表値。信頼区間は公表されていない）"), c->reference->label, c->reference->source);
             if (P.any_supp)
-                ts_notes_add(notes, "＊ 非表示（%ld 未満など）。", c->min_cell);
+                ts_notes_add(notes, TR("＊ 非表示（%ld 未満など）。"), c->min_cell);
             ts_chart_common_notes(c, notes);
         }
         return natural;
@@ -219,7 +220,7 @@ double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
                     ts_frame_hatch(p, x0, by, 10, bh);
                 ts_text_font(p, 0, TS_FONT_VALUE);
                 ts_frame_color(p, TS_INK);
-                ts_text_draw(p, x0 + 13, by + bh / 2 + TS_FONT_VALUE * 0.36, b->suppressed ? "＊" : "—", TS_ALIGN_LEFT);
+                ts_text_draw(p, x0 + 13, by + bh / 2 + TS_FONT_VALUE * 0.36, b->suppressed ? TR("＊") : "—", TS_ALIGN_LEFT);
                 continue;
             }
             double w = fmax(0.5, b->v * scale);

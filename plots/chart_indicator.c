@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 
 #define AXIS_H 14.0
 #define TOTAL_GAP 8.0
@@ -42,7 +43,7 @@ static void draw_value(ts_pen *p, const ts_values *v, const ts_valuerow *r, doub
     if (r->suppressed) {
         ts_text_font(p, 0, TS_FONT_VALUE);
         ts_frame_color(p, TS_INK);
-        ts_text_draw(p, x0 + 3, ymid + TS_FONT_VALUE * 0.36, "＊ 非表示", TS_ALIGN_LEFT);
+        ts_text_draw(p, x0 + 3, ymid + TS_FONT_VALUE * 0.36, TR("＊ 非表示"), TS_ALIGN_LEFT);
         return;
     }
     double xv = x0 + bw * fmin(r->value, top) / top;
@@ -170,7 +171,7 @@ static void codes_text(const ts_chart *c, char *buf, size_t size)
     buf[0] = '\0';
     for (size_t i = 0; i < c->ncodes && d; i++) {
         const ts_tcell *cell = ts_tdomain_cell(d, c->codes[i]);
-        int k = snprintf(buf + o, size - o, "「%s」", cell ? cell->label : c->codes[i]);
+        int k = snprintf(buf + o, size - o, TR("「%s」"), cell ? cell->label : c->codes[i]);
         if (k < 0 || (size_t)k >= size - o)
             break;
         o += (size_t)k;
@@ -278,20 +279,20 @@ double ts_chart_indicator(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *
         char codes[1024];
         codes_text(c, codes, sizeof codes);
         if (c->ncodes > 1)
-            ts_notes_add(notes, "割合は%sの合計。", codes);
+            ts_notes_add(notes, TR("割合は%sの合計。"), codes);
         else
-            ts_notes_add(notes, "割合は%sと答えた人の割合。", codes);
+            ts_notes_add(notes, TR("割合は%sと答えた人の割合。"), codes);
         const ts_tdomain *d0 = t->ndomains ? &t->domains[0] : NULL;
         double level = d0 && !isnan(d0->ci_level) ? d0->ci_level : 0.95;
         if (any_ci)
-            ts_notes_add(notes, "ヒゲは%g%%信頼区間。", level * 100);
+            ts_notes_add(notes, TR("ヒゲは%g%%信頼区間。"), level * 100);
         else if (c->ncodes > 1)
-            ts_notes_add(notes, "複数の回答の合計のため信頼区間は示していない（集計表には回答ごとの区間のみがある）。");
+            ts_notes_add(notes, TR("複数の回答の合計のため信頼区間は示していない（集計表には回答ごとの区間のみがある）。"));
         if (any_comp)
-            ts_notes_add(notes, "† 合計に含まれる回答に回答者%ld人未満のものがあるため、100%%から他の回答の割合を引いて求めた%s。",
-                         c->min_cell, any_ci ? "（区間なし）" : "");
+            ts_notes_add(notes, TR("† 合計に含まれる回答に回答者%ld人未満のものがあるため、100%%から他の回答の割合を引いて求めた%s。"),
+                         c->min_cell, any_ci ? TR("（区間なし）") : "");
         if (any_supp)
-            ts_notes_add(notes, "＊ 合計に含まれる回答に回答者%ld人未満のものがあるため非表示。", c->min_cell);
+            ts_notes_add(notes, TR("＊ 合計に含まれる回答に回答者%ld人未満のものがあるため非表示。"), c->min_cell);
         ts_chart_common_notes(c, notes);
     }
     free(v.rows);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 #include "numformat.h"
 
 #define AXIS_W 34.0     /* the value axis' labels */
@@ -163,14 +164,14 @@ double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
     if (dry) {
         if (notes) {
             if (P.count)
-                ts_notes_add(notes, "値は件数。");
+                ts_notes_add(notes, TR("値は件数。"));
             else
-                ts_notes_add(notes, "値は割合（%%）。");
+                ts_notes_add(notes, TR("値は割合（%%）。"));
             if (P.any_band)
-                ts_notes_add(notes, "帯は%g%%信頼区間。",
+                ts_notes_add(notes, TR("帯は%g%%信頼区間。"),
                              isfinite(c->table->domains[0].ci_level) ? 100 * c->table->domains[0].ci_level : 95.0);
             if (P.any_supp)
-                ts_notes_add(notes, "＊ 非表示（%ld 未満など）の点は線を結んでいない。", c->min_cell);
+                ts_notes_add(notes, TR("＊ 非表示（%ld 未満など）の点は線を結んでいない。"), c->min_cell);
             ts_chart_common_notes(c, notes);
         }
         return want;
@@ -263,7 +264,7 @@ double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
             if (isnan(pt[i].v)) {
                 ts_text_font(p, 0, TS_FONT_VALUE);
                 ts_frame_color(p, TS_INK);
-                ts_text_draw(p, x, y1 - 3, pt[i].suppressed ? "＊" : "—", TS_ALIGN_CENTER);
+                ts_text_draw(p, x, y1 - 3, pt[i].suppressed ? TR("＊") : "—", TS_ALIGN_CENTER);
                 continue;
             }
             double y = YP(pt[i].v);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csvtable.h"
+#include "i18n.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -48,9 +49,9 @@ static char *year_label(const char *year)
     ts_strbuf b = TS_STRBUF_INIT;
     int64_t y;
     if ((year[0] == 'R' || year[0] == 'H') && ts_parse_int64(year + 1, strlen(year + 1), &y) == 0 && y > 0 && y < 100)
-        ts_strbuf_printf(&b, "全国（%s%d年）", year[0] == 'R' ? "令和" : "平成", (int)y);
+        ts_strbuf_printf(&b, TR("全国（%s%d年）"), year[0] == 'R' ? TR("令和") : TR("平成"), (int)y);
     else
-        ts_strbuf_printf(&b, "全国（%s）", year);
+        ts_strbuf_printf(&b, TR("全国（%s）"), year);
     return ts_strbuf_take(&b);
 }
 

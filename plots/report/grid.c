@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../frame.h"
+#include "i18n.h"
 #include "numformat.h"
 
 void rp_grid_free(rp_grid *g)
@@ -49,9 +50,9 @@ int rp_grid_build(rp_ctx *c, const rp_tab *t, rp_grid *g)
         if (k == g->ncat) {
             g->cat_code[k] = code;
             g->cat_label[k] = *code                          ? rp_csv_get(T, r, "label")
-                              : strcmp(stat, "mean") == 0  ? "平均"
-                              : strcmp(stat, "ratio") == 0 ? "比"
-                                                           : "合計";
+                              : strcmp(stat, "mean") == 0  ? TR("平均")
+                              : strcmp(stat, "ratio") == 0 ? TR("比")
+                                                           : TR("合計");
             g->ncat++;
         }
         rp_gcell *x = &g->cell[d * cap + k];
@@ -106,8 +107,8 @@ void rp_grid_test_sentence(const rp_ctx *c, const rp_tab *t, const char *by, ts_
             snprintf(ps, sizeof ps, "p < 0.001");
         else
             snprintf(ps, sizeof ps, "p = %.3f", p);
-        ts_strbuf_printf(b, "%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。",
-                         by ? rp_varlabel(c, by) : "区分", fnum(rp_csv_get(T, r, "estimate")),
+        ts_strbuf_printf(b, TR("%sとの関連（Rao–Scott 二次補正 F 検定）：F = %.2f（自由度 %.1f, %s）、%s。"),
+                         by ? rp_varlabel(c, by) : TR("区分"), fnum(rp_csv_get(T, r, "estimate")),
                          fnum(rp_csv_get(T, r, "df")), d2, ps);
     }
 }

@@ -127,7 +127,7 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
     const char *by = rp_get(c, sec, "by", NULL);
     if (c->counts) { /* docs/counts.md: what was counted, by what — 相談件数（年代別） */
         const char *count = rp_get(c, sec, "count", c->counts->ncols ? c->counts->col[c->counts->ncols - 1] : var);
-        ts_strbuf_printf(&b, "%s（%s別%s%s）", rp_varlabel(c, count), rp_varlabel(c, var), by ? "・" : "",
+        ts_strbuf_printf(&b, TR("%s（%s別%s%s）"), rp_varlabel(c, count), rp_varlabel(c, var), by ? TR("・") : "",
                          by ? rp_varlabel(c, by) : "");
         return ts_strbuf_take(&b);
     }
@@ -144,7 +144,7 @@ char *rp_table_title(const rp_ctx *c, const rp_tab *t)
     }
     const char *w = rp_get(c, sec, "weighted", NULL);
     if (strcmp(w, "no") == 0)
-        ts_strbuf_append_str(&b, "（ウェイトなし）");
+        ts_strbuf_append_str(&b, TR("（ウェイトなし）"));
     return ts_strbuf_take(&b);
 }
 
@@ -153,7 +153,7 @@ int rp_sources_ja(const rp_ctx *c, ts_strbuf *b)
     long k = rp_prov(c, "source.files") ? atol(rp_prov(c, "source.files")) : 0;
     if (k < 1)
         return 0;
-    ts_strbuf_printf(b, "%ld ファイルを1つのデータとして集計（", k);
+    ts_strbuf_printf(b, TR("%ld ファイルを1つのデータとして集計（"), k);
     for (long f = 1; f <= k; f++) {
         char key[48], n1[64];
         long count[3] = {0, 0, 0};
@@ -164,9 +164,9 @@ int rp_sources_ja(const rp_ctx *c, ts_strbuf *b)
         }
         snprintf(key, sizeof key, "source.%ld.label", f);
         ts_numformat_grouped((double)(count[0] - count[1] - count[2]), 0, n1, sizeof n1);
-        ts_strbuf_printf(b, "%s%s 有効回答 %s 件", f > 1 ? "、" : "", rp_prov(c, key) ? rp_prov(c, key) : "?", n1);
+        ts_strbuf_printf(b, TR("%s%s 有効回答 %s 件"), f > 1 ? TR("、") : "", rp_prov(c, key) ? rp_prov(c, key) : "?", n1);
     }
-    ts_strbuf_printf(b, "）。変数 %s が回答のファイルを示します",
+    ts_strbuf_printf(b, TR("）。変数 %s が回答のファイルを示します"),
                      rp_prov(c, "source.variable") ? rp_prov(c, "source.variable") : "source");
     return 1;
 }
@@ -193,13 +193,13 @@ const char *rp_id_ja(const rp_ctx *c)
 {
     const char *id = rp_prov(c, "source.id");
     if (id && strcmp(id, "row") == 0)
-        return "元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）";
+        return TR("元データに回答者IDの列がないため、データの行番号（1, 2, …）を回答者IDとしています（[input] id = row）");
     if (id && strcmp(id, "timestamp") == 0) {
         static char tbuf[480]; /* one report a run, as below */
         const char *col = rp_prov(c, "source.id_column");
         snprintf(tbuf, sizeof tbuf,
-                 "元データに回答者IDの列がないため、回答日時（列「%s」）を年月日時分秒の14桁の数×100＋同じ秒の回答の通し番号"
-                 "（2026/11/02 9:00:00 の最初の回答は 2026110209000001）として回答者IDとしています（[input] id = timestamp）",
+                 TR("元データに回答者IDの列がないため、回答日時（列「%s」）を年月日時分秒の14桁の数×100＋同じ秒の回答の通し番号"
+                 "（2026/11/02 9:00:00 の最初の回答は 2026110209000001）として回答者IDとしています（[input] id = timestamp）"),
                  col ? col : "?");
         return tbuf;
     }
@@ -208,7 +208,7 @@ const char *rp_id_ja(const rp_ctx *c)
         /* one report a run: a static buffer keeps this function's no-free contract */
         static char buf[320];
         snprintf(buf, sizeof buf,
-                 "回答者IDは元データのファイルごとに付けられているため、ファイル番号×%s＋元のIDを回答者IDとしています（[input] ids = per_source）",
+                 TR("回答者IDは元データのファイルごとに付けられているため、ファイル番号×%s＋元のIDを回答者IDとしています（[input] ids = per_source）"),
                  mult);
         return buf;
     }
@@ -218,17 +218,17 @@ const char *rp_id_ja(const rp_ctx *c)
 const char *rp_method_ja(const char *method)
 {
     if (!method || !*method || strcmp(method, "none") == 0)
-        return "キャリブレーションなし";
+        return TR("キャリブレーションなし");
     if (strcmp(method, "rake") == 0)
-        return "レイキング（反復比例フィッティング）";
+        return TR("レイキング（反復比例フィッティング）");
     if (strcmp(method, "poststratify") == 0)
-        return "事後層化";
+        return TR("事後層化");
     if (strcmp(method, "linear") == 0)
-        return "一般化回帰（GREG）キャリブレーション（線形）";
+        return TR("一般化回帰（GREG）キャリブレーション（線形）");
     if (strcmp(method, "raking") == 0)
-        return "一般化回帰キャリブレーション（レイキング距離）";
+        return TR("一般化回帰キャリブレーション（レイキング距離）");
     if (strcmp(method, "logit") == 0)
-        return "一般化回帰キャリブレーション（ロジット距離）";
+        return TR("一般化回帰キャリブレーション（ロジット距離）");
     return method;
 }
 
@@ -279,11 +279,11 @@ int rp_tab_decimals(const rp_ctx *c, const rp_tab *t)
 const char *rp_stat_caption(rp_stat k)
 {
     switch (k) {
-    case RP_MEAN: return "平均値";
-    case RP_TOTAL: return "推定総数";
-    case RP_QUANTILE: return "分位数";
-    case RP_RATIO: return "比";
-    default: return "割合（%）";
+    case RP_MEAN: return TR("平均値");
+    case RP_TOTAL: return TR("推定総数");
+    case RP_QUANTILE: return TR("分位数");
+    case RP_RATIO: return TR("比");
+    default: return TR("割合（%）");
     }
 }
 

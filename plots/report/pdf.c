@@ -22,6 +22,7 @@
 #include "../chartspec.h"
 #include "../fonts.h"
 #include "../tables.h"
+#include "i18n.h"
 #include "pdf.h"
 
 /* ---- the document ---------------------------------------------------------------------- */
@@ -122,7 +123,7 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
         goto done;
     }
     writer w = {.c = c, .synthetic = strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0,
-                .title = rp_get(c, "report", "title", rp_get(c, "survey", "title", "集計結果")),
+                .title = rp_get(c, "report", "title", rp_get(c, "survey", "title", TR("集計結果"))),
                 .items = items, .nitems = nitems, .err = err,
                 /* the contents list 回帰分析 in the first pass too (its page learnt there), so that
                  * both passes lay the cover out alike */

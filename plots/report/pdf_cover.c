@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "numformat.h"
+#include "i18n.h"
 #include "pdf.h"
 #include "privacy.h"
 
@@ -15,9 +16,9 @@ static void period_ja(const char *p, ts_strbuf *b)
     int y1, m1, d1, y2, m2, d2;
     if (sscanf(p, "%d-%d-%d/%d-%d-%d", &y1, &m1, &d1, &y2, &m2, &d2) == 6) {
         if (y1 == y2)
-            ts_strbuf_printf(b, "%d年%d月%d日～%d月%d日", y1, m1, d1, m2, d2);
+            ts_strbuf_printf(b, TR("%d年%d月%d日～%d月%d日"), y1, m1, d1, m2, d2);
         else
-            ts_strbuf_printf(b, "%d年%d月%d日～%d年%d月%d日", y1, m1, d1, y2, m2, d2);
+            ts_strbuf_printf(b, TR("%d年%d月%d日～%d年%d月%d日"), y1, m1, d1, y2, m2, d2);
     } else {
         ts_strbuf_append_str(b, p);
     }
@@ -29,9 +30,9 @@ static void mode_ja(const char *mode, ts_strbuf *b)
     long n = ts_manifest_split_list(mode, &items);
     for (long i = 0; i < n; i++) {
         const char *m = items[i];
-        const char *ja = strcmp(m, "web") == 0 ? "WEB" : strcmp(m, "mail") == 0 ? "郵送"
-                       : strcmp(m, "interview") == 0 ? "面接" : strcmp(m, "phone") == 0 ? "電話" : m;
-        ts_strbuf_printf(b, "%s%s", i ? "・" : "", ja);
+        const char *ja = strcmp(m, "web") == 0 ? "WEB" : strcmp(m, "mail") == 0 ? TR("郵送")
+                       : strcmp(m, "interview") == 0 ? TR("面接") : strcmp(m, "phone") == 0 ? TR("電話") : m;
+        ts_strbuf_printf(b, "%s%s", i ? TR("・") : "", ja);
     }
     if (n >= 0) /* an empty mode is 0 items in an allocated array */
         ts_manifest_free_list(items, (size_t)n);
@@ -61,7 +62,7 @@ static void cover_title(writer *w)
         cairo_rectangle(w->cr, X0, w->y, CW, h);
         cairo_stroke(w->cr);
         w->y += 8;
-        pdf_para_at(w, X0 + 12, CW - 24, "「合成データ」— この報告書の数値はすべて合成データ（synthetic data）によるものです", 10.5, 1, RED, 0);
+        pdf_para_at(w, X0 + 12, CW - 24, TR("「合成データ」— この報告書の数値はすべて合成データ（synthetic data）によるものです"), 10.5, 1, RED, 0);
         pdf_para_at(w, X0 + 12, CW - 24, caveat, 9.5, 0, INK, 0);
         w->y += 14;
     } else {
@@ -77,10 +78,10 @@ static void cover_privacy(writer *w)
     rp_ctx *c = w->c;
     long min_cell = -1;
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
-        pdf_kv(w, "秘匿", rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
-                                              : "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）");
-    pdf_kv(w, "出典", rp_get(c, "survey", "source", NULL));
-    pdf_kv(w, "注記", rp_get(c, "survey", "notes", NULL));
+        pdf_kv(w, TR("秘匿"), rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
+                                              : TR("行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）"));
+    pdf_kv(w, TR("出典"), rp_get(c, "survey", "source", NULL));
+    pdf_kv(w, TR("注記"), rp_get(c, "survey", "notes", NULL));
 }
 
 /* 調査の概要: the survey facts, one label–value row each (a row with no value is left out). */
@@ -95,26 +96,26 @@ static void cover_facts(writer *w)
         ts_strbuf_free(&b);
         return;
     }
-    pdf_heading(w, "調査の概要");
+    pdf_heading(w, TR("調査の概要"));
     period_ja(rp_get(c, "survey", "period", ""), &b);
-    pdf_kv(w, "調査期間", b.data);
+    pdf_kv(w, TR("調査期間"), b.data);
     ts_strbuf_reset(&b);
     mode_ja(rp_get(c, "survey", "mode", ""), &b);
-    pdf_kv(w, "調査方法", b.data);
+    pdf_kv(w, TR("調査方法"), b.data);
     ts_strbuf_reset(&b);
-    pdf_kv(w, "調査対象", rp_get(c, "survey", "population", NULL));
+    pdf_kv(w, TR("調査対象"), rp_get(c, "survey", "population", NULL));
     int census = rp_census(c);
     const char *unit = rp_unit_ja(c);
-    ts_strbuf_append_str(&b, ts_design_describe_ja(&c->design));
+    ts_strbuf_append_str(&b, TR(ts_design_describe_ja(&c->design)));
     const char *strata = c->design.strata;
     if (strata)
-        ts_strbuf_printf(&b, "（層：%s）", rp_varlabel(c, strata));
+        ts_strbuf_printf(&b, TR("（層：%s）"), rp_varlabel(c, strata));
     if (census && c->drawn > 0) {
         pdf_comma(c->drawn, n2);
         ts_strbuf_printf(&b, "：対象 %s %sのすべてに依頼（標本抽出なし）", n2, unit);
     } else if (census)
         ts_strbuf_append_str(&b, "：対象のすべてに依頼（標本抽出なし）");
-    pdf_kv(w, census ? "調査の設計" : "標本設計", b.data);
+    pdf_kv(w, census ? "調査の設計" : TR("標本設計"), b.data);
     ts_strbuf_reset(&b);
     /* [privacy] units: what one answer is (the cover says it whenever it is not the default
      * persons of a sample survey) */
@@ -136,11 +137,11 @@ static void cover_facts(writer *w)
         ts_strbuf_printf(&b, "抽出 %s 団体、有効回答 %s 団体、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
     } else if (c->drawn > 0) {
         pdf_comma(c->drawn, n2);
-        ts_strbuf_printf(&b, "抽出 %s 人、有効回答 %s 人、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
+        ts_strbuf_printf(&b, TR("抽出 %s 人、有効回答 %s 人、回収率 %.1f%%"), n2, n1, 100.0 * accepted / (double)c->drawn);
     } else {
-        ts_strbuf_printf(&b, "有効回答 %s 件（抽出枠がないため回収率は定義できません）", n1);
+        ts_strbuf_printf(&b, TR("有効回答 %s 件（抽出枠がないため回収率は定義できません）"), n1);
     }
-    pdf_kv(w, census ? "対象と回答" : "標本と回答", b.data);
+    pdf_kv(w, census ? "対象と回答" : TR("標本と回答"), b.data);
     ts_strbuf_reset(&b);
     /* [design] drawn_frame: the response rate of each domain (stratum, school level ...); a
      * census's frame gives each group's population (the enrolment of a school level) */
@@ -148,11 +149,11 @@ static void cover_facts(writer *w)
         pdf_comma(c->rates[k].drawn, n2);
         pdf_comma(c->rates[k].answered, n1);
         if (census)
-            ts_strbuf_printf(&b, "%s%s 対象 %s %s・回答 %s %s", k ? "、" : "", c->rates[k].label, n2, unit, n1, unit);
+            ts_strbuf_printf(&b, "%s%s 対象 %s %s・回答 %s %s", k ? TR("、") : "", c->rates[k].label, n2, unit, n1, unit);
         else
-            ts_strbuf_printf(&b, "%s%s 抽出 %s 人・有効回答 %s 人", k ? "、" : "", c->rates[k].label, n2, n1);
+            ts_strbuf_printf(&b, TR("%s%s 抽出 %s 人・有効回答 %s 人"), k ? TR("、") : "", c->rates[k].label, n2, n1);
         if (c->rates[k].drawn > 0)
-            ts_strbuf_printf(&b, "（%.1f%%）", 100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn);
+            ts_strbuf_printf(&b, TR("（%.1f%%）"), 100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn);
     }
     if (c->nrates) {
         ts_strbuf cap = TS_STRBUF_INIT;
@@ -160,26 +161,26 @@ static void cover_facts(writer *w)
         if (census) /* the label up to its bracket: 「区分（元データのファイル）」 is too long a row label */
             ts_strbuf_printf(&cap, "%.*s別の回答率", cut ? (int)(cut - vl) : (int)strlen(vl), vl);
         else
-            ts_strbuf_printf(&cap, "%s別の回収率", vl);
+            ts_strbuf_printf(&cap, TR("%s別の回収率"), vl);
         pdf_kv(w, cap.data, b.data);
         ts_strbuf_free(&cap);
     }
     ts_strbuf_reset(&b);
     pdf_comma(c->rows_read, n1);
     pdf_comma(c->rows_rejected, n2);
-    ts_strbuf_printf(&b, "読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（一覧は個票を含むため非公開）", n1,
+    ts_strbuf_printf(&b, TR("読み込み %s 行のうち %s 行を除外、項目の警告 %ld 件（一覧は個票を含むため非公開）"), n1,
                      n2, c->item_warnings);
     if (c->rows_blank) {
         pdf_comma(c->rows_blank, n3);
-        ts_strbuf_printf(&b, "。すべて空欄の行 %s 行は読み飛ばし", n3);
+        ts_strbuf_printf(&b, TR("。すべて空欄の行 %s 行は読み飛ばし"), n3);
     }
-    pdf_kv(w, "データの検査", b.data);
+    pdf_kv(w, TR("データの検査"), b.data);
     ts_strbuf_reset(&b);
     if (rp_sources_ja(c, &b))
-        pdf_kv(w, "元データ", b.data);
+        pdf_kv(w, TR("元データ"), b.data);
     ts_strbuf_reset(&b);
     if (rp_id_ja(c))
-        pdf_kv(w, "回答者ID", rp_id_ja(c));
+        pdf_kv(w, TR("回答者ID"), rp_id_ja(c));
     if (census) {
         /* no weights, no sampling error: the weighting rows would describe weights all 1 */
         ts_strbuf_printf(&b, "ウェイトなし。表の数と割合は回答した%sの数そのもので、全数調査のため標本誤差はなく、"
@@ -192,24 +193,24 @@ static void cover_facts(writer *w)
     }
     ts_strbuf_append_str(&b, rp_method_ja(ts_calibration_name(c->design.calibration)));
     if (rp_get(c, "weighting", "margins", NULL)) {
-        ts_strbuf_append_str(&b, "。調整に使った母集団数：");
+        ts_strbuf_append_str(&b, TR("。調整に使った母集団数："));
         pdf_margins_ja(c, &b);
     }
     if (strcmp(rp_get(c, "weighting", "illustrative_targets", NULL), "yes") == 0)
-        ts_strbuf_append_str(&b, "（母集団数は説明用の値）");
-    pdf_kv(w, "ウェイト付け", b.data);
+        ts_strbuf_append_str(&b, TR("（母集団数は説明用の値）"));
+    pdf_kv(w, TR("ウェイト付け"), b.data);
     ts_strbuf_reset(&b);
     pdf_comma(c->weighted_n, n1);
     pdf_comma(lround(c->n_eff), n3);
-    ts_strbuf_printf(&b, "%s 人にウェイト付け。設計効果（ウェイトのばらつき、Kish）%.2f、有効標本サイズ %s", n1, c->deff, n3);
-    pdf_kv(w, "設計効果と有効n", b.data);
+    ts_strbuf_printf(&b, TR("%s 人にウェイト付け。設計効果（ウェイトのばらつき、Kish）%.2f、有効標本サイズ %s"), n1, c->deff, n3);
+    pdf_kv(w, TR("設計効果と有効n"), b.data);
     ts_strbuf_reset(&b);
     pdf_comma(lround(c->wsum), n3);
     char w1[64], w2[64];
     ts_numformat_grouped(c->wmin, 1, w1, sizeof w1);
     ts_numformat_grouped(c->wmax, 1, w2, sizeof w2);
-    ts_strbuf_printf(&b, "最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）", w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
-    pdf_kv(w, "ウェイトの範囲", b.data);
+    ts_strbuf_printf(&b, TR("最小 %s ～ 最大 %s（比 %.1f）、合計 %s（推定母集団）"), w1, w2, c->wmin > 0 ? c->wmax / c->wmin : 0, n3);
+    pdf_kv(w, TR("ウェイトの範囲"), b.data);
     ts_strbuf_reset(&b);
     cover_privacy(w);
     ts_strbuf_free(&b);
@@ -236,11 +237,11 @@ static void cover_contents(writer *w)
     ts_strbuf b = TS_STRBUF_INIT;
     /* The contents stay together: on the cover when they fit, else on a page of their own. */
     pdf_need(w, 40 + 13.5 * (double)(w->nitems + 1 + (w->models_page != 0)));
-    pdf_heading(w, "目次");
+    pdf_heading(w, TR("目次"));
     for (size_t i = 0; i < w->nitems; i++) {
         item *it = &w->items[i];
         char *t = it->kind == ITEM_TABLE ? rp_table_title(c, it->tab) : NULL;
-        ts_strbuf_printf(&b, "%s%d　%s", it->kind == ITEM_CHART ? "図" : "表", it->number,
+        ts_strbuf_printf(&b, TR("%s%d　%s"), it->kind == ITEM_CHART ? TR("図") : TR("表"), it->number,
                          it->kind == ITEM_CHART ? it->chart->title : t);
         free(t);
         pdf_need(w, 14);
@@ -256,8 +257,8 @@ static void cover_contents(writer *w)
         ts_strbuf_reset(&b);
     }
     if (w->models_page != 0)
-        contents_line(w, "回帰分析", w->models_page);
-    contents_line(w, "集計の方法", w->methods_page);
+        contents_line(w, TR("回帰分析"), w->models_page);
+    contents_line(w, TR("集計の方法"), w->methods_page);
     ts_strbuf_free(&b);
 }
 

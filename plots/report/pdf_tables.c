@@ -9,6 +9,7 @@
 
 #include "../palette.h"
 #include "grid.h"
+#include "i18n.h"
 #include "numformat.h"
 #include "pdf.h"
 #include "schema.h"
@@ -19,7 +20,7 @@ void pdf_draw_chart(writer *w, item *it)
 {
     const ts_chart *ch = it->chart;
     char title[600];
-    snprintf(title, sizeof title, "図%d　%s", it->number, ch->title);
+    snprintf(title, sizeof title, TR("図%d　%s"), it->number, ch->title);
     if (!it->measured) {
         ts_rect area = {X0, 0, CW, 1e6};
         it->body = ts_chart_body(&w->pen, ch, area, &it->notes, 1, w->err);
@@ -53,17 +54,6 @@ typedef rp_grid grid;
 
 /* The width the widest cell of G needs (value in bold 9 pt, interval in 6.5 pt), padding
  * included, so that neighbouring cells never overprint. */
-/* A census's share cell: under the percentage, the number of units it counts ("37 団体"), in
- * the place a sample's interval takes (a census has none). */
-static void census_count(const writer *w, const gcell *x, char ci[140])
-{
-    if (*ci || !x->share || !*x->ncat || !rp_census(w->c))
-        return;
-    char n[32];
-    pdf_comma(atol(x->ncat), n);
-    snprintf(ci, 140, "%s %s", n, rp_unit_ja(w->c));
-}
-
 static double cells_width(writer *w, const grid *g)
 {
     double need = 0;
@@ -74,7 +64,6 @@ static double cells_width(writer *w, const grid *g)
                 continue;
             char val[64], ci[140];
             rp_grid_cell_text(x, g->dec, val, ci);
-            census_count(w, x, ci);
             ts_text_font(&w->pen, 1, 9);
             need = fmax(need, ts_text_width(&w->pen, val));
             ts_text_font(&w->pen, 0, 6.5);
@@ -90,17 +79,16 @@ static void draw_gcell(writer *w, const gcell *x, int dec, double cx, double y)
     if (!x->present) {
         ts_text_font(&w->pen, 0, 8.5);
         ts_frame_color(&w->pen, GREY);
-        ts_text_draw(&w->pen, cx, y + 11, "・", TS_ALIGN_CENTER);
+        ts_text_draw(&w->pen, cx, y + 11, TR("・"), TS_ALIGN_CENTER);
         return;
     }
     if (x->suppressed) {
         ts_text_font(&w->pen, 1, 9);
         ts_frame_color(&w->pen, RED);
-        ts_text_draw(&w->pen, cx, y + 12, "＊", TS_ALIGN_CENTER);
+        ts_text_draw(&w->pen, cx, y + 12, TR("＊"), TS_ALIGN_CENTER);
         return;
     }
     rp_grid_cell_text(x, dec, a, ci);
-    census_count(w, x, ci);
     ts_text_font(&w->pen, 1, 9);
     ts_frame_color(&w->pen, INK);
     ts_text_draw(&w->pen, cx, y + 11, a, TS_ALIGN_CENTER);
@@ -172,7 +160,7 @@ static void draw_grid(writer *w, const grid *g, int transpose, size_t col0, size
             ts_text_font(&w->pen, 1, 7.5);
             ts_frame_color(&w->pen, INK);
             /* The corner is cut to its column (row labels and n), never into the headers. */
-            char *fit = ts_text_fit(&w->pen, first ? corner : "（続き）", lw + nw - 8 - (transpose ? 0 : 12));
+            char *fit = ts_text_fit(&w->pen, first ? corner : TR("（続き）"), lw + nw - 8 - (transpose ? 0 : 12));
             ts_text_draw(&w->pen, X0 + 4, w->y + 10, fit ? fit : "", TS_ALIGN_LEFT);
             free(fit);
             if (!transpose)
@@ -228,7 +216,7 @@ static void table_grids(writer *w, const grid *g, const char *corner)
         if (chunk > fit)
             chunk = fit;
         for (size_t d0 = 0; d0 < g->ndom; d0 += chunk)
-            draw_grid(w, g, 1, d0, g->ndom - d0 < chunk ? g->ndom - d0 : chunk, "回答", cellw);
+            draw_grid(w, g, 1, d0, g->ndom - d0 < chunk ? g->ndom - d0 : chunk, TR("回答"), cellw);
     }
 }
 
@@ -247,17 +235,13 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     if (missing > 0) {
         char n[32];
         pdf_comma(missing, n);
-        ts_strbuf_printf(&b, "無回答 %s %sは集計から除いた。", n, rp_unit_ja(c));
+        ts_strbuf_printf(&b, TR("無回答 %s 人は集計から除いた。"), n);
     }
-    if (rp_census(c))
-        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
-    else
-        ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
+    ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
     if (any_supp)
-        ts_strbuf_printf(&b, "＊ %sが %s %s未満のため、または他の数値から逆算されないよう非表示。", rp_respondents_ja(c),
-                         rp_get(c, "privacy", "min_cell", NULL), rp_unit_ja(c));
+        ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のため、または他の数値から逆算されないよう非表示。"), rp_get(c, "privacy", "min_cell", NULL));
     if (any_absent)
-        ts_strbuf_append_str(&b, "・ 該当なし。");
+        ts_strbuf_append_str(&b, TR("・ 該当なし。"));
     rp_grid_test_sentence(c, t, by, &b);
     pdf_para_at(w, X0, CW, b.data, 7, 0, GREY, 18);
     ts_strbuf_free(&b);
@@ -348,7 +332,7 @@ static void table_differences(writer *w, const rp_tab *t, int dec, int number)
         if (k == ncat) {
             cat[ncat] = r;
             const char *l = rp_csv_get(T, r, "label");
-            cat_label[ncat++] = *l ? l : "差";
+            cat_label[ncat++] = *l ? l : TR("差");
         }
         cell[a * n + k] = (long)r;
     }
@@ -375,8 +359,8 @@ static void table_differences(writer *w, const rp_tab *t, int dec, int number)
         any_share |= *code && !strchr(code, '.');
     }
     char cap[300];
-    snprintf(cap, sizeof cap, "表%dの差%sと [%g%%信頼区間]、p は差がないとする t 検定。色付きは区間が 0 を含まない差。",
-             number, any_share ? "（割合はポイント）" : "", 100 * pdf_fnum(rp_csv_get(T, cmp[0], "ci_level")));
+    snprintf(cap, sizeof cap, TR("表%dの差%sと [%g%%信頼区間]、p は差がないとする t 検定。色付きは区間が 0 を含まない差。"),
+             number, any_share ? TR("（割合はポイント）") : "", 100 * pdf_fnum(rp_csv_get(T, cmp[0], "ci_level")));
     pdf_need(w, 16 + 40 + DIFF_ROW_H * (double)(ncmp < 3 ? ncmp : 3));
     pdf_para_at(w, X0, CW, cap, 7.5, 0, GREY, 3);
     ts_rgb blue = ts_palette_qualitative(0);
@@ -394,7 +378,7 @@ static void table_differences(writer *w, const rp_tab *t, int dec, int number)
                 col_headers(w, cat_label + k0, NULL, kn, gx, colw, 1);
                 ts_text_font(&w->pen, 1, 7.5);
                 ts_frame_color(&w->pen, INK);
-                ts_text_draw(&w->pen, X0 + 4, w->y + 10, a == 0 ? "差" : "差（続き）", TS_ALIGN_LEFT);
+                ts_text_draw(&w->pen, X0 + 4, w->y + 10, a == 0 ? TR("差") : TR("差（続き）"), TS_ALIGN_LEFT);
                 w->y += hh;
                 ts_frame_line(&w->pen, X0, w->y, right, w->y, 0.8, INK);
             }
@@ -412,13 +396,13 @@ static void table_differences(writer *w, const rp_tab *t, int dec, int number)
                 if (r < 0) {
                     ts_text_font(&w->pen, 0, 8.5);
                     ts_frame_color(&w->pen, GREY);
-                    ts_text_draw(&w->pen, cx, w->y + 17, "・", TS_ALIGN_CENTER);
+                    ts_text_draw(&w->pen, cx, w->y + 17, TR("・"), TS_ALIGN_CENTER);
                     continue;
                 }
                 if (strcmp(rp_csv_get(T, (size_t)r, "suppressed"), "yes") == 0) {
                     ts_text_font(&w->pen, 1, 9);
                     ts_frame_color(&w->pen, RED);
-                    ts_text_draw(&w->pen, cx, w->y + 18, "＊", TS_ALIGN_CENTER);
+                    ts_text_draw(&w->pen, cx, w->y + 18, TR("＊"), TS_ALIGN_CENTER);
                     continue;
                 }
                 char val[64], ci[140], ps[32];
@@ -445,7 +429,7 @@ static void table_differences(writer *w, const rp_tab *t, int dec, int number)
         any_supp |= r >= 0 && strcmp(rp_csv_get(T, (size_t)r, "suppressed"), "yes") == 0;
     }
     if (any_supp)
-        pdf_para_at(w, X0, CW, "＊ 比べるどちらかのセルが非表示のため非表示。", 7, 0, GREY, 0);
+        pdf_para_at(w, X0, CW, TR("＊ 比べるどちらかのセルが非表示のため非表示。"), 7, 0, GREY, 0);
     w->y += 18;
     free(cmp), free(cat), free(cell), free(cat_label);
 }
@@ -478,58 +462,29 @@ void pdf_draw_table(writer *w, item *it)
     }
     char *tt = rp_table_title(c, t);
     ts_strbuf b = TS_STRBUF_INIT;
-    ts_strbuf_printf(&b, "表%d　%s", it->number, tt ? tt : t->id);
+    ts_strbuf_printf(&b, TR("表%d　%s"), it->number, tt ? tt : t->id);
     /* Keep a table on one page when it fits on one. */
     double whole = 60 + 40 + ROW_H * (double)(g.ncat <= 7 ? g.ndom : g.ncat * ((g.ndom + 4) / 5)) + 40;
     pdf_need(w, whole < BOTTOM - TOP ? whole : 40 + 3 * ROW_H);
     it->page = w->page;
     pdf_para_at(w, X0, CW, b.data, 11, 1, INK, 0);
     ts_strbuf_reset(&b);
-    /* The caption says what the cells hold: an interval only when the table has one (ci = none,
-     * a census: none), a census's shares with their counts, a sum of answers not an estimate. */
-    int any_ci = 0, census = rp_census(c);
-    for (size_t r = t->first; r < t->first + t->count && !any_ci; r++)
-        any_ci = *rp_csv_get(T, r, "ci_low") && strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0;
-    if (census)
-        ts_strbuf_printf(&b, "%s。全数調査のため標本誤差はなく、信頼区間は示していない。",
-                         kind == RP_SHARE  ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
-                         : kind == RP_TOTAL ? "合計（回答の値の合計、整数）"
-                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
-                                            : rp_stat_caption(kind));
-    else if (!any_ci)
-        ts_strbuf_printf(&b, "%s（信頼区間なし）。%s", kind == RP_TOTAL && !weighted ? "合計" : rp_stat_caption(kind),
-                     kind == RP_TOTAL ? (weighted ? "ウェイトの合計による母集団の推定値（整数に丸めた）。" : "回答者の数の合計。")
-                     : kind == RP_MEAN ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の平均。")
-                     : kind == RP_QUANTILE ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の分位数。")
-                     : kind == RP_RATIO ? (weighted ? "ウェイト付き合計の比。" : "ウェイトを付けない合計の比。")
-                     : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
-    else
-        ts_strbuf_printf(&b, "%sと [%g%%信頼区間]。%s", rp_stat_caption(kind), 100 * level,
-                         kind == RP_TOTAL ? (weighted ? "ウェイトの合計による母集団の推定値（整数に丸めた）。" : "回答者の数の合計。")
-                         : kind == RP_MEAN ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の平均。")
-                         : kind == RP_QUANTILE ? (weighted ? "ウェイト付け集計。区間は Woodruff 法（分布関数の区間から）。"
-                                                           : "ウェイトを付けない回答者の分位数。区間は Woodruff 法。")
-                         : kind == RP_RATIO ? (weighted ? "ウェイト付き合計の比。" : "ウェイトを付けない合計の比。")
-                         : (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の割合。"));
+    ts_strbuf_printf(&b, TR("%sと [%g%%信頼区間]。%s"), rp_stat_caption(kind), 100 * level,
+                     kind == RP_TOTAL ? (weighted ? TR("ウェイトの合計による母集団の推定値（整数に丸めた）。") : TR("回答者の数の合計。"))
+                     : kind == RP_MEAN ? (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の平均。"))
+                     : kind == RP_QUANTILE ? (weighted ? TR("ウェイト付け集計。区間は Woodruff 法（分布関数の区間から）。")
+                                                       : TR("ウェイトを付けない回答者の分位数。区間は Woodruff 法。"))
+                     : kind == RP_RATIO ? (weighted ? TR("ウェイト付き合計の比。") : TR("ウェイトを付けない合計の比。"))
+                     : (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の割合。")));
     pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
     ts_strbuf_reset(&b);
     const char *by = rp_get(c, sec, "by", NULL);
     /* The corner names the domain variable by its label up to the question text ("相談相手の有無"). */
     char corner[200];
-    const char *bl = by ? rp_varlabel(c, by) : "区分";
-    ts_strbuf two = TS_STRBUF_INIT; /* by = area, org_type: 活動地域 × 団体の種類, not the names */
-    const char *comma = by ? strchr(by, ',') : NULL;
-    if (comma) {
-        char first[200];
-        const char *second = comma + 1 + strspn(comma + 1, " ");
-        snprintf(first, sizeof first, "%.*s", (int)(comma - by), by);
-        ts_strbuf_printf(&two, "%s × %s", rp_varlabel(c, first), rp_varlabel(c, second));
-        bl = two.data;
-    }
-    const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
+    const char *bl = by ? rp_varlabel(c, by) : TR("区分");
+    const char *colon = strstr(bl, ": "), *wide = strstr(bl, TR("：")), *cut = colon && (!wide || colon < wide) ? colon : wide;
     snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
     table_grids(w, &g, corner);
-    ts_strbuf_free(&two);
     table_notes(w, t, &g, missing, by);
     table_differences(w, t, g.dec, it->number);
     ts_strbuf_free(&b);

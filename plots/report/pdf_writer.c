@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pdf.h"
+#include "i18n.h"
 
 /* ---- page furniture and text ---------------------------------------------------------- */
 
@@ -23,13 +24,13 @@ void pdf_page_furniture(writer *w)
     }
     if (w->synthetic) {
         ts_text_font(p, 1, 8);
-        double tw = ts_text_width(p, "合成データ");
+        double tw = ts_text_width(p, TR("合成データ"));
         double x = X0 + CW - tw - 10, y = 30;
         cairo_set_line_width(w->cr, 0.8);
         ts_frame_color(p, RED);
         cairo_rectangle(w->cr, x, y, tw + 10, 13);
         cairo_stroke(w->cr);
-        ts_text_draw(p, x + 5, y + 10, "合成データ", TS_ALIGN_LEFT);
+        ts_text_draw(p, x + 5, y + 10, TR("合成データ"), TS_ALIGN_LEFT);
     }
     char num[32];
     snprintf(num, sizeof num, "— %d —", w->page);
@@ -39,7 +40,7 @@ void pdf_page_furniture(writer *w)
     ts_text_font(p, 0, 6.5);
     ts_text_draw(p, X0 + CW, PAGE_H - 32, "tsunagari " TS_VERSION, TS_ALIGN_RIGHT);
     if (w->synthetic)
-        ts_text_draw(p, X0, PAGE_H - 32, "合成データによるデモ：実際の調査結果ではありません", TS_ALIGN_LEFT);
+        ts_text_draw(p, X0, PAGE_H - 32, TR("合成データによるデモ：実際の調査結果ではありません"), TS_ALIGN_LEFT);
 }
 
 void pdf_new_page(writer *w)
@@ -135,7 +136,7 @@ void pdf_margins_ja(rp_ctx *c, ts_strbuf *b)
         snprintf(sec, sizeof sec, "margin.%s", items[i]);
         char **vars = NULL;
         long k = ts_manifest_split_list(rp_get(c, sec, "vars", items[i]), &vars);
-        ts_strbuf_append_str(b, i ? "、" : "");
+        ts_strbuf_append_str(b, i ? TR("、") : "");
         for (long j = 0; j < k; j++) {
             const char *l = rp_varlabel(c, vars[j]);
             const char *paren = strstr(l, ": ");

@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "privacy.h"
+#include "i18n.h"
 #include "regression.h"
 #include "report.h"
 #include "schema.h"
@@ -50,7 +51,7 @@ static void sheet_name(const char *id, char out[128], char used[][128], size_t n
     }
     out[o] = '\0';
     if (o == 0)
-        snprintf(out, 128, "表");
+        snprintf(out, 128, TR("表"));
     for (int k = 2;; k++) {
         int clash = 0;
         for (size_t i = 0; i < nused; i++)
@@ -89,66 +90,22 @@ static void counts_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, int *ro
 {
     const struct {
         const char *label, *key;
-    } items[] = {{"対象期間", "period"}, {"対象", "population"}, {"出典", "source"}};
+    } items[] = {{TR("対象期間"), "period"}, {TR("対象"), "population"}, {TR("出典"), "source"}};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         worksheet_write_string(ws, (lxw_row_t)*row, 0, items[i].label, F->head);
         worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, rp_get(c, "survey", items[i].key, ""), F->text);
     }
-    worksheet_write_string(ws, (lxw_row_t)*row, 0, "データの種類", F->head);
-    worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, "集計済みの件数（標本調査ではない：標準誤差・信頼区間・検定なし）", F->text);
-    worksheet_write_string(ws, (lxw_row_t)*row, 0, "件数のファイル", F->head);
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, TR("データの種類"), F->head);
+    worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, TR("集計済みの件数（標本調査ではない：標準誤差・信頼区間・検定なし）"), F->text);
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, TR("件数のファイル"), F->head);
     worksheet_write_string(ws, (lxw_row_t)(*row)++, 1, ts_manifest_get(c->m, "input", "counts"), F->text);
-    worksheet_write_string(ws, (lxw_row_t)*row, 0, "区分（行）", F->head);
+    worksheet_write_string(ws, (lxw_row_t)*row, 0, TR("区分（行）"), F->head);
     worksheet_write_number(ws, (lxw_row_t)(*row)++, 1, (double)c->counts->nrows, F->count);
     if (c->ntabs && *rp_csv_get(c->tables, c->tabs[0].first, "n")) {
-        worksheet_write_string(ws, (lxw_row_t)*row, 0, "合計（件）", F->head);
+        worksheet_write_string(ws, (lxw_row_t)*row, 0, TR("合計（件）"), F->head);
         worksheet_write_number(ws, (lxw_row_t)(*row)++, 1, strtod(rp_csv_get(c->tables, c->tabs[0].first, "n"), NULL),
                                F->count);
     }
-}
-
-/* The overview's rows for a census (issue #16): the units, the numbers asked ([design] drawn,
- * drawn_frame) and answered, the response rates, and no suppression when min_cell = 0. */
-static void write_census_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, int *rowp)
-{
-    int row = *rowp;
-    const char *unit = rp_unit_ja(c);
-    char lab[200];
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計の単位", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_organisations(c) ? "団体（1 団体 1 回答）" : "人（1 人 1 回答）", F->text);
-    snprintf(lab, sizeof lab, "回答%s数", unit);
-    worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
-    worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)(c->rows_read - c->rows_rejected), F->count);
-    if (c->drawn > 0) {
-        snprintf(lab, sizeof lab, "対象%s数", unit);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
-        worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->drawn, F->count);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "回答率(%)", F->head);
-        worksheet_write_number(ws, (lxw_row_t)row++, 1,
-                               100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn, F->pct);
-    }
-    for (size_t k = 0; k < c->nrates; k++) { /* [design] drawn_frame: the population per group */
-        ts_strbuf l = TS_STRBUF_INIT;
-        ts_strbuf_printf(&l, "回答率(%%)：%s（対象 %ld、回答 %ld）", c->rates[k].label, c->rates[k].drawn,
-                         c->rates[k].answered);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, l.data ? l.data : "", F->head);
-        if (c->rates[k].drawn > 0)
-            worksheet_write_number(ws, (lxw_row_t)row, 1,
-                                   100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn, F->pct);
-        row++;
-        ts_strbuf_free(&l);
-    }
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, "全数調査：ウェイトなし、標本誤差なし（数と割合は回答そのもの）", F->text);
-    long min_cell = -1;
-    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0) {
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "秘匿", F->head);
-        worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                               rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
-                                                   : "行っていません。回答者の少ないセルも、人数・割合をすべて表示しています（[privacy] min_cell = 0）",
-                               F->text);
-    }
-    *rowp = row;
 }
 
 static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char names[][128], int regression)
@@ -166,55 +123,49 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     }
     const struct {
         const char *label, *sec, *key;
-    } items[] = {{"調査", "survey", "title"},      {"調査期間", "survey", "period"},
-                 {"調査方法", "survey", "mode"},   {"対象", "survey", "population"},
-                 {"標本設計", "design", "type"},   {"ウェイト付け", "weighting", "method"},
-                 {"調整に使った母集団数", "weighting", "margins"}};
+    } items[] = {{TR("調査"), "survey", "title"},      {TR("調査期間"), "survey", "period"},
+                 {TR("調査方法"), "survey", "mode"},   {TR("対象"), "survey", "population"},
+                 {TR("標本設計"), "design", "type"},   {TR("ウェイト付け"), "weighting", "method"},
+                 {TR("調整に使った母集団数"), "weighting", "margins"}};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         const char *v = rp_get(c, items[i].sec, items[i].key, "");
-        if (rp_census(c) && strcmp(items[i].sec, "weighting") == 0) /* a census is not weighted */
-            continue;
         if (strcmp(items[i].key, "type") == 0)
-            v = ts_design_describe_ja(&c->design);
+            v = TR(ts_design_describe_ja(&c->design));
         if (strcmp(items[i].key, "method") == 0) /* the calibration weighted.tsd records */
             v = rp_method_ja(ts_calibration_name(c->design.calibration));
         worksheet_write_string(ws, (lxw_row_t)row, 0, items[i].label, F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, v, F->text);
     }
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "回答数（読み込み）", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("回答数（読み込み）"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_read, F->count);
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "うち検査で除外", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("うち検査で除外"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_rejected, F->count);
     if (c->rows_blank) { /* not in 回答数（読み込み）: the rows with data */
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "すべて空欄で読み飛ばした行", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("すべて空欄で読み飛ばした行"), F->head);
         worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->rows_blank, F->count);
     }
     ts_strbuf src = TS_STRBUF_INIT;
     if (rp_sources_ja(c, &src)) {
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "元データ", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("元データ"), F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, src.data, F->text);
     }
     ts_strbuf_free(&src);
     if (rp_id_ja(c)) {
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "回答者ID", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("回答者ID"), F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_id_ja(c), F->text);
     }
-    if (rp_census(c)) { /* a census: the units asked and answered, no weights */
-        write_census_overview(c, ws, F, &row);
-        goto sheets;
-    }
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "ウェイト付けした回答者", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("ウェイト付けした回答者"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->weighted_n, F->count);
     if (c->drawn > 0) {
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "抽出数", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("抽出数"), F->head);
         worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->drawn, F->count);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "回収率(%)", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("回収率(%)"), F->head);
         worksheet_write_number(ws, (lxw_row_t)row++, 1,
                                100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn, F->pct);
     }
     for (size_t k = 0; k < c->nrates; k++) { /* [design] drawn_frame: per domain */
         ts_strbuf lab = TS_STRBUF_INIT;
-        ts_strbuf_printf(&lab, "回収率(%%)：%s %s（抽出 %ld、有効回答 %ld）", rp_varlabel(c, c->rates_var),
+        ts_strbuf_printf(&lab, TR("回収率(%%)：%s %s（抽出 %ld、有効回答 %ld）"), rp_varlabel(c, c->rates_var),
                          c->rates[k].label, c->rates[k].drawn, c->rates[k].answered);
         worksheet_write_string(ws, (lxw_row_t)row, 0, lab.data ? lab.data : "", F->head);
         if (c->rates[k].drawn > 0)
@@ -223,21 +174,21 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
         row++;
         ts_strbuf_free(&lab);
     }
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "設計効果（ウェイト, Kish）", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("設計効果（ウェイト, Kish）"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, c->deff, F->deff);
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "有効標本サイズ", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("有効標本サイズ"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, round(c->n_eff), F->count);
     long min_cell = -1; /* no suppression ([privacy] min_cell = 0) is said, as on the PDF's cover */
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0) {
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "秘匿", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("秘匿"), F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                               "行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）",
+                               TR("行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）"),
                                F->text);
     }
 sheets:
     row++;
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "シート", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, "内容", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("シート"), F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, TR("内容"), F->head);
     for (size_t i = 0; i < c->ntabs; i++) {
         char *title = rp_table_title(c, &c->tabs[i]);
         sheet_link(ws, row, names[i], F);
@@ -246,13 +197,11 @@ sheets:
     }
     sheet_link(ws, row, "data", F);
     worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                           c->counts      ? "すべての件数と割合を1行1区分で（tables.csv と同じ内容）"
-                           : rp_census(c) ? "すべての数と割合を1行ずつ（tables.csv と同じ内容）"
-                                          : "全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）",
-                           F->wrap);
+                           c->counts ? TR("すべての件数と割合を1行1区分で（tables.csv と同じ内容）")
+                                     : TR("全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）"), F->wrap);
     if (regression) {
-        sheet_link(ws, row, "回帰分析", F);
-        worksheet_write_string(ws, (lxw_row_t)row++, 1, "回帰分析（models.csv の係数・オッズ比）", F->wrap);
+        sheet_link(ws, row, TR("回帰分析"), F);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1, TR("回帰分析（models.csv の係数・オッズ比）"), F->wrap);
     }
     /* Labels and values side by side on one portrait page: the pairs never part. */
     worksheet_set_column(ws, 0, 0, 26, NULL);
@@ -359,9 +308,9 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
         remove(path);
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     }
-    snprintf(names[0], 128, "概要");
+    snprintf(names[0], 128, TR("概要"));
     snprintf(names[1], 128, "data");
-    snprintf(names[2], 128, "回帰分析");
+    snprintf(names[2], 128, TR("回帰分析"));
     for (size_t i = 0; i < c->ntabs; i++)
         sheet_name(c->tabs[i].id, names[RESERVED + i], names, RESERVED + i);
     const char *ci_opt = c->opt->xlsx_ci ? c->opt->xlsx_ci : rp_get(c, "report", "xlsx_ci", NULL);
@@ -394,9 +343,9 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
         remove(path);
         return rst;
     }
-    lxw_worksheet *reg = workbook_get_worksheet_by_name(wb, "回帰分析");
+    lxw_worksheet *reg = workbook_get_worksheet_by_name(wb, TR("回帰分析"));
     if (reg) /* its columns (variable, level, coefficient, SE, odds ratio, interval, p, n) are wide */
-        rp_xlsx_print_setup(reg, 140, 40, -1, -1, "回帰分析");
+        rp_xlsx_print_setup(reg, 140, 40, -1, -1, TR("回帰分析"));
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         remove(path);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "grid.h"
+#include "i18n.h"
 #include "numformat.h"
 #include "schema.h"
 #include "strbuf.h"
@@ -48,23 +49,16 @@ static void write_value(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double 
 /* The corner of the grid: the domain variable by its label up to the question text. */
 static void corner_label(rp_ctx *c, const char *by, char out[200])
 {
-    const char *comma = by ? strchr(by, ',') : NULL;
-    if (comma) { /* two by variables: both by their labels, as report.pdf's corner */
-        char first[200];
-        snprintf(first, sizeof first, "%.*s", (int)(comma - by), by);
-        snprintf(out, 200, "%s × %s", rp_varlabel(c, first), rp_varlabel(c, comma + 1 + strspn(comma + 1, " ")));
-        return;
-    }
-    const char *bl = by ? rp_varlabel(c, by) : "区分";
+    const char *bl = by ? rp_varlabel(c, by) : TR("区分");
     const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
     snprintf(out, 200, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
 }
 
 /* One block of the grid from row ROW: the heads, then a row per domain with WHICH of each cell
  * (0 the estimate, 1 the lower bound, 2 the upper), and with UNDER the interval text under
- * each estimate — or, for a census (UNIT "団体" or "人"), each share's count ("37 団体"). Returns the row after the block; *ANY_SUPP, *ANY_ABSENT note the marks used. */
+ * each estimate. Returns the row after the block; *ANY_SUPP, *ANY_ABSENT note the marks used. */
 static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g, const char *corner, int which,
-                             int under, const char *unit, const rp_xfmts *F, int *any_supp, int *any_absent)
+                             int under, const rp_xfmts *F, int *any_supp, int *any_absent)
 {
     worksheet_write_string(ws, row, 0, corner, F->head);
     worksheet_write_string(ws, row, 1, "n", F->head);
@@ -76,15 +70,15 @@ static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g,
         if (g->dom_n[d] >= 0)
             worksheet_write_number(ws, row, 1, (double)g->dom_n[d], F->n);
         else
-            worksheet_write_string(ws, row, 1, "＊", F->cell_text);
+            worksheet_write_string(ws, row, 1, TR("＊"), F->cell_text);
         for (size_t k = 0; k < g->ncat; k++) {
             const rp_gcell *x = &g->cell[d * g->stride + k];
             lxw_col_t col = (lxw_col_t)(2 + k);
             if (!x->present) {
-                worksheet_write_string(ws, row, col, "・", F->cell_text);
+                worksheet_write_string(ws, row, col, TR("・"), F->cell_text);
                 *any_absent = 1;
             } else if (x->suppressed) {
-                worksheet_write_string(ws, row, col, "＊", F->cell_text);
+                worksheet_write_string(ws, row, col, TR("＊"), F->cell_text);
                 *any_supp = 1;
             } else {
                 const char *s = which == 0 ? x->est : which == 1 ? x->lo : x->hi;
@@ -94,15 +88,10 @@ static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g,
                     char val[64], ci[140];
                     rp_grid_cell_text(x, g->dec, val, ci);
                     worksheet_write_string(ws, row + 1, col, ci, F->ci);
-                } else if (unit && x->share && *x->ncat) {
-                    char n[64], txt[100];
-                    ts_numformat_grouped(num(x->ncat), 0, n, sizeof n);
-                    snprintf(txt, sizeof txt, "%s %s", n, unit);
-                    worksheet_write_string(ws, row + 1, col, txt, F->ci);
                 }
             }
         }
-        row += under || unit ? 2 : 1;
+        row += under ? 2 : 1;
     }
     return row;
 }
@@ -137,13 +126,13 @@ static lxw_row_t write_differences(rp_ctx *c, lxw_worksheet *ws, lxw_row_t row, 
             ;
         if (k == ncode) {
             code[k] = cd;
-            label[ncode++] = *rp_csv_get(T, r, "label") ? rp_csv_get(T, r, "label") : "差";
+            label[ncode++] = *rp_csv_get(T, r, "label") ? rp_csv_get(T, r, "label") : TR("差");
         }
         at[p * cap + k] = r - t->first + 1;
     }
     if (npair) {
-        worksheet_write_string(ws, row++, 0, "差（割合はポイント）と [信頼区間]、p は差がないとする t 検定", F->text);
-        worksheet_write_string(ws, row, 0, "差をとった区分", F->head);
+        worksheet_write_string(ws, row++, 0, TR("差（割合はポイント）と [信頼区間]、p は差がないとする t 検定"), F->text);
+        worksheet_write_string(ws, row, 0, TR("差をとった区分"), F->head);
         worksheet_write_string(ws, row, 1, "", F->head);
         for (size_t k = 0; k < ncode; k++)
             worksheet_write_string(ws, row, (lxw_col_t)(2 + k), label[k], F->colhead);
@@ -158,7 +147,7 @@ static lxw_row_t write_differences(rp_ctx *c, lxw_worksheet *ws, lxw_row_t row, 
                 lxw_col_t col = (lxw_col_t)(2 + k);
                 int share = *code[k] && !strchr(code[k], '.'); /* a quantile's code is its probability */
                 if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0) {
-                    worksheet_write_string(ws, row, col, "＊", F->cell_text);
+                    worksheet_write_string(ws, row, col, TR("＊"), F->cell_text);
                     *any_supp = 1;
                     continue;
                 }
@@ -197,7 +186,7 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     rp_grid g;
     if (rp_grid_build(c, t, &g) != 0) {
         rp_grid_free(&g);
-        worksheet_write_string(ws, 0, 0, "（メモリ不足のため表を書けませんでした）", F->note);
+        worksheet_write_string(ws, 0, 0, TR("（メモリ不足のため表を書けませんでした）"), F->note);
         return;
     }
     g.dec = rp_tab_decimals(c, t);
@@ -222,22 +211,11 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     char *title = rp_table_title(c, t);
     worksheet_write_string(ws, 0, 0, title ? title : t->id, F->title);
     ts_strbuf b = TS_STRBUF_INIT;
-    /* a census (issue #16): exact counts, each share with its count under it, no interval */
-    int census = rp_census(c);
-    const char *unit = census && kind == RP_SHARE ? rp_unit_ja(c) : NULL;
-    if (census)
-        ts_strbuf_printf(&b, "%s｜全数調査（ウェイトなし、標本誤差なし）｜表ID %s",
-                         kind == RP_SHARE ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
-                         : kind == RP_TOTAL ? "合計（回答の値の合計）"
-                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
-                                            : rp_stat_caption(kind),
-                         t->id);
-    else if (has_ci)
-        ts_strbuf_printf(&b, "%sと [%g%%信頼区間]", rp_stat_caption(kind), 100 * level);
+    if (has_ci)
+        ts_strbuf_printf(&b, TR("%sと [%g%%信頼区間]"), rp_stat_caption(kind), 100 * level);
     else
         ts_strbuf_append_str(&b, rp_stat_caption(kind));
-    if (!census)
-        ts_strbuf_printf(&b, "｜%s｜表ID %s", weighted ? "ウェイト付き推定" : "ウェイトなし（回答者数そのまま）", t->id);
+    ts_strbuf_printf(&b, TR("｜%s｜表ID %s"), weighted ? TR("ウェイト付き推定") : TR("ウェイトなし（回答者数そのまま）"), t->id);
     worksheet_write_string(ws, 1, 0, b.data, F->note);
     ts_strbuf_reset(&b);
 
@@ -262,37 +240,33 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     }
     double head_h = 15.0 * (lines > 4 ? 4 : lines) + 3;
     int any_supp = 0, any_absent = 0;
-    lxw_row_t row = write_block(ws, HEAD_ROW, &g, corner, 0, under, unit, F, &any_supp, &any_absent);
+    lxw_row_t row = write_block(ws, HEAD_ROW, &g, corner, 0, under, F, &any_supp, &any_absent);
     if (has_ci && ci_mode == RP_XLSX_CI_BLOCK)
         for (int which = 1; which <= 2; which++) {
             char cap[80];
-            snprintf(cap, sizeof cap, "%g%%信頼区間 %s", 100 * level, which == 1 ? "下限" : "上限");
+            snprintf(cap, sizeof cap, TR("%g%%信頼区間 %s"), 100 * level, which == 1 ? TR("下限") : TR("上限"));
             worksheet_write_string(ws, ++row, 0, cap, F->text);
-            row = write_block(ws, row + 1, &g, corner, which, 0, NULL, F, &any_supp, &any_absent);
+            row = write_block(ws, row + 1, &g, corner, which, 0, F, &any_supp, &any_absent);
         }
     row++;
     row = write_differences(c, ws, row, t, g.dec, head_h, F, &any_supp);
 
     /* The notes, as under the PDF's table: what n is, the marks, the test, the source. */
     if (missing > 0)
-        ts_strbuf_printf(&b, "無回答 %ld %sは集計から除いた。", missing, rp_unit_ja(c));
-    if (census)
-        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
-    else
-        ts_strbuf_append_str(&b, "n は回答者数（ウェイト付け前）。");
+        ts_strbuf_printf(&b, TR("無回答 %ld 人は集計から除いた。"), missing);
+    ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
     if (kind == RP_SHARE)
-        ts_strbuf_append_str(&b, "割合はパーセント（セルの値は比率で、表示が % です）。");
+        ts_strbuf_append_str(&b, TR("割合はパーセント（セルの値は比率で、表示が % です）。"));
     worksheet_write_string(ws, row++, 0, b.data, F->note);
     ts_strbuf_reset(&b);
     if (any_supp) {
-        ts_strbuf_printf(&b, "＊ %sが %s %s未満のため、またはそのセルを他の数値から逆算できないようにするため、%sと%sを示していません。",
-                         rp_respondents_ja(c), rp_get(c, "privacy", "min_cell", NULL), rp_unit_ja(c),
-                         rp_organisations(c) ? "数" : "人数", census ? "割合" : "推定値");
+        ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のため、またはそのセルを他の数値から逆算できないようにするため、人数と推定値を示していません。"),
+                         rp_get(c, "privacy", "min_cell", NULL));
         worksheet_write_string(ws, row++, 0, b.data, F->note);
         ts_strbuf_reset(&b);
     }
     if (any_absent)
-        worksheet_write_string(ws, row++, 0, "・ 該当なし。", F->note);
+        worksheet_write_string(ws, row++, 0, TR("・ 該当なし。"), F->note);
     rp_grid_test_sentence(c, t, by, &b);
     if (b.data && *b.data) {
         worksheet_write_string(ws, row++, 0, b.data, F->note);
@@ -300,12 +274,12 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     }
     if (has_ci)
         worksheet_write_string(ws, row++, 0,
-                               kind == RP_QUANTILE ? "区間は Woodruff 法（分布関数の区間を分位数に戻す。R の svyquantile と同じ）。"
-                                                   : "標準誤差・信頼区間の方法は report.pdf の「集計の方法」、すべての数値（標準誤差・設計効果を含む）はシート data と tables.csv。",
+                               kind == RP_QUANTILE ? TR("区間は Woodruff 法（分布関数の区間を分位数に戻す。R の svyquantile と同じ）。")
+                                                   : TR("標準誤差・信頼区間の方法は report.pdf の「集計の方法」、すべての数値（標準誤差・設計効果を含む）はシート data と tables.csv。"),
                                F->note);
-    ts_strbuf_printf(&b, "出典：%s", rp_get(c, "survey", "title", ""));
+    ts_strbuf_printf(&b, TR("出典：%s"), rp_get(c, "survey", "title", ""));
     if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
-        ts_strbuf_append_str(&b, "（合成データ：実際の調査結果ではありません）");
+        ts_strbuf_append_str(&b, TR("（合成データ：実際の調査結果ではありません）"));
     worksheet_write_string(ws, row++, 0, b.data, F->note);
     ts_strbuf_free(&b);
 
@@ -358,7 +332,7 @@ void rp_xlsx_data(rp_ctx *c, lxw_worksheet *ws, const rp_xfmts *F)
     }
     worksheet_freeze_panes(ws, 1, 0);
     worksheet_autofilter(ws, 0, 0, (lxw_row_t)T->nrows, (lxw_col_t)(T->ncols ? T->ncols - 1 : 0));
-    rp_xlsx_print_setup(ws, width, (long)T->nrows + 1, 0, 0, "data（tables.csv と同じ内容）");
+    rp_xlsx_print_setup(ws, width, (long)T->nrows + 1, 0, 0, TR("data（tables.csv と同じ内容）"));
 }
 
 void rp_xlsx_print_setup(lxw_worksheet *ws, double width_chars, long nrows, int first_repeat, int last_repeat,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "textfold.h"
 #include "csvwrite.h"
 #include "numformat.h"
@@ -30,13 +31,13 @@ static const char *code_label(const ts_var *v, int32_t code)
 static void quantile_label(double p, char *out, size_t len)
 {
     if (p == 0.5)
-        snprintf(out, len, "中央値");
+        snprintf(out, len, TR("中央値"));
     else if (p == 0.25)
-        snprintf(out, len, "第1四分位");
+        snprintf(out, len, TR("第1四分位"));
     else if (p == 0.75)
-        snprintf(out, len, "第3四分位");
+        snprintf(out, len, TR("第3四分位"));
     else
-        snprintf(out, len, "%.15g%%点", 100 * p);
+        snprintf(out, len, TR("%.15g%%点"), 100 * p);
 }
 
 const char *tab_statistic_name(const table_spec *t, int numeric)
@@ -158,7 +159,7 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
             ts_strbuf_append_str(text, "        *");
         else if (t->stat != TAB_ESTIMATE && isnan(e->estimate)) {
             /* no number: no answer, or a denominator summing to 0 (right-aligned as a number) */
-            const char *why = t->stat == TAB_RATIO && e->n > 0 ? "(分母0)" : "—";
+            const char *why = t->stat == TAB_RATIO && e->n > 0 ? TR("(分母0)") : "—";
             ts_strbuf_append_char(text, ' ');
             for (size_t w = ts_text_display_width(why); w < 15; w++)
                 ts_strbuf_append_char(text, ' ');
@@ -184,9 +185,9 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
         }
     }
     if (dom->missing > dom->skipped)
-        ts_strbuf_printf(text, "   (無回答 %.0f)", dom->missing - dom->skipped);
+        ts_strbuf_printf(text, TR("   (無回答 %.0f)"), dom->missing - dom->skipped);
     if (dom->skipped > 0)
-        ts_strbuf_printf(text, "   (非該当 %.0f)", dom->skipped);
+        ts_strbuf_printf(text, TR("   (非該当 %.0f)"), dom->skipped);
     ts_strbuf_append_char(text, '\n');
 }
 
@@ -216,12 +217,12 @@ static void write_differences(run *r, const table_spec *t, const table_result *r
         if (!heading[df->previous]) {
             heading[df->previous] = 1;
             if (df->previous)
-                ts_strbuf_printf(text, "  %sとの差 (%s; independent samples: se = √(se₁² + se₂²), Satterthwaite df, * p < 0.05)\n",
+                ts_strbuf_printf(text, TR("  %sとの差 (%s; independent samples: se = √(se₁² + se₂²), Satterthwaite df, * p < 0.05)\n"),
                                  t->previous_label, share ? "percentage points" : "now - then");
             else if (r->census)
-                ts_strbuf_printf(text, "  差 (%s; a census: exact, no test)\n", share ? "percentage points" : "A - B");
+                ts_strbuf_printf(text, TR("  差 (%s; a census: exact, no test)\n"), share ? "percentage points" : "A - B");
             else
-                ts_strbuf_printf(text, "  差 (%s; t test on %.0f df, * p < 0.05)\n", share ? "percentage points" : "A - B",
+                ts_strbuf_printf(text, TR("  差 (%s; t test on %.0f df, * p < 0.05)\n"), share ? "percentage points" : "A - B",
                                  df->e[0].df);
         }
         ts_strbuf_append_str(text, "  ");
