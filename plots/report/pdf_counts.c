@@ -80,43 +80,13 @@ static void cell_text(const rp_csv *T, size_t r, char *out, size_t len)
         snprintf(out, len, "%s", n);
 }
 
-void pdf_counts_table(writer *w, item *it)
+/* The grid of table T for the ND domains DOM (at most 4 columns) and the NC categories CAT. */
+static void counts_grid(writer *w, const rp_tab *t, const char *var, const char *const *dom, size_t nd,
+                        const char *const *cat, size_t nc)
 {
     rp_ctx *c = w->c;
-    const rp_tab *t = it->tab;
     const rp_csv *T = c->tables;
-    char sec[300];
-    snprintf(sec, sizeof sec, "table.%s", t->id);
-    const char *var = rp_get(c, sec, "var", t->id), *by = rp_get(c, sec, "by", NULL);
-    /* the domains (columns: 全体 first) and the categories (rows), in file order */
-    enum { MAXD = 6, MAXC = 200 };
-    const char *dom[MAXD];
-    size_t nd = 0, nc = 0;
-    const char *cat[MAXC];
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *d = rp_csv_get(T, r, "by_labels"), *k = rp_csv_get(T, r, "label");
-        if (nd == 0 || strcmp(dom[nd - 1], d) != 0) {
-            if (nd < MAXD)
-                dom[nd++] = d;
-        }
-        int seen = 0;
-        for (size_t i = 0; i < nc && !seen; i++)
-            seen = strcmp(cat[i], k) == 0;
-        if (!seen && nc < MAXC)
-            cat[nc++] = k;
-    }
-    ts_strbuf b = TS_STRBUF_INIT;
-    char *tt = rp_table_title(c, t);
-    ts_strbuf_printf(&b, "表%d　%s", it->number, tt ? tt : t->id);
-    free(tt);
-    double whole = 50 + CROW * (double)(nc + 2);
-    pdf_need(w, whole < BOTTOM - TOP ? whole : 50 + 4 * CROW);
-    it->page = w->page;
-    pdf_para_at(w, X0, CW, b.data, 11, 1, INK, 0);
-    ts_strbuf_reset(&b);
-    ts_strbuf_printf(&b, "件数と（%s）。数えた件数そのもので、標本誤差はない。", by ? "それぞれの列の合計に対する割合" : "合計に対する割合");
-    pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
-    ts_strbuf_reset(&b);
+    pdf_need(w, CROW * 4); /* the header never alone at the foot of a page */
     double label_w = nd > 3 ? 110 : 150, col_w = (CW - label_w) / (double)(nd ? nd : 1);
     if (col_w > 120)
         col_w = 120;
@@ -169,10 +139,55 @@ void pdf_counts_table(writer *w, item *it)
         w->y += CROW;
         ts_frame_line(&w->pen, X0, w->y, right, w->y, k + 1 == nc ? 0.8 : 0.3, RULE);
     }
+    w->y += 4;
+}
+
+void pdf_counts_table(writer *w, item *it)
+{
+    rp_ctx *c = w->c;
+    const rp_tab *t = it->tab;
+    const rp_csv *T = c->tables;
+    char sec[300];
+    snprintf(sec, sizeof sec, "table.%s", t->id);
+    const char *var = rp_get(c, sec, "var", t->id), *by = rp_get(c, sec, "by", NULL);
+    /* the domains (columns: 全体 first) and the categories (rows), in file order */
+    enum { MAXD = 201, MAXC = 200, PER = 4 }; /* PER domain columns a grid; more go to the next grid */
+    const char *dom[MAXD];
+    size_t nd = 0, nc = 0;
+    const char *cat[MAXC];
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        const char *d = rp_csv_get(T, r, "by_labels"), *k = rp_csv_get(T, r, "label");
+        if (nd == 0 || strcmp(dom[nd - 1], d) != 0) {
+            if (nd < MAXD)
+                dom[nd++] = d;
+        }
+        int seen = 0;
+        for (size_t i = 0; i < nc && !seen; i++)
+            seen = strcmp(cat[i], k) == 0;
+        if (!seen && nc < MAXC)
+            cat[nc++] = k;
+    }
+    ts_strbuf b = TS_STRBUF_INIT;
+    char *tt = rp_table_title(c, t);
+    ts_strbuf_printf(&b, "表%d　%s", it->number, tt ? tt : t->id);
+    free(tt);
+    double whole = 50 + CROW * (double)(nc + 2);
+    pdf_need(w, whole < BOTTOM - TOP ? whole : 50 + 4 * CROW);
+    it->page = w->page;
+    pdf_para_at(w, X0, CW, b.data, 11, 1, INK, 0);
+    ts_strbuf_reset(&b);
+    ts_strbuf_printf(&b, "件数と（%s）。数えた件数そのもので、標本誤差はない。", by ? "それぞれの列の合計に対する割合" : "合計に対する割合");
+    pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
+    ts_strbuf_reset(&b);
+    for (size_t d0 = 0; d0 < nd; d0 += PER)
+        counts_grid(w, t, var, dom + d0, nd - d0 < PER ? nd - d0 : PER, cat, nc);
     w->y += 6;
     long min_cell = -1;
     ts_privacy_min_cell(c->m, &min_cell, NULL);
-    if (min_cell > 1) {
+    int any_supp = 0;
+    for (size_t r = t->first; r < t->first + t->count && !any_supp; r++)
+        any_supp = strcmp(rp_csv_get(c->tables, r, "suppressed"), "yes") == 0;
+    if (min_cell > 1 && any_supp) {
         ts_strbuf_printf(&b, "＊ 1～%ld 件の区分と、合計から逆算できてしまう区分は秘匿した。", min_cell - 1);
         pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 0);
         ts_strbuf_reset(&b);

@@ -7,7 +7,7 @@
 
 #include "xlsx.h"
 
-enum { MAXD = 16, MAXC = 200 };
+enum { MAXD = 201, MAXC = 200 }; /* 全体 and up to 200 domains, as tsunagari-tab --counts allows */
 
 void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmts *F)
 {

@@ -57,5 +57,37 @@ sed -i 's/^合計,"6,058"/合計,"6,057"/; s/^min_cell = 0/min_cell = 30/' "$T/c
 check "min_cell = 30: 不明 (22) primary, the smallest other (60代以上, 301) secondary" \
     sh -c "grep -q ',7,不明,share,6057,,,,,,,none,,,,,,,yes,,,primary' '$T/e/tables.csv' && grep -q ',6,60代以上,share,6057,,,,,,,none,,,,,,,yes,,,secondary' '$T/e/tables.csv'"
 check "... shown as ＊ in report.pdf" sh -c "pdftotext '$T/e/report.pdf' - | grep -q '＊'"
+# tables only (no [chart.NAME]) and a domain column with more domains than one grid holds
+cat >"$T/c/area.csv" <<'CSV'
+年代,地区,件数
+10代,北部,141
+10代,南部,323
+10代,東部,298
+10代,西部,86
+10代,中央,209
+20代,北部,340
+20代,南部,317
+20代,東部,53
+20代,西部,330
+20代,中央,26
+CSV
+cat >"$T/c/area.ini" <<'INI'
+[survey]
+id = area
+title = 地区別の相談件数（合成データ）
+synthetic = yes
+[input]
+counts = area.csv
+counts_columns = age, area, n
+[table.age_area]
+var = age
+by = area
+[privacy]
+min_cell = 0
+INI
+"$BIN/tsunagari-report" -q "$T/c/area.ini" -o "$T/f" 2>"$T/f.err"
+check "a tables-only counts manifest runs (no plot stage, no charts/)" sh -c "test -s '$T/f/report.pdf' && test ! -e '$T/f/charts'"
+check "... every domain's column in report.pdf (全体 and 5 地区, over two grids)" \
+    sh -c "pdftotext '$T/f/report.pdf' - | tr -d '\n ' | grep -q '中央' && pdftotext '$T/f/report.pdf' - | tr -d '\n ' | grep -q '26（11.1%）'"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
