@@ -230,10 +230,10 @@ static int mark_unique(const double *x, size_t count, size_t len, size_t step, s
 
 static double col_norm(const double *x, size_t from, size_t m)
 {
-    long double s = 0;
+    double s = 0;
     for (size_t i = from; i < m; i++)
-        s += (long double)x[i] * x[i];
-    return sqrt((double)s);
+        s += x[i] * x[i];
+    return sqrt(s);
 }
 
 /* Rank of the M × P column-major matrix X (overwritten) as R's qr(x, tol) finds it: LINPACK
@@ -275,14 +275,13 @@ static size_t qr_rank(double *x, size_t m, size_t p, double tol)
         for (size_t i = l; i < m; i++)
             c[i] /= nrm;
         c[l] += 1;
-        for (size_t j = l + 1; j < p; j++) {
-            double *cj = x + j * m;
-            long double t = 0;
+        for (size_t j = l + 1; j < k; j++) { /* the columns moved away take no part in the rank */
+            double *cj = x + j * m, t = 0;
             for (size_t i = l; i < m; i++)
-                t -= (long double)c[i] * cj[i];
-            double tt = (double)(t / c[l]);
+                t -= c[i] * cj[i];
+            t /= c[l];
             for (size_t i = l; i < m; i++)
-                cj[i] += tt * c[i];
+                cj[i] += t * c[i];
         }
     }
     free(orig);
@@ -305,9 +304,11 @@ double ts_replicate_df(const ts_replicates *rep, size_t n, const double *w, cons
     unsigned char *kc = malloc(R ? R : 1), *kr = malloc(m ? m : 1);
     double rank = NAN;
     if (a && kc && kr) {
+        /* each row divided by its full-sample weight (the rank does not change): rows of one PSU
+         * then coincide when the replicates are multipliers of the weight, and go below */
         for (size_t r = 0; r < R; r++)
             for (size_t i = 0; i < m; i++)
-                a[r * m + i] = rep->w[r * n + rows[i]];
+                a[r * m + i] = rep->w[r * n + rows[i]] / w[rows[i]];
         if (mark_unique(a, R, m, m, 1, kc) == 0) {
             size_t p = 0;
             for (size_t r = 0; r < R; r++)

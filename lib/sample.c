@@ -38,6 +38,7 @@ void ts_sample_free(ts_sample *d)
     for (size_t s = 0; s < TS_DESIGN_MAX_STAGES; s++)
         free(d->stage_name[s]);
     ts_replicates_free((ts_replicates *)d->rep);
+    free(d->df_cache);
     free(d->summary);
     free(d);
 }
@@ -460,6 +461,16 @@ static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_d
     return TS_OK;
 }
 
+/* The df of the domains a run asks for, by a hash of their rows: tables by the same variable
+ * ask for the same domains, and each answer is a QR of the domain's replicate weights. */
+#define DF_CACHE 64
+struct ts_sample_df_cache {
+    uint64_t key[DF_CACHE];
+    size_t rows[DF_CACHE];
+    double df[DF_CACHE];
+    size_t used, next;
+};
+
 /* The replicate weights the design record names ([design] variance): n × R analysis weights
  * (combined_weights = no: the columns times the final weight, as R's svrepdesign), the scale
  * and rscales as recorded (R's defaults for a record without them), R's degf. A respondent
@@ -507,6 +518,7 @@ static ts_status take_replicates(ts_sample *d, const ts_dataset *ds, const ts_de
                           : design->nreplicate_rscales == 1 ? design->replicate_rscales[0] : 1;
     rep->mse = design->replicate_mse;
     rep->df = ts_replicate_df(rep, n, d->w, NULL);
+    d->df_cache = calloc(1, sizeof *d->df_cache); /* none: no caching, the same answers */
     if (isnan(rep->df))
         return nomem(err);
     ts_strbuf_printf(sum, "; replicate weights (%s, %zu replicates%s)", ts_rep_type_name(design->variance), R,
@@ -514,7 +526,14 @@ static ts_status take_replicates(ts_sample *d, const ts_dataset *ds, const ts_de
     return TS_OK;
 }
 
+static ts_sample *sample_new(const ts_dataset *ds, const ts_design *design, int with_replicates, ts_err *err);
+
 ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *err)
+{
+    return sample_new(ds, design, 1, err);
+}
+
+static ts_sample *sample_new(const ts_dataset *ds, const ts_design *design, int with_replicates, ts_err *err)
 {
     ts_sample *d = calloc(1, sizeof *d);
     size_t n = ds->nrows;
@@ -554,7 +573,7 @@ ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *
         st = take_later_stages(d, ds, design, key, &sum, err);
     if (st == TS_OK)
         st = take_calibration(d, ds, design, &sum, err);
-    if (st == TS_OK)
+    if (st == TS_OK && with_replicates)
         st = take_replicates(d, ds, design, &sum, err);
     free(key);
     if (st == TS_OK && !(d->summary = ts_strbuf_take(&sum)))
@@ -569,7 +588,7 @@ ts_sample *ts_sample_new(const ts_dataset *ds, const ts_design *design, ts_err *
 
 ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, ts_err *err)
 {
-    ts_sample *d = ts_sample_new(ds, design, err);
+    ts_sample *d = sample_new(ds, design, 0, err); /* counts have no replicates */
     if (!d)
         return NULL;
     for (size_t i = 0; i < d->n; i++)
@@ -578,8 +597,6 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
     for (size_t h = 0; h < d->nstrata; h++)
         d->popsize[h] = INFINITY;
     d->nlater = 0;
-    ts_replicates_free((ts_replicates *)d->rep); /* counts have no replicates */
-    d->rep = NULL;
     return d;
 }
 
@@ -1091,10 +1108,40 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
     return st;
 }
 
+static double replicate_df(const ts_sample *d, const unsigned char *in)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t rows = 0, all = 1;
+    for (size_t i = 0; i < d->n; i++) {
+        if (!(d->w[i] > 0))
+            continue;
+        if (in && !in[i]) {
+            all = 0;
+            continue;
+        }
+        rows++;
+        h = (h ^ (uint64_t)i) * 1099511628211ULL;
+    }
+    if (all)
+        return d->rep->df;
+    struct ts_sample_df_cache *c = d->df_cache;
+    for (size_t k = 0; c && k < c->used; k++)
+        if (c->key[k] == h && c->rows[k] == rows)
+            return c->df[k];
+    double df = ts_replicate_df(d->rep, d->n, d->w, in);
+    if (c && !isnan(df)) {
+        size_t k = c->used < DF_CACHE ? c->used++ : c->next++ % DF_CACHE;
+        c->key[k] = h;
+        c->rows[k] = rows;
+        c->df[k] = df;
+    }
+    return df;
+}
+
 double ts_sample_df(const ts_sample *d, const unsigned char *in)
 {
     if (d->rep)
-        return in ? ts_replicate_df(d->rep, d->n, d->w, in) : d->rep->df;
+        return replicate_df(d, in);
     unsigned char *psu = calloc(d->npsu ? d->npsu : 1, 1), *str = calloc(d->nstrata ? d->nstrata : 1, 1);
     if (!psu || !str) {
         free(psu);

@@ -55,6 +55,8 @@ typedef struct ts_sample {
     ts_lonely_psu lonely;
     const ts_replicates *rep; /* replicate weights ([design] variance other than linearization;
                                * owned by the sample); NULL: Taylor linearisation */
+    struct ts_sample_df_cache *df_cache; /* replicates: the df of domains already asked for (the
+                                          * rank of a domain's weights is a QR of its rows) */
     char *summary;        /* one line: "stratified by area, fpc; raked (age_band; sex)" */
 } ts_sample;
 

@@ -493,6 +493,17 @@ ts_status replicates_make(wctx *c, ts_err *err)
         units_free(&u);
         return st;
     }
+    /* A jackknife of an unclustered sample has a replicate per respondent: n² weights to keep
+     * (and a QR of them for the df). Past 200 million the run would take hours and gigabytes. */
+    size_t want = d->variance == TS_REP_BOOTSTRAP ? d->replicates : d->variance == TS_REP_JK1 || d->variance == TS_REP_JKN
+                                                                      ? u.npsu : 2 * u.nstrata + 2;
+    if ((double)want * (double)N > 2e8) {
+        char a[64];
+        snprintf(a, sizeof a, "%zu replicates of %zu rows", want, N);
+        units_free(&u);
+        return refuse(c, err, "%s: %s are too many replicate weights to keep; cluster the jackknife (PSUs) or use "
+                      "the bootstrap", ts_rep_type_name(d->variance), a);
+    }
     switch (d->variance) {
     case TS_REP_JK1: st = make_jk1(c, &u, &mult, &R, err); break;
     case TS_REP_JKN: st = make_jkn(c, &u, &mult, &R, &rscales, err); break;
