@@ -15,7 +15,8 @@ tests). The checks, cheapest first, stop at the first failure:
   2. the estimation and weighting oracles against R's values (tests/oracle/tab/run-c.sh,
      tests/oracle/weight/run-c.sh);
   3. the command-line cases of tab, weight and model (tests/run-cases.sh).
-A mutant is killed when a check fails, timed out when the checks run longer than --timeout
+The unmutated tree must pass all of them first (else it stops: a failing check would "kill"
+every mutant). A mutant is killed when a check fails, timed out when the checks run longer than --timeout
 (an infinite loop is a detected fault too, but it is counted apart), survived otherwise.
 
 Operators (each applied to one occurrence on a code line: comments, strings, #include and
@@ -162,6 +163,11 @@ def main():
     if run(["make", "-j2", "all", "unit"], tree, 3600) != 0:
         sys.exit("mutation: the unmutated tree does not build (make all unit)")
     files = [f for f in files if os.path.exists(os.path.join(tree, f))]
+    # The unmutated tree must pass every check: a check that fails already would "kill" every
+    # mutant it sees, and the score would mean nothing.
+    for cmd in checks(tree, files[0]):
+        if run(cmd, tree, a.timeout) != 0:
+            sys.exit(f"mutation: the unmutated tree fails {' '.join(cmd)}: make it pass first")
     pool = []
     for f in files:
         text = open(os.path.join(tree, f), encoding="utf-8").read()
