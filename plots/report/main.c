@@ -15,6 +15,8 @@ static void usage(FILE *fp)
           "\n"
           "  report.pdf            A4 report: cover (period, mode, sample, response rate, weighting,\n"
           "                        design effect), every table with its chart, methods in Japanese\n"
+          "                        (the variance: linearisation, or the replicate weights of\n"
+          "                        [design] variance, recalibrated as the weights)\n"
           "  tables.xlsx           one formatted sheet per table (numbers as numbers)\n"
           "  tables.csv, tables.txt  every estimate (UTF-8 with BOM, for Excel) and as text\n"
           "  charts/               the manifest's charts as PNG, PDF and SVG\n"
