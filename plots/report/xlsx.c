@@ -206,7 +206,7 @@ sheets:
     /* Labels and values side by side on one portrait page: the pairs never part. */
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 1, 64, NULL);
-    rp_xlsx_print_setup(ws, 90, row, -1, -1, rp_get(c, "survey", "title", ""));
+    rp_xlsx_print_setup(ws, 90, row, -1, -1, rp_get(c, "survey", "title", ""), NULL);
 }
 
 ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
@@ -345,7 +345,7 @@ ts_status rp_write_xlsx(rp_ctx *c, const char *path, ts_err *err)
     }
     lxw_worksheet *reg = workbook_get_worksheet_by_name(wb, TR("回帰分析"));
     if (reg) /* its columns (variable, level, coefficient, SE, odds ratio, interval, p, n) are wide */
-        rp_xlsx_print_setup(reg, 140, 40, -1, -1, TR("回帰分析"));
+        rp_xlsx_print_setup(reg, 140, 40, -1, -1, TR("回帰分析"), rp_get(c, "survey", "title", ""));
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         remove(path);

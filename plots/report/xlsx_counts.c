@@ -94,6 +94,7 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
     if (nd)
         worksheet_set_column(ws, 1, (lxw_col_t)(2 * nd), 12, NULL);
     worksheet_freeze_panes(ws, head + 1, 1);
-    rp_xlsx_print_setup(ws, 18 + 24.0 * (double)nd, (long)row, (int)head, (int)head, title ? title : t->id);
+    rp_xlsx_print_setup(ws, 18 + 24.0 * (double)nd, (long)row, (int)head, (int)head, title ? title : t->id,
+                        rp_get(c, "survey", "title", ""));
     free(title);
 }

@@ -289,7 +289,8 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
         worksheet_set_column(ws, 2, (lxw_col_t)(1 + g.ncat), wcat, NULL);
     worksheet_set_row(ws, HEAD_ROW, head_h, NULL);
     worksheet_freeze_panes(ws, HEAD_ROW + 1, 1);
-    rp_xlsx_print_setup(ws, wa + 8 + wcat * (double)g.ncat, (long)row, HEAD_ROW, HEAD_ROW, title ? title : t->id);
+    rp_xlsx_print_setup(ws, wa + 8 + wcat * (double)g.ncat, (long)row, HEAD_ROW, HEAD_ROW, title ? title : t->id,
+                        rp_get(c, "survey", "title", ""));
     free(title);
     rp_grid_free(&g);
 }
@@ -332,11 +333,29 @@ void rp_xlsx_data(rp_ctx *c, lxw_worksheet *ws, const rp_xfmts *F)
     }
     worksheet_freeze_panes(ws, 1, 0);
     worksheet_autofilter(ws, 0, 0, (lxw_row_t)T->nrows, (lxw_col_t)(T->ncols ? T->ncols - 1 : 0));
-    rp_xlsx_print_setup(ws, width, (long)T->nrows + 1, 0, 0, TR("data（tables.csv と同じ内容）"));
+    rp_xlsx_print_setup(ws, width, (long)T->nrows + 1, 0, 0, TR("data（tables.csv と同じ内容）"),
+                        rp_get(c, "survey", "title", ""));
+}
+
+/* Appends S to the footer text FOOT (O bytes used) as whole UTF-8 characters up to LIMIT bytes,
+ * each & doubled (Excel's header and footer codes start with &). */
+static size_t footer_text(char *foot, size_t o, size_t limit, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+        size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        if (o + len + 1 > limit)
+            break;
+        if (*p == '&')
+            foot[o++] = '&';
+        for (size_t i = 0; i < len && *p; i++)
+            foot[o++] = (char)*p++;
+    }
+    foot[o] = '\0';
+    return o;
 }
 
 void rp_xlsx_print_setup(lxw_worksheet *ws, double width_chars, long nrows, int first_repeat, int last_repeat,
-                         const char *title)
+                         const char *title, const char *survey)
 {
     worksheet_set_paper(ws, 9); /* A4 */
     /* A character unit is about 5.3 pt of the default font, a row 15 pt: landscape when the
@@ -350,20 +369,15 @@ void rp_xlsx_print_setup(lxw_worksheet *ws, double width_chars, long nrows, int 
     if (first_repeat >= 0)
         worksheet_repeat_rows(ws, (lxw_row_t)first_repeat, (lxw_row_t)last_repeat);
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
-    /* The footer: the sheet's title (an & doubled, as Excel's header codes need) and the page. */
+    /* The footer: the survey's title on the left, the sheet's in the middle, the page on the
+     * right (Excel allows 255 characters: each title is cut to 100 bytes of whole characters). */
     char foot[240];
-    size_t o = 0;
-    o += (size_t)snprintf(foot, sizeof foot, "&L");
-    for (const unsigned char *p = (const unsigned char *)title; *p;) {
-        size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-        if (o + len + 1 > 180) /* whole characters only; the page number still fits */
-            break;
-        if (*p == '&')
-            foot[o++] = '&';
-        for (size_t i = 0; i < len && *p; i++)
-            foot[o++] = (char)*p++;
+    size_t o = (size_t)snprintf(foot, sizeof foot, "&L");
+    if (survey && *survey) {
+        o = footer_text(foot, o, o + 100, survey);
+        o += (size_t)snprintf(foot + o, sizeof foot - o, "&C");
     }
-    foot[o] = '\0';
+    o = footer_text(foot, o, o + 100, title);
     snprintf(foot + o, sizeof foot - o, "&R&P / &N");
     worksheet_set_footer(ws, foot);
 }

@@ -38,8 +38,8 @@ check "--xlsx-ci under overrides the manifest's block: the default workbook" cmp
 check "--xlsx-ci beside: a usage error (exit 64) naming the choices" \
     sh -c "test $? -eq 64 && grep -q 'expected under or block' '$T/bad.err' && test ! -e '$T/bad'"
 
-# 1. Printed by LibreOffice: the pages of each sheet, told apart by the footer (the sheet's
-# title, then "page / pages").
+# 1. Printed by LibreOffice: the pages of each sheet, told apart by the footer (the survey's
+# title, the sheet's, then "page / pages").
 if command -v soffice >/dev/null 2>&1; then
     for demo in yamagata saitama; do
         HOME=$T/lo soffice --headless --convert-to pdf --outdir "$T/$demo-pdf" "$T/$demo/tables.xlsx" >"$T/$demo-lo.log" 2>&1
@@ -52,7 +52,7 @@ if command -v soffice >/dev/null 2>&1; then
         done
         # Each table's title (the footer of its sheet) on exactly one page.
         "$PY3" - "$T/$demo/tables.xlsx" "$T/$demo-footers.txt" >"$T/$demo-pages.txt" 2>&1 <<'PY'
-import sys, openpyxl
+import re, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 footers = [l.rstrip("\n") for l in open(sys.argv[2], encoding="utf-8")]
 bad = []
@@ -60,7 +60,7 @@ for name in wb.sheetnames[1:]:
     if name in ("data", "回帰分析"):
         continue
     title = wb[name].cell(row=1, column=1).value
-    n = sum(1 for f in footers if f == title)
+    n = sum(1 for f in footers if re.split(r" {2,}", f)[-1] == title)  # survey title, then the sheet's
     if n != 1:
         bad.append((name, title, n))
 print("pages per table sheet not 1:", bad if bad else "none")
@@ -77,6 +77,9 @@ PY
         done
         [ "$n" -ge 1 ] && data_ok=yes
         check "$demo: the data sheet prints one page wide (its first and last columns on every page)" test $data_ok = yes
+        stitle=$(sed -n 's/^title *= *//p' "data/$demo-2022/survey.ini" | head -1)
+        check "$demo: a table sheet's footer gives the survey's title beside the page" \
+            sh -c "pdftotext -f 2 -l 2 -layout '$T/$demo-pdf/tables.pdf' - | grep ' 2 / [0-9]*\$' | grep -qF '$stitle'"
         check "$demo: the cover prints each label beside its value" \
             sh -c "pdftotext -f 1 -l 1 -layout '$T/$demo-pdf/tables.pdf' - | grep -q '^ *調査期間  *[0-9]'"
     done
