@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 #include "strbuf.h"
 
 const ts_tdomain *ts_chart_total(const ts_chart *c)
@@ -16,7 +17,7 @@ const ts_tdomain *ts_chart_total(const ts_chart *c)
 
 const char *ts_chart_respondents(const ts_chart *c)
 {
-    return c->unit && strcmp(c->unit, "団体") == 0 ? "回答団体" : "回答者";
+    return c->unit && strcmp(c->unit, "団体") == 0 ? TR("回答団体") : TR("回答者");
 }
 
 char *ts_chart_subtitle(const ts_chart *c)
@@ -25,23 +26,23 @@ char *ts_chart_subtitle(const ts_chart *c)
     const ts_tdomain *d = ts_chart_total(c);
     char n[32];
     if (c->survey_title[0])
-        ts_strbuf_printf(&b, "%s　", c->survey_title);
+        ts_strbuf_printf(&b, TR("%s　"), c->survey_title);
     if (c->counts) { /* docs/counts.md: counted cases, not respondents, and nothing weighted */
         if (d) {
             ts_frame_count(d->n, n);
-            ts_strbuf_printf(&b, "合計 %s 件、", n);
+            ts_strbuf_printf(&b, TR("合計 %s 件、"), n);
         }
-        ts_strbuf_append_str(&b, "集計済みの件数");
+        ts_strbuf_append_str(&b, TR("集計済みの件数"));
         return ts_strbuf_take(&b);
     }
     if (d) {
         ts_frame_count(d->n, n);
-        ts_strbuf_printf(&b, "n=%s、", n);
+        ts_strbuf_printf(&b, TR("n=%s、"), n);
     }
     if (c->census)
-        ts_strbuf_printf(&b, "全数調査（回答した%sの割合）", c->unit);
+        ts_strbuf_printf(&b, TR("全数調査（回答した%sの割合）"), TR(c->unit));
     else
-        ts_strbuf_append_str(&b, c->weighted ? "ウェイト付け集計" : "ウェイトなし（回答者数の割合）");
+        ts_strbuf_append_str(&b, c->weighted ? TR("ウェイト付け集計") : TR("ウェイトなし（回答者数の割合）"));
     return ts_strbuf_take(&b);
 }
 
@@ -49,26 +50,26 @@ void ts_chart_common_notes(const ts_chart *c, ts_notes *notes)
 {
     const ts_tdomain *d = ts_chart_total(c);
     if (c->counts) {
-        ts_notes_add(notes, "件数は数えた件数そのもので、標本調査ではないため標本誤差はない。");
-        ts_notes_add(notes, "資料：%s（表 %s、tsunagari による集計）", c->survey_title[0] ? c->survey_title : "集計済みの件数",
+        ts_notes_add(notes, TR("件数は数えた件数そのもので、標本調査ではないため標本誤差はない。"));
+        ts_notes_add(notes, TR("資料：%s（表 %s、tsunagari による集計）"), c->survey_title[0] ? c->survey_title : TR("集計済みの件数"),
                      c->table->id);
         if (c->synthetic)
-            ts_notes_add(notes, "※ 合成データ（synthetic data）によるデモ。実際の統計ではない。");
+            ts_notes_add(notes, TR("※ 合成データ（synthetic data）によるデモ。実際の統計ではない。"));
         return;
     }
     if (d && d->missing_n > 0) {
         char n[32];
         ts_frame_count(d->missing_n, n);
-        ts_notes_add(notes, "無回答（%s%s）は集計から除いた。", n, c->unit ? c->unit : "人");
+        ts_notes_add(notes, TR("無回答（%s%s）は集計から除いた。"), n, c->unit ? TR(c->unit) : TR("人"));
     }
     if (c->census)
-        ts_notes_add(notes, "nは回答した%sの数。全数調査のため標本誤差はない。", c->unit);
+        ts_notes_add(notes, TR("nは回答した%sの数。全数調査のため標本誤差はない。"), TR(c->unit));
     else
-        ts_notes_add(notes, "nは回答者数（ウェイト付け前）。%s", c->weighted ? "割合はウェイト付けした推定値。" : "割合はウェイトを付けない回答者の割合。");
-    ts_notes_add(notes, "資料：%s（表 %s、tsunagari による集計）", c->survey_title[0] ? c->survey_title : "本調査",
+        ts_notes_add(notes, TR("nは回答者数（ウェイト付け前）。%s"), c->weighted ? TR("割合はウェイト付けした推定値。") : TR("割合はウェイトを付けない回答者の割合。"));
+    ts_notes_add(notes, TR("資料：%s（表 %s、tsunagari による集計）"), c->survey_title[0] ? c->survey_title : TR("本調査"),
                  c->table->id);
     if (c->synthetic)
-        ts_notes_add(notes, "※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。");
+        ts_notes_add(notes, TR("※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。"));
 }
 
 double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err)

@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 
 static int is_residual(const char *label)
 {
-    static const char *const words[] = {"その他", "特にない", "とくにない", "わからない", "無回答", "あてはまるものはない"};
+    const char *const words[] = {TR("その他"), TR("特にない"), TR("とくにない"), TR("わからない"), TR("無回答"), TR("あてはまるものはない")};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strncmp(label, words[i], strlen(words[i])) == 0)
             return 1;
@@ -35,7 +36,7 @@ double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *note
 {
     const ts_tdomain *d = ts_chart_total(c);
     if (!d) {
-        ts_err_set(err, TS_E_DATA, "chart %s: table %s has no 全体 (whole population) rows", c->name, c->table->id);
+        ts_err_set(err, TS_E_DATA, TR("chart %s: table %s has no 全体 (whole population) rows"), c->name, c->table->id);
         return -1;
     }
     ts_values v = {.wrap_labels = 1};
@@ -63,12 +64,12 @@ double ts_chart_multi(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *note
         v.rows[k].series = 0;
     double h = ts_chart_indicator_body(p, &v, area, dry);
     if (dry) {
-        ts_notes_add(notes, "複数回答のため合計は100%%を超える。割合の大きい順（「その他」「特にない」などは末尾）。");
+        ts_notes_add(notes, TR("複数回答のため合計は100%%を超える。割合の大きい順（「その他」「特にない」などは末尾）。"));
         if (any_ci)
-            ts_notes_add(notes, "ヒゲは%g%%信頼区間。", (isnan(d->ci_level) ? 0.95 : d->ci_level) * 100);
+            ts_notes_add(notes, TR("ヒゲは%g%%信頼区間。"), (isnan(d->ci_level) ? 0.95 : d->ci_level) * 100);
         if (any_supp)
-            ts_notes_add(notes, "＊ %s%ld%s未満のため、または他の数値から逆算されないよう非表示。", ts_chart_respondents(c),
-                         c->min_cell, c->unit ? c->unit : "人");
+            ts_notes_add(notes, TR("＊ %s%ld%s未満のため、または他の数値から逆算されないよう非表示。"), ts_chart_respondents(c),
+                         c->min_cell, c->unit ? TR(c->unit) : TR("人"));
         ts_chart_common_notes(c, notes);
     }
     free(v.rows);

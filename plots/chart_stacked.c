@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "i18n.h"
 
 #define BAR_H 14.0
 #define BAR_GAP 6.0
@@ -58,7 +59,7 @@ static void hatch_text(ts_pen *p, double x, double w, double ymid, const char *t
 {
     ts_text_font(p, 0, TS_FONT_VALUE);
     if (ts_text_width(p, text) + 4 > w)
-        text = "\xEF\xBC\x8A"; /* ＊ */
+        text = TR("\xEF\xBC\x8A"); /* ＊ */
     double tw = ts_text_width(p, text);
     ts_frame_color(p, TS_INK);
     if (tw + 3 > w) {
@@ -95,7 +96,7 @@ static void draw_bar(ts_pen *p, const ts_stack *s, const ts_stackrow *row, doubl
     if (runs > 1 || (runs == 1 && first == 0 && last == s->ncats - 1)) {
         /* Where the hidden answers sit cannot be shown without their sizes: hide the bar. */
         ts_frame_hatch(p, x0, y, bw, h);
-        hatch_text(p, x0, bw, ymid, "\xEF\xBC\x8A \xE5\x86\x85\xE8\xA8\xB3\xE3\x81\xAF\xE9\x9D\x9E\xE8\xA1\xA8\xE7\xA4\xBA", x0 + bw); /* ＊ 内訳は非表示 */
+        hatch_text(p, x0, bw, ymid, TR("\xEF\xBC\x8A \xE5\x86\x85\xE8\xA8\xB3\xE3\x81\xAF\xE9\x9D\x9E\xE8\xA1\xA8\xE7\xA4\xBA"), x0 + bw); /* ＊ 内訳は非表示 */
         return;
     }
     double known = 0;
@@ -108,7 +109,7 @@ static void draw_bar(ts_pen *p, const ts_stack *s, const ts_stackrow *row, doubl
         if (runs && k == first) {
             double w = hidden * bw;
             ts_frame_hatch(p, x, y, w, h);
-            hatch_text(p, x, w, ymid, "\xEF\xBC\x8A", x0 + bw);
+            hatch_text(p, x, w, ymid, TR("\xEF\xBC\x8A"), x0 + bw);
             x += w;
             k = last;
             continue;
@@ -230,11 +231,11 @@ double ts_chart_stacked(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
     double h;
     if (dry) {
         h = ts_chart_stacked_body(p, &s, area, 1);
-        ts_notes_add(notes, "帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。");
+        ts_notes_add(notes, TR("帯の中の数値は構成比（%%）。四捨五入のため合計が100%%にならないことがある。"));
         if (any_hidden)
-            ts_notes_add(notes, "＊（斜線）%s%ld%s未満のため、または他の数値から逆算されないよう非表示。斜線の幅は非表示の回答の合計%s。",
-                         ts_chart_respondents(c), c->min_cell, c->unit ? c->unit : "人",
-                         any_whole ? "。帯全体が斜線の行は、非表示の回答が離れていて（またはすべてで）内訳の位置を示せないもの" : "");
+            ts_notes_add(notes, TR("＊（斜線）%s%ld%s未満のため、または他の数値から逆算されないよう非表示。斜線の幅は非表示の回答の合計%s。"),
+                         ts_chart_respondents(c), c->min_cell, c->unit ? TR(c->unit) : TR("人"),
+                         any_whole ? TR("。帯全体が斜線の行は、非表示の回答が離れていて（またはすべてで）内訳の位置を示せないもの") : "");
         ts_chart_common_notes(c, notes);
     } else {
         h = ts_chart_stacked_body(p, &s, area, 0);

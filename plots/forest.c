@@ -146,9 +146,9 @@ static ts_status load(const char *models, const char *model_name, forest *f, ts_
             break;
         ts_strbuf lb = TS_STRBUF_INIT;
         if (factor)
-            ts_strbuf_printf(&lb, "%s%s", label, ref ? "（基準）" : "");
+            ts_strbuf_printf(&lb, "%s%s", label, ref ? TR("（基準）") : "");
         else
-            ts_strbuf_printf(&lb, "%s（1増えるごと）", tname);
+            ts_strbuf_printf(&lb, TR("%s（1増えるごと）"), tname);
         st = lb.data ? add_row(f, lb.data, 0, ref, hidden, or, lo, hi, err) : ts_err_set(err, TS_E_NOMEM, "out of memory");
         ts_strbuf_free(&lb);
     }
@@ -244,7 +244,7 @@ static double body(ts_pen *p, const forest *f, ts_rect area, int dry)
         ts_text_draw(p, x, yb + 4 + TS_FONT_SMALL, buf, TS_ALIGN_CENTER);
     }
     ts_frame_color(p, (ts_rgb){0.35, 0.35, 0.35});
-    ts_text_draw(p, (x0 + x1) / 2, yb + 6 + 2 * TS_FONT_SMALL, "オッズ比（対数目盛）", TS_ALIGN_CENTER);
+    ts_text_draw(p, (x0 + x1) / 2, yb + 6 + 2 * TS_FONT_SMALL, TR("オッズ比（対数目盛）"), TS_ALIGN_CENTER);
     ts_rgb col = ts_palette_qualitative(4); /* Okabe–Ito blue */
     for (size_t i = 0; i < f->n; i++) {
         const frow *r = &f->rows[i];
@@ -259,7 +259,7 @@ static double body(ts_pen *p, const forest *f, ts_rect area, int dry)
         if (r->hidden) { /* withheld: no point, no interval, as a table's ＊ */
             ts_text_font(p, 0, TS_FONT_VALUE);
             ts_frame_color(p, TS_INK);
-            ts_text_draw(p, x1 + 6, ym + TS_FONT_VALUE * 0.36, "＊ 非表示", TS_ALIGN_LEFT);
+            ts_text_draw(p, x1 + 6, ym + TS_FONT_VALUE * 0.36, TR("＊ 非表示"), TS_ALIGN_LEFT);
             continue;
         }
         double x = XOF(r->or);
@@ -310,16 +310,16 @@ static double body(ts_pen *p, const forest *f, ts_rect area, int dry)
 static void notes(const forest *f, ts_notes *nt)
 {
     /* no bracket or 、 late in the line: the wrap would take the break there */
-    ts_notes_add(nt, "■はオッズ比、線は%g%%信頼区間（デザインに基づく標準誤差、自由度%g の t 分布）。"
-                     "○は基準のカテゴリーでオッズ比は1。ほかの変数を調整した値。",
+    ts_notes_add(nt, TR("■はオッズ比、線は%g%%信頼区間（デザインに基づく標準誤差、自由度%g の t 分布）。"
+                     "○は基準のカテゴリーでオッズ比は1。ほかの変数を調整した値。"),
                  round(f->level * 1000) / 10, f->df);
-    ts_notes_add(nt, "ウェイト付けしたロジスティック回帰（R survey の svyglm, quasibinomial に等しい）。"
-                     "nは欠測のない回答者数。");
+    ts_notes_add(nt, TR("ウェイト付けしたロジスティック回帰（R survey の svyglm, quasibinomial に等しい）。"
+                     "nは欠測のない回答者数。"));
     if (f->nhidden)
-        ts_notes_add(nt, "＊ 回答者が少ないため、または他の数値から逆算されないよう非表示（[privacy] min_cell）。");
-    ts_notes_add(nt, "資料：%s（モデル %s、tsunagari による推定）", f->survey_title[0] ? f->survey_title : "本調査", f->model);
+        ts_notes_add(nt, TR("＊ 回答者が少ないため、または他の数値から逆算されないよう非表示（[privacy] min_cell）。"));
+    ts_notes_add(nt, TR("資料：%s（モデル %s、tsunagari による推定）"), f->survey_title[0] ? f->survey_title : TR("本調査"), f->model);
     if (f->synthetic)
-        ts_notes_add(nt, "※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。");
+        ts_notes_add(nt, TR("※ 合成データ（synthetic data）によるデモ。実際の調査結果ではない。"));
 }
 
 static ts_status make_outdir(const char *dir, ts_err *err)
@@ -393,6 +393,14 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
                 st = err->status;
             const char *t = ts_i18n_get(m, "survey", "title"), *syn = ts_schema_get(m, "survey", "synthetic");
             f.survey_title = ts_strdup(t ? t : "");
+            /* an English report: [model.NAME] title_en over models.csv's model_title */
+            char sec[256];
+            snprintf(sec, sizeof sec, "model.%s", o->model);
+            const char *mt = ts_manifest_get(m, sec, "title_en");
+            if (st == TS_OK && ts_i18n_lang() == TS_LANG_EN && mt && *mt) {
+                free(f.title);
+                f.title = ts_strdup(mt);
+            }
             f.synthetic = syn && strcmp(syn, "yes") == 0;
             ts_manifest_free(m);
         }
@@ -404,14 +412,14 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
     if (o->title)
         ts_strbuf_append_str(&title, o->title);
     else /* [model.NAME] title, else NAME */
-        ts_strbuf_printf(&title, "%s：オッズ比と%g%%信頼区間", f.title && *f.title ? f.title : o->model,
+        ts_strbuf_printf(&title, TR("%s：オッズ比と%g%%信頼区間"), f.title && *f.title ? f.title : o->model,
                          round(f.level * 1000) / 10);
     if (f.survey_title[0])
-        ts_strbuf_printf(&sub, "%s　", f.survey_title);
+        ts_strbuf_printf(&sub, TR("%s　"), f.survey_title);
     char n[32] = "＊";
     if (f.nresp >= 0)
         ts_frame_count(f.nresp, n);
-    ts_strbuf_printf(&sub, "n=%s、ウェイト付け推定", n);
+    ts_strbuf_printf(&sub, TR("n=%s、ウェイト付け推定"), n);
     ts_strbuf_printf(&stem, "%s/%s", o->outdir, o->name ? o->name : "");
     if (!o->name)
         ts_strbuf_printf(&stem, "forest_%s", o->model);

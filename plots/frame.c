@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 
 #define LEAD(size) ((size) * 1.35)
@@ -92,7 +93,7 @@ void ts_frame_draw(ts_pen *p, ts_rect page, const char *title, const char *subti
 void ts_frame_count(long n, char buf[32])
 {
     if (n < 0) { /* withheld (suppressed) */
-        snprintf(buf, 32, "\xEF\xBC\x8A"); /* ＊ */
+        snprintf(buf, 32, "%s", TR("\xEF\xBC\x8A")); /* ＊ (* in English) */
         return;
     }
     char digits[32];
