@@ -737,6 +737,9 @@ static ts_status record_provenance(run *r, ts_err *err)
         rc = rc || ts_dataset_set_meta(ds, "codebook.file", base_name(r->cb->path));
     }
     rc = rc || ts_dataset_set_meta(ds, "codebook.sha256", r->cb->sha256);
+    /* the codebook's label_LANG labels (vi, pt, ...), for tab --labels LANG (docs/dataset-format.md) */
+    for (size_t i = 0; i < r->cb->nxlabels && !rc; i++)
+        rc = ts_dataset_set_meta(ds, r->cb->xlabels[i].key, r->cb->xlabels[i].value);
     ts_strbuf_free(&b);
     return rc ? nomem(err) : TS_OK;
 }

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "checksum.h"
+#include "i18n.h"
 #include "csvreader.h"
 #include "numparse.h"
 #include "strbuf.h"
@@ -45,6 +46,9 @@ typedef struct parse {
     const ts_record *rec;
     ts_err *err;
     long asked_col;           /* 1-based field of the last asked_if cell, for check_complete */
+    size_t nx;                /* label_LANG columns beyond label and label_en (docs/codebook.md) */
+    long xcol[TS_CB_MAX_LANGS];
+    char xlang[TS_CB_MAX_LANGS][4];
 } parse;
 
 /* The cell of column C in the current row ("" when the column is absent), trimmed. */
@@ -67,6 +71,43 @@ static char *cell_dup(parse *p, int c)
     size_t n;
     const char *s = cell(p, c, &n);
     return ts_strndup(s, n);
+}
+
+/* The current row's label_LANG cells that are not empty, as CB's extra labels: key
+ * "label_LANG.VAR" on a variable row, "label_LANG.VAR.CODE" on a code row (CODE NULL for the
+ * former). Ingest keeps them in the dataset's provenance (docs/dataset-format.md). */
+static ts_status read_xlabels(parse *p, const char *var, const int32_t *code)
+{
+    ts_codebook *cb = p->cb;
+    for (size_t k = 0; k < p->nx; k++) {
+        long i = p->xcol[k];
+        if (i < 0 || (size_t)i >= p->rec->nfields)
+            continue;
+        const char *s = p->rec->fields[i].s;
+        size_t n = p->rec->fields[i].len;
+        ts_trim(&s, &n);
+        if (n == 0)
+            continue;
+        if (cb->nxlabels == cb->cap_xlabels) {
+            size_t cap = cb->cap_xlabels ? 2 * cb->cap_xlabels : 16;
+            ts_meta *m = realloc(cb->xlabels, cap * sizeof *m);
+            if (!m)
+                return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+            cb->xlabels = m;
+            cb->cap_xlabels = cap;
+        }
+        ts_strbuf key = TS_STRBUF_INIT;
+        int rc = code ? ts_strbuf_printf(&key, "label_%s.%s.%d", p->xlang[k], var, (int)*code)
+                      : ts_strbuf_printf(&key, "label_%s.%s", p->xlang[k], var);
+        char *v = ts_strndup(s, n);
+        if (rc || !v) {
+            ts_strbuf_free(&key);
+            free(v);
+            return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
+        }
+        cb->xlabels[cb->nxlabels++] = (ts_meta){ts_strbuf_take(&key), v};
+    }
+    return TS_OK;
 }
 
 /* The cell of column C as written, untrimmed (a separator may be ", "). */
@@ -136,6 +177,7 @@ static ts_status read_header(parse *p)
 {
     for (int c = 0; c < NCOLS; c++)
         p->col[c] = -1;
+    p->nx = 0;
     for (size_t i = 0; i < p->rec->nfields; i++) {
         const char *s = p->rec->fields[i].s;
         size_t n = p->rec->fields[i].len;
@@ -144,6 +186,22 @@ static ts_status read_header(parse *p)
         for (int c = 0; c < NCOLS; c++)
             if (strlen(COLUMN_NAMES[c]) == n && strncasecmp(s, COLUMN_NAMES[c], n) == 0)
                 found = c;
+        if (found < 0 && n >= 8 && n <= 9 && strncmp(s, "label_", 6) == 0) { /* label_vi, label_pt, label_zh */
+            char lang[4] = {0};
+            memcpy(lang, s + 6, n - 6);
+            if (ts_label_lang_valid(lang)) {
+                for (size_t k = 0; k < p->nx; k++)
+                    if (strcmp(p->xlang[k], lang) == 0)
+                        return ts_err_set(p->err, TS_E_DATA, "%s:%lu:%zu: column \"label_%s\" appears twice", p->path,
+                                          p->rec->line, i + 1, lang);
+                if (p->nx == TS_CB_MAX_LANGS)
+                    return ts_err_set(p->err, TS_E_DATA, "%s:%lu:%zu: more than %d label_LANG columns", p->path,
+                                      p->rec->line, i + 1, TS_CB_MAX_LANGS);
+                memcpy(p->xlang[p->nx], lang, sizeof lang);
+                p->xcol[p->nx++] = (long)i;
+                continue;
+            }
+        }
         if (found < 0) {
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)(n > 100 ? 100 : n), s);
@@ -290,6 +348,11 @@ static ts_status read_variable_row(parse *p)
     free(v->def->label_en);
     v->def->label = cell_dup(p, COL_LABEL);
     v->def->label_en = cell_dup(p, COL_LABEL_EN);
+    if (v->def->label && v->def->label_en) {
+        ts_status xs = read_xlabels(p, v->def->name, NULL);
+        if (xs != TS_OK)
+            return xs;
+    }
     size_t cn;
     const char *column = cell(p, COL_COLUMN, &cn);
     int derived = v->kind == TS_CB_RECODE || v->kind == TS_CB_SUM || v->kind == TS_CB_INDICATOR;
@@ -637,7 +700,10 @@ static ts_status read_code_row(parse *p)
         return ts_err_set(p->err, TS_E_NOMEM, "out of memory");
     if (missing == TS_CODE_SKIPPED)
         v->skip = (long)v->def->ncodes - 1;
-    ts_status st = read_values(p, v, v->def->ncodes - 1);
+    int32_t c32 = (int32_t)code;
+    ts_status st = read_xlabels(p, v->def->name, &c32);
+    if (st == TS_OK)
+        st = read_values(p, v, v->def->ncodes - 1);
     if (st != TS_OK)
         return st;
     size_t an;
@@ -703,7 +769,7 @@ static ts_codebook *codebook_new(const char *path, ts_err *err)
 /* The rows of one part (R, which it closes; PATH names it) into CB. */
 static ts_status parse_part(ts_codebook *cb, const char *path, ts_csvreader *r, long *asked_col, ts_err *err)
 {
-    parse p = {path, cb->nvars, cb, {0}, NULL, err, 0};
+    parse p = {path, cb->nvars, cb, {0}, NULL, err, 0, 0, {0}, {{0}}};
     ts_record rec;
     int got, have_header = 0;
     ts_status st = TS_OK;
@@ -859,6 +925,9 @@ void ts_codebook_free(ts_codebook *cb)
         free(cb->vars[i].label_slots);
     }
     free(cb->vars);
+    for (size_t i = 0; i < cb->nxlabels; i++)
+        free(cb->xlabels[i].key), free(cb->xlabels[i].value);
+    free(cb->xlabels);
     for (size_t i = 0; i < cb->nparts; i++)
         free(cb->part_names[i]);
     free(cb->part_names);

@@ -72,7 +72,15 @@ typedef struct ts_codebook {
     unsigned flags;        /* the TS_CB_* read flags it was read with */
     char **part_names;     /* ts_codebook_read_parts: each part's name (vars' FILE point here) */
     size_t nparts;
+    /* The labels of the label_LANG columns (vi, pt, zh, ...: any but label and label_en), in
+     * codebook order: key "label_LANG.VAR" or "label_LANG.VAR.CODE", value the label. Ingest
+     * keeps them as the dataset's provenance (docs/dataset-format.md). */
+    ts_meta *xlabels;
+    size_t nxlabels, cap_xlabels;
 } ts_codebook;
+
+/* At most this many label_LANG columns in a codebook. */
+#define TS_CB_MAX_LANGS 8
 
 /* Read flag: the caller takes the respondent ids from the data row numbers (ingest --id row),
  * so the id variable may have an empty column or be absent (cb->id is then (size_t)-1 and
