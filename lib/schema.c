@@ -183,6 +183,10 @@ static const ts_schema_key SCHEMA[] = {
     K("chart.", "style", TS_VAL_ENUM, "bars, dots", "bars", P | R, "indicator: bars or dots"),
     K("chart.", "value", TS_VAL_ENUM, "share, count", "share", P | R,
       "line, grouped: the shares, or the counts (n_category: a counts file's counts)"),
+    K("chart.", "waves", TS_VAL_LIST, "FILE, FILE, ...", NULL, P | R,
+      "line: the earlier waves' tables.csv, oldest first: the table's 全体 in each, then this survey's"),
+    K("chart.", "wave_labels", TS_VAL_LIST, "LABEL, LABEL, ...", NULL, P | R,
+      "line with waves: one label per earlier wave and this survey's last (令和3年, ..., 令和6年)"),
 
     KR("privacy", "min_cell", TS_VAL_INTEGER, "0..1000000", "10", T | P | R,
      "an estimate on fewer respondents is suppressed (0: none)", CLOSED(0, 1000000)),

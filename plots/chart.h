@@ -21,6 +21,9 @@
 typedef enum { TS_CHART_STACKED, TS_CHART_INDICATOR, TS_CHART_MULTI, TS_CHART_COMPARE, TS_CHART_DIFFERENCE,
                TS_CHART_LINE, TS_CHART_GROUPED } ts_chart_type;
 
+/* A line chart can take this many earlier waves' tables.csv ([chart.NAME] waves). */
+enum { TS_MAX_WAVES = 20 };
+
 typedef struct ts_chart {
     const char *name;              /* [chart.NAME]; output file stem */
     ts_chart_type type;
@@ -37,6 +40,10 @@ typedef struct ts_chart {
     int weighted;                  /* [table.NAME] weighted (default yes) */
     const ts_reference *reference; /* compare, grouped; borrowed */
     int value_count;               /* line, grouped: value = count (n_category), not the share */
+    const ts_ttable *wave[TS_MAX_WAVES]; /* line: the same table in the earlier waves' tables.csv
+                                      (waves = FILE, ...), oldest first; borrowed */
+    size_t nwaves;
+    char **wave_labels;            /* line: nwaves + 1 labels, this survey's last; owned */
     int counts;                    /* [input] counts: the table holds counts, not respondents (docs/counts.md) */
 } ts_chart;
 

@@ -3,7 +3,9 @@
  * axis in the table's order; each of `codes` is a line (default: every category; a table with
  * only 全体 is one line over its categories). A share with an interval in tables.csv gets its
  * confidence band, shaded behind the line; a count (value = count) is exact and has none. A
- * withheld point (＊) breaks the line and its band: nothing is drawn through it. */
+ * withheld point (＊) breaks the line and its band: nothing is drawn through it. With `waves`
+ * (earlier waves' tables.csv, chartspec.c) the points are the table's 全体 in each earlier wave
+ * and then in this survey, labelled by wave_labels: a city's trend from its published tables. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +66,38 @@ static int make_plan(const ts_chart *c, plan *P, ts_err *err)
     memset(P, 0, sizeof *P);
     P->count = c->value_count;
     size_t first = t->ndomains > 1 && t->domains[0].codes[0] == '\0' ? 1 : 0;
-    if (t->ndomains - first >= 2) {
+    const ts_tdomain *now = ts_chart_total(c);
+    if (c->nwaves) {
+        /* over the waves: the table's 全体 in each earlier wave's tables.csv, then this survey's */
+        if (!now) {
+            ts_err_set(err, TS_E_DATA, "chart %s: table %s has no 全体 row to follow the earlier waves", c->name, t->id);
+            return -1;
+        }
+        size_t nc = c->ncodes ? c->ncodes : now->ncells;
+        if (nc > MAX_SERIES) {
+            ts_err_set(err, TS_E_DATA, "chart %s: %zu lines are too many for one line chart (at most %d): give codes", c->name,
+                       nc, MAX_SERIES);
+            return -1;
+        }
+        for (size_t w = 0; w <= c->nwaves; w++)
+            P->xlab[P->npts++] = c->wave_labels[w];
+        for (size_t k = 0; k < nc; k++) {
+            const char *code = c->ncodes ? c->codes[k] : now->cells[k].code;
+            series *s = &P->s[P->ns++];
+            for (size_t w = 0; w <= c->nwaves; w++) {
+                const ts_tdomain *d = w < c->nwaves ? &c->wave[w]->domains[0] : now;
+                const ts_tcell *e = ts_tdomain_cell(d, code);
+                if (!e) {
+                    ts_err_set(err, TS_E_DATA, "chart %s: table %s of %s has no code %s", c->name, t->id,
+                               c->wave_labels[w], code);
+                    return -1;
+                }
+                if (!s->label || w == c->nwaves)
+                    s->label = e->label; /* this survey's label of the code */
+                fill_point(c, e, &s->pt[w]);
+            }
+        }
+    } else if (t->ndomains - first >= 2) {
         /* over the domains: one line per code (default every category of the first domain) */
         const ts_tdomain *d0 = &t->domains[first];
         size_t nc = c->ncodes ? c->ncodes : d0->ncells;
@@ -163,6 +196,9 @@ double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
     double want = fmin(area.w * 0.55, 260) + (P.ns > 1 ? LEGEND_H : 0);
     if (dry) {
         if (notes) {
+            if (c->nwaves)
+                ts_notes_add(notes, TR("%s～%s は各回の集計（%zu 回分の tables.csv）の値、%s は本調査。"), c->wave_labels[0],
+                             c->wave_labels[c->nwaves - 1], c->nwaves, c->wave_labels[c->nwaves]);
             if (P.count)
                 ts_notes_add(notes, TR("値は件数。"));
             else

@@ -17,8 +17,13 @@ void ts_chartspec_free(ts_chartset *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nwavefiles; i++)
+        ts_tables_free(s->wavefiles[i]);
+    free(s->wavefiles);
     for (size_t i = 0; i < s->n; i++) {
         ts_manifest_free_list(s->charts[i].codes, s->charts[i].ncodes);
+        if (s->charts[i].wave_labels)
+            ts_manifest_free_list(s->charts[i].wave_labels, s->charts[i].nwaves + 1);
         if (s->refs)
             ts_reference_free(s->refs[i]);
     }
@@ -61,6 +66,71 @@ static ts_status bad(const ts_manifest *m, const char *sec, const char *key, ts_
     if (line)
         return ts_err_set(err, TS_E_DATA, "%s:%lu: [%s] %s: %s", ts_manifest_path(m), line, sec, key, what);
     return ts_err_set(err, TS_E_DATA, "%s: [%s] %s: %s", ts_manifest_path(m), sec, key, what);
+}
+
+/* [chart.NAME] waves, wave_labels (a line chart): each earlier wave's tables.csv, read into S
+ * (which owns them), and the same table in each. */
+static ts_status read_waves(const ts_manifest *m, const char *sec, ts_chart *c, ts_chartset *s, ts_err *err)
+{
+    const char *waves = ts_manifest_get(m, sec, "waves"), *labels = ts_manifest_get(m, sec, "wave_labels");
+    if (!waves || !*waves) {
+        if (labels && *labels)
+            return bad(m, sec, "wave_labels", err, "only with waves (the earlier waves' tables.csv)");
+        return TS_OK;
+    }
+    if (c->type != TS_CHART_LINE)
+        return bad(m, sec, "waves", err, "only line charts take waves");
+    char **files = NULL;
+    long nf = ts_manifest_split_list(waves, &files);
+    if (nf < 0)
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    ts_status st = TS_OK;
+    char msg[700];
+    if (nf == 0 || nf > TS_MAX_WAVES) {
+        snprintf(msg, sizeof msg, "%ld files: give 1 to %d earlier waves' tables.csv, oldest first", nf, TS_MAX_WAVES);
+        st = bad(m, sec, "waves", err, msg);
+        goto done;
+    }
+    long nl = labels && *labels ? ts_manifest_split_list(labels, &c->wave_labels) : 0;
+    if (nl != nf + 1) {
+        if (nl > 0)
+            ts_manifest_free_list(c->wave_labels, (size_t)nl);
+        c->wave_labels = NULL;
+        snprintf(msg, sizeof msg, "%ld labels for %ld earlier waves and this survey: give %ld (令和3年, …, this survey's last)",
+                 nl < 0 ? 0 : nl, nf, nf + 1);
+        st = bad(m, sec, labels && *labels ? "wave_labels" : "waves", err, msg);
+        goto done;
+    }
+    ts_tables **grown = realloc(s->wavefiles, (s->nwavefiles + (size_t)nf) * sizeof *grown);
+    if (!grown) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto done;
+    }
+    s->wavefiles = grown;
+    c->nwaves = (size_t)nf;
+    for (long i = 0; i < nf && st == TS_OK; i++) {
+        char *path = ts_manifest_resolve(m, files[i]);
+        ts_tables *w = path ? ts_tables_read(path, err) : NULL;
+        free(path);
+        if (!w) {
+            unsigned long line = ts_manifest_line(m, sec, "waves");
+            ts_err_prefix(err, "%s:%lu: [%s] waves = %s", ts_manifest_path(m), line, sec, files[i]);
+            st = err->status ? err->status : TS_E_DATA;
+            break;
+        }
+        s->wavefiles[s->nwavefiles++] = w;
+        const ts_ttable *tt = ts_tables_find(w, c->table->id);
+        if (!tt || tt->ndomains == 0 || tt->domains[0].codes[0] != '\0' || strcmp(tt->variable, c->table->variable) != 0) {
+            snprintf(msg, sizeof msg, "%.200s has no table %.100s of %.60s with a 全体 row (it has: %.250s)", files[i],
+                     c->table->id, c->table->variable, ts_tables_ids(w));
+            st = bad(m, sec, "waves", err, msg);
+            break;
+        }
+        c->wave[i] = tt;
+    }
+done:
+    ts_manifest_free_list(files, (size_t)nf);
+    return st;
 }
 
 static ts_status read_chart(const ts_manifest *m, const ts_tables *t, const char *tables_path, const char *sec,
@@ -204,7 +274,8 @@ ts_chartset *ts_chartspec_read(const ts_manifest *m, const ts_tables *t, const c
         c->synthetic = synth && strcmp(synth, "yes") == 0;
         c->min_cell = mc;
         s->n++;
-        if (read_chart(m, t, tables_path, sec, c, &s->refs[s->n - 1], err) != TS_OK)
+        if (read_chart(m, t, tables_path, sec, c, &s->refs[s->n - 1], err) != TS_OK ||
+            read_waves(m, sec, c, s, err) != TS_OK)
             goto fail;
     }
     if (only) {

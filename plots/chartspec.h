@@ -14,6 +14,8 @@ typedef struct ts_chartset {
     ts_chart *charts;          /* in manifest order */
     size_t n;
     ts_reference **refs;       /* owned, one slot per chart (NULL when none) */
+    ts_tables **wavefiles;     /* owned: the earlier waves' tables.csv of the line charts */
+    size_t nwavefiles;
 } ts_chartset;
 
 /* The charts of M, or only those named in ONLY (comma-separated; NULL: all). Strings are

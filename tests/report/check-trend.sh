@@ -47,6 +47,39 @@ check "tables.xlsx: the differences from the previous wave" grep -q '令和5年 
 check "a rerun: report.pdf, tables.csv, tables.xlsx and the line chart byte-identical" \
     sh -c "cmp -s '$T/a/report.pdf' '$T/b/report.pdf' && cmp -s '$T/a/tables.csv' '$T/b/tables.csv' && cmp -s '$T/a/tables.xlsx' '$T/b/tables.xlsx' && cmp -s '$T/a/charts/lonely_trend.svg' '$T/b/charts/lonely_trend.svg'"
 
+# waves given as earlier tables.csv files: each wave reported on its own, then the last with
+# [chart] waves = the three earlier tables.csv and [table] previous = the last of them
+mkdir -p "$T/v"
+cp tests/fixtures/trend-waves/r?.csv tests/fixtures/trend-waves/codebook.csv "$T/v/"
+for w in r3 r4 r5 r6; do
+    printf '[survey]\nid = %s\ntitle = 孤独感（%s、合成データ）\nsynthetic = yes\n[input]\nraw = %s.csv\ncodebook = codebook.csv\n[design]\ntype = srs\n[table.lonely]\nvar = lonely\n' "$w" "$w" "$w" >"$T/v/$w.ini"
+done
+printf 'previous = out-r5/tables.csv\nprevious_label = 令和5年\n' >>"$T/v/r6.ini"
+for w in r3 r4 r5 r6; do printf '[privacy]\nmin_cell = 10\n' >>"$T/v/$w.ini"; done
+for w in r3 r4 r5; do
+    printf '[chart.lonely]\ntype = stacked\ntable = lonely\n' >>"$T/v/$w.ini"
+    "$BIN/tsunagari-report" -q "$T/v/$w.ini" -o "$T/v/out-$w" 2>>"$T/v.err"
+done
+cat >>"$T/v/r6.ini" <<'INI'
+[chart.trend]
+type = line
+table = lonely
+codes = 5, 4
+waves = out-r3/tables.csv, out-r4/tables.csv, out-r5/tables.csv
+wave_labels = 令和3年, 令和4年, 令和5年, 令和6年
+title = 孤独感の推移（各回の集計から）
+INI
+"$BIN/tsunagari-report" -q "$T/v/r6.ini" -o "$T/v/out-r6" 2>>"$T/v.err"
+check "waves from earlier tables.csv: the line chart over 令和3年 … 令和6年" \
+    sh -c "test -s '$T/v/out-r6/charts/trend.svg' && pdftotext '$T/v/out-r6/report.pdf' - | tr -d '\n ' | grep -q '令和3年～令和5年は各回の集計（3回分のtables.csv）の値、令和6年は本調査'"
+check "... the earlier waves' shares drawn (令和3年's 3.4 of 「しばしばある・常にある」) and the difference from 令和5年 in tables.csv" \
+    sh -c "pdftotext '$T/v/out-r6/report.pdf' - | grep -q '^3.4$' && grep -q '^lonely,,all - previous,全体 - 令和5年,lonely,5,' '$T/v/out-r6/tables.csv'"
+printf '[chart.bad]\ntype = line\ntable = lonely\nwaves = out-r3/tables.csv\nwave_labels = 令和3年\n' >>"$T/v/r6.ini"
+"$BIN/tsunagari-report" -q "$T/v/r6.ini" -o "$T/v/out-bad" 2>"$T/v-bad.err"
+rc=$?
+check "waves with too few wave_labels: exit 65 naming the line" \
+    sh -c "test $rc -eq 65 && grep -q 'r6.ini:[0-9]*: \[chart.bad\] wave_labels: 1 labels for 1 earlier waves and this survey: give 2' '$T/v-bad.err'"
+
 # a line of counts over years: a counts file, value = count, no band
 mkdir -p "$T/y"
 cat >"$T/y/years.csv" <<'CSV'
