@@ -483,6 +483,18 @@ ts_status replicates_make(wctx *c, ts_err *err)
     double *mult = NULL, *rscales = NULL;
     ts_status st;
     if (d->replicates_supplied) {
+        /* supplied replicates stand for the weights they came with: a nonresponse adjustment
+         * made here would reach the full sample's weight and not theirs */
+        if (wctx_get(c, "nonresponse", "classes", NULL)) {
+            ts_strbuf at = TS_STRBUF_INIT;
+            wctx_where(c, "nonresponse", "classes", &at);
+            ts_err_set(err, TS_E_DATA, "%s: a nonresponse adjustment with [design] variance = supplied would adjust the "
+                       "weight but not the supplied replicates; adjust them where they were made, or let "
+                       "tsunagari-weight make the replicates (variance = jk1, jkn, bootstrap, brr or fay)",
+                       at.data ? at.data : "");
+            ts_strbuf_free(&at);
+            return TS_E_DATA;
+        }
         if ((st = take_supplied(c, &c->repw, err)) != TS_OK)
             return st;
         c->nrep = d->nreplicate_columns;
