@@ -197,6 +197,8 @@ check-report: all
 	 else echo "FAIL report-counts" >> $(RESULTS); exit 1; fi
 	@if tests/report/check-trend.sh $(BIN); then echo "PASS report-trend" >> $(RESULTS); \
 	 else echo "FAIL report-trend" >> $(RESULTS); exit 1; fi
+	@if tests/report/check-language.sh $(BIN); then echo "PASS report-language" >> $(RESULTS); \
+	 else echo "FAIL report-language" >> $(RESULTS); exit 1; fi
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).
@@ -296,12 +298,15 @@ check-one:
 # The README's first command: one tsunagari-report run per demo survey into out/<survey>/
 # (report.pdf, tables.xlsx, tables.csv, charts/, weighting report, reproducibility record; the
 # respondent-level files only with tsunagari-report --with-microdata). See docs/report.md.
+# The Yamagata demo again in English into out/yamagata-2022-en/ (docs/report.md, Language).
 DEMO_SURVEYS := yamagata-2022 saitama-2022
 demo: all
 	@for s in $(DEMO_SURVEYS); do \
 	    echo "== $$s (synthetic demo survey)"; \
 	    $(BIN)/tsunagari-report data/$$s/survey.ini -o out/$$s || exit 1; \
 	done
+	@echo "== yamagata-2022 in English ([report] language = en: data/yamagata-2022/survey-en.ini)"
+	@$(BIN)/tsunagari-report data/yamagata-2022/survey-en.ini -o out/yamagata-2022-en
 
 bench: all
 	@bench/run.sh $(BIN)

@@ -49,7 +49,8 @@ static void cover_title(writer *w)
     const char *st = rp_get(c, "survey", "title", "");
     if (strcmp(st, w->title) != 0)
         pdf_para_at(w, X0, CW, st, 11, 0, GREY, 2);
-    const char *en = rp_get(c, "survey", "title_en", NULL);
+    /* the English title under the Japanese one; an English report shows it as its title already */
+    const char *en = ts_i18n_lang() == TS_LANG_EN ? NULL : rp_get(c, "survey", "title_en", NULL);
     if (en)
         pdf_para_at(w, X0, CW, en, 8.5, 0, GREY, 8);
     if (w->synthetic) {
