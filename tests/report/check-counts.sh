@@ -37,6 +37,8 @@ check "report.pdf: never 有効回答, 回答者数, 単純無作為抽出, 信�
 check "report.pdf: the table of counts with shares (2,037（33.6%）)" grep -q '2,037（33.6%）' "$T/a.flat"
 check "report.pdf: the chart (図1 年代別 相談件数)" grep -q '図1年代別相談件数' "$T/a.flat"
 check "charts/by_age.png is drawn" test -s "$T/a/charts/by_age.png"
+pdftotext -bbox "$T/a/report.pdf" "$T/a.bbox.html"
+check "report.pdf: no text overprints another (overprint.py)" python3 tests/report/overprint.py "$T/a.bbox.html"
 mkdir -p "$T/x" && (cd "$T/x" && unzip -q "$T/a/tables.xlsx")
 check "tables.xlsx: the counts sheet (件数 and 割合, no interval) and the cover's 合計（件）" \
     sh -c "grep -q '全体 件数' '$T/x/xl/sharedStrings.xml' && grep -q '合計（件）' '$T/x/xl/sharedStrings.xml' && ! grep -qE '\[95%信頼区間|回答者数|ウェイト付き推定|有効回答' '$T/x/xl/sharedStrings.xml'"

@@ -41,6 +41,8 @@ check "report.pdf: the line chart with its title and bands" \
 check "report.pdf: the waves on the x axis and the shares over the points" \
     sh -c "grep -q '令和3年' '$T/a.txt' && grep -q '令和6年' '$T/a.txt'"
 check "report.pdf: the wave table's differences (令和6年 - 令和5年)" grep -q '令和6年-令和5年' "$T/a.flat"
+pdftotext -bbox "$T/a/report.pdf" "$T/a.bbox.html"
+check "report.pdf: no text overprints another (overprint.py)" python3 tests/report/overprint.py "$T/a.bbox.html"
 mkdir -p "$T/x" && (cd "$T/x" && unzip -q "$T/a/tables.xlsx")
 check "tables.xlsx: the differences from the previous wave" grep -q '令和5年 - 令和4年' "$T/x/xl/sharedStrings.xml"
 "$BIN/tsunagari-report" -q "$T/w/survey.ini" -o "$T/b" 2>/dev/null
