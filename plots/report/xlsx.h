@@ -43,8 +43,8 @@ void rp_xlsx_data(rp_ctx *c, lxw_worksheet *ws, const rp_xfmts *F);
 
 /* Print set-up of a sheet WIDTH_CHARS wide (the sum of its column widths) and NROWS rows:
  * A4, landscape when the sheet is wider than tall, one page wide, rows FIRST_REPEAT..LAST_REPEAT
- * repeated on every page (none when FIRST_REPEAT < 0), the footer with SURVEY's title (NULL or
- * "": none), the sheet's TITLE and the page. */
+ * repeated on every page (none when FIRST_REPEAT < 0), the sheet's TITLE as the page header and
+ * SURVEY's title with the page as the footer (SURVEY NULL or "": the footer is TITLE and the page). */
 void rp_xlsx_print_setup(lxw_worksheet *ws, double width_chars, long nrows, int first_repeat, int last_repeat,
                          const char *title, const char *survey);
 

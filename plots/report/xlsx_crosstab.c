@@ -369,15 +369,17 @@ void rp_xlsx_print_setup(lxw_worksheet *ws, double width_chars, long nrows, int 
     if (first_repeat >= 0)
         worksheet_repeat_rows(ws, (lxw_row_t)first_repeat, (lxw_row_t)last_repeat);
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
-    /* The footer: the survey's title on the left, the sheet's in the middle, the page on the
-     * right (Excel allows 255 characters: each title is cut to 100 bytes of whole characters). */
+    /* The page header: the sheet's title, so every printed page says which table it is; the
+     * footer: the survey's title and the page (Excel allows 255 characters: a title is cut to
+     * 150 bytes of whole characters). The cover has the survey's title as its footer alone. */
     char foot[240];
     size_t o = (size_t)snprintf(foot, sizeof foot, "&L");
     if (survey && *survey) {
-        o = footer_text(foot, o, o + 100, survey);
-        o += (size_t)snprintf(foot + o, sizeof foot - o, "&C");
-    }
-    o = footer_text(foot, o, o + 100, title);
+        footer_text(foot, o, o + 150, title);
+        worksheet_set_header(ws, foot);
+        o = footer_text(foot, o, o + 150, survey);
+    } else
+        o = footer_text(foot, o, o + 150, title);
     snprintf(foot + o, sizeof foot - o, "&R&P / &N");
     worksheet_set_footer(ws, foot);
 }

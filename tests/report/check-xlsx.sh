@@ -38,8 +38,8 @@ check "--xlsx-ci under overrides the manifest's block: the default workbook" cmp
 check "--xlsx-ci beside: a usage error (exit 64) naming the choices" \
     sh -c "test $? -eq 64 && grep -q 'expected under or block' '$T/bad.err' && test ! -e '$T/bad'"
 
-# 1. Printed by LibreOffice: the pages of each sheet, told apart by the footer (the survey's
-# title, the sheet's, then "page / pages").
+# 1. Printed by LibreOffice: the pages of each sheet, told apart by the page header (the sheet's
+# title, the first line of the page's text); the footer has the survey's title and the page.
 if command -v soffice >/dev/null 2>&1; then
     for demo in yamagata saitama; do
         HOME=$T/lo soffice --headless --convert-to pdf --outdir "$T/$demo-pdf" "$T/$demo/tables.xlsx" >"$T/$demo-lo.log" 2>&1
@@ -48,9 +48,9 @@ if command -v soffice >/dev/null 2>&1; then
         check "$demo: A4 pages" sh -c "pdfinfo '$T/$demo-pdf/tables.pdf' | grep -q 'Page size:.*(A4)'"
         : >"$T/$demo-footers.txt"
         for ((i = 1; i <= ${pages:-0}; i++)); do
-            pdftotext -f $i -l $i -layout "$T/$demo-pdf/tables.pdf" - | sed -n "s#^ *\(.*[^ ]\) \{2,\}$i / $pages\$#\1#p" | tail -1 >>"$T/$demo-footers.txt"
+            pdftotext -f $i -l $i -layout "$T/$demo-pdf/tables.pdf" - | sed -n '/[^ ]/{s/^ *//; s/ *$//; p; q}' >>"$T/$demo-footers.txt"
         done
-        # Each table's title (the footer of its sheet) on exactly one page.
+        # Each table's title (the page header of its sheet) on exactly one page.
         "$PY3" - "$T/$demo/tables.xlsx" "$T/$demo-footers.txt" >"$T/$demo-pages.txt" 2>&1 <<'PY'
 import re, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
@@ -60,7 +60,7 @@ for name in wb.sheetnames[1:]:
     if name in ("data", "回帰分析"):
         continue
     title = wb[name].cell(row=1, column=1).value
-    n = sum(1 for f in footers if re.split(r" {2,}", f)[-1] == title)  # survey title, then the sheet's
+    n = sum(1 for f in footers if f == title)  # the page header
     if n != 1:
         bad.append((name, title, n))
 print("pages per table sheet not 1:", bad if bad else "none")
