@@ -57,13 +57,17 @@ static FcPattern *match_cjk(const char *name)
 }
 
 /* Font maps not finalised yet: while one lives, its fonts hold cairo font faces and
- * fontconfig patterns, and cairo's and fontconfig's teardown would assert and abort. */
-static int maps_alive;
+ * fontconfig patterns, and cairo's and fontconfig's teardown would assert and abort. Pango
+ * sorts the fallback fonts of each face in a thread of its own, which holds the map until the
+ * sort is done, so the last reference may be dropped there, a little after ts_fonts_free
+ * (hence atomic). Counted down from the map's qdata, which GObject frees last, after the map's
+ * own finalisation has released every font. */
+static gint maps_alive;
 
-static void map_finalised(gpointer data, GObject *gone)
+static void map_finalised(gpointer data)
 {
-    (void)data, (void)gone;
-    maps_alive--;
+    (void)data;
+    g_atomic_int_add(&maps_alive, -1);
 }
 
 /* Every pattern Pango asks fontconfig for, primary and fallback: outlines unhinted, so a
@@ -115,8 +119,8 @@ ts_fonts *ts_fonts_open(ts_err *err)
         ts_err_set(err, TS_E_DATA, "%s: Pango cannot use cairo's FreeType fonts", f->file);
         goto fail;
     }
-    maps_alive++;
-    g_object_weak_ref(G_OBJECT(f->map), map_finalised, NULL);
+    g_atomic_int_add(&maps_alive, 1);
+    g_object_set_data_full(G_OBJECT(f->map), "ts-fonts-alive", f, map_finalised);
     if (PANGO_IS_FC_FONT_MAP(f->map))
         pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(f->map), no_hinting, NULL, NULL);
     pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(f->map), 72);
@@ -203,7 +207,10 @@ const char *ts_fonts_family(const ts_fonts *f) { return f->family; }
 
 void ts_fonts_shutdown(void)
 {
-    if (maps_alive > 0)
+    /* Let Pango's thread finish the sorts it has queued (milliseconds each) and let go. */
+    for (int i = 0; g_atomic_int_get(&maps_alive) > 0 && i < 5000; i++)
+        g_usleep(1000);
+    if (g_atomic_int_get(&maps_alive) > 0)
         return; /* a reference leaked (a bug): leave the caches to the leak checker, never abort */
     cairo_debug_reset_static_data();
     FcFini();

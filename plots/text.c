@@ -366,8 +366,9 @@ char *ts_text_fit(ts_pen *p, const char *s, double width)
     return out;
 }
 
-/* Text wrapped into at most this many lines is a label (a bar's, a title, a column head):
- * it breaks at phrase boundaries where it can; longer text is a paragraph and fills its lines. */
+/* Text wrapped into at most this many lines is a label (a bar's, a column head, a note), and
+ * so is bold text (a title, a heading): it breaks at phrase boundaries where it can; other
+ * text is a paragraph and fills its lines. */
 enum { LABEL_LINES = 3 };
 
 /* Whether a break before code point B, after A, is one of the nicer places to end a line:
@@ -445,7 +446,7 @@ long ts_text_wrap(ts_pen *p, const char *s, double width, size_t max_lines, char
         } else {
             size_t end = (size_t)pango_layout_get_line_readonly(l, 0)->length;
             next = (size_t)pango_layout_get_line_readonly(l, 1)->start_index;
-            if (next == end && max_lines <= LABEL_LINES) /* wrapped, not ended by a line feed */
+            if (next == end && (max_lines <= LABEL_LINES || p->bold)) /* wrapped, not at a line feed */
                 end = next = label_break(l, laid, end);
             if (next == 0) /* never: Pango puts a character on every line */
                 next = end = (size_t)(g_utf8_next_char(rest) - rest);

@@ -5,9 +5,9 @@
  * Japanese between any two characters except before closing punctuation and other
  * non-starters (、。，．）」』】・ー ゃ ッ …) and after opening brackets (「（『【) — kinsoku
  * — and in Latin-script text at spaces and hyphens; a word wider than the whole line is cut
- * between characters. A label (text wrapped into at most 3 lines) prefers, of the places a
- * line may break, one after ・ 、 or a space, or before a bracket, when it keeps at least half
- * of the line; a paragraph fills its lines. Nothing is ever cut inside a character or a
+ * between characters. A label (text wrapped into at most 3 lines, or set in bold: a title, a
+ * heading) prefers, of the places a line may break, one after ・ 、 or a space, or before a
+ * bracket, when it keeps at least half of the line; a paragraph fills its lines. Nothing is ever cut inside a character or a
  * grapheme (a letter with its combining marks); decomposed letters are composed (NFC).
  *
  * Text no installed font can show is not drawn: the pen records the first such character
