@@ -248,7 +248,21 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
             if (use[i])
                 for (size_t c = 0; c < k; c++)
                     z[i * k + c] = kind == TS_STAT_TOTAL ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[c]) / psum;
-        st = ts_sample_vcov(d, z, k, v, err);
+        /* only the variances are reported: the diagonal, at K per PSU instead of K² */
+        size_t *diag = malloc(k * sizeof *diag);
+        double *var_c = malloc(k * sizeof *var_c);
+        if (!diag || !var_c) {
+            free(diag);
+            free(var_c);
+            goto nomem;
+        }
+        for (size_t c = 0; c < k; c++)
+            diag[c] = c;
+        st = ts_sample_vcov_pairs(d, z, k, k, diag, diag, var_c, err);
+        for (size_t c = 0; c < k; c++)
+            v[c * k + c] = var_c[c];
+        free(diag);
+        free(var_c);
         if (st != TS_OK)
             goto done;
     }
@@ -389,8 +403,29 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
         free(y);
         if (st != TS_OK)
             goto done;
-    } else if (na > 0 && nb > 0 && (st = ts_sample_vcov(d, z, m, v, err)) != TS_OK)
-        goto done;
+    } else if (na > 0 && nb > 0) {
+        /* the three entries a difference's variance takes: V_AA, V_BB, V_AB per estimate */
+        size_t *pa = malloc(3 * k * sizeof *pa), *pb = malloc(3 * k * sizeof *pb);
+        double *got = malloc(3 * k * sizeof *got);
+        st = pa && pb && got ? TS_OK : ts_err_set(err, TS_E_NOMEM, "out of memory");
+        for (size_t c = 0; st == TS_OK && c < k; c++) {
+            pa[3 * c] = pb[3 * c] = c;
+            pa[3 * c + 1] = pb[3 * c + 1] = k + c;
+            pa[3 * c + 2] = c;
+            pb[3 * c + 2] = k + c;
+        }
+        if (st == TS_OK && (st = ts_sample_vcov_pairs(d, z, m, 3 * k, pa, pb, got, err)) == TS_OK)
+            for (size_t c = 0; c < k; c++) {
+                v[c * m + c] = got[3 * c];
+                v[(k + c) * m + k + c] = got[3 * c + 1];
+                v[c * m + k + c] = got[3 * c + 2];
+            }
+        free(pa);
+        free(pb);
+        free(got);
+        if (st != TS_OK)
+            goto done;
+    }
     double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
     for (size_t c = 0; c < k; c++) {
         ts_estimate *e = &out[c];

@@ -935,6 +935,33 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
     return 0;
 }
 
+/* Which entries of the covariance matrix a caller wants: all K × K (A NULL), or the N pairs
+ * (A[p], B[p]) into OUT[p] — an estimate's variances need the diagonal only, a difference
+ * three entries per estimate, so the sums per PSU cost K or 3K, not K². Every entry is
+ * accumulated in the same order, with the same operations, whichever are asked for. */
+typedef struct {
+    size_t k, n;
+    const size_t *a, *b;
+} vcov_want;
+
+/* OUT += SDEV · DEVᵀ over the wanted entries (SDEV = scale × DEV, formed once per unit: the
+ * same product, in the same order, as scale · dev_a · dev_b). */
+static void add_outer(double *out, const vcov_want *want, const double *sdev, const double *dev)
+{
+    size_t k = want->k;
+    if (!want->a) {
+        for (size_t a = 0; a < k; a++) {
+            double s = sdev[a];
+            double *row = out + a * k;
+            for (size_t b = 0; b < k; b++)
+                row[b] += s * dev[b];
+        }
+        return;
+    }
+    for (size_t p = 0; p < want->n; p++)
+        out[p] += sdev[want->a[p]] * dev[want->b[p]];
+}
+
 /* The later stages of R's multistage(): within each unit p above stage S (a PSU for the
  * second stage), the variance of its units' totals of Z as onestrat() computes it for one
  * stratum — centred on their mean, times f·n_p/(n_p − 1) with f = 1 − n_p/N_p, a census
@@ -943,7 +970,8 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
  * with one sampled unit in it follows the lonely-PSU rule, as R applies it at every stage.
  * PSU_STRATUM and HAS: each PSU's stratum and whether it has rows (ts_sample_vcov's). */
 static ts_status later_stages_vcov(const ts_sample *d, const double *z, size_t k, const size_t *psu_stratum,
-                                   const unsigned char *has, double *v, ts_err *err)
+                                   const unsigned char *has, const vcov_want *want, double *v, double *sdev,
+                                   double *dev, ts_err *err)
 {
     double *frac = malloc((d->npsu ? d->npsu : 1) * sizeof *frac);
     if (!frac)
@@ -1005,10 +1033,11 @@ static ts_status later_stages_vcov(const ts_sample *d, const double *z, size_t k
             }
             double scale = frac[p] * (np > 1 ? f * np / (np - 1) : f);
             int centre = !(np == 1 && d->lonely == TS_LONELY_ADJUST);
-            for (size_t a = 0; a < k; a++)
-                for (size_t b = 0; b < k; b++)
-                    v[a * k + b] += scale * (tot[u * k + a] - (centre ? mean[p * k + a] : 0)) *
-                                    (tot[u * k + b] - (centre ? mean[p * k + b] : 0));
+            for (size_t a = 0; a < k; a++) {
+                dev[a] = tot[u * k + a] - (centre ? mean[p * k + a] : 0);
+                sdev[a] = scale * dev[a];
+            }
+            add_outer(v, want, sdev, dev);
         }
         free(tot);
         free(mean);
@@ -1021,8 +1050,10 @@ static ts_status later_stages_vcov(const ts_sample *d, const double *z, size_t k
     return st;
 }
 
-ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
+/* ts_sample_vcov for the entries WANT names (into V: K × K, or one value per pair). */
+static ts_status sample_vcov(const ts_sample *d, double *z, const vcov_want *want, double *v, ts_err *err)
 {
+    size_t k = want->k, nv = want->a ? want->n : k * k;
     int rc = calibration_residuals(d, z, k);
     if (rc == -2 && d->rake_exact)
         return ts_err_set(err, TS_E_DATA, "the exact raking residuals (rake_residuals = exact): the least-squares "
@@ -1033,29 +1064,54 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
                                           "its variance is undefined", d->ncal);
     if (rc != 0)
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
-    memset(v, 0, k * k * sizeof *v);
-    /* PSU totals */
-    double *tot = calloc((d->npsu ? d->npsu : 1) * k, sizeof *tot);
-    size_t *psu_stratum = malloc((d->npsu ? d->npsu : 1) * sizeof *psu_stratum);
-    unsigned char *has = calloc(d->npsu ? d->npsu : 1, 1);
-    double *mean = malloc(k * sizeof *mean);
-    if (!tot || !psu_stratum || !has || !mean) {
-        free(tot);
-        free(psu_stratum);
-        free(has);
-        free(mean);
-        return ts_err_set(err, TS_E_NOMEM, "out of memory");
-    }
+    memset(v, 0, nv * sizeof *v);
+    size_t np = d->npsu ? d->npsu : 1;
+    size_t *psu_stratum = malloc(np * sizeof *psu_stratum), *order = malloc(np * sizeof *order);
+    size_t *first = calloc(d->nstrata + 1, sizeof *first), *fill = calloc(d->nstrata ? d->nstrata : 1, sizeof *fill);
+    unsigned char *has = calloc(np, 1); /* rows in the PSU: 0, 1, 2 = more than one */
+    double *mean = malloc((k ? k : 1) * sizeof *mean), *sdev = malloc((k ? k : 1) * sizeof *sdev);
+    double *dev = malloc((k ? k : 1) * sizeof *dev), *tot = NULL;
+    size_t *row_of = NULL;
+    ts_status st = TS_OK;
+    if (!psu_stratum || !order || !first || !fill || !has || !mean || !sdev || !dev)
+        goto nomem;
+    int own = 1; /* every PSU one row (an unclustered design): its total is that row of Z */
     for (size_t i = 0; i < d->n; i++) {
         if (d->w[i] <= 0)
             continue; /* not in the design (R: prob = Inf rows carry zero influence) */
         size_t u = d->psu[i];
-        has[u] = 1;
+        own &= has[u] == 0;
+        has[u] = has[u] ? 2 : 1;
         psu_stratum[u] = d->stratum[i];
-        for (size_t j = 0; j < k; j++)
-            tot[u * k + j] += z[i * k + j];
     }
-    ts_status st = TS_OK;
+    if (own) {
+        if (!(row_of = malloc(np * sizeof *row_of)))
+            goto nomem;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->w[i] > 0)
+                row_of[d->psu[i]] = i;
+    } else {
+        /* PSU totals */
+        if (!(tot = calloc(np * k, sizeof *tot)))
+            goto nomem;
+        for (size_t i = 0; i < d->n; i++) {
+            if (d->w[i] <= 0)
+                continue;
+            size_t u = d->psu[i];
+            for (size_t j = 0; j < k; j++)
+                tot[u * k + j] += z[i * k + j];
+        }
+    }
+#define TOT(u) (own ? z + row_of[u] * k : tot + (u) * k)
+    /* the PSUs with rows, by stratum, each stratum's in ascending order (the order R sums them) */
+    for (size_t u = 0; u < d->npsu; u++)
+        if (has[u])
+            first[psu_stratum[u] + 1]++;
+    for (size_t h = 0; h < d->nstrata; h++)
+        first[h + 1] += first[h];
+    for (size_t u = 0; u < d->npsu; u++)
+        if (has[u])
+            order[first[psu_stratum[u]] + fill[psu_stratum[u]]++] = u;
     for (size_t h = 0; h < d->nstrata && st == TS_OK; h++) {
         size_t nh = d->psu_count[h];
         if (nh == 0)
@@ -1076,36 +1132,62 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
         /* mean of the stratum's PSU totals over all its nh PSUs (absent ones are zero) */
         for (size_t j = 0; j < k; j++)
             mean[j] = 0;
-        for (size_t u = 0; u < d->npsu; u++)
-            if (has[u] && psu_stratum[u] == h)
-                for (size_t j = 0; j < k; j++)
-                    mean[j] += tot[u * k + j] / (double)nh;
+        for (size_t o = first[h]; o < first[h + 1]; o++) {
+            const double *t = TOT(order[o]);
+            for (size_t j = 0; j < k; j++)
+                mean[j] += t[j] / (double)nh;
+        }
         /* R centres unless a lonely PSU is adjusted (deviation from the overall mean, 0). */
         int centre = !(nh == 1 && d->lonely == TS_LONELY_ADJUST);
         size_t present = 0;
-        for (size_t u = 0; u < d->npsu; u++) {
-            if (!has[u] || psu_stratum[u] != h)
-                continue;
+        for (size_t o = first[h]; o < first[h + 1]; o++) {
+            const double *t = TOT(order[o]);
             present++;
-            for (size_t a = 0; a < k; a++)
-                for (size_t b = 0; b < k; b++)
-                    v[a * k + b] += scale * (tot[u * k + a] - (centre ? mean[a] : 0)) *
-                                    (tot[u * k + b] - (centre ? mean[b] : 0));
+            for (size_t a = 0; a < k; a++) {
+                dev[a] = t[a] - (centre ? mean[a] : 0);
+                sdev[a] = scale * dev[a];
+            }
+            add_outer(v, want, sdev, dev);
         }
         /* PSUs of the stratum without any row here contribute (0 - mean)². */
-        if (centre)
+        if (centre && present < nh) {
+            for (size_t a = 0; a < k; a++)
+                sdev[a] = scale * mean[a];
             for (size_t miss = present; miss < nh; miss++)
-                for (size_t a = 0; a < k; a++)
-                    for (size_t b = 0; b < k; b++)
-                        v[a * k + b] += scale * mean[a] * mean[b];
+                add_outer(v, want, sdev, mean);
+        }
     }
+#undef TOT
     if (st == TS_OK && d->nlater > 0)
-        st = later_stages_vcov(d, z, k, psu_stratum, has, v, err);
+        st = later_stages_vcov(d, z, k, psu_stratum, has, want, v, sdev, dev, err);
+done:
     free(tot);
+    free(row_of);
     free(psu_stratum);
+    free(order);
+    free(first);
+    free(fill);
     free(has);
     free(mean);
+    free(sdev);
+    free(dev);
     return st;
+nomem:
+    st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    goto done;
+}
+
+ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
+{
+    vcov_want all = {k, k * k, NULL, NULL};
+    return sample_vcov(d, z, &all, v, err);
+}
+
+ts_status ts_sample_vcov_pairs(const ts_sample *d, double *z, size_t k, size_t npair, const size_t *a, const size_t *b,
+                               double *out, ts_err *err)
+{
+    vcov_want some = {k, npair, a, b};
+    return sample_vcov(d, z, &some, out, err);
 }
 
 static double replicate_df(const ts_sample *d, const unsigned char *in)

@@ -79,6 +79,12 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
  * stratum (at a later stage: a unit) with one PSU (one sampled unit) under TS_LONELY_FAIL. */
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err);
 
+/* The entries (A[p], B[p]), p < NPAIR, of that covariance matrix into OUT[p] — each the same
+ * number ts_sample_vcov puts at V[A[p]·K + B[p]], at a cost per PSU of NPAIR rather than K²
+ * (an estimate's variances need the diagonal only). Z, errors as ts_sample_vcov. */
+ts_status ts_sample_vcov_pairs(const ts_sample *d, double *z, size_t k, size_t npair, const size_t *a, const size_t *b,
+                               double *out, ts_err *err);
+
 /* Degrees of freedom of the design restricted to the rows where IN is nonzero (and the
  * weight positive): PSUs minus strata among them (R: degf of a subset design); with replicate
  * weights the rank of those rows' replicate weights minus 1 (R's degf.svyrep.design, which
