@@ -15,6 +15,7 @@
 
 #include "../forest.h"
 #include "csvtable.h"
+#include "i18n.h"
 #include "numparse.h"
 #include "pdf.h"
 #include "privacy.h"
@@ -124,11 +125,11 @@ static void prose(writer *w, const char *s, double size, ts_rgb color, double af
 static void hidden_note(writer *w)
 {
     ts_strbuf b = TS_STRBUF_INIT;
-    ts_strbuf_printf(&b, "＊ 回答者が %s 人未満のカテゴリー、またはその人数・係数が他の数値から逆算されないよう非表示"
-                         "（表と同じ [privacy] min_cell の規則）。",
+    ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のカテゴリー、またはその人数・係数が他の数値から逆算されないよう非表示"
+                         "（表と同じ [privacy] min_cell の規則）。"),
                      rp_get(w->c, "privacy", "min_cell", NULL));
     w->y += 2;
-    prose(w, b.data ? b.data : "＊", 7.5, GREY, 2);
+    prose(w, b.data ? b.data : TR("＊"), 7.5, GREY, 2);
     ts_strbuf_free(&b);
 }
 
@@ -143,11 +144,11 @@ static void forest(writer *w, const char *model)
     ts_notes notes = {0};
     ts_forest_notes(f, rp_get(w->c, "survey", "title", ""), w->synthetic, &notes);
     char title[600], sub[600], n[32];
-    snprintf(title, sizeof title, "%s：オッズ比と%g%%信頼区間", ts_forest_title(f), round(ts_forest_level(f) * 1000) / 10);
-    snprintf(n, sizeof n, "＊");
+    snprintf(title, sizeof title, TR("%s：オッズ比と%g%%信頼区間"), ts_forest_title(f), round(ts_forest_level(f) * 1000) / 10);
+    snprintf(n, sizeof n, TR("＊"));
     if (ts_forest_n(f) >= 0)
         ts_frame_count(ts_forest_n(f), n);
-    snprintf(sub, sizeof sub, "n=%s、ウェイト付け推定", n);
+    snprintf(sub, sizeof sub, TR("n=%s、ウェイト付け推定"), n);
     w->y += 10;
     double body = ts_forest_body(&w->pen, f, (ts_rect){X0, 0, CW, 1e6}, 1);
     double head = ts_frame_header_height(&w->pen, title, sub, CW), foot = ts_frame_footer_height(&w->pen, &notes, CW);
@@ -186,17 +187,17 @@ void pdf_models(writer *w)
     }
     pdf_new_page(w);
     w->models_page = w->page;
-    pdf_heading(w, "回帰分析");
+    pdf_heading(w, TR("回帰分析"));
     /* min_cell 0 is a choice the cover states too: the models then withhold nothing */
     long min_cell = -1;
     int none = ts_privacy_min_cell(w->c->m, &min_cell, NULL) == TS_OK && min_cell == 0;
     ts_strbuf intro = TS_STRBUF_INIT;
-    ts_strbuf_printf(&intro, "ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
+    ts_strbuf_printf(&intro, TR("ウェイトを付けた回帰モデル（tsunagari-model、R survey パッケージの svyglm に等しい）。標準誤差は"
                              "標本設計（層・集落・有限母集団修正・ウェイトの較正）に基づく。ロジスティック回帰はオッズ比で示し、"
                              "各変数の（基準）カテゴリーのオッズ比は1。p値は自由度（PSU数−層数＋1−係数の数）の t 検定、"
-                             "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数。%s",
-                     none ? "回答者の少ないカテゴリーも非表示にしていない（[privacy] min_cell = 0）。"
-                          : "回答者の少ないカテゴリーは表と同じ規則で非表示（＊）にした。");
+                             "変数ごとの F は Wald 検定。欠測のある回答者は除いた。表の n はそのカテゴリーの回答者数。%s"),
+                     none ? TR("回答者の少ないカテゴリーも非表示にしていない（[privacy] min_cell = 0）。")
+                          : TR("回答者の少ないカテゴリーは表と同じ規則で非表示（＊）にした。"));
     prose(w, intro.data ? intro.data : "", 9.5, INK, 5);
     ts_strbuf_free(&intro);
     const char *cur = NULL;
@@ -232,23 +233,23 @@ void pdf_models(writer *w)
             for (size_t q = r; q < t->nrows && !*df && strcmp(ts_csvtable_get(t, q, "model"), model) == 0; q++)
                 if (strcmp(ts_csvtable_get(t, q, "statistic"), "coefficient") == 0)
                     df = ts_csvtable_get(t, q, "df");
-            snprintf(a, sizeof a, "%s%s：%s（n = %s、自由度 %s）", mt == model ? "モデル " : "", mt,
-                     logit ? "ロジスティック回帰" : "線形回帰", *nn ? nn : "＊", *df ? df : "＊");
+            snprintf(a, sizeof a, TR("%s%s：%s（n = %s、自由度 %s）"), mt == model ? TR("モデル ") : "", mt,
+                     logit ? TR("ロジスティック回帰") : TR("線形回帰"), *nn ? nn : TR("＊"), *df ? df : TR("＊"));
             pdf_subheading(w, a);
-            snprintf(c, sizeof c, "%g%%信頼区間", round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
-            const char *h[6] = {"変数・カテゴリー", logit ? "オッズ比" : "係数（標準誤差）", c, "p値", "n", ""};
+            snprintf(c, sizeof c, TR("%g%%信頼区間"), round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
+            const char *h[6] = {TR("変数・カテゴリー"), logit ? TR("オッズ比") : TR("係数（標準誤差）"), c, TR("p値"), "n", ""};
             row(w, h, 1);
         }
-        const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
+        const char *name = strcmp(term, "(Intercept)") == 0 ? TR("（切片）") : *tl ? tl : term;
         if (strcmp(stat, "wald_chisq") == 0)
             continue;
         int supp = strcmp(ts_csvtable_get(t, r, "suppressed"), "yes") == 0;
         hidden |= supp || *ts_csvtable_get(t, r, "suppression");
         if (strcmp(stat, "wald_f") == 0) {
             if (supp)
-                snprintf(a, sizeof a, "　F = ＊");
+                snprintf(a, sizeof a, TR("　F = ＊"));
             else
-                snprintf(a, sizeof a, "　F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
+                snprintf(a, sizeof a, TR("　F = %.2f（%s, %s）、p = %.3f"), num(ts_csvtable_get(t, r, "estimate")),
                          ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"), num(ts_csvtable_get(t, r, "p_value")));
             const char *cells[6] = {a, "", "", "", "", ""};
             row(w, cells, 0);
@@ -269,25 +270,25 @@ void pdf_models(writer *w)
                 row(w, cells, 1);
             }
             if (level) {
-                snprintf(a, sizeof a, "　%s（基準）", ts_csvtable_get(t, r, "label"));
-                snprintf(b, sizeof b, "%s", supp ? "＊" : logit ? "1" : "0");
-                snprintf(e, sizeof e, "%s", *ts_csvtable_get(t, r, "level_n") ? ts_csvtable_get(t, r, "level_n") : "＊");
+                snprintf(a, sizeof a, TR("　%s（基準）"), ts_csvtable_get(t, r, "label"));
+                snprintf(b, sizeof b, "%s", supp ? TR("＊") : logit ? "1" : "0");
+                snprintf(e, sizeof e, "%s", *ts_csvtable_get(t, r, "level_n") ? ts_csvtable_get(t, r, "level_n") : TR("＊"));
                 const char *cr[6] = {a, b, "", "", e, ""};
                 row(w, cr, 0);
                 continue;
             }
         } else {
-            snprintf(a, sizeof a, "　%s", ts_csvtable_get(t, r, "label"));
+            snprintf(a, sizeof a, TR("　%s"), ts_csvtable_get(t, r, "label"));
         }
         double est = num(ts_csvtable_get(t, r, "estimate")), se = num(ts_csvtable_get(t, r, "se"));
         if (supp) {
-            snprintf(b, sizeof b, "＊");
+            snprintf(b, sizeof b, TR("＊"));
             c[0] = '\0';
         } else if (logit) {
             snprintf(b, sizeof b, "%.2f", num(ts_csvtable_get(t, r, "odds_ratio")));
             snprintf(c, sizeof c, "[%.2f, %.2f]", num(ts_csvtable_get(t, r, "or_low")), num(ts_csvtable_get(t, r, "or_high")));
         } else {
-            snprintf(b, sizeof b, "%.4g（%.3g）", est, se);
+            snprintf(b, sizeof b, TR("%.4g（%.3g）"), est, se);
             snprintf(c, sizeof c, "[%.4g, %.4g]", num(ts_csvtable_get(t, r, "ci_low")), num(ts_csvtable_get(t, r, "ci_high")));
         }
         double p = num(ts_csvtable_get(t, r, "p_value"));
@@ -298,7 +299,7 @@ void pdf_models(writer *w)
         else
             snprintf(d, sizeof d, "%.3f", p);
         const char *ln = ts_csvtable_get(t, r, "level_n");
-        snprintf(e, sizeof e, "%s", *ln || !level ? ln : "＊");
+        snprintf(e, sizeof e, "%s", *ln || !level ? ln : TR("＊"));
         const char *cells[6] = {a, b, c, d, e, ""};
         row(w, cells, 0);
     }

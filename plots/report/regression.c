@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "csvtable.h"
+#include "i18n.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -62,20 +63,20 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
     format_set_align(star, LXW_ALIGN_RIGHT); /* ＊ where a number would stand, aligned as one */
     format_set_italic(note);
     format_set_font_color(note, 0x555555);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "回帰分析");
+    lxw_worksheet *ws = workbook_add_worksheet(wb, TR("回帰分析"));
     if (!ws) {
         ts_csvtable_free(t);
-        return ts_err_set(err, TS_E_INTERNAL, "tables.xlsx: cannot add the sheet 回帰分析");
+        return ts_err_set(err, TS_E_INTERNAL, TR("tables.xlsx: cannot add the sheet 回帰分析"));
     }
     worksheet_set_column(ws, 0, 0, 26, NULL);
     worksheet_set_column(ws, 1, 1, 22, NULL);
     worksheet_set_column(ws, 2, 9, 11, NULL);
-    worksheet_write_string(ws, 0, 0, "回帰分析（tsunagari-model: R survey の svyglm に等しい）", title);
+    worksheet_write_string(ws, 0, 0, TR("回帰分析（tsunagari-model: R survey の svyglm に等しい）"), title);
     worksheet_write_string(ws, 1, 0,
-                           "係数・標準誤差はデザインに基づく推定。ロジスティック回帰はオッズ比と信頼区間（基準カテゴリー＝1）。"
-                           "p値は自由度（PSU数−層数＋1−係数の数）の t 検定、変数ごとの F は Wald 検定（regTermTest）。",
+                           TR("係数・標準誤差はデザインに基づく推定。ロジスティック回帰はオッズ比と信頼区間（基準カテゴリー＝1）。"
+                           "p値は自由度（PSU数−層数＋1−係数の数）の t 検定、変数ごとの F は Wald 検定（regTermTest）。"),
                            note);
-    static const char *const cols[] = {"変数", "カテゴリー", "係数", "標準誤差", "オッズ比", "下限", "上限", "p値", "n"};
+    const char *const cols[] = {TR("変数"), TR("カテゴリー"), TR("係数"), TR("標準誤差"), TR("オッズ比"), TR("下限"), TR("上限"), TR("p値"), "n"};
     int row = 3, any_hidden = 0;
     const char *cur = NULL;
     for (size_t r = 0; r < t->nrows; r++) {
@@ -89,8 +90,8 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             for (size_t q = r; q < t->nrows && !*df && strcmp(ts_csvtable_get(t, q, "model"), model) == 0; q++)
                 if (strcmp(ts_csvtable_get(t, q, "statistic"), "coefficient") == 0)
                     df = ts_csvtable_get(t, q, "df");
-            ts_strbuf_printf(&h, "%s%s（%s、n = %s、自由度 %s、%g%%信頼区間）", *mt ? "" : "モデル ", *mt ? mt : model,
-                             logit ? "ロジスティック回帰" : "線形回帰", *nn ? nn : "＊", *df ? df : "＊",
+            ts_strbuf_printf(&h, TR("%s%s（%s、n = %s、自由度 %s、%g%%信頼区間）"), *mt ? "" : TR("モデル "), *mt ? mt : model,
+                             logit ? TR("ロジスティック回帰") : TR("線形回帰"), *nn ? nn : TR("＊"), *df ? df : TR("＊"),
                              round(1000 * num(ts_csvtable_get(t, r, "ci_level"))) / 10);
             row++;
             worksheet_write_string(ws, (lxw_row_t)row++, 0, h.data ? h.data : model, bold);
@@ -99,15 +100,15 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
                 worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, cols[c], c >= 2 ? headnum : head);
             row++;
         }
-        const char *name = strcmp(term, "(Intercept)") == 0 ? "（切片）" : *tl ? tl : term;
+        const char *name = strcmp(term, "(Intercept)") == 0 ? TR("（切片）") : *tl ? tl : term;
         int supp = strcmp(ts_csvtable_get(t, r, "suppressed"), "yes") == 0, why = *ts_csvtable_get(t, r, "suppression");
         any_hidden |= supp || why;
         if (strcmp(stat, "wald_f") == 0) {
             ts_strbuf h = TS_STRBUF_INIT;
             if (supp)
-                ts_strbuf_append_str(&h, "F = ＊");
+                ts_strbuf_append_str(&h, TR("F = ＊"));
             else
-                ts_strbuf_printf(&h, "F = %.2f（%s, %s）、p = %.3f", num(ts_csvtable_get(t, r, "estimate")),
+                ts_strbuf_printf(&h, TR("F = %.2f（%s, %s）、p = %.3f"), num(ts_csvtable_get(t, r, "estimate")),
                                  ts_csvtable_get(t, r, "df"), ts_csvtable_get(t, r, "df2"),
                                  num(ts_csvtable_get(t, r, "p_value")));
             worksheet_write_string(ws, (lxw_row_t)row++, 1, h.data ? h.data : "", note);
@@ -121,14 +122,14 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
             worksheet_write_string(ws, (lxw_row_t)row, 0, name, text);
         if (*ts_csvtable_get(t, r, "level")) {
             ts_strbuf l = TS_STRBUF_INIT;
-            ts_strbuf_printf(&l, "%s%s", ts_csvtable_get(t, r, "label"), ref ? "（基準）" : "");
+            ts_strbuf_printf(&l, "%s%s", ts_csvtable_get(t, r, "label"), ref ? TR("（基準）") : "");
             worksheet_write_string(ws, (lxw_row_t)row, 1, l.data ? l.data : "", text);
             ts_strbuf_free(&l);
         }
         if (supp) /* withheld by [privacy] min_cell: ＊ where the numbers would be */
-            worksheet_write_string(ws, (lxw_row_t)row, 2, "＊", star);
+            worksheet_write_string(ws, (lxw_row_t)row, 2, TR("＊"), star);
         if (*ts_csvtable_get(t, r, "level") && !*ts_csvtable_get(t, r, "level_n"))
-            worksheet_write_string(ws, (lxw_row_t)row, 8, "＊", star);
+            worksheet_write_string(ws, (lxw_row_t)row, 8, TR("＊"), star);
         put(ws, row, 2, num(ts_csvtable_get(t, r, "estimate")), f4);
         put(ws, row, 3, num(ts_csvtable_get(t, r, "se")), f4);
         put(ws, row, 4, num(ts_csvtable_get(t, r, "odds_ratio")), f2);
@@ -140,8 +141,8 @@ ts_status rp_regression_xlsx(lxw_workbook *wb, const char *models_csv, ts_err *e
     }
     if (any_hidden)
         worksheet_write_string(ws, (lxw_row_t)row + 1, 0,
-                               "＊ 回答者の少ない（[privacy] min_cell 人未満の）カテゴリー、またはその人数・係数が他の数値から逆算されないよう"
-                               "非表示（表と同じ規則）。",
+                               TR("＊ 回答者の少ない（[privacy] min_cell 人未満の）カテゴリー、またはその人数・係数が他の数値から逆算されないよう"
+                               "非表示（表と同じ規則）。"),
                                note);
     ts_csvtable_free(t);
     return TS_OK;

@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "design.h"
 #include "glm.h"
+#include "i18n.h"
 #include "manifest.h"
 #include "numparse.h"
 #include "privacy.h"
@@ -140,7 +141,7 @@ static ts_status parse_model(const ts_manifest *m, const ts_dataset *ds, const c
                              model_spec *s, ts_err *err)
 {
     s->section = sec;
-    s->title = ts_manifest_get(m, sec, "title");
+    s->title = ts_i18n_get(m, sec, "title"); /* title_en in an English report */
     if (!s->title)
         s->title = "";
     const char *fam = ts_schema_get(m, sec, "family");
@@ -591,6 +592,15 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
         goto done;
     if (!(ds = ts_dataset_read(opt->input, err))) {
         st = err->status;
+        goto done;
+    }
+    /* [report] language and labels: models.csv's labels in the report's label language, and the
+     * models' title_en in an English report (lib/i18n, as tsunagari-tab) */
+    const char *labels = NULL;
+    if ((st = ts_i18n_setup(m, NULL, NULL, &labels, err)) != TS_OK)
+        goto done;
+    if (ts_dataset_use_labels(ds, labels) != 0) {
+        st = ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto done;
     }
     ts_design design;
