@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "xlsx.h"
 
 enum { MAXD = 201, MAXC = 200 }; /* 全体 and up to 200 domains, as tsunagari-tab --counts allows */
@@ -30,23 +31,23 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
     char *title = rp_table_title(c, t);
     worksheet_write_string(ws, 0, 0, title ? title : t->id, F->title);
     ts_strbuf b = TS_STRBUF_INIT;
-    ts_strbuf_printf(&b, "件数と割合（%%）｜集計済みの件数（標本調査ではないため標本誤差なし）｜表ID %s", t->id);
+    ts_strbuf_printf(&b, TR("件数と割合（%%）｜集計済みの件数（標本調査ではないため標本誤差なし）｜表ID %s"), t->id);
     worksheet_write_string(ws, 1, 0, b.data, F->note);
     ts_strbuf_reset(&b);
     lxw_row_t head = 3;
     worksheet_write_string(ws, head, 0, rp_varlabel(c, var), F->colhead);
     for (size_t d = 0; d < nd; d++) {
-        ts_strbuf_printf(&b, "%s 件数", dom[d]);
+        ts_strbuf_printf(&b, TR("%s 件数"), dom[d]);
         worksheet_write_string(ws, head, (lxw_col_t)(1 + 2 * d), b.data, F->colhead);
         ts_strbuf_reset(&b);
-        ts_strbuf_printf(&b, "%s 割合", dom[d]);
+        ts_strbuf_printf(&b, TR("%s 割合"), dom[d]);
         worksheet_write_string(ws, head, (lxw_col_t)(2 + 2 * d), b.data, F->colhead);
         ts_strbuf_reset(&b);
     }
     int any_supp = 0;
     lxw_row_t row = head + 1;
     for (size_t k = 0; k <= nc; k++, row++) {
-        worksheet_write_string(ws, row, 0, k < nc ? cat[k] : "合計", F->rowhead);
+        worksheet_write_string(ws, row, 0, k < nc ? cat[k] : TR("合計"), F->rowhead);
         for (size_t d = 0; d < nd; d++)
             for (size_t r = t->first; r < t->first + t->count; r++) {
                 if (strcmp(rp_csv_get(T, r, "by_labels"), dom[d]) != 0)
@@ -58,7 +59,7 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
                         worksheet_write_number(ws, row, col, strtod(n, NULL), F->n);
                         worksheet_write_number(ws, row, col + 1, 1, F->share);
                     } else {
-                        worksheet_write_string(ws, row, col, "＊", F->cell_text);
+                        worksheet_write_string(ws, row, col, TR("＊"), F->cell_text);
                         any_supp = 1;
                     }
                     break;
@@ -66,8 +67,8 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
                 if (strcmp(rp_csv_get(T, r, "label"), cat[k]) != 0)
                     continue;
                 if (strcmp(rp_csv_get(T, r, "suppressed"), "yes") == 0) {
-                    worksheet_write_string(ws, row, col, "＊", F->cell_text);
-                    worksheet_write_string(ws, row, col + 1, "＊", F->cell_text);
+                    worksheet_write_string(ws, row, col, TR("＊"), F->cell_text);
+                    worksheet_write_string(ws, row, col + 1, TR("＊"), F->cell_text);
                     any_supp = 1;
                 } else {
                     worksheet_write_number(ws, row, col, strtod(rp_csv_get(T, r, "n_category"), NULL), F->n);
@@ -78,16 +79,16 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
             }
     }
     row++;
-    worksheet_write_string(ws, row++, 0, "割合は列の合計件数に対する割合（セルの値は比率で、表示が % です）。", F->note);
+    worksheet_write_string(ws, row++, 0, TR("割合は列の合計件数に対する割合（セルの値は比率で、表示が % です）。"), F->note);
     if (any_supp) {
-        ts_strbuf_printf(&b, "＊ 1～%ld 件の区分と、合計から逆算できてしまう区分は示していません。",
+        ts_strbuf_printf(&b, TR("＊ 1～%ld 件の区分と、合計から逆算できてしまう区分は示していません。"),
                          atol(rp_get(c, "privacy", "min_cell", NULL)) - 1);
         worksheet_write_string(ws, row++, 0, b.data, F->note);
         ts_strbuf_reset(&b);
     }
-    ts_strbuf_printf(&b, "出典：%s", rp_get(c, "survey", "title", ""));
+    ts_strbuf_printf(&b, TR("出典：%s"), rp_get(c, "survey", "title", ""));
     if (strcmp(rp_get(c, "survey", "synthetic", NULL), "yes") == 0)
-        ts_strbuf_append_str(&b, "（合成データ：実際の統計ではありません）");
+        ts_strbuf_append_str(&b, TR("（合成データ：実際の統計ではありません）"));
     worksheet_write_string(ws, row++, 0, b.data, F->note);
     ts_strbuf_free(&b);
     worksheet_set_column(ws, 0, 0, 18, NULL);

@@ -14,6 +14,7 @@
 
 #include "atomicfile.h"
 #include "counts.h"
+#include "i18n.h"
 #include "csvwrite.h"
 #include "manifest.h"
 #include "numformat.h"
@@ -237,7 +238,7 @@ static void write_domain(FILE *fp, ts_csv_mode mode, const ts_counts *c, const c
 {
     size_t K = t->cats.n, W = K + 1;
     char codes[24] = "";
-    const char *label = "全体";
+    const char *label = TR("全体");
     if (d > 0) {
         snprintf(codes, sizeof codes, "%zu", d);
         label = t->doms.label[d - 1];
@@ -306,6 +307,11 @@ ts_status tab_counts_run(const tab_options *opt, FILE *summary, ts_err *err)
     if (!(m = ts_manifest_read(opt->manifest, err)))
         return err->status;
     if ((st = ts_schema_check(m, TS_STAGE_TAB, err)) != TS_OK)
+        goto done;
+    /* [report] language (--lang): 全体 is All in English, as in a survey's tables (lib/i18n); a
+     * counts file's labels are its own text, in whatever language it was written */
+    const char *labels = NULL;
+    if ((st = ts_i18n_setup(m, opt->lang, opt->labels, &labels, err)) != TS_OK)
         goto done;
     if (min_cell < 0 && (st = ts_privacy_min_cell(m, &min_cell, err)) != TS_OK)
         goto done;

@@ -59,6 +59,16 @@ sed -i 's/^合計,"6,058"/合計,"6,057"/; s/^min_cell = 0/min_cell = 30/' "$T/c
 check "min_cell = 30: 不明 (22) primary, the smallest other (60代以上, 301) secondary" \
     sh -c "grep -q ',7,不明,share,6057,,,,,,,none,,,,,,,yes,,,primary' '$T/e/tables.csv' && grep -q ',6,60代以上,share,6057,,,,,,,none,,,,,,,yes,,,secondary' '$T/e/tables.csv'"
 check "... shown as ＊ in report.pdf" sh -c "pdftotext '$T/e/report.pdf' - | grep -q '＊'"
+# in English ([report] language = en): the fixed texts of the counts report, the labels as the file gives them
+cp -R tests/fixtures/counts-consultations "$T/en"
+sed -i 's/^\[report\]$/[report]\nlanguage = en/' "$T/en/survey.ini"
+"$BIN/tsunagari-report" -q "$T/en/survey.ini" -o "$T/g" 2>"$T/g.err"
+pdftotext "$T/g/report.pdf" - | tr -d '\n ' >"$T/g.flat"
+check "language = en: About the data, 6,057 in all, no sampling error, the table's All and Total" \
+    sh -c "grep -q 'Aboutthedata' '$T/g.flat' && grep -q '6,057inall' '$T/g.flat' && grep -q 'Completecountshavenosamplingerror' '$T/g.flat' && grep -q 'All' '$T/g.flat' && grep -q '6,057(100%)' '$T/g.flat'"
+check "... and none of the Japanese fixed texts (データの概要, 集計の方法, 件数と, 全体)" \
+    sh -c "! grep -qE 'データの概要|集計の方法|件数と|全体|標本誤差' '$T/g.flat'"
+
 # tables only (no [chart.NAME]) and a domain column with more domains than one grid holds
 cat >"$T/c/area.csv" <<'CSV'
 年代,地区,件数
