@@ -54,6 +54,17 @@ typedef rp_grid grid;
 
 /* The width the widest cell of G needs (value in bold 9 pt, interval in 6.5 pt), padding
  * included, so that neighbouring cells never overprint. */
+/* A census's share cell: under the percentage, the number of units it counts ("37 団体"), in
+ * the place a sample's interval takes (a census has none). */
+static void census_count(const writer *w, const gcell *x, char ci[140])
+{
+    if (*ci || !x->share || !*x->ncat || !rp_census(w->c))
+        return;
+    char n[32];
+    pdf_comma(atol(x->ncat), n);
+    snprintf(ci, 140, "%s %s", n, rp_unit_ja(w->c));
+}
+
 static double cells_width(writer *w, const grid *g)
 {
     double need = 0;
@@ -64,6 +75,7 @@ static double cells_width(writer *w, const grid *g)
                 continue;
             char val[64], ci[140];
             rp_grid_cell_text(x, g->dec, val, ci);
+            census_count(w, x, ci);
             ts_text_font(&w->pen, 1, 9);
             need = fmax(need, ts_text_width(&w->pen, val));
             ts_text_font(&w->pen, 0, 6.5);
@@ -89,6 +101,7 @@ static void draw_gcell(writer *w, const gcell *x, int dec, double cx, double y)
         return;
     }
     rp_grid_cell_text(x, dec, a, ci);
+    census_count(w, x, ci);
     ts_text_font(&w->pen, 1, 9);
     ts_frame_color(&w->pen, INK);
     ts_text_draw(&w->pen, cx, y + 11, a, TS_ALIGN_CENTER);
@@ -235,10 +248,18 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
     if (missing > 0) {
         char n[32];
         pdf_comma(missing, n);
-        ts_strbuf_printf(&b, TR("無回答 %s 人は集計から除いた。"), n);
+        if (rp_organisations(c))
+            ts_strbuf_printf(&b, "無回答 %s 団体は集計から除いた。", n);
+        else
+            ts_strbuf_printf(&b, TR("無回答 %s 人は集計から除いた。"), n);
     }
-    ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
-    if (any_supp)
+    if (rp_census(c))
+        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
+    else
+        ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
+    if (any_supp && rp_organisations(c))
+        ts_strbuf_printf(&b, "＊ 回答団体が %s 団体未満のため、または他の数値から逆算されないよう非表示。", rp_get(c, "privacy", "min_cell", NULL));
+    else if (any_supp)
         ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のため、または他の数値から逆算されないよう非表示。"), rp_get(c, "privacy", "min_cell", NULL));
     if (any_absent)
         ts_strbuf_append_str(&b, TR("・ 該当なし。"));
@@ -469,22 +490,51 @@ void pdf_draw_table(writer *w, item *it)
     it->page = w->page;
     pdf_para_at(w, X0, CW, b.data, 11, 1, INK, 0);
     ts_strbuf_reset(&b);
-    ts_strbuf_printf(&b, TR("%sと [%g%%信頼区間]。%s"), rp_stat_caption(kind), 100 * level,
+    /* The caption says what the cells hold: an interval only when the table has one (ci = none,
+     * a census: none), a census's shares with their counts, a sum of answers not an estimate. */
+    int any_ci = 0, census = rp_census(c);
+    for (size_t r = t->first; r < t->first + t->count && !any_ci; r++)
+        any_ci = *rp_csv_get(T, r, "ci_low") && strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0;
+    if (census)
+        ts_strbuf_printf(&b, "%s。全数調査のため標本誤差はなく、信頼区間は示していない。",
+                         kind == RP_SHARE  ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
+                         : kind == RP_TOTAL ? "合計（回答の値の合計、整数）"
+                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
+                                            : rp_stat_caption(kind));
+    else if (!any_ci)
+        ts_strbuf_printf(&b, "%s（信頼区間なし）。%s", kind == RP_TOTAL && !weighted ? "合計" : rp_stat_caption(kind),
                      kind == RP_TOTAL ? (weighted ? TR("ウェイトの合計による母集団の推定値（整数に丸めた）。") : TR("回答者の数の合計。"))
                      : kind == RP_MEAN ? (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の平均。"))
-                     : kind == RP_QUANTILE ? (weighted ? TR("ウェイト付け集計。区間は Woodruff 法（分布関数の区間から）。")
-                                                       : TR("ウェイトを付けない回答者の分位数。区間は Woodruff 法。"))
+                     : kind == RP_QUANTILE ? (weighted ? "ウェイト付け集計。" : "ウェイトを付けない回答者の分位数。")
                      : kind == RP_RATIO ? (weighted ? TR("ウェイト付き合計の比。") : TR("ウェイトを付けない合計の比。"))
                      : (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の割合。")));
+    else
+        ts_strbuf_printf(&b, TR("%sと [%g%%信頼区間]。%s"), rp_stat_caption(kind), 100 * level,
+                         kind == RP_TOTAL ? (weighted ? TR("ウェイトの合計による母集団の推定値（整数に丸めた）。") : TR("回答者の数の合計。"))
+                         : kind == RP_MEAN ? (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の平均。"))
+                         : kind == RP_QUANTILE ? (weighted ? TR("ウェイト付け集計。区間は Woodruff 法（分布関数の区間から）。")
+                                                           : TR("ウェイトを付けない回答者の分位数。区間は Woodruff 法。"))
+                         : kind == RP_RATIO ? (weighted ? TR("ウェイト付き合計の比。") : TR("ウェイトを付けない合計の比。"))
+                         : (weighted ? TR("ウェイト付け集計。") : TR("ウェイトを付けない回答者の割合。")));
     pdf_para_at(w, X0, CW, b.data, 7.5, 0, GREY, 3);
     ts_strbuf_reset(&b);
     const char *by = rp_get(c, sec, "by", NULL);
     /* The corner names the domain variable by its label up to the question text ("相談相手の有無"). */
     char corner[200];
     const char *bl = by ? rp_varlabel(c, by) : TR("区分");
+    ts_strbuf two = TS_STRBUF_INIT; /* by = area, org_type: 活動地域 × 団体の種類, not the names */
+    const char *comma = by ? strchr(by, ',') : NULL;
+    if (comma) {
+        char first[200];
+        const char *second = comma + 1 + strspn(comma + 1, " ");
+        snprintf(first, sizeof first, "%.*s", (int)(comma - by), by);
+        ts_strbuf_printf(&two, "%s × %s", rp_varlabel(c, first), rp_varlabel(c, second));
+        bl = two.data;
+    }
     const char *colon = strstr(bl, ": "), *wide = strstr(bl, TR("：")), *cut = colon && (!wide || colon < wide) ? colon : wide;
     snprintf(corner, sizeof corner, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
     table_grids(w, &g, corner);
+    ts_strbuf_free(&two);
     table_notes(w, t, &g, missing, by);
     table_differences(w, t, g.dec, it->number);
     ts_strbuf_free(&b);

@@ -108,6 +108,50 @@ static void counts_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, int *ro
     }
 }
 
+/* The overview's rows for a census (issue #16): the units, the numbers asked ([design] drawn,
+ * drawn_frame) and answered, the response rates, and no suppression when min_cell = 0. */
+static void write_census_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, int *rowp)
+{
+    int row = *rowp;
+    const char *unit = rp_unit_ja(c);
+    char lab[200];
+    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計の単位", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_organisations(c) ? "団体（1 団体 1 回答）" : "人（1 人 1 回答）", F->text);
+    snprintf(lab, sizeof lab, "回答%s数", unit);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
+    worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)(c->rows_read - c->rows_rejected), F->count);
+    if (c->drawn > 0) {
+        snprintf(lab, sizeof lab, "対象%s数", unit);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
+        worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->drawn, F->count);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, "回答率(%)", F->head);
+        worksheet_write_number(ws, (lxw_row_t)row++, 1,
+                               100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn, F->pct);
+    }
+    for (size_t k = 0; k < c->nrates; k++) { /* [design] drawn_frame: the population per group */
+        ts_strbuf l = TS_STRBUF_INIT;
+        ts_strbuf_printf(&l, "回答率(%%)：%s（対象 %ld、回答 %ld）", c->rates[k].label, c->rates[k].drawn,
+                         c->rates[k].answered);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, l.data ? l.data : "", F->head);
+        if (c->rates[k].drawn > 0)
+            worksheet_write_number(ws, (lxw_row_t)row, 1,
+                                   100.0 * (double)c->rates[k].answered / (double)c->rates[k].drawn, F->pct);
+        row++;
+        ts_strbuf_free(&l);
+    }
+    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計", F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, "全数調査：ウェイトなし、標本誤差なし（数と割合は回答そのもの）", F->text);
+    long min_cell = -1;
+    if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0) {
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("秘匿"), F->head);
+        worksheet_write_string(ws, (lxw_row_t)row++, 1,
+                               rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
+                                                   : "行っていません。回答者の少ないセルも、人数・割合をすべて表示しています（[privacy] min_cell = 0）",
+                               F->text);
+    }
+    *rowp = row;
+}
+
 static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char names[][128], int regression)
 {
     int row = 0;
@@ -129,6 +173,8 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
                  {TR("調整に使った母集団数"), "weighting", "margins"}};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
         const char *v = rp_get(c, items[i].sec, items[i].key, "");
+        if (rp_census(c) && strcmp(items[i].sec, "weighting") == 0) /* a census is not weighted */
+            continue;
         if (strcmp(items[i].key, "type") == 0)
             v = TR(ts_design_describe_ja(&c->design));
         if (strcmp(items[i].key, "method") == 0) /* the calibration weighted.tsd records */
@@ -153,6 +199,10 @@ static void write_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, char nam
     if (rp_id_ja(c)) {
         worksheet_write_string(ws, (lxw_row_t)row, 0, TR("回答者ID"), F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_id_ja(c), F->text);
+    }
+    if (rp_census(c)) { /* a census: the units asked and answered, no weights */
+        write_census_overview(c, ws, F, &row);
+        goto sheets;
     }
     worksheet_write_string(ws, (lxw_row_t)row, 0, TR("ウェイト付けした回答者"), F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->weighted_n, F->count);
@@ -198,6 +248,7 @@ sheets:
     sheet_link(ws, row, "data", F);
     worksheet_write_string(ws, (lxw_row_t)row++, 1,
                            c->counts ? TR("すべての件数と割合を1行1区分で（tables.csv と同じ内容）")
+                           : rp_census(c) ? "すべての数と割合を1行ずつ（tables.csv と同じ内容）"
                                      : TR("全推定値を1行ずつ、標準誤差・設計効果も（tables.csv と同じ内容）"), F->wrap);
     if (regression) {
         sheet_link(ws, row, TR("回帰分析"), F);

@@ -49,6 +49,13 @@ static void write_value(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double 
 /* The corner of the grid: the domain variable by its label up to the question text. */
 static void corner_label(rp_ctx *c, const char *by, char out[200])
 {
+    const char *comma = by ? strchr(by, ',') : NULL;
+    if (comma) { /* two by variables: both by their labels, as report.pdf's corner */
+        char first[200];
+        snprintf(first, sizeof first, "%.*s", (int)(comma - by), by);
+        snprintf(out, 200, "%s × %s", rp_varlabel(c, first), rp_varlabel(c, comma + 1 + strspn(comma + 1, " ")));
+        return;
+    }
     const char *bl = by ? rp_varlabel(c, by) : TR("区分");
     const char *colon = strstr(bl, ": "), *wide = strstr(bl, "："), *cut = colon && (!wide || colon < wide) ? colon : wide;
     snprintf(out, 200, "%.*s", cut ? (int)(cut - bl) : (int)strlen(bl), bl);
@@ -56,9 +63,10 @@ static void corner_label(rp_ctx *c, const char *by, char out[200])
 
 /* One block of the grid from row ROW: the heads, then a row per domain with WHICH of each cell
  * (0 the estimate, 1 the lower bound, 2 the upper), and with UNDER the interval text under
- * each estimate. Returns the row after the block; *ANY_SUPP, *ANY_ABSENT note the marks used. */
+ * each estimate — or, for a census (UNIT "団体" or "人"), each share's count ("37 団体").
+ * Returns the row after the block; *ANY_SUPP, *ANY_ABSENT note the marks used. */
 static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g, const char *corner, int which,
-                             int under, const rp_xfmts *F, int *any_supp, int *any_absent)
+                             int under, const char *unit, const rp_xfmts *F, int *any_supp, int *any_absent)
 {
     worksheet_write_string(ws, row, 0, corner, F->head);
     worksheet_write_string(ws, row, 1, "n", F->head);
@@ -88,10 +96,15 @@ static lxw_row_t write_block(lxw_worksheet *ws, lxw_row_t row, const rp_grid *g,
                     char val[64], ci[140];
                     rp_grid_cell_text(x, g->dec, val, ci);
                     worksheet_write_string(ws, row + 1, col, ci, F->ci);
+                } else if (unit && x->share && *x->ncat) {
+                    char n[64], txt[100];
+                    ts_numformat_grouped(num(x->ncat), 0, n, sizeof n);
+                    snprintf(txt, sizeof txt, "%s %s", n, unit);
+                    worksheet_write_string(ws, row + 1, col, txt, F->ci);
                 }
             }
         }
-        row += under ? 2 : 1;
+        row += under || unit ? 2 : 1;
     }
     return row;
 }
@@ -211,11 +224,22 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     char *title = rp_table_title(c, t);
     worksheet_write_string(ws, 0, 0, title ? title : t->id, F->title);
     ts_strbuf b = TS_STRBUF_INIT;
-    if (has_ci)
+    /* a census (issue #16): exact counts, each share with its count under it, no interval */
+    int census = rp_census(c);
+    const char *unit = census && kind == RP_SHARE ? rp_unit_ja(c) : NULL;
+    if (census)
+        ts_strbuf_printf(&b, "%s｜全数調査（ウェイトなし、標本誤差なし）｜表ID %s",
+                         kind == RP_SHARE ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
+                         : kind == RP_TOTAL ? "合計（回答の値の合計）"
+                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
+                                            : rp_stat_caption(kind),
+                         t->id);
+    else if (has_ci)
         ts_strbuf_printf(&b, TR("%sと [%g%%信頼区間]"), rp_stat_caption(kind), 100 * level);
     else
         ts_strbuf_append_str(&b, rp_stat_caption(kind));
-    ts_strbuf_printf(&b, TR("｜%s｜表ID %s"), weighted ? TR("ウェイト付き推定") : TR("ウェイトなし（回答者数そのまま）"), t->id);
+    if (!census)
+        ts_strbuf_printf(&b, TR("｜%s｜表ID %s"), weighted ? TR("ウェイト付き推定") : TR("ウェイトなし（回答者数そのまま）"), t->id);
     worksheet_write_string(ws, 1, 0, b.data, F->note);
     ts_strbuf_reset(&b);
 
@@ -240,28 +264,35 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     }
     double head_h = 15.0 * (lines > 4 ? 4 : lines) + 3;
     int any_supp = 0, any_absent = 0;
-    lxw_row_t row = write_block(ws, HEAD_ROW, &g, corner, 0, under, F, &any_supp, &any_absent);
+    lxw_row_t row = write_block(ws, HEAD_ROW, &g, corner, 0, under, unit, F, &any_supp, &any_absent);
     if (has_ci && ci_mode == RP_XLSX_CI_BLOCK)
         for (int which = 1; which <= 2; which++) {
             char cap[80];
             snprintf(cap, sizeof cap, TR("%g%%信頼区間 %s"), 100 * level, which == 1 ? TR("下限") : TR("上限"));
             worksheet_write_string(ws, ++row, 0, cap, F->text);
-            row = write_block(ws, row + 1, &g, corner, which, 0, F, &any_supp, &any_absent);
+            row = write_block(ws, row + 1, &g, corner, which, 0, NULL, F, &any_supp, &any_absent);
         }
     row++;
     row = write_differences(c, ws, row, t, g.dec, head_h, F, &any_supp);
 
     /* The notes, as under the PDF's table: what n is, the marks, the test, the source. */
     if (missing > 0)
-        ts_strbuf_printf(&b, TR("無回答 %ld 人は集計から除いた。"), missing);
-    ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
+        ts_strbuf_printf(&b, rp_organisations(c) ? "無回答 %ld 団体は集計から除いた。" : TR("無回答 %ld 人は集計から除いた。"), missing);
+    if (census)
+        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
+    else
+        ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
     if (kind == RP_SHARE)
         ts_strbuf_append_str(&b, TR("割合はパーセント（セルの値は比率で、表示が % です）。"));
     worksheet_write_string(ws, row++, 0, b.data, F->note);
     ts_strbuf_reset(&b);
     if (any_supp) {
-        ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のため、またはそのセルを他の数値から逆算できないようにするため、人数と推定値を示していません。"),
-                         rp_get(c, "privacy", "min_cell", NULL));
+        if (rp_organisations(c))
+            ts_strbuf_printf(&b, "＊ 回答団体が %s 団体未満のため、またはそのセルを他の数値から逆算できないようにするため、数と%sを示していません。",
+                             rp_get(c, "privacy", "min_cell", NULL), census ? "割合" : "推定値");
+        else
+            ts_strbuf_printf(&b, TR("＊ 回答者が %s 人未満のため、またはそのセルを他の数値から逆算できないようにするため、人数と推定値を示していません。"),
+                             rp_get(c, "privacy", "min_cell", NULL));
         worksheet_write_string(ws, row++, 0, b.data, F->note);
         ts_strbuf_reset(&b);
     }
