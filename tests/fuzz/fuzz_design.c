@@ -5,7 +5,8 @@
  * population sizes, weights with 0, NaN and negative values, calibration cells, text and a
  * multi), as a weighted dataset written by another version, a bug or a hand would carry it.
  * Then ts_design_read and, when it accepts the design, ts_sample_new, ts_sample_vcov,
- * ts_sample_df, ts_sample_unweighted and ts_design_describe_ja. Besides ASan/UBSan and
+ * ts_sample_df, with replicate weights ts_replicate_vcov, ts_sample_unweighted and
+ * ts_design_describe_ja. Besides ASan/UBSan and
  * leaks, the target checks what callers rely on: a refusal has a status and a message; a
  * variance comes from no failed GSL call; a design read, written back (ts_design_write) and
  * read again is the same design. Crashers not yet fixed wait in tests/fuzz/pending/design/
@@ -115,6 +116,18 @@ static int same_design(const ts_design *a, const ts_design *b)
     for (size_t k = 0; k < a->ncalibration_columns; k++)
         if (!same_str(a->calibration_columns[k], b->calibration_columns[k]))
             return 0;
+    /* replicate weights (issue #15) */
+    if (a->variance != b->variance || a->replicates_supplied != b->replicates_supplied ||
+        a->nreplicate_columns != b->nreplicate_columns || a->nreplicate_rscales != b->nreplicate_rscales ||
+        a->replicate_mse != b->replicate_mse || a->combined_weights != b->combined_weights ||
+        (a->variance != TS_REP_NONE && !(a->replicate_scale == b->replicate_scale)))
+        return 0;
+    for (size_t k = 0; k < a->nreplicate_columns; k++)
+        if (!same_str(a->replicate_columns[k], b->replicate_columns[k]))
+            return 0;
+    for (size_t k = 0; k < a->nreplicate_rscales; k++)
+        if (!(a->replicate_rscales[k] == b->replicate_rscales[k]))
+            return 0;
     return same_str(a->strata, b->strata) && same_str(a->cluster, b->cluster) && same_str(a->fpc, b->fpc) &&
            same_str(a->weight, b->weight) && same_str(a->design_weight, b->design_weight) &&
            same_str(a->calibrated_weight, b->calibrated_weight) &&
@@ -125,6 +138,18 @@ static int same_design(const ts_design *a, const ts_design *b)
            /* the frame's columns are written only with a frame (ts_design_write) */
            (!a->frame || (same_str(a->frame_population, b->frame_population) &&
                           same_str(a->frame_sample, b->frame_sample)));
+}
+
+/* A replicate estimator: the total weight of the view. */
+static ts_status rep_total(const ts_sample *view, void *ctx, double *theta, ts_err *err)
+{
+    (void)ctx;
+    (void)err;
+    double t = 0;
+    for (size_t i = 0; i < view->n; i++)
+        t += view->w[i];
+    *theta = t;
+    return TS_OK;
 }
 
 /* The sample of DS under D, used as tsunagari-tab uses it: the variance of a total and a
@@ -158,6 +183,15 @@ static void use_sample(const ts_dataset *ds, const ts_design *d)
         in[i] = i % 2;
     (void)ts_sample_df(s, NULL);
     (void)ts_sample_df(s, in);
+    (void)ts_sample_df(s, in); /* again: from the replicates' cache */
+    if (s->rep) {
+        /* replicate weights: the total of w's replicate versions through svrVar */
+        double hat = 0, rv = 0;
+        for (size_t i = 0; i < NROWS; i++)
+            hat += s->w[i];
+        CHECK(ts_replicate_vcov(s, rep_total, NULL, &hat, 1, &rv, &err) == TS_OK);
+        CHECK(isnan(rv) || rv >= -1e-9 * (1 + hat * hat));
+    }
     ts_sample_free(s);
     s = ts_sample_unweighted(ds, d, &err);
     if (s)
