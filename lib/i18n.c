@@ -12,7 +12,10 @@ static const char *labels_lang = "ja";
 
 const char *ts_i18n_labels(void) { return labels_lang; }
 
+static int forced;
+
 void ts_i18n_set(ts_lang lang) { current = lang; }
+void ts_i18n_force(ts_lang lang) { current = lang, forced = 1; }
 ts_lang ts_i18n_lang(void) { return current; }
 
 int ts_lang_parse(const char *s, ts_lang *out)
@@ -61,7 +64,8 @@ ts_status ts_i18n_setup(const ts_manifest *m, const char *lang_opt, const char *
                         ts_err *err)
 {
     ts_lang lang = TS_LANG_JA;
-    const char *l = lang_opt ? lang_opt : m ? ts_schema_get(m, "report", "language") : "ja";
+    const char *l = lang_opt ? lang_opt : forced ? (current == TS_LANG_EN ? "en" : "ja")
+                                        : m ? ts_schema_get(m, "report", "language") : "ja";
     if (ts_lang_parse(l, &lang) != 0) /* the manifest's value was checked by ts_schema_check */
         return ts_err_set(err, TS_E_USAGE, "--lang: expected ja or en, got \"%s\"", l ? l : "");
     ts_i18n_set(lang);

@@ -18,6 +18,9 @@ typedef enum { TS_LANG_JA = 0, TS_LANG_EN } ts_lang;
  * text is made). The default is Japanese. */
 void ts_i18n_set(ts_lang lang);
 ts_lang ts_i18n_lang(void);
+/* A --lang given on the command line: sets the language and makes ts_i18n_setup keep it over
+ * the manifest's [report] language. */
+void ts_i18n_force(ts_lang lang);
 /* "ja" or "en" into *OUT: 0, or -1 for anything else (OUT untouched). */
 int ts_lang_parse(const char *s, ts_lang *out);
 

@@ -6,6 +6,7 @@
 
 #include "numparse.h"
 #include "forest.h"
+#include "i18n.h"
 #include "plot.h"
 
 static const char USAGE[] =
@@ -54,6 +55,9 @@ static const char USAGE[] =
     "                         at 1; to OUTDIR/forest_MODEL.png/.pdf/.svg (--name, --title as\n"
     "                         above; -s gives [survey] title and synthetic)\n"
     "\n"
+    "      --lang L           the charts' fixed texts (n=, notes, legends, 合成データ): ja or en\n"
+    "                         (default: the manifest's [report] language, else ja); the labels\n"
+    "                         are TABLES.csv's (tsunagari-tab --labels)\n"
     "  -q, --quiet            no progress on stdout\n"
     "  -h, --help             this help\n"
     "      --version          print the version\n"
@@ -62,7 +66,7 @@ static const char USAGE[] =
     "TABLES.csv, a bad manifest key, no Japanese font, a character the font lacks); 66 input\n"
     "missing; 73 cannot create output; 74 I/O error.\n";
 
-enum { OPT_DPI = 256, OPT_FOREST, OPT_TYPE, OPT_TABLE, OPT_CODES, OPT_TITLE, OPT_NAME, OPT_STYLE, OPT_REF, OPT_REFROW, OPT_VERSION };
+enum { OPT_DPI = 256, OPT_FOREST, OPT_TYPE, OPT_TABLE, OPT_CODES, OPT_TITLE, OPT_NAME, OPT_STYLE, OPT_REF, OPT_REFROW, OPT_VERSION, OPT_LANG };
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -108,7 +112,8 @@ int main(int argc, char **argv)
         {"style", required_argument, NULL, OPT_STYLE}, {"reference", required_argument, NULL, OPT_REF},
         {"reference-row", required_argument, NULL, OPT_REFROW}, {"forest", required_argument, NULL, OPT_FOREST},
         {"quiet", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0}};
+        {"version", no_argument, NULL, OPT_VERSION},   {"lang", required_argument, NULL, OPT_LANG},
+        {NULL, 0, NULL, 0}};
     ts_plot_options o = {.render = {.formats = TS_RENDER_PNG | TS_RENDER_PDF | TS_RENDER_SVG, .width_mm = 170, .dpi = 300}};
     const char *forest = NULL;
     int c;
@@ -146,6 +151,13 @@ int main(int argc, char **argv)
         case OPT_REF: o.reference = optarg; break;
         case OPT_REFROW: o.reference_row = optarg; break;
         case 'q': o.quiet = 1; break;
+        case OPT_LANG: {
+            ts_lang l;
+            if (ts_lang_parse(optarg, &l) != 0)
+                return usage_error("--lang: expected ja or en, got ", optarg);
+            ts_i18n_force(l);
+            break;
+        }
         case 'h':
             fputs(USAGE, stdout);
             return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 74;

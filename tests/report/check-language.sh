@@ -8,7 +8,8 @@
 # and `language = ja` written out gives the same bytes as the default. A codebook's label_vi
 # column reaches a chart (tests/fixtures/foreign-residents, [report] labels = vi: the Vietnamese
 # labels are in the chart's PDF text, a code without one shows its English label); tab --labels
-# and --lang are refused with a clear message for a malformed value.
+# and --lang are refused with a clear message for a malformed value; tsunagari-plot --lang en
+# draws an ad hoc chart's fixed texts in English.
 # Prints ok / not ok lines and "N passed, N failed".
 set -u
 BIN=${1:-bin}
@@ -113,6 +114,9 @@ check "a code without a Vietnamese label shows its English one (5 years or more)
 check "the chart's fixed texts are English (Loneliness by years in Japan, Source:)" \
     sh -c "grep -q 'Loneliness by years in Japan' '$T/vi.txt' && grep -q 'Source: Survey of foreign residents' '$T/vi.txt'"
 check "tables.csv carries the Vietnamese labels" grep -q '^lonely_years,years,1,Dưới 1 năm,lonely,1,Không bao giờ,share,' "$T/vo/tables.csv"
+"$BIN/tsunagari-plot" -q --lang en --type stacked --table lonely_years -o "$T/adhoc" "$T/vo/tables.csv" 2>/dev/null
+check "tsunagari-plot --lang en: an ad hoc chart without a manifest has English notes" \
+    sh -c "pdftotext '$T/adhoc/lonely_years.pdf' - | grep -q 'Source: This survey (table lonely_years'"
 "$BIN/tsunagari-tab" --var lonely -o "$T/x.csv" --labels VI "$T/vo/tables.csv" >/dev/null 2>"$T/lab.err"; rc=$?
 check "tab --labels VI: usage error (exit 64) naming the rule" sh -c "test $rc = 64 && grep -q 'expected ja, en or 2-3 lowercase letters' '$T/lab.err'"
 "$BIN/tsunagari-tab" --var lonely -o "$T/x.csv" --lang fr "$T/vo/tables.csv" >/dev/null 2>"$T/lang.err"; rc=$?
