@@ -241,5 +241,30 @@ int main(void)
     T_CHECK(ts_codebook_read("no-such-codebook.csv", &err) == NULL && err.status == TS_E_NOINPUT);
     T_CHECK_STR(err.msg, "no-such-codebook.csv: cannot open: No such file or directory");
     ts_err_clear(&err);
+
+    /* label_LANG columns (issue #16): their non-empty cells as xlabels, in codebook order */
+    {
+        static const char lx[] = "variable,type,column,label,label_en,label_vi,label_pt,code\n"
+                                 "id,id,ID,回答ID,ID,,,\n"
+                                 "q,single,Q,質問,Question,Câu hỏi,Pergunta,\n"
+                                 ",,,はい,Yes,Có,,1\n"
+                                 ",,,いいえ,No,,Não,2\n";
+        ts_codebook *lcb = ts_codebook_read_mem(lx, sizeof lx - 1, "lx.csv", &err);
+        T_CHECK(lcb != NULL && lcb->nxlabels == 4);
+        if (lcb && lcb->nxlabels == 4) {
+            T_CHECK_STR(lcb->xlabels[0].key, "label_vi.q");
+            T_CHECK_STR(lcb->xlabels[0].value, "Câu hỏi");
+            T_CHECK_STR(lcb->xlabels[1].key, "label_pt.q");
+            T_CHECK_STR(lcb->xlabels[2].key, "label_vi.q.1");
+            T_CHECK_STR(lcb->xlabels[2].value, "Có");
+            T_CHECK_STR(lcb->xlabels[3].key, "label_pt.q.2");
+            T_CHECK_STR(lcb->xlabels[3].value, "Não");
+        }
+        ts_codebook_free(lcb);
+        static const char twice[] = "variable,type,column,label,label_pt,label_pt\nid,id,ID,ID,,\n";
+        T_CHECK(ts_codebook_read_mem(twice, sizeof twice - 1, "tw.csv", &err) == NULL);
+        T_CHECK_STR(err.msg, "tw.csv:1:6: column \"label_pt\" appears twice");
+        ts_err_clear(&err);
+    }
     T_DONE();
 }
