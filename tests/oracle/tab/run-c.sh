@@ -126,6 +126,24 @@ for dir in "$root"/*/; do
         echo "FAIL oracle-$oname $name" >> "$results"; rm -rf "$work"; continue
     fi
     cp "$work/w.tsd" "$cache/w-$name.tsd" # for a later scenario's previous = ../NAME
+    # replicates made from the design (issue #15): tsunagari's first replicate weights against
+    # R's as.svrepdesign (+ its calibration), row by row (1e-8 relative; 0 where R has 0)
+    if [ -f "$dir/expected-replicates.csv" ]; then
+        nr=$(head -1 "$dir/expected-replicates.csv" | tr ',' '\n' | grep -c '^rep_')
+        if ! "$bin/tsunagari-export" --vars "id$(seq 1 "$nr" | sed 's/^/,repw_/' | tr -d '\n')" -o "$work/rep.csv" \
+                "$work/w.tsd" 2> "$work/err" ||
+           ! bad=$(awk -F, 'FNR == NR { if (FNR > 1) got[$1] = $0; next } FNR > 1 {
+                    if (!($1 in got)) { n++; next } split(got[$1], g, ",")
+                    for (k = 2; k <= NF; k++) { d = g[k] - $k; if (d < 0) d = -d; a = $k < 0 ? -$k : $k
+                        if (d > 1e-8 * a && d > 1e-10) n++ } }
+                    END { print n + 0 }' "$work/rep.csv" "$dir/expected-replicates.csv") || [ "$bad" != 0 ]; then
+            fail=$((fail + 1)); echo "not ok - $oname oracle $name: replicate weights differ from R's (${bad:-?} values) $(cat "$work/err")"
+            echo "FAIL oracle-$oname $name/replicates" >> "$results"
+        else
+            pass=$((pass + 1)); echo "ok - $oname oracle $name: the first $nr replicate weights are R's"
+            echo "PASS oracle-$oname $name/replicates" >> "$results"
+        fi
+    fi
     for est in $(grep -o '^\[estimate\.[^]]*\]' "$sc" | sed 's/^\[estimate\.//; s/\]$//'); do
         sec="estimate.$est"
         lonely=${cfg[$sec.lonely_psu]:-}
