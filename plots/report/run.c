@@ -305,9 +305,14 @@ static int run_count_stages(const run *R, rp_ctx *ctx, rp_runner *r)
          ".log/tab", NULL, 0},
         {"plot", "tsunagari-plot", {"-q", "-s", mf, "-o", "charts", "tables.csv", NULL}, ".log/plot", NULL, 0},
     };
+    /* a tables-only manifest: no [chart.NAME], so no plot stage */
+    size_t ncharts = 0;
+    for (size_t i = 0; i < ts_manifest_section_count(ctx->m); i++)
+        ncharts += strncmp(ts_manifest_section(ctx->m, i), "chart.", 6) == 0;
+    size_t nrun = ncharts ? 2 : 1;
     r->bindir = R->bindir;
-    r->nstages = 3;
-    for (size_t i = 0; i < 2; i++)
+    r->nstages = (int)nrun + 1;
+    for (size_t i = 0; i < nrun; i++)
         if (rp_signal() || (rc = rp_stage_run(r, ctx, &stages[i])) != 0) {
             if (!rc)
                 rc = 128 + rp_signal();
