@@ -113,6 +113,11 @@ check "the chart's text has the label_vi labels (Không bao giờ, Thường xuy
 check "a code without a Vietnamese label shows its English one (5 years or more)" grep -q '5 years or more' "$T/vi.txt"
 check "the chart's fixed texts are English (Loneliness by years in Japan, Source:)" \
     sh -c "grep -q 'Loneliness by years in Japan' '$T/vi.txt' && grep -q 'Source: Survey of foreign residents' '$T/vi.txt'"
+sed -i '/^caveat/d' "$T/vi/survey.ini"
+"$BIN/tsunagari-report" -q "$T/vi/survey.ini" -o "$T/vd" 2>/dev/null
+pdftotext -layout "$T/vd/report.pdf" "$T/vd.txt"
+check "no [report] caveat: the default sentence in English; no Japanese in that report.pdf" \
+    sh -c "grep -q 'A demonstration on synthetic data. These are not the results of a real survey.' '$T/vd.txt' && ! grep -qP '$JA' '$T/vd.txt'"
 check "tables.csv carries the Vietnamese labels" grep -q '^lonely_years,years,1,Dưới 1 năm,lonely,1,Không bao giờ,share,' "$T/vo/tables.csv"
 "$BIN/tsunagari-plot" -q --lang en --type stacked --table lonely_years -o "$T/adhoc" "$T/vo/tables.csv" 2>/dev/null
 check "tsunagari-plot --lang en: an ad hoc chart without a manifest has English notes" \
