@@ -75,6 +75,9 @@ static const char USAGE[] =
     "                        default such a text cell gets a leading ' (and quotes) so that a\n"
     "                        spreadsheet shows it as text and never runs it as a formula\n"
     "                        (numbers such as -0.5 are never changed): for R or pandas\n"
+    "  -j, --jobs N          estimate the tables on N threads (default: the cores this process\n"
+    "                        may use); the output is the same, byte for byte, for every N\n"
+    "                        (replicate-weight designs run on one)\n"
     "  -q, --quiet           no summary on stdout\n"
     "  -h, --help            this help\n"
     "      --version         print the version\n"
@@ -103,7 +106,7 @@ int main(int argc, char **argv)
         {"ci", required_argument, NULL, OPT_CI},      {"level", required_argument, NULL, OPT_LEVEL},
         {"min-cell", required_argument, NULL, OPT_MINCELL}, {"lonely-psu", required_argument, NULL, OPT_LONELY},
         {"bom", no_argument, NULL, OPT_BOM},          {"raw-csv", no_argument, NULL, OPT_RAW_CSV},
-        {"quiet", no_argument, NULL, 'q'},
+        {"quiet", no_argument, NULL, 'q'},            {"jobs", required_argument, NULL, 'j'},
         {"quantiles", required_argument, NULL, OPT_QUANTILES}, {"qrule", required_argument, NULL, OPT_QRULE},
         {"quantile-ci", required_argument, NULL, OPT_QCI}, {"denominator", required_argument, NULL, OPT_DENOMINATOR},
         {"differences", required_argument, NULL, OPT_DIFFERENCES}, {"previous", required_argument, NULL, OPT_PREVIOUS},
@@ -125,12 +128,19 @@ int main(int argc, char **argv)
     opt.rake_residuals = -1;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":s:o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":s:o:j:qh", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 's': opt.manifest = optarg; break;
         case 'o': opt.output = optarg; break;
         case 'q': opt.quiet = 1; break;
+        case 'j': {
+            unsigned long j = strtoul(optarg, &end, 10);
+            if (end == optarg || *end || optarg[0] == '-' || j < 1 || j > 1024)
+                return usage_error("--jobs: expected a number of threads 1..1024, got ", optarg);
+            opt.jobs = (size_t)j;
+            break;
+        }
         case 'h': fputs(USAGE, stdout); return ferror(stdout) ? 74 : 0;
         case OPT_VERSION: printf("tsunagari-tab %s\n", TS_VERSION); return 0;
         case OPT_TEXT: opt.text = optarg; break;

@@ -2,9 +2,12 @@
  * whole population and every domain of the `by` variables, estimates with standard errors,
  * intervals and design effects, a Rao–Scott test, small cells suppressed; written as tidy CSV
  * (docs/tables-format.md) and optionally as text. */
+#define _GNU_SOURCE /* sched_getaffinity: the cores this process may use */
 #include "tabctx.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,96 @@
 #include "privacy.h"
 #include "numformat.h"
 #include "strbuf.h"
+
+/* ---- tables on threads -------------------------------------------------------------------
+ * Tables are independent: each reads the dataset and the samples (const) and writes only its
+ * own result and error, so any number of threads give the same results; they are written in
+ * manifest order afterwards, and the first failing table in that order is the error reported,
+ * as a single thread would stop at it. */
+typedef struct pool {
+    run *r;
+    const table_spec *specs;
+    table_result *results;
+    ts_err *errs;
+    ts_status *st;
+    size_t n, next;
+    int failed;             /* a table failed: later ones need not start */
+    pthread_mutex_t lock;
+} pool;
+
+static void *pool_work(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t k = p->failed ? p->n : p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (k >= p->n)
+            return NULL;
+        p->st[k] = compute_table(p->r, &p->specs[k], &p->results[k], &p->errs[k]);
+        if (p->st[k] != TS_OK) {
+            pthread_mutex_lock(&p->lock);
+            p->failed = 1;
+            pthread_mutex_unlock(&p->lock);
+        }
+    }
+}
+
+size_t tab_default_jobs(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (size_t)CPU_COUNT(&set);
+    return 1;
+}
+
+/* Every table of SPECS into RESULTS on JOBS threads (1: this one). */
+static ts_status compute_tables(run *r, const table_spec *specs, table_result *results, size_t n, size_t jobs,
+                                ts_err *err)
+{
+    if (jobs > n)
+        jobs = n;
+    /* replicate weights: ts_sample_df keeps a cache of domains in the sample, not shared */
+    if (r->d->rep || (r->unweighted && r->unweighted->rep))
+        jobs = 1;
+    if (jobs <= 1) {
+        ts_status st = TS_OK;
+        for (size_t k = 0; k < n && st == TS_OK; k++)
+            st = compute_table(r, &specs[k], &results[k], err);
+        return st;
+    }
+    pool p = {r, specs, results, calloc(n, sizeof *p.errs), calloc(n, sizeof *p.st), n, 0, 0,
+              PTHREAD_MUTEX_INITIALIZER};
+    pthread_t *th = calloc(jobs, sizeof *th);
+    if (!p.errs || !p.st || !th) {
+        free(p.errs);
+        free(p.st);
+        free(th);
+        return tab_nomem(err);
+    }
+    for (size_t k = 0; k < n; k++)
+        p.st[k] = TS_OK; /* a table never started (after a failure) counts as not failed */
+    size_t started = 0;
+    while (started < jobs - 1 && pthread_create(&th[started], NULL, pool_work, &p) == 0)
+        started++;
+    pool_work(&p); /* this thread is one of the workers */
+    for (size_t j = 0; j < started; j++)
+        pthread_join(th[j], NULL);
+    ts_status st = TS_OK;
+    for (size_t k = 0; k < n; k++) {
+        if (st == TS_OK && p.st[k] != TS_OK) {
+            st = p.st[k];
+            *err = p.errs[k]; /* the message moves to ERR */
+            continue;
+        }
+        ts_err_clear(&p.errs[k]);
+    }
+    pthread_mutex_destroy(&p.lock);
+    free(p.errs);
+    free(p.st);
+    free(th);
+    return st;
+}
 
 /* Where a table's settings come from, so that a message names what the user wrote: an
  * option of the command line (the ad hoc table; a usage error, exit 64) or a key of a
@@ -489,8 +582,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         st = tab_nomem(err);
         goto done;
     }
-    for (size_t k = 0; k < nspecs && st == TS_OK; k++)
-        st = compute_table(&r, &specs[k], &results[k], err);
+    st = compute_tables(&r, specs, results, nspecs, opt->jobs ? opt->jobs : tab_default_jobs(), err);
     for (size_t k = 0; r.census && k < nspecs && st == TS_OK; k++)
         census_exact(&results[k]);
     if (st == TS_OK)

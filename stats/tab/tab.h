@@ -33,7 +33,11 @@ typedef struct tab_options {
     int counts;              /* --counts: INPUT is a counts file (docs/counts.md), not a dataset */
     const char *lang;        /* --lang ja|en: the fixed texts (全体, tables.txt); NULL: [report] language */
     const char *labels;      /* --labels LANG: the labels tables.csv carries; NULL: [report] labels, else the language's */
+    size_t jobs;             /* --jobs N: tables estimated on N threads; 0: tab_default_jobs() */
 } tab_options;
+
+/* The cores this process may run on (sched_getaffinity), at least 1: --jobs' default. */
+size_t tab_default_jobs(void);
 
 ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err);
 /* The tables of a counts file (counts.c): exact counts and shares, no sampling error. */
