@@ -196,13 +196,19 @@ static PangoLayout *setup(ts_pen *p, const char *s, int len, double width)
     pango_layout_set_text(l, s, len);
     PangoAttrList *keep = width >= 0 ? keep_together(s) : NULL;
     pango_layout_set_attributes(l, keep);
-    if (keep)
-        pango_attr_list_unref(keep);
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     if (width < 0)
         pango_layout_set_width(l, -1);
     else
         pango_layout_set_width(l, width * PANGO_SCALE < INT_MAX / 2 ? (int)floor(width * PANGO_SCALE) : INT_MAX / 2);
+    if (keep) {
+        /* A range wider than the whole line cannot be kept together: let it break. */
+        PangoRectangle lg;
+        pango_layout_get_extents(l, NULL, &lg);
+        if (lg.width > pango_layout_get_width(l))
+            pango_layout_set_attributes(l, NULL);
+        pango_attr_list_unref(keep);
+    }
     return l;
 }
 

@@ -165,6 +165,18 @@ static void test_labels_and_paragraphs(void)
     }
     ts_text_free_lines(lines, n);
     T_CHECK(ts_text_wrap(&pen, "   ", 50, 2, &lines) == 0);
+    /* A range of numbers stays on one line (UAX #14 would break after ～), unless it is wider
+     * than the line itself. */
+    n = wrap_checked("年齢は60～69歳です", 60.5, 10, &lines); /* 年齢は60～ would fit */
+    T_CHECK(n >= 2);
+    if (n >= 2) {
+        T_CHECK_STR(lines[0], "年齢は");
+        T_CHECK(strncmp(lines[1], "60～69歳", strlen("60～69歳")) == 0);
+    }
+    ts_text_free_lines(lines, n);
+    n = wrap_checked("あ1,000～2,000人", 30.5, 10, &lines);
+    T_CHECK(n >= 2);
+    ts_text_free_lines(lines, n);
     /* A word wider than the line is cut between characters, never inside one. */
     n = wrap_checked("Supercalifragilisticexpialidocious", 40, 10, &lines);
     T_CHECK(n >= 4);
