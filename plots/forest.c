@@ -470,8 +470,10 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
         body(&pen, &f, (ts_rect){page.x, page.y + hh, page.w, page.h - hh - fh - 8}, 0);
         if (pen.missing) {
             ts_canvas_abort(cv);
-            st = ts_err_set(err, TS_E_DATA, "forest chart %s: \"%s\": the font %s has no glyph for U+%04X", o->model,
-                            pen.missing_in, ts_fonts_file(fonts), (unsigned)pen.missing);
+            st = ts_err_set(err, TS_E_DATA,
+                            "forest chart %s: \"%s\": no installed font has a glyph for U+%04X (%s, then "
+                            "fontconfig's fallbacks); not drawing it as an empty box",
+                            o->model, pen.missing_in, (unsigned)pen.missing, ts_fonts_file(fonts));
         } else if ((st = ts_canvas_commit(cv, err)) == TS_OK && !o->quiet)
             printf("tsunagari-plot: wrote %s (forest chart of model %s)\n", path.data, o->model);
         ts_strbuf_free(&path);

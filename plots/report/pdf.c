@@ -157,8 +157,10 @@ ts_status rp_write_pdf(rp_ctx *c, const char *path, ts_err *err)
     /* A glyph the font lacks is found where text is drawn, so only this pass (the first drew
      * no chart body) sees every one; it stops the report rather than print an empty box. */
     if (!w.failed && w.pen.missing) {
-        ts_err_set(err, TS_E_DATA, "\"%s\": the font %s has no glyph for U+%04X; not drawing it as an empty box",
-                   w.pen.missing_in, ts_fonts_file(fonts), (unsigned)w.pen.missing);
+        ts_err_set(err, TS_E_DATA,
+                   "\"%s\": no installed font has a glyph for U+%04X (%s, then fontconfig's fallbacks); not "
+                   "drawing it as an empty box",
+                   w.pen.missing_in, (unsigned)w.pen.missing, ts_fonts_file(fonts));
         w.failed = 1;
     }
     if (w.failed) {
