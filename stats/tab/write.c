@@ -134,8 +134,11 @@ static void write_domain(run *r, const table_spec *t, const domain_result *dom, 
     int n_shown = (dom->ncell >= 0 ? n_state(r, dom) : cell_state(r, dom, 0)) == TS_CELL_PUBLISHED;
     ts_strbuf_append_str(text, "  ");
     append_padded(text, dom->labels, 22);
-    if (n_shown)
-        ts_strbuf_printf(text, " %7.0f", dom->e[0].n);
+    if (n_shown) { /* a count: a whole number with thousands separators (2,580) */
+        char nb[32];
+        ts_numformat_grouped(dom->e[0].n, 0, nb, sizeof nb);
+        ts_strbuf_printf(text, " %7s", nb);
+    }
     else
         ts_strbuf_append_str(text, "       *");
     for (size_t c = 0; c < dom->k; c++) {
