@@ -227,7 +227,7 @@ double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
             ts_frame_fill(p, x0, by, w, bh, ts_palette_qualitative(s));
             double xe = x0 + w;
             if (!isnan(b->lo) && !isnan(b->hi)) {
-                double xl = x0 + b->lo * scale, xh = x0 + fmin(top, b->hi) * scale;
+                double xl = x0 + fmax(0, b->lo) * scale, xh = x0 + fmin(top, b->hi) * scale;
                 ts_frame_line(p, xl, by + bh / 2, xh, by + bh / 2, 0.7, TS_INK);
                 ts_frame_line(p, xl, by + bh * 0.2, xl, by + bh * 0.8, 0.7, TS_INK);
                 ts_frame_line(p, xh, by + bh * 0.2, xh, by + bh * 0.8, 0.7, TS_INK);

@@ -231,7 +231,7 @@ double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
         y1 = y0 + 30;
     double dx = (x1 - x0) / (double)P.npts;
 #define XP(i) (x0 + dx * ((double)(i) + 0.5))
-#define YP(v) (y1 - (y1 - y0) * fmin(1.0, (v) / top))
+#define YP(v) (y1 - (y1 - y0) * fmax(0.0, fmin(1.0, (v) / top)))
     /* legend */
     if (P.ns > 1) {
         double lx = x0;

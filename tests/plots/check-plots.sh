@@ -26,7 +26,7 @@ check() { # check NAME COMMAND...: ok when COMMAND succeeds
     if out=$("$@" 2>&1); then ok "$name"; else notok "$name" "$out"; fi
 }
 PY="python3 $here/pngcheck.py"
-CHARTS="stacked indicator indicator_sum multi compare difference"
+CHARTS="stacked indicator indicator_sum multi compare difference line grouped"
 
 # ---- render all charts, all formats, default size and dpi ------------------------------
 check "renders every fixture chart (png, pdf, svg)" "$bin" -q -s "$fx/survey.ini" -o "$tmp/a" "$fx/tables.csv"
