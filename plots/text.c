@@ -194,8 +194,17 @@ static PangoLayout *setup(ts_pen *p, const char *s, int len, double width)
     pango_layout_set_font_description(l, d);
     pango_font_description_free(d);
     pango_layout_set_text(l, s, len);
+    /* The text's language, when not the context's ja: Han characters take its forms (HarfBuzz's
+     * locl feature of the Pan-CJK face) and fallback fonts are chosen for it. */
+    PangoAttrList *lang = NULL;
+    if (p->lang && *p->lang) {
+        lang = pango_attr_list_new();
+        pango_attr_list_insert(lang, pango_attr_language_new(pango_language_from_string(p->lang)));
+    }
     PangoAttrList *keep = width >= 0 ? keep_together(s) : NULL;
-    pango_layout_set_attributes(l, keep);
+    if (keep && lang)
+        pango_attr_list_insert(keep, pango_attr_language_new(pango_language_from_string(p->lang)));
+    pango_layout_set_attributes(l, keep ? keep : lang);
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     if (width < 0)
         pango_layout_set_width(l, -1);
@@ -206,9 +215,11 @@ static PangoLayout *setup(ts_pen *p, const char *s, int len, double width)
         PangoRectangle lg;
         pango_layout_get_extents(l, NULL, &lg);
         if (lg.width > pango_layout_get_width(l))
-            pango_layout_set_attributes(l, NULL);
+            pango_layout_set_attributes(l, lang);
         pango_attr_list_unref(keep);
     }
+    if (lang)
+        pango_attr_list_unref(lang);
     return l;
 }
 

@@ -28,6 +28,8 @@ typedef struct ts_pen {
     char missing_in[200];  /* the text it was in (truncated) */
     int bold;              /* the current face (ts_text_font) */
     double size;           /* points; 0 (a pen just made) means 10 */
+    const char *lang;      /* BCP 47 language of the text drawn (borrowed; NULL: ja): Han
+                              characters take its forms, e.g. "zh-cn" for a label_zh label */
 } ts_pen;
 
 typedef enum { TS_ALIGN_LEFT, TS_ALIGN_CENTER, TS_ALIGN_RIGHT } ts_align;

@@ -275,6 +275,35 @@ static void test_fallback(void)
     T_CHECK(pen.missing == 0);
 }
 
+/* The glyph Pango set for the first character of S in the pen's language. */
+static PangoGlyph first_glyph(const char *s)
+{
+    ts_text_width(&pen, s);
+    PangoLayoutIter *it = pango_layout_get_iter(ts_fonts_layout(pen.fonts));
+    PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+    PangoGlyph g = run && run->glyphs->num_glyphs > 0 ? run->glyphs->glyphs[0].glyph : 0;
+    pango_layout_iter_free(it);
+    return g;
+}
+
+/* A Chinese label in its own forms: 骨 and 直 differ between Japanese and simplified Chinese
+ * in the same Pan-CJK face (its locl feature), so the pen's language picks another glyph. */
+static void test_language(void)
+{
+    ts_text_font(&pen, 0, 10);
+    PangoGlyph ja = first_glyph("骨"), ja2 = first_glyph("直");
+    pen.lang = "zh-cn";
+    PangoGlyph zh = first_glyph("骨"), zh2 = first_glyph("直");
+    T_CHECK(ts_text_missing(&pen, "独居老人，没有人可以倾诉") == 0);
+    char **lines;
+    long n = wrap_checked("独居老人，没有人可以倾诉（简体字）", 50.5, 10, &lines);
+    ts_text_free_lines(lines, n);
+    pen.lang = NULL;
+    T_CHECK(ja != 0 && zh != 0 && ja2 != 0 && zh2 != 0);
+    T_CHECK(ja != zh && ja2 != zh2);
+    T_CHECK(first_glyph("骨") == ja);
+}
+
 /* The layout does not depend on the surface: the same widths on a PDF and on a PNG scaled to
  * 300 dpi, and whatever $LANG says (the context's language is ja). */
 static void test_device_independent(cairo_t *scaled)
@@ -309,6 +338,7 @@ int main(void)
     test_labels_and_paragraphs();
     test_fit();
     test_fallback();
+    test_language();
     test_device_independent(cr2);
     cairo_destroy(cr2);
     cairo_surface_destroy(s2);
