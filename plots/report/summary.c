@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report.h"
 
 static double num(const char *s) { return s && *s ? strtod(s, NULL) : 0; }
@@ -37,7 +38,7 @@ static void headline(rp_ctx *c, FILE *fp)
         }
         ts_manifest_free_list(codes, (size_t)k);
         if (ok)
-            fprintf(fp, "  headline:  %s — 全体 %.1f%%\n", rp_get(c, sec, "title", t->id), 100 * sum);
+            fprintf(fp, "  headline:  %s — %s %.1f%%\n", rp_get(c, sec, "title", t->id), TR("全体"), 100 * sum);
         return;
     }
 }
