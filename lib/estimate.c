@@ -182,6 +182,9 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
     int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
     ts_status st = TS_OK;
     long *bit = NULL;
+    double *ynum = NULL;
+    uint64_t *ymask = NULL;
+    size_t *ycat = NULL;
     double *z = calloc(n * k, sizeof *z), *v = malloc(k * k * sizeof *v), *sum = calloc(k, sizeof *sum);
     double *sum2 = calloc(k, sizeof *sum2), *ncat = calloc(k, sizeof *ncat), *vlogit = NULL;
     unsigned char *use = calloc(n ? n : 1, 1), *dom = calloc(n ? n : 1, 1);
@@ -193,10 +196,18 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         for (size_t c = 0; c < k; c++)
             bit[c] = ts_var_code_index(var, codes[c]);
     }
+    /* Each answering row's value decoded once (the loops below read it K times each): a
+     * number, a multi's mask, or a single's category (its index in CODES; K: none of them). */
+    if (numeric)
+        ynum = malloc((n ? n : 1) * sizeof *ynum);
+    else if (multi)
+        ymask = malloc((n ? n : 1) * sizeof *ymask);
+    else
+        ycat = malloc((n ? n : 1) * sizeof *ycat);
+    if (!ynum && !ymask && !ycat)
+        goto nomem;
     /* y_ic: the value of column c for row i */
-#define Y(i, c) (numeric ? ts_var_num(var, i)                                                   \
-                 : multi ? (double)((ts_var_mask(var, i) >> bit[c]) & 1)                        \
-                         : (double)(ts_var_int(var, i) == codes[c]))
+#define Y(i, c) (numeric ? ynum[i] : multi ? (double)((ymask[i] >> bit[c]) & 1) : (double)(ycat[i] == (c)))
     double psum = 0, nobs = 0, nmiss = 0;
     for (size_t i = 0; i < n; i++) {
         if ((in && !in[i]) || d->w[i] <= 0)
@@ -205,6 +216,17 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         if (ts_var_is_missing(var, i)) {
             nmiss++;
             continue;
+        }
+        if (numeric)
+            ynum[i] = ts_var_num(var, i);
+        else if (multi)
+            ymask[i] = ts_var_mask(var, i);
+        else {
+            int64_t x = ts_var_int(var, i);
+            size_t c = 0;
+            while (c < k && x != codes[c])
+                c++;
+            ycat[i] = c;
         }
         use[i] = 1;
         psum += d->w[i];
@@ -319,6 +341,9 @@ done:
     free(use);
     free(dom);
     free(bit);
+    free(ynum);
+    free(ymask);
+    free(ycat);
     return st;
 nomem:
     st = ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -604,16 +629,20 @@ static ts_status design_effects(const double *p, const double *v, size_t nr, siz
             for (size_t row = 0; row < K; row++)
                 gsl_matrix_set(C, row, j, gsl_vector_get(res, row));
         }
-    /* denom = C' (D⁻¹/N) C ; numr = C' D⁻¹ V D⁻¹ C ; Δ = denom⁻¹ numr */
+    /* denom = C' (D⁻¹/N) C ; numr = C' D⁻¹ V D⁻¹ C ; Δ = denom⁻¹ numr. C's entries read
+     * straight from its storage (gsl_matrix_get is a call per entry, q²K² of them). */
+    const double *cd = C->data;
+    size_t tda = C->tda;
     for (size_t s = 0; s < q; s++)
         for (size_t t = 0; t < q; t++) {
             double dn = 0, nm = 0;
             for (size_t i = 0; i < K; i++) {
                 double idi = p[i] == 0 ? 0 : 1 / p[i];
-                dn += gsl_matrix_get(C, i, s) * idi / N * gsl_matrix_get(C, i, t);
+                double cis = cd[i * tda + s];
+                dn += cis * idi / N * cd[i * tda + t];
                 for (size_t j = 0; j < K; j++) {
                     double idj = p[j] == 0 ? 0 : 1 / p[j];
-                    nm += gsl_matrix_get(C, i, s) * idi * v[i * K + j] * idj * gsl_matrix_get(C, j, t);
+                    nm += cis * idi * v[i * K + j] * idj * cd[j * tda + t];
                 }
             }
             gsl_matrix_set(den, s, t, dn);

@@ -672,16 +672,22 @@ static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
                     for (size_t c = 0; c < k; c++)
                         a[m][cm * k + c] += num[cm * k + c] / den[cm];
         }
+    const double **at = malloc(nm * sizeof *at); /* per row: each margin's coefficients of its cell */
+    if (!at)
+        goto out;
     for (size_t i = 0; i < n; i++) {
         if (d->w[i] == 0)
             continue;
+        for (size_t m = 0; m < nm; m++)
+            at[m] = a[m] + d->cal_cell[m][i] * k;
         for (size_t c = 0; c < k; c++) {
             double adj = 0;
             for (size_t m = 0; m < nm; m++)
-                adj += a[m][d->cal_cell[m][i] * k + c];
+                adj += at[m][c];
             z[i * k + c] -= d->wcal[i] * adj;
         }
     }
+    free(at);
     rc = 1;
 out:
     for (size_t m = 0; a && m < nm; m++)
@@ -942,20 +948,33 @@ static int calibration_residuals(const ts_sample *d, double *z, size_t k)
 typedef struct {
     size_t k, n;
     const size_t *a, *b;
+    int diag;               /* the pairs are (0, 0) .. (K-1, K-1) */
 } vcov_want;
 
 /* OUT += SDEV · DEVᵀ over the wanted entries (SDEV = scale × DEV, formed once per unit: the
  * same product, in the same order, as scale · dev_a · dev_b). */
-static void add_outer(double *out, const vcov_want *want, const double *sdev, const double *dev)
+static void add_outer(double *restrict out, const vcov_want *want, const double *restrict sdev,
+                      const double *restrict dev)
 {
     size_t k = want->k;
     if (!want->a) {
+        /* restrict: the compiler may do two columns at a time, each the same product */
         for (size_t a = 0; a < k; a++) {
             double s = sdev[a];
-            double *row = out + a * k;
-            for (size_t b = 0; b < k; b++)
+            double *restrict row = out + a * k;
+            size_t b = 0;
+            for (; b + 2 <= k; b += 2) { /* in pairs, which the compiler can pack */
+                row[b] += s * dev[b];
+                row[b + 1] += s * dev[b + 1];
+            }
+            for (; b < k; b++)
                 row[b] += s * dev[b];
         }
+        return;
+    }
+    if (want->diag) {
+        for (size_t p = 0; p < k; p++)
+            out[p] += sdev[p] * dev[p];
         return;
     }
     for (size_t p = 0; p < want->n; p++)
@@ -1179,14 +1198,16 @@ nomem:
 
 ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_err *err)
 {
-    vcov_want all = {k, k * k, NULL, NULL};
+    vcov_want all = {k, k * k, NULL, NULL, 0};
     return sample_vcov(d, z, &all, v, err);
 }
 
 ts_status ts_sample_vcov_pairs(const ts_sample *d, double *z, size_t k, size_t npair, const size_t *a, const size_t *b,
                                double *out, ts_err *err)
 {
-    vcov_want some = {k, npair, a, b};
+    vcov_want some = {k, npair, a, b, npair == k};
+    for (size_t p = 0; p < npair && some.diag; p++)
+        some.diag = a[p] == p && b[p] == p;
     return sample_vcov(d, z, &some, out, err);
 }
 
