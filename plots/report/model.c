@@ -271,6 +271,18 @@ int rp_tab_decimals(const rp_ctx *c, const rp_tab *t)
         if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) == k && isfinite(v) && v > 0 && v < se_min)
             se_min = v;
     }
+    if (!isfinite(se_min) && rp_census(c) && k == RP_MEAN) {
+        /* a census's exact mean (issue #16): of a whole-number item (every domain's sum, mean ×
+         * n, a whole number) with one decimal, as tables.txt gives it; of others two */
+        for (size_t r = t->first; r < t->first + t->count; r++) {
+            if (rp_stat_of(rp_csv_get(c->tables, r, "statistic")) != k)
+                continue;
+            double sum = strtod(rp_csv_get(c->tables, r, "estimate"), NULL) * strtod(rp_csv_get(c->tables, r, "n"), NULL);
+            if (fabs(sum - round(sum)) > 1e-6 * fmax(1, fabs(sum)))
+                return 2;
+        }
+        return 1;
+    }
     if (!isfinite(se_min))
         return 2;
     return ts_numformat_se_decimals(se_min);

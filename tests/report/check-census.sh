@@ -52,6 +52,8 @@ check "organisations: tables.txt says a census and has no (±se)" \
     sh -c "head -1 '$O/tables.txt' | grep -q 'a census' && ! grep -q '±' '$O/tables.txt'"
 check "organisations: report.pdf has no interval, SE, design effect or test" \
     sh -c "! printf '%s' \"\$1\" | grep -qE '信頼区間\]|\[95%|Rao–Scott|設計効果と有効|有効標本サイズ|ウェイトの範囲|±'" _ "$P"
+check "organisations: the charts have no error bars (no ヒゲ note) and say 全数調査" \
+    sh -c "! printf '%s' \"\$1\" | grep -q 'ヒゲ' && printf '%s' \"\$1\" | grep -q 'n=86、全数調査（回答した団体の割合）'" _ "$P"
 check "organisations: the cover says a census of the 98 organisations, 86 answered (87.8%)" \
     sh -c "printf '%s' \"\$1\" | grep -q '全数調査：対象 98 団体のすべてに依頼' && printf '%s' \"\$1\" | grep -q '対象 98 団体、回答 86 団体、回答率 87.8%'" _ "$P"
 check "organisations: the cover names the units (団体)" \
@@ -62,7 +64,8 @@ check "organisations: share cells give their counts as whole numbers (37 団体 
     sh -c "printf '%s' \"\$1\" | grep -q '37 団体' && printf '%s' \"\$1\" | grep -q '43.0'" _ "$P"
 check "organisations: a total of users as a whole number with separators (7,533), not an estimate" \
     sh -c "printf '%s' \"\$1\" | grep -q '7,533' && printf '%s' \"\$1\" | grep -q '合計（回答の値の合計、整数）' && ! printf '%s' \"\$1\" | grep -q '推定総数'" _ "$P"
-check "organisations: a mean with one decimal (6.3 volunteers)" sh -c "printf '%s' \"\$1\" | grep -q '6.3'" _ "$P"
+check "organisations: a mean of a whole-number item with one decimal (6.3 volunteers, not 6.31)" \
+    sh -c "pdftotext -layout '$O/report.pdf' - | grep -qE '^ *全体 +86 +6\.3\$'"
 xlsxtext "$O/tables.xlsx" > "$T/orgs.xlsx.txt"
 check "organisations: tables.xlsx has no interval or SE column" \
     sh -c "! grep -qE '信頼区間|標準誤差|設計効果' '$T/orgs.xlsx.txt'"
@@ -92,7 +95,7 @@ sed -i '/^\[chart\./,/^title = /d' "$T/orgs/report.ini"
 check "tables only: no [chart.NAME] section left" sh -c "! grep -q '^\[chart' '$T/orgs/report.ini'"
 check "tables only: the report runs (not 'nothing to draw')" "$BIN/tsunagari-report" -q "$T/orgs/report.ini" -o "$T/orgs2"
 P2=$(pdftext "$T/orgs2/report.pdf")
-check "tables only: report.pdf with its six tables" sh -c "printf '%s' \"\$1\" | grep -q '表6'" _ "$P2"
+check "tables only: report.pdf with its six tables and no chart" sh -c "printf '%s' \"\$1\" | grep -q '表6' && ! printf '%s' \"\$1\" | grep -q '図1'" _ "$P2"
 
 # 2. The three-school census.
 cp -R tests/fixtures/school-census "$T/sc"
