@@ -517,6 +517,8 @@ static ts_status take_replicates(ts_sample *d, const ts_dataset *ds, const ts_de
         rep->rscales[r] = design->nreplicate_rscales == R ? design->replicate_rscales[r]
                           : design->nreplicate_rscales == 1 ? design->replicate_rscales[0] : 1;
     rep->mse = design->replicate_mse;
+    /* made as R's as.svrepdesign makes them (not the bootstrap, which R is given as columns) */
+    rep->made = !design->replicates_supplied && design->variance != TS_REP_BOOTSTRAP;
     rep->df = ts_replicate_df(rep, n, d->w, NULL);
     d->df_cache = calloc(1, sizeof *d->df_cache); /* none: no caching, the same answers */
     if (isnan(rep->df))
