@@ -382,6 +382,13 @@ ts_status ts_forest_run(const ts_forest_options *o, ts_err *err)
     ts_fonts *fonts = NULL;
     ts_notes nt = {0};
     ts_strbuf title = TS_STRBUF_INIT, sub = TS_STRBUF_INIT, stem = TS_STRBUF_INIT;
+    if (o->survey) { /* the language before load(), which labels the reference levels （基準） */
+        ts_manifest *lm = ts_manifest_read(o->survey, NULL);
+        const char *lb;
+        if (lm)
+            ts_i18n_setup(lm, NULL, NULL, &lb, NULL);
+        ts_manifest_free(lm);
+    }
     ts_status st = load(o->models, o->model, &f, err);
     if (st == TS_OK && o->survey) {
         ts_manifest *m = ts_manifest_read(o->survey, err);

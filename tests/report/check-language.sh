@@ -9,7 +9,8 @@
 # column reaches a chart (tests/fixtures/foreign-residents, [report] labels = vi: the Vietnamese
 # labels are in the chart's PDF text, a code without one shows its English label); tab --labels
 # and --lang are refused with a clear message for a malformed value; tsunagari-plot --lang en
-# draws an ad hoc chart's fixed texts in English.
+# draws an ad hoc chart's fixed texts in English; the Saitama demo in English has its regression
+# section (and forest chart) in English with the model's title_en.
 # Prints ok / not ok lines and "N passed, N failed".
 set -u
 BIN=${1:-bin}
@@ -102,6 +103,17 @@ rm -f data/yamagata-2022/.check-language-ja.ini
 same=1
 for f in report.pdf tables.xlsx tables.csv tables.txt; do cmp -s "$T/ja/$f" "$T/ja2/$f" || same=0; done
 check "[report] language = ja written out gives the default's bytes" test "$same" = 1
+
+# the regression section in English: the Saitama demo with language = en and the model's title_en
+sed 's/^\[report\]$/[report]\nlanguage = en/; s/^title         = 孤独感と関連する要因$/&\ntitle_en      = Factors associated with loneliness/' \
+    data/saitama-2022/survey.ini >data/saitama-2022/.check-language-en.ini
+"$BIN/tsunagari-report" -q data/saitama-2022/.check-language-en.ini -o "$T/sa" 2>/dev/null
+rm -f data/saitama-2022/.check-language-en.ini
+pdftotext -layout "$T/sa/report.pdf" "$T/sa.txt"
+check "regression section: Regression analysis, the model's title_en, English columns and labels" \
+    sh -c "grep -q '^ *Regression analysis *$' '$T/sa.txt' && grep -q 'Factors associated with loneliness: logistic regression (n = 734' '$T/sa.txt' && grep -q 'Variable, category  *Odds ratio  *95% CI' '$T/sa.txt' && grep -q 'Lives alone (reference)' '$T/sa.txt'"
+check "the forest chart: the model's title_en and English notes" \
+    sh -c "pdftotext '$T/sa/charts/forest_lonely_factors.pdf' - | grep -q 'Factors associated with loneliness: odds ratios and 95% confidence intervals' && ! pdftotext '$T/sa/charts/forest_lonely_factors.pdf' - | grep -qP '$JA'"
 
 # a label_vi column reaches a chart
 cp -R tests/fixtures/foreign-residents "$T/vi"
