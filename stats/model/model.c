@@ -494,16 +494,16 @@ static void text_model(FILE *fp, const model_spec *s)
     int logit = s->glm.family == TS_GLM_LOGISTIC;
     fprintf(fp, "\n[%s] %s%s%s (%s)", s->section + 6, s->title, *s->title ? " — " : "", y->label, y->name);
     for (size_t k = 0; k < s->glm.noutcome_codes; k++)
-        fprintf(fp, "%s「%s」", k ? "" : " = ", code_label(y, s->codes[k]));
-    fprintf(fp, ": %s, n = ", logit ? "ロジスティック回帰" : "線形回帰");
+        fprintf(fp, TR("%s「%s」"), k ? "" : " = ", code_label(y, s->codes[k]));
+    fprintf(fp, ": %s, n = ", logit ? TR("ロジスティック回帰") : TR("線形回帰"));
     if (s->n_hide)
-        fputs("＊", fp);
+        fputs(TR("＊"), fp);
     else
         fprintf(fp, "%zu", f->n);
     fprintf(fp, ", df = %g%s\n", f->df, s->weighted ? "" : " (weighted = no)");
     const size_t W = 30;
     put_padded(fp, 2, "", W);
-    fprintf(fp, logit ? "オッズ比  [%g%%信頼区間]\n" : "        係数  (標準誤差)  [%g%%信頼区間]\n",
+    fprintf(fp, logit ? TR("オッズ比  [%g%%信頼区間]\n") : TR("        係数  (標準誤差)  [%g%%信頼区間]\n"),
             round(s->glm.level * 1000) / 10);
     for (long k = -1; k < (long)s->glm.npredictors; k++) {
         const ts_var *v = k >= 0 ? s->pred[k] : NULL;
@@ -516,7 +516,7 @@ static void text_model(FILE *fp, const model_spec *s)
             const ts_glm_test *t = &f->tests[k];
             if (factor) {
                 if (s->test_hide[k])
-                    fputs("F = ＊", fp);
+                    fputs(TR("F = ＊"), fp);
                 else {
                     fprintf(fp, "F = %.2f (%zu, %g df), p = ", t->f, t->ncol, f->df);
                     put_p(fp, t->f_p);
@@ -524,16 +524,16 @@ static void text_model(FILE *fp, const model_spec *s)
                 fputc('\n', fp);
                 put_padded(fp, 4, code_label(v, f->ref_level[k]), W);
                 if (s->ref_hide[k] == HIDE_PRIMARY)
-                    fputs("       ＊ (基準)", fp);
+                    fputs(TR("       ＊ (基準)"), fp);
                 else
-                    fprintf(fp, logit ? "       1 (基準)" : "       0 (基準)");
+                    fprintf(fp, logit ? TR("       1 (基準)") : TR("       0 (基準)"));
                 if (s->ref_hide[k])
-                    fputs("   n = ＊\n", fp);
+                    fputs(TR("   n = ＊\n"), fp);
                 else
                     fprintf(fp, "   n = %zu\n", f->ref_n[k]);
             }
         } else if (!logit) {
-            put_padded(fp, 2, "(切片)", W);
+            put_padded(fp, 2, TR("(切片)"), W);
         } else
             continue; /* the intercept's odds are the reference group's, not a ratio */
         for (size_t j = 0; j < f->p; j++) {
@@ -542,7 +542,7 @@ static void text_model(FILE *fp, const model_spec *s)
             if (factor)
                 put_padded(fp, 4, code_label(v, f->col_level[j]), W);
             if (s->coef_hide[j])
-                fputs(logit ? "       ＊" : "           ＊", fp);
+                fputs(logit ? TR("       ＊") : TR("           ＊"), fp);
             else if (logit)
                 fprintf(fp, "%8.2f  [%.2f, %.2f]", exp(f->beta[j]), exp(f->lo[j]), exp(f->hi[j]));
             else
@@ -552,7 +552,7 @@ static void text_model(FILE *fp, const model_spec *s)
                 put_p(fp, f->pval[j]);
             }
             if (factor && s->col_hide[j])
-                fputs("   n = ＊", fp);
+                fputs(TR("   n = ＊"), fp);
             else if (factor)
                 fprintf(fp, "   n = %zu", f->col_n[j]);
             fputc('\n', fp);
