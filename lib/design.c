@@ -256,6 +256,9 @@ static const char *census_contradiction(const ts_manifest *m)
     const char *cal = get_in(m, "weighting", "method");
     if (cal && strcmp(cal, "none") != 0)
         return "contradicts [weighting] method: a census's tables count the units that answered, uncalibrated";
+    if (get_in(m, "weighting", "trim_lower") || get_in(m, "weighting", "trim_upper"))
+        return "contradicts [weighting] trim_lower and trim_upper: a census has no weights to trim (every unit "
+               "counts once)";
     return NULL;
 }
 
