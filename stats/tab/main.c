@@ -1,6 +1,7 @@
 /* main.c — tsunagari-tab: argv → options → tab_run() → exit code. */
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,13 @@ int main(int argc, char **argv)
     /* GSL's default handler aborts the program: a domain error (an F test on a table without
      * sampling variance, where R gives NaN) must leave NaN in the result, not kill the run. */
     gsl_set_error_handler_off();
+#ifdef M_MMAP_THRESHOLD
+    /* Every estimate takes scratch arrays of rows × estimates (up to hundreds of MB at a million
+     * rows) and gives them back: kept in the heap, not returned to the kernel, the next estimate
+     * reuses the same pages instead of faulting in fresh ones (a fifth of the time at 1M rows). */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
     tab_options opt = {0};
     opt.level = ts_schema_default_number("table.", "level"); /* --level: as in a manifest */
     opt.min_cell = -1;
