@@ -288,14 +288,32 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         if (st != TS_OK)
             goto done;
     }
-    for (size_t c = 0; c < k; c++) {
-        /* deff: variance against SRS without replacement of nobs from psum (R: deff = TRUE) */
-        double mean = sum[c] / psum, s2 = 0;
-        for (size_t i = 0; i < n; i++)
-            if (use[i]) {
-                double e = Y(i, c) - mean;
-                s2 += d->w[i] * e * e;
+    /* deff: variance against SRS without replacement of nobs from psum (R: deff = TRUE); the
+     * weighted sums of squares of every column in one pass over the rows (each column's in
+     * row order, as a pass per column summed them) */
+    double *mean_c = malloc(k * sizeof *mean_c), *s2_c = calloc(k, sizeof *s2_c);
+    if (!mean_c || !s2_c) {
+        free(mean_c);
+        free(s2_c);
+        goto nomem;
+    }
+    for (size_t c = 0; c < k; c++)
+        mean_c[c] = sum[c] / psum;
+    for (size_t i = 0; i < n; i++)
+        if (use[i])
+            for (size_t c = 0; c < k; c++) {
+                double e = Y(i, c) - mean_c[c];
+                s2_c[c] += d->w[i] * e * e;
             }
+    /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design), or every row
+     * of a calibrated design (R keeps them with zero weight) — but a replicate design's `[`
+     * always subsets. */
+    double nrow = 0;
+    if (kind == TS_STAT_SHARE && !numeric)
+        for (size_t i = 0; i < n; i++)
+            nrow += d->cal != TS_SAMPLE_UNCALIBRATED && !d->rep ? d->w[i] > 0 : dom[i];
+    for (size_t c = 0; c < k; c++) {
+        double s2 = s2_c[c];
         double svyvar = s2 / psum * nobs / (nobs - 1);
         double vsrs = kind == TS_STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
                                          : svyvar * (psum - nobs) / (psum * nobs);
@@ -312,12 +330,6 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         /* As R: infinite when the estimated population equals the sample (weights all 1). */
         e->deff = v[c * k + c] / vsrs;
         if (kind == TS_STAT_SHARE && !numeric) {
-            /* nrow(design) for Korn–Graubard: the domain's rows (R subsets the design),
-             * or every row of a calibrated design (R keeps them with zero weight) — but
-             * a replicate design's `[` always subsets. */
-            double nrow = 0;
-            for (size_t i = 0; i < n; i++)
-                nrow += d->cal != TS_SAMPLE_UNCALIBRATED && !d->rep ? d->w[i] > 0 : dom[i];
             /* A replicate whose share is 0 or 1 has an infinite logit (R's glm stops near ±30,
              * so its interval is (0, 1) up to 1e-12): the variance is infinite. */
             double vl = rep_logit ? vlogit[(k + c) * 2 * k + k + c] : NAN;
@@ -330,6 +342,8 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
         } else
             e->lo = e->hi = NAN;
     }
+    free(mean_c);
+    free(s2_c);
 #undef Y
 done:
     free(z);
