@@ -4,6 +4,7 @@
  * and the workbook cannot disagree. */
 #include <string.h>
 
+#include "i18n.h"
 #include "report.h"
 
 int rp_census(const rp_ctx *c)
@@ -18,10 +19,10 @@ int rp_organisations(const rp_ctx *c)
 
 const char *rp_unit_ja(const rp_ctx *c)
 {
-    return rp_organisations(c) ? "団体" : "人";
+    return rp_organisations(c) ? TR("団体") : TR("人"); /* en: " organisations", "" */
 }
 
 const char *rp_respondents_ja(const rp_ctx *c)
 {
-    return rp_organisations(c) ? "回答団体" : "回答者";
+    return rp_organisations(c) ? TR("回答団体") : TR("回答者");
 }

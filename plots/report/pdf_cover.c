@@ -79,7 +79,7 @@ static void cover_privacy(writer *w)
     rp_ctx *c = w->c;
     long min_cell = -1;
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
-        pdf_kv(w, TR("秘匿"), rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
+        pdf_kv(w, TR("秘匿"), rp_organisations(c) ? TR("行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）")
                                               : TR("行っていません。回答者の少ないセルも、人数・推定値をすべて表示しています（[privacy] min_cell = 0）"));
     pdf_kv(w, TR("出典"), rp_get(c, "survey", "source", NULL));
     pdf_kv(w, TR("注記"), rp_get(c, "survey", "notes", NULL));
@@ -113,36 +113,36 @@ static void cover_facts(writer *w)
         ts_strbuf_printf(&b, TR("（層：%s）"), rp_varlabel(c, strata));
     if (census && c->drawn > 0) {
         pdf_comma(c->drawn, n2);
-        ts_strbuf_printf(&b, "：対象 %s %sのすべてに依頼（標本抽出なし）", n2, unit);
+        ts_strbuf_printf(&b, TR("：対象 %s %sのすべてに依頼（標本抽出なし）"), n2, unit);
     } else if (census)
-        ts_strbuf_append_str(&b, "：対象のすべてに依頼（標本抽出なし）");
-    pdf_kv(w, census ? "調査の設計" : TR("標本設計"), b.data);
+        ts_strbuf_append_str(&b, TR("：対象のすべてに依頼（標本抽出なし）"));
+    pdf_kv(w, census ? TR("調査の設計") : TR("標本設計"), b.data);
     ts_strbuf_reset(&b);
     /* [privacy] units: what one answer is (the cover says it whenever it is not the default
      * persons of a sample survey) */
     if (census || rp_organisations(c))
-        pdf_kv(w, "集計の単位", rp_organisations(c) ? "団体（1 団体 1 回答。表の数は団体の数）"
-                                                    : "人（1 人 1 回答。表の数は回答者の数）");
+        pdf_kv(w, TR("集計の単位"), rp_organisations(c) ? TR("団体（1 団体 1 回答。表の数は団体の数）")
+                                                    : TR("人（1 人 1 回答。表の数は回答者の数）"));
     long accepted = c->rows_read - c->rows_rejected;
     pdf_comma(accepted, n1);
     if (census) {
         /* a census: the population asked, not persons drawn */
         if (c->drawn > 0) {
             pdf_comma(c->drawn, n2);
-            ts_strbuf_printf(&b, "対象 %s %s、回答 %s %s、回答率 %.1f%%", n2, unit, n1, unit,
+            ts_strbuf_printf(&b, TR("対象 %s %s、回答 %s %s、回答率 %.1f%%"), n2, unit, n1, unit,
                              100.0 * accepted / (double)c->drawn);
         } else
-            ts_strbuf_printf(&b, "回答 %s %s（対象の数が与えられていないため回答率は示していません）", n1, unit);
+            ts_strbuf_printf(&b, TR("回答 %s %s（対象の数が与えられていないため回答率は示していません）"), n1, unit);
     } else if (c->drawn > 0 && rp_organisations(c)) {
         pdf_comma(c->drawn, n2);
-        ts_strbuf_printf(&b, "抽出 %s 団体、有効回答 %s 団体、回収率 %.1f%%", n2, n1, 100.0 * accepted / (double)c->drawn);
+        ts_strbuf_printf(&b, TR("抽出 %s 団体、有効回答 %s 団体、回収率 %.1f%%"), n2, n1, 100.0 * accepted / (double)c->drawn);
     } else if (c->drawn > 0) {
         pdf_comma(c->drawn, n2);
         ts_strbuf_printf(&b, TR("抽出 %s 人、有効回答 %s 人、回収率 %.1f%%"), n2, n1, 100.0 * accepted / (double)c->drawn);
     } else {
         ts_strbuf_printf(&b, TR("有効回答 %s 件（抽出枠がないため回収率は定義できません）"), n1);
     }
-    pdf_kv(w, census ? "対象と回答" : TR("標本と回答"), b.data);
+    pdf_kv(w, census ? TR("対象と回答") : TR("標本と回答"), b.data);
     ts_strbuf_reset(&b);
     /* [design] drawn_frame: the response rate of each domain (stratum, school level ...); a
      * census's frame gives each group's population (the enrolment of a school level) */
@@ -150,7 +150,7 @@ static void cover_facts(writer *w)
         pdf_comma(c->rates[k].drawn, n2);
         pdf_comma(c->rates[k].answered, n1);
         if (census)
-            ts_strbuf_printf(&b, "%s%s 対象 %s %s・回答 %s %s", k ? TR("、") : "", c->rates[k].label, n2, unit, n1, unit);
+            ts_strbuf_printf(&b, TR("%s%s 対象 %s %s・回答 %s %s"), k ? TR("、") : "", c->rates[k].label, n2, unit, n1, unit);
         else
             ts_strbuf_printf(&b, TR("%s%s 抽出 %s 人・有効回答 %s 人"), k ? TR("、") : "", c->rates[k].label, n2, n1);
         if (c->rates[k].drawn > 0)
@@ -160,7 +160,7 @@ static void cover_facts(writer *w)
         ts_strbuf cap = TS_STRBUF_INIT;
         const char *vl = rp_varlabel(c, c->rates_var), *cut = strstr(vl, "（");
         if (census) /* the label up to its bracket: 「区分（元データのファイル）」 is too long a row label */
-            ts_strbuf_printf(&cap, "%.*s別の回答率", cut ? (int)(cut - vl) : (int)strlen(vl), vl);
+            ts_strbuf_printf(&cap, TR("%.*s別の回答率"), cut ? (int)(cut - vl) : (int)strlen(vl), vl);
         else
             ts_strbuf_printf(&cap, TR("%s別の回収率"), vl);
         pdf_kv(w, cap.data, b.data);
@@ -184,9 +184,9 @@ static void cover_facts(writer *w)
         pdf_kv(w, TR("回答者ID"), rp_id_ja(c));
     if (census) {
         /* no weights, no sampling error: the weighting rows would describe weights all 1 */
-        ts_strbuf_printf(&b, "ウェイトなし。表の数と割合は回答した%sの数そのもので、全数調査のため標本誤差はなく、"
-                             "標準誤差・信頼区間・検定は示していません", unit);
-        pdf_kv(w, "集計", b.data);
+        ts_strbuf_printf(&b, TR("ウェイトなし。表の数と割合は回答した%sの数そのもので、全数調査のため標本誤差はなく、"
+                             "標準誤差・信頼区間・検定は示していません"), unit);
+        pdf_kv(w, TR("集計"), b.data);
         ts_strbuf_reset(&b);
         cover_privacy(w);
         ts_strbuf_free(&b);

@@ -344,29 +344,29 @@ static void methods_census(writer *w, ts_strbuf *b)
     const char *unit = rp_unit_ja(c);
     char n1[32], n2[32], n3[32];
     long answered = c->rows_read - c->rows_rejected;
-    pdf_subheading(w, "2. 全数調査の集計");
+    pdf_subheading(w, TR("2. 全数調査の集計"));
     pdf_comma(answered, n1);
     if (c->drawn > 0) {
         pdf_comma(c->drawn, n2);
-        ts_strbuf_printf(b, "この調査は対象の %s %sすべてに依頼した全数調査で、標本を抽出していません。", n2, unit);
+        ts_strbuf_printf(b, TR("この調査は対象の %s %sすべてに依頼した全数調査で、標本を抽出していません。"), n2, unit);
     } else
-        ts_strbuf_append_str(b, "この調査は対象のすべてに依頼した全数調査で、標本を抽出していません。");
-    ts_strbuf_printf(b, "そのため表の数と割合は、回答した %s %sの数とその割合そのものであり、標本抽出による誤差（標本誤差）は"
+        ts_strbuf_append_str(b, TR("この調査は対象のすべてに依頼した全数調査で、標本を抽出していません。"));
+    ts_strbuf_printf(b, TR("そのため表の数と割合は、回答した %s %sの数とその割合そのものであり、標本抽出による誤差（標本誤差）は"
                          "ありません。標準誤差・信頼区間・設計効果・検定（区分による違いの検定）は意味を持たないため示していません。"
-                         "ウェイトは付けていません（すべて 1）。", n1, unit);
+                         "ウェイトは付けていません（すべて 1）。"), n1, unit);
     if (c->drawn > answered) {
         pdf_comma(c->drawn - answered, n3);
-        ts_strbuf_printf(b, "ただし回答しなかった %s %s（対象の %.1f%%）の状況は含まれません。回答した%sと回答しなかった%sとで"
-                             "状況が異なれば、数値はその分だけ対象全体と異なりえます%s。",
+        ts_strbuf_printf(b, TR("ただし回答しなかった %s %s（対象の %.1f%%）の状況は含まれません。回答した%sと回答しなかった%sとで"
+                             "状況が異なれば、数値はその分だけ対象全体と異なりえます%s。"),
                          n3, unit, 100.0 * (double)(c->drawn - answered) / (double)c->drawn, unit, unit,
-                         c->nrates ? "（区分ごとの回答率は表紙のとおり）" : "");
+                         c->nrates ? TR("（区分ごとの回答率は表紙のとおり）") : "");
     }
     pdf_para(w, b->data);
     ts_strbuf_reset(b);
-    pdf_subheading(w, "3. 割合と平均の求め方");
-    ts_strbuf_printf(b, "割合（%%）は、区分ごとに、その設問に回答した%s（無回答・非該当を除く）の数を分母とした割合で、"
+    pdf_subheading(w, TR("3. 割合と平均の求め方"));
+    ts_strbuf_printf(b, TR("割合（%%）は、区分ごとに、その設問に回答した%s（無回答・非該当を除く）の数を分母とした割合で、"
                          "小数第1位に四捨五入しています。複数回答の設問は選択肢ごとに選んだ%sの割合で、合計は 100%% を超えます。"
-                         "数（%s）は整数、平均値は回答の単純平均、合計は回答の値の合計です。",
+                         "数（%s）は整数、平均値は回答の単純平均、合計は回答の値の合計です。"),
                      unit, unit, unit);
     pdf_para(w, b->data);
     ts_strbuf_reset(b);
@@ -378,28 +378,28 @@ static void methods_census_rest(writer *w, ts_strbuf *b)
 {
     rp_ctx *c = w->c;
     const char *who = rp_respondents_ja(c), *unit = rp_unit_ja(c);
-    pdf_subheading(w, "4. 非表示（秘匿）のルール");
+    pdf_subheading(w, TR("4. 非表示（秘匿）のルール"));
     long min_cell = -1; /* checked before any stage ran (run.c) */
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0)
-        ts_strbuf_printf(b, "この報告では、%sの少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0%s）。"
-                            "自由記述は集計にも図表にも使っていません。", who,
-                         rp_organisations(c) ? "。集計の単位は団体で、個人の回答ではありません" : "");
+        ts_strbuf_printf(b, TR("この報告では、%sの少ないセルの非表示（秘匿）を行っていません（[privacy] min_cell = 0%s）。"
+                            "自由記述は集計にも図表にも使っていません。"), who,
+                         rp_organisations(c) ? TR("。集計の単位は団体で、個人の回答ではありません") : "");
     else
-        ts_strbuf_printf(b, "%sが %s %s未満のセル（その回答を選んだ%sの数。0 は除く）は、数と割合を示さず、"
+        ts_strbuf_printf(b, TR("%sが %s %s未満のセル（その回答を選んだ%sの数。0 は除く）は、数と割合を示さず、"
                             "表では ＊、図では斜線で示しました。そのセルが合計や他の表から逆算されないよう、"
                             "必要な最小限の別のセルも同じように非表示にしています（二次秘匿：τ-ARGUS のハイパーキューブ法の考え方。"
                             "表全体で %ld セル）。誰も選ばなかった回答（0）は、特定の%sについて何も明かさないので 0 と示しています。"
-                            "自由記述は集計にも図表にも使っていません。",
+                            "自由記述は集計にも図表にも使っていません。"),
                          who, rp_get(c, "privacy", "min_cell", NULL), unit, unit, c->suppressed, unit);
     pdf_para(w, b->data);
     ts_strbuf_reset(b);
-    pdf_subheading(w, "5. 計算の検証と再現");
-    pdf_para(w, "数と割合は、検査を通った回答データから直接数えたものです。"
+    pdf_subheading(w, TR("5. 計算の検証と再現"));
+    pdf_para(w, TR("数と割合は、検査を通った回答データから直接数えたものです。"
                 "この報告書と同じフォルダの reproducibility.txt に、入力ファイルすべての SHA-256 チェックサム、"
                 "使ったツールの版、設定、各段階のコマンドと、この報告書をもう一度作るためのコマンドを記録しています。"
-                "同じ入力からは同じバイト列の出力が得られます。");
+                "同じ入力からは同じバイト列の出力が得られます。"));
     if (w->synthetic) {
-        pdf_subheading(w, "6. 合成データについて");
+        pdf_subheading(w, TR("6. 合成データについて"));
         pdf_para(w, TR("この報告書の回答データは、実在の調査の設計（期間・回答数・抽出方法など）をまねてプログラム（tsunagari-synth）で"
                 "作った合成データです。実在の回答者は含まれず、数値は実際の調査結果ではありません。"));
     }

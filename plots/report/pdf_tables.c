@@ -62,7 +62,8 @@ static void census_count(const writer *w, const gcell *x, char ci[140])
         return;
     char n[32];
     pdf_comma(atol(x->ncat), n);
-    snprintf(ci, 140, "%s %s", n, rp_unit_ja(w->c));
+    /* "37 団体"; in English the unit comes with its space (" organisations") or is empty */
+    snprintf(ci, 140, ts_i18n_lang() == TS_LANG_EN ? "%s%s" : "%s %s", n, rp_unit_ja(w->c));
 }
 
 static double cells_width(writer *w, const grid *g)
@@ -249,12 +250,12 @@ static void table_notes(writer *w, const rp_tab *t, const grid *g, long missing,
         char n[32];
         pdf_comma(missing, n);
         if (rp_organisations(c))
-            ts_strbuf_printf(&b, "無回答 %s 団体は集計から除いた。", n);
+            ts_strbuf_printf(&b, TR("無回答 %s 団体は集計から除いた。"), n);
         else
             ts_strbuf_printf(&b, TR("無回答 %s 人は集計から除いた。"), n);
     }
     if (rp_census(c))
-        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
+        ts_strbuf_printf(&b, TR("n は回答した%sの数。"), rp_unit_ja(c));
     else
         ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
     if (any_supp && rp_organisations(c))
@@ -496,10 +497,10 @@ void pdf_draw_table(writer *w, item *it)
     for (size_t r = t->first; r < t->first + t->count && !any_ci; r++)
         any_ci = *rp_csv_get(T, r, "ci_low") && strcmp(rp_csv_get(T, r, "statistic"), "difference") != 0;
     if (census)
-        ts_strbuf_printf(&b, "%s。全数調査のため標本誤差はなく、信頼区間は示していない。",
-                         kind == RP_SHARE  ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
-                         : kind == RP_TOTAL ? "合計（回答の値の合計、整数）"
-                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
+        ts_strbuf_printf(&b, TR("%s。全数調査のため標本誤差はなく、信頼区間は示していない。"),
+                         kind == RP_SHARE  ? (rp_organisations(c) ? TR("上段は割合（%）、下段は団体の数") : TR("上段は割合（%）、下段は人数"))
+                         : kind == RP_TOTAL ? TR("合計（回答の値の合計、整数）")
+                         : kind == RP_MEAN  ? TR("平均値（回答の単純平均）")
                                             : rp_stat_caption(kind));
     else if (!any_ci)
         ts_strbuf_printf(&b, "%s（信頼区間なし）。%s", kind == RP_TOTAL && !weighted ? "合計" : rp_stat_caption(kind),

@@ -115,22 +115,22 @@ static void write_census_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, i
     int row = *rowp;
     const char *unit = rp_unit_ja(c);
     char lab[200];
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計の単位", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_organisations(c) ? "団体（1 団体 1 回答）" : "人（1 人 1 回答）", F->text);
-    snprintf(lab, sizeof lab, "回答%s数", unit);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("集計の単位"), F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, rp_organisations(c) ? TR("団体（1 団体 1 回答）") : TR("人（1 人 1 回答）"), F->text);
+    snprintf(lab, sizeof lab, TR("回答%s数"), unit);
     worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
     worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)(c->rows_read - c->rows_rejected), F->count);
     if (c->drawn > 0) {
-        snprintf(lab, sizeof lab, "対象%s数", unit);
+        snprintf(lab, sizeof lab, TR("対象%s数"), unit);
         worksheet_write_string(ws, (lxw_row_t)row, 0, lab, F->head);
         worksheet_write_number(ws, (lxw_row_t)row++, 1, (double)c->drawn, F->count);
-        worksheet_write_string(ws, (lxw_row_t)row, 0, "回答率(%)", F->head);
+        worksheet_write_string(ws, (lxw_row_t)row, 0, TR("回答率(%)"), F->head);
         worksheet_write_number(ws, (lxw_row_t)row++, 1,
                                100.0 * (double)(c->rows_read - c->rows_rejected) / (double)c->drawn, F->pct);
     }
     for (size_t k = 0; k < c->nrates; k++) { /* [design] drawn_frame: the population per group */
         ts_strbuf l = TS_STRBUF_INIT;
-        ts_strbuf_printf(&l, "回答率(%%)：%s（対象 %ld、回答 %ld）", c->rates[k].label, c->rates[k].drawn,
+        ts_strbuf_printf(&l, TR("回答率(%%)：%s（対象 %ld、回答 %ld）"), c->rates[k].label, c->rates[k].drawn,
                          c->rates[k].answered);
         worksheet_write_string(ws, (lxw_row_t)row, 0, l.data ? l.data : "", F->head);
         if (c->rates[k].drawn > 0)
@@ -139,14 +139,14 @@ static void write_census_overview(rp_ctx *c, lxw_worksheet *ws, const fmts *F, i
         row++;
         ts_strbuf_free(&l);
     }
-    worksheet_write_string(ws, (lxw_row_t)row, 0, "集計", F->head);
-    worksheet_write_string(ws, (lxw_row_t)row++, 1, "全数調査：ウェイトなし、標本誤差なし（数と割合は回答そのもの）", F->text);
+    worksheet_write_string(ws, (lxw_row_t)row, 0, TR("集計"), F->head);
+    worksheet_write_string(ws, (lxw_row_t)row++, 1, TR("全数調査：ウェイトなし、標本誤差なし（数と割合は回答そのもの）"), F->text);
     long min_cell = -1;
     if (ts_privacy_min_cell(c->m, &min_cell, NULL) == TS_OK && min_cell == 0) {
         worksheet_write_string(ws, (lxw_row_t)row, 0, TR("秘匿"), F->head);
         worksheet_write_string(ws, (lxw_row_t)row++, 1,
-                               rp_organisations(c) ? "行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）"
-                                                   : "行っていません。回答者の少ないセルも、人数・割合をすべて表示しています（[privacy] min_cell = 0）",
+                               rp_organisations(c) ? TR("行っていません。回答団体の少ないセルも、数・割合をすべて表示しています（[privacy] min_cell = 0）")
+                                                   : TR("行っていません。回答者の少ないセルも、人数・割合をすべて表示しています（[privacy] min_cell = 0）"),
                                F->text);
     }
     *rowp = row;

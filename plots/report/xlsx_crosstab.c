@@ -228,10 +228,10 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
     int census = rp_census(c);
     const char *unit = census && kind == RP_SHARE ? rp_unit_ja(c) : NULL;
     if (census)
-        ts_strbuf_printf(&b, "%s｜全数調査（ウェイトなし、標本誤差なし）｜表ID %s",
-                         kind == RP_SHARE ? (rp_organisations(c) ? "上段は割合（%）、下段は団体の数" : "上段は割合（%）、下段は人数")
+        ts_strbuf_printf(&b, TR("%s｜全数調査（ウェイトなし、標本誤差なし）｜表ID %s"),
+                         kind == RP_SHARE ? (rp_organisations(c) ? TR("上段は割合（%）、下段は団体の数") : TR("上段は割合（%）、下段は人数"))
                          : kind == RP_TOTAL ? "合計（回答の値の合計）"
-                         : kind == RP_MEAN  ? "平均値（回答の単純平均）"
+                         : kind == RP_MEAN  ? TR("平均値（回答の単純平均）")
                                             : rp_stat_caption(kind),
                          t->id);
     else if (has_ci)
@@ -277,9 +277,9 @@ void rp_xlsx_crosstab(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xf
 
     /* The notes, as under the PDF's table: what n is, the marks, the test, the source. */
     if (missing > 0)
-        ts_strbuf_printf(&b, rp_organisations(c) ? "無回答 %ld 団体は集計から除いた。" : TR("無回答 %ld 人は集計から除いた。"), missing);
+        ts_strbuf_printf(&b, rp_organisations(c) ? TR("無回答 %ld 団体は集計から除いた。") : TR("無回答 %ld 人は集計から除いた。"), missing);
     if (census)
-        ts_strbuf_printf(&b, "n は回答した%sの数。", rp_unit_ja(c));
+        ts_strbuf_printf(&b, TR("n は回答した%sの数。"), rp_unit_ja(c));
     else
         ts_strbuf_append_str(&b, TR("n は回答者数（ウェイト付け前）。"));
     if (kind == RP_SHARE)

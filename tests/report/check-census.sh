@@ -126,5 +126,17 @@ P3=$(pdftext "$T/srs-out/report.pdf")
 check "ci = none: 表1 is 割合（%）（信頼区間なし）, 表2 keeps its [95%信頼区間]" \
     sh -c "printf '%s' \"\$1\" | grep -q '職員数 × 団体の種類割合（%）（信頼区間なし）。' && printf '%s' \"\$1\" | grep -q '職員数 × 活動地域 × 団体の種類割合（%）と \[95%信頼区間\]'" _ "$P3"
 
+# The census in English ([report] language = en): the census's own fixed texts, on the cover, the
+# tables' notes, the methods page and the xlsx cover, are English (the fixture's labels have no
+# label_en, so they stay Japanese, as they should).
+mkdir -p "$T/en" && cp -R tests/fixtures/census-orgs "$T/en/"
+sed -i 's/^\[report\]$/[report]\nlanguage = en/' "$T/en/census-orgs/report.ini"
+check "English census: the report runs" "$BIN/tsunagari-report" -q "$T/en/census-orgs/report.ini" -o "$T/en/out"
+PE=$(pdftotext -layout "$T/en/out/report.pdf" - 2>/dev/null)
+check "English census: cover, notes and methods page in English" \
+    sh -c "printf '%s' \"\$1\" | grep -q 'Unit of analysis' && printf '%s' \"\$1\" | grep -q 'Population and answers' && printf '%s' \"\$1\" | grep -q 'Tabulating a census' && printf '%s' \"\$1\" | grep -q 'n counts the units that answered'" _ "$PE"
+check "English census: none of the census's Japanese fixed texts left" \
+    sh -c "! printf '%s' \"\$1\" | grep -q -e '集計の単位' -e '対象と回答' -e '全数調査の集計' -e '回答した団体の数' -e '上段は割合'" _ "$PE"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
