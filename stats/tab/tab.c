@@ -582,6 +582,15 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         st = tab_nomem(err);
         goto done;
     }
+    /* the respondents counted 1 serve only tables with weighted = no: without one, their sample
+     * (a weight, stratum and PSU per row) is memory the estimates can use */
+    size_t counted = 0;
+    for (size_t k = 0; k < nspecs; k++)
+        counted += !specs[k].weighted;
+    if (counted == 0) {
+        ts_sample_free(r.unweighted);
+        r.unweighted = NULL;
+    }
     st = compute_tables(&r, specs, results, nspecs, opt->jobs ? opt->jobs : tab_default_jobs(), err);
     for (size_t k = 0; r.census && k < nspecs && st == TS_OK; k++)
         census_exact(&results[k]);
