@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "strbuf.h"
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6"; /* … */
@@ -184,6 +185,18 @@ static PangoAttrList *keep_together(const char *s)
     return list;
 }
 
+/* The language the text is set in: the pen's, else simplified Chinese when the labels are
+ * Chinese ([report] labels = zh, tsunagari-tab/plot --labels zh: the codebook's label_zh),
+ * so that a Chinese label's Han characters take Chinese forms, not Japanese ones; else NULL
+ * (the context's ja). */
+static const char *text_lang(const ts_pen *p)
+{
+    if (p->lang && *p->lang)
+        return p->lang;
+    const char *labels = ts_i18n_labels();
+    return labels && strncmp(labels, "zh", 2) == 0 ? "zh-cn" : NULL;
+}
+
 /* Fill the scratch layout with S (LEN bytes; -1: all) in the pen's face, wrapped at WIDTH
  * points (WIDTH < 0: no wrapping, one line per paragraph). */
 static PangoLayout *setup(ts_pen *p, const char *s, int len, double width)
@@ -197,13 +210,14 @@ static PangoLayout *setup(ts_pen *p, const char *s, int len, double width)
     /* The text's language, when not the context's ja: Han characters take its forms (HarfBuzz's
      * locl feature of the Pan-CJK face) and fallback fonts are chosen for it. */
     PangoAttrList *lang = NULL;
-    if (p->lang && *p->lang) {
+    const char *tl = text_lang(p);
+    if (tl) {
         lang = pango_attr_list_new();
-        pango_attr_list_insert(lang, pango_attr_language_new(pango_language_from_string(p->lang)));
+        pango_attr_list_insert(lang, pango_attr_language_new(pango_language_from_string(tl)));
     }
     PangoAttrList *keep = width >= 0 ? keep_together(s) : NULL;
     if (keep && lang)
-        pango_attr_list_insert(keep, pango_attr_language_new(pango_language_from_string(p->lang)));
+        pango_attr_list_insert(keep, pango_attr_language_new(pango_language_from_string(tl)));
     pango_layout_set_attributes(l, keep ? keep : lang);
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     if (width < 0)

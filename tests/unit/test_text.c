@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "i18n.h"
 #include "text.h"
 
 static ts_pen pen;
@@ -301,6 +302,13 @@ static void test_language(void)
     pen.lang = NULL;
     T_CHECK(ja != 0 && zh != 0 && ja2 != 0 && zh2 != 0);
     T_CHECK(ja != zh && ja2 != zh2);
+    T_CHECK(first_glyph("骨") == ja);
+    /* Chinese labels ([report] labels = zh) set the pen's default language: the same forms */
+    const char *labels = NULL;
+    ts_err err = {0};
+    T_CHECK(ts_i18n_setup(NULL, NULL, "zh", &labels, &err) == TS_OK && strcmp(labels, "zh") == 0);
+    T_CHECK(first_glyph("骨") == zh && first_glyph("直") == zh2);
+    T_CHECK(ts_i18n_setup(NULL, NULL, "ja", &labels, &err) == TS_OK);
     T_CHECK(first_glyph("骨") == ja);
 }
 
