@@ -109,8 +109,8 @@ static ts_status make_source(run *r, ts_err *err)
     if (v) { /* the report's tables and charts show the label */
         free(v->label); /* ts_var_new's empty labels */
         free(v->label_en);
-        v->label = ts_strdup("区分（元データのファイル）");
-        v->label_en = ts_strdup("Source (raw file)");
+        v->label = ts_strdup(o->source_label ? o->source_label : ts_schema_default("input", "source_label"));
+        v->label_en = ts_strdup(o->source_label_en ? o->source_label_en : ts_schema_default("input", "source_label_en"));
     }
     if (!v || !v->label || !v->label_en) {
         ts_var_free(v);

@@ -19,6 +19,8 @@ typedef struct ingest_options {
     ts_encoding encodings[INGEST_MAX_FILES]; /* --encoding: per input (one given: for all) */
     const char *const *labels; /* --sources: a label per input, or NULL (the file names) */
     const char *source_variable; /* --source-variable; NULL: "source" */
+    const char *source_label;    /* --source-label, --source-label-en: its labels; NULL: the */
+    const char *source_label_en; /* schema's defaults ([input] source_label, source_label_en) */
     int header_rows;          /* --header-rows: 1 (default) or 2 */
     const char *sheet;        /* --sheet: the sheet of .xlsx raw files; NULL: each one's first */
     int embedded_codebook;    /* --embedded-codebook: the first raw file's own metadata (SPSS,

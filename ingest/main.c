@@ -49,6 +49,10 @@ static const char USAGE[] =
     "                             (default: the file names)\n"
     "      --source-variable NAME the single-choice variable saying which file a row came from\n"
     "                             (default: source; codes 1..k in the files' order)\n"
+    "      --source-label TEXT    its label in tables and charts, e.g. 調査回 for waves\n"
+    "                             (default: 区分（元データのファイル）)\n"
+    "      --source-label-en TEXT its English label, for an English report (default: Source\n"
+    "                             (raw file))\n"
     "      --strict               fail on any rejected row or item warning\n"
     "      --max-reject-rate PCT  fail when more than PCT% of rows are rejected (default 5)\n"
     "      --max-item-warning-rate PCT\n"
@@ -86,7 +90,7 @@ static const char USAGE[] =
 
 enum {
     OPT_REJECTS = 256, OPT_ENCODING, OPT_STRICT, OPT_MAX_REJECT, OPT_MAX_ITEM_WARNING, OPT_MAX_MESSAGES, OPT_RAW_CSV, OPT_VERSION,
-    OPT_HEADER_ROWS, OPT_ID, OPT_IDS, OPT_SOURCES, OPT_SOURCE_VARIABLE, OPT_EMBEDDED, OPT_SHEET
+    OPT_HEADER_ROWS, OPT_ID, OPT_IDS, OPT_SOURCES, OPT_SOURCE_VARIABLE, OPT_SOURCE_LABEL, OPT_SOURCE_LABEL_EN, OPT_EMBEDDED, OPT_SHEET
 };
 
 static int usage_error(const char *msg, const char *arg)
@@ -139,6 +143,8 @@ int main(int argc, char **argv)
         {"ids", required_argument, NULL, OPT_IDS},
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"source-variable", required_argument, NULL, OPT_SOURCE_VARIABLE},
+        {"source-label", required_argument, NULL, OPT_SOURCE_LABEL},
+        {"source-label-en", required_argument, NULL, OPT_SOURCE_LABEL_EN},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -201,6 +207,8 @@ int main(int argc, char **argv)
                 return usage_error("--sources: expected a comma-separated label per raw file, got ", optarg);
             break;
         case OPT_SOURCE_VARIABLE: opt.source_variable = optarg; break;
+        case OPT_SOURCE_LABEL: opt.source_label = optarg; break;
+        case OPT_SOURCE_LABEL_EN: opt.source_label_en = optarg; break;
         case OPT_EMBEDDED: opt.embedded_codebook = 1; break;
         case OPT_SHEET:
             if (!*optarg)

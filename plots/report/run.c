@@ -425,7 +425,8 @@ static int run_stages(const run *R, rp_ctx *ctx, rp_runner *r)
     }
     static const char *const input_opts[][2] = {
         {"sheet", "--sheet"}, {"header_rows", "--header-rows"}, {"id", "--id"}, {"ids", "--ids"}, {"sources", "--sources"},
-        {"source_variable", "--source-variable"}, {"max_reject_rate", "--max-reject-rate"},
+        {"source_variable", "--source-variable"}, {"source_label", "--source-label"},
+        {"source_label_en", "--source-label-en"}, {"max_reject_rate", "--max-reject-rate"},
         {"max_item_warning_rate", "--max-item-warning-rate"}};
     for (size_t i = 0; i < sizeof input_opts / sizeof input_opts[0]; i++) {
         const char *v = ts_manifest_get(ctx->m, "input", input_opts[i][0]);
