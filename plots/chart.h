@@ -104,6 +104,10 @@ double ts_chart_difference(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes 
  * (chart_grouped.c). */
 double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
+/* The value axis of the line and grouped charts: a round *TOP holding VMAX and its *STEP —
+ * counts (COUNT nonzero) 1, 2, 2.5, 5 × 10^k (at least 1); shares steps of 5, 10 or 20 points
+ * up to 100%. */
+void ts_chart_value_axis(double vmax, int count, double *top, double *step);
 /* The one above that draws C's type (the charts stage and the report both draw through it). */
 double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err);
 

@@ -1,5 +1,6 @@
 /* chart_common.c — what every chart says about itself: subtitle (survey, base n, weighted)
  * and the footnote lines on weighting, source and synthetic data. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +85,28 @@ double ts_chart_body(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
     case TS_CHART_GROUPED: return ts_chart_grouped(p, c, area, notes, dry, err);
     }
     return ts_chart_stacked(p, c, area, notes, dry, err);
+}
+
+void ts_chart_value_axis(double vmax, int count, double *top, double *step)
+{
+    if (!count) {
+        double s = vmax <= 0.25 ? 0.05 : vmax <= 0.5 ? 0.1 : 0.2;
+        *step = s;
+        *top = fmax(s, fmin(1, ceil(vmax / s - 1e-9) * s));
+        return;
+    }
+    static const double m[] = {1, 2, 2.5, 5};
+    double s = 1;
+    if (!(vmax > 0))
+        vmax = 1;
+    double e = pow(10, floor(log10(vmax)) - 1);
+    for (int k = 0; k < 40; k++) {
+        s = m[k % 4] * e * pow(10, k / 4);
+        if (vmax / s <= 5)
+            break;
+    }
+    if (s < 1)
+        s = 1;
+    *step = s;
+    *top = ceil(vmax / s - 1e-9) * s;
 }

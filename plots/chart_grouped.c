@@ -120,30 +120,6 @@ static int make_plan(const ts_chart *c, gplan *P, ts_err *err)
     return 0;
 }
 
-static void axis(double vmax, int count, double *top, double *step)
-{
-    if (!count) {
-        double s = vmax <= 0.25 ? 0.05 : vmax <= 0.5 ? 0.1 : 0.2;
-        *step = s;
-        *top = fmax(s, fmin(1, ceil(vmax / s - 1e-9) * s));
-        return;
-    }
-    static const double m[] = {1, 2, 2.5, 5};
-    double s = 1;
-    if (!(vmax > 0))
-        vmax = 1;
-    double e = pow(10, floor(log10(vmax)) - 1);
-    for (int k = 0; k < 40; k++) {
-        s = m[k % 4] * e * pow(10, k / 4);
-        if (vmax / s <= 5)
-            break;
-    }
-    if (s < 1)
-        s = 1;
-    *step = s;
-    *top = ceil(vmax / s - 1e-9) * s;
-}
-
 double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes, int dry, ts_err *err)
 {
     gplan P;
@@ -178,7 +154,7 @@ double ts_chart_grouped(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *no
                 vmax = fmax(vmax, P.bar[g][s].hi);
         }
     double top, step;
-    axis(vmax, P.count, &top, &step);
+    ts_chart_value_axis(vmax, P.count, &top, &step);
     long ns_none[TS_MAX_BARS];
     for (size_t g = 0; g < P.ng; g++)
         ns_none[g] = -1;

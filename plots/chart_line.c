@@ -152,34 +152,6 @@ static int make_plan(const ts_chart *c, plan *P, ts_err *err)
     return 0;
 }
 
-/* A round top of the value axis and its step holding VMAX (counts: 1, 2, 2.5, 5 × 10^k; shares:
- * steps of 5, 10 or 20 points up to 100%). */
-static void value_axis(double vmax, int count, double *top, double *step)
-{
-    if (!count) {
-        double s = vmax <= 0.25 ? 0.05 : vmax <= 0.5 ? 0.1 : 0.2;
-        *step = s;
-        *top = fmin(1, ceil(vmax / s - 1e-9) * s);
-        if (*top <= 0)
-            *top = s;
-        return;
-    }
-    static const double m[] = {1, 2, 2.5, 5};
-    double s = 1;
-    if (!(vmax > 0))
-        vmax = 1;
-    double e = pow(10, floor(log10(vmax)) - 1);
-    for (int k = 0; k < 40; k++) {
-        s = m[k % 4] * e * pow(10, k / 4);
-        if (vmax / s <= 5)
-            break;
-    }
-    if (s < 1)
-        s = 1;
-    *step = s;
-    *top = ceil(vmax / s - 1e-9) * s;
-}
-
 static void value_text(double v, int count, char *buf, size_t len)
 {
     if (count)
@@ -223,7 +195,7 @@ double ts_chart_line(ts_pen *p, const ts_chart *c, ts_rect area, ts_notes *notes
                 vmax = fmax(vmax, q->hi);
         }
     double top, step;
-    value_axis(vmax, P.count, &top, &step);
+    ts_chart_value_axis(vmax, P.count, &top, &step);
     double leg = P.ns > 1 ? LEGEND_H : 0;
     double x0 = area.x + AXIS_W, x1 = area.x + area.w - 8;
     double y0 = area.y + leg + TOP_PAD, y1 = area.y + h - XLAB_H;
