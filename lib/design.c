@@ -125,28 +125,27 @@ int ts_design_set(char **field, const char *value)
     return 0;
 }
 
-int ts_design_add_calibration_column(ts_design *d, const char *name)
+/* Append a copy of NAME to the list *LIST of *N names; -1 when memory runs out. */
+static int append_name(char ***list, size_t *n, const char *name)
 {
-    char **grown = realloc(d->calibration_columns, (d->ncalibration_columns + 1) * sizeof *grown);
+    char **grown = realloc(*list, (*n + 1) * sizeof *grown);
     if (!grown)
         return -1;
-    d->calibration_columns = grown;
-    if (!(grown[d->ncalibration_columns] = ts_strdup(name)))
+    *list = grown;
+    if (!(grown[*n] = ts_strdup(name)))
         return -1;
-    d->ncalibration_columns++;
+    (*n)++;
     return 0;
+}
+
+int ts_design_add_calibration_column(ts_design *d, const char *name)
+{
+    return append_name(&d->calibration_columns, &d->ncalibration_columns, name);
 }
 
 int ts_design_add_replicate_column(ts_design *d, const char *name)
 {
-    char **grown = realloc(d->replicate_columns, (d->nreplicate_columns + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    d->replicate_columns = grown;
-    if (!(grown[d->nreplicate_columns] = ts_strdup(name)))
-        return -1;
-    d->nreplicate_columns++;
-    return 0;
+    return append_name(&d->replicate_columns, &d->nreplicate_columns, name);
 }
 
 /* ---- the facts that contradict each other ----------------------------------------------- */
