@@ -10,6 +10,10 @@
 #   expected.out   optional: stdout, exactly
 #   expected.err   optional: stderr, exactly
 #   check          optional: a bash script run afterwards in the scratch folder; exit 0 = pass
+#   valgrind-inexact  optional (its text says why): under VALGRIND=1 stdout is not compared —
+#                  valgrind does long double arithmetic in 64 bits, so a number summed in long
+#                  double (R's mean(), lib/replicate.c) can differ in its last digit there; the
+#                  exit status, stderr (valgrind's reports) and memory errors still are
 # With VALGRIND=1 every program runs under valgrind; any memory error fails the case.
 set -u
 bin=$(cd "$1" && pwd)
@@ -47,6 +51,7 @@ for dir in "$cases"/*/*/; do
     got_rc=$(cat "$scratch/actual.rc" 2>/dev/null || echo "setup failed")
     [ "$got_rc" = "$want_rc" ] || problems+="exit status $got_rc, expected $want_rc"$'\n'
     for s in out err; do
+        [ "$s" = out ] && [ "${VALGRIND:-0}" = 1 ] && [ -f "$dir/valgrind-inexact" ] && continue
         if [ -f "$dir/expected.$s" ] && ! diff -u "$dir/expected.$s" "$scratch/actual.$s" > "$scratch/diff.$s"; then
             problems+="std$s differs:"$'\n'"$(head -40 "$scratch/diff.$s")"$'\n'
         fi
