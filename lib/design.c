@@ -765,27 +765,43 @@ static ts_status take_column(const ts_dataset *ds, const char *key, char **field
     return ts_design_set(field, name) != 0 ? nomem(err) : TS_OK;
 }
 
-static ts_status read_calibration_columns(const ts_dataset *ds, ts_design *d, ts_err *err)
+/* Whether NAME may stand in a recorded column list: TS_OK, or a status with *ERR set. */
+typedef ts_status (*column_check)(const ts_dataset *ds, const char *name, ts_err *err);
+
+/* Read the ";"-separated column list COLS (NULL: none) into D through ADD, one name at a time,
+ * refusing the first name CHECK refuses. The calibration and replicate records are both such
+ * lists; they differ only in what makes a name fit and in which list of D it joins. */
+static ts_status read_column_list(const ts_dataset *ds, const char *cols, column_check check,
+                                  int (*add)(ts_design *, const char *), ts_design *d, ts_err *err)
 {
-    const char *cols = meta(ds, K_CAL_COLUMNS);
     for (const char *p = cols; p && *p;) {
         size_t len = strcspn(p, ";");
         char *name = ts_strndup(p, len);
         if (!name)
             return nomem(err);
-        if (!ts_dataset_find(ds, name)) {
-            ts_err_set(err, TS_E_DATA, "dataset: calibration column %s is missing (made by an older tsunagari-weight?)",
-                       name);
-            free(name);
-            return TS_E_DATA;
-        }
-        int rc = ts_design_add_calibration_column(d, name);
+        ts_status st = check(ds, name, err);
+        if (st == TS_OK && add(d, name) != 0)
+            st = nomem(err);
         free(name);
-        if (rc != 0)
-            return nomem(err);
+        if (st != TS_OK)
+            return st;
         p += len + (p[len] == ';');
     }
     return TS_OK;
+}
+
+static ts_status check_calibration_column(const ts_dataset *ds, const char *name, ts_err *err)
+{
+    if (!ts_dataset_find(ds, name))
+        return ts_err_set(err, TS_E_DATA, "dataset: calibration column %s is missing (made by an older "
+                          "tsunagari-weight?)", name);
+    return TS_OK;
+}
+
+static ts_status read_calibration_columns(const ts_dataset *ds, ts_design *d, ts_err *err)
+{
+    return read_column_list(ds, meta(ds, K_CAL_COLUMNS), check_calibration_column, ts_design_add_calibration_column,
+                            d, err);
 }
 
 /* The later stages' variables and their population-size columns ("ssu;id", "N2;N3"): each a
@@ -832,6 +848,15 @@ static ts_status read_stages(const ts_dataset *ds, ts_design *d, ts_err *err)
     return TS_OK;
 }
 
+static ts_status check_replicate_column(const ts_dataset *ds, const char *name, ts_err *err)
+{
+    const ts_var *x = ts_dataset_find(ds, name);
+    if (!x || (x->type != TS_VAR_NUMERIC && x->type != TS_VAR_INTEGER))
+        return ts_err_set(err, TS_E_DATA, "dataset: the replicate weight %s is %s", name,
+                          x ? "not a number" : "not in the dataset");
+    return TS_OK;
+}
+
 /* The replicate record: the variance, its columns (each a numeric column of DS), type, scale,
  * rscales (none or one per replicate), mse, combined weights, seed, ρ. */
 static ts_status read_replicates(const ts_dataset *ds, ts_design *d, ts_err *err)
@@ -849,24 +874,9 @@ static ts_status read_replicates(const ts_dataset *ds, ts_design *d, ts_err *err
         return ts_err_set(err, TS_E_DATA, "dataset: design.variance \"%s\" (replicate type \"%s\") is not a variance "
                           "this tsunagari knows", v, type ? type : "");
     d->variance = t;
-    for (const char *p = cols; p && *p;) {
-        size_t len = strcspn(p, ";");
-        char *name = ts_strndup(p, len);
-        if (!name)
-            return nomem(err);
-        const ts_var *x = ts_dataset_find(ds, name);
-        if (!x || (x->type != TS_VAR_NUMERIC && x->type != TS_VAR_INTEGER)) {
-            ts_err_set(err, TS_E_DATA, "dataset: the replicate weight %s is %s", name,
-                       x ? "not a number" : "not in the dataset");
-            free(name);
-            return TS_E_DATA;
-        }
-        int rc = ts_design_add_replicate_column(d, name);
-        free(name);
-        if (rc != 0)
-            return nomem(err);
-        p += len + (p[len] == ';');
-    }
+    ts_status st = read_column_list(ds, cols, check_replicate_column, ts_design_add_replicate_column, d, err);
+    if (st != TS_OK)
+        return st;
     double x;
     if (d->nreplicate_columns < 2 || !scale || ts_parse_double(scale, strlen(scale), &x) != 0 || !(x > 0))
         return ts_err_set(err, TS_E_DATA, "dataset: the replicate weights' record is incomplete (design.replicate_weights "
