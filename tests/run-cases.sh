@@ -32,8 +32,11 @@ if [ "${VALGRIND:-0}" = 1 ]; then
     bin=$wrapped
 fi
 
-for dir in "$cases"/*/*/; do
-    [ -f "$dir/cmd" ] || continue
+# run_case DIR REPORT — runs one case; its lines go to REPORT.log, its PASS/FAIL line to
+# REPORT.result, and REPORT.done marks it finished (written last, so a reader never sees half).
+run_case() {
+    local dir=$1 report=$2 name scratch problems want_rc got_rc s out
+    exec > "$report.log"
     name=${dir#"$cases"/}
     name=${name%/}
     scratch=$(mktemp -d)
@@ -62,18 +65,50 @@ for dir in "$cases"/*/*/; do
         fi
     fi
     if [ -z "$problems" ]; then
-        pass=$((pass + 1))
         echo "ok - $name"
-        echo "PASS case $name" >> "$results"
+        echo "PASS case $name" > "$report.result"
     else
-        fail=$((fail + 1))
         echo "not ok - $name"
         printf '%s' "$problems" | sed 's/^/#   /'
         [ -s "$scratch/actual.err" ] && sed 's/^/#   stderr: /' "$scratch/actual.err" | head -10
-        echo "FAIL case $name" >> "$results"
+        echo "FAIL case $name" > "$report.result"
     fi
     rm -rf "$scratch"
+    touch "$report.done"
+}
+
+# Cases run CASE_JOBS at a time (default: the cores this process may use), each in its own
+# scratch folder, and are reported in their catalogue order whatever order they finish in, so
+# the output is the same for any CASE_JOBS. A case must not depend on another's running.
+jobs=${CASE_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"; [ "${VALGRIND:-0}" = 1 ] && rm -rf "$bin"' EXIT
+dirs=()
+for dir in "$cases"/*/*/; do
+    [ -f "$dir/cmd" ] && dirs+=("$dir")
 done
-[ "${VALGRIND:-0}" = 1 ] && rm -rf "$bin"
+printed=0
+# flush_reports — prints the finished cases that come next in catalogue order.
+flush_reports() {
+    while [ "$printed" -lt "${#dirs[@]}" ] && [ -e "$reports/$printed.done" ]; do
+        cat "$reports/$printed.log"
+        cat "$reports/$printed.result" >> "$results"
+        if grep -q '^PASS' "$reports/$printed.result"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+        printed=$((printed + 1))
+    done
+}
+running=0
+for i in "${!dirs[@]}"; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+        flush_reports
+    fi
+    run_case "${dirs[$i]}" "$reports/$i" &
+    running=$((running + 1))
+done
+wait
+flush_reports
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
