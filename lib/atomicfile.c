@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvwrite.h"
 #include "strbuf.h"
 
 struct ts_atomicfile {
@@ -135,6 +136,16 @@ ts_atomicfile *ts_atomicfile_open(const char *path, ts_err *err)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask);
+    return f;
+}
+
+ts_atomicfile *ts_atomicfile_open_csv(const char *path, int bom, const char *header, ts_err *err)
+{
+    ts_atomicfile *f = ts_atomicfile_open(path, err);
+    if (f && bom)
+        ts_csv_put_bom(f->fp);
+    if (f && header)
+        fputs(header, f->fp); /* a write error stays in the stream: commit reports it */
     return f;
 }
 

@@ -15,6 +15,9 @@ typedef struct ts_atomicfile ts_atomicfile;
 /* Start writing PATH ("-" writes straight to stdout). Returns NULL and sets ERR
  * (TS_E_CANTCREAT) when the folder does not allow it. */
 ts_atomicfile *ts_atomicfile_open(const char *path, ts_err *err);
+/* ts_atomicfile_open for a stage's CSV results: the file begins with the UTF-8 byte-order mark
+ * when BOM is set (Excel then reads it as UTF-8), then HEADER as it is (NULL: nothing). */
+ts_atomicfile *ts_atomicfile_open_csv(const char *path, int bom, const char *header, ts_err *err);
 FILE *ts_atomicfile_stream(ts_atomicfile *f);
 /* Flush, check every write, and rename into place. Frees F whatever happens. */
 ts_status ts_atomicfile_commit(ts_atomicfile *f, ts_err *err);

@@ -643,16 +643,15 @@ ts_status model_run(const model_options *opt, FILE *summary, ts_err *err)
         st = ts_err_set(err, TS_E_DATA, "%s: no [model.NAME] section: nothing to fit", ts_manifest_path(m));
         goto done;
     }
-    if (!(out = ts_atomicfile_open(opt->output, err))) {
+    static const char header[] = "model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,"
+                                 "ci_high,odds_ratio,or_low,or_high,ci_level,n,weighted_n,term_label,level_n,"
+                                 "suppressed,suppression,model_title\n";
+    if (!(out = ts_atomicfile_open_csv(opt->output, opt->bom, header, err))) {
         st = err->status;
         goto done;
     }
     FILE *fp = ts_atomicfile_stream(out);
     ts_csv_mode mode = opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE;
-    if (opt->bom)
-        ts_csv_put_bom(fp);
-    fputs("model,family,statistic,term,level,label,estimate,se,t,df,df2,p_value,ci_low,ci_high,odds_ratio,or_low,"
-          "or_high,ci_level,n,weighted_n,term_label,level_n,suppressed,suppression,model_title\n", fp);
     size_t hidden = 0;
     for (size_t k = 0; k < nspecs; k++) {
         write_model(fp, mode, &specs[k], &rows);

@@ -344,17 +344,16 @@ ts_status tab_counts_run(const tab_options *opt, FILE *summary, ts_err *err)
             st = build_table(m, c, ts_manifest_section(m, i), &t[nt++], err);
     if (st != TS_OK)
         goto done;
-    if (!(out = ts_atomicfile_open(opt->output, err)) || (opt->text && !(txt = ts_atomicfile_open(opt->text, err)))) {
+    static const char header[] = "table,by,by_codes,by_labels,variable,code,label,statistic,n,n_category,weighted_n,"
+                                 "estimate,se,ci_low,ci_high,ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,"
+                                 "missing_n,skipped_n,suppression\n";
+    if (!(out = ts_atomicfile_open_csv(opt->output, opt->bom, header, err)) ||
+        (opt->text && !(txt = ts_atomicfile_open(opt->text, err)))) {
         st = err->status;
         goto done;
     }
     FILE *fp = ts_atomicfile_stream(out);
     ts_csv_mode mode = opt->raw_csv ? TS_CSV_RAW : TS_CSV_SAFE;
-    if (opt->bom)
-        ts_csv_put_bom(fp);
-    fputs("table,by,by_codes,by_labels,variable,code,label,statistic,n,n_category,weighted_n,estimate,se,ci_low,ci_high,"
-          "ci_method,ci_level,df,df2,deff,cv,p_value,suppressed,missing_n,skipped_n,suppression\n",
-          fp);
     if (min_cell > 1)
         ts_strbuf_printf(&text, "%s: %s — counts (no sampling error); counts of 1 to %ld are withheld (*), and the counts "
                          "that would give them away\n", PROG, c->name, min_cell - 1);
