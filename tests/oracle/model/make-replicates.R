@@ -9,35 +9,12 @@
 # combined weights to 15), so the oracle is exact for those columns. The [model.NAME]
 # sections below each [oracle] are kept. Deterministic (set.seed for the bootstrap).
 # Usage: Rscript tests/oracle/model/make-replicates.R
-suppressPackageStartupMessages(library(survey))
 here <- local({
     a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
     normalizePath(dirname(sub("^--file=", "", a[1])))
 })
-rd <- function(f) read.csv(file.path(here, f), comment.char = "#", encoding = "UTF-8",
-                           stringsAsFactors = FALSE, check.names = FALSE)
-g <- function(x, digits) trimws(formatC(x, digits = digits, format = "g"))
+source(file.path(here, "..", "replicate-inputs.R")) # library(survey), rd, g, write_input, multipliers
 
-# D with the replicate columns W (n × R) as rw_1..; the codebook: BASE's rows, EXTRA, a
-# numeric row per column.
-write_input <- function(name, d, w, digits, comment, base_cb, extra_cb = character(0)) {
-    gz <- grepl("^kodoku", name) # the larger ones compressed (run-c.sh and read.csv read them so)
-    w <- as.matrix(w)
-    colnames(w) <- paste0("rw_", seq_len(ncol(w)))
-    out <- d
-    for (v in names(out)) if (is.double(out[[v]])) out[[v]] <- ifelse(is.na(out[[v]]), "", g(out[[v]], 17))
-    body <- cbind(out, matrix(g(w, digits), nrow = nrow(w), dimnames = list(NULL, colnames(w))))
-    con <- if (gz) gzfile(file.path(here, "data", paste0(name, ".csv.gz")), "w") else
-        file(file.path(here, "data", paste0(name, ".csv")), "w")
-    writeLines(paste("#", comment), con, useBytes = TRUE)
-    write.csv(body, con, row.names = FALSE, quote = FALSE, na = "")
-    close(con)
-    cb <- readLines(file.path(here, "codebooks", base_cb), encoding = "UTF-8")
-    cb[1] <- paste0("# Codebook of data/", name, if (gz) ".csv.gz" else ".csv", " (make-replicates.R): ", base_cb, "'s rows and the replicate weights.")
-    cb <- c(cb, extra_cb, sprintf("rw_%d,numeric,rw_%d,rw_%d,Replicate weight %d,,,,,,,", seq_len(ncol(w)),
-                                  seq_len(ncol(w)), seq_len(ncol(w)), seq_len(ncol(w))))
-    writeLines(cb, file.path(here, "codebooks", paste0(name, ".csv")), useBytes = TRUE)
-}
 # The [oracle] section of SCENARIO (everything before its first [model.) for the replicate
 # design R (a svyrep.design) of the data NAME: tsunagari's keys and R's svrepdesign call.
 write_oracle <- function(scenario, name, title, r, type, combined, rtype = r$type, extra = character(0)) {
@@ -66,7 +43,6 @@ write_oracle <- function(scenario, name, title, r, type, combined, rtype = r$typ
               extra, "")
     writeLines(c(head, l[m:length(l)]), f, useBytes = TRUE)
 }
-multipliers <- function(r) { stopifnot(!r$combined.weights); as.matrix(r$repweights) }
 
 api <- rd("data/apistrat.csv")
 clus <- rd("data/apiclus1.csv")
@@ -98,7 +74,7 @@ r <- as.svrepdesign(svydesign(id = ~point, strata = ~area, weights = ~pw, data =
 write_input("kodoku-jkn", kd, multipliers(r), 12,
             c("SYNTHETIC kodoku.csv (make-inputs.R) with the JKn replicate multipliers of",
               "as.svrepdesign(svydesign(id=~point, strata=~area, weights=~pw), type=\"JKn\"): rw_1..rw_60 (make-replicates.R)"),
-            "kodoku.csv")
+            "kodoku.csv", gz = TRUE)
 write_oracle("12-kodoku-jkn", "kodoku-jkn", "SYNTHETIC kodoku, JKn over its 調査地点, multipliers supplied", r, "jkn", FALSE)
 
 ## 13, 14: SYNTHETIC kodoku as 30 strata of two 調査地点 each (points 2k-1 and 2k): BRR
@@ -111,13 +87,13 @@ r <- as.svrepdesign(pdes, type = "BRR")
 write_input("kodoku-brr", kp, multipliers(r), 12,
             c("SYNTHETIC kodoku.csv (make-inputs.R) with pair (調査地点 2k-1 and 2k) and the BRR replicate multipliers of",
               "as.svrepdesign(svydesign(id=~point, strata=~pair, weights=~pw), type=\"BRR\"): rw_1..rw_32 (make-replicates.R)"),
-            "kodoku.csv", extra)
+            "kodoku.csv", gz = TRUE, extra_cb = extra)
 write_oracle("13-kodoku-brr", "kodoku-brr", "SYNTHETIC kodoku, BRR over pairs of 調査地点, multipliers supplied", r, "brr", FALSE)
 r <- as.svrepdesign(pdes, type = "Fay", fay.rho = 0.5, mse = TRUE)
 write_input("kodoku-fay", kp, multipliers(r), 12,
             c("SYNTHETIC kodoku.csv (make-inputs.R) with pair (調査地点 2k-1 and 2k) and the Fay (rho 0.5) multipliers of",
               "as.svrepdesign(svydesign(id=~point, strata=~pair, weights=~pw), type=\"Fay\", fay.rho=0.5): rw_1..rw_32 (make-replicates.R)"),
-            "kodoku.csv", extra)
+            "kodoku.csv", gz = TRUE, extra_cb = extra)
 write_oracle("14-kodoku-fay", "kodoku-fay", "SYNTHETIC kodoku, Fay's BRR (rho 0.5) over pairs of 調査地点, multipliers supplied, mse",
              r, "fay", FALSE)
 cat("written\n")

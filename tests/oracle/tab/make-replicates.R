@@ -8,36 +8,12 @@
 # Writes data/NAME.csv(.gz), codebooks/NAME.csv (the base codebook and the new columns) and,
 # in each scenario's scenario.ini, the replicate_scale and replicate_rscales lines.
 # Deterministic (set.seed for the bootstrap). Usage: Rscript tests/oracle/tab/make-replicates.R
-suppressPackageStartupMessages(library(survey))
 here <- local({
     a <- grep("^--file=", commandArgs(FALSE), value = TRUE)
     normalizePath(dirname(sub("^--file=", "", a[1])))
 })
-rd <- function(f) read.csv(file.path(here, f), comment.char = "#", encoding = "UTF-8",
-                           stringsAsFactors = FALSE, check.names = FALSE)
-g <- function(x, digits) trimws(formatC(x, digits = digits, format = "g"))
+source(file.path(here, "..", "replicate-inputs.R")) # library(survey), rd, g, write_input, multipliers
 
-# Write D with the replicate columns W (n × R) as rw_1.., the comment lines COMMENT first;
-# gzip when GZ. The codebook: BASE's rows, then one numeric row per column (and EXTRA rows).
-write_input <- function(name, d, w, digits, comment, base_cb, gz = FALSE, extra_cb = character(0)) {
-    w <- as.matrix(w)
-    colnames(w) <- paste0("rw_", seq_len(ncol(w)))
-    out <- d
-    for (v in names(out)) if (is.double(out[[v]])) out[[v]] <- ifelse(is.na(out[[v]]), "", g(out[[v]], 17))
-    body <- cbind(out, matrix(g(w, digits), nrow = nrow(w), dimnames = list(NULL, colnames(w))))
-    path <- file.path(here, "data", paste0(name, if (gz) ".csv.gz" else ".csv"))
-    con <- if (gz) gzfile(path, "w") else file(path, "w")
-    writeLines(paste("#", comment), con, useBytes = TRUE)
-    write.csv(body, con, row.names = FALSE, quote = FALSE, na = "")
-    close(con)
-    cb <- readLines(file.path(here, "codebooks", base_cb), encoding = "UTF-8")
-    cb[1] <- paste0("# Codebook of data/", basename(path), " (make-replicates.R): ", base_cb,
-                    "'s rows and the replicate weights.")
-    cb <- c(cb, extra_cb, sprintf("rw_%d,numeric,rw_%d,rw_%d,Replicate weight %d,,,,,,,", seq_len(ncol(w)),
-                                  seq_len(ncol(w)), seq_len(ncol(w)), seq_len(ncol(w))))
-    writeLines(cb, file.path(here, "codebooks", paste0(name, ".csv")), useBytes = TRUE)
-    invisible(path)
-}
 # Rewrite the replicate_scale and replicate_rscales lines of SCENARIO's scenario.ini.
 set_scales <- function(scenario, scale, rscales) {
     f <- file.path(here, scenario, "scenario.ini")
@@ -49,8 +25,6 @@ set_scales <- function(scenario, scale, rscales) {
         paste(g(rscales, 17), collapse = ", "))
     writeLines(l, f, useBytes = TRUE)
 }
-# The multipliers of a svyrep.design (combined.weights = FALSE) as an n × R matrix.
-multipliers <- function(r) { stopifnot(!r$combined.weights); as.matrix(r$repweights) }
 
 api <- rd("data/apistrat.csv")
 clus <- rd("data/apiclus1.csv")
