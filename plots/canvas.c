@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "atomicfile.h"
+#include "fonts.h"
 #include "numparse.h"
 #include "strbuf.h"
 
@@ -110,11 +111,8 @@ ts_canvas *ts_canvas_open(ts_canvas_format format, const char *path, double widt
         cairo_paint(c->cr);
         cairo_scale(c->cr, cairo_image_surface_get_width(c->surface) / w, cairo_image_surface_get_height(c->surface) / h);
     }
-    /* The same glyph positions in every format and on every machine. */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    /* The same glyph positions in every format and on every machine: the layout's options. */
+    cairo_font_options_t *fo = ts_fonts_options_new();
     cairo_set_font_options(c->cr, fo);
     cairo_font_options_destroy(fo);
     return c;

@@ -126,10 +126,7 @@ ts_fonts *ts_fonts_open(ts_err *err)
     pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(f->map), 72);
     f->ctx = pango_font_map_create_context(f->map);
     pango_cairo_context_set_resolution(f->ctx, 72); /* sizes in points are user units */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_t *fo = ts_fonts_options_new();
     pango_cairo_context_set_font_options(f->ctx, fo);
     cairo_font_options_destroy(fo);
     pango_context_set_round_glyph_positions(f->ctx, FALSE);
@@ -147,6 +144,15 @@ ts_fonts *ts_fonts_open(ts_err *err)
 fail:
     ts_fonts_free(f);
     return NULL;
+}
+
+cairo_font_options_t *ts_fonts_options_new(void)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    return fo;
 }
 
 void ts_fonts_free(ts_fonts *f)

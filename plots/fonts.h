@@ -40,6 +40,12 @@ int ts_fonts_covers(const ts_fonts *f, uint32_t cp);
 const char *ts_fonts_file(const ts_fonts *f);
 const char *ts_fonts_family(const ts_fonts *f);
 
+/* The cairo font options every chart and page is drawn with: no hinting, no metric hinting,
+ * grey antialiasing — the same glyph positions in every format and on every machine. Both the
+ * layout context above and a canvas's cairo context (canvas.c) take them. An owned object
+ * (cairo_font_options_destroy); cairo reports running out of memory in its status. */
+cairo_font_options_t *ts_fonts_options_new(void);
+
 /* Release cairo's and fontconfig's caches at the end of the run (so leak checkers see only
  * our own leaks). Call after every ts_fonts and cairo object is freed. */
 void ts_fonts_shutdown(void);
