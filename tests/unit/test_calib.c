@@ -75,5 +75,21 @@ int main(void)
     T_CHECK(ts_calib_trim(below, 6, 2, 5, 1, &at) == -2);
     double once[4] = {1, 5, 6, 8};
     T_CHECK(ts_calib_trim(once, 4, 5.5, 7, 0, &at) == 1);
+
+    /* A margin's misfit is relative to its total, but absolute for a total below 1 (shares, not
+     * counts): 0.2 and 0.3 against 0.5 each miss by 0.3 and 0.2, not 0.6 and 0.4 (issue #19). */
+    double mw[2] = {0.2, 0.3};
+    size_t mc[2] = {0, 1};
+    double mt[2] = {0.5, 0.5};
+    ts_calib_margin mm = {mc, 2, mt};
+    T_CHECK(near(ts_calib_margin_misfit(mw, 2, &mm, 1, &bm, &bc), 0.3) && bm == 0 && bc == 0);
+
+    /* Raking whose first Newton step overflows g = exp(u): two cells, the second's total 1000
+     * times its weight (the first's ratio 1 keeps R's rescaling off), so u = 999 there at the
+     * first step, which is halved (R's grake) until g is finite; Newton then goes on to g = 1000. */
+    double rw[3] = {1, 1, 1}, rx[6] = {1, 0, 1, 0, 0, 1}, rt[2] = {2, 1000}, rg[3];
+    ts_calib_control cr = {TS_CALFUN_RAKING, -INFINITY, INFINITY, 1e-10, 1000, 0, 0, 1, 0};
+    T_CHECK(ts_calib_calibrate(rw, 3, rx, 2, rt, &cr, rg) == 0 && cr.converged && cr.scale == 1);
+    T_CHECK(near(rw[0], 1) && near(rw[1], 1) && near(rw[2], 1000) && near(rg[2], 1000));
     T_DONE();
 }
