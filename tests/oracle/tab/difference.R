@@ -14,7 +14,8 @@
 # domain minus 全体 always overlaps). Calibrated designs: svytotal uses the calibration
 # residuals of the combined influence, as ts_sample_vcov does.
 # df = degf(des) (the whole design), ci = est ± qt(1 - (1 - level)/2, df) · se,
-# p = 2 pt(-|est/se|, df). expected.csv: by_codes "1 - 2", "1 - all"; n, df2, deff empty.
+# p = 2 pt(-|est/se|, df). expected.csv: by_codes "1 - 2", "1 - all"; n, df2, deff empty;
+# ci = none: no limits (tsunagari-tab gives a difference an interval only when its table has one).
 run_differences <- function(ename, es, des) {
     var <- key(es, "var")
     vtype <- key(es, "var_type", "single")
@@ -36,6 +37,7 @@ run_differences <- function(ename, es, des) {
     cats <- if (vtype == "numeric") NA else sort(unique(dv[[var]][answered]))
     df <- degf(des)
     tq <- qt(1 - (1 - level) / 2, df)
+    if (key(es, "ci", "") == "none") tq <- NA
     rows <- list()
     for (pair in split_list(key(es, "differences"))) {
         sides <- trimws(strsplit(pair, " - ", fixed = TRUE)[[1]])
@@ -60,7 +62,8 @@ run_differences <- function(ename, es, des) {
             est <- unname(coef(con)); se <- unname(SE(con))
             rows[[length(rows) + 1]] <- c(ename, paste(sides, collapse = " - "),
                                           if (vtype == "numeric") "" else cat, "difference",
-                                          num(est), num(se), num(est - tq * se), num(est + tq * se),
+                                          num(est), num(se), if (is.na(tq)) "" else num(est - tq * se),
+                                          if (is.na(tq)) "" else num(est + tq * se),
                                           df, "", "", num(2 * pt(-abs(est / se), df)), "")
         }
     }
