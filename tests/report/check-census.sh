@@ -9,15 +9,7 @@
 # with min_cell = 1; a tables-only manifest gives a report; under ci = none a sample's tables are
 # not headed [95%信頼区間]. Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-census.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 # the text of report.pdf on one line (pdftotext breaks lines where the PDF does)
 pdftext() { pdftotext "$1" - 2>/dev/null | tr -d '\n'; }

@@ -8,15 +8,7 @@
 # with min_cell = 10 the small count and the one that would give it away are withheld (＊).
 # Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-counts.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 cp -R tests/fixtures/counts-consultations "$T/c"
 "$BIN/tsunagari-report" -q "$T/c/survey.ini" -o "$T/a" 2>"$T/a.err"

@@ -4,15 +4,7 @@
 # which read tables.csv back, show the label itself, without that quote; --raw-csv writes
 # tables.csv as it is. Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-csvinj.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 # The Yamagata demo with two of its recruitment channels relabelled as formulas.
 mkdir -p "$T/data" && cp -R data/yamagata-2022 data/reference "$T/data/"

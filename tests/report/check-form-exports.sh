@@ -9,15 +9,7 @@
 # the ingested dataset is the raw cell's text (form-exports-compare.py). Prints ok / not ok
 # lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-form-exports.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 CMP=$ROOT/tests/report/form-exports-compare.py
 
 # form NAME HEADER_ROWS ID RAW ANSWERS TABLES...: ID is row (id = row) or column; RAW the export

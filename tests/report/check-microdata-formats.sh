@@ -7,15 +7,8 @@
 # a rerun gives the same bytes; without --with-microdata none is written; a format not in the
 # list is refused before any stage runs. Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-microdata.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS LC_ALL=C.UTF-8
+. "$(dirname "$0")/lib.sh"
+export LC_ALL=C.UTF-8
 
 mkdir -p "$T/data" && cp -R data/saitama-2022 data/reference "$T/data/"
 M=$T/data/saitama-2022/survey.ini

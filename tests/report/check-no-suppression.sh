@@ -5,15 +5,7 @@
 # sheet (issue #12). The demo with its min_cell = 10 says nothing of the kind on its cover.
 # Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-nosupp.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/data" && cp -R data/yamagata-2022 data/reference "$T/data/"
 Y0=$T/data/yamagata-2022/survey.ini

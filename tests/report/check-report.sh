@@ -5,17 +5,7 @@
 # a real reader (python3-openpyxl), the PDF's pages and embedded CJK fonts (poppler-utils), a failing stage stops the run with its message and
 # leaves no OUTDIR, --quiet is quiet. Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-report.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-
-# Under ASan (bin-san) the font libraries leak by design: the chart tests' suppressions.
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 R="$BIN/tsunagari-report"
 Y=data/yamagata-2022/survey.ini

@@ -8,15 +8,7 @@
 # bars, and the refusals (a line of one point, value on a chart type without it).
 # Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-trend.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 
 cp -R tests/fixtures/trend-waves "$T/w"
 "$BIN/tsunagari-report" -q "$T/w/survey.ini" -o "$T/a" 2>"$T/a.err"

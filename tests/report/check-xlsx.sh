@@ -7,15 +7,7 @@
 # cell is ＊ with the footnote, the test sentence is under the table, the cover links every sheet,
 # and the data sheet is tables.csv cell for cell. Prints ok / not ok lines and "N passed, N failed".
 set -u
-BIN=${1:-bin}
-case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT" || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/check-xlsx.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-. "$ROOT/tests/checklib.sh"
-LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/plots/lsan.supp:print_suppressions=0}
-export LSAN_OPTIONS
+. "$(dirname "$0")/lib.sh"
 PY3=
 for p in python3 /usr/bin/python3; do
     if "$p" -c 'import openpyxl' 2>/dev/null; then PY3=$p; break; fi
