@@ -110,6 +110,23 @@ rp_tab *rp_find_tab(rp_ctx *c, const char *id)
 }
 
 /* A variable label up to its first ':' or '：' (the question text follows it). */
+void rp_counts_axes(const rp_ctx *c, const rp_tab *t, const char **dom, size_t maxd, size_t *nd, const char **cat,
+                    size_t maxc, size_t *nc)
+{
+    const rp_csv *T = c->tables;
+    *nd = *nc = 0;
+    for (size_t r = t->first; r < t->first + t->count; r++) {
+        const char *d = rp_csv_get(T, r, "by_labels"), *k = rp_csv_get(T, r, "label");
+        if ((*nd == 0 || strcmp(dom[*nd - 1], d) != 0) && *nd < maxd)
+            dom[(*nd)++] = d;
+        int seen = 0;
+        for (size_t i = 0; i < *nc && !seen; i++)
+            seen = strcmp(cat[i], k) == 0;
+        if (!seen && *nc < maxc)
+            cat[(*nc)++] = k;
+    }
+}
+
 static void short_label(ts_strbuf *b, const char *label)
 {
     const char *colon = strstr(label, ": ");

@@ -147,27 +147,14 @@ void pdf_counts_table(writer *w, item *it)
 {
     rp_ctx *c = w->c;
     const rp_tab *t = it->tab;
-    const rp_csv *T = c->tables;
     char sec[300];
     snprintf(sec, sizeof sec, "table.%s", t->id);
     const char *var = rp_get(c, sec, "var", t->id), *by = rp_get(c, sec, "by", NULL);
     /* the domains (columns: 全体 first) and the categories (rows), in file order */
     enum { MAXD = 201, MAXC = 200, PER = 4 }; /* PER domain columns a grid; more go to the next grid */
-    const char *dom[MAXD];
-    size_t nd = 0, nc = 0;
-    const char *cat[MAXC];
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *d = rp_csv_get(T, r, "by_labels"), *k = rp_csv_get(T, r, "label");
-        if (nd == 0 || strcmp(dom[nd - 1], d) != 0) {
-            if (nd < MAXD)
-                dom[nd++] = d;
-        }
-        int seen = 0;
-        for (size_t i = 0; i < nc && !seen; i++)
-            seen = strcmp(cat[i], k) == 0;
-        if (!seen && nc < MAXC)
-            cat[nc++] = k;
-    }
+    const char *dom[MAXD], *cat[MAXC];
+    size_t nd, nc;
+    rp_counts_axes(c, t, dom, MAXD, &nd, cat, MAXC, &nc);
     ts_strbuf b = TS_STRBUF_INIT;
     char *tt = rp_table_title(c, t);
     ts_strbuf_printf(&b, TR("表%d　%s"), it->number, tt ? tt : t->id);

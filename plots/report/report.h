@@ -105,6 +105,12 @@ int rp_microdata_wants(const rp_ctx *c, const char *format);
 char *rp_table_title(const rp_ctx *c, const rp_tab *t);
 /* The table with id ID, or NULL. */
 rp_tab *rp_find_tab(rp_ctx *c, const char *id);
+/* The axes of counts table T ([input] counts: tsunagari-tab --counts's rows of tables.csv): its
+ * domains (by_labels, as they change down the rows: 全体 first) into DOM, at most MAXD, and its
+ * categories (label, in the order first seen) into CAT, at most MAXC, the rest left out; how
+ * many into *ND and *NC. The strings are borrowed from c->tables. */
+void rp_counts_axes(const rp_ctx *c, const rp_tab *t, const char **dom, size_t maxd, size_t *nd, const char **cat,
+                    size_t maxc, size_t *nc);
 /* The Japanese name of a [weighting] method (the design's is ts_design_describe_ja). */
 const char *rp_method_ja(const char *method);
 /* [input] codebook = embedded[, FILE] (docs/manifest.md): 1, with *DERIVED the resolved FILE

@@ -17,17 +17,8 @@ void rp_xlsx_counts(rp_ctx *c, lxw_worksheet *ws, const rp_tab *t, const rp_xfmt
     snprintf(sec, sizeof sec, "table.%s", t->id);
     const char *var = rp_get(c, sec, "var", t->id);
     const char *dom[MAXD], *cat[MAXC];
-    size_t nd = 0, nc = 0;
-    for (size_t r = t->first; r < t->first + t->count; r++) {
-        const char *d = rp_csv_get(T, r, "by_labels"), *k = rp_csv_get(T, r, "label");
-        if ((nd == 0 || strcmp(dom[nd - 1], d) != 0) && nd < MAXD)
-            dom[nd++] = d;
-        int seen = 0;
-        for (size_t i = 0; i < nc && !seen; i++)
-            seen = strcmp(cat[i], k) == 0;
-        if (!seen && nc < MAXC)
-            cat[nc++] = k;
-    }
+    size_t nd, nc;
+    rp_counts_axes(c, t, dom, MAXD, &nd, cat, MAXC, &nc);
     char *title = rp_table_title(c, t);
     worksheet_write_string(ws, 0, 0, title ? title : t->id, F->title);
     ts_strbuf b = TS_STRBUF_INIT;
