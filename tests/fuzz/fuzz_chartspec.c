@@ -27,13 +27,8 @@
 
 #include "chartspec.h"
 
-#define CHECK(c)                                                                     \
-    do {                                                                             \
-        if (!(c)) {                                                                  \
-            fprintf(stderr, "fuzz_chartspec: %s:%d: %s\n", __FILE__, __LINE__, #c);  \
-            abort();                                                                 \
-        }                                                                            \
-    } while (0)
+#define FUZZ_NAME "fuzz_chartspec"
+#include "check.h"
 
 static const char SEPARATOR[] = "\n=====\n";
 static const char TABLES_NAME[] = "fuzz/tables.csv";

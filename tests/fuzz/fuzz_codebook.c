@@ -19,13 +19,8 @@
 
 #include "codebook.h"
 
-#define CHECK(c)                                                                    \
-    do {                                                                            \
-        if (!(c)) {                                                                 \
-            fprintf(stderr, "fuzz_codebook: %s:%d: %s\n", __FILE__, __LINE__, #c);  \
-            abort();                                                                \
-        }                                                                           \
-    } while (0)
+#define FUZZ_NAME "fuzz_codebook"
+#include "check.h"
 
 static const char NAME[] = "fuzz/codebook.csv";
 

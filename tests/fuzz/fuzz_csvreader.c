@@ -30,13 +30,8 @@
 #include "csvreader.h"
 #include "linereader.h"
 
-#define CHECK(c)                                                                    \
-    do {                                                                            \
-        if (!(c)) {                                                                 \
-            fprintf(stderr, "fuzz_csvreader: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                                \
-        }                                                                           \
-    } while (0)
+#define FUZZ_NAME "fuzz_csvreader"
+#include "check.h"
 
 static ts_encoding pick_encoding(uint8_t b)
 {

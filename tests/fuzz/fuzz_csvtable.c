@@ -22,13 +22,8 @@
 
 #include "csvtable.h"
 
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "fuzz_csvtable: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#define FUZZ_NAME "fuzz_csvtable"
+#include "check.h"
 
 typedef struct seen {
     size_t rows;

@@ -29,13 +29,8 @@
 #include "design.h"
 #include "sample.h"
 
-#define CHECK(c)                                                                  \
-    do {                                                                          \
-        if (!(c)) {                                                               \
-            fprintf(stderr, "fuzz_design: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                              \
-        }                                                                         \
-    } while (0)
+#define FUZZ_NAME "fuzz_design"
+#include "check.h"
 
 #define NROWS 10
 

@@ -19,13 +19,8 @@
 #include "manifest.h"
 #include "strbuf.h"
 
-#define CHECK(c)                                                                    \
-    do {                                                                            \
-        if (!(c)) {                                                                 \
-            fprintf(stderr, "fuzz_manifest: %s:%d: %s\n", __FILE__, __LINE__, #c);  \
-            abort();                                                                \
-        }                                                                           \
-    } while (0)
+#define FUZZ_NAME "fuzz_manifest"
+#include "check.h"
 
 static const char NAME[] = "fuzz/survey.ini";
 

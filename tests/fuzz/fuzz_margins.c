@@ -28,13 +28,8 @@
 #include "dataset.h"
 #include "margins.h"
 
-#define CHECK(c)                                                                   \
-    do {                                                                           \
-        if (!(c)) {                                                                \
-            fprintf(stderr, "fuzz_margins: %s:%d: %s\n", __FILE__, __LINE__, #c);  \
-            abort();                                                               \
-        }                                                                          \
-    } while (0)
+#define FUZZ_NAME "fuzz_margins"
+#include "check.h"
 
 static const char NAME[] = "fuzz/margin.csv";
 

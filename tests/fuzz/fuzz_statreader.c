@@ -26,13 +26,8 @@
 #include "statreader.h"
 #include "strbuf.h"
 
-#define CHECK(c)                                                                     \
-    do {                                                                             \
-        if (!(c)) {                                                                  \
-            fprintf(stderr, "fuzz_statreader: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                                 \
-        }                                                                            \
-    } while (0)
+#define FUZZ_NAME "fuzz_statreader"
+#include "check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

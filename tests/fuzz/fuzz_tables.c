@@ -22,13 +22,8 @@
 
 #include "tables.h"
 
-#define CHECK(c)                                                                  \
-    do {                                                                          \
-        if (!(c)) {                                                               \
-            fprintf(stderr, "fuzz_tables: %s:%d: %s\n", __FILE__, __LINE__, #c);  \
-            abort();                                                              \
-        }                                                                         \
-    } while (0)
+#define FUZZ_NAME "fuzz_tables"
+#include "check.h"
 
 static const char NAME[] = "fuzz/tables.csv";
 

@@ -30,13 +30,8 @@
 
 #include "xlsxreader.h"
 
-#define CHECK(c)                                                                     \
-    do {                                                                             \
-        if (!(c)) {                                                                  \
-            fprintf(stderr, "fuzz_xlsxreader: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                                 \
-        }                                                                            \
-    } while (0)
+#define FUZZ_NAME "fuzz_xlsxreader"
+#include "check.h"
 
 static const char CONTENT_TYPES[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
