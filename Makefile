@@ -132,10 +132,13 @@ unit: $(UNIT_BIN)
 # Mutation testing of the statistics code (issue #19; slow, not part of check): MUTANTS seeded
 # single-operator mutants, each built and run against the unit tests, the R oracles and the
 # tab/weight/model cases in a worktree of HEAD; killed / survived / timed out and the survivors.
+# The plain build's survivors are run again on the ASan+UBSan build (MUTATION_FLAGS="--san no":
+# the plain build only, quicker and blind to reads past an array; "--only FILE:LINE": re-test one).
 MUTANTS ?= 100
 MUTATION_SEED ?= 19
+MUTATION_FLAGS ?=
 mutation:
-	@python3 tests/mutation/mutate.py -n $(MUTANTS) --seed $(MUTATION_SEED)
+	@python3 tests/mutation/mutate.py -n $(MUTANTS) --seed $(MUTATION_SEED) $(MUTATION_FLAGS)
 
 check-cases: $(PROGRAMS)
 	@tests/run-cases.sh $(BIN) tests/cases

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mutate.py [-n N] [--seed S] [--timeout SEC] [--keep DIR] [FILE...] — mutation testing of the
+"""mutate.py [-n N] [--seed S] [--timeout SEC] [--san MODE] [--only FILE:LINE[:COL]] [--keep DIR] [FILE...] — mutation testing of the
 statistics code (issue #19): N seeded single-operator mutants of the estimators and the
 weighting, each built and run against the fast checks; prints killed / survived / timed out
 and every survivor's file:line with the change, so that docs/testing.md can say what each
@@ -12,9 +12,15 @@ back. A mutant that does not compile is "stillborn" and drawn again (it says not
 tests). The checks, cheapest first, stop at the first failure:
   1. the unit tests of the mutated module (tests/unit/test_<module>.c) when it has some, then
      every unit test of lib/ (tests/run-unit.sh);
-  2. the estimation and weighting oracles against R's values (tests/oracle/tab/run-c.sh,
-     tests/oracle/weight/run-c.sh);
+  2. the estimation, weighting and model oracles against R's values (tests/oracle/tab/run-c.sh,
+     tests/oracle/weight/run-c.sh, tests/oracle/model/run-c.sh);
   3. the command-line cases of tab, weight and model (tests/run-cases.sh).
+A read or write one past an array is silent in the plain (-O2) build, so --san decides where the
+checks run: `survivors` (the default) runs them on the plain build and then, for a mutant that
+passes all of them, once more on the ASan+UBSan build (make SAN=1: build-san/, bin-san/), where
+such a fault stops the program — the score of both builds at the cost of one sanitized run per
+survivor; `all` runs every mutant on the sanitized build only (slower); `no` the plain build only
+(quicker, blind to memory errors).
 The unmutated tree must pass all of them first (else it stops: a failing check would "kill"
 every mutant). A mutant is killed when a check fails, timed out when the checks run longer than --timeout
 (an infinite loop is a detected fault too, but it is counted apart), survived otherwise.
@@ -124,11 +130,13 @@ def run(cmd, cwd, timeout, env=None):
         return 2
 
 
-def checks(tree, path):
+def checks(tree, path, san=False):
+    """The checks of a mutant of PATH, cheapest first, on the plain build or (SAN) the sanitized one."""
+    build, binp = ("build-san", "bin-san") if san else ("build", "bin")
     module = os.path.splitext(os.path.basename(path))[0]
-    unit = sorted(f for f in os.listdir(os.path.join(tree, "build", "tests")) if f.startswith("test_"))
-    own = [f"build/tests/test_{module}"] if f"test_{module}" in unit else []
-    cases = os.path.join(tree, "build", "mutation-cases")
+    unit = sorted(f for f in os.listdir(os.path.join(tree, build, "tests")) if f.startswith("test_"))
+    own = [f"{build}/tests/test_{module}"] if f"test_{module}" in unit else []
+    cases = os.path.join(tree, build, "mutation-cases")
     if not os.path.isdir(cases):
         os.makedirs(cases)
         for st in ("tab", "weight", "model"):
@@ -136,11 +144,40 @@ def checks(tree, path):
     seq = []
     if own:
         seq.append(["tests/run-unit.sh"] + own)
-    seq.append(["tests/run-unit.sh"] + [f"build/tests/{f}" for f in unit])
-    seq.append(["bash", "tests/oracle/tab/run-c.sh", "bin"])
-    seq.append(["bash", "tests/oracle/weight/run-c.sh", "bin"])
-    seq.append(["tests/run-cases.sh", "bin", cases])
+    seq.append(["tests/run-unit.sh"] + [f"{build}/tests/{f}" for f in unit])
+    seq.append(["bash", "tests/oracle/tab/run-c.sh", binp])
+    seq.append(["bash", "tests/oracle/weight/run-c.sh", binp])
+    seq.append(["bash", "tests/oracle/model/run-c.sh", binp])
+    seq.append(["tests/run-cases.sh", binp, cases])
     return seq
+
+
+def run_checks(tree, path, timeout, san, env):
+    """(verdict, the check that decided it): killed, timed out or survived. The module's own unit
+    test is linked and run before the programs are relinked: most mutants die there, cheaply."""
+    deadline = time.time() + timeout
+    seq = checks(tree, path, san)
+    own = len(seq[0]) == 2 and os.path.basename(seq[0][1]).startswith("test_")  # the module's own unit test
+    for i, cmd in enumerate(seq):
+        if i == (1 if own else 0) and build(tree, san, 900) != 0:
+            sys.exit(f"mutation: {path} compiles but the programs do not link{' (SAN=1)' if san else ''}")
+        if i == 0 and own and run(make(san) + [cmd[1]], tree, 900) != 0:
+            sys.exit(f"mutation: {path} compiles but {cmd[1]} does not link")
+        left = deadline - time.time()
+        r = run(cmd, tree, max(1, left), env) if left > 0 else 2
+        if r == 1:
+            return "killed", " ".join(cmd[:2])
+        if r == 2:
+            return "timed out", " ".join(cmd[:2])
+    return "survived", ""
+
+
+def make(san):
+    return ["make", "-j2", "SAN=1" if san else "SAN=0"]
+
+
+def build(tree, san, timeout, targets=("all", "unit")):
+    return run(make(san) + list(targets), tree, timeout)
 
 
 def main():
@@ -148,6 +185,13 @@ def main():
     ap.add_argument("-n", type=int, default=100, help="mutants to run (default 100)")
     ap.add_argument("--seed", type=int, default=19, help="random seed (default 19)")
     ap.add_argument("--timeout", type=int, default=600, help="seconds for one mutant's checks (default 600)")
+    ap.add_argument("--san", choices=["survivors", "all", "no"], default="survivors",
+                    help="the ASan+UBSan build: for the plain build's survivors (default), for every mutant, or never")
+    ap.add_argument("--san-timeout", type=int, default=None, help="seconds for a sanitized run (default 3 × --timeout)")
+    ap.add_argument("--only", action="append", default=[], metavar="FILE:LINE[:COL]",
+                    help="only the mutants there (again: to re-test a survivor once a test is added)")
+    ap.add_argument("--skip-baseline", action="store_true",
+                    help="do not first check the unmutated tree (with --keep, when a run just did)")
     ap.add_argument("--keep", help="use (and keep) this folder for the copy of the tree")
     ap.add_argument("files", nargs="*", help="sources to mutate (default: the statistics code)")
     a = ap.parse_args()
@@ -160,21 +204,33 @@ def main():
         subprocess.check_call(["git", "-C", root, "worktree", "add", "-q", "--detach", tree, "HEAD"])
     print(f"mutation: tree {tree} at {subprocess.check_output(['git', '-C', tree, 'rev-parse', '--short', 'HEAD'], text=True).strip()}",
           flush=True)
-    if run(["make", "-j2", "all", "unit"], tree, 3600) != 0:
-        sys.exit("mutation: the unmutated tree does not build (make all unit)")
+    plain, san = a.san != "all", a.san != "no"
+    san_timeout = a.san_timeout or 3 * a.timeout
+    # the chart-drawing cases' libraries leak at exit by design (tests/plots/lsan.supp)
+    env = dict(os.environ, LSAN_OPTIONS=f"suppressions={tree}/tests/plots/lsan.supp:print_suppressions=0")
+    for sb in [False] * plain + [True] * san:
+        if build(tree, sb, 3600) != 0:
+            sys.exit(f"mutation: the unmutated tree does not build (make {'SAN=1 ' if sb else ''}all unit)")
     files = [f for f in files if os.path.exists(os.path.join(tree, f))]
     # The unmutated tree must pass every check: a check that fails already would "kill" every
     # mutant it sees, and the score would mean nothing.
-    for cmd in checks(tree, files[0]):
-        if run(cmd, tree, a.timeout) != 0:
-            sys.exit(f"mutation: the unmutated tree fails {' '.join(cmd)}: make it pass first")
+    for sb in [False] * plain * (not a.skip_baseline) + [True] * san * (not a.skip_baseline):
+        for cmd in checks(tree, files[0], sb):
+            if run(cmd, tree, san_timeout if sb else a.timeout, env) != 0:
+                sys.exit(f"mutation: the unmutated tree fails {' '.join(cmd)}{' (SAN=1)' if sb else ''}: make it pass first")
     pool = []
     for f in files:
         text = open(os.path.join(tree, f), encoding="utf-8").read()
         pool += [(f,) + c for c in candidates(f, text)]
     rng = random.Random(a.seed)
     rng.shuffle(pool)
-    print(f"mutation: {len(pool)} possible mutants in {len(files)} files; running {a.n} (seed {a.seed})", flush=True)
+    if a.only:
+        want = [o.split(":") for o in a.only]
+        pool = [m for m in pool if any(m[0] == w[0] and str(m[1]) == w[1] and (len(w) < 3 or str(m[2]) == w[2])
+                                       for w in want)]
+    print(f"mutation: {len(pool)} possible mutants in {len(files)} files; running {a.n} (seed {a.seed}; "
+          f"{ {'survivors': 'plain build, survivors again under ASan+UBSan', 'all': 'ASan+UBSan build', 'no': 'plain build only'}[a.san] })",
+          flush=True)
     killed = survived = timedout = stillborn = 0
     survivors = []
     t0 = time.time()
@@ -186,21 +242,17 @@ def main():
         orig = open(src, encoding="utf-8").read()
         open(src, "w", encoding="utf-8").write(apply(orig, ln, col, old, new))
         try:
-            if run(["make", "-j2", "all", "unit"], tree, 900) != 0:
+            # compiled alone first: one that does not compile is drawn again
+            if build(tree, not plain, 900, [f"{'build' if plain else 'build-san'}/{f[:-2]}.o"]) != 0:
                 stillborn += 1
                 continue
             done += 1
             verdict, by = "survived", ""
-            deadline = time.time() + a.timeout
-            for cmd in checks(tree, f):
-                left = deadline - time.time()
-                r = run(cmd, tree, max(1, left)) if left > 0 else 2
-                if r == 1:
-                    verdict, by = "killed", " ".join(cmd[:2])
-                    break
-                if r == 2:
-                    verdict, by = "timed out", " ".join(cmd[:2])
-                    break
+            if plain:
+                verdict, by = run_checks(tree, f, a.timeout, False, env)
+            if verdict == "survived" and san:
+                verdict, by = run_checks(tree, f, san_timeout, True, env)
+                by = by and by + " (SAN=1)"
             line = orig.split("\n")[ln - 1].strip()
             print(f"{done:3d} {verdict:9s} {f}:{ln}: {desc}   [{line[:90]}]{'  by ' + by if by else ''}", flush=True)
             if verdict == "killed":
