@@ -466,6 +466,17 @@ int ts_dataset_reserve(ts_dataset *ds, size_t n)
     return 0;
 }
 
+int ts_dataset_reserve_exact(ts_dataset *ds, size_t n)
+{
+    if (n <= ds->cap_rows)
+        return 0;
+    for (size_t i = 0; i < ds->nvars; i++)
+        if (var_resize(ds->vars[i], ds->cap_rows, n) != 0)
+            return -1;
+    ds->cap_rows = n;
+    return 0;
+}
+
 void ts_dataset_filter_rows(ts_dataset *ds, const unsigned char *keep)
 {
     for (size_t i = 0; i < ds->nvars; i++) {

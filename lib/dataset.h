@@ -105,6 +105,9 @@ int ts_dataset_add_var(ts_dataset *ds, ts_var *v);
 ts_var *ts_dataset_find(const ts_dataset *ds, const char *name);
 /* Make room for at least N rows in every column (new values are system missing). */
 int ts_dataset_reserve(ts_dataset *ds, size_t n);
+/* The same for exactly N rows (no more, when N is above cap_rows): for a reader that knows the
+ * count, so a million rows take a million values, not the 1,048,576 of doubling. */
+int ts_dataset_reserve_exact(ts_dataset *ds, size_t n);
 /* Keep only rows where KEEP[row] is nonzero, in order. */
 void ts_dataset_filter_rows(ts_dataset *ds, const unsigned char *keep);
 
@@ -138,6 +141,21 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err);
 /* The same parser on the N bytes at DATA (borrowed, read during the call only: the dataset
  * copies what it keeps). NAME stands for the file in messages. For tests and fuzzing. */
 ts_dataset *ts_dataset_read_mem(const void *data, size_t n, const char *name, ts_err *err);
+
+/* Which variables a reader keeps: called once the file's provenance and variable definitions
+ * are read, before any column. HEAD holds them (every variable, in file order; no rows:
+ * nrows 0); KEEP has one zeroed entry per variable of HEAD: set KEEP[i] to keep HEAD->vars[i].
+ * Returns 0, or -1 when memory runs out (the read then fails with TS_E_NOMEM). */
+typedef int (*ts_dataset_keep_fn)(const ts_dataset *head, unsigned char *keep, void *ctx);
+/* ts_dataset_read holding only the variables KEEP chooses, in file order: a stage that needs
+ * a dozen columns of a wide dataset holds a dozen (issue #17). The other columns are still
+ * read and checked as ever — a damaged or truncated file is refused with the same message
+ * wherever the damage is — but not kept, and the dataset is as if they were not in the file
+ * (ts_dataset_find does not find them). KEEP NULL: every variable, as ts_dataset_read. */
+ts_dataset *ts_dataset_read_some(const char *path, ts_dataset_keep_fn keep, void *ctx, ts_err *err);
+/* The same on memory (as ts_dataset_read_mem), for tests and fuzzing. */
+ts_dataset *ts_dataset_read_mem_some(const void *data, size_t n, const char *name, ts_dataset_keep_fn keep,
+                                     void *ctx, ts_err *err);
 
 /* Make the labels of language LANG (ja, en, or a codebook's label_LANG column, kept by ingest
  * as provenance "label_LANG.VAR" and "label_LANG.VAR.CODE") the `label` of every variable and

@@ -424,7 +424,10 @@ static ts_status decode_meta(ts_dataset *ds, cursor *c, size_t nvars, const char
     return TS_OK;
 }
 
-static ts_status decode_data(ts_var *v, size_t nrows, const unsigned char *p, uint64_t len,
+/* Column V's NROWS values from the DATA payload P (LEN bytes) into V, or, when !HOLD (a
+ * variable the reader does not keep), only checked as they would be read: the same messages
+ * for the same damage, nothing stored. */
+static ts_status decode_data(ts_var *v, int hold, size_t nrows, const unsigned char *p, uint64_t len,
                              const char *path, ts_err *err)
 {
     if (v->storage == TS_STORE_TEXT) {
@@ -433,7 +436,7 @@ static ts_status decode_data(ts_var *v, size_t nrows, const unsigned char *p, ui
             uint64_t n = get_uint(&c, 4);
             if (n == UINT32_MAX)
                 continue;
-            if ((uint64_t)(c.end - c.p) < n || ts_var_set_text(v, r, (const char *)c.p, (size_t)n) != 0)
+            if ((uint64_t)(c.end - c.p) < n || (hold && ts_var_set_text(v, r, (const char *)c.p, (size_t)n) != 0))
                 c.bad = 1;
             else
                 c.p += n;
@@ -445,7 +448,7 @@ static ts_status decode_data(ts_var *v, size_t nrows, const unsigned char *p, ui
     size_t w = width_of(v->storage);
     if (len != (uint64_t)nrows * w)
         return ts_err_set(err, TS_E_DATA, "%s: damaged file: column %s has the wrong size", path, v->name);
-    for (size_t r = 0; r < nrows; r++) {
+    for (size_t r = 0; hold && r < nrows; r++) {
         uint64_t x = le_get(p + r * w, (int)w);
         char *dst = (char *)v->data + r * w;
         if (w == 8)
@@ -462,12 +465,15 @@ static ts_status decode_data(ts_var *v, size_t nrows, const unsigned char *p, ui
     return TS_OK;
 }
 
-/* The one dataset parser, over the input of RD (RD->left bytes in all). */
-static ts_dataset *read_dataset(reader *rd, ts_err *err)
+/* The one dataset parser, over the input of RD (RD->left bytes in all), keeping the variables
+ * KEEP chooses (NULL: all). */
+static ts_dataset *read_dataset(reader *rd, ts_dataset_keep_fn keep, void *ctx, ts_err *err)
 {
     const char *path = rd->path;
     ts_dataset *ds = NULL;
-    unsigned char *buf = NULL;
+    unsigned char *buf = NULL, *kept = NULL;
+    ts_var **all = NULL; /* every variable of the file, once the kept ones are in DS */
+    size_t nall = 0;
     uint64_t len;
     unsigned char head[HEADER_SIZE];
     if (rd->left < HEADER_SIZE || read_bytes(rd, head, HEADER_SIZE) != 0 || memcmp(head, MAGIC, 8) != 0) {
@@ -495,8 +501,9 @@ static ts_dataset *read_dataset(reader *rd, ts_err *err)
                    (unsigned long long)nrows, (unsigned long long)nvars);
         goto fail;
     }
-    ds = ts_dataset_new();
-    if (!ds || ts_dataset_reserve(ds, (size_t)nrows) != 0) {
+    /* The columns get their room once the variables to keep are known, and exactly NROWS
+     * values each (not ts_dataset_reserve's doubling: 5% more at a million rows, 31% at 100k). */
+    if (!(ds = ts_dataset_new())) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
@@ -507,14 +514,34 @@ static ts_dataset *read_dataset(reader *rd, ts_err *err)
         goto fail;
     free(buf);
     buf = NULL;
-    if (ts_dataset_reserve(ds, (size_t)nrows) != 0) {
+    nall = ds->nvars;
+    ts_var **defs = malloc((nall ? nall : 1) * sizeof *defs);
+    if (!(kept = malloc(nall ? nall : 1)) || !defs) {
+        free(defs);
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    memset(kept, keep ? 0 : 1, nall);
+    if (keep && keep(ds, kept, ctx) != 0) {
+        free(defs);
+        ts_err_set(err, TS_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* DS keeps the chosen variables; ALL has every definition, for reading the rest */
+    memcpy(defs, ds->vars, nall * sizeof *defs);
+    all = defs;
+    ds->nvars = 0;
+    for (size_t i = 0; i < nall; i++)
+        if (kept[i])
+            ds->vars[ds->nvars++] = all[i];
+    if (ts_dataset_reserve_exact(ds, (size_t)nrows) != 0) {
         ts_err_set(err, TS_E_NOMEM, "out of memory");
         goto fail;
     }
     ds->nrows = (size_t)nrows;
-    for (size_t i = 0; i < ds->nvars; i++) {
+    for (size_t i = 0; i < nall; i++) {
         if (read_section(rd, "DATA", &buf, &len, err) != TS_OK ||
-            decode_data(ds->vars[i], ds->nrows, buf, len, path, err) != TS_OK)
+            decode_data(all[i], kept[i], ds->nrows, buf, len, path, err) != TS_OK)
             goto fail;
         free(buf);
         buf = NULL;
@@ -527,14 +554,30 @@ static ts_dataset *read_dataset(reader *rd, ts_err *err)
         goto fail;
     }
     free(buf);
+    for (size_t i = 0; i < nall; i++)
+        if (!kept[i])
+            ts_var_free(all[i]);
+    free(all);
+    free(kept);
     return ds;
 fail:
     free(buf);
+    /* until ALL is set every variable is in DS; then the ones not kept are ALL's alone */
+    for (size_t i = 0; all && i < nall; i++)
+        if (!kept[i])
+            ts_var_free(all[i]);
+    free(all);
+    free(kept);
     ts_dataset_free(ds);
     return NULL;
 }
 
 ts_dataset *ts_dataset_read(const char *path, ts_err *err)
+{
+    return ts_dataset_read_some(path, NULL, NULL, err);
+}
+
+ts_dataset *ts_dataset_read_some(const char *path, ts_dataset_keep_fn keep, void *ctx, ts_err *err)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
@@ -547,7 +590,7 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err)
         ts_err_set(err, TS_E_NOINPUT, "%s: not a regular file", path);
     } else {
         reader rd = {fp, NULL, path, (uint64_t)st.st_size};
-        ds = read_dataset(&rd, err);
+        ds = read_dataset(&rd, keep, ctx, err);
     }
     fclose(fp);
     return ds;
@@ -555,6 +598,12 @@ ts_dataset *ts_dataset_read(const char *path, ts_err *err)
 
 ts_dataset *ts_dataset_read_mem(const void *data, size_t n, const char *name, ts_err *err)
 {
+    return ts_dataset_read_mem_some(data, n, name, NULL, NULL, err);
+}
+
+ts_dataset *ts_dataset_read_mem_some(const void *data, size_t n, const char *name, ts_dataset_keep_fn keep,
+                                     void *ctx, ts_err *err)
+{
     reader rd = {NULL, data, name, n};
-    return read_dataset(&rd, err);
+    return read_dataset(&rd, keep, ctx, err);
 }

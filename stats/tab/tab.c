@@ -16,6 +16,7 @@
 #include "csvwrite.h"
 #include "dataset.h"
 #include "i18n.h"
+#include "load.h"
 #include "manifest.h"
 #include "schema.h"
 #include "numparse.h"
@@ -481,7 +482,8 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         return err->status;
     if (m && (st = check_keys(m, err)) != TS_OK)
         goto done;
-    if (!(r.ds = ts_dataset_read(opt->input, err))) {
+    /* only the columns the tables and the design read (load.c) */
+    if (!(r.ds = tab_load(opt, m, err))) {
         st = err->status;
         goto done;
     }
