@@ -172,6 +172,48 @@ static void prop_ci(ts_ci_method m, double p, double se, double se_logit, double
     }
 }
 
+/* The K estimates of one domain into OUT from its sums: NOBS respondents, PSUM their weights,
+ * THETA the estimates, NCAT the respondents per category, VAR[c·VSTRIDE] the variances, S2
+ * the weighted sums of squares about the means (deff), DF, NROW (Korn–Graubard's nrow); VL
+ * (stride VLSTRIDE), when not NULL, the variances of the replicates' logits. */
+static void domain_outputs(ts_stat_kind kind, int numeric, const int32_t *codes, size_t k, double nobs, double psum,
+                           const double *theta, const double *ncat, const double *var, size_t vstride,
+                           const double *s2_c, double df, double nrow, const double *vl_c, size_t vlstride,
+                           ts_ci_method ci, double level, ts_estimate *out)
+{
+    for (size_t c = 0; c < k; c++) {
+        double s2 = s2_c[c];
+        double svyvar = s2 / psum * nobs / (nobs - 1);
+        double vsrs = kind == TS_STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
+                                         : svyvar * (psum - nobs) / (psum * nobs);
+        double vc = var[c * vstride];
+        ts_estimate *e = &out[c];
+        *e = (ts_estimate){0};
+        e->code = numeric ? 0 : codes[c];
+        e->has_code = !numeric;
+        e->n = nobs;
+        e->n_cat = numeric ? NAN : ncat[c];
+        e->weighted_n = psum;
+        e->estimate = theta[c];
+        e->se = sqrt(vc > 0 ? vc : 0);
+        e->df = df;
+        /* As R: infinite when the estimated population equals the sample (weights all 1). */
+        e->deff = vc / vsrs;
+        if (kind == TS_STAT_SHARE && !numeric) {
+            /* A replicate whose share is 0 or 1 has an infinite logit (R's glm stops near ±30,
+             * so its interval is (0, 1) up to 1e-12): the variance is infinite. */
+            double vl = vl_c ? vl_c[c * vlstride] : NAN;
+            double sl = !vl_c ? NAN : isnan(vl) || isinf(vl) ? INFINITY : sqrt(vl > 0 ? vl : 0);
+            prop_ci(ci, e->estimate, e->se, sl, df, level, nrow, &e->lo, &e->hi);
+        } else if (ci != TS_CI_NONE) {
+            double t = tq(1 - (1 - level) / 2, df);
+            e->lo = e->estimate - t * e->se;
+            e->hi = e->estimate + t * e->se;
+        } else
+            e->lo = e->hi = NAN;
+    }
+}
+
 ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes, size_t ncodes,
                           const unsigned char *in, ts_ci_method ci, double level, ts_estimate *out, double *missing,
                           ts_err *err)
@@ -312,36 +354,8 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
     if (kind == TS_STAT_SHARE && !numeric)
         for (size_t i = 0; i < n; i++)
             nrow += d->cal != TS_SAMPLE_UNCALIBRATED && !d->rep ? d->w[i] > 0 : dom[i];
-    for (size_t c = 0; c < k; c++) {
-        double s2 = s2_c[c];
-        double svyvar = s2 / psum * nobs / (nobs - 1);
-        double vsrs = kind == TS_STAT_TOTAL ? svyvar * psum * psum * (psum - nobs) / (psum * nobs)
-                                         : svyvar * (psum - nobs) / (psum * nobs);
-        ts_estimate *e = &out[c];
-        *e = (ts_estimate){0};
-        e->code = numeric ? 0 : codes[c];
-        e->has_code = !numeric;
-        e->n = nobs;
-        e->n_cat = numeric ? NAN : ncat[c];
-        e->weighted_n = psum;
-        e->estimate = theta[c];
-        e->se = sqrt(v[c * k + c] > 0 ? v[c * k + c] : 0);
-        e->df = df;
-        /* As R: infinite when the estimated population equals the sample (weights all 1). */
-        e->deff = v[c * k + c] / vsrs;
-        if (kind == TS_STAT_SHARE && !numeric) {
-            /* A replicate whose share is 0 or 1 has an infinite logit (R's glm stops near ±30,
-             * so its interval is (0, 1) up to 1e-12): the variance is infinite. */
-            double vl = rep_logit ? vlogit[(k + c) * 2 * k + k + c] : NAN;
-            double sl = !rep_logit ? NAN : isnan(vl) || isinf(vl) ? INFINITY : sqrt(vl > 0 ? vl : 0);
-            prop_ci(ci, e->estimate, e->se, sl, df, level, nrow, &e->lo, &e->hi);
-        } else if (ci != TS_CI_NONE) {
-            double t = tq(1 - (1 - level) / 2, df);
-            e->lo = e->estimate - t * e->se;
-            e->hi = e->estimate + t * e->se;
-        } else
-            e->lo = e->hi = NAN;
-    }
+    domain_outputs(kind, numeric, codes, k, nobs, psum, theta, ncat, v, k + 1, s2_c, df, nrow,
+                   rep_logit ? vlogit + k * 2 * k + k : NULL, 2 * k + 1, ci, level, out);
     free(mean_c);
     free(s2_c);
 #undef Y
@@ -358,6 +372,479 @@ done:
     free(ynum);
     free(ymask);
     free(ycat);
+    return st;
+nomem:
+    st = ts_err_set(err, TS_E_NOMEM, "out of memory");
+    goto done;
+}
+
+/* ---- every domain of a table at once -----------------------------------------------------
+ * ts_estimate_domain per domain passes over every row for each one: a domain's calibration
+ * residuals are non-zero on every row, not only on its own. Here one pass decodes each row and
+ * sums every domain's estimates (a row is in 全体 and in at most one domain of the table), one
+ * sums each domain's z/w by joint calibration cell, R's sweeps run once for all the columns,
+ * and two passes take every column's residual of every row for the PSUs' mean and variance.
+ * Every number is formed with the same operations, in the same order, as ts_estimate_domain
+ * forms it (rows whose influence is 0 add 0 to a sum, which leaves it unchanged), so the results
+ * are the same bits. For the designs where that is simple: Taylor linearisation, no later
+ * stages, every PSU one row of the design (unclustered, or one respondent per cluster),
+ * uncalibrated or raked with R's sweeps on the joint table, and no stratum the lonely-PSU
+ * rule refuses; ts_estimate_domains says 0 (and does nothing) for the others. */
+typedef struct {
+    double psum, nobs, nmiss, np, ns;
+    size_t off;          /* its first column of the residual passes; SIZE_MAX: nobody answered */
+} dom_sums;
+
+/* ACC[c] += Q[c] for FROM <= c < TO (in pairs, which the compiler packs into one
+ * instruction: each sum still its own). */
+static void add_range(double *restrict acc, const double *restrict q, size_t from, size_t to)
+{
+    size_t c = from;
+    for (; c + 2 <= to; c += 2) {
+        acc[c] += q[c];
+        acc[c + 1] += q[c + 1];
+    }
+    for (; c < to; c++)
+        acc[c] += q[c];
+}
+
+/* The rows of the design (weight > 0) in the order ts_sample_vcov visits their PSUs (by
+ * stratum, each stratum's PSUs ascending) into ORDER, each stratum's span FIRST[h] ..
+ * FIRST[h + 1]. Returns 1, 0 when a PSU has two rows of the design, -1 when memory runs out. */
+static int own_psu_order(const ts_sample *d, size_t *order, size_t *first)
+{
+    size_t np = d->npsu ? d->npsu : 1;
+    size_t *row_of = malloc(np * sizeof *row_of), *fill = calloc(d->nstrata ? d->nstrata : 1, sizeof *fill);
+    if (!row_of || !fill) {
+        free(row_of);
+        free(fill);
+        return -1;
+    }
+    for (size_t u = 0; u < np; u++)
+        row_of[u] = SIZE_MAX;
+    int own = 1;
+    for (size_t i = 0; i < d->n && own; i++)
+        if (d->w[i] > 0) {
+            own = row_of[d->psu[i]] == SIZE_MAX;
+            row_of[d->psu[i]] = i;
+        }
+    memset(first, 0, (d->nstrata + 1) * sizeof *first);
+    for (size_t u = 0; own && u < d->npsu; u++)
+        if (row_of[u] != SIZE_MAX)
+            first[d->stratum[row_of[u]] + 1]++;
+    for (size_t h = 0; own && h < d->nstrata; h++)
+        first[h + 1] += first[h];
+    for (size_t u = 0; own && u < d->npsu; u++)
+        if (row_of[u] != SIZE_MAX) {
+            size_t h = d->stratum[row_of[u]];
+            order[first[h] + fill[h]++] = row_of[u];
+        }
+    free(row_of);
+    free(fill);
+    return own;
+}
+
+int ts_estimate_domains_apply(const ts_sample *d)
+{
+    if (d->rep || d->nlater > 0 || (d->cal != TS_SAMPLE_UNCALIBRATED && d->cal != TS_SAMPLE_RAKED))
+        return 0;
+    if (d->cal == TS_SAMPLE_RAKED && ts_sample_joint_cells(d) == 0)
+        return 0;
+    for (size_t h = 0; h < d->nstrata; h++) {
+        size_t nh = d->psu_count[h];
+        double f = isinf(d->popsize[h]) ? 1 : (d->popsize[h] - (double)nh) / d->popsize[h];
+        if (nh == 1 && f >= 1e-7 && d->lonely == TS_LONELY_FAIL)
+            return 0; /* ts_sample_vcov's error, from ts_estimate_domain */
+    }
+    size_t *order = malloc((d->n ? d->n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
+    int own = order && first ? own_psu_order(d, order, first) : 0;
+    free(order);
+    free(first);
+    return own == 1;
+}
+
+ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes,
+                              size_t ncodes, const size_t *dom_of, size_t ndom, ts_ci_method ci, double level,
+                              ts_estimate *const *out, double *missing, ts_err *err)
+{
+    size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != TS_STAT_SHARE ? 1 : ncodes;
+    if (k == 0)
+        return TS_OK;
+    int multi = var->type == TS_VAR_MULTI, numeric = k == 1 && (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER);
+    int raked = d->cal == TS_SAMPLE_RAKED, total = kind == TS_STAT_TOTAL;
+    size_t nd = ndom + 1, J = raked ? ts_sample_joint_cells(d) : 1, M = 0;
+    ts_status st = TS_OK;
+    dom_sums *ds = calloc(nd, sizeof *ds);
+    double *sum = calloc(nd * k, sizeof *sum), *ncat = calloc(nd * k, sizeof *ncat), *theta = calloc(nd * k, sizeof *theta);
+    double *s2 = calloc(nd * k, sizeof *s2);
+    unsigned char *sseen = calloc(nd * (d->nstrata ? d->nstrata : 1), 1), *use = calloc(n ? n : 1, 1);
+    size_t *order = malloc((n ? n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
+    const uint32_t *cell = d->joint_cell;
+    long *bit = multi ? malloc(k * sizeof *bit) : NULL;
+    double *ynum = NULL, *cnt = NULL, *S = NULL, *adj = NULL, *mean = NULL, *V = NULL, *r = NULL, *Q = NULL;
+    double *TB = NULL, *TE = NULL, *T = NULL;
+    size_t *colD = NULL;
+    uint64_t *ymask = NULL;
+    size_t *ycat = NULL;
+    if (!ds || !sum || !ncat || !theta || !s2 || !sseen || !use || !order || !first || (multi && !bit))
+        goto nomem;
+    if (numeric)
+        ynum = malloc((n ? n : 1) * sizeof *ynum);
+    else if (multi)
+        ymask = malloc((n ? n : 1) * sizeof *ymask);
+    else
+        ycat = malloc((n ? n : 1) * sizeof *ycat);
+    if (!ynum && !ymask && !ycat)
+        goto nomem;
+    for (size_t c = 0; multi && c < k; c++)
+        bit[c] = ts_var_code_index(var, codes[c]);
+    if (own_psu_order(d, order, first) != 1)
+        goto nomem; /* ts_estimate_domains_apply said yes: only memory can fail here */
+#define Y(i, c) (numeric ? ynum[i] : multi ? (double)((ymask[i] >> bit[c]) & 1) : (double)(ycat[i] == (c)))
+    /* each row decoded once; every domain's sums as ts_estimate_domain's first loop takes them */
+    for (size_t i = 0; i < n; i++) {
+        if (d->w[i] <= 0)
+            continue;
+        size_t dd[2] = {0, dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1};
+        int miss = ts_var_is_missing(var, i);
+        if (!miss) {
+            if (numeric)
+                ynum[i] = ts_var_num(var, i);
+            else if (multi)
+                ymask[i] = ts_var_mask(var, i);
+            else {
+                int64_t x = ts_var_int(var, i);
+                size_t c = 0;
+                while (c < k && x != codes[c])
+                    c++;
+                ycat[i] = c;
+            }
+            use[i] = 1;
+        }
+        for (int s = 0; s < 2; s++) {
+            if (dd[s] == SIZE_MAX)
+                continue;
+            dom_sums *a = &ds[dd[s]];
+            unsigned char *seen = &sseen[dd[s] * d->nstrata + d->stratum[i]];
+            a->np++; /* every PSU one row: the domain's PSUs are its rows */
+            if (!*seen) {
+                *seen = 1;
+                a->ns++;
+            }
+            if (miss) {
+                a->nmiss++;
+                continue;
+            }
+            a->psum += d->w[i];
+            a->nobs++;
+            double *sm = sum + dd[s] * k, *nc = ncat + dd[s] * k;
+            for (size_t c = 0; c < k; c++) {
+                double y = Y(i, c);
+                sm[c] += d->w[i] * y;
+                if (y != 0)
+                    nc[c]++;
+            }
+        }
+    }
+    for (size_t D = 0; D < nd; D++) {
+        dom_sums *a = &ds[D];
+        missing[D] = a->nmiss;
+        a->off = SIZE_MAX;
+        double df = a->np - a->ns;
+        if (a->nobs == 0) {
+            for (size_t c = 0; c < k; c++)
+                out[D][c] = (ts_estimate){codes && !numeric ? codes[c] : 0, !numeric, 0, 0, 0, NAN, NAN, NAN, NAN, df, NAN};
+            continue;
+        }
+        a->off = M;
+        M += k;
+        for (size_t c = 0; c < k; c++)
+            theta[D * k + c] = total ? sum[D * k + c] : sum[D * k + c] / a->psum;
+    }
+    if (M == 0)
+        goto done;
+    /* the influence value of row I in column C of domain D (0 outside it) */
+#define Z(i, D, c) (total ? d->w[i] * Y(i, c) : d->w[i] * (Y(i, c) - theta[(D) * k + (c)]) / ds[D].psum)
+    if (raked) {
+        cnt = calloc(J, sizeof *cnt);
+        S = calloc(J * M, sizeof *S);
+        adj = malloc(J * M * sizeof *adj);
+        if (!cnt || !S || !adj)
+            goto nomem;
+        for (size_t i = 0; i < n; i++)
+            if (cell[i] != UINT32_MAX)
+                cnt[cell[i]]++;
+    }
+    /* Weight classes (below): with a coded variable a row's own columns take one of two
+     * values per class too, y = 0 or 1 — formed once per class, column and y in TB (z/w), TE
+     * (the design effect's w·e²) and T (the residuals' addends). */
+    size_t G = raked ? (d->nwclass && d->nwclass <= ((size_t)1 << 22) / M ? d->nwclass : 0) : d->nstrata;
+    int lut = raked && G && !numeric && G <= ((size_t)1 << 20) / M;
+    if (lut) {
+        TB = malloc(G * M * 2 * sizeof *TB);
+        TE = malloc(G * M * 2 * sizeof *TE);
+        T = malloc(G * M * 2 * sizeof *T);
+        colD = malloc(M * sizeof *colD);
+        if (!TB || !TE || !T || !colD)
+            goto nomem;
+        for (size_t D = 0; D < nd; D++)
+            for (size_t c = 0; ds[D].off != SIZE_MAX && c < k; c++)
+                colD[ds[D].off + c] = D;
+        for (size_t g = 0; g < G; g++)
+            for (size_t col = 0; col < M; col++)
+                for (int y = 0; y < 2; y++) {
+                    size_t D = colD[col], c = col - ds[D].off, x = (g * M + col) * 2 + (size_t)y;
+                    double w = d->wclass_w[g], yd = (double)y;
+                    double z = total ? w * yd : w * (yd - theta[D * k + c]) / ds[D].psum;
+                    double e = yd - sum[D * k + c] / ds[D].psum;
+                    TB[x] = z / d->wclass_wcal[g];
+                    TE[x] = w * e * e;
+                }
+    }
+    /* a coded row's y (0 or 1) in column C */
+#define YB(i, c) (multi ? (size_t)((ymask[i] >> bit[c]) & 1) : (size_t)(ycat[i] == (c)))
+    /* the sums of z/w by joint cell (a row's own domains only: the others' z is 0 there) and
+     * the design effects' sums of squares */
+    for (size_t i = 0; i < n; i++) {
+        if (!use[i])
+            continue;
+        size_t dd[2] = {0, dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1};
+        for (int s = 0; s < 2; s++) {
+            size_t D = dd[s];
+            if (D == SIZE_MAX)
+                continue;
+            double *sj = raked ? S + cell[i] * M + ds[D].off : NULL, *q = s2 + D * k;
+            if (lut) {
+                size_t base = ((size_t)d->wclass[i] * M + ds[D].off) * 2;
+                for (size_t c = 0; c < k; c++) {
+                    size_t x = base + 2 * c + YB(i, c);
+                    sj[c] += TB[x];
+                    q[c] += TE[x];
+                }
+                continue;
+            }
+            for (size_t c = 0; c < k; c++) {
+                if (raked)
+                    sj[c] += Z(i, D, c) / d->wcal[i];
+                double e = Y(i, c) - sum[D * k + c] / ds[D].psum;
+                q[c] += d->w[i] * e * e;
+            }
+        }
+    }
+    if (raked && ts_sample_rake_adjust(d, J, cnt, S, M, M, adj) != 0)
+        goto nomem;
+    mean = malloc(M * sizeof *mean);
+    V = calloc(M, sizeof *V);
+    r = malloc(M * sizeof *r);
+    if (!mean || !V || !r)
+        goto nomem;
+    /* Rows of one weight class (stratum, joint cell, calibrated weight; uncalibrated: the
+     * stratum) have the same residual in every column whose domain they are not in (there their
+     * influence value is 0: the residual is 0 − w·adj, or 0): each class's addends to the
+     * columns' means and variances are formed once, and such a row adds them; a row's own
+     * domains' columns (全体's and its domain's) are formed from its values. Without classes
+     * (too many) every column is formed row by row. */
+    if (G && !(Q = malloc(G * M * sizeof *Q)))
+        goto nomem;
+    size_t *gfirst = NULL, *glist = NULL;
+    if (G) {
+        gfirst = calloc(d->nstrata + 1, sizeof *gfirst);
+        glist = malloc(G * sizeof *glist);
+        if (!gfirst || !glist) {
+            free(gfirst);
+            free(glist);
+            goto nomem;
+        }
+        for (size_t g = 0; g < G; g++)
+            gfirst[(raked ? d->wclass_stratum[g] : g) + 1]++;
+        for (size_t h = 0; h < d->nstrata; h++)
+            gfirst[h + 1] += gfirst[h];
+        size_t *fill = calloc(d->nstrata ? d->nstrata : 1, sizeof *fill);
+        if (!fill) {
+            free(gfirst);
+            free(glist);
+            goto nomem;
+        }
+        for (size_t g = 0; g < G; g++) {
+            size_t h = raked ? d->wclass_stratum[g] : g;
+            glist[gfirst[h] + fill[h]++] = g;
+        }
+        free(fill);
+    }
+    /* class G's residual in column COL of a domain its rows are not in */
+#define ROUT(g, col) (raked ? 0.0 - d->wclass_wcal[g] * adj[d->wclass_cell[g] * M + (col)] : 0.0)
+    /* row I's residual in column COL = OFF + C of its own domain D */
+#define RDIRECT(i, D, c, col) (raked ? Z(i, D, c) - d->wcal[i] * adj[cell[i] * M + (col)] : Z(i, D, c))
+    /* class G's residual in column COL of its own domain at y (lut) */
+#define RLUT(g, col, y)                                                                                        \
+    ((total ? d->wclass_w[g] * (double)(y)                                                                     \
+            : d->wclass_w[g] * ((double)(y) - theta[colD[col] * k + (col) - ds[colD[col]].off]) /              \
+                  ds[colD[col]].psum) -                                                                        \
+     d->wclass_wcal[g] * adj[d->wclass_cell[g] * M + (col)])
+    /* row I's residual in every column into r (no classes) */
+#define RESIDUALS(i)                                                                                           \
+    do {                                                                                                       \
+        const double *aj = raked ? adj + cell[i] * M : NULL;                                                   \
+        double wc = d->wcal[i];                                                                                \
+        if (raked)                                                                                             \
+            for (size_t col = 0; col < M; col++)                                                               \
+                r[col] = 0.0 - wc * aj[col];                                                                   \
+        else                                                                                                   \
+            for (size_t col = 0; col < M; col++)                                                               \
+                r[col] = 0.0;                                                                                  \
+        if (use[i]) {                                                                                          \
+            size_t dd[2] = {0, dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1};                              \
+            for (int s = 0; s < 2; s++)                                                                        \
+                if (dd[s] != SIZE_MAX)                                                                         \
+                    for (size_t c = 0, col = ds[dd[s]].off; c < k; c++, col++)                                 \
+                        r[col] = RDIRECT(i, dd[s], c, col);                                                    \
+        }                                                                                                      \
+    } while (0)
+    for (size_t h = 0; h < d->nstrata; h++) {
+        size_t nh = d->psu_count[h];
+        if (nh == 0)
+            continue;
+        double f = isinf(d->popsize[h]) ? 1 : (d->popsize[h] - (double)nh) / d->popsize[h];
+        if (f < 1e-7)
+            continue; /* a census stratum: no sampling variance */
+        double scale = nh > 1 ? f * (double)nh / (double)(nh - 1) : f;
+        int centre = !(nh == 1 && d->lonely == TS_LONELY_ADJUST);
+        for (size_t col = 0; col < M; col++)
+            mean[col] = 0;
+        if (!G) {
+            for (size_t o = first[h]; o < first[h + 1]; o++) {
+                RESIDUALS(order[o]);
+                for (size_t col = 0; col < M; col++)
+                    mean[col] += r[col] / (double)nh;
+            }
+            for (size_t o = first[h]; o < first[h + 1]; o++) {
+                RESIDUALS(order[o]);
+                for (size_t col = 0; col < M; col++) {
+                    double dev = r[col] - (centre ? mean[col] : 0), sdev = scale * dev;
+                    V[col] += sdev * dev;
+                }
+            }
+            continue;
+        }
+        for (size_t x = gfirst[h]; x < gfirst[h + 1]; x++)
+            for (size_t g = glist[x], col = 0; col < M; col++)
+                Q[g * M + col] = ROUT(g, col) / (double)nh;
+        for (size_t x = gfirst[h]; lut && x < gfirst[h + 1]; x++)
+            for (size_t g = glist[x], col = 0; col < M; col++)
+                for (int y = 0; y < 2; y++)
+                    T[(g * M + col) * 2 + (size_t)y] = RLUT(g, col, y) / (double)nh;
+        for (size_t o = first[h]; o < first[h + 1]; o++) {
+            size_t i = order[o], g = raked ? d->wclass[i] : h;
+            const double *q = Q + g * M;
+            if (!use[i]) {
+                add_range(mean, q, 0, M);
+                continue;
+            }
+            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1, off = D == SIZE_MAX ? M : ds[D].off;
+            if (lut) {
+                const double *t0 = T + g * M * 2, *t1 = t0 + off * 2;
+                for (size_t c = 0; c < k; c++) {
+                    size_t y = YB(i, c);
+                    mean[c] += t0[2 * c + y];
+                    if (D != SIZE_MAX)
+                        mean[off + c] += t1[2 * c + y];
+                }
+            } else {
+                for (size_t c = 0; c < k; c++)
+                    mean[c] += RDIRECT(i, 0, c, c) / (double)nh;
+                for (size_t c = 0; D != SIZE_MAX && c < k; c++)
+                    mean[off + c] += RDIRECT(i, D, c, off + c) / (double)nh;
+            }
+            add_range(mean, q, k, off);
+            add_range(mean, q, D == SIZE_MAX ? M : off + k, M);
+        }
+        for (size_t x = gfirst[h]; x < gfirst[h + 1]; x++)
+            for (size_t g = glist[x], col = 0; col < M; col++) {
+                double dev = ROUT(g, col) - (centre ? mean[col] : 0), sdev = scale * dev;
+                Q[g * M + col] = sdev * dev;
+            }
+        for (size_t x = gfirst[h]; lut && x < gfirst[h + 1]; x++)
+            for (size_t g = glist[x], col = 0; col < M; col++)
+                for (int y = 0; y < 2; y++) {
+                    double dev = RLUT(g, col, y) - (centre ? mean[col] : 0), sdev = scale * dev;
+                    T[(g * M + col) * 2 + (size_t)y] = sdev * dev;
+                }
+        for (size_t o = first[h]; o < first[h + 1]; o++) {
+            size_t i = order[o], g = raked ? d->wclass[i] : h;
+            const double *q = Q + g * M;
+            if (!use[i]) {
+                add_range(V, q, 0, M);
+                continue;
+            }
+            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1, off = D == SIZE_MAX ? M : ds[D].off;
+            if (lut) {
+                const double *t0 = T + g * M * 2, *t1 = t0 + off * 2;
+                for (size_t c = 0; c < k; c++) {
+                    size_t y = YB(i, c);
+                    V[c] += t0[2 * c + y];
+                    if (D != SIZE_MAX)
+                        V[off + c] += t1[2 * c + y];
+                }
+            } else {
+                for (size_t c = 0; c < k; c++) {
+                    double dev = RDIRECT(i, 0, c, c) - (centre ? mean[c] : 0), sdev = scale * dev;
+                    V[c] += sdev * dev;
+                }
+                for (size_t c = 0; D != SIZE_MAX && c < k; c++) {
+                    double dev = RDIRECT(i, D, c, off + c) - (centre ? mean[off + c] : 0), sdev = scale * dev;
+                    V[off + c] += sdev * dev;
+                }
+            }
+            add_range(V, q, k, off);
+            add_range(V, q, D == SIZE_MAX ? M : off + k, M);
+        }
+    }
+    free(gfirst);
+    free(glist);
+#undef RESIDUALS
+#undef RDIRECT
+#undef RLUT
+#undef ROUT
+#undef YB
+#undef Z
+    double nrow_all = 0;
+    if (kind == TS_STAT_SHARE && !numeric && d->cal != TS_SAMPLE_UNCALIBRATED)
+        for (size_t i = 0; i < n; i++)
+            nrow_all += d->w[i] > 0;
+    for (size_t D = 0; D < nd; D++) {
+        dom_sums *a = &ds[D];
+        if (a->off == SIZE_MAX)
+            continue;
+        double nrow = kind == TS_STAT_SHARE && !numeric ? d->cal != TS_SAMPLE_UNCALIBRATED ? nrow_all : a->np : 0;
+        domain_outputs(kind, numeric, codes, k, a->nobs, a->psum, theta + D * k, ncat + D * k, V + a->off, 1,
+                       s2 + D * k, a->np - a->ns, nrow, NULL, 0, ci, level, out[D]);
+    }
+#undef Y
+done:
+    free(ds);
+    free(sum);
+    free(ncat);
+    free(theta);
+    free(s2);
+    free(sseen);
+    free(use);
+    free(order);
+    free(first);
+    free(bit);
+    free(ynum);
+    free(ymask);
+    free(ycat);
+    free(cnt);
+    free(S);
+    free(adj);
+    free(mean);
+    free(V);
+    free(r);
+    free(Q);
+    free(TB);
+    free(TE);
+    free(T);
+    free(colD);
     return st;
 nomem:
     st = ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -530,6 +1017,116 @@ static size_t index_of(const int32_t *lv, size_t n, int32_t c)
     return SIZE_MAX;
 }
 
+/* Whether cell_vcov_by_class applies to a table of K cells: a design ts_estimate_domains can
+ * do, raked with weight classes, and few enough classes × cells. */
+static int cells_by_class(const ts_sample *d, size_t K)
+{
+    return d->cal == TS_SAMPLE_RAKED && d->nwclass > 0 && d->nwclass <= ((size_t)1 << 21) / (K + 1) / (K ? K : 1) &&
+           ts_estimate_domains_apply(d);
+}
+
+/* ts_sample_vcov of the cell indicators' influence values w·(1[cell = j] − p_j)/W, for
+ * cells_by_class designs, without the n × K matrix: a row's influence values, and so its
+ * calibration residuals, are those of every row of its weight class in its cell, so each
+ * (class, cell) pair's are formed once — with the same operations as ts_sample_vcov forms
+ * each row's — and every row adds its pair's in row order, as ts_sample_vcov's sums take
+ * them. Returns 0, or -1 when memory runs out. */
+static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, const double *p, double W, double *v)
+{
+    size_t n = d->n, G = d->nwclass, K1 = K + 1, J = d->njoint;
+    const uint32_t *jc = d->joint_cell;
+    /* per (class, cell or K: none): the rows' z/w, then their residuals' addends */
+    double *t = malloc(G * K1 * K * sizeof *t), *u = malloc(G * K1 * K * sizeof *u);
+    double *cnt = calloc(J, sizeof *cnt), *S = calloc(J * K, sizeof *S), *adj = malloc(J * K * sizeof *adj);
+    double *mean = malloc(K * sizeof *mean);
+    size_t *order = malloc((n ? n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
+    int rc = -1;
+    if (!t || !u || !cnt || !S || !adj || !mean || !order || !first || own_psu_order(d, order, first) != 1)
+        goto out;
+#define PAIR(i) ((size_t)d->wclass[i] * K1 + (cell[i] == SIZE_MAX ? K : cell[i]))
+    /* z_j = w (1[cell = j] − p_j) / W, and its sum z/w by joint cell (rows with a cell: the
+     * others' z is 0) */
+    for (size_t g = 0; g < G; g++)
+        for (size_t c = 0; c < K; c++)
+            for (size_t j = 0; j < K; j++)
+                t[(g * K1 + c) * K + j] = d->wclass_w[g] * ((c == j) - p[j]) / W / d->wclass_wcal[g];
+    for (size_t i = 0; i < n; i++) {
+        if (jc[i] == UINT32_MAX)
+            continue;
+        cnt[jc[i]]++;
+        if (cell[i] == SIZE_MAX)
+            continue;
+        const double *q = t + PAIR(i) * K;
+        double *sj = S + (size_t)jc[i] * K;
+        for (size_t j = 0; j < K; j++)
+            sj[j] += q[j];
+    }
+    if (ts_sample_rake_adjust(d, J, cnt, S, K, K, adj) != 0)
+        goto out;
+    /* the residuals z − w·adj of every (class, cell) pair into t */
+    for (size_t g = 0; g < G; g++)
+        for (size_t c = 0; c < K1; c++)
+            for (size_t j = 0; j < K; j++) {
+                double z = c == K ? 0.0 : d->wclass_w[g] * ((c == j) - p[j]) / W;
+                t[(g * K1 + c) * K + j] = z - d->wclass_wcal[g] * adj[(size_t)d->wclass_cell[g] * K + j];
+            }
+    memset(v, 0, K * K * sizeof *v);
+    for (size_t h = 0; h < d->nstrata; h++) {
+        size_t nh = d->psu_count[h];
+        if (nh == 0)
+            continue;
+        double f = isinf(d->popsize[h]) ? 1 : (d->popsize[h] - (double)nh) / d->popsize[h];
+        if (f < 1e-7)
+            continue; /* a census stratum: no sampling variance */
+        double scale = nh > 1 ? f * (double)nh / (double)(nh - 1) : f;
+        int centre = !(nh == 1 && d->lonely == TS_LONELY_ADJUST);
+        for (size_t g = 0; g < G; g++)
+            if (d->wclass_stratum[g] == h)
+                for (size_t c = 0; c < K1 * K; c++)
+                    u[g * K1 * K + c] = t[g * K1 * K + c] / (double)nh;
+        for (size_t j = 0; j < K; j++)
+            mean[j] = 0;
+        for (size_t o = first[h]; o < first[h + 1]; o++)
+            add_range(mean, u + PAIR(order[o]) * K, 0, K);
+        /* dev into t, scale × dev into u */
+        for (size_t g = 0; g < G; g++)
+            if (d->wclass_stratum[g] == h)
+                for (size_t c = 0; c < K1; c++)
+                    for (size_t j = 0; j < K; j++) {
+                        size_t x = (g * K1 + c) * K + j;
+                        t[x] = t[x] - (centre ? mean[j] : 0);
+                        u[x] = scale * t[x];
+                    }
+        for (size_t o = first[h]; o < first[h + 1]; o++) {
+            size_t x = PAIR(order[o]) * K;
+            const double *sdev = u + x, *dev = t + x;
+            for (size_t a = 0; a < K; a++) {
+                double s = sdev[a];
+                double *restrict row = v + a * K;
+                size_t b = 0;
+                for (; b + 2 <= K; b += 2) {
+                    row[b] += s * dev[b];
+                    row[b + 1] += s * dev[b + 1];
+                }
+                for (; b < K; b++)
+                    row[b] += s * dev[b];
+            }
+        }
+    }
+#undef PAIR
+    rc = 0;
+out:
+    free(t);
+    free(u);
+    free(cnt);
+    free(S);
+    free(adj);
+    free(mean);
+    free(order);
+    free(first);
+    return rc;
+}
+
 /* The joint table of VAR (NR levels RL) × BY (NC levels CL) among the design's respondents
  * with both answered: the weighted cell shares into P (K = NR·NC, rows varying fastest, as
  * R's interaction(rows, cols)) and their covariance into V (K × K); *N is the number of
@@ -538,9 +1135,10 @@ static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var
                              const int32_t *cl, size_t nc, double *p, double *v, double *n_design, ts_err *err)
 {
     size_t n = d->n, K = nr * nc;
-    double *z = calloc(n && K ? n * K : 1, sizeof *z);
+    int by_class = !d->rep && cells_by_class(d, K); /* no n × K matrix then */
+    double *z = by_class ? NULL : calloc(n && K ? n * K : 1, sizeof *z);
     size_t *cell = malloc((n ? n : 1) * sizeof *cell);
-    if (!z || !cell) {
+    if ((!by_class && !z) || !cell) {
         free(z);
         free(cell);
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -575,6 +1173,8 @@ static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var
         if (st == TS_OK)
             st = rep_lin_vcov(d, z, K, use, NULL, 0, 0, p, v, err);
         free(use);
+    } else if (by_class) {
+        st = cell_vcov_by_class(d, cell, K, p, W, v) == 0 ? TS_OK : ts_err_set(err, TS_E_NOMEM, "out of memory");
     } else {
         for (size_t i = 0; i < n; i++)
             if (cell[i] != SIZE_MAX)

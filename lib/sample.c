@@ -28,6 +28,12 @@ void ts_sample_free(ts_sample *d)
     free(d->cal_cell);
     free(d->cal_ncells);
     free(d->calx);
+    free(d->joint_cell);
+    free(d->wclass);
+    free(d->wclass_stratum);
+    free(d->wclass_cell);
+    free(d->wclass_wcal);
+    free(d->wclass_w);
     for (size_t s = 0; s < TS_DESIGN_MAX_STAGES - 1; s++) {
         free(d->unit[s]);
         free(d->unit_up[s]);
@@ -415,6 +421,115 @@ static ts_status take_later_stages(ts_sample *d, const ts_dataset *ds, const ts_
     return st;
 }
 
+/* The weight classes of a sample with a joint table: the rows of the design (weight > 0) by
+ * stratum, joint cell, calibrated and final weight (bit for bit), so that a calibration
+ * residual formed from those alone is formed once per class (ts_estimate_domains). None (nwclass 0)
+ * when there are more than a quarter as many classes as rows: no saving then. Returns TS_OK or
+ * TS_E_NOMEM. */
+static ts_status take_weight_classes(ts_sample *d, ts_err *err)
+{
+    size_t n = d->n, cap = n / 4 + 16, slots = 64;
+    while (slots < 2 * cap)
+        slots *= 2;
+    uint32_t *slot = malloc(slots * sizeof *slot);
+    d->wclass = malloc((n ? n : 1) * sizeof *d->wclass);
+    d->wclass_stratum = malloc(cap * sizeof *d->wclass_stratum);
+    d->wclass_cell = malloc(cap * sizeof *d->wclass_cell);
+    d->wclass_wcal = malloc(cap * sizeof *d->wclass_wcal);
+    d->wclass_w = malloc(cap * sizeof *d->wclass_w);
+    if (!slot || !d->wclass || !d->wclass_stratum || !d->wclass_cell || !d->wclass_wcal || !d->wclass_w) {
+        free(slot);
+        return nomem(err);
+    }
+    for (size_t s = 0; s < slots; s++)
+        slot[s] = UINT32_MAX;
+    size_t G = 0;
+    for (size_t i = 0; i < n && G <= cap; i++) {
+        d->wclass[i] = UINT32_MAX;
+        if (!(d->w[i] > 0))
+            continue;
+        uint64_t bits, wbits;
+        memcpy(&bits, &d->wcal[i], sizeof bits);
+        memcpy(&wbits, &d->w[i], sizeof wbits);
+        uint64_t h = (bits ^ (wbits * 0xc4ceb9fe1a85ec53ULL) ^ ((uint64_t)d->joint_cell[i] << 40) ^
+                      ((uint64_t)d->stratum[i] * 0x9E3779B97F4A7C15ULL)) *
+                     0xff51afd7ed558ccdULL;
+        size_t s = (size_t)(h >> 32) & (slots - 1);
+        for (;; s = (s + 1) & (slots - 1)) {
+            uint32_t g = slot[s];
+            if (g == UINT32_MAX) {
+                if (G == cap) {
+                    G = cap + 1; /* too many: no classes */
+                    break;
+                }
+                slot[s] = (uint32_t)G;
+                d->wclass_stratum[G] = d->stratum[i];
+                d->wclass_cell[G] = d->joint_cell[i];
+                d->wclass_wcal[G] = d->wcal[i];
+                d->wclass_w[G] = d->w[i];
+                d->wclass[i] = (uint32_t)G++;
+                break;
+            }
+            if (d->wclass_stratum[g] == d->stratum[i] && d->wclass_cell[g] == d->joint_cell[i] &&
+                memcmp(&d->wclass_wcal[g], &d->wcal[i], sizeof(double)) == 0 &&
+                memcmp(&d->wclass_w[g], &d->w[i], sizeof(double)) == 0) {
+                d->wclass[i] = g;
+                break;
+            }
+        }
+    }
+    free(slot);
+    if (G > cap) {
+        free(d->wclass);
+        free(d->wclass_stratum);
+        free(d->wclass_cell);
+        free(d->wclass_wcal);
+        free(d->wclass_w);
+        d->wclass_w = NULL;
+        d->wclass = NULL;
+        d->wclass_stratum = NULL;
+        d->wclass_cell = NULL;
+        d->wclass_wcal = NULL;
+        return TS_OK;
+    }
+    d->nwclass = G;
+    return TS_OK;
+}
+
+/* The joint table of a raked sample's margins (ts_sample_joint_cells), once: its size into
+ * D->njoint (0: too large, or a row of the design lacks a cell) and each row's joint cell.
+ * Returns TS_OK or TS_E_NOMEM. */
+static ts_status take_joint_cells(ts_sample *d, ts_err *err)
+{
+    size_t n = d->n, nm = d->ncal, J = 1;
+    if (d->cal != TS_SAMPLE_RAKED || d->rake_exact)
+        return TS_OK;
+    for (size_t m = 0; m < nm; m++) {
+        if (d->cal_ncells[m] == 0 || J > 1000000 / d->cal_ncells[m])
+            return TS_OK;
+        J *= d->cal_ncells[m];
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t m = 0; m < nm; m++)
+            if (d->w[i] != 0 && d->cal_cell[m][i] == SIZE_MAX)
+                return TS_OK;
+    if (!(d->joint_cell = malloc((n ? n : 1) * sizeof *d->joint_cell)))
+        return nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        d->joint_cell[i] = UINT32_MAX;
+        if (d->w[i] == 0)
+            continue;
+        size_t j = 0;
+        for (size_t m = 0, st = 1; m < nm; m++) {
+            j += d->cal_cell[m][i] * st;
+            st *= d->cal_ncells[m];
+        }
+        d->joint_cell[i] = (uint32_t)j;
+    }
+    d->njoint = J;
+    return take_weight_classes(d, err);
+}
+
 /* The calibration: the columns tsunagari-weight wrote for the residuals — each margin's
  * cell per row (post-stratification, raking) or the GREG model matrix. */
 static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_design *design, ts_strbuf *sum,
@@ -454,6 +569,9 @@ static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_d
         }
     }
     d->rake_exact = d->cal == TS_SAMPLE_RAKED && design->rake_residuals == TS_RAKE_RESIDUALS_EXACT;
+    ts_status jst = take_joint_cells(d, err);
+    if (jst != TS_OK)
+        return jst;
     ts_strbuf_printf(sum, ", %s", d->cal == TS_SAMPLE_POSTSTRATIFIED ? "post-stratified"
                                   : d->rake_exact                    ? "raked (exact GREG residuals)"
                                   : d->cal == TS_SAMPLE_RAKED        ? "raked"
@@ -602,31 +720,21 @@ ts_sample *ts_sample_unweighted(const ts_dataset *ds, const ts_design *design, t
     return d;
 }
 
-/* R's raking residuals, computed on the joint table of the margins' cells: each sweep
- * subtracts from u = z/w the unweighted mean of u in every cell of every margin, so u ends as
- * u₀ − Σ_m a_m[cell_m] and only the cell coefficients a_m need the sweeps. With counts and
- * sums of u₀ per joint cell those are exact, at a cost independent of the number of rows.
- * Returns 1 when done, 0 when the joint table is too large or a row lacks a cell (the caller
- * then sweeps row by row), -1 when memory runs out. */
-static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
+size_t ts_sample_joint_cells(const ts_sample *d)
 {
-    size_t n = d->n, nm = d->ncal, J = 1;
-    for (size_t m = 0; m < nm; m++) {
-        if (d->cal_ncells[m] == 0 || J > 1000000 / d->cal_ncells[m])
-            return 0;
-        J *= d->cal_ncells[m];
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t m = 0; m < nm; m++)
-            if (d->w[i] != 0 && d->cal_cell[m][i] == SIZE_MAX)
-                return 0;
-    double *cnt = calloc(J, sizeof *cnt), *sum = calloc(J * k, sizeof *sum);
-    double **a = calloc(nm, sizeof *a);
-    size_t *stride = malloc(nm * sizeof *stride);
-    double *num = NULL, *den = NULL, *corr = malloc(k * sizeof *corr);
+    return d->cal == TS_SAMPLE_RAKED && !d->rake_exact ? d->njoint : 0;
+}
+
+int ts_sample_rake_adjust(const ts_sample *d, size_t J, const double *cnt, const double *sum, size_t ld, size_t k,
+                          double *adj)
+{
+    size_t nm = d->ncal;
+    double **a = calloc(nm ? nm : 1, sizeof *a);
+    size_t *stride = malloc((nm ? nm : 1) * sizeof *stride);
+    double *num = NULL, *den = NULL, *corr = malloc((k ? k : 1) * sizeof *corr);
     size_t maxc = 0;
     int rc = -1;
-    if (!cnt || !sum || !a || !stride || !corr)
+    if (!a || !stride || !corr)
         goto out;
     for (size_t m = 0, st = 1; m < nm; m++) {
         stride[m] = st;
@@ -636,18 +744,8 @@ static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
         if (!(a[m] = calloc(d->cal_ncells[m] * k, sizeof **a)))
             goto out;
     }
-    if (!(num = malloc(maxc * k * sizeof *num)) || !(den = malloc(maxc * sizeof *den)))
+    if (!(num = malloc((maxc && k ? maxc * k : 1) * sizeof *num)) || !(den = malloc((maxc ? maxc : 1) * sizeof *den)))
         goto out;
-    for (size_t i = 0; i < n; i++) {
-        if (d->w[i] == 0)
-            continue;
-        size_t j = 0;
-        for (size_t m = 0; m < nm; m++)
-            j += d->cal_cell[m][i] * stride[m];
-        cnt[j]++;
-        for (size_t c = 0; c < k; c++)
-            sum[j * k + c] += z[i * k + c] / d->wcal[i];
-    }
     for (int sweep = 0; sweep < 10; sweep++) /* R's fixed number of back-fitting sweeps */
         for (size_t m = 0; m < nm; m++) {
             size_t nc = d->cal_ncells[m];
@@ -666,7 +764,7 @@ static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
                         corr[c] += a[q][cq * k + c];
                 }
                 for (size_t c = 0; c < k; c++)
-                    num[cm * k + c] += sum[j * k + c] - cnt[j] * corr[c];
+                    num[cm * k + c] += sum[j * ld + c] - cnt[j] * corr[c];
                 den[cm] += cnt[j];
             }
             for (size_t cm = 0; cm < nc; cm++)
@@ -674,42 +772,66 @@ static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
                     for (size_t c = 0; c < k; c++)
                         a[m][cm * k + c] += num[cm * k + c] / den[cm];
         }
-    const double **at = malloc(nm * sizeof *at); /* per row: each margin's coefficients of its cell */
-    if (!at)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        if (d->w[i] == 0)
-            continue;
-        for (size_t m = 0; m < nm; m++)
-            at[m] = a[m] + d->cal_cell[m][i] * k;
-        if (nm == 3) /* the usual three margins, without the loop: the same sums, 0 + a₀ + a₁ + a₂ */
-            for (size_t c = 0; c < k; c++) {
-                double adj = 0;
-                adj += at[0][c];
-                adj += at[1][c];
-                adj += at[2][c];
-                z[i * k + c] -= d->wcal[i] * adj;
-            }
-        else
-            for (size_t c = 0; c < k; c++) {
-                double adj = 0;
-                for (size_t m = 0; m < nm; m++)
-                    adj += at[m][c];
-                z[i * k + c] -= d->wcal[i] * adj;
-            }
-    }
-    free(at);
-    rc = 1;
+    /* per joint cell: 0 + a₀[its cell] + a₁[…] + …, in margin order (the sum each row took) */
+    for (size_t j = 0; j < J; j++)
+        for (size_t c = 0; c < k; c++) {
+            double s = 0;
+            for (size_t m = 0; m < nm; m++)
+                s += a[m][((j / stride[m]) % d->cal_ncells[m]) * k + c];
+            adj[j * ld + c] = s;
+        }
+    rc = 0;
 out:
     for (size_t m = 0; a && m < nm; m++)
         free(a[m]);
     free(a);
-    free(cnt);
-    free(sum);
     free(stride);
     free(num);
     free(den);
     free(corr);
+    return rc;
+}
+
+/* R's raking residuals, computed on the joint table of the margins' cells: each sweep
+ * subtracts from u = z/w the unweighted mean of u in every cell of every margin, so u ends as
+ * u₀ − Σ_m a_m[cell_m] and only the cell coefficients a_m need the sweeps. With counts and
+ * sums of u₀ per joint cell those are exact, at a cost independent of the number of rows.
+ * Returns 1 when done, 0 when the joint table is too large or a row lacks a cell (the caller
+ * then sweeps row by row), -1 when memory runs out. */
+static int rake_residuals_joint(const ts_sample *d, double *z, size_t k)
+{
+    size_t n = d->n, J = ts_sample_joint_cells(d);
+    if (J == 0)
+        return 0;
+    const uint32_t *cell = d->joint_cell;
+    double *cnt = calloc(J, sizeof *cnt), *sum = calloc(k ? J * k : 1, sizeof *sum);
+    double *adj = malloc((k ? J * k : 1) * sizeof *adj);
+    int rc = -1;
+    if (!cnt || !sum || !adj)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = cell[i];
+        if (cell[i] == UINT32_MAX)
+            continue;
+        cnt[j]++;
+        for (size_t c = 0; c < k; c++)
+            sum[j * k + c] += z[i * k + c] / d->wcal[i];
+    }
+    if (ts_sample_rake_adjust(d, J, cnt, sum, k, k, adj) != 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = cell[i];
+        if (cell[i] == UINT32_MAX)
+            continue;
+        const double *aj = adj + j * k;
+        for (size_t c = 0; c < k; c++)
+            z[i * k + c] -= d->wcal[i] * aj[c];
+    }
+    rc = 1;
+out:
+    free(cnt);
+    free(sum);
+    free(adj);
     return rc;
 }
 

@@ -52,6 +52,15 @@ typedef struct ts_sample {
     size_t **cal_cell;    /* post/rake: per margin, each row's cell (SIZE_MAX: none) */
     size_t *cal_ncells;
     double *calx;         /* greg: n × ncal model matrix, row-major */
+    size_t njoint;        /* raked with R's sweeps: the cells of the margins' joint table, done
+                           * on it (ts_sample_joint_cells; 0: row by row) */
+    uint32_t *joint_cell; /* per row: its joint cell (UINT32_MAX: weight 0) */
+    size_t nwclass;       /* with a joint table: the rows of the design by stratum, joint cell,
+                           * calibrated and final weight (0: too many classes to gain from them) */
+    uint32_t *wclass;     /* per row: its class (UINT32_MAX: weight <= 0) */
+    size_t *wclass_stratum;
+    uint32_t *wclass_cell;
+    double *wclass_wcal, *wclass_w;
     ts_lonely_psu lonely;
     const ts_replicates *rep; /* replicate weights ([design] variance other than linearization;
                                * owned by the sample); NULL: Taylor linearisation */
@@ -84,6 +93,19 @@ ts_status ts_sample_vcov(const ts_sample *d, double *z, size_t k, double *v, ts_
  * (an estimate's variances need the diagonal only). Z, errors as ts_sample_vcov. */
 ts_status ts_sample_vcov_pairs(const ts_sample *d, double *z, size_t k, size_t npair, const size_t *a, const size_t *b,
                                double *out, ts_err *err);
+
+/* A raked sample's joint table of its margins' cells, on which R's back-fitting sweeps are
+ * done exactly (cells × K instead of rows × K): the number J of joint cells (each row's in
+ * D->joint_cell), or 0 when the sample is not raked with R's sweeps, the table would exceed
+ * 10⁶ cells or a row of the design lacks a margin's cell (the sweeps then go row by row). */
+size_t ts_sample_joint_cells(const ts_sample *d);
+
+/* R's 10 raking sweeps on the joint table: CNT[j] the rows of the design in joint cell j,
+ * SUM[j·LD + c] the sums of z/w there for K columns; ADJ[j·LD + c] gets what the sweeps
+ * subtract from u = z/w in joint cell j (the rows' residuals are then z − w·ADJ), summed
+ * over the margins in their order from 0. Returns 0, or -1 when memory runs out. */
+int ts_sample_rake_adjust(const ts_sample *d, size_t J, const double *cnt, const double *sum, size_t ld, size_t k,
+                          double *adj);
 
 /* Degrees of freedom of the design restricted to the rows where IN is nonzero (and the
  * weight positive): PSUs minus strata among them (R: degf of a subset design); with replicate

@@ -76,15 +76,17 @@ static size_t categories(const run *r, const table_spec *t, int32_t **out)
     return n;
 }
 
-/* One domain's estimates (rows where IN is nonzero) appended to RES. */
-static ts_status one_domain(const run *r, const table_spec *t, table_result *res, const unsigned char *in,
-                            const char *codes, const char *labels, int32_t ca, int32_t cb, ts_err *err)
+/* A domain appended to RES (owned by it from here, also on error), its estimates still to come;
+ * NULL when memory runs out. */
+static domain_result *add_domain(const table_spec *t, table_result *res, const char *codes, const char *labels,
+                                 int32_t ca, int32_t cb, ts_err *err)
 {
-    const ts_sample *d = table_sample(r, t);
     size_t cap = res->capdom;
     domain_result *grown = ts_grow(res->dom, &cap, res->ndom + 1, sizeof *grown, 16);
-    if (!grown)
-        return tab_nomem(err);
+    if (!grown) {
+        tab_nomem(err);
+        return NULL;
+    }
     res->dom = grown;
     res->capdom = cap;
     domain_result *dom = &res->dom[res->ndom];
@@ -98,11 +100,24 @@ static ts_status one_domain(const run *r, const table_spec *t, table_result *res
     dom->cell = malloc((dom->k ? dom->k : 1) * sizeof *dom->cell);
     dom->codes = ts_strdup(codes);
     dom->labels = ts_strdup(labels);
-    res->ndom++; /* owned by RES from here, also on error */
-    if (!dom->e || !dom->cell || !dom->codes || !dom->labels)
-        return tab_nomem(err);
+    res->ndom++;
+    if (!dom->e || !dom->cell || !dom->codes || !dom->labels) {
+        tab_nomem(err);
+        return NULL;
+    }
     for (size_t c = 0; c < dom->k; c++)
         dom->cell[c] = -1;
+    return dom;
+}
+
+/* One domain's estimates (rows where IN is nonzero) appended to RES. */
+static ts_status one_domain(const run *r, const table_spec *t, table_result *res, const unsigned char *in,
+                            const char *codes, const char *labels, int32_t ca, int32_t cb, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    domain_result *dom = add_domain(t, res, codes, labels, ca, cb, err);
+    if (!dom)
+        return TS_E_NOMEM;
     ts_status st = t->stat == TAB_QUANTILE
                        ? ts_quantile_domain(d, t->var, in, t->probs, t->nprobs, t->qrule, t->qci, t->level, dom->e,
                                             &dom->missing, err)
@@ -144,6 +159,112 @@ static ts_status domains(const run *r, const table_spec *t, table_result *res, u
             ts_strbuf_free(&codes);
             ts_strbuf_free(&labels);
         }
+    return st;
+}
+
+/* A domain's codes and labels as its rows show them: "3" / "70歳以上", "3;1" / "70歳以上;男性". */
+static int domain_names(const ts_var *a, size_t i, const ts_var *b, size_t j, ts_strbuf *codes, ts_strbuf *labels)
+{
+    /* labels are user text of any length: no fixed buffer (a long label was cut) */
+    return b ? ts_strbuf_printf(codes, "%d;%d", a->codes[i].code, b->codes[j].code) |
+                   ts_strbuf_printf(labels, "%s;%s", a->codes[i].label, b->codes[j].label)
+             : ts_strbuf_printf(codes, "%d", a->codes[i].code) | ts_strbuf_printf(labels, "%s", a->codes[i].label);
+}
+
+/* Whether every domain of T can be estimated at once (ts_estimate_domains): its estimator and
+ * design allow it, and no code of a by variable is listed twice (a row would be in two
+ * domains). */
+static int all_at_once(const run *r, const table_spec *t)
+{
+    if (t->stat != TAB_ESTIMATE || !ts_estimate_domains_apply(table_sample(r, t)))
+        return 0;
+    for (size_t v = 0; v < t->nby; v++)
+        for (size_t i = 0; i < t->by[v]->ncodes; i++)
+            for (size_t j = 0; j < i; j++)
+                if (t->by[v]->codes[i].code == t->by[v]->codes[j].code)
+                    return 0;
+    return 1;
+}
+
+/* 全体 and every domain of T's by variables with someone in it, in code order, as
+ * one_domain and domains() give them, estimated together (ts_estimate_domains). */
+static ts_status domains_at_once(const run *r, const table_spec *t, table_result *res, ts_err *err)
+{
+    const ts_sample *d = table_sample(r, t);
+    const ts_var *a = t->nby > 0 ? t->by[0] : NULL, *b = t->nby > 1 ? t->by[1] : NULL;
+    size_t na = a ? a->ncodes : 0, nb = b ? b->ncodes : 1, n = d->n, ncell = na * nb;
+    size_t *cell = malloc((n ? n : 1) * sizeof *cell), *dom_of = malloc((n ? n : 1) * sizeof *dom_of);
+    size_t *count = calloc(ncell ? ncell : 1, sizeof *count), *map = malloc((ncell ? ncell : 1) * sizeof *map);
+    ts_estimate **out = NULL;
+    double *missing = NULL, *skipped = NULL;
+    ts_status st = TS_OK;
+    if (!cell || !dom_of || !count || !map) {
+        st = tab_nomem(err);
+        goto done;
+    }
+    /* each row's (a, b) code pair: in_domain's test, by code index */
+    for (size_t i = 0; i < n; i++) {
+        cell[i] = SIZE_MAX;
+        if (!a || ts_var_is_missing(a, i) || (b && ts_var_is_missing(b, i)))
+            continue;
+        long ia = ts_var_code_index(a, ts_var_int(a, i)), ib = b ? ts_var_code_index(b, ts_var_int(b, i)) : 0;
+        if (ia < 0 || ib < 0)
+            continue;
+        cell[i] = (size_t)ia * nb + (size_t)ib;
+        count[cell[i]] += d->w[i] > 0;
+    }
+    if (!add_domain(t, res, "", TR("全体"), 0, 0, err)) { /* All in English (lib/i18n) */
+        st = TS_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < na && st == TS_OK; i++)
+        for (size_t j = 0; j < nb && st == TS_OK; j++) {
+            size_t c = i * nb + j;
+            map[c] = SIZE_MAX;
+            if (a->codes[i].missing || (b && b->codes[j].missing) || count[c] == 0)
+                continue;
+            ts_strbuf codes = TS_STRBUF_INIT, labels = TS_STRBUF_INIT;
+            if (domain_names(a, i, b, j, &codes, &labels) != 0 ||
+                !add_domain(t, res, codes.data, labels.data, a->codes[i].code, b ? b->codes[j].code : 0, err))
+                st = tab_nomem(err);
+            map[c] = res->ndom - 2;
+            ts_strbuf_free(&codes);
+            ts_strbuf_free(&labels);
+        }
+    if (st != TS_OK)
+        goto done;
+    out = malloc(res->ndom * sizeof *out);
+    missing = calloc(res->ndom, sizeof *missing);
+    skipped = calloc(res->ndom, sizeof *skipped);
+    if (!out || !missing || !skipped) {
+        st = tab_nomem(err);
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        dom_of[i] = cell[i] == SIZE_MAX ? SIZE_MAX : map[cell[i]];
+    for (size_t j = 0; j < res->ndom; j++)
+        out[j] = res->dom[j].e;
+    st = ts_estimate_domains(d, t->var, t->kind, res->cats, res->ncat, dom_of, res->ndom - 1, t->ci, t->level, out,
+                             missing, err);
+    /* 非該当 (not asked: skip logic), said apart from the nonresponse as one_domain does */
+    for (size_t i = 0; i < n; i++)
+        if (d->w[i] > 0 && ts_var_is_skipped(t->var, i)) {
+            skipped[0]++;
+            if (dom_of[i] != SIZE_MAX)
+                skipped[dom_of[i] + 1]++;
+        }
+    for (size_t j = 0; j < res->ndom; j++) {
+        res->dom[j].missing = missing[j];
+        res->dom[j].skipped = missing[j] > 0 ? skipped[j] : 0;
+    }
+done:
+    free(cell);
+    free(dom_of);
+    free(count);
+    free(map);
+    free(out);
+    free(missing);
+    free(skipped);
     return st;
 }
 
@@ -255,7 +376,9 @@ ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *
         return tab_nomem(err);
     /* the whole population first, then each domain in code order */
     memset(in, 1, d->n);
-    ts_status st = one_domain(r, t, res, in, "", TR("全体"), 0, 0, err); /* All in English (lib/i18n) */
+    int together = all_at_once(r, t);
+    ts_status st = together ? domains_at_once(r, t, res, err)
+                            : one_domain(r, t, res, in, "", TR("全体"), 0, 0, err); /* All in English (lib/i18n) */
     /* Nothing to estimate for everyone is an error (R stops too); a domain without one keeps
      * its row, without numbers. */
     const ts_estimate *all = st == TS_OK ? &res->dom[0].e[0] : NULL;
@@ -268,7 +391,7 @@ ts_status compute_table(run *r, const table_spec *t, table_result *res, ts_err *
     else if (all && t->stat == TAB_RATIO && isnan(all->estimate))
         st = ts_err_set(err, TS_E_DATA, "%s: the denominator %s (%s) sums to 0 over the %.0f respondents: no ratio %s / %s",
                         t->where, t->den->name, t->den->label, all->n, t->var->name, t->den->name);
-    if (t->nby > 0 && st == TS_OK)
+    if (t->nby > 0 && st == TS_OK && !together)
         st = domains(r, t, res, in, err);
     free(in);
     if (st == TS_OK && t->differences && *t->differences)
