@@ -80,6 +80,16 @@ ts_status nonresponse_adjust(wctx *c, ts_err *err)
     struct class_counts cc = {t, count};
     if (!unclassed && (st = collapse_read(c, "nonresponse", count_smallest_class, &cc, &rules, &nrules, err)) != TS_OK)
         goto out;
+    /* a variable that is no class would merge nothing, yet the report would say it did */
+    for (size_t q = 0; q < nrules; q++) {
+        size_t v = 0;
+        while (v < t->nvars && t->vars[v] != rules[q].var)
+            v++;
+        if (v == t->nvars) {
+            st = wctx_bad_setting(c, "nonresponse", "collapse", "a variable of [nonresponse] classes", err);
+            goto out;
+        }
+    }
     if (nrules) {
         if (!(cm = cellmap_new(t, rules, nrules, err)) || cellmap_rows(c, cm, t, cell, err) != 0) {
             st = err->status;
