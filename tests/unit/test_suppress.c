@@ -236,8 +236,27 @@ static void test_zero_safe(void)
     }
 }
 
+static void test_many_unknowns_in_one_interval(void)
+{
+    /* every body cell of a 6 × 6 table below 10: each interval's linear programme has all 36
+     * unknowns in a row and a column relation, 72 entries, more than interval_of's first 64
+     * (issue #19: its arrays grow, and a bound one short showed only here, under ASan) */
+    double v[MAXR][MAXC];
+    for (size_t i = 0; i < 6; i++)
+        for (size_t j = 0; j < 6; j++)
+            v[i][j] = (double)((i * 6 + j) % 9 + 1);
+    grid g;
+    ts_suppress *s = model((const double(*)[MAXC])v, 6, 6, &g);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 10, &err) == TS_OK);
+    T_CHECK(ts_suppress_count(s, TS_CELL_PRIMARY) == 36);
+    T_CHECK(no_single(s, &g));
+    ts_suppress_free(s);
+}
+
 int main(void)
 {
+    test_many_unknowns_in_one_interval();
     test_zero_safe();
     test_nothing_small();
     test_one_small_cell_gets_a_rectangle();
