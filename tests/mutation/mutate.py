@@ -190,6 +190,8 @@ def main():
     ap.add_argument("--san-timeout", type=int, default=None, help="seconds for a sanitized run (default 3 × --timeout)")
     ap.add_argument("--only", action="append", default=[], metavar="FILE:LINE[:COL]",
                     help="only the mutants there (again: to re-test a survivor once a test is added)")
+    ap.add_argument("--start", type=int, default=0, metavar="K",
+                    help="begin at the K-th of the seed's drawn mutants (0: the first), to run one draw in parts")
     ap.add_argument("--skip-baseline", action="store_true",
                     help="do not first check the unmutated tree (with --keep, when a run just did)")
     ap.add_argument("--keep", help="use (and keep) this folder for the copy of the tree")
@@ -224,6 +226,7 @@ def main():
         pool += [(f,) + c for c in candidates(f, text)]
     rng = random.Random(a.seed)
     rng.shuffle(pool)
+    pool = pool[a.start:]
     if a.only:
         want = [o.split(":") for o in a.only]
         pool = [m for m in pool if any(m[0] == w[0] and str(m[1]) == w[1] and (len(w) < 3 or str(m[2]) == w[2])
@@ -254,7 +257,7 @@ def main():
                 verdict, by = run_checks(tree, f, san_timeout, True, env)
                 by = by and by + " (SAN=1)"
             line = orig.split("\n")[ln - 1].strip()
-            print(f"{done:3d} {verdict:9s} {f}:{ln}: {desc}   [{line[:90]}]{'  by ' + by if by else ''}", flush=True)
+            print(f"{done:3d} {verdict:9s} {f}:{ln}:{col}: {desc}   [{line[:90]}]{'  by ' + by if by else ''}", flush=True)
             if verdict == "killed":
                 killed += 1
             elif verdict == "timed out":
