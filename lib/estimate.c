@@ -391,7 +391,7 @@ nomem:
  * uncalibrated or raked with R's sweeps on the joint table, and no stratum the lonely-PSU
  * rule refuses; ts_estimate_domains says 0 (and does nothing) for the others. */
 typedef struct {
-    double psum, nobs, nmiss, np, ns;
+    double psum, nobs, nmiss, nskip, np, ns;
     size_t off;          /* its first column of the residual passes; SIZE_MAX: nobody answered */
 } dom_sums;
 
@@ -408,42 +408,6 @@ static void add_range(double *restrict acc, const double *restrict q, size_t fro
         acc[c] += q[c];
 }
 
-/* The rows of the design (weight > 0) in the order ts_sample_vcov visits their PSUs (by
- * stratum, each stratum's PSUs ascending) into ORDER, each stratum's span FIRST[h] ..
- * FIRST[h + 1]. Returns 1, 0 when a PSU has two rows of the design, -1 when memory runs out. */
-static int own_psu_order(const ts_sample *d, size_t *order, size_t *first)
-{
-    size_t np = d->npsu ? d->npsu : 1;
-    size_t *row_of = malloc(np * sizeof *row_of), *fill = calloc(d->nstrata ? d->nstrata : 1, sizeof *fill);
-    if (!row_of || !fill) {
-        free(row_of);
-        free(fill);
-        return -1;
-    }
-    for (size_t u = 0; u < np; u++)
-        row_of[u] = SIZE_MAX;
-    int own = 1;
-    for (size_t i = 0; i < d->n && own; i++)
-        if (d->w[i] > 0) {
-            own = row_of[d->psu[i]] == SIZE_MAX;
-            row_of[d->psu[i]] = i;
-        }
-    memset(first, 0, (d->nstrata + 1) * sizeof *first);
-    for (size_t u = 0; own && u < d->npsu; u++)
-        if (row_of[u] != SIZE_MAX)
-            first[d->stratum[row_of[u]] + 1]++;
-    for (size_t h = 0; own && h < d->nstrata; h++)
-        first[h + 1] += first[h];
-    for (size_t u = 0; own && u < d->npsu; u++)
-        if (row_of[u] != SIZE_MAX) {
-            size_t h = d->stratum[row_of[u]];
-            order[first[h] + fill[h]++] = row_of[u];
-        }
-    free(row_of);
-    free(fill);
-    return own;
-}
-
 int ts_estimate_domains_apply(const ts_sample *d)
 {
     if (d->rep || d->nlater > 0 || (d->cal != TS_SAMPLE_UNCALIBRATED && d->cal != TS_SAMPLE_RAKED))
@@ -456,16 +420,12 @@ int ts_estimate_domains_apply(const ts_sample *d)
         if (nh == 1 && f >= 1e-7 && d->lonely == TS_LONELY_FAIL)
             return 0; /* ts_sample_vcov's error, from ts_estimate_domain */
     }
-    size_t *order = malloc((d->n ? d->n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
-    int own = order && first ? own_psu_order(d, order, first) : 0;
-    free(order);
-    free(first);
-    return own == 1;
+    return d->own_order != NULL;
 }
 
 ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes,
                               size_t ncodes, const size_t *dom_of, size_t ndom, ts_ci_method ci, double level,
-                              ts_estimate *const *out, double *missing, ts_err *err)
+                              ts_estimate *const *out, double *missing, double *skipped, ts_err *err)
 {
     size_t n = d->n, k = (var->type == TS_VAR_NUMERIC || var->type == TS_VAR_INTEGER) && kind != TS_STAT_SHARE ? 1 : ncodes;
     if (k == 0)
@@ -478,7 +438,7 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
     double *sum = calloc(nd * k, sizeof *sum), *ncat = calloc(nd * k, sizeof *ncat), *theta = calloc(nd * k, sizeof *theta);
     double *s2 = calloc(nd * k, sizeof *s2);
     unsigned char *sseen = calloc(nd * (d->nstrata ? d->nstrata : 1), 1), *use = calloc(n ? n : 1, 1);
-    size_t *order = malloc((n ? n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
+    const size_t *order = d->own_order, *first = d->own_first;
     const uint32_t *cell = d->joint_cell;
     long *bit = multi ? malloc(k * sizeof *bit) : NULL;
     double *ynum = NULL, *cnt = NULL, *S = NULL, *adj = NULL, *mean = NULL, *V = NULL, *r = NULL, *Q = NULL;
@@ -486,7 +446,7 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
     size_t *colD = NULL;
     uint64_t *ymask = NULL;
     size_t *ycat = NULL;
-    if (!ds || !sum || !ncat || !theta || !s2 || !sseen || !use || !order || !first || (multi && !bit))
+    if (!ds || !sum || !ncat || !theta || !s2 || !sseen || !use || (multi && !bit))
         goto nomem;
     if (numeric)
         ynum = malloc((n ? n : 1) * sizeof *ynum);
@@ -498,15 +458,13 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
         goto nomem;
     for (size_t c = 0; multi && c < k; c++)
         bit[c] = ts_var_code_index(var, codes[c]);
-    if (own_psu_order(d, order, first) != 1)
-        goto nomem; /* ts_estimate_domains_apply said yes: only memory can fail here */
 #define Y(i, c) (numeric ? ynum[i] : multi ? (double)((ymask[i] >> bit[c]) & 1) : (double)(ycat[i] == (c)))
     /* each row decoded once; every domain's sums as ts_estimate_domain's first loop takes them */
     for (size_t i = 0; i < n; i++) {
         if (d->w[i] <= 0)
             continue;
         size_t dd[2] = {0, dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1};
-        int miss = ts_var_is_missing(var, i);
+        int miss = ts_var_is_missing(var, i), skip = miss && ts_var_is_skipped(var, i);
         if (!miss) {
             if (numeric)
                 ynum[i] = ts_var_num(var, i);
@@ -533,6 +491,7 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
             }
             if (miss) {
                 a->nmiss++;
+                a->nskip += skip;
                 continue;
             }
             a->psum += d->w[i];
@@ -549,6 +508,8 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
     for (size_t D = 0; D < nd; D++) {
         dom_sums *a = &ds[D];
         missing[D] = a->nmiss;
+        if (skipped)
+            skipped[D] = a->nskip;
         a->off = SIZE_MAX;
         double df = a->np - a->ns;
         if (a->nobs == 0) {
@@ -828,8 +789,6 @@ done:
     free(s2);
     free(sseen);
     free(use);
-    free(order);
-    free(first);
     free(bit);
     free(ynum);
     free(ymask);
@@ -980,15 +939,23 @@ done:
     return st;
 }
 
-/* Sorted distinct non-missing codes of V among rows in the design. */
-static size_t levels_of(const ts_sample *d, const ts_var *v, int32_t **out)
+/* Each row's code of V (ts_var_int), TS_MISSING_INT when missing or outside the design, into
+ * X: decoded once for levels_of and cell_shares. */
+static void codes_of(const ts_sample *d, const ts_var *v, int64_t *x)
+{
+    for (size_t i = 0; i < d->n; i++)
+        x[i] = d->w[i] <= 0 || ts_var_is_missing(v, i) ? TS_MISSING_INT : ts_var_int(v, i);
+}
+
+/* Sorted distinct codes X (codes_of) among rows in the design. */
+static size_t levels_of(const ts_sample *d, const int64_t *x, int32_t **out)
 {
     int32_t *lv = NULL;
     size_t n = 0;
     for (size_t i = 0; i < d->n; i++) {
-        if (d->w[i] <= 0 || ts_var_is_missing(v, i))
+        if (x[i] == TS_MISSING_INT)
             continue;
-        int32_t c = (int32_t)ts_var_int(v, i);
+        int32_t c = (int32_t)x[i];
         size_t j = 0;
         while (j < n && lv[j] < c)
             j++;
@@ -1039,9 +1006,9 @@ static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, 
     double *t = malloc(G * K1 * K * sizeof *t), *u = malloc(G * K1 * K * sizeof *u);
     double *cnt = calloc(J, sizeof *cnt), *S = calloc(J * K, sizeof *S), *adj = malloc(J * K * sizeof *adj);
     double *mean = malloc(K * sizeof *mean);
-    size_t *order = malloc((n ? n : 1) * sizeof *order), *first = malloc((d->nstrata + 1) * sizeof *first);
+    const size_t *order = d->own_order, *first = d->own_first;
     int rc = -1;
-    if (!t || !u || !cnt || !S || !adj || !mean || !order || !first || own_psu_order(d, order, first) != 1)
+    if (!t || !u || !cnt || !S || !adj || !mean)
         goto out;
 #define PAIR(i) ((size_t)d->wclass[i] * K1 + (cell[i] == SIZE_MAX ? K : cell[i]))
     /* z_j = w (1[cell = j] − p_j) / W, and its sum z/w by joint cell (rows with a cell: the
@@ -1122,16 +1089,14 @@ out:
     free(S);
     free(adj);
     free(mean);
-    free(order);
-    free(first);
     return rc;
 }
 
 /* The joint table of VAR (NR levels RL) × BY (NC levels CL) among the design's respondents
  * with both answered: the weighted cell shares into P (K = NR·NC, rows varying fastest, as
  * R's interaction(rows, cols)) and their covariance into V (K × K); *N is the number of
- * rows in the design, answered or not (R's Ntotal). */
-static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var *by, const int32_t *rl, size_t nr,
+ * rows in the design, answered or not (R's Ntotal). XV, XB: VAR's and BY's codes (codes_of). */
+static ts_status cell_shares(const ts_sample *d, const int64_t *xv, const int64_t *xb, const int32_t *rl, size_t nr,
                              const int32_t *cl, size_t nc, double *p, double *v, double *n_design, ts_err *err)
 {
     size_t n = d->n, K = nr * nc;
@@ -1149,9 +1114,9 @@ static ts_status cell_shares(const ts_sample *d, const ts_var *var, const ts_var
         if (d->w[i] <= 0)
             continue;
         N++; /* R: every row of the design, answered or not */
-        if (ts_var_is_missing(var, i) || ts_var_is_missing(by, i))
+        if (xv[i] == TS_MISSING_INT || xb[i] == TS_MISSING_INT)
             continue;
-        size_t r = index_of(rl, nr, (int32_t)ts_var_int(var, i)), c = index_of(cl, nc, (int32_t)ts_var_int(by, i));
+        size_t r = index_of(rl, nr, (int32_t)xv[i]), c = index_of(cl, nc, (int32_t)xb[i]);
         cell[i] = r + nr * c;
         p[cell[i]] += d->w[i];
         W += d->w[i];
@@ -1291,7 +1256,16 @@ done:
 ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_var *by, ts_rao_scott *out, ts_err *err)
 {
     int32_t *rl = NULL, *cl = NULL;
-    size_t nr = levels_of(d, var, &rl), nc = levels_of(d, by, &cl);
+    int64_t *xv = malloc((d->n ? d->n : 1) * sizeof *xv), *xb = malloc((d->n ? d->n : 1) * sizeof *xb);
+    if (!xv || !xb) {
+        free(xv);
+        free(xb);
+        *out = (ts_rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        return ts_err_set(err, TS_E_NOMEM, "out of memory");
+    }
+    codes_of(d, var, xv);
+    codes_of(d, by, xb);
+    size_t nr = levels_of(d, xv, &rl), nc = levels_of(d, xb, &cl);
     ts_status st = TS_OK;
     double *v = NULL, *p = NULL;
     *out = (ts_rao_scott){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
@@ -1309,7 +1283,7 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
         goto out;
     }
     double N = 0, tr = 0, tr2 = 0;
-    if ((st = cell_shares(d, var, by, rl, nr, cl, nc, p, v, &N, err)) != TS_OK ||
+    if ((st = cell_shares(d, xv, xb, rl, nr, cl, nc, p, v, &N, err)) != TS_OK ||
         (st = design_effects(p, v, nr, nc, N, &tr, &tr2, err)) != TS_OK)
         goto out;
     if (!(tr > 0 && tr2 > 0))
@@ -1325,6 +1299,8 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
     out->f_df2 = d0 * nu;
     out->f_p = gsl_cdf_fdist_Q(out->f, d0, d0 * nu);
 out:
+    free(xv);
+    free(xb);
     free(rl);
     free(cl);
     free(v);

@@ -42,11 +42,12 @@ int ts_estimate_domains_apply(const ts_sample *d);
  * of several per domain — the same numbers, bit for bit. DOM_OF[i]: row i's domain (0 ..
  * NDOM − 1; SIZE_MAX: none; a row is in at most one). OUT[0] gets 全体's estimates and
  * MISSING[0] its missing count, OUT[1 + j] and MISSING[1 + j] domain j's; each OUT[·] has room
- * for max(ncodes, 1). Only where ts_estimate_domains_apply(D) says yes. Returns TS_OK or
+ * for max(ncodes, 1). SKIPPED (NULL: not wanted), likewise: how many of the missing were 非該当
+ * (ts_var_is_skipped). Only where ts_estimate_domains_apply(D) says yes. Returns TS_OK or
  * TS_E_NOMEM. */
 ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kind kind, const int32_t *codes,
                               size_t ncodes, const size_t *dom_of, size_t ndom, ts_ci_method ci, double level,
-                              ts_estimate *const *out, double *missing, ts_err *err);
+                              ts_estimate *const *out, double *missing, double *skipped, ts_err *err);
 
 /* The differences θ_A − θ_B of the estimates of VAR (KIND, CODES as for ts_estimate_domain)
  * between the domains IN_A and IN_B of one design (NULL: every row; they may overlap, e.g. a

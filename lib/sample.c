@@ -3,11 +3,24 @@
 
 #include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
+
+/* The df of the domains a run asks for, by a hash of their rows: tables by the same variable
+ * ask for the same domains, and each answer is a QR of the domain's replicate weights. */
+#define DF_CACHE 64
+struct ts_sample_df_cache {
+    uint64_t key[DF_CACHE];
+    size_t rows[DF_CACHE];
+    double df[DF_CACHE];
+    size_t used, next;
+    pthread_mutex_t lock; /* threads estimating on one sample (tsunagari-tab --jobs) share it:
+                           * whichever asks first stores, every one gets the same df */
+};
 
 void ts_sample_free(ts_sample *d)
 {
@@ -29,6 +42,8 @@ void ts_sample_free(ts_sample *d)
     free(d->cal_ncells);
     free(d->calx);
     free(d->joint_cell);
+    free(d->own_order);
+    free(d->own_first);
     free(d->wclass);
     free(d->wclass_stratum);
     free(d->wclass_cell);
@@ -44,6 +59,8 @@ void ts_sample_free(ts_sample *d)
     for (size_t s = 0; s < TS_DESIGN_MAX_STAGES; s++)
         free(d->stage_name[s]);
     ts_replicates_free((ts_replicates *)d->rep);
+    if (d->df_cache)
+        pthread_mutex_destroy(&d->df_cache->lock);
     free(d->df_cache);
     free(d->summary);
     free(d);
@@ -579,15 +596,6 @@ static ts_status take_calibration(ts_sample *d, const ts_dataset *ds, const ts_d
     return TS_OK;
 }
 
-/* The df of the domains a run asks for, by a hash of their rows: tables by the same variable
- * ask for the same domains, and each answer is a QR of the domain's replicate weights. */
-#define DF_CACHE 64
-struct ts_sample_df_cache {
-    uint64_t key[DF_CACHE];
-    size_t rows[DF_CACHE];
-    double df[DF_CACHE];
-    size_t used, next;
-};
 
 /* The replicate weights the design record names ([design] variance): n × R analysis weights
  * (combined_weights = no: the columns times the final weight, as R's svrepdesign), the scale
@@ -639,11 +647,65 @@ static ts_status take_replicates(ts_sample *d, const ts_dataset *ds, const ts_de
     rep->made = !design->replicates_supplied && design->variance != TS_REP_BOOTSTRAP;
     rep->df = ts_replicate_df(rep, n, d->w, NULL);
     d->df_cache = calloc(1, sizeof *d->df_cache); /* none: no caching, the same answers */
+    if (d->df_cache && pthread_mutex_init(&d->df_cache->lock, NULL) != 0) {
+        free(d->df_cache);
+        d->df_cache = NULL;
+    }
     if (isnan(rep->df))
         return nomem(err);
     ts_strbuf_printf(sum, "; replicate weights (%s, %zu replicates%s)", ts_rep_type_name(design->variance), R,
                      rep->mse ? ", mse" : "");
     return TS_OK;
+}
+
+/* When every PSU is one row of the design: those rows in the order ts_sample_vcov visits their
+ * PSUs (by stratum, each stratum's PSUs ascending) into ORDER, each stratum's span FIRST[h] ..
+ * FIRST[h + 1]. Returns 1, 0 when a PSU has two rows of the design, -1 when memory runs out. */
+static int own_psu_order(const ts_sample *d, size_t *order, size_t *first)
+{
+    size_t np = d->npsu ? d->npsu : 1;
+    size_t *row_of = malloc(np * sizeof *row_of), *fill = calloc(d->nstrata ? d->nstrata : 1, sizeof *fill);
+    if (!row_of || !fill) {
+        free(row_of);
+        free(fill);
+        return -1;
+    }
+    for (size_t u = 0; u < np; u++)
+        row_of[u] = SIZE_MAX;
+    int own = 1;
+    for (size_t i = 0; i < d->n && own; i++)
+        if (d->w[i] > 0) {
+            own = row_of[d->psu[i]] == SIZE_MAX;
+            row_of[d->psu[i]] = i;
+        }
+    memset(first, 0, (d->nstrata + 1) * sizeof *first);
+    for (size_t u = 0; own && u < d->npsu; u++)
+        if (row_of[u] != SIZE_MAX)
+            first[d->stratum[row_of[u]] + 1]++;
+    for (size_t h = 0; own && h < d->nstrata; h++)
+        first[h + 1] += first[h];
+    for (size_t u = 0; own && u < d->npsu; u++)
+        if (row_of[u] != SIZE_MAX) {
+            size_t h = d->stratum[row_of[u]];
+            order[first[h] + fill[h]++] = row_of[u];
+        }
+    free(row_of);
+    free(fill);
+    return own;
+}
+
+/* D->own_order and own_first (ts_estimate_domains), or NULL when a PSU has two rows. */
+static ts_status take_own_order(ts_sample *d, ts_err *err)
+{
+    d->own_order = malloc((d->n ? d->n : 1) * sizeof *d->own_order);
+    d->own_first = malloc((d->nstrata + 1) * sizeof *d->own_first);
+    int own = d->own_order && d->own_first ? own_psu_order(d, d->own_order, d->own_first) : -1;
+    if (own != 1) {
+        free(d->own_order);
+        free(d->own_first);
+        d->own_order = d->own_first = NULL;
+    }
+    return own < 0 ? nomem(err) : TS_OK;
 }
 
 static ts_sample *sample_new(const ts_dataset *ds, const ts_design *design, int with_replicates, ts_err *err);
@@ -695,6 +757,8 @@ static ts_sample *sample_new(const ts_dataset *ds, const ts_design *design, int 
         st = take_calibration(d, ds, design, &sum, err);
     if (st == TS_OK && with_replicates)
         st = take_replicates(d, ds, design, &sum, err);
+    if (st == TS_OK)
+        st = take_own_order(d, err);
     free(key);
     if (st == TS_OK && !(d->summary = ts_strbuf_take(&sum)))
         st = nomem(err);
@@ -1361,15 +1425,24 @@ static double replicate_df(const ts_sample *d, const unsigned char *in)
     if (all)
         return d->rep->df;
     struct ts_sample_df_cache *c = d->df_cache;
-    for (size_t k = 0; c && k < c->used; k++)
-        if (c->key[k] == h && c->rows[k] == rows)
-            return c->df[k];
-    double df = ts_replicate_df(d->rep, d->n, d->w, in);
+    if (c) {
+        pthread_mutex_lock(&c->lock);
+        for (size_t k = 0; k < c->used; k++)
+            if (c->key[k] == h && c->rows[k] == rows) {
+                double df = c->df[k];
+                pthread_mutex_unlock(&c->lock);
+                return df;
+            }
+        pthread_mutex_unlock(&c->lock);
+    }
+    double df = ts_replicate_df(d->rep, d->n, d->w, in); /* outside the lock: the same answer */
     if (c && !isnan(df)) {
+        pthread_mutex_lock(&c->lock);
         size_t k = c->used < DF_CACHE ? c->used++ : c->next++ % DF_CACHE;
         c->key[k] = h;
         c->rows[k] = rows;
         c->df[k] = df;
+        pthread_mutex_unlock(&c->lock);
     }
     return df;
 }

@@ -61,6 +61,9 @@ typedef struct ts_sample {
     size_t *wclass_stratum;
     uint32_t *wclass_cell;
     double *wclass_wcal, *wclass_w;
+    size_t *own_order;    /* when every PSU is one row of the design: those rows in the order the
+                           * variance visits them (by stratum, PSUs ascending); NULL otherwise */
+    size_t *own_first;    /* per stratum h: its rows own_order[own_first[h] .. own_first[h+1]) */
     ts_lonely_psu lonely;
     const ts_replicates *rep; /* replicate weights ([design] variance other than linearization;
                                * owned by the sample); NULL: Taylor linearisation */

@@ -171,6 +171,47 @@ static int domain_names(const ts_var *a, size_t i, const ts_var *b, size_t j, ts
              : ts_strbuf_printf(codes, "%d", a->codes[i].code) | ts_strbuf_printf(labels, "%s", a->codes[i].label);
 }
 
+/* Row I's code index of the by variable V, -1 when missing (or a value without a code). */
+static long code_index(const ts_var *v, size_t i)
+{
+    return ts_var_is_missing(v, i) ? -1 : ts_var_code_index(v, ts_var_int(v, i));
+}
+
+/* V's code index of every row (code_index), decoded once per run for the by variables
+ * (tab_decode_by); NULL when not decoded. */
+static const int32_t *by_codes(const run *r, const ts_var *v)
+{
+    for (size_t j = 0; j < r->nbycodes; j++)
+        if (r->bycodes[j].v == v)
+            return r->bycodes[j].x;
+    return NULL;
+}
+
+int tab_decode_by(run *r, const table_spec *specs, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        for (size_t b = 0; b < specs[k].nby; b++) {
+            const ts_var *v = specs[k].by[b];
+            if (by_codes(r, v) || r->nbycodes == TAB_MAX_BYCODES)
+                continue;
+            int32_t *x = malloc((r->ds->nrows ? r->ds->nrows : 1) * sizeof *x);
+            if (!x)
+                return -1;
+            for (size_t i = 0; i < r->ds->nrows; i++)
+                x[i] = (int32_t)code_index(v, i);
+            r->bycodes[r->nbycodes].v = v;
+            r->bycodes[r->nbycodes++].x = x;
+        }
+    return 0;
+}
+
+void tab_decode_by_free(run *r)
+{
+    for (size_t j = 0; j < r->nbycodes; j++)
+        free(r->bycodes[j].x);
+    r->nbycodes = 0;
+}
+
 /* Whether every domain of T can be estimated at once (ts_estimate_domains): its estimator and
  * design allow it, and no code of a by variable is listed twice (a row would be in two
  * domains). */
@@ -203,11 +244,12 @@ static ts_status domains_at_once(const run *r, const table_spec *t, table_result
         goto done;
     }
     /* each row's (a, b) code pair: in_domain's test, by code index */
+    const int32_t *xa = a ? by_codes(r, a) : NULL, *xb = b ? by_codes(r, b) : NULL;
     for (size_t i = 0; i < n; i++) {
         cell[i] = SIZE_MAX;
-        if (!a || ts_var_is_missing(a, i) || (b && ts_var_is_missing(b, i)))
+        if (!a)
             continue;
-        long ia = ts_var_code_index(a, ts_var_int(a, i)), ib = b ? ts_var_code_index(b, ts_var_int(b, i)) : 0;
+        long ia = xa ? xa[i] : code_index(a, i), ib = !b ? 0 : xb ? xb[i] : code_index(b, i);
         if (ia < 0 || ib < 0)
             continue;
         cell[i] = (size_t)ia * nb + (size_t)ib;
@@ -244,15 +286,9 @@ static ts_status domains_at_once(const run *r, const table_spec *t, table_result
         dom_of[i] = cell[i] == SIZE_MAX ? SIZE_MAX : map[cell[i]];
     for (size_t j = 0; j < res->ndom; j++)
         out[j] = res->dom[j].e;
+    /* 非該当 (not asked: skip logic) said apart from the nonresponse, as one_domain does */
     st = ts_estimate_domains(d, t->var, t->kind, res->cats, res->ncat, dom_of, res->ndom - 1, t->ci, t->level, out,
-                             missing, err);
-    /* 非該当 (not asked: skip logic), said apart from the nonresponse as one_domain does */
-    for (size_t i = 0; i < n; i++)
-        if (d->w[i] > 0 && ts_var_is_skipped(t->var, i)) {
-            skipped[0]++;
-            if (dom_of[i] != SIZE_MAX)
-                skipped[dom_of[i] + 1]++;
-        }
+                             missing, skipped, err);
     for (size_t j = 0; j < res->ndom; j++) {
         res->dom[j].missing = missing[j];
         res->dom[j].skipped = missing[j] > 0 ? skipped[j] : 0;

@@ -78,7 +78,6 @@ static const char USAGE[] =
     "                        (numbers such as -0.5 are never changed): for R or pandas\n"
     "  -j, --jobs N          estimate the tables on N threads (default: the cores this process\n"
     "                        may use); the output is the same, byte for byte, for every N\n"
-    "                        (replicate-weight designs run on one)\n"
     "  -q, --quiet           no summary on stdout\n"
     "  -h, --help            this help\n"
     "      --version         print the version\n"

@@ -72,9 +72,6 @@ static ts_status compute_tables(run *r, const table_spec *specs, table_result *r
 {
     if (jobs > n)
         jobs = n;
-    /* replicate weights: ts_sample_df keeps a cache of domains in the sample, not shared */
-    if (r->d->rep || (r->unweighted && r->unweighted->rep))
-        jobs = 1;
     if (jobs <= 1) {
         ts_status st = TS_OK;
         for (size_t k = 0; k < n && st == TS_OK; k++)
@@ -593,7 +590,10 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
         ts_sample_free(r.unweighted);
         r.unweighted = NULL;
     }
-    st = compute_tables(&r, specs, results, nspecs, opt->jobs ? opt->jobs : tab_default_jobs(), err);
+    st = tab_decode_by(&r, specs, nspecs) == 0 ? TS_OK : tab_nomem(err);
+    if (st == TS_OK)
+        st = compute_tables(&r, specs, results, nspecs, opt->jobs ? opt->jobs : tab_default_jobs(), err);
+    tab_decode_by_free(&r);
     for (size_t k = 0; r.census && k < nspecs && st == TS_OK; k++)
         census_exact(&results[k]);
     if (st == TS_OK)

@@ -17,6 +17,7 @@
 #include "tab.h"
 
 #define PROG "tsunagari-tab"
+#define TAB_MAX_BYCODES 16 /* by variables decoded once per run; others per table */
 
 /* Which estimator a table uses: lib/estimate (shares, means, totals: KIND), lib/quantile or
  * lib/ratio. */
@@ -89,9 +90,20 @@ typedef struct run {
     FILE *csv, *text;
     size_t rows;
     ts_suppress *sdc;       /* the cells of every table and how they relate */
+    struct {                /* the by variables' code index of every row, decoded once */
+        const ts_var *v;
+        int32_t *x;
+    } bycodes[TAB_MAX_BYCODES];
+    size_t nbycodes;
 } run;
 
 ts_status tab_nomem(ts_err *err);
+
+/* compute.c: every by variable of the N tables SPECS decoded once into R->bycodes (each row's
+ * code index, -1 missing), read by every table before the threads start; 0, or -1 when memory
+ * runs out. tab_decode_by_free frees them. */
+int tab_decode_by(run *r, const table_spec *specs, size_t n);
+void tab_decode_by_free(run *r);
 
 /* compute.c: the estimates of table T for everyone and every domain into RES (which the
  * caller zeroed and frees with table_result_free), and its Rao–Scott test. */
