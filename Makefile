@@ -159,49 +159,33 @@ check-export: all
 # synthetic .sav, .zsav, .por and .dta fixtures, ingested with their embedded codebook; the
 # Saitama demo as a haven-written .sav and as an .xlsx, tables byte-identical to the CSV route (tests/stat/).
 check-read: all
-	@if tests/stat/check-read-stat.sh $(BIN); then echo "PASS read-stat" >> $(RESULTS); \
-	 else echo "FAIL read-stat" >> $(RESULTS); exit 1; fi
-	@if tests/stat/check-saitama.sh $(BIN); then echo "PASS read-saitama" >> $(RESULTS); \
-	 else echo "FAIL read-saitama" >> $(RESULTS); exit 1; fi
+	@tests/run-checks.sh $(BIN) read-stat=tests/stat/check-read-stat.sh read-saitama=tests/stat/check-saitama.sh
 
-# The one-command report: byte-identical reruns, the xlsx read by openpyxl, PDF pages and
-# fonts, a failing stage leaving no output folder (tests/report/).
 # The published tables against an attacker who solves their linear relations (issue #12).
 check-privacy: all
 	@if tests/privacy/check-privacy.sh $(BIN); then echo "PASS privacy" >> $(RESULTS); \
 	 else echo "FAIL privacy" >> $(RESULTS); exit 1; fi
 
+# The one-command report: byte-identical reruns, the xlsx read by openpyxl and printed by
+# LibreOffice, PDF pages and fonts, a failing stage leaving no output folder (tests/report/);
+# the scripts run CHECK_JOBS at a time (tests/run-checks.sh), their output in this order.
 check-report: all
-	@if tests/report/check-report.sh $(BIN); then echo "PASS report" >> $(RESULTS); \
-	 else echo "FAIL report" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-no-suppression.sh $(BIN); then echo "PASS report-no-suppression" >> $(RESULTS); \
-	 else echo "FAIL report-no-suppression" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-csv-injection.sh $(BIN); then echo "PASS report-csv-injection" >> $(RESULTS); \
-	 else echo "FAIL report-csv-injection" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-school-census.sh $(BIN); then echo "PASS report-school-census" >> $(RESULTS); \
-	 else echo "FAIL report-school-census" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-census.sh $(BIN); then echo "PASS report-census" >> $(RESULTS); \
-	 else echo "FAIL report-census" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-form-exports.sh $(BIN); then echo "PASS report-form-exports" >> $(RESULTS); \
-	 else echo "FAIL report-form-exports" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-microdata-formats.sh $(BIN); then echo "PASS report-microdata-formats" >> $(RESULTS); \
-	 else echo "FAIL report-microdata-formats" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-twostage.sh $(BIN); then echo "PASS report-twostage" >> $(RESULTS); \
-	 else echo "FAIL report-twostage" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-progress.sh $(BIN); then echo "PASS report-progress" >> $(RESULTS); \
-	 else echo "FAIL report-progress" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-models.sh $(BIN); then echo "PASS report-models" >> $(RESULTS); \
-	 else echo "FAIL report-models" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-differences.sh $(BIN); then echo "PASS report-differences" >> $(RESULTS); \
-	 else echo "FAIL report-differences" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-xlsx.sh $(BIN); then echo "PASS report-xlsx" >> $(RESULTS); \
-	 else echo "FAIL report-xlsx" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-counts.sh $(BIN); then echo "PASS report-counts" >> $(RESULTS); \
-	 else echo "FAIL report-counts" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-trend.sh $(BIN); then echo "PASS report-trend" >> $(RESULTS); \
-	 else echo "FAIL report-trend" >> $(RESULTS); exit 1; fi
-	@if tests/report/check-language.sh $(BIN); then echo "PASS report-language" >> $(RESULTS); \
-	 else echo "FAIL report-language" >> $(RESULTS); exit 1; fi
+	@tests/run-checks.sh $(BIN) \
+	    report=tests/report/check-report.sh \
+	    report-no-suppression=tests/report/check-no-suppression.sh \
+	    report-csv-injection=tests/report/check-csv-injection.sh \
+	    report-school-census=tests/report/check-school-census.sh \
+	    report-census=tests/report/check-census.sh \
+	    report-form-exports=tests/report/check-form-exports.sh \
+	    report-microdata-formats=tests/report/check-microdata-formats.sh \
+	    report-twostage=tests/report/check-twostage.sh \
+	    report-progress=tests/report/check-progress.sh \
+	    report-models=tests/report/check-models.sh \
+	    report-differences=tests/report/check-differences.sh \
+	    report-xlsx=tests/report/check-xlsx.sh \
+	    report-counts=tests/report/check-counts.sh \
+	    report-trend=tests/report/check-trend.sh \
+	    report-language=tests/report/check-language.sh
 
 # docs/manifest.md's key tables against lib/schema.c, the one table of manifest keys, and no
 # stage writing a default that table holds (tests/docs/).
