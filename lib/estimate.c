@@ -984,6 +984,35 @@ static size_t index_of(const int32_t *lv, size_t n, int32_t c)
     return SIZE_MAX;
 }
 
+/* V += SDEV·DEVᵀ (K × K) for each of the NROW rows ROWS, in order, SDEV and DEV the rows'
+ * (class, cell) pair's in U and T. Each entry is its own sum of the same products in the same
+ * order whatever the vector width the processor offers (no fused multiply-add: ISO C's
+ * contraction is off), so the clones give the same bits. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void outer_sums(double *restrict v, size_t K, const size_t *rows, size_t nrow, const uint32_t *wclass,
+                       const size_t *cell, size_t K1, const double *t, const double *u)
+{
+    for (size_t o = 0; o < nrow; o++) {
+        size_t i = rows[o], x = ((size_t)wclass[i] * K1 + (cell[i] == SIZE_MAX ? K : cell[i])) * K;
+        const double *restrict sdev = u + x, *restrict dev = t + x;
+        for (size_t a = 0; a < K; a++) {
+            double s = sdev[a];
+            double *restrict row = v + a * K;
+            size_t b = 0;
+            for (; b + 4 <= K; b += 4) { /* in fours, which the compiler can pack */
+                row[b] += s * dev[b];
+                row[b + 1] += s * dev[b + 1];
+                row[b + 2] += s * dev[b + 2];
+                row[b + 3] += s * dev[b + 3];
+            }
+            for (; b < K; b++)
+                row[b] += s * dev[b];
+        }
+    }
+}
+
 /* Whether cell_vcov_by_class applies to a table of K cells: a design ts_estimate_domains can
  * do, raked with weight classes, and few enough classes × cells. */
 static int cells_by_class(const ts_sample *d, size_t K)
@@ -1064,21 +1093,7 @@ static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, 
                         t[x] = t[x] - (centre ? mean[j] : 0);
                         u[x] = scale * t[x];
                     }
-        for (size_t o = first[h]; o < first[h + 1]; o++) {
-            size_t x = PAIR(order[o]) * K;
-            const double *sdev = u + x, *dev = t + x;
-            for (size_t a = 0; a < K; a++) {
-                double s = sdev[a];
-                double *restrict row = v + a * K;
-                size_t b = 0;
-                for (; b + 2 <= K; b += 2) {
-                    row[b] += s * dev[b];
-                    row[b + 1] += s * dev[b + 1];
-                }
-                for (; b < K; b++)
-                    row[b] += s * dev[b];
-            }
-        }
+        outer_sums(v, K, order + first[h], first[h + 1] - first[h], d->wclass, cell, K1, t, u);
     }
 #undef PAIR
     rc = 0;
