@@ -204,12 +204,12 @@ check-oracle: $(PROGRAMS)
 	@tests/oracle/model/run-c.sh $(BIN)
 
 # ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
+# The matrix first: it is the longest (about 5 minutes), the others run beside it, CHECK_JOBS at
+# a time (tests/run-checks.sh; each works in its own mktemp folder).
 check-oracle-live:
-	@sh tests/oracle/weight/check-live.sh
-	@sh tests/oracle/tab/check-live.sh
-	@sh tests/oracle/matrix/check-live.sh
-	@sh tests/oracle/model/check-live.sh
-	@sh tests/oracle/cases-live.sh
+	@tests/run-checks.sh $(BIN) oracle-live-matrix=tests/oracle/matrix/check-live.sh \
+	    oracle-live-weight=tests/oracle/weight/check-live.sh oracle-live-tab=tests/oracle/tab/check-live.sh \
+	    oracle-live-model=tests/oracle/model/check-live.sh oracle-live-cases=tests/oracle/cases-live.sh
 
 # The Monte Carlo coverage test: 1,000 Saitama samples drawn from the synthetic population,
 # each ingested, weighted and tabulated (about 75 s on 2 cores; CI runs it).

@@ -11,6 +11,7 @@ set -u
 bin=$1
 shift
 results=${RESULTS:-/dev/null}
+[ "$results" = /dev/null ] || mkdir -p "$(dirname "$results")"
 jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 logs=$(mktemp -d)
