@@ -11,6 +11,7 @@
 
 #include "design.h"
 #include "numparse.h"
+#include "schema.h"
 
 typedef struct wanted {
     const ts_dataset *head;
@@ -118,4 +119,15 @@ ts_dataset *tab_load(const tab_options *opt, const ts_manifest *m, ts_err *err)
 {
     load_ctx c = {opt, m};
     return ts_dataset_read_some(opt->input, keep_columns, &c, err);
+}
+
+int tab_wants_unweighted(const tab_options *opt, const ts_manifest *m)
+{
+    for (size_t s = 0; !opt->var && m && s < ts_manifest_section_count(m); s++) {
+        const char *sec = ts_manifest_section(m, s);
+        const char *w = strncmp(sec, "table.", 6) == 0 ? ts_schema_get(m, sec, "weighted") : NULL;
+        if (w && strcmp(w, "no") == 0) /* as tab.c's manifest_tables reads it */
+            return 1;
+    }
+    return 0;
 }

@@ -13,4 +13,9 @@
  * result with ts_dataset_free(); on error NULL, ERR set, with ts_dataset_read's messages. */
 ts_dataset *tab_load(const tab_options *opt, const ts_manifest *m, ts_err *err);
 
+/* Whether a table of M (the ad hoc table of OPT never) has weighted = no, so that the sample of
+ * respondents counted 1 is needed: without one it is not built (a weight, stratum and PSU per
+ * row, beside the weighted sample's, was the peak of a million rows). */
+int tab_wants_unweighted(const tab_options *opt, const ts_manifest *m);
+
 #endif

@@ -508,7 +508,7 @@ ts_status tab_run(const tab_options *opt, FILE *summary, ts_err *err)
     else if (st == TS_OK && opt->rake_residuals >= 0)
         design.rake_residuals = (ts_rake_residuals)opt->rake_residuals;
     if (st == TS_OK && (!(r.d = ts_sample_new(r.ds, &design, err)) ||
-                        !(r.unweighted = ts_sample_unweighted(r.ds, &design, err))))
+                        (tab_wants_unweighted(opt, m) && !(r.unweighted = ts_sample_unweighted(r.ds, &design, err)))))
         st = err->status;
     ts_design_clear(&design);
     if (st != TS_OK) {
