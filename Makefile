@@ -257,20 +257,12 @@ check-fuzz-replay: $(FUZZ_REPLAY)
 	done
 
 # A short libFuzzer run of every target (CI: .ci/run; needs clang): a fixed number of runs from a
-# scratch copy of its corpus (the committed corpus is never changed), with its dictionary.
+# scratch copy of its corpus (the committed corpus is never changed), with its dictionary
+# (tests/fuzz/smoke-one.sh), CHECK_JOBS targets at a time (tests/run-checks.sh).
 # Any crash, leak or sanitizer report fails it; the long campaigns are in docs/testing.md.
 FUZZ_SMOKE_RUNS ?= 20000
 fuzz-smoke: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do \
-	    name=$$(basename $$f); short=$${name#fuzz_}; work=$$(mktemp -d); \
-	    cp tests/fuzz/corpus/$$short/* $$work/ 2>/dev/null; \
-	    dict=; [ -f tests/fuzz/$$short.dict ] && dict=-dict=tests/fuzz/$$short.dict; \
-	    if $$f -runs=$(FUZZ_SMOKE_RUNS) -max_total_time=120 $$dict -artifact_prefix=$$work/ $$work \
-	            > $$work.log 2>&1; then \
-	        echo "ok - fuzz $$name: $$(grep -o 'Done [0-9]* runs' $$work.log | tail -1)"; \
-	    else echo "not ok - fuzz $$name"; tail -30 $$work.log | sed 's/^/#   /'; rm -rf $$work $$work.log; exit 1; fi; \
-	    rm -rf $$work $$work.log; \
-	done
+	@tests/run-checks.sh $(FUZZ_SMOKE_RUNS) $(foreach f,$(FUZZ_BIN),'fuzz-smoke-$(notdir $(f))=tests/fuzz/smoke-one.sh $(f)')
 
 # `make check` = the plain build's tests, then the same tests under ASan+UBSan.
 check:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-checks.sh BIN NAME=SCRIPT... — runs check scripts (tests/report/check-*.sh and the like,
-# each called as `SCRIPT BIN`) CHECK_JOBS at a time (default: the cores there are), and prints
+# each called as `SCRIPT BIN`; SCRIPT may be a program and its arguments, split at spaces) CHECK_JOBS at a time (default: the cores there are), and prints
 # each one's output whole, in the order given, whatever order they finish in; "PASS NAME" or
 # "FAIL NAME" goes to $RESULTS in that order. Exit 1 if any failed. The scripts must not share
 # files: each works in its own scratch folder (tests/report/lib.sh's T, LibreOffice's HOME).
@@ -43,8 +43,8 @@ for i in "${!specs[@]}"; do
         running=$((running - 1))
         flush
     fi
-    ( script=${specs[$i]#*=}
-      "$script" "$bin" > "$logs/$i.log" 2>&1 < /dev/null
+    ( read -r -a command <<< "${specs[$i]#*=}"
+      "${command[@]}" "$bin" > "$logs/$i.log" 2>&1 < /dev/null
       echo $? > "$logs/$i.rc.tmp" && mv "$logs/$i.rc.tmp" "$logs/$i.rc" ) &
     running=$((running + 1))
 done
