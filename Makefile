@@ -197,11 +197,10 @@ check-docs: $(BUILD)/tests/test_schema
 
 # Every estimator against R's survey package: the committed expected values (the matrix:
 # every documented design x weighting combination, tests/oracle/matrix/) ...
+# The four run CHECK_JOBS at a time (tests/run-checks.sh), the matrix (the longest) first.
 check-oracle: $(PROGRAMS)
-	@tests/oracle/weight/run-c.sh $(BIN)
-	@tests/oracle/tab/run-c.sh $(BIN)
-	@tests/oracle/matrix/run-c.sh $(BIN)
-	@tests/oracle/model/run-c.sh $(BIN)
+	@tests/run-checks.sh $(BIN) oracle-matrix=tests/oracle/matrix/run-c.sh oracle-weight=tests/oracle/weight/run-c.sh \
+	    oracle-tab=tests/oracle/tab/run-c.sh oracle-model=tests/oracle/model/run-c.sh
 
 # ... and the R scripts rerun live (needs Rscript and r-cran-survey: CI installs them).
 # The matrix first: it is the longest (about 5 minutes), the others run beside it, CHECK_JOBS at
