@@ -36,11 +36,15 @@ int ts_ci_method_parse(const char *s, ts_ci_method *out)
     return -1;
 }
 
-/* t quantile on DF degrees of freedom (normal when DF is infinite or not positive, as R's
- * confint does with df = Inf). */
+/* t quantile on DF degrees of freedom: normal when DF is infinite (R's confint with df = Inf),
+ * NaN when DF is 0 or less — R's qt(p, 0) is NaN, so a design or domain with no degrees of
+ * freedom (as many PSUs as strata) gets no interval there, and none here either, rather than a
+ * normal one R would not give. */
 static double tq(double p, double df)
 {
-    return df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(p, df) : gsl_cdf_ugaussian_Pinv(p);
+    if (isinf(df))
+        return gsl_cdf_ugaussian_Pinv(p);
+    return df > 0 ? gsl_cdf_tdist_Pinv(p, df) : NAN;
 }
 
 static double expit(double x) { return 1 / (1 + exp(-x)); }
@@ -911,7 +915,7 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
         if (st != TS_OK)
             goto done;
     }
-    double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
+    double t = tq(1 - (1 - level) / 2, df);
     for (size_t c = 0; c < k; c++) {
         ts_estimate *e = &out[c];
         *e = (ts_estimate){numeric ? 0 : codes[c], !numeric, NAN, NAN, NAN, NAN, NAN, NAN, NAN, df, NAN};

@@ -105,8 +105,9 @@ ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *d
             out->estimate = ratio;
             out->se = sqrt(v > 0 ? v : 0);
             if (ci) {
-                double t = df > 0 && isfinite(df) ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df)
-                                                  : gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
+                /* NaN at df <= 0, as R's qt(p, 0) and the replicate branch above */
+                double t = isinf(df) ? gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2)
+                                     : df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : NAN;
                 out->lo = ratio - t * out->se;
                 out->hi = ratio + t * out->se;
             }
