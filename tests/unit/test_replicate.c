@@ -36,7 +36,24 @@ int main(void)
         th[a] = NAN;
     ts_replicate_vcov_theta(rep, th, hat, 2, v, &dropped);
     T_CHECK(isnan(v[0]) && dropped == 5);
+    /* no estimates (k = 0): nothing to write, no replicate left out (issue #19: seed 1319's
+     * mutant of lib/replicate.c:83, k / k for k * k, divides by zero here — folded to 1 by
+     * the optimiser, it wrote V[0], which is not there; for k >= 1 it only skips zeroing V,
+     * which every path then writes whole: equivalent there) */
+    double none = 42;
+    dropped = 9;
+    ts_replicate_vcov_theta(rep, th, hat, 0, &none, &dropped);
+    T_CHECK(none == 42 && dropped == 0);
     ts_replicates_free(rep);
+
+    /* the default scales (svrepdesign): bootstrap 1/(R − 1), JK1 (R − 1)/R, BRR 1/R, Fay
+     * 1/(R(1 − ρ)²) (issue #19: a bootstrap default of 1/(R + 1) survived every test that
+     * gave the scale; oracle tab/76 compares it with R) */
+    T_CHECK(near(ts_replicate_default_scale(TS_REP_BOOTSTRAP, 50, 0), 1.0 / 49));
+    T_CHECK(isnan(ts_replicate_default_scale(TS_REP_BOOTSTRAP, 1, 0)));
+    T_CHECK(near(ts_replicate_default_scale(TS_REP_JK1, 15, 0), 14.0 / 15));
+    T_CHECK(near(ts_replicate_default_scale(TS_REP_BRR, 16, 0), 1.0 / 16));
+    T_CHECK(near(ts_replicate_default_scale(TS_REP_FAY, 16, 0.3), 1 / (16 * 0.49)));
 
     /* degf: qr(cbind(c(1,1,0,0), c(0,0,1,1), c(2,2,2,2), c(1,1,0,0)), tol = 1e-5)$rank = 2 */
     rep = ts_replicates_new(TS_REP_JK1, 4, 4);

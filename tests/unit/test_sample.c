@@ -199,8 +199,51 @@ static void test_rake_exact_is_greg(void)
     ts_dataset_free(ds);
 }
 
+/* A raked sample's joint table (ts_sample_joint_cells) needs every weighted row in a cell of
+ * every margin: a row of positive weight without one (its margin column missing) leaves it
+ * out (0: the sweeps run row by row), while a row of weight 0 lacking a cell does not matter
+ * (issue #19: with the check skipped, seed 1319's mutant of lib/sample.c:530, that row's
+ * SIZE_MAX cell went into the joint cell number). */
+static void test_joint_cells_need_every_weighted_row(void)
+{
+    enum { N = 6 };
+    const double w[N] = {1, 2, 1.5, 1, 2.5, 1}, d[N] = {1, 1, 1, 1, 1, 1};
+    const int m1[N] = {0, 0, 0, 1, 1, 1}, m2[N] = {0, 1, 2, 0, 1, 2};
+    for (int weighted = 0; weighted < 2; weighted++) {
+        ts_dataset *ds = ts_dataset_new();
+        ts_dataset_reserve(ds, N);
+        ds->nrows = N;
+        double wt[N];
+        memcpy(wt, w, sizeof wt);
+        wt[4] = weighted ? 2.5 : 0;
+        numeric(ds, "w", wt, N);
+        numeric(ds, "d", d, N);
+        cells(ds, "_rake_1", m1, N);
+        ts_var *c2 = cells(ds, "_rake_2", m2, N);
+        ts_var_set_int(c2, 4, TS_MISSING_INT); /* row 4: no cell of the second margin */
+        ts_design rk;
+        ts_design_init(&rk);
+        ts_design_set(&rk.weight, "w");
+        ts_design_set(&rk.design_weight, "d");
+        rk.calibration = TS_CAL_RAKE;
+        rk.rake_residuals = TS_RAKE_RESIDUALS_R;
+        ts_design_add_calibration_column(&rk, "_rake_1");
+        ts_design_add_calibration_column(&rk, "_rake_2");
+        ts_err err = TS_ERR_INIT;
+        ts_sample *s = ts_sample_new(ds, &rk, &err);
+        T_CHECK(s != NULL);
+        if (s)
+            T_CHECK(ts_sample_joint_cells(s) == (weighted ? 0u : 6u));
+        ts_err_clear(&err);
+        ts_sample_free(s);
+        ts_design_clear(&rk);
+        ts_dataset_free(ds);
+    }
+}
+
 int main(void)
 {
+    test_joint_cells_need_every_weighted_row();
     test_rake_exact_is_greg();
     test_psu_ids_any_size();
     test_greg_that_cannot_be_fitted();

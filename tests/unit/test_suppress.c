@@ -2,6 +2,7 @@
  * check by hand. A table is rows × columns of counts with a row-total column and a total row;
  * its relations are the ones tsunagari-tab writes (rows add up to their total, columns to the
  * total row). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -254,8 +255,55 @@ static void test_many_unknowns_in_one_interval(void)
     ts_suppress_free(s);
 }
 
+static void test_interval_partners_are_not_margins(void)
+{
+    /* 1, 3 and 7 below 10 in a 2 × 3 table: after the relations' own partners, the
+     * intervals the published cells leave are still too narrow, and each widening partner is
+     * a body cell — the whole body is withheld (three secondaries), every total published.
+     * A margin is withheld only when no other partner is left (issue #19: with the margin
+     * test of widening_partner inverted, seed 1319's mutant of lib/suppress.c:506, two column
+     * totals were withheld as well) */
+    const double v[MAXR][MAXC] = {{46, 1, 3}, {32, 20, 7}};
+    grid g;
+    ts_suppress *s = model(v, 2, 3, &g);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 10, &err) == TS_OK);
+    T_CHECK(ts_suppress_count(s, TS_CELL_PRIMARY) == 3 && ts_suppress_count(s, TS_CELL_SECONDARY) == 3);
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < 3; j++)
+            T_CHECK(state(s, &g, i, j) != TS_CELL_PUBLISHED);
+    for (size_t j = 0; j <= 3; j++)
+        T_CHECK(state(s, &g, 2, j) == TS_CELL_PUBLISHED);
+    for (size_t i = 0; i < 2; i++)
+        T_CHECK(state(s, &g, i, 3) == TS_CELL_PUBLISHED);
+    T_CHECK(no_single(s, &g));
+    ts_suppress_free(s);
+}
+
+static void test_relation_too_long_refused(void)
+{
+    /* a relation of more terms than memory can index is refused (-1), the model unchanged:
+     * its arrays' sizes would overflow, so nothing is allocated or copied (issue #19: seed
+     * 1319's mutant of lib/suppress.c:150, return -0, said it was added) */
+    ts_suppress *s = ts_suppress_new();
+    size_t a = (size_t)ts_suppress_cell(s, "a", 3, 0, 1), c = (size_t)ts_suppress_cell(s, "c", 27, 0, 1),
+           n = (size_t)ts_suppress_cell(s, "n", 30, 1, 1);
+    size_t t[3] = {a, c, n};
+    double k[3] = {1, 1, -1};
+    T_CHECK(ts_suppress_relation(s, t, k, SIZE_MAX / 4) == -1);
+    T_CHECK(ts_suppress_relation(s, t, k, 3) == 0);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 10, &err) == TS_OK);
+    /* the one relation there is, a + c = n: 3 is primary, 27 its partner, the total published */
+    T_CHECK(ts_suppress_state(s, a) == TS_CELL_PRIMARY && ts_suppress_state(s, c) == TS_CELL_SECONDARY);
+    T_CHECK(ts_suppress_state(s, n) == TS_CELL_PUBLISHED);
+    ts_suppress_free(s);
+}
+
 int main(void)
 {
+    test_interval_partners_are_not_margins();
+    test_relation_too_long_refused();
     test_many_unknowns_in_one_interval();
     test_zero_safe();
     test_nothing_small();
