@@ -128,9 +128,10 @@ static void prop_ci(ts_ci_method m, double p, double se, double se_logit, double
     case TS_CI_LOGIT:
     case TS_CI_XLOGIT: {
         /* At p = 0 or 1 logit p is infinite: the logit interval collapses to p (R's glm
-         * ends within 1e-11 of it), the delta-method xlogit has none (R: NaN). */
+         * ends within 1e-11 of it), the delta-method xlogit has none (R: NaN); nor has
+         * either at df <= 0, where R's qt(p, 0), and so T, is NaN. */
         if (p <= 0 || p >= 1) {
-            if (m == TS_CI_LOGIT)
+            if (m == TS_CI_LOGIT && !isnan(t))
                 *lo = *hi = p;
             return;
         }
