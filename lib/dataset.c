@@ -135,6 +135,10 @@ int ts_var_add_code(ts_var *v, int32_t code, int missing, const char *label, con
         free(n->column);
         return -1;
     }
+    if (code >= 0 && code <= 255)
+        v->byte_kind[code] |= (unsigned char)(TS_BYTE_CODE | (missing ? TS_BYTE_MISSING : 0));
+    if (missing && v->ncodes < 64)
+        v->miss_bits |= (uint64_t)1 << v->ncodes;
     v->ncodes++;
     if (v->code_slots)
         code_hash_put(v, v->ncodes - 1);
@@ -335,15 +339,14 @@ int ts_var_is_skipped(const ts_var *v, size_t row)
 
 int ts_var_is_missing(const ts_var *v, size_t row)
 {
+    if (v->storage == TS_STORE_U8) { /* a single variable whose codes are 0..254 */
+        uint8_t x = ((const uint8_t *)v->data)[row];
+        return x == UINT8_MAX || (v->byte_kind[x] & TS_BYTE_MISSING) != 0;
+    }
     switch (v->type) {
     case TS_VAR_MULTI: {
         uint64_t m = ts_var_mask(v, row);
-        if (m == TS_MISSING_MASK)
-            return 1;
-        for (size_t i = 0; i < v->ncodes; i++)
-            if (v->codes[i].missing && (m >> i & 1))
-                return 1;
-        return 0;
+        return m == TS_MISSING_MASK || (m & v->miss_bits) != 0;
     }
     case TS_VAR_TEXT: return ts_var_text(v, row) == NULL;
     case TS_VAR_NUMERIC: {
@@ -361,6 +364,18 @@ int ts_var_is_missing(const ts_var *v, size_t row)
         return missing_code(v, (double)x);
     }
     }
+}
+
+int ts_var_is_listed(const ts_var *v, size_t row)
+{
+    if (v->storage == TS_STORE_U8) {
+        uint8_t x = ((const uint8_t *)v->data)[row];
+        return x != UINT8_MAX && (v->byte_kind[x] & (TS_BYTE_CODE | TS_BYTE_MISSING)) == TS_BYTE_CODE;
+    }
+    if (ts_var_is_missing(v, row))
+        return 0;
+    long k = ts_var_code_index(v, ts_var_int(v, row));
+    return k >= 0 && !v->codes[k].missing;
 }
 
 /* ---- the dataset ------------------------------------------------------------------------- */

@@ -49,6 +49,8 @@ typedef struct ts_code {
 
 typedef enum { TS_MULTI_LIST = 0, TS_MULTI_COLUMNS = 1 } ts_multi_layout;
 
+enum { TS_BYTE_CODE = 1, TS_BYTE_MISSING = 2 }; /* ts_var.byte_kind's flags */
+
 typedef struct ts_var {
     char *name;
     ts_vartype type;
@@ -68,6 +70,12 @@ typedef struct ts_var {
     size_t *code_slots;
     int code_dups;        /* a code was added twice (the hash knows the first only) */
     size_t skip_plus1;    /* 1 + the index of the first missing=skip code (非該当); 0: none */
+    /* What each value 0..255 is, kept by ts_var_add_code: TS_BYTE_CODE for a code,
+     * TS_BYTE_MISSING for a missing code; for multi, MISS_BITS has bit i set when codes[i] is
+     * a missing code. They let ts_var_is_missing answer a one-byte or bit-mask cell without a
+     * search of the codes (issue #17: tab asks it of every row of every table). */
+    unsigned char byte_kind[256];
+    uint64_t miss_bits;
     void *data;           /* NROWS values of STORAGE */
 } ts_var;
 
@@ -129,6 +137,8 @@ int ts_var_is_missing(const ts_var *v, size_t row);
 /* Whether ROW holds V's 非該当 code (TS_CODE_SKIPPED: the item was not asked); such a row is
  * also missing. Always 0 for a variable without such a code. */
 int ts_var_is_skipped(const ts_var *v, size_t row);
+/* Whether the value at ROW (id/single/integer) is one of V's codes and not a missing one. */
+int ts_var_is_listed(const ts_var *v, size_t row);
 
 const char *ts_vartype_name(ts_vartype t);
 

@@ -463,6 +463,15 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
         goto nomem;
     for (size_t c = 0; multi && c < k; c++)
         bit[c] = ts_var_code_index(var, codes[c]);
+    /* a single variable's code -> its column (k: none), for codes 0..255 (the first column
+     * with the code, as the search below finds it) */
+    unsigned char col_of[256];
+    int small = !numeric && !multi && k < 255;
+    for (int x = 0; small && x < 256; x++)
+        col_of[x] = (unsigned char)k;
+    for (size_t c = k; small && c-- > 0;)
+        if (codes[c] >= 0 && codes[c] <= 255)
+            col_of[codes[c]] = (unsigned char)c;
 #define Y(i, c) (numeric ? ynum[i] : multi ? (double)((ymask[i] >> bit[c]) & 1) : (double)(ycat[i] == (c)))
     /* each row decoded once; every domain's sums as ts_estimate_domain's first loop takes them */
     for (size_t i = 0; i < n; i++) {
@@ -478,8 +487,11 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
             else {
                 int64_t x = ts_var_int(var, i);
                 size_t c = 0;
-                while (c < k && x != codes[c])
-                    c++;
+                if (small && x >= 0 && x <= 255)
+                    c = col_of[x];
+                else
+                    while (c < k && x != codes[c])
+                        c++;
                 ycat[i] = c;
             }
             use[i] = 1;
@@ -502,6 +514,14 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
             a->psum += d->w[i];
             a->nobs++;
             double *sm = sum + dd[s] * k, *nc = ncat + dd[s] * k;
+            if (ycat && isfinite(d->w[i])) {
+                /* y is 0 in every other column, where w·0 = +0 leaves the sum as it is */
+                if (ycat[i] < k) {
+                    sm[ycat[i]] += d->w[i];
+                    nc[ycat[i]]++;
+                }
+                continue;
+            }
             for (size_t c = 0; c < k; c++) {
                 double y = Y(i, c);
                 sm[c] += d->w[i] * y;
@@ -957,10 +977,16 @@ static size_t levels_of(const ts_sample *d, const int64_t *x, int32_t **out)
 {
     int32_t *lv = NULL;
     size_t n = 0;
+    unsigned char seen[256] = {0}; /* codes 0..255 already in LV: no search for them */
     for (size_t i = 0; i < d->n; i++) {
         if (x[i] == TS_MISSING_INT)
             continue;
         int32_t c = (int32_t)x[i];
+        if (c >= 0 && c <= 255) {
+            if (seen[c])
+                continue;
+            seen[c] = 1;
+        }
         size_t j = 0;
         while (j < n && lv[j] < c)
             j++;
@@ -987,6 +1013,21 @@ static size_t index_of(const int32_t *lv, size_t n, int32_t c)
         if (lv[j] == c)
             return j;
     return SIZE_MAX;
+}
+
+/* index_of for every code 0..255 into AT (255: not there, or an index past 254) */
+static void index_table(const int32_t *lv, size_t n, unsigned char at[256])
+{
+    for (int c = 0; c < 256; c++) {
+        size_t j = index_of(lv, n, c);
+        at[c] = j < 255 ? (unsigned char)j : 255;
+    }
+}
+
+/* index_of, through AT (index_table) when C is 0..255 and there */
+static size_t index_in(const int32_t *lv, size_t n, const unsigned char at[256], int32_t c)
+{
+    return c >= 0 && c <= 255 && at[c] != 255 ? at[c] : index_of(lv, n, c);
 }
 
 /* V += SDEV·DEVᵀ (K × K) for each of the NROW rows ROWS, in order, SDEV and DEV the rows'
@@ -1129,6 +1170,9 @@ static ts_status cell_shares(const ts_sample *d, const int64_t *xv, const int64_
         return ts_err_set(err, TS_E_NOMEM, "out of memory");
     }
     double N = 0, W = 0;
+    unsigned char rat[256], cat[256];
+    index_table(rl, nr, rat);
+    index_table(cl, nc, cat);
     for (size_t i = 0; i < n; i++) {
         cell[i] = SIZE_MAX;
         if (d->w[i] <= 0)
@@ -1136,7 +1180,7 @@ static ts_status cell_shares(const ts_sample *d, const int64_t *xv, const int64_
         N++; /* R: every row of the design, answered or not */
         if (xv[i] == TS_MISSING_INT || xb[i] == TS_MISSING_INT)
             continue;
-        size_t r = index_of(rl, nr, (int32_t)xv[i]), c = index_of(cl, nc, (int32_t)xb[i]);
+        size_t r = index_in(rl, nr, rat, (int32_t)xv[i]), c = index_in(cl, nc, cat, (int32_t)xb[i]);
         cell[i] = r + nr * c;
         p[cell[i]] += d->w[i];
         W += d->w[i];

@@ -117,19 +117,10 @@ static double answered(const run *r, const table_spec *t, row_filter keep, const
     return n;
 }
 
-/* a code of V that is not a missing code */
-static int listed(const ts_var *v, size_t i)
-{
-    if (ts_var_is_missing(v, i))
-        return 0;
-    long k = ts_var_code_index(v, ts_var_int(v, i));
-    return k >= 0 && !v->codes[k].missing;
-}
-
 static int in_no_domain(const table_spec *t, size_t i, const void *arg)
 {
     (void)arg;
-    return !listed(t->by[0], i) || (t->nby > 1 && !listed(t->by[1], i));
+    return !ts_var_is_listed(t->by[0], i) || (t->nby > 1 && !ts_var_is_listed(t->by[1], i));
 }
 
 typedef struct margin_arg {
@@ -141,7 +132,7 @@ static int other_in_margin(const table_spec *t, size_t i, const void *arg)
 {
     const margin_arg *m = arg;
     const ts_var *v = t->by[m->fixed], *o = t->by[1 - m->fixed];
-    return listed(v, i) && ts_var_int(v, i) == m->code && !listed(o, i);
+    return ts_var_is_listed(v, i) && ts_var_int(v, i) == m->code && !ts_var_is_listed(o, i);
 }
 
 /* For each column of T: the domains in SEL (indices, N) plus the respondents in none of them

@@ -2,6 +2,7 @@
  * codes gives the same answer as a scan of codes[] — the first index with the code, or -1 —
  * for many codes, negative codes, codes never declared, and across the hash's regrowth; and a
  * codebook of 20,000 codes still refuses a code declared twice (issue #12). */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "codebook.h"
@@ -153,6 +154,83 @@ static void test_codebook(void)
     ts_err_clear(&err);
 }
 
+/* ts_var_is_missing and ts_var_is_listed answer a one-byte cell through the table of the
+ * values 0..255 that ts_var_add_code keeps, and a multi's mask through its missing bits (issue
+ * #17): the same answers as the search of the codes, which an I32 column still takes — every
+ * byte value, a code declared twice (missing once: missing), codes past 255 that no byte holds,
+ * and every mask of a multi with missing codes among its bits. */
+static int missing_by_scan(const ts_var *v, int64_t x)
+{
+    for (size_t i = 0; i < v->ncodes; i++)
+        if (v->codes[i].missing && v->codes[i].code == x)
+            return 1;
+    return 0;
+}
+
+static void test_byte_table(void)
+{
+    ts_var *u = ts_var_new("q", TS_VAR_SINGLE), *w = ts_var_new("q", TS_VAR_SINGLE);
+    const int32_t code[] = {0, 1, 5, 5, 7, 200, 254, 3};
+    const int miss[] = {0, TS_CODE_MISSING, 0, TS_CODE_MISSING, TS_CODE_SKIPPED, 0, TS_CODE_MISSING, 0};
+    for (size_t k = 0; k < sizeof code / sizeof *code; k++) {
+        ts_var_add_code(u, code[k], miss[k], "", "", "");
+        ts_var_add_code(w, code[k], miss[k], "", "", "");
+    }
+    ts_var_choose_storage(u);
+    T_CHECK(u->storage == TS_STORE_U8);
+    w->storage = TS_STORE_I32; /* the same codes, answered by the search */
+    u->data = malloc(256);
+    w->data = malloc(256 * sizeof(int32_t));
+    for (int x = 0; x < 256; x++) {
+        ((uint8_t *)u->data)[x] = (uint8_t)x; /* 255: system missing */
+        ((int32_t *)w->data)[x] = x == 255 ? INT32_MIN : x;
+    }
+    int same = 1, right = 1;
+    for (size_t x = 0; x < 256; x++) {
+        same &= ts_var_is_missing(u, x) == ts_var_is_missing(w, x) && ts_var_is_listed(u, x) == ts_var_is_listed(w, x);
+        int m = x == 255 || missing_by_scan(u, (int64_t)x);
+        right &= ts_var_is_missing(u, x) == m && ts_var_is_listed(u, x) == (!m && scan(u, (int64_t)x) >= 0);
+    }
+    T_CHECK(same);
+    T_CHECK(right);
+    T_CHECK(ts_var_is_missing(u, 5) && !ts_var_is_listed(u, 5)); /* declared twice, missing once */
+    T_CHECK(ts_var_is_missing(u, 7) && ts_var_is_missing(u, 254) && ts_var_is_missing(u, 255));
+    T_CHECK(!ts_var_is_missing(u, 9) && !ts_var_is_listed(u, 9)); /* no code */
+    T_CHECK(ts_var_is_listed(u, 0) && ts_var_is_listed(u, 3) && ts_var_is_listed(u, 200));
+    ts_var_free(u);
+    ts_var_free(w);
+
+    /* codes past 255 leave the table alone: 256 + 5 missing, 5 not */
+    ts_var *big = ts_var_new("city", TS_VAR_SINGLE);
+    ts_var_add_code(big, 261, TS_CODE_MISSING, "", "", "");
+    ts_var_add_code(big, 5, 0, "", "", "");
+    ts_var_choose_storage(big);
+    T_CHECK(big->storage == TS_STORE_I32 && big->byte_kind[5] == TS_BYTE_CODE);
+    big->data = malloc(2 * sizeof(int32_t));
+    ((int32_t *)big->data)[0] = 261;
+    ((int32_t *)big->data)[1] = 5;
+    T_CHECK(ts_var_is_missing(big, 0) && !ts_var_is_listed(big, 0));
+    T_CHECK(!ts_var_is_missing(big, 1) && ts_var_is_listed(big, 1));
+    ts_var_free(big);
+
+    /* a multi of 10 codes, bits 3 and 9 missing: every mask of the low 10 bits, and all ones */
+    ts_var *mv = ts_var_new("who", TS_VAR_MULTI);
+    for (int k = 0; k < 10; k++)
+        ts_var_add_code(mv, k + 1, k == 3 || k == 9 ? TS_CODE_MISSING : 0, "", "", "");
+    ts_var_choose_storage(mv);
+    T_CHECK(mv->storage == TS_STORE_MASK16 && mv->miss_bits == ((1u << 3) | (1u << 9)));
+    mv->data = malloc(1025 * sizeof(uint16_t));
+    for (size_t r = 0; r < 1024; r++)
+        ((uint16_t *)mv->data)[r] = (uint16_t)r;
+    ((uint16_t *)mv->data)[1024] = UINT16_MAX; /* system missing */
+    int mok = 1;
+    for (size_t r = 0; r < 1024; r++)
+        mok &= ts_var_is_missing(mv, r) == ((r >> 3 & 1) || (r >> 9 & 1));
+    T_CHECK(mok);
+    T_CHECK(ts_var_is_missing(mv, 1024));
+    ts_var_free(mv);
+}
+
 int main(void)
 {
     test_small_and_empty();
@@ -160,5 +238,6 @@ int main(void)
     test_duplicates_first();
     test_missing_and_skipped();
     test_codebook();
+    test_byte_table();
     T_DONE();
 }
