@@ -84,8 +84,8 @@ run_case() {
 # Cases run CASE_JOBS at a time (default: the cores this process may use), each in its own
 # scratch folder, and are reported in their catalogue order whatever order they finish in, so
 # the output is the same for any CASE_JOBS. A case must not depend on another's running.
-jobs=${CASE_JOBS:-$(nproc 2>/dev/null || echo 1)}
-[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+. "$(dirname "$0")/pool.sh"
+jobs=$(pool_jobs "${CASE_JOBS:-}")
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"; [ "${VALGRIND:-0}" = 1 ] && rm -rf "$bin"' EXIT
 dirs=()
@@ -102,17 +102,7 @@ flush_reports() {
         printed=$((printed + 1))
     done
 }
-running=0
-for i in "${!dirs[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then
-        wait -n
-        running=$((running - 1))
-        flush_reports
-    fi
-    run_case "${dirs[$i]}" "$reports/$i" &
-    running=$((running + 1))
-done
-wait
-flush_reports
+start_case() { run_case "${dirs[$1]}" "$reports/$1"; }
+pool_run "$jobs" "${#dirs[@]}" start_case flush_reports
 echo "cases: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

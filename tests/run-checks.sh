@@ -12,8 +12,8 @@ bin=$1
 shift
 results=${RESULTS:-/dev/null}
 [ "$results" = /dev/null ] || mkdir -p "$(dirname "$results")"
-jobs=${CHECK_JOBS:-$(nproc 2>/dev/null || echo 1)}
-[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+. "$(dirname "$0")/pool.sh"
+jobs=$(pool_jobs "${CHECK_JOBS:-}")
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 specs=("$@")
@@ -36,18 +36,12 @@ flush() {
     done
 }
 
-running=0
-for i in "${!specs[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then
-        wait -n
-        running=$((running - 1))
-        flush
-    fi
-    ( read -r -a command <<< "${specs[$i]#*=}"
-      "${command[@]}" "$bin" > "$logs/$i.log" 2>&1 < /dev/null
-      echo $? > "$logs/$i.rc.tmp" && mv "$logs/$i.rc.tmp" "$logs/$i.rc" ) &
-    running=$((running + 1))
-done
-wait
-flush
+# start_check I — runs the I-th script, its output to I.log, its exit status to I.rc (last)
+start_check() {
+    local i=$1 command
+    read -r -a command <<< "${specs[$i]#*=}"
+    "${command[@]}" "$bin" > "$logs/$i.log" 2>&1 < /dev/null
+    echo $? > "$logs/$i.rc.tmp" && mv "$logs/$i.rc.tmp" "$logs/$i.rc"
+}
+pool_run "$jobs" "${#specs[@]}" start_check flush
 exit "$failed"
