@@ -7,7 +7,8 @@
  * and the decoders behind them would never be reached. The rest is the file, read as
  * "fuzz/in.tsd". Besides ASan/UBSan the target checks that a refusal has a message naming the
  * file, and for a dataset read reads every value of every variable (ts_var_num, ts_var_text,
- * ts_var_mask, ts_var_is_missing) and every provenance entry.
+ * ts_var_mask, ts_var_is_missing, ts_var_is_listed: a listed code is not missing) and every
+ * provenance entry.
  *
  *   make fuzz                                  (needs clang; builds $(BUILD)/fuzz/fuzz_dataset)
  *   build/fuzz/fuzz_dataset -dict=tests/fuzz/dataset.dict tests/fuzz/corpus/dataset
@@ -23,13 +24,8 @@
 
 #include "dataset.h"
 
-#define CHECK(c)                                                                    \
-    do {                                                                            \
-        if (!(c)) {                                                                 \
-            fprintf(stderr, "fuzz_dataset: %s:%d: %s\n", __FILE__, __LINE__, #c);   \
-            abort();                                                                \
-        }                                                                           \
-    } while (0)
+#define FUZZ_NAME "fuzz_dataset"
+#include "check.h"
 
 static const char NAME[] = "fuzz/in.tsd";
 enum { HEADER_SIZE = 36 }; /* docs/dataset-format.md */
@@ -112,6 +108,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         sum += (double)(ts_var_mask(v, r) & 1);
                 }
                 sum += ts_var_is_missing(v, r) + ts_var_is_skipped(v, r);
+                /* a listed code is never a missing one (one-byte cells answer through
+                 * byte_kind, the others by the search of the codes) */
+                if (v->type == TS_VAR_SINGLE || v->type == TS_VAR_INTEGER || v->type == TS_VAR_ID)
+                    CHECK(!ts_var_is_listed(v, r) || !ts_var_is_missing(v, r));
             }
         }
         for (size_t i = 0; i < ds->nmeta; i++) {
