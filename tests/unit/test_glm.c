@@ -13,30 +13,9 @@
 #include "glm.h"
 #include "harness.h"
 #include "sample.h"
+#include "testvars.h"
 
 static int same(double got, double want, double tol) { return fabs(got - want) <= tol * (1 + fabs(want)); }
-
-static ts_var *numeric(ts_dataset *ds, const char *name, const double *v)
-{
-    ts_var *x = ts_var_new(name, TS_VAR_NUMERIC);
-    ts_dataset_add_var(ds, x);
-    for (size_t i = 0; i < ds->nrows; i++)
-        ts_var_set_num(x, i, v[i]);
-    return x;
-}
-
-static ts_var *single(ts_dataset *ds, const char *name, const int *v)
-{
-    ts_var *x = ts_var_new(name, TS_VAR_SINGLE);
-    ts_var_add_code(x, 1, 0, "一", "", "");
-    ts_var_add_code(x, 2, 0, "二", "", "");
-    ts_var_add_code(x, 9, TS_CODE_MISSING, "無回答", "", "");
-    ts_var_choose_storage(x);
-    ts_dataset_add_var(ds, x);
-    for (size_t i = 0; i < ds->nrows; i++)
-        ts_var_set_int(x, i, v[i]);
-    return x;
-}
 
 int main(void)
 {
@@ -46,12 +25,13 @@ int main(void)
     const double y[8] = {1, 3, 2, 5, 4, 6, 8, 7}, x[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {0, 0, 1, 0, 1, 1, 1, 0};
     const double sep[8] = {0, 0, 0, 0, 1, 1, 1, 1}, nan8[8] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     const int g[8] = {1, 2, 1, 2, 1, 2, 1, 2}, one[8] = {1, 1, 1, 1, 1, 1, 1, 9};
-    ts_var *vy = numeric(ds, "y", y), *vx = numeric(ds, "x", x), *vb = numeric(ds, "b", b);
-    ts_var *vs = numeric(ds, "s", sep), *vn = numeric(ds, "n", nan8), *vg = single(ds, "g", g), *v1 = single(ds, "o", one);
+    ts_var *vy = numeric_var(ds, "y", y, 8), *vx = numeric_var(ds, "x", x, 8), *vb = numeric_var(ds, "b", b, 8);
+    ts_var *vs = numeric_var(ds, "s", sep, 8), *vn = numeric_var(ds, "n", nan8, 8);
+    ts_var *vg = single_var(ds, "g", g, 8, 1), *v1 = single_var(ds, "o", one, 8, 1);
     double x2v[8];
     for (int i = 0; i < 8; i++)
         x2v[i] = 2 * x[i] + 1;
-    ts_var *vx2 = numeric(ds, "x2", x2v);
+    ts_var *vx2 = numeric_var(ds, "x2", x2v, ds->nrows);
     ts_design des;
     ts_design_init(&des);
     ts_err err = TS_ERR_INIT;

@@ -24,33 +24,13 @@
 #include "ratio.h"
 #include "replicate.h"
 #include "sample.h"
+#include "testvars.h"
 
 static int same(double got, double want, double tol)
 {
     if (isnan(want))
         return isnan(got);
     return fabs(got - want) <= tol * (1 + fabs(want));
-}
-
-static ts_var *numeric(ts_dataset *ds, const char *name, const double *v)
-{
-    ts_var *x = ts_var_new(name, TS_VAR_NUMERIC);
-    ts_dataset_add_var(ds, x);
-    for (size_t i = 0; i < ds->nrows; i++)
-        ts_var_set_num(x, i, v[i]);
-    return x;
-}
-
-static ts_var *single(ts_dataset *ds, const char *name, const int *v)
-{
-    ts_var *x = ts_var_new(name, TS_VAR_SINGLE);
-    ts_var_add_code(x, 1, 0, "一", "", "");
-    ts_var_add_code(x, 2, 0, "二", "", "");
-    ts_var_choose_storage(x);
-    ts_dataset_add_var(ds, x);
-    for (size_t i = 0; i < ds->nrows; i++)
-        ts_var_set_int(x, i, v[i]);
-    return x;
 }
 
 #define N 16
@@ -65,7 +45,8 @@ int main(void)
     ts_dataset *ds = ts_dataset_new();
     ts_dataset_reserve(ds, N);
     ds->nrows = N;
-    ts_var *vx = numeric(ds, "x", x), *vy = numeric(ds, "y", y), *vb = numeric(ds, "b", b), *vg = single(ds, "grp", g);
+    ts_var *vx = numeric_var(ds, "x", x, N), *vy = numeric_var(ds, "y", y, N), *vb = numeric_var(ds, "b", b, N);
+    ts_var *vg = single_var(ds, "grp", g, N, 0);
     ts_design des;
     ts_design_init(&des);
     ts_err err = TS_ERR_INIT;

@@ -11,15 +11,7 @@
 #include "design.h"
 #include "harness.h"
 #include "sample.h"
-
-static ts_var *numeric(ts_dataset *ds, const char *name, const double *v, size_t n)
-{
-    ts_var *x = ts_var_new(name, TS_VAR_NUMERIC);
-    ts_dataset_add_var(ds, x);
-    for (size_t i = 0; i < n; i++)
-        ts_var_set_num(x, i, v[i]);
-    return x;
-}
+#include "testvars.h"
 
 static void test_psu_ids_any_size(void)
 {
@@ -27,8 +19,8 @@ static void test_psu_ids_any_size(void)
     ts_dataset_reserve(ds, 6);
     ds->nrows = 6;
     const double strata[6] = {1, 1, 2, 2, 3, 3}, cluster[6] = {4000000005, 7, 5, 8, -3, 9e15};
-    numeric(ds, "h", strata, 6);
-    numeric(ds, "c", cluster, 6);
+    numeric_var(ds, "h", strata, 6);
+    numeric_var(ds, "c", cluster, 6);
     ts_design d;
     ts_design_init(&d);
     d.type = TS_DESIGN_CLUSTER;
@@ -56,9 +48,9 @@ static void test_greg_that_cannot_be_fitted(void)
     ts_dataset_reserve(ds, 3);
     ds->nrows = 3;
     const double w[3] = {2, 0, 0}, x1[3] = {1, 1, 1}, x2[3] = {3, 4, 5};
-    numeric(ds, "w", w, 3);
-    numeric(ds, "_cal_1", x1, 3);
-    numeric(ds, "_cal_2", x2, 3);
+    numeric_var(ds, "w", w, 3);
+    numeric_var(ds, "_cal_1", x1, 3);
+    numeric_var(ds, "_cal_2", x2, 3);
     ts_design d;
     ts_design_init(&d);
     ts_design_set(&d.weight, "w");
@@ -120,18 +112,18 @@ static void test_rake_exact_is_greg(void)
     ts_dataset *ds = ts_dataset_new();
     ts_dataset_reserve(ds, N);
     ds->nrows = N;
-    numeric(ds, "w", w, N);
-    numeric(ds, "d", d, N);
+    numeric_var(ds, "w", w, N);
+    numeric_var(ds, "d", d, N);
     cells(ds, "_rake_1", m1, N);
     cells(ds, "_rake_2", m2, N);
     int m2same[N];
     for (size_t i = 0; i < N; i++)
         m2same[i] = m1[i];
     cells(ds, "_rake_same", m2same, N);
-    numeric(ds, "_x0", one, N);
-    numeric(ds, "_x1", a1, N);
-    numeric(ds, "_x2", b1, N);
-    numeric(ds, "_x3", b2, N);
+    numeric_var(ds, "_x0", one, N);
+    numeric_var(ds, "_x1", a1, N);
+    numeric_var(ds, "_x2", b1, N);
+    numeric_var(ds, "_x3", b2, N);
     ts_design rk, gr;
     ts_design_init(&rk);
     ts_design_init(&gr);
@@ -216,8 +208,8 @@ static void test_joint_cells_need_every_weighted_row(void)
         double wt[N];
         memcpy(wt, w, sizeof wt);
         wt[4] = weighted ? 2.5 : 0;
-        numeric(ds, "w", wt, N);
-        numeric(ds, "d", d, N);
+        numeric_var(ds, "w", wt, N);
+        numeric_var(ds, "d", d, N);
         cells(ds, "_rake_1", m1, N);
         ts_var *c2 = cells(ds, "_rake_2", m2, N);
         ts_var_set_int(c2, 4, TS_MISSING_INT); /* row 4: no cell of the second margin */
