@@ -32,6 +32,8 @@ int main(void)
     for (int i = 0; i < 8; i++)
         x2v[i] = 2 * x[i] + 1;
     ts_var *vx2 = numeric_var(ds, "x2", x2v, ds->nrows);
+    const double five8[8] = {5, 5, 5, 5, 5, 5, 5, 5};
+    ts_var *v5 = numeric_var(ds, "five", five8, 8);
     ts_design des;
     ts_design_init(&des);
     ts_err err = TS_ERR_INIT;
@@ -91,6 +93,13 @@ int main(void)
     const ts_var *pc[] = {vx, vx2};
     ts_glm_spec sc = {TS_GLM_LINEAR, vy, NULL, 0, pc, 2, NULL, 0.95};
     T_CHECK(!ts_glm_fit_new(d, &sc, &about, &err) && about == 1);
+    ts_err_clear(&err);
+    /* the first predictor collinear (a constant, the intercept's multiple): named, as predictor
+     * 0, not "the model matrix has no full rank" (which is for a column of no predictor) */
+    const ts_var *p5[] = {v5, vx};
+    ts_glm_spec s5 = {TS_GLM_LINEAR, vy, NULL, 0, p5, 2, NULL, 0.95};
+    T_CHECK(!ts_glm_fit_new(d, &s5, &about, &err) && about == 0);
+    T_CHECK(err.msg && strstr(err.msg, "five (") != NULL && strstr(err.msg, "collinear") != NULL);
     ts_err_clear(&err);
     ts_sample_free(d);
     ts_design_clear(&des);
