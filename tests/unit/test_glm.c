@@ -94,6 +94,12 @@ int main(void)
     ts_glm_spec sc = {TS_GLM_LINEAR, vy, NULL, 0, pc, 2, NULL, 0.95};
     T_CHECK(!ts_glm_fit_new(d, &sc, &about, &err) && about == 1);
     ts_err_clear(&err);
+    /* a logistic outcome outside 0..1 (y is 1 to 8; the first past 1 is respondent 2's 3):
+     * refused (R's glm: "y values must be 0 <= y <= 1") */
+    ts_glm_spec sr = {TS_GLM_LOGISTIC, vy, NULL, 0, px, 1, NULL, 0.95};
+    T_CHECK(!ts_glm_fit_new(d, &sr, &about, &err) && err.status == TS_E_DATA && about == TS_GLM_ABOUT_OUTCOME);
+    T_CHECK(err.msg && strstr(err.msg, "between 0 and 1") != NULL && strstr(err.msg, "is 3 for respondent 2") != NULL);
+    ts_err_clear(&err);
     /* the first predictor collinear (a constant, the intercept's multiple): named, as predictor
      * 0, not "the model matrix has no full rank" (which is for a column of no predictor) */
     const ts_var *p5[] = {v5, vx};
