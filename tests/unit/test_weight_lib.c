@@ -391,12 +391,35 @@ static void test_joint_cells(void)
     T_CHECK(ts_calib_joint_cells(many, 2, 1, out, &used) == 0 && used == 1 && out[0] == 0);
 }
 
+/* Margins the unweighted sample already meets (its own counts: 5 men and 7 women, 4 in each
+ * age band): raking leaves every weight 1 and meets them exactly, a misfit of 0 — which is
+ * not the out-of-memory signal (issue #19: seed 1319's mutant of lib/weight.c:230, misfit
+ * <= 0, called it one and failed the rake; it fails this test, by hand). */
+static void test_rake_already_met(void)
+{
+    static const double sex_counts[2] = {5, 7}, age_counts[3] = {4, 4, 4};
+    const ts_weight_margin own[2] = {{"sex", 2, SEX_CODES, sex_counts}, {"age_band", 3, AGE_CODES, age_counts}};
+    ts_dataset *ds = dataset();
+    ts_design d;
+    ts_err err = TS_ERR_INIT;
+    ts_design_init(&d);
+    T_CHECK(ts_weight_rake(ds, &d, own, 2, &err) == TS_OK);
+    int ones = 1;
+    for (size_t r = 0; r < NROWS && ts_dataset_find(ds, "weight"); r++)
+        ones &= num(ds, "weight", r) == 1;
+    T_CHECK(ones && ts_dataset_find(ds, "weight"));
+    ts_err_clear(&err);
+    ts_design_clear(&d);
+    ts_dataset_free(ds);
+}
+
 int main(void)
 {
     test_rake();
     test_rake_from_design_weights();
     test_rake_dropped();
     test_rake_refusals();
+    test_rake_already_met();
     test_joint_cells();
     T_DONE();
 }
