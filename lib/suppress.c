@@ -468,7 +468,12 @@ static int interval_of(const ts_suppress *s, size_t p, const size_t *group, size
         glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
         int ret = glp_simplex(lp, &parm);
         int status = glp_get_status(lp);
-        if (ret != 0 || (status != GLP_OPT && status != GLP_UNBND))
+        /* With the presolver on, an unbounded maximum comes back as GLP_ENODFS (no dual
+         * feasible solution) and no status is set; the published counts themselves are a
+         * feasible point, so that is a P with no upper bound (the minimum is bounded by 0). */
+        if (dir && ret == GLP_ENODFS)
+            *hi = INFINITY;
+        else if (ret != 0 || (status != GLP_OPT && status != GLP_UNBND))
             rc = -1;
         else if (dir)
             *hi = status == GLP_UNBND ? INFINITY : glp_get_obj_val(lp);

@@ -374,8 +374,29 @@ static void test_audit_partner_smallest(void)
     ts_suppress_free(s);
 }
 
+static void test_audit_unbounded_interval_needs_no_partner(void)
+{
+    /* x = 3 (below 5) and y = 30 published, their total n = 33 a margin no table publishes:
+     * x + y - n = 0 leaves x anything from 0 up, so nothing more need be withheld. GLPK's
+     * presolver reports that unbounded maximum as GLP_ENODFS, which interval_of took for a
+     * failure (then the interval counts as too narrow) and withheld y needlessly (found by
+     * helper H2 for issue #19) */
+    ts_suppress *s = ts_suppress_new();
+    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), y = (size_t)ts_suppress_cell(s, "y", 30, 0, 1),
+           n = (size_t)ts_suppress_cell(s, "n", 33, 1, 0);
+    size_t t[3] = {x, y, n};
+    double k[3] = {1, 1, -1};
+    ts_suppress_relation(s, t, k, 3);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
+    T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, n) == TS_CELL_UNPUBLISHED);
+    T_CHECK(ts_suppress_state(s, y) == TS_CELL_PUBLISHED && ts_suppress_count(s, TS_CELL_SECONDARY) == 0);
+    ts_suppress_free(s);
+}
+
 int main(void)
 {
+    test_audit_unbounded_interval_needs_no_partner();
     test_audit_needs_every_relation();
     test_audit_partner_not_a_margin();
     test_audit_partner_smallest();
