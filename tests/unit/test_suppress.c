@@ -394,8 +394,43 @@ static void test_audit_unbounded_interval_needs_no_partner(void)
     ts_suppress_free(s);
 }
 
+static void test_audit_one_partner_for_two(void)
+{
+    /* 3 and 4 below 5 (x, y) and an unpublished u = 10, each pair in one relation of three
+     * margins: x + y + 30 = 37, x + u + 8 = 21, y + u + 9 = 23 (30, 8 and 9 not margins). Two
+     * unknowns in each relation, so pass one finds nothing; together they determine x and y.
+     * The audit withholds one partner for x, the smallest of its relations, 8, and then x and
+     * y are each anything from 0 to 7 (x = 7 - y, u = 7 + x, the 8 = 14 - 2x), so nothing
+     * more is withheld. The interval audit, left to itself, takes a partner for each narrow
+     * cell in one sweep: 8 for x and 9 for y, two cells where one does (issue #19: seed
+     * 1319's mutant of lib/suppress.c:374, t > rel_start[r + 1], found no relation holding x,
+     * so the audit withheld nothing and the interval audit withheld 8 and 9; this test fails
+     * with it, by hand) */
+    ts_suppress *s = ts_suppress_new();
+    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), y = (size_t)ts_suppress_cell(s, "y", 4, 0, 1),
+           u = (size_t)ts_suppress_cell(s, "u", 10, 0, 0), a = (size_t)ts_suppress_cell(s, "a", 30, 0, 1),
+           b = (size_t)ts_suppress_cell(s, "b", 8, 0, 1), c = (size_t)ts_suppress_cell(s, "c", 9, 0, 1),
+           n1 = (size_t)ts_suppress_cell(s, "n1", 37, 1, 1), n2 = (size_t)ts_suppress_cell(s, "n2", 21, 1, 1),
+           n3 = (size_t)ts_suppress_cell(s, "n3", 23, 1, 1);
+    size_t t1[4] = {x, y, a, n1}, t2[4] = {x, u, b, n2}, t3[4] = {y, u, c, n3};
+    double k[4] = {1, 1, 1, -1};
+    ts_suppress_relation(s, t1, k, 4);
+    ts_suppress_relation(s, t2, k, 4);
+    ts_suppress_relation(s, t3, k, 4);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
+    T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, y) == TS_CELL_PRIMARY);
+    T_CHECK(ts_suppress_state(s, u) == TS_CELL_UNPUBLISHED && ts_suppress_state(s, b) == TS_CELL_SECONDARY);
+    T_CHECK(ts_suppress_state(s, a) == TS_CELL_PUBLISHED && ts_suppress_state(s, c) == TS_CELL_PUBLISHED);
+    T_CHECK(ts_suppress_state(s, n1) == TS_CELL_PUBLISHED && ts_suppress_state(s, n2) == TS_CELL_PUBLISHED &&
+            ts_suppress_state(s, n3) == TS_CELL_PUBLISHED);
+    T_CHECK(ts_suppress_count(s, TS_CELL_SECONDARY) == 1);
+    ts_suppress_free(s);
+}
+
 int main(void)
 {
+    test_audit_one_partner_for_two();
     test_audit_unbounded_interval_needs_no_partner();
     test_audit_needs_every_relation();
     test_audit_partner_not_a_margin();
