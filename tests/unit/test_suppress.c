@@ -325,6 +325,24 @@ static void test_audit_needs_every_relation(void)
     ts_suppress_free(s);
 }
 
+/* The model of the two audit-partner tests: x = 3 (below 5), u = 27 unpublished, p = 40 a
+ * body cell, n = 70 a margin, and the 24 (a margin when LATER_MARGIN); relations x + u + p = n
+ * and x + 24 = u. The cells' indices into C: x, u, p, n, the 24. */
+static ts_suppress *two_partner_model(int later_margin, size_t c[5])
+{
+    ts_suppress *s = ts_suppress_new();
+    c[0] = (size_t)ts_suppress_cell(s, "x", 3, 0, 1);
+    c[1] = (size_t)ts_suppress_cell(s, "u", 27, 0, 0);
+    c[2] = (size_t)ts_suppress_cell(s, "p", 40, 0, 1);
+    c[3] = (size_t)ts_suppress_cell(s, "n", 70, 1, 1);
+    c[4] = (size_t)ts_suppress_cell(s, later_margin ? "m" : "q", 24, later_margin, 1);
+    size_t t1[4] = {c[0], c[1], c[2], c[3]}, t2[3] = {c[0], c[4], c[1]};
+    double k1[4] = {1, 1, 1, -1}, k2[3] = {1, 1, -1};
+    ts_suppress_relation(s, t1, k1, 4);
+    ts_suppress_relation(s, t2, k2, 3);
+    return s;
+}
+
 static void test_audit_partner_not_a_margin(void)
 {
     /* 3 below 5 and an unpublished u in two relations, x + u + 40 = 70 (70 a margin, 40 not)
@@ -335,14 +353,9 @@ static void test_audit_partner_not_a_margin(void)
      * nothing more is (issue #19: seed 1319's mutant of lib/suppress.c:379, || for && in the
      * audit's tie-break, took the smaller count whatever its kind and withheld 24 instead;
      * this test fails with it, by hand) */
-    ts_suppress *s = ts_suppress_new();
-    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), u = (size_t)ts_suppress_cell(s, "u", 27, 0, 0),
-           p = (size_t)ts_suppress_cell(s, "p", 40, 0, 1), n = (size_t)ts_suppress_cell(s, "n", 70, 1, 1),
-           m = (size_t)ts_suppress_cell(s, "m", 24, 1, 1);
-    size_t t1[4] = {x, u, p, n}, t2[3] = {x, m, u};
-    double k1[4] = {1, 1, 1, -1}, k2[3] = {1, 1, -1};
-    ts_suppress_relation(s, t1, k1, 4);
-    ts_suppress_relation(s, t2, k2, 3);
+    size_t c[5];
+    ts_suppress *s = two_partner_model(1, c);
+    size_t x = c[0], u = c[1], p = c[2], n = c[3], m = c[4];
     ts_err err = TS_ERR_INIT;
     T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
     T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, u) == TS_CELL_UNPUBLISHED);
@@ -358,14 +371,9 @@ static void test_audit_partner_smallest(void)
      * audit takes the smaller count, 24, and x is then anything from 0 to 15 (issue #19: seed
      * 1319's mutant of lib/suppress.c:379:68, count[q] > count[best], survived the first two
      * tests; it withheld 40 and fails this one, by hand) */
-    ts_suppress *s = ts_suppress_new();
-    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), u = (size_t)ts_suppress_cell(s, "u", 27, 0, 0),
-           p = (size_t)ts_suppress_cell(s, "p", 40, 0, 1), n = (size_t)ts_suppress_cell(s, "n", 70, 1, 1),
-           q = (size_t)ts_suppress_cell(s, "q", 24, 0, 1);
-    size_t t1[4] = {x, u, p, n}, t2[3] = {x, q, u};
-    double k1[4] = {1, 1, 1, -1}, k2[3] = {1, 1, -1};
-    ts_suppress_relation(s, t1, k1, 4);
-    ts_suppress_relation(s, t2, k2, 3);
+    size_t c[5];
+    ts_suppress *s = two_partner_model(0, c);
+    size_t x = c[0], u = c[1], p = c[2], n = c[3], q = c[4];
     ts_err err = TS_ERR_INIT;
     T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
     T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, u) == TS_CELL_UNPUBLISHED);
