@@ -400,6 +400,29 @@ typedef struct {
     size_t off;          /* its first column of the residual passes; SIZE_MAX: nobody answered */
 } dom_sums;
 
+static size_t index_of(const int32_t *lv, size_t n, int32_t c)
+{
+    for (size_t j = 0; j < n; j++)
+        if (lv[j] == c)
+            return j;
+    return SIZE_MAX;
+}
+
+/* index_of for every code 0..255 into AT (255: not there, or an index past 254) */
+static void index_table(const int32_t *lv, size_t n, unsigned char at[256])
+{
+    for (int c = 0; c < 256; c++) {
+        size_t j = index_of(lv, n, c);
+        at[c] = j < 255 ? (unsigned char)j : 255;
+    }
+}
+
+/* index_of, through AT (index_table) when C is 0..255 and there */
+static size_t index_in(const int32_t *lv, size_t n, const unsigned char at[256], int32_t c)
+{
+    return c >= 0 && c <= 255 && at[c] != 255 ? at[c] : index_of(lv, n, c);
+}
+
 /* ACC[c] += Q[c] for FROM <= c < TO (in pairs, which the compiler packs into one
  * instruction: each sum still its own). */
 static void add_range(double *restrict acc, const double *restrict q, size_t from, size_t to)
@@ -463,15 +486,10 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
         goto nomem;
     for (size_t c = 0; multi && c < k; c++)
         bit[c] = ts_var_code_index(var, codes[c]);
-    /* a single variable's code -> its column (k: none), for codes 0..255 (the first column
-     * with the code, as the search below finds it) */
+    /* a single variable's code -> its column, codes 0..255 through a table (index_table) */
     unsigned char col_of[256];
-    int small = !numeric && !multi && k < 255;
-    for (int x = 0; small && x < 256; x++)
-        col_of[x] = (unsigned char)k;
-    for (size_t c = k; small && c-- > 0;)
-        if (codes[c] >= 0 && codes[c] <= 255)
-            col_of[codes[c]] = (unsigned char)c;
+    if (!numeric && !multi)
+        index_table(codes, k, col_of);
 #define Y(i, c) (numeric ? ynum[i] : multi ? (double)((ymask[i] >> bit[c]) & 1) : (double)(ycat[i] == (c)))
     /* each row decoded once; every domain's sums as ts_estimate_domain's first loop takes them */
     for (size_t i = 0; i < n; i++) {
@@ -486,13 +504,8 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
                 ymask[i] = ts_var_mask(var, i);
             else {
                 int64_t x = ts_var_int(var, i);
-                size_t c = 0;
-                if (small && x >= 0 && x <= 255)
-                    c = col_of[x];
-                else
-                    while (c < k && x != codes[c])
-                        c++;
-                ycat[i] = c;
+                size_t c = x >= INT32_MIN && x <= INT32_MAX ? index_in(codes, k, col_of, (int32_t)x) : SIZE_MAX;
+                ycat[i] = c == SIZE_MAX ? k : c; /* k: none of the codes */
             }
             use[i] = 1;
         }
@@ -1005,29 +1018,6 @@ static size_t levels_of(const ts_sample *d, const int64_t *x, int32_t **out)
     }
     *out = lv;
     return n;
-}
-
-static size_t index_of(const int32_t *lv, size_t n, int32_t c)
-{
-    for (size_t j = 0; j < n; j++)
-        if (lv[j] == c)
-            return j;
-    return SIZE_MAX;
-}
-
-/* index_of for every code 0..255 into AT (255: not there, or an index past 254) */
-static void index_table(const int32_t *lv, size_t n, unsigned char at[256])
-{
-    for (int c = 0; c < 256; c++) {
-        size_t j = index_of(lv, n, c);
-        at[c] = j < 255 ? (unsigned char)j : 255;
-    }
-}
-
-/* index_of, through AT (index_table) when C is 0..255 and there */
-static size_t index_in(const int32_t *lv, size_t n, const unsigned char at[256], int32_t c)
-{
-    return c >= 0 && c <= 255 && at[c] != 255 ? at[c] : index_of(lv, n, c);
 }
 
 /* V += SDEV·DEVᵀ (K × K) for each of the NROW rows ROWS, in order, SDEV and DEV the rows'
