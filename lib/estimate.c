@@ -389,9 +389,11 @@ nomem:
  * sums every domain's estimates (a row is in 全体 and in at most one domain of the table), one
  * sums each domain's z/w by joint calibration cell, R's sweeps run once for all the columns,
  * and two passes take every column's residual of every row for the PSUs' mean and variance.
- * Every number is formed with the same operations, in the same order, as ts_estimate_domain
- * forms it (rows whose influence is 0 add 0 to a sum, which leaves it unchanged), so the results
- * are the same bits. For the designs where that is simple: Taylor linearisation, no later
+ * Every row's addend is formed with the same operations as ts_estimate_domain forms it; the
+ * rows of one weight class whose addends are alike are summed as their count times the addend
+ * (one rounding instead of one per row, so the last digits can differ from row-order sums:
+ * at most 6e-12 relative on bench/tab.sh's million rows; docs/estimation.md, issue #17). For
+ * the designs where that is simple: Taylor linearisation, no later
  * stages, every PSU one row of the design (unclustered, or one respondent per cluster),
  * uncalibrated or raked with R's sweeps on the joint table, and no stratum the lonely-PSU
  * rule refuses; ts_estimate_domains says 0 (and does nothing) for the others. */
@@ -423,17 +425,30 @@ static size_t index_in(const int32_t *lv, size_t n, const unsigned char at[256],
     return c >= 0 && c <= 255 && at[c] != 255 ? at[c] : index_of(lv, n, c);
 }
 
-/* ACC[c] += Q[c] for FROM <= c < TO (in pairs, which the compiler packs into one
- * instruction: each sum still its own). */
-static void add_range(double *restrict acc, const double *restrict q, size_t from, size_t to)
+/* ACC[col] += each class's sum over its rows of their addend in column COL (0 <= COL < M), for
+ * the NC classes CLS: the class's count of rows with each addend times that addend. Q[g·M +
+ * col]: the addend of a row of class g outside col's domain; lut: T[(g·M + col)·2 + y] that of
+ * a row in it at y, CIN[(g·M + col)·2 + y] their count; otherwise CIN[g·ND + D] counts the
+ * rows of class g in domain D (COLD: a column's domain), whose addends the caller adds row by
+ * row. NG[g]: the class's rows. Class by class in CLS order, so the same bits on every run. */
+static void class_sums(double *restrict acc, size_t M, const size_t *cls, size_t nc, const double *ng,
+                       const double *cin, int lut, size_t nd, const size_t *colD, const double *Q, const double *T)
 {
-    size_t c = from;
-    for (; c + 2 <= to; c += 2) {
-        acc[c] += q[c];
-        acc[c + 1] += q[c + 1];
+    for (size_t x = 0; x < nc; x++) {
+        size_t g = cls[x];
+        const double *q = Q + g * M;
+        if (lut) {
+            const double *t = T + g * M * 2, *n = cin + g * M * 2;
+            for (size_t col = 0; col < M; col++) {
+                double in0 = n[2 * col], in1 = n[2 * col + 1], out = ng[g] - in0 - in1;
+                acc[col] += out * q[col] + in0 * t[2 * col] + in1 * t[2 * col + 1];
+            }
+        } else {
+            const double *n = cin + g * nd;
+            for (size_t col = 0; col < M; col++)
+                acc[col] += (ng[g] - n[colD[col]]) * q[col];
+        }
     }
-    for (; c < to; c++)
-        acc[c] += q[c];
 }
 
 int ts_estimate_domains_apply(const ts_sample *d)
@@ -470,7 +485,7 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
     const uint32_t *cell = d->joint_cell;
     long *bit = multi ? malloc(k * sizeof *bit) : NULL;
     double *ynum = NULL, *cnt = NULL, *S = NULL, *adj = NULL, *mean = NULL, *V = NULL, *r = NULL, *Q = NULL;
-    double *TB = NULL, *TE = NULL, *T = NULL;
+    double *TB = NULL, *TE = NULL, *T = NULL, *ng = NULL, *cin = NULL;
     size_t *colD = NULL;
     uint64_t *ymask = NULL;
     size_t *ycat = NULL;
@@ -579,16 +594,19 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
      * (the design effect's w·e²) and T (the residuals' addends). */
     size_t G = raked ? (d->nwclass && d->nwclass <= ((size_t)1 << 22) / M ? d->nwclass : 0) : d->nstrata;
     int lut = raked && G && !numeric && G <= ((size_t)1 << 20) / M;
-    if (lut) {
-        TB = malloc(G * M * 2 * sizeof *TB);
-        TE = malloc(G * M * 2 * sizeof *TE);
-        T = malloc(G * M * 2 * sizeof *T);
-        colD = malloc(M * sizeof *colD);
-        if (!TB || !TE || !T || !colD)
+    if (G) {
+        if (!(colD = malloc(M * sizeof *colD)))
             goto nomem;
         for (size_t D = 0; D < nd; D++)
             for (size_t c = 0; ds[D].off != SIZE_MAX && c < k; c++)
                 colD[ds[D].off + c] = D;
+    }
+    if (lut) {
+        TB = malloc(G * M * 2 * sizeof *TB);
+        TE = malloc(G * M * 2 * sizeof *TE);
+        T = malloc(G * M * 2 * sizeof *T);
+        if (!TB || !TE || !T)
+            goto nomem;
         for (size_t g = 0; g < G; g++)
             for (size_t col = 0; col < M; col++)
                 for (int y = 0; y < 2; y++) {
@@ -602,9 +620,48 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
     }
     /* a coded row's y (0 or 1) in column C */
 #define YB(i, c) (multi ? (size_t)((ymask[i] >> bit[c]) & 1) : (size_t)(ycat[i] == (c)))
+    /* each class's rows: NG in all; lut: CIN in each column's domain at y; otherwise CIN in
+     * each domain (class_sums, below) */
+    if (G) {
+        ng = calloc(G, sizeof *ng);
+        cin = calloc(lut ? G * M * 2 : G * nd, sizeof *cin);
+        if (!ng || !cin)
+            goto nomem;
+        for (size_t h = 0; h < d->nstrata; h++)
+            for (size_t o = first[h]; o < first[h + 1]; o++) {
+                size_t i = order[o], g = raked ? d->wclass[i] : h;
+                ng[g]++;
+                if (!use[i])
+                    continue;
+                size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1;
+                if (!lut) {
+                    cin[g * nd]++;
+                    if (D != SIZE_MAX)
+                        cin[g * nd + D]++;
+                    continue;
+                }
+                double *c0 = cin + g * M * 2, *c1 = D == SIZE_MAX ? NULL : c0 + ds[D].off * 2;
+                for (size_t c = 0; c < k; c++) {
+                    size_t y = YB(i, c);
+                    c0[2 * c + y]++;
+                    if (c1)
+                        c1[2 * c + y]++;
+                }
+            }
+    }
     /* the sums of z/w by joint cell (a row's own domains only: the others' z is 0 there) and
-     * the design effects' sums of squares */
-    for (size_t i = 0; i < n; i++) {
+     * the design effects' sums of squares; lut: a class's rows in a column's domain at y add
+     * alike, so as their count times the addend */
+    for (size_t g = 0; lut && g < G; g++)
+        for (size_t col = 0; col < M; col++)
+            for (size_t y = 0; y < 2; y++) {
+                size_t x = (g * M + col) * 2 + y, D = colD[col];
+                if (cin[x] == 0)
+                    continue;
+                S[(size_t)d->wclass_cell[g] * M + col] += cin[x] * TB[x];
+                s2[D * k + col - ds[D].off] += cin[x] * TE[x];
+            }
+    for (size_t i = 0; !lut && i < n; i++) {
         if (!use[i])
             continue;
         size_t dd[2] = {0, dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1};
@@ -613,15 +670,6 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
             if (D == SIZE_MAX)
                 continue;
             double *sj = raked ? S + cell[i] * M + ds[D].off : NULL, *q = s2 + D * k;
-            if (lut) {
-                size_t base = ((size_t)d->wclass[i] * M + ds[D].off) * 2;
-                for (size_t c = 0; c < k; c++) {
-                    size_t x = base + 2 * c + YB(i, c);
-                    sj[c] += TB[x];
-                    q[c] += TE[x];
-                }
-                continue;
-            }
             for (size_t c = 0; c < k; c++) {
                 if (raked)
                     sj[c] += Z(i, D, c) / d->wcal[i];
@@ -639,10 +687,13 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
         goto nomem;
     /* Rows of one weight class (stratum, joint cell, calibrated weight; uncalibrated: the
      * stratum) have the same residual in every column whose domain they are not in (there their
-     * influence value is 0: the residual is 0 − w·adj, or 0): each class's addends to the
-     * columns' means and variances are formed once, and such a row adds them; a row's own
-     * domains' columns (全体's and its domain's) are formed from its values. Without classes
-     * (too many) every column is formed row by row. */
+     * influence value is 0: the residual is 0 − w·adj, or 0), and with a coded variable one of
+     * two in their own columns (y = 0 or 1). So each class's addends to the columns' means and
+     * variances are formed once, and a column's sum over a class's rows is the class's count of
+     * rows with that addend times it (counted once per run, above: NG rows in all, CIN in the
+     * column's domain at y; numeric: NIN in each domain). A numeric row's own columns (全体's
+     * and its domain's) are formed from its values and added in row order. Without classes (too
+     * many) every column is formed row by row. */
     if (G && !(Q = malloc(G * M * sizeof *Q)))
         goto nomem;
     size_t *gfirst = NULL, *glist = NULL;
@@ -732,30 +783,16 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
             for (size_t g = glist[x], col = 0; col < M; col++)
                 for (int y = 0; y < 2; y++)
                     T[(g * M + col) * 2 + (size_t)y] = RLUT(g, col, y) / (double)nh;
-        for (size_t o = first[h]; o < first[h + 1]; o++) {
-            size_t i = order[o], g = raked ? d->wclass[i] : h;
-            const double *q = Q + g * M;
-            if (!use[i]) {
-                add_range(mean, q, 0, M);
+        class_sums(mean, M, glist + gfirst[h], gfirst[h + 1] - gfirst[h], ng, cin, lut, nd, colD, Q, T);
+        for (size_t o = first[h]; !lut && o < first[h + 1]; o++) {
+            size_t i = order[o];
+            if (!use[i])
                 continue;
-            }
-            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1, off = D == SIZE_MAX ? M : ds[D].off;
-            if (lut) {
-                const double *t0 = T + g * M * 2, *t1 = t0 + off * 2;
-                for (size_t c = 0; c < k; c++) {
-                    size_t y = YB(i, c);
-                    mean[c] += t0[2 * c + y];
-                    if (D != SIZE_MAX)
-                        mean[off + c] += t1[2 * c + y];
-                }
-            } else {
-                for (size_t c = 0; c < k; c++)
-                    mean[c] += RDIRECT(i, 0, c, c) / (double)nh;
-                for (size_t c = 0; D != SIZE_MAX && c < k; c++)
-                    mean[off + c] += RDIRECT(i, D, c, off + c) / (double)nh;
-            }
-            add_range(mean, q, k, off);
-            add_range(mean, q, D == SIZE_MAX ? M : off + k, M);
+            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1;
+            for (size_t c = 0; c < k; c++)
+                mean[c] += RDIRECT(i, 0, c, c) / (double)nh;
+            for (size_t c = 0, off = D == SIZE_MAX ? 0 : ds[D].off; D != SIZE_MAX && c < k; c++)
+                mean[off + c] += RDIRECT(i, D, c, off + c) / (double)nh;
         }
         for (size_t x = gfirst[h]; x < gfirst[h + 1]; x++)
             for (size_t g = glist[x], col = 0; col < M; col++) {
@@ -768,34 +805,20 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
                     double dev = RLUT(g, col, y) - (centre ? mean[col] : 0), sdev = scale * dev;
                     T[(g * M + col) * 2 + (size_t)y] = sdev * dev;
                 }
-        for (size_t o = first[h]; o < first[h + 1]; o++) {
-            size_t i = order[o], g = raked ? d->wclass[i] : h;
-            const double *q = Q + g * M;
-            if (!use[i]) {
-                add_range(V, q, 0, M);
+        class_sums(V, M, glist + gfirst[h], gfirst[h + 1] - gfirst[h], ng, cin, lut, nd, colD, Q, T);
+        for (size_t o = first[h]; !lut && o < first[h + 1]; o++) {
+            size_t i = order[o];
+            if (!use[i])
                 continue;
+            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1;
+            for (size_t c = 0; c < k; c++) {
+                double dev = RDIRECT(i, 0, c, c) - (centre ? mean[c] : 0), sdev = scale * dev;
+                V[c] += sdev * dev;
             }
-            size_t D = dom_of[i] == SIZE_MAX ? SIZE_MAX : dom_of[i] + 1, off = D == SIZE_MAX ? M : ds[D].off;
-            if (lut) {
-                const double *t0 = T + g * M * 2, *t1 = t0 + off * 2;
-                for (size_t c = 0; c < k; c++) {
-                    size_t y = YB(i, c);
-                    V[c] += t0[2 * c + y];
-                    if (D != SIZE_MAX)
-                        V[off + c] += t1[2 * c + y];
-                }
-            } else {
-                for (size_t c = 0; c < k; c++) {
-                    double dev = RDIRECT(i, 0, c, c) - (centre ? mean[c] : 0), sdev = scale * dev;
-                    V[c] += sdev * dev;
-                }
-                for (size_t c = 0; D != SIZE_MAX && c < k; c++) {
-                    double dev = RDIRECT(i, D, c, off + c) - (centre ? mean[off + c] : 0), sdev = scale * dev;
-                    V[off + c] += sdev * dev;
-                }
+            for (size_t c = 0, off = D == SIZE_MAX ? 0 : ds[D].off; D != SIZE_MAX && c < k; c++) {
+                double dev = RDIRECT(i, D, c, off + c) - (centre ? mean[off + c] : 0), sdev = scale * dev;
+                V[off + c] += sdev * dev;
             }
-            add_range(V, q, k, off);
-            add_range(V, q, D == SIZE_MAX ? M : off + k, M);
         }
     }
     free(gfirst);
@@ -842,6 +865,8 @@ done:
     free(TE);
     free(T);
     free(colD);
+    free(ng);
+    free(cin);
     return st;
 nomem:
     st = ts_err_set(err, TS_E_NOMEM, "out of memory");
@@ -1020,30 +1045,20 @@ static size_t levels_of(const ts_sample *d, const int64_t *x, int32_t **out)
     return n;
 }
 
-/* V += SDEV·DEVᵀ (K × K) for each of the NROW rows ROWS, in order, SDEV and DEV the rows'
- * (class, cell) pair's in U and T. Each entry is its own sum of the same products in the same
- * order whatever the vector width the processor offers (no fused multiply-add: ISO C's
- * contraction is off), so the clones give the same bits. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void outer_sums(double *restrict v, size_t K, const size_t *rows, size_t nrow, const uint32_t *wclass,
-                       const size_t *cell, size_t K1, const double *t, const double *u)
+/* V += N[x]·U[x]·T[x]ᵀ (K × K) for each pair FROM <= x < TO that has rows (N[x] > 0): the sum over
+ * a (class, cell) pair's rows of their addends SDEV·DEVᵀ, which are alike, as the pair's count of
+ * rows times the addend. Pair by pair in order, so the same bits on every run. */
+static void outer_sums(double *restrict v, size_t K, const double *n, const double *t, const double *u, size_t from,
+                       size_t to)
 {
-    for (size_t o = 0; o < nrow; o++) {
-        size_t i = rows[o], x = ((size_t)wclass[i] * K1 + (cell[i] == SIZE_MAX ? K : cell[i])) * K;
-        const double *restrict sdev = u + x, *restrict dev = t + x;
+    for (size_t x = from; x < to; x++) {
+        if (n[x] == 0)
+            continue;
+        const double *restrict sdev = u + x * K, *restrict dev = t + x * K;
         for (size_t a = 0; a < K; a++) {
-            double s = sdev[a];
+            double s = n[x] * sdev[a];
             double *restrict row = v + a * K;
-            size_t b = 0;
-            for (; b + 4 <= K; b += 4) { /* in fours, which the compiler can pack */
-                row[b] += s * dev[b];
-                row[b + 1] += s * dev[b + 1];
-                row[b + 2] += s * dev[b + 2];
-                row[b + 3] += s * dev[b + 3];
-            }
-            for (; b < K; b++)
+            for (size_t b = 0; b < K; b++)
                 row[b] += s * dev[b];
         }
     }
@@ -1061,8 +1076,9 @@ static int cells_by_class(const ts_sample *d, size_t K)
  * cells_by_class designs, without the n × K matrix: a row's influence values, and so its
  * calibration residuals, are those of every row of its weight class in its cell, so each
  * (class, cell) pair's are formed once — with the same operations as ts_sample_vcov forms
- * each row's — and every row adds its pair's in row order, as ts_sample_vcov's sums take
- * them. Returns 0, or -1 when memory runs out. */
+ * each row's — and each sum over rows is a sum over pairs of the pair's count of rows times
+ * its value (issue #17: pairs × K² products instead of rows × K²). Returns 0, or -1 when
+ * memory runs out. */
 static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, const double *p, double W, double *v)
 {
     size_t n = d->n, G = d->nwclass, K1 = K + 1, J = d->njoint;
@@ -1070,12 +1086,15 @@ static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, 
     /* per (class, cell or K: none): the rows' z/w, then their residuals' addends */
     double *t = malloc(G * K1 * K * sizeof *t), *u = malloc(G * K1 * K * sizeof *u);
     double *cnt = calloc(J, sizeof *cnt), *S = calloc(J * K, sizeof *S), *adj = malloc(J * K * sizeof *adj);
-    double *mean = malloc(K * sizeof *mean);
+    double *mean = malloc(K * sizeof *mean), *np = calloc(G * K1, sizeof *np);
     const size_t *order = d->own_order, *first = d->own_first;
     int rc = -1;
-    if (!t || !u || !cnt || !S || !adj || !mean)
+    if (!t || !u || !cnt || !S || !adj || !mean || !np)
         goto out;
 #define PAIR(i) ((size_t)d->wclass[i] * K1 + (cell[i] == SIZE_MAX ? K : cell[i]))
+    for (size_t h = 0; h < d->nstrata; h++) /* every row of the design, in a pair */
+        for (size_t o = first[h]; o < first[h + 1]; o++)
+            np[PAIR(order[o])]++;
     /* z_j = w (1[cell = j] − p_j) / W, and its sum z/w by joint cell (rows with a cell: the
      * others' z is 0) */
     for (size_t g = 0; g < G; g++)
@@ -1118,8 +1137,10 @@ static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, 
                     u[g * K1 * K + c] = t[g * K1 * K + c] / (double)nh;
         for (size_t j = 0; j < K; j++)
             mean[j] = 0;
-        for (size_t o = first[h]; o < first[h + 1]; o++)
-            add_range(mean, u + PAIR(order[o]) * K, 0, K);
+        for (size_t g = 0; g < G; g++)
+            for (size_t x = g * K1; d->wclass_stratum[g] == h && x < (g + 1) * K1; x++)
+                for (size_t j = 0; np[x] > 0 && j < K; j++)
+                    mean[j] += np[x] * u[x * K + j];
         /* dev into t, scale × dev into u */
         for (size_t g = 0; g < G; g++)
             if (d->wclass_stratum[g] == h)
@@ -1129,7 +1150,9 @@ static int cell_vcov_by_class(const ts_sample *d, const size_t *cell, size_t K, 
                         t[x] = t[x] - (centre ? mean[j] : 0);
                         u[x] = scale * t[x];
                     }
-        outer_sums(v, K, order + first[h], first[h + 1] - first[h], d->wclass, cell, K1, t, u);
+        for (size_t g = 0; g < G; g++)
+            if (d->wclass_stratum[g] == h)
+                outer_sums(v, K, np, t, u, g * K1, (g + 1) * K1);
     }
 #undef PAIR
     rc = 0;
@@ -1140,6 +1163,7 @@ out:
     free(S);
     free(adj);
     free(mean);
+    free(np);
     return rc;
 }
 

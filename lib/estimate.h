@@ -39,7 +39,8 @@ ts_status ts_estimate_domain(const ts_sample *d, const ts_var *var, ts_stat_kind
 int ts_estimate_domains_apply(const ts_sample *d);
 
 /* ts_estimate_domain for 全体 and NDOM domains at once, in a few passes over the rows instead
- * of several per domain — the same numbers, bit for bit. DOM_OF[i]: row i's domain (0 ..
+ * of several per domain — the same numbers, up to the last digits of sums over a weight
+ * class's rows, formed as count × addend (docs/estimation.md). DOM_OF[i]: row i's domain (0 ..
  * NDOM − 1; SIZE_MAX: none; a row is in at most one). OUT[0] gets 全体's estimates and
  * MISSING[0] its missing count, OUT[1 + j] and MISSING[1 + j] domain j's; each OUT[·] has room
  * for max(ncodes, 1). SKIPPED (NULL: not wanted), likewise: how many of the missing were 非該当
