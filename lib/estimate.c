@@ -691,7 +691,7 @@ ts_status ts_estimate_domains(const ts_sample *d, const ts_var *var, ts_stat_kin
      * two in their own columns (y = 0 or 1). So each class's addends to the columns' means and
      * variances are formed once, and a column's sum over a class's rows is the class's count of
      * rows with that addend times it (counted once per run, above: NG rows in all, CIN in the
-     * column's domain at y; numeric: NIN in each domain). A numeric row's own columns (全体's
+     * column's domain at y; numeric: CIN in each domain). A numeric row's own columns (全体's
      * and its domain's) are formed from its values and added in row order. Without classes (too
      * many) every column is formed row by row. */
     if (G && !(Q = malloc(G * M * sizeof *Q)))
