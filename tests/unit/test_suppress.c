@@ -436,8 +436,76 @@ static void test_audit_one_partner_for_two(void)
     ts_suppress_free(s);
 }
 
+static void test_audit_partner_from_own_relation(void)
+{
+    /* test_audit_one_partner_for_two's three relations and a fourth apart from them, d + e =
+     * n4 with d = 6, e = 40 (no unknowns: nothing of it is withheld). The audit's partner for
+     * the determined x comes from a relation that holds x, 8, never from another relation,
+     * however small its cells: d stays published (issue #19: seed 2026's mutant of
+     * lib/suppress.c:375, term_cell[t] != p, offered every relation's cells; it withheld 6,
+     * which protects nothing, and then more; this test fails with it, by hand) */
+    ts_suppress *s = ts_suppress_new();
+    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), y = (size_t)ts_suppress_cell(s, "y", 4, 0, 1),
+           u = (size_t)ts_suppress_cell(s, "u", 10, 0, 0), a = (size_t)ts_suppress_cell(s, "a", 30, 0, 1),
+           b = (size_t)ts_suppress_cell(s, "b", 8, 0, 1), c = (size_t)ts_suppress_cell(s, "c", 9, 0, 1),
+           n1 = (size_t)ts_suppress_cell(s, "n1", 37, 1, 1), n2 = (size_t)ts_suppress_cell(s, "n2", 21, 1, 1),
+           n3 = (size_t)ts_suppress_cell(s, "n3", 23, 1, 1), d = (size_t)ts_suppress_cell(s, "d", 6, 0, 1),
+           e = (size_t)ts_suppress_cell(s, "e", 40, 0, 1), n4 = (size_t)ts_suppress_cell(s, "n4", 46, 1, 1);
+    size_t t1[4] = {x, y, a, n1}, t2[4] = {x, u, b, n2}, t3[4] = {y, u, c, n3}, t4[3] = {d, e, n4};
+    double k[4] = {1, 1, 1, -1}, k4[3] = {1, 1, -1};
+    ts_suppress_relation(s, t1, k, 4);
+    ts_suppress_relation(s, t2, k, 4);
+    ts_suppress_relation(s, t3, k, 4);
+    ts_suppress_relation(s, t4, k4, 3);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
+    T_CHECK(ts_suppress_state(s, b) == TS_CELL_SECONDARY && ts_suppress_count(s, TS_CELL_SECONDARY) == 1);
+    T_CHECK(ts_suppress_state(s, d) == TS_CELL_PUBLISHED && ts_suppress_state(s, e) == TS_CELL_PUBLISHED &&
+            ts_suppress_state(s, n4) == TS_CELL_PUBLISHED);
+    T_CHECK(ts_suppress_state(s, a) == TS_CELL_PUBLISHED && ts_suppress_state(s, c) == TS_CELL_PUBLISHED);
+    ts_suppress_free(s);
+}
+
+static void interval_partner_of_exactly_min_cell(int b_first)
+{
+    ts_suppress *s = ts_suppress_new();
+    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), u = (size_t)ts_suppress_cell(s, "u", 3, 0, 0), a, b;
+    if (b_first) {
+        b = (size_t)ts_suppress_cell(s, "b", 12, 0, 1);
+        a = (size_t)ts_suppress_cell(s, "a", 10, 0, 1);
+    } else {
+        a = (size_t)ts_suppress_cell(s, "a", 10, 0, 1);
+        b = (size_t)ts_suppress_cell(s, "b", 12, 0, 1);
+    }
+    size_t n = (size_t)ts_suppress_cell(s, "n", 28, 1, 1);
+    size_t t[5] = {x, u, b_first ? b : a, b_first ? a : b, n};
+    double k[5] = {1, 1, 1, 1, -1};
+    ts_suppress_relation(s, t, k, 5);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 10, &err) == TS_OK);
+    T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, u) == TS_CELL_UNPUBLISHED);
+    T_CHECK(ts_suppress_state(s, a) == TS_CELL_SECONDARY && ts_suppress_state(s, b) == TS_CELL_PUBLISHED);
+    T_CHECK(ts_suppress_state(s, n) == TS_CELL_PUBLISHED && ts_suppress_count(s, TS_CELL_SECONDARY) == 1);
+    ts_suppress_free(s);
+}
+
+static void test_interval_partner_of_exactly_min_cell(void)
+{
+    /* x = 3 below 10 and an unpublished u = 3 in one relation x + u + a + b = 28 with a = 10,
+     * b = 12 (28 a margin). Two unknowns, so nothing determines x, but x lies in [0, 6], narrower
+     * than 10: the interval audit withholds the smallest published count of at least 10 — a
+     * = 10 itself, which widens x to [0, 16] — not b, whichever of the two it meets first
+     * (issue #19: seed 2026's mutant of lib/suppress.c:510:66, count[best] >= need → >, took
+     * a count equal to min_cell for too small and withheld 12; this test fails with it, and
+     * with the same change of ok_c, by hand) */
+    interval_partner_of_exactly_min_cell(0);
+    interval_partner_of_exactly_min_cell(1);
+}
+
 int main(void)
 {
+    test_audit_partner_from_own_relation();
+    test_interval_partner_of_exactly_min_cell();
     test_audit_one_partner_for_two();
     test_audit_unbounded_interval_needs_no_partner();
     test_audit_needs_every_relation();
