@@ -22,7 +22,7 @@ endif
 override CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes \
                     $(OPT) $(SANFLAGS) -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
 override LDFLAGS := $(SANFLAGS) $(LDFLAGS)
-LDLIBS := -lcsv -lglpk -lreadstat $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LDLIBS := -lcsv -lglpk -lreadstat -lRmath $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 override CFLAGS += -DTS_VERSION='"$(VERSION)"'

@@ -2,10 +2,10 @@
  * values, deff against SRS without replacement), svyciprop (logit, beta, mean = Wald,
  * xlogit), confint with the design's degrees of freedom, svychisq (Rao & Scott 1984). */
 #include "estimate.h"
+#include "rdist.h"
 
 #include "betaquant.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdlib.h>
@@ -42,9 +42,7 @@ int ts_ci_method_parse(const char *s, ts_ci_method *out)
  * normal one R would not give. */
 static double tq(double p, double df)
 {
-    if (isinf(df))
-        return gsl_cdf_ugaussian_Pinv(p);
-    return df > 0 ? gsl_cdf_tdist_Pinv(p, df) : NAN;
+    return ts_rdist_qt(p, df);
 }
 
 static double expit(double x) { return 1 / (1 + exp(-x)); }
@@ -991,7 +989,7 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
         /* t = estimate / se on the design df, two-sided (R: 2 * pt(-|t|, degf(design))) */
         if (e->se > 0) {
             double tt = fabs(e->estimate) / e->se;
-            p[c] = 2 * (df > 0 && isfinite(df) ? gsl_cdf_tdist_Q(tt, df) : gsl_cdf_ugaussian_Q(tt));
+            p[c] = 2 * (df > 0 && isfinite(df) ? ts_rdist_pt_upper(tt, df) : ts_rdist_pnorm_upper(tt));
         }
     }
 done:
@@ -1371,11 +1369,11 @@ ts_status ts_estimate_rao_scott(const ts_sample *d, const ts_var *var, const ts_
      * on (r-1)(c-1) df (R reports the unadjusted X² beside this p-value). */
     out->chisq = x2 / (tr / (double)q);
     out->chisq_df = (double)q;
-    out->chisq_p = gsl_cdf_chisq_Q(out->chisq, (double)q);
+    out->chisq_p = ts_rdist_pchisq_upper(out->chisq, (double)q);
     out->f = x2 / tr;
     out->f_df1 = d0;
     out->f_df2 = d0 * nu;
-    out->f_p = gsl_cdf_fdist_Q(out->f, d0, d0 * nu);
+    out->f_p = ts_rdist_pf_upper(out->f, d0, d0 * nu);
 out:
     free(xv);
     free(xb);

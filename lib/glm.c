@@ -16,6 +16,7 @@
  * (ts_replicate_vcov); the full fit's weights are rescaled over the domain's rows (a subset
  * of a svyrep.design drops the others) and its df is the replicates' (degf of the domain). */
 #include "glm.h"
+#include "rdist.h"
 
 #include <float.h>
 #include <stdarg.h>
@@ -25,7 +26,6 @@
 
 #include <glpk.h>
 #include <gsl/gsl_blas.h>
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -712,12 +712,12 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
         st = nomem(err);
         goto done;
     }
-    double q = f->df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - s->level) / 2, f->df) : NAN;
+    double q = ts_rdist_qt(1 - (1 - s->level) / 2, f->df);
     for (size_t j = 0; j < p; j++) {
         f->beta[j] = w.beta[j];
         f->se[j] = sqrt(f->vcov[j * p + j]);
         f->t[j] = f->beta[j] / f->se[j];
-        f->pval[j] = f->df > 0 ? 2 * gsl_cdf_tdist_P(-fabs(f->t[j]), f->df) : NAN;
+        f->pval[j] = 2 * ts_rdist_pt(-fabs(f->t[j]), f->df);
         f->lo[j] = f->beta[j] - q * f->se[j];
         f->hi[j] = f->beta[j] + q * f->se[j];
     }
@@ -748,9 +748,9 @@ ts_glm_fit *ts_glm_fit_new(const ts_sample *d, const ts_glm_spec *s, int *about,
             for (size_t a = 0; a < m; a++)
                 x2 += gsl_vector_get(bb, a) * gsl_vector_get(xx, a);
             t->chisq = x2;
-            t->chisq_p = gsl_cdf_chisq_Q(x2, (double)m);
+            t->chisq_p = ts_rdist_pchisq_upper(x2, (double)m);
             t->f = x2 / (double)m;
-            t->f_p = f->df > 0 ? gsl_cdf_fdist_Q(t->f, (double)m, f->df) : NAN;
+            t->f_p = ts_rdist_pf_upper(t->f, (double)m, f->df);
         }
         gsl_matrix_free(v);
         gsl_vector_free(bb);

@@ -6,10 +6,10 @@
  * intervals for medians and other position measures", JASA 47, 635-646): the CDF at the
  * quantile, F̂(q̂) = svymean(x <= q̂), its interval, and the quantiles of its ends. */
 #include "quantile.h"
+#include "rdist.h"
 
 #include "betaquant.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,9 +276,7 @@ double ts_quantile_rule(ts_qrule rule, const double *x, const double *w, size_t 
 /* The critical value of R's qcrit: qnorm on infinite df, else qt (NaN on df <= 0, as R). */
 static double qcrit(double p, double df)
 {
-    if (isinf(df))
-        return gsl_cdf_ugaussian_Pinv(p);
-    return df > 0 ? gsl_cdf_tdist_Pinv(p, df) : NAN;
+    return ts_rdist_qt(p, df);
 }
 
 /* What the replicate estimators see: the domain's answers in row order. */

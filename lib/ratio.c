@@ -5,8 +5,8 @@
  * svyratio.svyrep.design: the ratio of the replicate means of y and x over the domain's
  * answers under each replicate's weights, through svrVar (ts_replicate_vcov). */
 #include "ratio.h"
+#include "rdist.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -76,8 +76,7 @@ ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *d
             out->estimate = ratio;
             out->se = v < 0 ? 0 : sqrt(v);
             if (ci) { /* confint(r, df = degf(sub)): qt, NaN on 0 df (a domain in one PSU) */
-                double t = isinf(df) ? gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2)
-                                     : df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : NAN;
+                double t = ts_rdist_qt(1 - (1 - level) / 2, df);
                 out->lo = ratio - t * out->se;
                 out->hi = ratio + t * out->se;
             }
@@ -106,8 +105,7 @@ ts_status ts_ratio_domain(const ts_sample *d, const ts_var *num, const ts_var *d
             out->se = sqrt(v > 0 ? v : 0);
             if (ci) {
                 /* NaN at df <= 0, as R's qt(p, 0) and the replicate branch above */
-                double t = isinf(df) ? gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2)
-                                     : df > 0 ? gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, df) : NAN;
+                double t = ts_rdist_qt(1 - (1 - level) / 2, df);
                 out->lo = ratio - t * out->se;
                 out->hi = ratio + t * out->se;
             }

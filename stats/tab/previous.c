@@ -7,8 +7,8 @@
  * design df, and a small cluster sample's few df must not be taken for a normal quantile;
  * with both df large it is the normal test (docs/estimation.md). */
 #include "tabctx.h"
+#include "rdist.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,15 +166,14 @@ ts_status previous_differences(const table_spec *t, table_result *res, ts_err *e
             double nu = den > 0 ? (a + b) * (a + b) / den : INFINITY;
             e->se = sqrt(a + b);
             e->df = nu;
-            double tq = isfinite(nu) ? gsl_cdf_tdist_Pinv(1 - (1 - t->level) / 2, nu)
-                                     : gsl_cdf_ugaussian_Pinv(1 - (1 - t->level) / 2);
+            double tq = ts_rdist_qt(1 - (1 - t->level) / 2, nu);
             if (t->ci != TS_CI_NONE) {
                 e->lo = e->estimate - tq * e->se;
                 e->hi = e->estimate + tq * e->se;
             }
             if (e->se > 0) {
                 double z = fabs(e->estimate) / e->se;
-                df->p[c] = 2 * (isfinite(nu) ? gsl_cdf_tdist_Q(z, nu) : gsl_cdf_ugaussian_Q(z));
+                df->p[c] = 2 * ts_rdist_pt_upper(z, nu);
             }
         }
     }
