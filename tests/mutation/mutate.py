@@ -32,6 +32,7 @@ Operators (each applied to one occurrence on a code line: comments, strings, #in
 """
 import argparse
 import os
+import signal
 import random
 import re
 import shutil
@@ -121,12 +122,20 @@ def apply(text, ln, col, old, new):
 
 
 def run(cmd, cwd, timeout, env=None):
-    """0 pass, 1 fail, 2 timeout."""
+    """0 pass, 1 fail, 2 timeout. On a timeout the command's whole process group is killed:
+    subprocess.run's own timeout kills only the shell script it started, and a looping test
+    program under it went on eating a core for the rest of the run (seed 2026's
+    lib/suppress.c:134 mutant, stop 16)."""
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         start_new_session=True)
     try:
-        r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           timeout=timeout, env=env, start_new_session=True)
-        return 0 if r.returncode == 0 else 1
+        return 0 if p.wait(timeout=timeout) == 0 else 1
     except subprocess.TimeoutExpired:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait()
         return 2
 
 
