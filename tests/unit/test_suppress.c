@@ -402,6 +402,21 @@ static void test_audit_unbounded_interval_needs_no_partner(void)
     ts_suppress_free(s);
 }
 
+/* The three relations of test_audit_one_partner_for_two (below) in S: x + y + a = n1,
+ * x + u + b = n2, y + u + c = n3. Their cells in C, in the order x, y, u, a, b, c, n1, n2, n3. */
+static void pairs_in_three_relations(ts_suppress *s, size_t c[9])
+{
+    static const char *const key[9] = {"x", "y", "u", "a", "b", "c", "n1", "n2", "n3"};
+    static const double count[9] = {3, 4, 10, 30, 8, 9, 37, 21, 23};
+    for (size_t i = 0; i < 9; i++)
+        c[i] = (size_t)ts_suppress_cell(s, key[i], count[i], i >= 6, i != 2); /* u unpublished */
+    size_t t1[4] = {c[0], c[1], c[3], c[6]}, t2[4] = {c[0], c[2], c[4], c[7]}, t3[4] = {c[1], c[2], c[5], c[8]};
+    double k[4] = {1, 1, 1, -1};
+    ts_suppress_relation(s, t1, k, 4);
+    ts_suppress_relation(s, t2, k, 4);
+    ts_suppress_relation(s, t3, k, 4);
+}
+
 static void test_audit_one_partner_for_two(void)
 {
     /* 3 and 4 below 5 (x, y) and an unpublished u = 10, each pair in one relation of three
@@ -415,16 +430,10 @@ static void test_audit_one_partner_for_two(void)
      * so the audit withheld nothing and the interval audit withheld 8 and 9; this test fails
      * with it, by hand) */
     ts_suppress *s = ts_suppress_new();
-    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), y = (size_t)ts_suppress_cell(s, "y", 4, 0, 1),
-           u = (size_t)ts_suppress_cell(s, "u", 10, 0, 0), a = (size_t)ts_suppress_cell(s, "a", 30, 0, 1),
-           b = (size_t)ts_suppress_cell(s, "b", 8, 0, 1), c = (size_t)ts_suppress_cell(s, "c", 9, 0, 1),
-           n1 = (size_t)ts_suppress_cell(s, "n1", 37, 1, 1), n2 = (size_t)ts_suppress_cell(s, "n2", 21, 1, 1),
-           n3 = (size_t)ts_suppress_cell(s, "n3", 23, 1, 1);
-    size_t t1[4] = {x, y, a, n1}, t2[4] = {x, u, b, n2}, t3[4] = {y, u, c, n3};
-    double k[4] = {1, 1, 1, -1};
-    ts_suppress_relation(s, t1, k, 4);
-    ts_suppress_relation(s, t2, k, 4);
-    ts_suppress_relation(s, t3, k, 4);
+    size_t cell[9];
+    pairs_in_three_relations(s, cell);
+    size_t x = cell[0], y = cell[1], u = cell[2], a = cell[3], b = cell[4], c = cell[5], n1 = cell[6], n2 = cell[7],
+           n3 = cell[8];
     ts_err err = TS_ERR_INIT;
     T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
     T_CHECK(ts_suppress_state(s, x) == TS_CELL_PRIMARY && ts_suppress_state(s, y) == TS_CELL_PRIMARY);
@@ -445,17 +454,12 @@ static void test_audit_partner_from_own_relation(void)
      * lib/suppress.c:375, term_cell[t] != p, offered every relation's cells; it withheld 6,
      * which protects nothing, and then more; this test fails with it, by hand) */
     ts_suppress *s = ts_suppress_new();
-    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), y = (size_t)ts_suppress_cell(s, "y", 4, 0, 1),
-           u = (size_t)ts_suppress_cell(s, "u", 10, 0, 0), a = (size_t)ts_suppress_cell(s, "a", 30, 0, 1),
-           b = (size_t)ts_suppress_cell(s, "b", 8, 0, 1), c = (size_t)ts_suppress_cell(s, "c", 9, 0, 1),
-           n1 = (size_t)ts_suppress_cell(s, "n1", 37, 1, 1), n2 = (size_t)ts_suppress_cell(s, "n2", 21, 1, 1),
-           n3 = (size_t)ts_suppress_cell(s, "n3", 23, 1, 1), d = (size_t)ts_suppress_cell(s, "d", 6, 0, 1),
+    size_t cell[9];
+    pairs_in_three_relations(s, cell);
+    size_t a = cell[3], b = cell[4], c = cell[5], d = (size_t)ts_suppress_cell(s, "d", 6, 0, 1),
            e = (size_t)ts_suppress_cell(s, "e", 40, 0, 1), n4 = (size_t)ts_suppress_cell(s, "n4", 46, 1, 1);
-    size_t t1[4] = {x, y, a, n1}, t2[4] = {x, u, b, n2}, t3[4] = {y, u, c, n3}, t4[3] = {d, e, n4};
-    double k[4] = {1, 1, 1, -1}, k4[3] = {1, 1, -1};
-    ts_suppress_relation(s, t1, k, 4);
-    ts_suppress_relation(s, t2, k, 4);
-    ts_suppress_relation(s, t3, k, 4);
+    size_t t4[3] = {d, e, n4};
+    double k4[3] = {1, 1, -1};
     ts_suppress_relation(s, t4, k4, 3);
     ts_err err = TS_ERR_INIT;
     T_CHECK(ts_suppress_run(s, 5, &err) == TS_OK);
