@@ -506,8 +506,30 @@ static void test_interval_partner_of_exactly_min_cell(void)
     interval_partner_of_exactly_min_cell(1);
 }
 
+static void test_interval_partner_not_a_zero(void)
+{
+    /* As interval_partner_of_exactly_min_cell, with a = 0 published under zero_safe (a 0 is no
+     * small count) and b = 12: withholding the 0 widens nothing, so the partner is b and the
+     * 0 stays published (issue #19: the harness's --only at lib/suppress.c:510:66 also tried
+     * count[best] <= need, not drawn; it took the 0 as enough and then withheld both) */
+    ts_suppress *s = ts_suppress_new();
+    ts_suppress_zero_safe(s, 1);
+    size_t x = (size_t)ts_suppress_cell(s, "x", 3, 0, 1), u = (size_t)ts_suppress_cell(s, "u", 3, 0, 0),
+           a = (size_t)ts_suppress_cell(s, "a", 0, 0, 1), b = (size_t)ts_suppress_cell(s, "b", 12, 0, 1),
+           n = (size_t)ts_suppress_cell(s, "n", 18, 1, 1);
+    size_t t[5] = {x, u, a, b, n};
+    double k[5] = {1, 1, 1, 1, -1};
+    ts_suppress_relation(s, t, k, 5);
+    ts_err err = TS_ERR_INIT;
+    T_CHECK(ts_suppress_run(s, 10, &err) == TS_OK);
+    T_CHECK(ts_suppress_state(s, b) == TS_CELL_SECONDARY && ts_suppress_state(s, a) == TS_CELL_PUBLISHED);
+    T_CHECK(ts_suppress_state(s, n) == TS_CELL_PUBLISHED && ts_suppress_count(s, TS_CELL_SECONDARY) == 1);
+    ts_suppress_free(s);
+}
+
 int main(void)
 {
+    test_interval_partner_not_a_zero();
     test_audit_partner_from_own_relation();
     test_interval_partner_of_exactly_min_cell();
     test_audit_one_partner_for_two();
