@@ -36,14 +36,9 @@ int ts_ci_method_parse(const char *s, ts_ci_method *out)
     return -1;
 }
 
-/* t quantile on DF degrees of freedom: normal when DF is infinite (R's confint with df = Inf),
- * NaN when DF is 0 or less — R's qt(p, 0) is NaN, so a design or domain with no degrees of
- * freedom (as many PSUs as strata) gets no interval there, and none here either, rather than a
- * normal one R would not give. */
-static double tq(double p, double df)
-{
-    return ts_rdist_qt(p, df);
-}
+/* t quantiles are ts_rdist_qt's, R's qt: normal when the df is infinite (R's confint with df =
+ * Inf), NaN when it is 0 or less — so a design or domain with no degrees of freedom (as many
+ * PSUs as strata) gets no interval, as in R, rather than a normal one R would not give. */
 
 static double expit(double x) { return 1 / (1 + exp(-x)); }
 
@@ -120,7 +115,7 @@ static ts_status rep_lin_vcov(const ts_sample *d, const double *y, size_t k, con
 static void prop_ci(ts_ci_method m, double p, double se, double se_logit, double df, double level, double n_design,
                     double *lo, double *hi)
 {
-    double a = 1 - level, t = tq(1 - a / 2, df);
+    double a = 1 - level, t = ts_rdist_qt(1 - a / 2, df);
     *lo = *hi = NAN;
     switch (m) {
     case TS_CI_LOGIT:
@@ -152,7 +147,7 @@ static void prop_ci(ts_ci_method m, double p, double se, double se_logit, double
         if (!(se > 0))
             return;
         double neff = p * (1 - p) / (se * se);
-        double r = tq(a / 2, n_design - 1) / tq(a / 2, df);
+        double r = ts_rdist_qt(a / 2, n_design - 1) / ts_rdist_qt(a / 2, df);
         neff *= r * r;
         *lo = ts_betaquant_solve(a / 2, neff * p, neff * (1 - p) + 1);
         *hi = ts_betaquant_solve(1 - a / 2, neff * p + 1, neff * (1 - p));
@@ -209,7 +204,7 @@ static void domain_outputs(ts_stat_kind kind, int numeric, const int32_t *codes,
             double sl = !vl_c ? NAN : isnan(vl) || isinf(vl) ? INFINITY : sqrt(vl > 0 ? vl : 0);
             prop_ci(ci, e->estimate, e->se, sl, df, level, nrow, &e->lo, &e->hi);
         } else if (ci != TS_CI_NONE) {
-            double t = tq(1 - (1 - level) / 2, df);
+            double t = ts_rdist_qt(1 - (1 - level) / 2, df);
             e->lo = e->estimate - t * e->se;
             e->hi = e->estimate + t * e->se;
         } else
@@ -972,7 +967,7 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
         if (st != TS_OK)
             goto done;
     }
-    double t = tq(1 - (1 - level) / 2, df);
+    double t = ts_rdist_qt(1 - (1 - level) / 2, df);
     for (size_t c = 0; c < k; c++) {
         ts_estimate *e = &out[c];
         *e = (ts_estimate){numeric ? 0 : codes[c], !numeric, NAN, NAN, NAN, NAN, NAN, NAN, NAN, df, NAN};

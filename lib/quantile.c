@@ -273,12 +273,6 @@ double ts_quantile_rule(ts_qrule rule, const double *x, const double *w, size_t 
     return q;
 }
 
-/* The critical value of R's qcrit: qnorm on infinite df, else qt (NaN on df <= 0, as R). */
-static double qcrit(double p, double df)
-{
-    return ts_rdist_qt(p, df);
-}
-
 /* What the replicate estimators see: the domain's answers in row order. */
 typedef struct rep_ctx {
     const unsigned char *use; /* per row: an answer of the domain */
@@ -437,7 +431,7 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
         if ((st = ts_sample_vcov(d, z, np, v, err)) != TS_OK)
             goto done;
     }
-    double a = 1 - level, t = qcrit(1 - a / 2, df);
+    double a = 1 - level, t = ts_rdist_qt(1 - a / 2, df);
     /* nrow(design) of Korn–Graubard: the answers in the domain, or every row of a calibrated
      * design (R keeps them with zero weight) */
     double nrow = d->cal != TS_SAMPLE_UNCALIBRATED ? nrow_cal : (double)nobs;
@@ -468,14 +462,14 @@ ts_status ts_quantile_domain(const ts_sample *d, const ts_var *var, const unsign
             lo = l1 * l1;
             hi = h1 * h1;
         } else {
-            double neff = F[j] * (1 - F[j]) / var_f, r = qcrit(a / 2, nrow - 1) / qcrit(a / 2, df);
+            double neff = F[j] * (1 - F[j]) / var_f, r = ts_rdist_qt(a / 2, nrow - 1) / ts_rdist_qt(a / 2, df);
             neff *= r * r;
             lo = ts_betaquant_solve(a / 2, neff * F[j], neff * (1 - F[j]) + 1);
             hi = ts_betaquant_solve(1 - a / 2, neff * F[j] + 1, neff * (1 - F[j]));
         }
         e->lo = isnan(lo) || lo < 0 ? NAN : rule_pairs(rule, pr, m, lo, buf);
         e->hi = isnan(hi) || hi > 1 ? NAN : rule_pairs(rule, pr, m, hi, buf);
-        e->se = (e->hi - e->lo) / (2 * qcrit(1 - a / 2, df));
+        e->se = (e->hi - e->lo) / (2 * ts_rdist_qt(1 - a / 2, df));
     }
 done:
     free(F);
