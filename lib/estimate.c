@@ -984,7 +984,7 @@ ts_status ts_estimate_difference(const ts_sample *d, const ts_var *var, ts_stat_
         /* t = estimate / se on the design df, two-sided (R: 2 * pt(-|t|, degf(design))) */
         if (e->se > 0) {
             double tt = fabs(e->estimate) / e->se;
-            p[c] = 2 * (df > 0 && isfinite(df) ? ts_rdist_pt_upper(tt, df) : ts_rdist_pnorm_upper(tt));
+            p[c] = 2 * ts_rdist_pt_upper(tt, df); /* NaN on df <= 0, as R's pt; the normal tail on infinite df */
         }
     }
 done:
